@@ -1,0 +1,319 @@
+//! The choice-stage integer program for one component, built with good_lp.
+//!
+//! Variables: `x[c,k] ∈ {0,1}` for each application `k` of child `c` (listed schools where she
+//! holds a tier), and per school `s` with seats `q`, continuous prefix sums `Y[s,g]` = seats of
+//! `s` taken by its applicants in priority groups `1..=g` (a group = applicants of equal
+//! priority). Constraints:
+//!
+//! - each child at most one place: `Σ_k x[c,k] ≤ 1`;
+//! - capacity: `Y[s,last] ≤ q`, with `Y[s,g] = Y[s,g-1] + Σ_{c in group g} x[c,s]`;
+//! - no justified envy (the weak form, exact when ties are kept): for every application `k` of
+//!   `c` to `s` in group `g`: `q · Σ_{k' ≤ k} x[c,k'] + Y[s,g] ≥ q` — either `c` holds `s` or a
+//!   school she likes more, or `s` is full of children whose priority is at least hers.
+//!
+//! Objective: maximise `Σ (W − choice index) · x[c,k]` with `W = n·L + 1` (n children, L the
+//! longest list), i.e. first the most children placed, then the best choice ranks. The prefix
+//! form has O(applications) nonzeros instead of O(Σ applicants²) for the textbook form.
+//! See `docs/formulation.md`.
+
+use std::time::Instant;
+
+use good_lp::{
+    variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
+    SolverModel, Variable, WithMipGap, WithTimeLimit,
+};
+
+use super::components::Component;
+use super::Applicants;
+use crate::policy::ranking::Priority;
+
+#[cfg(not(any(feature = "microlp", feature = "highs")))]
+compile_error!("enable at least one solver backend feature: `microlp` (default) or `highs`");
+
+/// The MIP backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// microlp, pure Rust (feature `microlp`, default).
+    Microlp,
+    /// HiGHS, bundled C++ (feature `highs`).
+    Highs,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Microlp => "microlp",
+            Backend::Highs => "highs",
+        }
+    }
+
+    /// Whether this build includes the backend.
+    pub fn available(self) -> bool {
+        match self {
+            Backend::Microlp => cfg!(feature = "microlp"),
+            Backend::Highs => cfg!(feature = "highs"),
+        }
+    }
+}
+
+impl Default for Backend {
+    /// HiGHS when the build has it, microlp otherwise.
+    fn default() -> Self {
+        if cfg!(feature = "highs") {
+            Backend::Highs
+        } else {
+            Backend::Microlp
+        }
+    }
+}
+
+/// Settings for the integer-programming backend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolverOptions {
+    pub backend: Backend,
+    /// Wall-clock limit per component, in seconds; `None` = no limit.
+    pub time_limit_s: Option<f64>,
+    /// Relative optimality gap at which the solver may stop (0 = prove optimality).
+    pub mip_gap: f64,
+    /// Threads the backend may use (HiGHS only).
+    pub threads: u32,
+}
+
+impl Default for SolverOptions {
+    fn default() -> Self {
+        SolverOptions {
+            backend: Backend::default(),
+            time_limit_s: None,
+            mip_gap: 0.0,
+            threads: 1,
+        }
+    }
+}
+
+/// How the backend ended on one component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpStatus {
+    /// Proven optimal (within the requested gap, 0 by default).
+    Optimal,
+    /// Stopped at the time limit with a feasible solution that may not be optimal.
+    TimeLimit,
+}
+
+/// The result of one component's model.
+#[derive(Debug, Clone)]
+pub struct ModelOutcome {
+    /// Per child of the component (same order), the admitted list position.
+    pub admitted: Vec<Option<u8>>,
+    pub status: IpStatus,
+    pub variables: usize,
+    pub constraints: usize,
+    pub seconds: f64,
+}
+
+/// One priority group at a school: its applications and the prefix-sum variable after it.
+struct Group {
+    members: Vec<(usize, usize)>,
+    y: Variable,
+}
+
+/// The variables of a component's model; constraints are added straight into the backend.
+struct Built {
+    vars: ProblemVariables,
+    objective: Expression,
+    x: Vec<Vec<Variable>>,
+    /// Per school slot: seats and priority groups, best first.
+    schools: Vec<(f64, Vec<Group>)>,
+}
+
+/// Declares the variables and objective of one component's model, with `warm` (per child of the
+/// component, a list position) as the initial solution.
+fn build(component: &Component, applicants: &Applicants, warm: &[Option<u8>]) -> Built {
+    let mut vars = ProblemVariables::new();
+    let n = component.children.len();
+    let longest = component
+        .children
+        .iter()
+        .flat_map(|c| applicants.lists[c.ix()].iter().map(|a| a.choice as usize + 1))
+        .max()
+        .unwrap_or(1);
+    let w = (n * longest + 1) as f64;
+    let mut objective = Expression::default();
+    let mut slot_of_school = vec![usize::MAX; applicants.capacity.len()];
+    for (i, s) in component.schools.iter().enumerate() {
+        slot_of_school[s.ix()] = i;
+    }
+    let mut apps_at: Vec<Vec<(Priority, usize, usize)>> = vec![Vec::new(); component.schools.len()];
+    let mut x: Vec<Vec<Variable>> = Vec::with_capacity(n);
+    for (i, c) in component.children.iter().enumerate() {
+        let list = &applicants.lists[c.ix()];
+        let row: Vec<Variable> = list
+            .iter()
+            .enumerate()
+            .map(|(k, app)| {
+                let on = warm[i] == Some(k as u8);
+                let v = vars.add(variable().binary().initial(if on { 1.0 } else { 0.0 }));
+                objective += (w - app.choice as f64) * v;
+                apps_at[slot_of_school[app.school.ix()]].push((app.priority, i, k));
+                v
+            })
+            .collect();
+        x.push(row);
+    }
+
+    let mut schools = Vec::with_capacity(apps_at.len());
+    for (slot, mut apps) in apps_at.into_iter().enumerate() {
+        let q = applicants.capacity[component.schools[slot].ix()] as f64;
+        apps.sort_unstable();
+        let mut groups = Vec::new();
+        let mut taken = 0usize;
+        for run in apps.chunk_by(|a, b| a.0 == b.0) {
+            taken += run.iter().filter(|&&(_, i, k)| warm[i] == Some(k as u8)).count();
+            let y = vars.add(variable().min(0.0).max(q).initial(taken as f64));
+            groups.push(Group {
+                members: run.iter().map(|&(_, i, k)| (i, k)).collect(),
+                y,
+            });
+        }
+        schools.push((q, groups));
+    }
+    Built {
+        vars,
+        objective,
+        x,
+        schools,
+    }
+}
+
+/// Adds every constraint of the model to the backend, row by row.
+fn add_rows(model: &mut impl SolverModel, x: &[Vec<Variable>], schools: &[(f64, Vec<Group>)]) -> usize {
+    let mut rows = 0;
+    for row in x {
+        if row.len() > 1 {
+            model.add_constraint(row.iter().copied().sum::<Expression>().leq(1.0));
+            rows += 1;
+        }
+    }
+    for (q, groups) in schools {
+        let q = *q;
+        let mut previous: Option<Variable> = None;
+        for g in groups {
+            if q == 0.0 {
+                for &(i, k) in &g.members {
+                    model.add_constraint(Expression::from(x[i][k]).eq(0.0));
+                    rows += 1;
+                }
+                continue;
+            }
+            let mut sum: Expression = g.members.iter().map(|&(i, k)| x[i][k]).sum();
+            if let Some(prev) = previous {
+                sum += prev;
+            }
+            model.add_constraint(Expression::from(g.y).eq(sum));
+            rows += 1;
+            for &(i, k) in &g.members {
+                let at_least_as_good: Expression = x[i][..=k].iter().copied().sum();
+                model.add_constraint((q * at_least_as_good + g.y).geq(q));
+                rows += 1;
+            }
+            previous = Some(g.y);
+        }
+    }
+    rows
+}
+
+fn extract(sol: &impl Solution, x: &[Vec<Variable>]) -> Vec<Option<u8>> {
+    x.iter()
+        .map(|row| {
+            row.iter()
+                .position(|&v| sol.value(v) > 0.5)
+                .map(|k| k as u8)
+        })
+        .collect()
+}
+
+fn status_of(s: SolutionStatus) -> IpStatus {
+    match s {
+        SolutionStatus::Optimal => IpStatus::Optimal,
+        // A gap stop is optimal within the gap the user asked for.
+        SolutionStatus::GapLimit => IpStatus::Optimal,
+        SolutionStatus::TimeLimit => IpStatus::TimeLimit,
+    }
+}
+
+fn describe(e: ResolutionError) -> String {
+    e.to_string()
+}
+
+/// Builds and solves the model of one component.
+pub fn solve_component(
+    component: &Component,
+    applicants: &Applicants,
+    warm: &[Option<u8>],
+    options: &SolverOptions,
+) -> Result<ModelOutcome, String> {
+    let started = Instant::now();
+    let Built {
+        vars,
+        objective,
+        x,
+        schools,
+    } = build(component, applicants, warm);
+    let variables = vars.len();
+    let problem = vars.maximise(objective);
+    let gap = options.mip_gap as f32;
+    let (admitted, status, n_constraints) = match options.backend {
+        Backend::Microlp => {
+            #[cfg(feature = "microlp")]
+            {
+                let mut model = problem.using(good_lp::microlp);
+                if let Some(t) = options.time_limit_s {
+                    model = model.with_time_limit(t);
+                }
+                let mut model = model.with_mip_gap(gap).map_err(|e| e.to_string())?;
+                let rows = add_rows(&mut model, &x, &schools);
+                let sol = model.solve().map_err(describe)?;
+                (extract(&sol, &x), status_of(sol.status()), rows)
+            }
+            #[cfg(not(feature = "microlp"))]
+            {
+                let _ = (problem, schools, gap);
+                return Err("this build has no microlp backend (feature `microlp`)".into());
+            }
+        }
+        Backend::Highs => {
+            #[cfg(feature = "highs")]
+            {
+                use good_lp::solvers::highs::HighsPresolveType;
+                // Presolve off and a zero gap: see ../shared measurements in docs/formulation.md.
+                let mut model = problem
+                    .using(good_lp::highs)
+                    .set_presolve(HighsPresolveType::Off)
+                    .set_threads(options.threads.max(1))
+                    .set_mip_rel_gap(gap)
+                    .map_err(|e| e.to_string())?
+                    .set_mip_abs_gap(0.5)
+                    .map_err(|e| e.to_string())?;
+                if let Some(t) = options.time_limit_s {
+                    model = model.with_time_limit(t);
+                }
+                let rows = add_rows(&mut model, &x, &schools);
+                let sol = model.solve().map_err(describe)?;
+                (extract(&sol, &x), status_of(sol.status()), rows)
+            }
+            #[cfg(not(feature = "highs"))]
+            {
+                let _ = (problem, schools, gap);
+                return Err(
+                    "this build has no HiGHS backend: rebuild with `--features highs`".into(),
+                );
+            }
+        }
+    };
+    Ok(ModelOutcome {
+        admitted,
+        status,
+        variables,
+        constraints: n_constraints,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}

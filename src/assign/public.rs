@@ -1,0 +1,225 @@
+//! The choice stage: who gets which listed public school, and how that was proven.
+//!
+//! [`Mechanism::Optimal`] (the default) returns the optimum of the model in [`super::model`]:
+//! where a component's priorities are strict, that optimum is deferred acceptance (DA) — the
+//! child-optimal stable assignment, which places the same children as any stable assignment and
+//! gives each child her best stable school — so DA is used and no solver runs; where ties are
+//! kept, the integer program runs on that component, warm-started from DA with ties broken by
+//! the fallback order. [`Mechanism::Ip`] runs the integer program on every component (to check
+//! the theorem, or to time the model). The reference mechanisms run as named, without claims.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::components::{components, Component};
+use super::da::{deferred_acceptance, serial_dictatorship};
+use super::model::{solve_component, IpStatus, SolverOptions};
+use super::Applicants;
+use crate::domain::Scenario;
+use crate::error::SolveError;
+use crate::policy::ranking::Ranking;
+
+/// How the choice stage is solved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Mechanism {
+    /// The exact optimum: DA where priorities are strict (proven by theory), the integer
+    /// program where ties are kept.
+    #[default]
+    Optimal,
+    /// The integer program on every component.
+    Ip,
+    /// Child-proposing deferred acceptance; kept ties broken by the fallback order.
+    DeferredAcceptance,
+    /// Serial dictatorship over the city-wide fallback order (ignores per-school tiers).
+    SerialDictatorship,
+}
+
+impl Mechanism {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mechanism::Optimal => "optimal",
+            Mechanism::Ip => "ip",
+            Mechanism::DeferredAcceptance => "deferred-acceptance",
+            Mechanism::SerialDictatorship => "serial-dictatorship",
+        }
+    }
+}
+
+/// How one component was solved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComponentStatus {
+    /// Strict priorities: DA is the proven optimum.
+    StrictPrioritiesDa,
+    /// The integer program proved optimality.
+    IpOptimal,
+    /// The integer program hit its time limit; its best solution is used, optimality unproven.
+    IpTimeLimit,
+    /// The backend failed; the DA warm start (weakly stable, maybe not maximum) is used.
+    IpFailed { message: String },
+    /// A reference mechanism was asked for; no optimality claim.
+    Reference,
+}
+
+impl ComponentStatus {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ComponentStatus::StrictPrioritiesDa => "optimal (strict priorities: deferred acceptance)",
+            ComponentStatus::IpOptimal => "optimal (integer program)",
+            ComponentStatus::IpTimeLimit => "time limit (integer program, optimality not proven)",
+            ComponentStatus::IpFailed { .. } => "solver failed (kept the deferred-acceptance start)",
+            ComponentStatus::Reference => "reference mechanism",
+        }
+    }
+
+    /// Whether the component's result is a proven optimum.
+    pub fn proven(&self) -> bool {
+        matches!(
+            self,
+            ComponentStatus::StrictPrioritiesDa | ComponentStatus::IpOptimal
+        )
+    }
+}
+
+/// What was solved for one component (or for the whole city when no split was needed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComponentReport {
+    pub schools: usize,
+    pub children: usize,
+    pub ties: bool,
+    pub status: ComponentStatus,
+    pub variables: usize,
+    pub constraints: usize,
+    pub seconds: f64,
+}
+
+/// How the choice stage was solved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicReport {
+    pub mechanism: Mechanism,
+    pub components: Vec<ComponentReport>,
+    pub seconds: f64,
+}
+
+impl PublicReport {
+    /// Whether every component's result is a proven optimum.
+    pub fn proven_optimal(&self) -> bool {
+        self.components.iter().all(|c| c.status.proven())
+    }
+}
+
+/// Whether two applicants of one school in the component share a priority.
+fn has_ties(component: &Component, applicants: &Applicants) -> bool {
+    let mut slot = std::collections::HashMap::new();
+    for (i, s) in component.schools.iter().enumerate() {
+        slot.insert(*s, i);
+    }
+    let mut prios = vec![Vec::new(); component.schools.len()];
+    for c in &component.children {
+        for app in &applicants.lists[c.ix()] {
+            prios[slot[&app.school]].push(app.priority);
+        }
+    }
+    prios.iter_mut().any(|p| {
+        p.sort_unstable();
+        p.windows(2).any(|w| w[0] == w[1])
+    })
+}
+
+/// Solves the choice stage. Returns, per child, the admitted position in her application list.
+pub fn solve(
+    scenario: &Scenario,
+    ranking: &Ranking,
+    applicants: &Applicants,
+    mechanism: Mechanism,
+    options: &SolverOptions,
+) -> Result<(Vec<Option<u8>>, PublicReport), SolveError> {
+    let started = Instant::now();
+    let whole = |status: ComponentStatus, seconds: f64| ComponentReport {
+        schools: scenario.schools.len(),
+        children: scenario.children.len(),
+        ties: !ranking.strict,
+        status,
+        variables: 0,
+        constraints: 0,
+        seconds,
+    };
+    let report = |components: Vec<ComponentReport>| PublicReport {
+        mechanism,
+        components,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    match mechanism {
+        Mechanism::SerialDictatorship => {
+            let admitted = serial_dictatorship(applicants, &ranking.fallback_order);
+            let r = whole(ComponentStatus::Reference, started.elapsed().as_secs_f64());
+            return Ok((admitted, report(vec![r])));
+        }
+        Mechanism::DeferredAcceptance => {
+            let admitted = deferred_acceptance(applicants);
+            let r = whole(ComponentStatus::Reference, started.elapsed().as_secs_f64());
+            return Ok((admitted, report(vec![r])));
+        }
+        Mechanism::Optimal if ranking.strict => {
+            let admitted = deferred_acceptance(applicants);
+            let r = whole(
+                ComponentStatus::StrictPrioritiesDa,
+                started.elapsed().as_secs_f64(),
+            );
+            return Ok((admitted, report(vec![r])));
+        }
+        Mechanism::Optimal | Mechanism::Ip => {}
+    }
+
+    let mut admitted = deferred_acceptance(applicants);
+    let parts = components(applicants);
+    let results: Vec<(ComponentReport, Option<Vec<Option<u8>>>)> = parts
+        .par_iter()
+        .enumerate()
+        .map(|(index, part)| {
+            let ties = has_ties(part, applicants);
+            let mut rep = ComponentReport {
+                schools: part.schools.len(),
+                children: part.children.len(),
+                ties,
+                status: ComponentStatus::StrictPrioritiesDa,
+                variables: 0,
+                constraints: 0,
+                seconds: 0.0,
+            };
+            if !ties && mechanism == Mechanism::Optimal {
+                return Ok((rep, None));
+            }
+            let warm: Vec<Option<u8>> = part.children.iter().map(|c| admitted[c.ix()]).collect();
+            match solve_component(part, applicants, &warm, options) {
+                Ok(out) => {
+                    rep.status = match out.status {
+                        IpStatus::Optimal => ComponentStatus::IpOptimal,
+                        IpStatus::TimeLimit => ComponentStatus::IpTimeLimit,
+                    };
+                    rep.variables = out.variables;
+                    rep.constraints = out.constraints;
+                    rep.seconds = out.seconds;
+                    Ok((rep, Some(out.admitted)))
+                }
+                Err(message) if message.to_lowercase().contains("infeasible") => {
+                    Err(SolveError::Infeasible { component: index })
+                }
+                Err(message) => {
+                    rep.status = ComponentStatus::IpFailed { message };
+                    Ok((rep, None))
+                }
+            }
+        })
+        .collect::<Result<_, SolveError>>()?;
+    let mut reports = Vec::with_capacity(results.len());
+    for (part, (rep, solved)) in parts.iter().zip(results) {
+        if let Some(solved) = solved {
+            for (c, pos) in part.children.iter().zip(solved) {
+                admitted[c.ix()] = pos;
+            }
+        }
+        reports.push(rep);
+    }
+    Ok((admitted, report(reports)))
+}

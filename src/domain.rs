@@ -1,0 +1,335 @@
+//! The validated domain: districts, schools, private schools, children and their choices.
+//!
+//! Values here have already passed validation: every reference resolves, every number is in
+//! range. Entities are addressed by dense typed indices (`ChildIdx`, `SchoolIdx`, ...) into the
+//! vectors of [`Scenario`]; the string ids from the input files are kept for output only. Nothing
+//! in this module does I/O.
+
+use std::fmt;
+
+use crate::policy::Policy;
+
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The position in the scenario's vector.
+            #[inline]
+            pub fn ix(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+index_type!(
+    /// Index of a district in [`Scenario::districts`].
+    DistrictIdx
+);
+index_type!(
+    /// Index of a public school in [`Scenario::schools`].
+    SchoolIdx
+);
+index_type!(
+    /// Index of a private school in [`Scenario::private_schools`].
+    PrivateIdx
+);
+index_type!(
+    /// Index of a child in [`Scenario::children`].
+    ChildIdx
+);
+
+/// A point on the scenario's planar grid, in kilometres.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Location {
+    pub x_km: f64,
+    pub y_km: f64,
+}
+
+impl Location {
+    /// Straight-line distance in kilometres. Computed with `sqrt` (correctly rounded by
+    /// IEEE 754), not `hypot`, so it is bit-identical on every platform.
+    pub fn distance_km(self, other: Location) -> f64 {
+        let (dx, dy) = (self.x_km - other.x_km, self.y_km - other.y_km);
+        (dx * dx + dy * dy).sqrt()
+    }
+}
+
+/// A district (区/县) of the city.
+#[derive(Debug, Clone, PartialEq)]
+pub struct District {
+    pub id: String,
+    pub name: String,
+    /// Permanent (resident) population, 常住人口.
+    pub permanent_population: u64,
+    /// Share of residents in one year-cohort of the entry grade.
+    pub cohort_share: f64,
+    /// Share of the cohort who are migrant children (for the seat model).
+    pub migrant_share: Option<f64>,
+}
+
+/// A public school's intake at the scenario's entry grade.
+#[derive(Debug, Clone, PartialEq)]
+pub struct School {
+    pub id: String,
+    pub name: String,
+    pub district: DistrictIdx,
+    pub entry_grade: u8,
+    /// Places offered at the entry grade this year.
+    pub seats: u32,
+    pub location: Location,
+}
+
+/// A lawful private school whose places the bureau can buy (政府购买服务).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrivateSchool {
+    pub id: String,
+    pub name: String,
+    pub district: DistrictIdx,
+    pub entry_grade: u8,
+    /// Places the bureau may buy this year.
+    pub purchasable_seats: u32,
+    /// Subsidy the bureau pays per bought place per year, in yuan.
+    pub subsidy_yuan: u64,
+    /// The school's own fee per year, in yuan; the subsidy never exceeds it.
+    pub fee_yuan: u64,
+    pub location: Location,
+}
+
+impl PrivateSchool {
+    /// What one bought place costs the bureau: the subsidy, capped at the school's fee.
+    pub fn cost_per_seat(&self) -> u64 {
+        self.subsidy_yuan.min(self.fee_yuan)
+    }
+}
+
+/// Kind of home the family lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Housing {
+    Owned,
+    Rented,
+    None,
+}
+
+impl Housing {
+    pub const ALL: [Housing; 3] = [Housing::Owned, Housing::Rented, Housing::None];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Housing::Owned => "owned",
+            Housing::Rented => "rented",
+            Housing::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Housing> {
+        Housing::ALL.into_iter().find(|h| h.as_str() == s)
+    }
+}
+
+/// Highest education level of the applying parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Education {
+    None,
+    Junior,
+    Senior,
+    College,
+    Bachelor,
+    Postgraduate,
+}
+
+impl Education {
+    pub const ALL: [Education; 6] = [
+        Education::None,
+        Education::Junior,
+        Education::Senior,
+        Education::College,
+        Education::Bachelor,
+        Education::Postgraduate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Education::None => "none",
+            Education::Junior => "junior",
+            Education::Senior => "senior",
+            Education::College => "college",
+            Education::Bachelor => "bachelor",
+            Education::Postgraduate => "postgraduate",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Education> {
+        Education::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+}
+
+/// A calendar date, stored as (year, month, day) so it orders chronologically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, rejecting impossible days.
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut parts = s.split('-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let year: u16 = y.parse().ok()?;
+        let month: u8 = m.parse().ok()?;
+        let day: u8 = d.parse().ok()?;
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (day >= 1 && day <= days).then_some(Date { year, month, day })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// An applicant and the facts the points scheme reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Child {
+    pub id: String,
+    pub birth_date: Date,
+    /// District the family lives in.
+    pub residence_district: DistrictIdx,
+    pub location: Location,
+    /// District of the child's local hukou; `None` for a migrant child (随迁子女).
+    pub hukou_district: Option<DistrictIdx>,
+    /// Months the parent has held a valid residence permit.
+    pub permit_months: u32,
+    /// Months of continuous social insurance (no back-payment).
+    pub insurance_months: u32,
+    /// Months of continuous residence in the city.
+    pub residence_months: u32,
+    pub housing: Housing,
+    pub education: Education,
+    /// School an older sibling attends, if any.
+    pub sibling_school: Option<SchoolIdx>,
+    /// The family's choices, best first (already sorted by rank and validated).
+    pub choices: Vec<SchoolIdx>,
+}
+
+impl Child {
+    /// A child without a local hukou.
+    pub fn is_migrant(&self) -> bool {
+        self.hukou_district.is_none()
+    }
+}
+
+/// Fallback rules applied after the choice stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FallbackRules {
+    /// Coordinated (统筹) placement only within this distance; `None` = anywhere in the district.
+    pub coordinated_max_km: Option<f64>,
+    /// Bought places only within this distance of home; `None` = no limit.
+    pub purchase_max_km: Option<f64>,
+    /// Bought places only in the child's district of residence.
+    pub purchase_same_district: bool,
+}
+
+impl Default for FallbackRules {
+    fn default() -> Self {
+        FallbackRules {
+            coordinated_max_km: None,
+            purchase_max_km: None,
+            purchase_same_district: true,
+        }
+    }
+}
+
+/// A validated scenario, ready to solve.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    /// Entry grade this intake is for (1 = primary, 7 = junior secondary).
+    pub entry_grade: u8,
+    pub seed: u64,
+    /// Money available for buying private places this year, in yuan.
+    pub budget_yuan: u64,
+    pub districts: Vec<District>,
+    /// Public schools at the entry grade (schools of other grades are dropped after validation).
+    pub schools: Vec<School>,
+    /// Private schools at the entry grade.
+    pub private_schools: Vec<PrivateSchool>,
+    pub children: Vec<Child>,
+    pub policy: Policy,
+    pub fallback: FallbackRules,
+}
+
+impl Scenario {
+    pub fn child(&self, c: ChildIdx) -> &Child {
+        &self.children[c.ix()]
+    }
+
+    pub fn school(&self, s: SchoolIdx) -> &School {
+        &self.schools[s.ix()]
+    }
+
+    pub fn private_school(&self, p: PrivateIdx) -> &PrivateSchool {
+        &self.private_schools[p.ix()]
+    }
+
+    pub fn child_indices(&self) -> impl Iterator<Item = ChildIdx> {
+        (0..self.children.len() as u32).map(ChildIdx)
+    }
+
+    pub fn school_indices(&self) -> impl Iterator<Item = SchoolIdx> {
+        (0..self.schools.len() as u32).map(SchoolIdx)
+    }
+
+    pub fn private_indices(&self) -> impl Iterator<Item = PrivateIdx> {
+        (0..self.private_schools.len() as u32).map(PrivateIdx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_and_order() {
+        let a = Date::parse("2017-02-28").unwrap();
+        let b = Date::parse("2017-03-01").unwrap();
+        assert!(a < b);
+        assert_eq!(a.to_string(), "2017-02-28");
+        assert!(Date::parse("2017-02-29").is_none());
+        assert!(Date::parse("2016-02-29").is_some());
+        assert!(Date::parse("2017-13-01").is_none());
+        assert!(Date::parse("2017/01/01").is_none());
+        assert!(Date::parse("17-01-01").is_none());
+    }
+
+    #[test]
+    fn bought_place_costs_at_most_the_fee() {
+        let p = PrivateSchool {
+            id: "p".into(),
+            name: "p".into(),
+            district: DistrictIdx(0),
+            entry_grade: 1,
+            purchasable_seats: 1,
+            subsidy_yuan: 7000,
+            fee_yuan: 5000,
+            location: Location { x_km: 0.0, y_km: 0.0 },
+        };
+        assert_eq!(p.cost_per_seat(), 5000);
+    }
+}

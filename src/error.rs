@@ -1,0 +1,125 @@
+//! Library error types.
+//!
+//! Input problems are collected, not thrown one at a time: loading a scenario gathers every bad
+//! row it can find into [`InputErrors`], each naming the file, the line and the field, so an analyst
+//! can fix a spreadsheet in one pass. Solver trouble and output trouble have their own enums.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem found in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// The file the problem is in.
+    pub file: PathBuf,
+    /// 1-based line number, when the problem belongs to a line.
+    pub line: Option<u64>,
+    /// The column or key, when the problem belongs to one.
+    pub field: Option<String>,
+    /// What is wrong, in words an analyst understands.
+    pub message: String,
+}
+
+impl InputError {
+    /// A problem with a whole file (missing, unreadable, empty).
+    pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        InputError {
+            file: file.into(),
+            line: None,
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem at one line and field of a file.
+    pub fn at(
+        file: impl Into<PathBuf>,
+        line: u64,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        InputError {
+            file: file.into(),
+            line: Some(line),
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Every problem found while loading a scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputErrors(pub Vec<InputError>);
+
+impl fmt::Display for InputErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        writeln!(
+            f,
+            "the scenario has {n} problem{}:",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "  {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputErrors {}
+
+/// A failure of the integer-programming backend on one component of the model.
+#[derive(Debug, thiserror::Error)]
+pub enum SolveError {
+    /// The backend proved the model has no solution (a bug in the model if it happens: the
+    /// empty assignment is always feasible for the public stage).
+    #[error("component {component}: the solver proved the model infeasible")]
+    Infeasible { component: usize },
+    /// The backend stopped without any feasible solution.
+    #[error("component {component}: the solver stopped without a solution: {message}")]
+    Failed { component: usize, message: String },
+}
+
+/// A failure while writing outputs. Nothing is left half-written when this is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write output folder {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write CSV {path}: {source}")]
+    Csv {
+        path: PathBuf,
+        #[source]
+        source: csv::Error,
+    },
+}
+
+/// Any error of the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Input(#[from] InputErrors),
+    #[error(transparent)]
+    Solve(#[from] SolveError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}

@@ -1,0 +1,5 @@
+pub mod assign;
+pub mod domain;
+pub mod error;
+pub mod policy;
+pub mod scenario;

@@ -1,0 +1,202 @@
+//! From points to priorities: the master list, per-school tiers and the seeded lottery.
+//!
+//! Every child gets points from the policy, then a *class*: children are sorted by points (more
+//! first), then by each tie-break key, then (under [`TieRule::Lottery`]) by a lottery number drawn
+//! from the scenario seed and the child's id. Equal children share a class only under
+//! [`TieRule::KeepTies`]. A school ranks applicants by `(tier at that school, class)`; the
+//! fallback stages use one strict city-wide order. Nothing here depends on input row order or on
+//! the number of threads: the lottery number is a hash of `(seed, child id)`.
+
+use std::cmp::Ordering;
+
+use super::{MilliPoints, Policy, Tier, TieRule};
+use crate::domain::{Child, ChildIdx, Scenario, SchoolIdx};
+
+/// A child's priority at one school; smaller is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Priority {
+    /// Position of the child's tier in the policy's tier list.
+    pub tier: u8,
+    /// Equal-points class within the master list (0 is best).
+    pub class: u32,
+}
+
+/// SplitMix64 finaliser: a fixed, portable 64-bit mixer.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The lottery number of a child: a hash of the seed and the child's id, the same on every
+/// platform and whatever the order of the input rows.
+pub fn lottery_number(seed: u64, child_id: &str) -> u64 {
+    let mut h = mix(seed);
+    for chunk in child_id.as_bytes().chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        h = mix(h ^ u64::from_le_bytes(word));
+    }
+    mix(h ^ child_id.len() as u64)
+}
+
+/// Points, eligibility and priority classes of every child of a scenario.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    pub points: Vec<MilliPoints>,
+    /// Why a migrant child failed the eligibility gates; `None` if eligible.
+    pub gate_failure: Vec<Option<String>>,
+    pub lottery: Vec<u64>,
+    /// Priority class within a tier; unique per child unless ties are kept.
+    pub class: Vec<u32>,
+    /// The strict city-wide order used by the coordinated and purchase stages.
+    pub fallback_order: Vec<ChildIdx>,
+    /// Position of each child in `fallback_order`.
+    pub fallback_position: Vec<u32>,
+    /// Whether every class holds a single child (no ties left).
+    pub strict: bool,
+}
+
+impl Ranking {
+    /// Computes points, gates, classes and the fallback order.
+    pub fn compute(scenario: &Scenario) -> Ranking {
+        let policy = &scenario.policy;
+        let n = scenario.children.len();
+        let points: Vec<MilliPoints> = scenario.children.iter().map(|c| policy.points(c)).collect();
+        let gate_failure: Vec<Option<String>> = scenario
+            .children
+            .iter()
+            .map(|c| policy.gates.failure(c))
+            .collect();
+        let lottery: Vec<u64> = scenario
+            .children
+            .iter()
+            .map(|c| lottery_number(scenario.seed, &c.id))
+            .collect();
+
+        let use_lottery = policy.tie_rule == TieRule::Lottery;
+        let same_merit = |a: usize, b: usize| -> Ordering {
+            let (ca, cb) = (&scenario.children[a], &scenario.children[b]);
+            points[b].cmp(&points[a]).then_with(|| {
+                policy
+                    .tie_keys
+                    .iter()
+                    .map(|k| k.sort_value(ca).cmp(&k.sort_value(cb)))
+                    .find(|o| o.is_ne())
+                    .unwrap_or(Ordering::Equal)
+            })
+        };
+        let full_order = |a: usize, b: usize| -> Ordering {
+            same_merit(a, b)
+                .then_with(|| lottery[a].cmp(&lottery[b]))
+                .then_with(|| scenario.children[a].id.cmp(&scenario.children[b].id))
+        };
+
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_unstable_by(|&a, &b| full_order(a, b));
+        let mut class = vec![0u32; n];
+        let mut current = 0u32;
+        for w in 1..order.len() {
+            let tied = !use_lottery && same_merit(order[w - 1], order[w]).is_eq();
+            if !tied {
+                current += 1;
+            }
+            class[order[w]] = current;
+        }
+        let strict = use_lottery || (current as usize + 1 == n) || n == 0;
+
+        let home_tier: Vec<u8> = scenario
+            .children
+            .iter()
+            .zip(&gate_failure)
+            .map(|(c, fail)| home_tier(policy, c, fail.is_none()))
+            .collect();
+        let mut fallback: Vec<usize> = (0..n).collect();
+        fallback.sort_unstable_by(|&a, &b| {
+            home_tier[a]
+                .cmp(&home_tier[b])
+                .then_with(|| full_order(a, b))
+        });
+        let mut fallback_position = vec![0u32; n];
+        for (pos, &c) in fallback.iter().enumerate() {
+            fallback_position[c] = pos as u32;
+        }
+        Ranking {
+            points,
+            gate_failure,
+            lottery,
+            class,
+            fallback_order: fallback.into_iter().map(|c| ChildIdx(c as u32)).collect(),
+            fallback_position,
+            strict,
+        }
+    }
+
+    /// Whether the child passed the eligibility gates (always true with a local hukou).
+    pub fn eligible(&self, c: ChildIdx) -> bool {
+        self.gate_failure[c.ix()].is_none()
+    }
+
+    /// The tier a child holds at a school, or `None` if no tier admits her there.
+    pub fn tier_at(&self, scenario: &Scenario, c: ChildIdx, s: SchoolIdx) -> Option<(u8, Tier)> {
+        if !self.eligible(c) {
+            return None;
+        }
+        let child = scenario.child(c);
+        let school = scenario.school(s);
+        scenario
+            .policy
+            .tiers
+            .iter()
+            .position(|t| match t {
+                Tier::CatchmentHukou => {
+                    child.hukou_district == Some(school.district)
+                        && child.residence_district == school.district
+                }
+                Tier::Sibling => child.sibling_school == Some(s),
+                Tier::Hukou => !child.is_migrant(),
+                Tier::Migrant => child.is_migrant(),
+            })
+            .map(|i| (i as u8, scenario.policy.tiers[i]))
+    }
+
+    /// The child's priority at a school, or `None` if she cannot be admitted there by choice.
+    pub fn priority(&self, scenario: &Scenario, c: ChildIdx, s: SchoolIdx) -> Option<Priority> {
+        self.tier_at(scenario, c, s).map(|(tier, _)| Priority {
+            tier,
+            class: self.class[c.ix()],
+        })
+    }
+}
+
+/// The tier a child holds in her own district, ignoring sibling links; ineligible children come
+/// after every tier.
+fn home_tier(policy: &Policy, child: &Child, eligible: bool) -> u8 {
+    if !eligible {
+        return policy.tiers.len() as u8;
+    }
+    policy
+        .tiers
+        .iter()
+        .position(|t| match t {
+            Tier::CatchmentHukou => child.hukou_district == Some(child.residence_district),
+            Tier::Sibling => false,
+            Tier::Hukou => !child.is_migrant(),
+            Tier::Migrant => child.is_migrant(),
+        })
+        .unwrap_or(policy.tiers.len()) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lottery_depends_on_seed_and_id_only() {
+        assert_eq!(lottery_number(7, "C0001"), lottery_number(7, "C0001"));
+        assert_ne!(lottery_number(7, "C0001"), lottery_number(8, "C0001"));
+        assert_ne!(lottery_number(7, "C0001"), lottery_number(7, "C0002"));
+        assert_ne!(lottery_number(7, "A"), lottery_number(7, "A\0"));
+    }
+}

@@ -1,0 +1,236 @@
+//! Loading a scenario: a TOML file that names its CSV tables and its policy file.
+//!
+//! Loading happens in two steps. [`rows`] reads each file into rows shaped like the file;
+//! [`validate`] checks them against each other and builds the typed [`Scenario`]. Every problem
+//! found in either step is collected and returned together as [`InputErrors`], each naming its
+//! file, line and field. The format is specified column by column in `docs/scenario-format.md`.
+
+pub mod rows;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::domain::{FallbackRules, Scenario};
+use crate::error::{InputError, InputErrors};
+use crate::policy::file::{line_of, parse_policy, toml_error};
+
+/// Default share of residents in one year-cohort (Hangzhou: ≈ 150,000 first-graders in 2023
+/// for ≈ 12 million residents).
+pub const DEFAULT_COHORT_SHARE: f64 = 0.012;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    name: String,
+    entry_grade: Spanned<i64>,
+    seed: u64,
+    budget_yuan: Spanned<i64>,
+    policy: String,
+    tables: TablesFile,
+    #[serde(default)]
+    demand: DemandFile,
+    #[serde(default)]
+    fallback: FallbackFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TablesFile {
+    districts: String,
+    schools: String,
+    private_schools: Option<String>,
+    children: String,
+    choices: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemandFile {
+    #[serde(default = "default_cohort_share")]
+    cohort_share: Spanned<f64>,
+}
+
+impl Default for DemandFile {
+    fn default() -> Self {
+        DemandFile {
+            cohort_share: default_cohort_share(),
+        }
+    }
+}
+
+fn default_cohort_share() -> Spanned<f64> {
+    Spanned::new(0..0, DEFAULT_COHORT_SHARE)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FallbackFile {
+    coordinated_max_km: Option<Spanned<f64>>,
+    purchase_max_km: Option<Spanned<f64>>,
+    #[serde(default = "yes")]
+    purchase_same_district: bool,
+}
+
+impl Default for FallbackFile {
+    fn default() -> Self {
+        FallbackFile {
+            coordinated_max_km: None,
+            purchase_max_km: None,
+            purchase_same_district: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Where each input of a scenario lives, resolved against the scenario file's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioFiles {
+    pub scenario: PathBuf,
+    pub policy: PathBuf,
+    pub districts: PathBuf,
+    pub schools: PathBuf,
+    pub private_schools: Option<PathBuf>,
+    pub children: PathBuf,
+    pub choices: PathBuf,
+}
+
+impl ScenarioFiles {
+    /// Every input file, scenario first.
+    pub fn all(&self) -> Vec<&Path> {
+        let mut v = vec![
+            self.scenario.as_path(),
+            self.policy.as_path(),
+            self.districts.as_path(),
+            self.schools.as_path(),
+        ];
+        v.extend(self.private_schools.as_deref());
+        v.push(&self.children);
+        v.push(&self.choices);
+        v
+    }
+}
+
+/// A loaded scenario and the files it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub files: ScenarioFiles,
+}
+
+/// Scenario-wide settings read from the TOML file, handed to validation.
+pub(crate) struct Settings {
+    pub name: String,
+    pub entry_grade: u8,
+    pub seed: u64,
+    pub budget_yuan: u64,
+    pub cohort_share: f64,
+    pub fallback: FallbackRules,
+}
+
+/// Loads and validates a scenario; returns every problem found if it is not valid.
+pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        InputErrors(vec![InputError::file(
+            path,
+            format!("cannot read the scenario file: {e}"),
+        )])
+    })?;
+    let file: ScenarioFile =
+        toml::from_str(&text).map_err(|e| InputErrors(vec![toml_error(path, &text, &e)]))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let files = ScenarioFiles {
+        scenario: path.to_path_buf(),
+        policy: base.join(&file.policy),
+        districts: base.join(&file.tables.districts),
+        schools: base.join(&file.tables.schools),
+        private_schools: file.tables.private_schools.as_ref().map(|p| base.join(p)),
+        children: base.join(&file.tables.children),
+        choices: base.join(&file.tables.choices),
+    };
+
+    let mut errors = Vec::new();
+    let at = |span: std::ops::Range<usize>, field: &str, message: String| InputError {
+        file: path.to_path_buf(),
+        line: (span.end > 0).then(|| line_of(&text, span.start)),
+        field: Some(field.to_string()),
+        message,
+    };
+    let entry_grade = match *file.entry_grade.get_ref() {
+        g @ (1 | 7) => g as u8,
+        g => {
+            errors.push(at(
+                file.entry_grade.span(),
+                "entry_grade",
+                format!("must be 1 (primary) or 7 (junior secondary), got {g}"),
+            ));
+            1
+        }
+    };
+    let budget_yuan = u64::try_from(*file.budget_yuan.get_ref()).unwrap_or_else(|_| {
+        errors.push(at(
+            file.budget_yuan.span(),
+            "budget_yuan",
+            format!("must be ≥ 0, got {}", file.budget_yuan.get_ref()),
+        ));
+        0
+    });
+    let share = *file.demand.cohort_share.get_ref();
+    if !(share > 0.0 && share <= 1.0) {
+        errors.push(at(
+            file.demand.cohort_share.span(),
+            "demand.cohort_share",
+            format!("must be in (0, 1], got {share}"),
+        ));
+    }
+    let mut distance = |v: &Option<Spanned<f64>>, field: &str| -> Option<f64> {
+        let s = v.as_ref()?;
+        let km = *s.get_ref();
+        if km.is_finite() && km >= 0.0 {
+            Some(km)
+        } else {
+            errors.push(at(s.span(), field, format!("must be a distance ≥ 0 km, got {km}")));
+            None
+        }
+    };
+    let fallback = FallbackRules {
+        coordinated_max_km: distance(&file.fallback.coordinated_max_km, "fallback.coordinated_max_km"),
+        purchase_max_km: distance(&file.fallback.purchase_max_km, "fallback.purchase_max_km"),
+        purchase_same_district: file.fallback.purchase_same_district,
+    };
+
+    let policy = match std::fs::read_to_string(&files.policy) {
+        Ok(policy_text) => match parse_policy(&files.policy, &policy_text) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.extend(e);
+                None
+            }
+        },
+        Err(e) => {
+            errors.push(InputError::file(
+                &files.policy,
+                format!("cannot read the policy file: {e}"),
+            ));
+            None
+        }
+    };
+    let settings = Settings {
+        name: file.name,
+        entry_grade,
+        seed: file.seed,
+        budget_yuan,
+        cohort_share: share,
+        fallback,
+    };
+    let scenario = validate::validate(&files, settings, policy, &mut errors);
+    match scenario {
+        Some(scenario) if errors.is_empty() => Ok(Loaded { scenario, files }),
+        _ => Err(InputErrors(errors)),
+    }
+}

@@ -1,0 +1,324 @@
+//! Step one of loading: CSV rows exactly as the files hold them.
+//!
+//! Each table is read with its header checked against the columns it must and may have, every
+//! row deserialised on its own so one bad cell does not hide the next, and each row kept with its
+//! line number for the validation step. A UTF-8 byte-order mark (as Excel writes) is accepted;
+//! other encodings are refused with a hint.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::error::InputError;
+
+/// A row with the 1-based line it came from.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub line: u64,
+    pub row: T,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DistrictRow {
+    pub id: String,
+    pub name: String,
+    pub permanent_population: i64,
+    pub cohort_share: Option<f64>,
+    pub migrant_share: Option<f64>,
+}
+
+impl DistrictRow {
+    pub const REQUIRED: &'static [&'static str] = &["id", "name", "permanent_population"];
+    pub const OPTIONAL: &'static [&'static str] = &["cohort_share", "migrant_share"];
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SchoolRow {
+    pub id: String,
+    pub name: String,
+    pub district: String,
+    pub entry_grade: i64,
+    pub seats: i64,
+    pub x_km: f64,
+    pub y_km: f64,
+}
+
+impl SchoolRow {
+    pub const REQUIRED: &'static [&'static str] =
+        &["id", "name", "district", "entry_grade", "seats", "x_km", "y_km"];
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PrivateSchoolRow {
+    pub id: String,
+    pub name: String,
+    pub district: String,
+    pub entry_grade: i64,
+    pub purchasable_seats: i64,
+    pub subsidy_yuan: i64,
+    pub fee_yuan: i64,
+    pub x_km: f64,
+    pub y_km: f64,
+}
+
+impl PrivateSchoolRow {
+    pub const REQUIRED: &'static [&'static str] = &[
+        "id",
+        "name",
+        "district",
+        "entry_grade",
+        "purchasable_seats",
+        "subsidy_yuan",
+        "fee_yuan",
+        "x_km",
+        "y_km",
+    ];
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChildRow {
+    pub id: String,
+    pub birth_date: String,
+    pub residence_district: String,
+    pub x_km: f64,
+    pub y_km: f64,
+    pub hukou_district: Option<String>,
+    pub permit_months: i64,
+    pub insurance_months: i64,
+    pub residence_months: i64,
+    pub housing: String,
+    pub education: String,
+    pub sibling_school: Option<String>,
+}
+
+impl ChildRow {
+    pub const REQUIRED: &'static [&'static str] = &[
+        "id",
+        "birth_date",
+        "residence_district",
+        "x_km",
+        "y_km",
+        "permit_months",
+        "insurance_months",
+        "residence_months",
+        "housing",
+        "education",
+    ];
+    pub const OPTIONAL: &'static [&'static str] = &["hukou_district", "sibling_school"];
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChoiceRow {
+    pub child: String,
+    pub school: String,
+    pub rank: i64,
+}
+
+impl ChoiceRow {
+    pub const REQUIRED: &'static [&'static str] = &["child", "school", "rank"];
+}
+
+/// Reads one CSV table. Problems go to `errors`; rows that could not be read are skipped, so the
+/// caller still validates the rest. Returns `None` when the file itself is unusable.
+pub fn read_table<T: DeserializeOwned>(
+    path: &Path,
+    required: &[&str],
+    optional: &[&str],
+    errors: &mut Vec<InputError>,
+) -> Option<Vec<Located<T>>> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            errors.push(InputError::file(path, format!("cannot read the file: {e}")));
+            return None;
+        }
+    };
+    parse_table(path, &bytes, required, optional, errors)
+}
+
+/// Parses CSV bytes as a table; see [`read_table`].
+pub fn parse_table<T: DeserializeOwned>(
+    path: &Path,
+    bytes: &[u8],
+    required: &[&str],
+    optional: &[&str],
+    errors: &mut Vec<InputError>,
+) -> Option<Vec<Located<T>>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if std::str::from_utf8(bytes).is_err() {
+        errors.push(InputError::file(
+            path,
+            "the file is not UTF-8 text (an Excel export in GBK? save it as \"CSV UTF-8\")",
+        ));
+        return None;
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        errors.push(InputError::file(
+            path,
+            format!("the file is empty; expected a header with: {}", required.join(",")),
+        ));
+        return None;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            errors.push(InputError::file(path, format!("cannot read the header: {e}")));
+            return None;
+        }
+    };
+    let before = errors.len();
+    for column in required {
+        if !headers.iter().any(|h| h == *column) {
+            errors.push(InputError::at(path, 1, *column, "required column is missing"));
+        }
+    }
+    let mut seen = Vec::new();
+    for h in headers.iter() {
+        if !required.contains(&h) && !optional.contains(&h) {
+            let all: Vec<&str> = required.iter().chain(optional).copied().collect();
+            errors.push(InputError::at(
+                path,
+                1,
+                h,
+                format!("unknown column (expected: {})", all.join(", ")),
+            ));
+        } else if seen.contains(&h) {
+            errors.push(InputError::at(path, 1, h, "column appears twice"));
+        }
+        seen.push(h);
+    }
+    if errors.len() > before {
+        return None;
+    }
+
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                errors.push(record_error(path, line, &headers, &record, &e));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return None;
+                }
+                continue;
+            }
+        }
+        let line = record.position().map_or(line, |p| p.line());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        match record.deserialize::<T>(Some(&headers)) {
+            Ok(row) => rows.push(Located { line, row }),
+            Err(e) => errors.push(record_error(path, line, &headers, &record, &e)),
+        }
+    }
+    Some(rows)
+}
+
+fn record_error(
+    path: &Path,
+    line: u64,
+    headers: &csv::StringRecord,
+    record: &csv::StringRecord,
+    err: &csv::Error,
+) -> InputError {
+    let line = err.position().map_or(line, |p| p.line());
+    match err.kind() {
+        csv::ErrorKind::Deserialize { err: de, .. } => {
+            let field_ix = de.field().map(|f| f as usize);
+            let field = field_ix.and_then(|i| headers.get(i)).unwrap_or("?");
+            let raw = field_ix.and_then(|i| record.get(i)).unwrap_or("");
+            let message = match de.kind() {
+                csv::DeserializeErrorKind::ParseInt(_) => {
+                    format!("`{raw}` is not a whole number")
+                }
+                csv::DeserializeErrorKind::ParseFloat(_) => format!("`{raw}` is not a number"),
+                csv::DeserializeErrorKind::UnexpectedEndOfRow => {
+                    "the row has fewer fields than the header".to_string()
+                }
+                other => format!("`{raw}`: {other}"),
+            };
+            InputError::at(path, line, field, message)
+        }
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => InputError {
+            file: path.to_path_buf(),
+            line: Some(line),
+            field: None,
+            message: format!("the row has {len} fields, the header has {expected_len}"),
+        },
+        _ => InputError {
+            file: path.to_path_buf(),
+            line: Some(line),
+            field: None,
+            message: err.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &[u8]) -> (Option<Vec<Located<ChoiceRow>>>, Vec<String>) {
+        let mut errors = Vec::new();
+        let rows = parse_table(
+            Path::new("choices.csv"),
+            text,
+            ChoiceRow::REQUIRED,
+            &[],
+            &mut errors,
+        );
+        (rows, errors.iter().map(|e| e.to_string()).collect())
+    }
+
+    #[test]
+    fn reads_rows_with_their_lines_and_a_bom() {
+        let (rows, errs) = parse(b"\xEF\xBB\xBFchild,school,rank\nC1,S1,1\n\nC1,S2,2\n");
+        assert!(errs.is_empty(), "{errs:?}");
+        let rows = rows.unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].line, rows[1].line), (2, 4));
+    }
+
+    #[test]
+    fn every_bad_cell_is_reported() {
+        let (_, errs) = parse(b"child,school,rank\nC1,S1,one\nC1,S2,2\nC2,S3,2.5\nC3,S1\n");
+        assert_eq!(
+            errs,
+            vec![
+                "choices.csv:2: field `rank`: `one` is not a whole number",
+                "choices.csv:4: field `rank`: `2.5` is not a whole number",
+                "choices.csv:5: the row has 2 fields, the header has 3",
+            ]
+        );
+    }
+
+    #[test]
+    fn header_problems_name_the_column() {
+        let (rows, errs) = parse(b"child,skool,rank\n");
+        assert!(rows.is_none());
+        assert_eq!(
+            errs,
+            vec![
+                "choices.csv:1: field `school`: required column is missing",
+                "choices.csv:1: field `skool`: unknown column (expected: child, school, rank)",
+            ]
+        );
+    }
+
+    #[test]
+    fn gbk_text_is_refused_with_a_hint() {
+        // "学校" in GBK.
+        let (_, errs) = parse(b"child,school,rank\nC1,\xd1\xa7\xd0\xa3,1\n");
+        assert!(errs[0].contains("not UTF-8"), "{errs:?}");
+    }
+}

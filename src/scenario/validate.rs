@@ -1,0 +1,465 @@
+//! Step two of loading: rows checked against each other and turned into a typed [`Scenario`].
+//!
+//! Checks: ids present and unique (public and private schools share one id space, since
+//! placements name either); every reference resolves; numbers in range; a child's choices name
+//! public schools of the intake's entry grade, once each, with distinct ranks. Entities are sorted
+//! by id so the scenario — and every output — is the same whatever the order of the input rows.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::rows::{
+    read_table, ChildRow, ChoiceRow, DistrictRow, Located, PrivateSchoolRow, SchoolRow,
+};
+use super::{ScenarioFiles, Settings};
+use crate::domain::{
+    Child, ChildIdx, Date, District, DistrictIdx, Education, Housing, Location, PrivateSchool,
+    Scenario, School, SchoolIdx,
+};
+use crate::error::InputError;
+use crate::policy::Policy;
+
+/// Keeps the first line each id was seen at and reports later duplicates.
+struct IdRegistry<'a> {
+    path: &'a Path,
+    seen: HashMap<String, u64>,
+}
+
+impl<'a> IdRegistry<'a> {
+    fn new(path: &'a Path) -> Self {
+        IdRegistry {
+            path,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// True if the id is new; records an error otherwise.
+    fn register(&mut self, id: &str, line: u64, field: &str, errors: &mut Vec<InputError>) -> bool {
+        if id.is_empty() {
+            errors.push(InputError::at(self.path, line, field, "the id is empty"));
+            return false;
+        }
+        if let Some(first) = self.seen.get(id) {
+            errors.push(InputError::at(
+                self.path,
+                line,
+                field,
+                format!("duplicate id `{id}` (first defined at line {first})"),
+            ));
+            return false;
+        }
+        self.seen.insert(id.to_string(), line);
+        true
+    }
+}
+
+fn non_negative(
+    path: &Path,
+    line: u64,
+    field: &str,
+    value: i64,
+    max: i64,
+    errors: &mut Vec<InputError>,
+) -> Option<u64> {
+    if (0..=max).contains(&value) {
+        Some(value as u64)
+    } else {
+        let msg = if value < 0 {
+            format!("must be ≥ 0, got {value}")
+        } else {
+            format!("{value} is implausibly large (at most {max})")
+        };
+        errors.push(InputError::at(path, line, field, msg));
+        None
+    }
+}
+
+fn location(
+    path: &Path,
+    line: u64,
+    x: f64,
+    y: f64,
+    errors: &mut Vec<InputError>,
+) -> Option<Location> {
+    let mut ok = true;
+    for (field, v) in [("x_km", x), ("y_km", y)] {
+        if !v.is_finite() || v.abs() > 10_000.0 {
+            errors.push(InputError::at(
+                path,
+                line,
+                field,
+                format!("`{v}` is not a coordinate in km within ±10,000"),
+            ));
+            ok = false;
+        }
+    }
+    ok.then_some(Location { x_km: x, y_km: y })
+}
+
+fn grade(path: &Path, line: u64, g: i64, errors: &mut Vec<InputError>) -> Option<u8> {
+    match g {
+        1 | 7 => Some(g as u8),
+        _ => {
+            errors.push(InputError::at(
+                path,
+                line,
+                "entry_grade",
+                format!("must be 1 (primary) or 7 (junior secondary), got {g}"),
+            ));
+            None
+        }
+    }
+}
+
+/// Sorts `(id, value)` pairs by id and returns the values with an id → index map.
+fn index_by_id<T>(mut items: Vec<(String, T)>) -> (Vec<T>, HashMap<String, u32>) {
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    let map = items
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (id.clone(), i as u32))
+        .collect();
+    (items.into_iter().map(|(_, v)| v).collect(), map)
+}
+
+const MAX_SEATS: i64 = 1_000_000;
+const MAX_MONTHS: i64 = 1_200;
+
+pub(crate) fn validate(
+    files: &ScenarioFiles,
+    settings: Settings,
+    policy: Option<Policy>,
+    errors: &mut Vec<InputError>,
+) -> Option<Scenario> {
+    // Districts.
+    let path = files.districts.as_path();
+    let rows: Vec<Located<DistrictRow>> = read_table(
+        path,
+        DistrictRow::REQUIRED,
+        DistrictRow::OPTIONAL,
+        errors,
+    )
+    .unwrap_or_default();
+    let mut ids = IdRegistry::new(path);
+    let mut districts = Vec::new();
+    for Located { line, row } in rows {
+        let fresh = ids.register(&row.id, line, "id", errors);
+        let pop = non_negative(
+            path,
+            line,
+            "permanent_population",
+            row.permanent_population,
+            2_000_000_000,
+            errors,
+        );
+        let mut share_ok = |field: &str, v: Option<f64>, open_zero: bool| -> bool {
+            match v {
+                Some(s) if !(s.is_finite() && (if open_zero { s > 0.0 } else { s >= 0.0 }) && s <= 1.0) => {
+                    let range = if open_zero { "(0, 1]" } else { "[0, 1]" };
+                    errors.push(InputError::at(path, line, field, format!("must be in {range}, got {s}")));
+                    false
+                }
+                _ => true,
+            }
+        };
+        let cohort_ok = share_ok("cohort_share", row.cohort_share, true);
+        let migrant_ok = share_ok("migrant_share", row.migrant_share, false);
+        if let (true, Some(pop), true, true) = (fresh, pop, cohort_ok, migrant_ok) {
+            districts.push((
+                row.id.clone(),
+                District {
+                    id: row.id,
+                    name: row.name,
+                    permanent_population: pop,
+                    cohort_share: row.cohort_share.unwrap_or(settings.cohort_share),
+                    migrant_share: row.migrant_share,
+                },
+            ));
+        }
+    }
+    let (districts, district_ix) = index_by_id(districts);
+    let district_ref = |path: &Path, line: u64, field: &str, id: &str, errors: &mut Vec<InputError>| {
+        let found = district_ix.get(id).map(|&i| DistrictIdx(i));
+        if found.is_none() {
+            errors.push(InputError::at(
+                path,
+                line,
+                field,
+                format!("unknown district `{id}` (not in {})", files.districts.display()),
+            ));
+        }
+        found
+    };
+
+    // Public schools. Schools of the other entry grade are valid but not part of this intake.
+    let path = files.schools.as_path();
+    let rows: Vec<Located<SchoolRow>> =
+        read_table(path, SchoolRow::REQUIRED, &[], errors).unwrap_or_default();
+    let mut ids = IdRegistry::new(path);
+    let mut schools = Vec::new();
+    let mut grade_of_school: HashMap<String, u8> = HashMap::new();
+    for Located { line, row } in rows {
+        let fresh = ids.register(&row.id, line, "id", errors);
+        let district = district_ref(path, line, "district", &row.district, errors);
+        let g = grade(path, line, row.entry_grade, errors);
+        let seats = non_negative(path, line, "seats", row.seats, MAX_SEATS, errors);
+        let loc = location(path, line, row.x_km, row.y_km, errors);
+        if let (true, Some(district), Some(g), Some(seats), Some(location)) =
+            (fresh, district, g, seats, loc)
+        {
+            grade_of_school.insert(row.id.clone(), g);
+            if g == settings.entry_grade {
+                schools.push((
+                    row.id.clone(),
+                    School {
+                        id: row.id,
+                        name: row.name,
+                        district,
+                        entry_grade: g,
+                        seats: seats as u32,
+                        location,
+                    },
+                ));
+            }
+        }
+    }
+    let public_ids = ids;
+    let (schools, school_ix) = index_by_id(schools);
+
+    // Private schools.
+    let mut private_schools = Vec::new();
+    if let Some(path) = files.private_schools.as_deref() {
+        let rows: Vec<Located<PrivateSchoolRow>> =
+            read_table(path, PrivateSchoolRow::REQUIRED, &[], errors).unwrap_or_default();
+        let mut ids = IdRegistry::new(path);
+        for Located { line, row } in rows {
+            let mut fresh = ids.register(&row.id, line, "id", errors);
+            if fresh {
+                if let Some(first) = public_ids.seen.get(&row.id) {
+                    errors.push(InputError::at(
+                        path,
+                        line,
+                        "id",
+                        format!(
+                            "id `{}` is already a public school ({}:{first}); school ids must be unique across both files",
+                            row.id,
+                            files.schools.display()
+                        ),
+                    ));
+                    fresh = false;
+                }
+            }
+            let district = district_ref(path, line, "district", &row.district, errors);
+            let g = grade(path, line, row.entry_grade, errors);
+            let seats = non_negative(path, line, "purchasable_seats", row.purchasable_seats, MAX_SEATS, errors);
+            let subsidy = non_negative(path, line, "subsidy_yuan", row.subsidy_yuan, 1_000_000, errors);
+            let fee = non_negative(path, line, "fee_yuan", row.fee_yuan, 10_000_000, errors);
+            let loc = location(path, line, row.x_km, row.y_km, errors);
+            if let (true, Some(district), Some(g), Some(seats), Some(subsidy), Some(fee), Some(location)) =
+                (fresh, district, g, seats, subsidy, fee, loc)
+            {
+                if g == settings.entry_grade {
+                    private_schools.push((
+                        row.id.clone(),
+                        PrivateSchool {
+                            id: row.id,
+                            name: row.name,
+                            district,
+                            entry_grade: g,
+                            purchasable_seats: seats as u32,
+                            subsidy_yuan: subsidy,
+                            fee_yuan: fee,
+                            location,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    let (private_schools, _) = index_by_id(private_schools);
+
+    // Children.
+    let path = files.children.as_path();
+    let rows: Vec<Located<ChildRow>> =
+        read_table(path, ChildRow::REQUIRED, ChildRow::OPTIONAL, errors).unwrap_or_default();
+    let mut ids = IdRegistry::new(path);
+    let mut children = Vec::new();
+    for Located { line, row } in rows {
+        let before = errors.len();
+        let fresh = ids.register(&row.id, line, "id", errors);
+        let birth_date = Date::parse(&row.birth_date);
+        if birth_date.is_none() {
+            errors.push(InputError::at(
+                path,
+                line,
+                "birth_date",
+                format!("`{}` is not a date written YYYY-MM-DD", row.birth_date),
+            ));
+        }
+        let residence = district_ref(path, line, "residence_district", &row.residence_district, errors);
+        let hukou = match row.hukou_district.as_deref() {
+            None => Some(None),
+            Some(id) => district_ref(path, line, "hukou_district", id, errors).map(Some),
+        };
+        let loc = location(path, line, row.x_km, row.y_km, errors);
+        let permit = non_negative(path, line, "permit_months", row.permit_months, MAX_MONTHS, errors);
+        let insurance = non_negative(path, line, "insurance_months", row.insurance_months, MAX_MONTHS, errors);
+        let residence_months = non_negative(path, line, "residence_months", row.residence_months, MAX_MONTHS, errors);
+        let housing = Housing::parse(&row.housing);
+        if housing.is_none() {
+            errors.push(InputError::at(
+                path,
+                line,
+                "housing",
+                format!("`{}` is not one of: owned, rented, none", row.housing),
+            ));
+        }
+        let education = Education::parse(&row.education);
+        if education.is_none() {
+            let all: Vec<&str> = Education::ALL.iter().map(|e| e.as_str()).collect();
+            errors.push(InputError::at(
+                path,
+                line,
+                "education",
+                format!("`{}` is not one of: {}", row.education, all.join(", ")),
+            ));
+        }
+        let sibling = match row.sibling_school.as_deref() {
+            None => Some(None),
+            Some(id) => match (school_ix.get(id), grade_of_school.get(id)) {
+                (Some(&s), _) => Some(Some(SchoolIdx(s))),
+                (None, Some(g)) => {
+                    errors.push(InputError::at(
+                        path,
+                        line,
+                        "sibling_school",
+                        format!("school `{id}` takes grade-{g} entrants, not grade {}", settings.entry_grade),
+                    ));
+                    None
+                }
+                (None, None) => {
+                    errors.push(InputError::at(
+                        path,
+                        line,
+                        "sibling_school",
+                        format!("unknown public school `{id}`"),
+                    ));
+                    None
+                }
+            },
+        };
+        if errors.len() > before || !fresh {
+            continue;
+        }
+        children.push((
+            row.id.clone(),
+            Child {
+                id: row.id,
+                birth_date: birth_date.expect("checked"),
+                residence_district: residence.expect("checked"),
+                location: loc.expect("checked"),
+                hukou_district: hukou.expect("checked"),
+                permit_months: permit.expect("checked") as u32,
+                insurance_months: insurance.expect("checked") as u32,
+                residence_months: residence_months.expect("checked") as u32,
+                housing: housing.expect("checked"),
+                education: education.expect("checked"),
+                sibling_school: sibling.expect("checked"),
+                choices: Vec::new(),
+            },
+        ));
+    }
+    let child_ids = ids;
+    let (mut children, child_ix) = index_by_id(children);
+
+    // Choices.
+    let path = files.choices.as_path();
+    let rows: Vec<Located<ChoiceRow>> =
+        read_table(path, ChoiceRow::REQUIRED, &[], errors).unwrap_or_default();
+    let mut lists: Vec<Vec<(i64, SchoolIdx, u64)>> = vec![Vec::new(); children.len()];
+    for Located { line, row } in rows {
+        let child = child_ix.get(&row.child).map(|&c| ChildIdx(c));
+        if child.is_none() && !child_ids.seen.contains_key(&row.child) {
+            errors.push(InputError::at(
+                path,
+                line,
+                "child",
+                format!("unknown child `{}` (not in {})", row.child, files.children.display()),
+            ));
+        }
+        let school = match (school_ix.get(&row.school), grade_of_school.get(&row.school)) {
+            (Some(&s), _) => Some(SchoolIdx(s)),
+            (None, Some(g)) => {
+                errors.push(InputError::at(
+                    path,
+                    line,
+                    "school",
+                    format!(
+                        "school `{}` takes grade-{g} entrants, but this intake is for grade {}",
+                        row.school, settings.entry_grade
+                    ),
+                ));
+                None
+            }
+            (None, None) => {
+                errors.push(InputError::at(
+                    path,
+                    line,
+                    "school",
+                    format!("unknown public school `{}` (not in {})", row.school, files.schools.display()),
+                ));
+                None
+            }
+        };
+        if row.rank < 1 || row.rank > 100 {
+            errors.push(InputError::at(
+                path,
+                line,
+                "rank",
+                format!("must be between 1 and 100, got {}", row.rank),
+            ));
+            continue;
+        }
+        if let (Some(c), Some(s)) = (child, school) {
+            let list = &mut lists[c.ix()];
+            if let Some(&(_, _, first)) = list.iter().find(|(r, _, _)| *r == row.rank) {
+                errors.push(InputError::at(
+                    path,
+                    line,
+                    "rank",
+                    format!("child `{}` already has a choice of rank {} (line {first})", row.child, row.rank),
+                ));
+            } else if let Some(&(_, _, first)) = list.iter().find(|(_, x, _)| *x == s) {
+                errors.push(InputError::at(
+                    path,
+                    line,
+                    "school",
+                    format!("child `{}` already lists school `{}` (line {first})", row.child, row.school),
+                ));
+            } else {
+                list.push((row.rank, s, line));
+            }
+        }
+    }
+    for (child, mut list) in children.iter_mut().zip(lists) {
+        list.sort_unstable();
+        child.choices = list.into_iter().map(|(_, s, _)| s).collect();
+    }
+
+    let policy = policy?;
+    if !errors.is_empty() {
+        return None;
+    }
+    Some(Scenario {
+        name: settings.name,
+        entry_grade: settings.entry_grade,
+        seed: settings.seed,
+        budget_yuan: settings.budget_yuan,
+        districts,
+        schools,
+        private_schools,
+        children,
+        policy,
+        fallback: settings.fallback,
+    })
+}
