@@ -1,0 +1,432 @@
+//! The independent checker: verifies a placement without the code that produced it.
+//!
+//! It reads only the scenario, the ranking (points, tiers, classes, fallback order) and one
+//! outcome per child, and checks every rule directly on the final state — it never runs deferred
+//! acceptance, the integer program or the fallback stages:
+//!
+//! - every child accounted for exactly once ([`read_placements`] checks the CSV for that);
+//! - capacities of public schools and purchasable places; the budget;
+//! - choice placements are to listed schools at the stated rank, for eligible children holding
+//!   a tier there; coordinated places are in the child's district within the distance limit;
+//!   bought places are within reach;
+//! - **no justified envy** at a listed school: a child is never refused a school she ranked
+//!   higher while it has a free seat or holds a child of strictly lower priority there;
+//! - **no passing over** in the fallback stages: a child never lacks a nearer coordinated seat
+//!   (or a nearer affordable bought place) that was free or went to a child after her in the
+//!   fallback order. For bought places, "affordable" is judged with the money left after every
+//!   child before her was paid for.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::assign::{Outcome, UnplacedReason};
+use crate::domain::{ChildIdx, PrivateIdx, Scenario, SchoolIdx};
+use crate::error::{InputError, InputErrors};
+use crate::policy::ranking::{Priority, Ranking};
+
+/// One broken rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The rule, e.g. `capacity`, `justified-envy`.
+    pub rule: &'static str,
+    pub message: String,
+}
+
+/// The checker's verdict.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckReport {
+    pub children: usize,
+    pub violations: Vec<Violation>,
+}
+
+impl CheckReport {
+    pub fn passed(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+fn within(limit: Option<f64>, d: f64) -> bool {
+    limit.is_none_or(|max| d <= max)
+}
+
+/// Verifies one outcome per child against every rule.
+pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> CheckReport {
+    let mut v = Vec::new();
+    let mut fail = |rule: &'static str, message: String| v.push(Violation { rule, message });
+    if outcomes.len() != scenario.children.len() {
+        fail(
+            "every-child-once",
+            format!(
+                "{} outcomes for {} children",
+                outcomes.len(),
+                scenario.children.len()
+            ),
+        );
+        return CheckReport {
+            children: scenario.children.len(),
+            violations: v,
+        };
+    }
+    let worst = Priority {
+        tier: u8::MAX,
+        class: u32::MAX,
+    };
+    let n_s = scenario.schools.len();
+    let mut filled = vec![0u32; n_s];
+    let mut worst_occupant: Vec<Option<Priority>> = vec![None; n_s];
+    let mut last_coordinated = vec![None::<u32>; n_s];
+    let mut bought = vec![0u32; scenario.private_schools.len()];
+    let mut last_buyer = vec![None::<u32>; scenario.private_schools.len()];
+    let mut purchases: Vec<(u32, u64)> = Vec::new();
+
+    for c in scenario.child_indices() {
+        let child = scenario.child(c);
+        let pos = ranking.fallback_position[c.ix()];
+        match outcomes[c.ix()] {
+            Outcome::Choice { school, rank } => {
+                if child.choices.get(rank as usize - 1) != Some(&school) {
+                    fail(
+                        "choice-rank",
+                        format!(
+                            "child {} is placed at {} as choice {rank}, which is not her choice {rank}",
+                            child.id,
+                            scenario.school(school).id
+                        ),
+                    );
+                }
+                if ranking.priority(scenario, c, school).is_none() {
+                    fail(
+                        "eligibility",
+                        format!(
+                            "child {} is admitted by choice to {} without a tier there or without passing the gates",
+                            child.id,
+                            scenario.school(school).id
+                        ),
+                    );
+                }
+            }
+            Outcome::Coordinated { school } => {
+                let s = scenario.school(school);
+                if !ranking.eligible(c) {
+                    fail(
+                        "eligibility",
+                        format!("child {} failed the gates but has a coordinated public place", child.id),
+                    );
+                }
+                if s.district != child.residence_district {
+                    fail(
+                        "coordinated-district",
+                        format!("child {} is coordinated to {} outside her district", child.id, s.id),
+                    );
+                }
+                if !within(scenario.fallback.coordinated_max_km, child.location.distance_km(s.location)) {
+                    fail(
+                        "coordinated-distance",
+                        format!("child {} is coordinated to {} beyond the distance limit", child.id, s.id),
+                    );
+                }
+                let last = &mut last_coordinated[school.ix()];
+                *last = Some(last.map_or(pos, |l| l.max(pos)));
+            }
+            Outcome::Purchased { school } => {
+                let p = scenario.private_school(school);
+                if !in_reach(scenario, c, school) {
+                    fail(
+                        "purchase-reach",
+                        format!("child {} has a bought place at {} out of reach", child.id, p.id),
+                    );
+                }
+                bought[school.ix()] += 1;
+                let last = &mut last_buyer[school.ix()];
+                *last = Some(last.map_or(pos, |l| l.max(pos)));
+                purchases.push((pos, p.cost_per_seat()));
+            }
+            Outcome::Unplaced { .. } => {}
+        }
+        if let Some(s) = outcomes[c.ix()].public_school() {
+            filled[s.ix()] += 1;
+            let p = ranking.priority(scenario, c, s).unwrap_or(worst);
+            let w = &mut worst_occupant[s.ix()];
+            *w = Some(w.map_or(p, |x| x.max(p)));
+        }
+    }
+
+    for s in scenario.school_indices() {
+        if filled[s.ix()] > scenario.school(s).seats {
+            fail(
+                "capacity",
+                format!(
+                    "public school {} holds {} children for {} seats",
+                    scenario.school(s).id,
+                    filled[s.ix()],
+                    scenario.school(s).seats
+                ),
+            );
+        }
+    }
+    for p in scenario.private_indices() {
+        let ps = scenario.private_school(p);
+        if bought[p.ix()] > ps.purchasable_seats {
+            fail(
+                "capacity",
+                format!(
+                    "private school {} has {} bought places of {} purchasable",
+                    ps.id,
+                    bought[p.ix()],
+                    ps.purchasable_seats
+                ),
+            );
+        }
+    }
+    let spent: u64 = purchases.iter().map(|&(_, cost)| cost).sum();
+    if spent > scenario.budget_yuan {
+        fail(
+            "budget",
+            format!("bought places cost {spent} yuan, the budget is {}", scenario.budget_yuan),
+        );
+    }
+    purchases.sort_unstable();
+    let mut spent_before = Vec::with_capacity(purchases.len() + 1);
+    spent_before.push(0u64);
+    for &(_, cost) in &purchases {
+        spent_before.push(spent_before.last().unwrap() + cost);
+    }
+
+    let mut district_schools: Vec<Vec<SchoolIdx>> = vec![Vec::new(); scenario.districts.len()];
+    for s in scenario.school_indices() {
+        district_schools[scenario.school(s).district.ix()].push(s);
+    }
+
+    for c in scenario.child_indices() {
+        let child = scenario.child(c);
+        let outcome = outcomes[c.ix()];
+        let pos = ranking.fallback_position[c.ix()];
+
+        // Justified envy at listed schools.
+        let better_than = match outcome {
+            Outcome::Choice { rank, .. } => rank as usize - 1,
+            _ => child.choices.len(),
+        };
+        for &s in &child.choices[..better_than] {
+            let Some(mine) = ranking.priority(scenario, c, s) else {
+                continue;
+            };
+            let school = scenario.school(s);
+            if filled[s.ix()] < school.seats {
+                fail(
+                    "justified-envy",
+                    format!(
+                        "child {} was refused {}, which she ranked higher, while it has a free seat",
+                        child.id, school.id
+                    ),
+                );
+            } else if worst_occupant[s.ix()].is_some_and(|w| w > mine) {
+                fail(
+                    "justified-envy",
+                    format!(
+                        "child {} was refused {}, which she ranked higher, while it holds a child of lower priority",
+                        child.id, school.id
+                    ),
+                );
+            }
+        }
+
+        // Coordinated placement: nearest spare seat, best priority first.
+        if ranking.eligible(c) && !matches!(outcome, Outcome::Choice { .. }) {
+            let here = match outcome {
+                Outcome::Coordinated { school } => {
+                    Some((child.location.distance_km(scenario.school(school).location), school))
+                }
+                _ => None,
+            };
+            for &s in &district_schools[child.residence_district.ix()] {
+                let school = scenario.school(s);
+                let d = child.location.distance_km(school.location);
+                let nearer = here.is_none_or(|h| (d, s) < h);
+                if !nearer || !within(scenario.fallback.coordinated_max_km, d) {
+                    continue;
+                }
+                let free = filled[s.ix()] < school.seats;
+                let taken_by_later = last_coordinated[s.ix()].is_some_and(|l| l > pos);
+                if free || taken_by_later {
+                    fail(
+                        "coordinated-order",
+                        format!(
+                            "child {} should have had the nearer public school {} ({})",
+                            child.id,
+                            school.id,
+                            if free { "it has a spare seat" } else { "it went to a child after her" }
+                        ),
+                    );
+                }
+            }
+        }
+
+        // Bought places: nearest affordable place, best priority first.
+        if outcome.public_school().is_none() {
+            let paid_before = spent_before[purchases.partition_point(|&(p, _)| p < pos)];
+            let money_left = scenario.budget_yuan.saturating_sub(paid_before);
+            let here = match outcome {
+                Outcome::Purchased { school } => Some((
+                    child
+                        .location
+                        .distance_km(scenario.private_school(school).location),
+                    school,
+                )),
+                _ => None,
+            };
+            for p in scenario.private_indices() {
+                if !in_reach(scenario, c, p) {
+                    continue;
+                }
+                let ps = scenario.private_school(p);
+                let d = child.location.distance_km(ps.location);
+                if here.is_some_and(|h| (d, p) >= h) || ps.cost_per_seat() > money_left {
+                    continue;
+                }
+                let free = bought[p.ix()] < ps.purchasable_seats;
+                let taken_by_later = last_buyer[p.ix()].is_some_and(|l| l > pos);
+                if free || taken_by_later {
+                    fail(
+                        "purchase-order",
+                        format!(
+                            "child {} should have had a bought place at the nearer {} ({})",
+                            child.id,
+                            ps.id,
+                            if free { "places were left" } else { "it went to a child after her" }
+                        ),
+                    );
+                }
+            }
+            if let Outcome::Unplaced { reason } = outcome {
+                let reach: Vec<PrivateIdx> = scenario
+                    .private_indices()
+                    .filter(|&p| in_reach(scenario, c, p))
+                    .collect();
+                let consistent = match reason {
+                    UnplacedReason::NoPrivateInReach => reach.is_empty(),
+                    UnplacedReason::PrivateSeatsFull | UnplacedReason::BudgetExhausted => !reach.is_empty(),
+                };
+                if !consistent {
+                    fail(
+                        "unplaced-reason",
+                        format!("child {} is unplaced for `{}`, which the data contradict", child.id, reason.as_str()),
+                    );
+                }
+            }
+        }
+    }
+    CheckReport {
+        children: scenario.children.len(),
+        violations: v,
+    }
+}
+
+/// Whether a private school is within the child's reach under the scenario's fallback rules.
+fn in_reach(scenario: &Scenario, c: ChildIdx, p: PrivateIdx) -> bool {
+    let child = scenario.child(c);
+    let ps = scenario.private_school(p);
+    ps.purchasable_seats > 0
+        && (!scenario.fallback.purchase_same_district || ps.district == child.residence_district)
+        && within(scenario.fallback.purchase_max_km, child.location.distance_km(ps.location))
+}
+
+#[derive(Debug, Deserialize)]
+struct PlacementRow {
+    child: String,
+    kind: String,
+    school: Option<String>,
+    choice_rank: Option<u8>,
+    reason: Option<String>,
+}
+
+/// Reads a `placements.csv` back into one outcome per child, checking that every child of the
+/// scenario appears exactly once and that every school named exists.
+pub fn read_placements(path: &Path, scenario: &Scenario) -> Result<Vec<Outcome>, InputErrors> {
+    let mut errors = Vec::new();
+    let rows = crate::scenario::rows::read_table::<PlacementRow>(
+        path,
+        &["child", "kind", "school", "choice_rank", "reason"],
+        &[
+            "district", "route", "points", "tier", "distance_km", "cost_yuan", "school_name",
+        ],
+        &mut errors,
+    )
+    .unwrap_or_default();
+    let child_ix: HashMap<&str, usize> = scenario
+        .children
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let school_ix: HashMap<&str, SchoolIdx> = scenario
+        .school_indices()
+        .map(|s| (scenario.school(s).id.as_str(), s))
+        .collect();
+    let private_ix: HashMap<&str, PrivateIdx> = scenario
+        .private_indices()
+        .map(|p| (scenario.private_school(p).id.as_str(), p))
+        .collect();
+    let mut outcomes: Vec<Option<(Outcome, u64)>> = vec![None; scenario.children.len()];
+    for row in rows {
+        let (line, r) = (row.line, row.row);
+        let Some(&c) = child_ix.get(r.child.as_str()) else {
+            errors.push(InputError::at(path, line, "child", format!("unknown child `{}`", r.child)));
+            continue;
+        };
+        let school = r.school.as_deref().unwrap_or("");
+        let outcome = match r.kind.as_str() {
+            "public" => match (school_ix.get(school), r.choice_rank) {
+                (Some(&s), Some(rank)) if rank >= 1 => Some(Outcome::Choice { school: s, rank }),
+                (Some(&s), None) => Some(Outcome::Coordinated { school: s }),
+                _ => None,
+            },
+            "purchased" => private_ix
+                .get(school)
+                .map(|&p| Outcome::Purchased { school: p }),
+            "unplaced" => [
+                UnplacedReason::NoPrivateInReach,
+                UnplacedReason::PrivateSeatsFull,
+                UnplacedReason::BudgetExhausted,
+            ]
+            .into_iter()
+            .find(|x| r.reason.as_deref() == Some(x.as_str()))
+            .map(|reason| Outcome::Unplaced { reason }),
+            _ => None,
+        };
+        let Some(outcome) = outcome else {
+            errors.push(InputError::at(
+                path,
+                line,
+                "kind",
+                format!("cannot read placement `{}` at school `{school}`", r.kind),
+            ));
+            continue;
+        };
+        if let Some((_, first)) = outcomes[c] {
+            errors.push(InputError::at(
+                path,
+                line,
+                "child",
+                format!("child `{}` appears again (first at line {first})", r.child),
+            ));
+            continue;
+        }
+        outcomes[c] = Some((outcome, line));
+    }
+    for (i, o) in outcomes.iter().enumerate() {
+        if o.is_none() {
+            errors.push(InputError::file(
+                path,
+                format!("child `{}` of the scenario has no placement", scenario.children[i].id),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(outcomes.into_iter().map(|o| o.expect("checked").0).collect())
+    } else {
+        Err(InputErrors(errors))
+    }
+}

@@ -1,0 +1,441 @@
+//! Result tables and the summary, and writing them atomically.
+//!
+//! Every file is rendered to bytes first; [`write_dir`] then writes them into a fresh sibling
+//! folder and swaps it into place with renames, so a failed or interrupted run leaves either the
+//! previous complete output folder or the new complete one. Outputs carry no timings or paths
+//! of the machine, so the same scenario and seed give the same bytes.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::assign::{ComponentStatus, Outcome};
+use crate::domain::{ChildIdx, Scenario};
+use crate::error::OutputError;
+use crate::policy::format_points;
+use crate::policy::ranking::Ranking;
+use crate::seats;
+use crate::Solved;
+
+/// Names of the files a run writes.
+pub const PLACEMENTS: &str = "placements.csv";
+pub const SCHOOLS: &str = "schools.csv";
+pub const DISTRICTS: &str = "districts.csv";
+pub const SUMMARY: &str = "summary.json";
+
+#[derive(Serialize)]
+struct PlacementRow<'a> {
+    child: &'a str,
+    district: &'a str,
+    kind: &'static str,
+    school: &'a str,
+    school_name: &'a str,
+    choice_rank: Option<u8>,
+    points: String,
+    tier: &'static str,
+    distance_km: String,
+    cost_yuan: Option<u64>,
+    reason: &'static str,
+    note: String,
+}
+
+/// Why a child is not at a listed school: a code and words.
+fn why_not_listed(scenario: &Scenario, ranking: &Ranking, c: ChildIdx) -> (&'static str, String) {
+    let child = scenario.child(c);
+    if let Some(gate) = &ranking.gate_failure[c.ix()] {
+        return ("ineligible", format!("did not pass the eligibility gates: {gate}"));
+    }
+    if child.choices.is_empty() {
+        return ("no_choices", "the family listed no school".into());
+    }
+    if child
+        .choices
+        .iter()
+        .all(|&s| ranking.priority(scenario, c, s).is_none())
+    {
+        return (
+            "no_tier_at_choices",
+            "the policy's tiers admit the child at none of the listed schools".into(),
+        );
+    }
+    (
+        "choices_full",
+        "every listed school was filled by children of higher priority".into(),
+    )
+}
+
+fn tier_name(scenario: &Scenario, ranking: &Ranking, c: ChildIdx, outcome: Outcome) -> &'static str {
+    if !ranking.eligible(c) {
+        return "ineligible";
+    }
+    if let Outcome::Choice { school, .. } = outcome {
+        if let Some((_, t)) = ranking.tier_at(scenario, c, school) {
+            return t.name();
+        }
+    }
+    let child = scenario.child(c);
+    if child.hukou_district == Some(child.residence_district) {
+        "catchment_hukou"
+    } else if child.is_migrant() {
+        "migrant"
+    } else {
+        "hukou"
+    }
+}
+
+/// Renders `placements.csv`: one row per child, sorted by child id.
+pub fn placements_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let ranking = &solved.ranking;
+    for c in scenario.child_indices() {
+        let child = scenario.child(c);
+        let outcome = solved.assignment.outcomes[c.ix()];
+        let district = &scenario.districts[child.residence_district.ix()].id;
+        let km = |at| format!("{:.3}", child.location.distance_km(at));
+        let (kind, school, name, rank, dist, cost, reason, note) = match outcome {
+            Outcome::Choice { school, rank } => {
+                let s = scenario.school(school);
+                let reason = if rank == 1 { "first_choice" } else { "choice" };
+                (
+                    "public",
+                    s.id.as_str(),
+                    s.name.as_str(),
+                    Some(rank),
+                    km(s.location),
+                    None,
+                    reason,
+                    format!("admitted to choice {rank}"),
+                )
+            }
+            Outcome::Coordinated { school } => {
+                let s = scenario.school(school);
+                let (code, why) = why_not_listed(scenario, ranking, c);
+                (
+                    "public",
+                    s.id.as_str(),
+                    s.name.as_str(),
+                    None,
+                    km(s.location),
+                    None,
+                    code,
+                    format!("{why}; coordinated to the nearest public school of the district with a spare seat"),
+                )
+            }
+            Outcome::Purchased { school } => {
+                let p = scenario.private_school(school);
+                let (code, why) = why_not_listed(scenario, ranking, c);
+                let public = if ranking.eligible(c) {
+                    "; no public school of the district had a spare seat within reach"
+                } else {
+                    ""
+                };
+                (
+                    "purchased",
+                    p.id.as_str(),
+                    p.name.as_str(),
+                    None,
+                    km(p.location),
+                    Some(p.cost_per_seat()),
+                    code,
+                    format!("{why}{public}; bought the nearest affordable private place"),
+                )
+            }
+            Outcome::Unplaced { reason } => {
+                let (_, why) = why_not_listed(scenario, ranking, c);
+                let bought = match reason {
+                    crate::assign::UnplacedReason::NoPrivateInReach => {
+                        "no private school with purchasable places within reach"
+                    }
+                    crate::assign::UnplacedReason::PrivateSeatsFull => {
+                        "the purchasable places within reach were all taken by children of higher priority"
+                    }
+                    crate::assign::UnplacedReason::BudgetExhausted => {
+                        "the purchase budget left could not pay for a place within reach"
+                    }
+                };
+                (
+                    "unplaced",
+                    "",
+                    "",
+                    None,
+                    String::new(),
+                    None,
+                    reason.as_str(),
+                    format!("{why}; {bought}"),
+                )
+            }
+        };
+        w.serialize(PlacementRow {
+            child: &child.id,
+            district,
+            kind,
+            school,
+            school_name: name,
+            choice_rank: rank,
+            points: format_points(ranking.points[c.ix()]),
+            tier: tier_name(scenario, ranking, c, outcome),
+            distance_km: dist,
+            cost_yuan: cost,
+            reason,
+            note,
+        })
+        .expect("writing to memory");
+    }
+    w.into_inner().expect("writing to memory")
+}
+
+#[derive(Serialize)]
+struct SchoolRow<'a> {
+    school: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    district: &'a str,
+    seats: u32,
+    filled: u32,
+    spare: u32,
+    by_choice: u32,
+    coordinated: u32,
+    applicants: u32,
+    first_choice_applicants: u32,
+    cutoff_tier: &'static str,
+    cutoff_points: String,
+    cost_per_seat_yuan: Option<u64>,
+}
+
+/// Renders `schools.csv`: public schools, then private schools, each sorted by id. The cut-off is
+/// the tier and points of the lowest-priority child admitted by choice.
+pub fn schools_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
+    let ranking = &solved.ranking;
+    let n = scenario.schools.len();
+    let (mut by_choice, mut coordinated) = (vec![0u32; n], vec![0u32; n]);
+    let (mut applicants, mut first) = (vec![0u32; n], vec![0u32; n]);
+    let mut cutoff: Vec<Option<(crate::policy::ranking::Priority, ChildIdx)>> = vec![None; n];
+    let mut bought = vec![0u32; scenario.private_schools.len()];
+    for c in scenario.child_indices() {
+        for (i, s) in scenario.child(c).choices.iter().enumerate() {
+            applicants[s.ix()] += 1;
+            first[s.ix()] += u32::from(i == 0);
+        }
+        match solved.assignment.outcomes[c.ix()] {
+            Outcome::Choice { school, .. } => {
+                by_choice[school.ix()] += 1;
+                if let Some(p) = ranking.priority(scenario, c, school) {
+                    let slot = &mut cutoff[school.ix()];
+                    if slot.is_none_or(|(q, _)| p > q) {
+                        *slot = Some((p, c));
+                    }
+                }
+            }
+            Outcome::Coordinated { school } => coordinated[school.ix()] += 1,
+            Outcome::Purchased { school } => bought[school.ix()] += 1,
+            Outcome::Unplaced { .. } => {}
+        }
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for s in scenario.school_indices() {
+        let school = scenario.school(s);
+        let filled = by_choice[s.ix()] + coordinated[s.ix()];
+        let (cutoff_tier, cutoff_points) = match cutoff[s.ix()] {
+            Some((p, c)) => (
+                scenario.policy.tiers[p.tier as usize].name(),
+                format_points(ranking.points[c.ix()]),
+            ),
+            None => ("", String::new()),
+        };
+        w.serialize(SchoolRow {
+            school: &school.id,
+            name: &school.name,
+            kind: "public",
+            district: &scenario.districts[school.district.ix()].id,
+            seats: school.seats,
+            filled,
+            spare: school.seats - filled,
+            by_choice: by_choice[s.ix()],
+            coordinated: coordinated[s.ix()],
+            applicants: applicants[s.ix()],
+            first_choice_applicants: first[s.ix()],
+            cutoff_tier,
+            cutoff_points,
+            cost_per_seat_yuan: None,
+        })
+        .expect("writing to memory");
+    }
+    for p in scenario.private_indices() {
+        let ps = scenario.private_school(p);
+        w.serialize(SchoolRow {
+            school: &ps.id,
+            name: &ps.name,
+            kind: "private",
+            district: &scenario.districts[ps.district.ix()].id,
+            seats: ps.purchasable_seats,
+            filled: bought[p.ix()],
+            spare: ps.purchasable_seats - bought[p.ix()],
+            by_choice: 0,
+            coordinated: 0,
+            applicants: 0,
+            first_choice_applicants: 0,
+            cutoff_tier: "",
+            cutoff_points: String::new(),
+            cost_per_seat_yuan: Some(ps.cost_per_seat()),
+        })
+        .expect("writing to memory");
+    }
+    w.into_inner().expect("writing to memory")
+}
+
+/// Renders `districts.csv`: supply against demand and outcomes per district.
+pub fn districts_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in seats::balance(scenario, Some(&solved.assignment.outcomes)) {
+        w.serialize(&row).expect("writing to memory");
+    }
+    w.into_inner().expect("writing to memory")
+}
+
+/// Counts of a run, as written to `summary.json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    pub scenario: String,
+    pub entry_grade: u8,
+    pub seed: u64,
+    pub policy: String,
+    pub tie_rule: &'static str,
+    pub mechanism: &'static str,
+    pub children: usize,
+    pub public_by_choice: usize,
+    pub first_choice: usize,
+    pub coordinated: usize,
+    pub purchased: usize,
+    pub unplaced: usize,
+    pub ineligible: usize,
+    pub public_seats: u64,
+    pub purchasable_places: u64,
+    pub budget_yuan: u64,
+    pub spent_yuan: u64,
+    pub components: usize,
+    pub components_with_ties: usize,
+    pub ip_variables: usize,
+    pub proven_optimal: bool,
+    pub statuses: Vec<(String, usize)>,
+    pub check_passed: bool,
+    pub check_violations: usize,
+}
+
+/// Builds the summary of a run.
+pub fn summary(scenario: &Scenario, solved: &Solved) -> Summary {
+    let outcomes = &solved.assignment.outcomes;
+    let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    let public = &solved.assignment.public;
+    let mut statuses: Vec<(String, usize)> = Vec::new();
+    for c in &public.components {
+        let name = match &c.status {
+            ComponentStatus::IpFailed { message } => format!("{}: {message}", c.status.name()),
+            other => other.name().to_string(),
+        };
+        match statuses.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, k)) => *k += 1,
+            None => statuses.push((name, 1)),
+        }
+    }
+    statuses.sort();
+    Summary {
+        scenario: scenario.name.clone(),
+        entry_grade: scenario.entry_grade,
+        seed: scenario.seed,
+        policy: scenario.policy.name.clone(),
+        tie_rule: match scenario.policy.tie_rule {
+            crate::policy::TieRule::Lottery => "lottery",
+            crate::policy::TieRule::KeepTies => "keep_ties",
+        },
+        mechanism: public.mechanism.name(),
+        children: outcomes.len(),
+        public_by_choice: count(|o| matches!(o, Outcome::Choice { .. })),
+        first_choice: count(|o| matches!(o, Outcome::Choice { rank: 1, .. })),
+        coordinated: count(|o| matches!(o, Outcome::Coordinated { .. })),
+        purchased: count(|o| matches!(o, Outcome::Purchased { .. })),
+        unplaced: count(|o| matches!(o, Outcome::Unplaced { .. })),
+        ineligible: solved.ranking.gate_failure.iter().filter(|g| g.is_some()).count(),
+        public_seats: scenario.schools.iter().map(|s| u64::from(s.seats)).sum(),
+        purchasable_places: scenario
+            .private_schools
+            .iter()
+            .map(|p| u64::from(p.purchasable_seats))
+            .sum(),
+        budget_yuan: scenario.budget_yuan,
+        spent_yuan: solved.assignment.spent_yuan,
+        components: public.components.len(),
+        components_with_ties: public.components.iter().filter(|c| c.ties).count(),
+        ip_variables: public.components.iter().map(|c| c.variables).sum(),
+        proven_optimal: public.proven_optimal(),
+        statuses,
+        check_passed: solved.check.passed(),
+        check_violations: solved.check.violations.len(),
+    }
+}
+
+/// Every output file of a run, rendered.
+pub fn render(scenario: &Scenario, solved: &Solved) -> Vec<(&'static str, Vec<u8>)> {
+    let mut json = serde_json::to_vec_pretty(&summary(scenario, solved)).expect("serialising");
+    json.push(b'\n');
+    vec![
+        (PLACEMENTS, placements_csv(scenario, solved)),
+        (SCHOOLS, schools_csv(scenario, solved)),
+        (DISTRICTS, districts_csv(scenario, solved)),
+        (SUMMARY, json),
+    ]
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn sibling(dir: &Path, tag: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    dir.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+}
+
+/// Writes `files` as the complete contents of folder `dir`, replacing any previous contents
+/// only once everything new is on disk.
+pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError> {
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
+    let staging = sibling(dir, "partial");
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir(&staging).map_err(io_err(&staging))?;
+    let result = (|| {
+        for (name, bytes) in files {
+            let path = staging.join(name);
+            let mut f = std::fs::File::create(&path).map_err(io_err(&path))?;
+            std::io::Write::write_all(&mut f, bytes).map_err(io_err(&path))?;
+            f.sync_all().map_err(io_err(&path))?;
+        }
+        let old = sibling(dir, "old");
+        let had_old = dir.exists();
+        if had_old {
+            let _ = std::fs::remove_dir_all(&old);
+            std::fs::rename(dir, &old).map_err(io_err(dir))?;
+        }
+        if let Err(e) = std::fs::rename(&staging, dir) {
+            if had_old {
+                let _ = std::fs::rename(&old, dir);
+            }
+            return Err(io_err(dir)(e));
+        }
+        if had_old {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
