@@ -1,0 +1,301 @@
+//! The command line: argument parsing and the glue between the library and the terminal.
+//!
+//! Subcommands: `run` (solve a scenario and write its outputs), `check` (verify a placements
+//! file independently), `validate` (load a scenario and report every problem), `generate`
+//! (write a synthetic city scenario from census district populations).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use seatplan::assign::{Backend, Mechanism, SolverOptions};
+use seatplan::generate::{generate_city, read_census, CityConfig};
+use seatplan::policy::ranking::Ranking;
+use seatplan::{check, output, scenario, solve};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "seatplan",
+    version,
+    about = "Plan and allocate public-school places for migrant children: points, integer programming, purchased private places"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum MechanismArg {
+    /// Exact optimum: deferred acceptance where priorities are strict, integer program where ties are kept.
+    Optimal,
+    /// The integer program on every component.
+    Ip,
+    /// Child-proposing deferred acceptance (reference).
+    DeferredAcceptance,
+    /// Serial dictatorship over the city-wide order (reference).
+    SerialDictatorship,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum BackendArg {
+    Microlp,
+    Highs,
+}
+
+#[derive(Debug, clap::Args)]
+struct SolverArgs {
+    /// How the choice stage is solved.
+    #[arg(long, value_enum, default_value = "optimal")]
+    mechanism: MechanismArg,
+    /// MIP backend (default: highs if built with `--features highs`, else microlp).
+    #[arg(long, value_enum)]
+    backend: Option<BackendArg>,
+    /// Time limit per component of the integer program, in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    time_limit: Option<f64>,
+    /// Relative optimality gap at which the solver may stop (0 proves optimality).
+    #[arg(long, default_value_t = 0.0)]
+    mip_gap: f64,
+    /// Worker threads for independent components (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Threads inside the MIP backend (HiGHS only).
+    #[arg(long, default_value_t = 1)]
+    solver_threads: u32,
+}
+
+impl SolverArgs {
+    fn options(&self) -> Result<(Mechanism, SolverOptions)> {
+        let mechanism = match self.mechanism {
+            MechanismArg::Optimal => Mechanism::Optimal,
+            MechanismArg::Ip => Mechanism::Ip,
+            MechanismArg::DeferredAcceptance => Mechanism::DeferredAcceptance,
+            MechanismArg::SerialDictatorship => Mechanism::SerialDictatorship,
+        };
+        let backend = match self.backend {
+            None => Backend::default(),
+            Some(BackendArg::Microlp) => Backend::Microlp,
+            Some(BackendArg::Highs) => Backend::Highs,
+        };
+        if !backend.available() {
+            bail!(
+                "this build has no `{}` backend; rebuild with `cargo build --release --features {}`",
+                backend.name(),
+                backend.name()
+            );
+        }
+        if let Some(t) = self.time_limit {
+            if !(t > 0.0 && t.is_finite()) {
+                bail!("--time-limit must be a positive number of seconds, got {t}");
+            }
+        }
+        if !(0.0..1.0).contains(&self.mip_gap) {
+            bail!("--mip-gap must be in [0, 1), got {}", self.mip_gap);
+        }
+        Ok((
+            mechanism,
+            SolverOptions {
+                backend,
+                time_limit_s: self.time_limit,
+                mip_gap: self.mip_gap,
+                threads: self.solver_threads,
+            },
+        ))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Solve a scenario and write placements.csv, schools.csv, districts.csv and summary.json.
+    Run {
+        /// The scenario TOML file.
+        scenario: PathBuf,
+        /// Output folder (replaced atomically).
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        #[command(flatten)]
+        solver: SolverArgs,
+    },
+    /// Verify a placements.csv against a scenario with the independent checker.
+    Check {
+        scenario: PathBuf,
+        /// The placements file to verify.
+        #[arg(long)]
+        placements: PathBuf,
+    },
+    /// Load a scenario and report every problem in it, without solving.
+    Validate { scenario: PathBuf },
+    /// Write a synthetic city scenario from census district populations.
+    Generate {
+        /// Census CSV (city,district,district_zh,permanent_population_2020).
+        #[arg(long, default_value = "scenarios/data/zhejiang_districts_2020.csv")]
+        census: PathBuf,
+        /// City to take the districts of.
+        #[arg(long, default_value = "Hangzhou")]
+        city: String,
+        /// Folder to write the scenario into.
+        #[arg(short, long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 2023)]
+        seed: u64,
+        /// Share of residents in one year-cohort.
+        #[arg(long, default_value_t = seatplan::scenario::DEFAULT_COHORT_SHARE)]
+        cohort_share: f64,
+        /// Multiplies every cohort (e.g. 0.1 for a small test city).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Scenario name (default: "<city>-like grade-1 intake").
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+/// Exit code of a run whose result failed the independent check.
+pub const EXIT_CHECK_FAILED: i32 = 3;
+
+/// Runs the parsed command; returns the process exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    let say = |s: String| {
+        if !cli.quiet {
+            eprintln!("{s}");
+        }
+    };
+    match cli.command {
+        Command::Run {
+            scenario: path,
+            out,
+            solver,
+        } => {
+            let (mechanism, options) = solver.options()?;
+            if let Some(n) = solver.threads {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build_global()
+                    .context("cannot set up the worker threads")?;
+            }
+            let t = Instant::now();
+            let loaded = scenario::load(&path)?;
+            let sc = &loaded.scenario;
+            say(format!(
+                "loaded {} in {:.2?}: {} districts, {} public schools, {} private schools, {} children",
+                path.display(),
+                t.elapsed(),
+                sc.districts.len(),
+                sc.schools.len(),
+                sc.private_schools.len(),
+                sc.children.len()
+            ));
+            let t = Instant::now();
+            let solved = solve(sc, mechanism, &options)?;
+            say(format!("solved and checked in {:.2?}", t.elapsed()));
+            let files = output::render(sc, &solved);
+            output::write_dir(&out, &files)?;
+            let s = output::summary(sc, &solved);
+            say(format!(
+                "{} children: {} public by choice ({} first choice), {} coordinated, {} purchased ({} of {} yuan), {} unplaced",
+                s.children,
+                s.public_by_choice,
+                s.first_choice,
+                s.coordinated,
+                s.purchased,
+                s.spent_yuan,
+                s.budget_yuan,
+                s.unplaced
+            ));
+            say(format!(
+                "choice stage: {} ({} component{}, {} with ties); proven optimal: {}",
+                s.mechanism,
+                s.components,
+                if s.components == 1 { "" } else { "s" },
+                s.components_with_ties,
+                if s.proven_optimal { "yes" } else { "no" }
+            ));
+            for (status, n) in &s.statuses {
+                say(format!("  {n} × {status}"));
+            }
+            report_check(&solved.check, &say);
+            say(format!("results written to {}/", out.display()));
+            Ok(if solved.check.passed() { 0 } else { EXIT_CHECK_FAILED })
+        }
+        Command::Check {
+            scenario: path,
+            placements,
+        } => {
+            let loaded = scenario::load(&path)?;
+            let sc = &loaded.scenario;
+            let outcomes = check::read_placements(&placements, sc)?;
+            let ranking = Ranking::compute(sc);
+            let report = check::check(sc, &ranking, &outcomes);
+            report_check(&report, &say);
+            Ok(if report.passed() { 0 } else { EXIT_CHECK_FAILED })
+        }
+        Command::Validate { scenario: path } => {
+            let loaded = scenario::load(&path)?;
+            let sc = &loaded.scenario;
+            say(format!(
+                "{} is valid: {} districts, {} public schools, {} private schools, {} children",
+                path.display(),
+                sc.districts.len(),
+                sc.schools.len(),
+                sc.private_schools.len(),
+                sc.children.len()
+            ));
+            Ok(0)
+        }
+        Command::Generate {
+            census,
+            city,
+            out,
+            seed,
+            cohort_share,
+            scale,
+            name,
+        } => {
+            if !(cohort_share > 0.0 && cohort_share <= 1.0) {
+                bail!("--cohort-share must be in (0, 1], got {cohort_share}");
+            }
+            if !(scale > 0.0 && scale <= 10.0) {
+                bail!("--scale must be in (0, 10], got {scale}");
+            }
+            let districts = read_census(&census, &city).map_err(|e| seatplan::error::InputErrors(vec![e]))?;
+            let mut cfg = CityConfig::new(
+                &name.unwrap_or_else(|| format!("{city}-like grade-1 intake")),
+                districts,
+                seed,
+            );
+            cfg.cohort_share = cohort_share;
+            cfg.scale = scale;
+            let files = generate_city(&cfg);
+            let bytes: Vec<(&str, Vec<u8>)> =
+                files.into_iter().map(|(n, s)| (n, s.into_bytes())).collect();
+            output::write_dir(&out, &bytes)?;
+            say(format!(
+                "wrote a {city}-like scenario (seed {seed}) to {}",
+                out.join("scenario.toml").display()
+            ));
+            Ok(0)
+        }
+    }
+}
+
+fn report_check(report: &check::CheckReport, say: &dyn Fn(String)) {
+    if report.passed() {
+        say(format!(
+            "independent check passed: {} children, capacities, budget, no justified envy, fallback order",
+            report.children
+        ));
+    } else {
+        eprintln!(
+            "independent check FAILED: {} violation(s)",
+            report.violations.len()
+        );
+        for v in report.violations.iter().take(20) {
+            eprintln!("  [{}] {}", v.rule, v.message);
+        }
+    }
+}
