@@ -112,19 +112,31 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
                 if !ranking.eligible(c) {
                     fail(
                         "eligibility",
-                        format!("child {} failed the gates but has a coordinated public place", child.id),
+                        format!(
+                            "child {} failed the gates but has a coordinated public place",
+                            child.id
+                        ),
                     );
                 }
                 if s.district != child.residence_district {
                     fail(
                         "coordinated-district",
-                        format!("child {} is coordinated to {} outside her district", child.id, s.id),
+                        format!(
+                            "child {} is coordinated to {} outside her district",
+                            child.id, s.id
+                        ),
                     );
                 }
-                if !within(scenario.fallback.coordinated_max_km, child.location.distance_km(s.location)) {
+                if !within(
+                    scenario.fallback.coordinated_max_km,
+                    child.location.distance_km(s.location),
+                ) {
                     fail(
                         "coordinated-distance",
-                        format!("child {} is coordinated to {} beyond the distance limit", child.id, s.id),
+                        format!(
+                            "child {} is coordinated to {} beyond the distance limit",
+                            child.id, s.id
+                        ),
                     );
                 }
                 let last = &mut last_coordinated[school.ix()];
@@ -135,7 +147,10 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
                 if !in_reach(scenario, c, school) {
                     fail(
                         "purchase-reach",
-                        format!("child {} has a bought place at {} out of reach", child.id, p.id),
+                        format!(
+                            "child {} has a bought place at {} out of reach",
+                            child.id, p.id
+                        ),
                     );
                 }
                 bought[school.ix()] += 1;
@@ -184,7 +199,10 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
     if spent > scenario.budget_yuan {
         fail(
             "budget",
-            format!("bought places cost {spent} yuan, the budget is {}", scenario.budget_yuan),
+            format!(
+                "bought places cost {spent} yuan, the budget is {}",
+                scenario.budget_yuan
+            ),
         );
     }
     purchases.sort_unstable();
@@ -236,9 +254,10 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
         // Coordinated placement: nearest spare seat, best priority first.
         if ranking.eligible(c) && !matches!(outcome, Outcome::Choice { .. }) {
             let here = match outcome {
-                Outcome::Coordinated { school } => {
-                    Some((child.location.distance_km(scenario.school(school).location), school))
-                }
+                Outcome::Coordinated { school } => Some((
+                    child.location.distance_km(scenario.school(school).location),
+                    school,
+                )),
                 _ => None,
             };
             for &s in &district_schools[child.residence_district.ix()] {
@@ -257,7 +276,11 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
                             "child {} should have had the nearer public school {} ({})",
                             child.id,
                             school.id,
-                            if free { "it has a spare seat" } else { "it went to a child after her" }
+                            if free {
+                                "it has a spare seat"
+                            } else {
+                                "it went to a child after her"
+                            }
                         ),
                     );
                 }
@@ -295,7 +318,11 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
                             "child {} should have had a bought place at the nearer {} ({})",
                             child.id,
                             ps.id,
-                            if free { "places were left" } else { "it went to a child after her" }
+                            if free {
+                                "places were left"
+                            } else {
+                                "it went to a child after her"
+                            }
                         ),
                     );
                 }
@@ -307,12 +334,18 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
                     .collect();
                 let consistent = match reason {
                     UnplacedReason::NoPrivateInReach => reach.is_empty(),
-                    UnplacedReason::PrivateSeatsFull | UnplacedReason::BudgetExhausted => !reach.is_empty(),
+                    UnplacedReason::PrivateSeatsFull | UnplacedReason::BudgetExhausted => {
+                        !reach.is_empty()
+                    }
                 };
                 if !consistent {
                     fail(
                         "unplaced-reason",
-                        format!("child {} is unplaced for `{}`, which the data contradict", child.id, reason.as_str()),
+                        format!(
+                            "child {} is unplaced for `{}`, which the data contradict",
+                            child.id,
+                            reason.as_str()
+                        ),
                     );
                 }
             }
@@ -330,7 +363,10 @@ fn in_reach(scenario: &Scenario, c: ChildIdx, p: PrivateIdx) -> bool {
     let ps = scenario.private_school(p);
     ps.purchasable_seats > 0
         && (!scenario.fallback.purchase_same_district || ps.district == child.residence_district)
-        && within(scenario.fallback.purchase_max_km, child.location.distance_km(ps.location))
+        && within(
+            scenario.fallback.purchase_max_km,
+            child.location.distance_km(ps.location),
+        )
 }
 
 #[derive(Debug, Deserialize)]
@@ -350,11 +386,19 @@ pub fn read_placements(path: &Path, scenario: &Scenario) -> Result<Vec<Outcome>,
         path,
         &["child", "kind", "school", "choice_rank", "reason"],
         &[
-            "district", "route", "points", "tier", "distance_km", "cost_yuan", "school_name",
+            "district",
+            "school_name",
+            "points",
+            "tier",
+            "distance_km",
+            "cost_yuan",
+            "note",
         ],
         &mut errors,
-    )
-    .unwrap_or_default();
+    );
+    let Some(rows) = rows else {
+        return Err(InputErrors(errors));
+    };
     let child_ix: HashMap<&str, usize> = scenario
         .children
         .iter()
@@ -373,7 +417,12 @@ pub fn read_placements(path: &Path, scenario: &Scenario) -> Result<Vec<Outcome>,
     for row in rows {
         let (line, r) = (row.line, row.row);
         let Some(&c) = child_ix.get(r.child.as_str()) else {
-            errors.push(InputError::at(path, line, "child", format!("unknown child `{}`", r.child)));
+            errors.push(InputError::at(
+                path,
+                line,
+                "child",
+                format!("unknown child `{}`", r.child),
+            ));
             continue;
         };
         let school = r.school.as_deref().unwrap_or("");
@@ -420,12 +469,18 @@ pub fn read_placements(path: &Path, scenario: &Scenario) -> Result<Vec<Outcome>,
         if o.is_none() {
             errors.push(InputError::file(
                 path,
-                format!("child `{}` of the scenario has no placement", scenario.children[i].id),
+                format!(
+                    "child `{}` of the scenario has no placement",
+                    scenario.children[i].id
+                ),
             ));
         }
     }
     if errors.is_empty() {
-        Ok(outcomes.into_iter().map(|o| o.expect("checked").0).collect())
+        Ok(outcomes
+            .into_iter()
+            .map(|o| o.expect("checked").0)
+            .collect())
     } else {
         Err(InputErrors(errors))
     }

@@ -220,7 +220,11 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             report_check(&solved.check, &say);
             say(format!("results written to {}/", out.display()));
-            Ok(if solved.check.passed() { 0 } else { EXIT_CHECK_FAILED })
+            Ok(if solved.check.passed() {
+                0
+            } else {
+                EXIT_CHECK_FAILED
+            })
         }
         Command::Check {
             scenario: path,
@@ -232,7 +236,11 @@ pub fn run(cli: Cli) -> Result<i32> {
             let ranking = Ranking::compute(sc);
             let report = check::check(sc, &ranking, &outcomes);
             report_check(&report, &say);
-            Ok(if report.passed() { 0 } else { EXIT_CHECK_FAILED })
+            Ok(if report.passed() {
+                0
+            } else {
+                EXIT_CHECK_FAILED
+            })
         }
         Command::Validate { scenario: path } => {
             let loaded = scenario::load(&path)?;
@@ -262,7 +270,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             if !(scale > 0.0 && scale <= 10.0) {
                 bail!("--scale must be in (0, 10], got {scale}");
             }
-            let districts = read_census(&census, &city).map_err(|e| seatplan::error::InputErrors(vec![e]))?;
+            let districts =
+                read_census(&census, &city).map_err(|e| seatplan::error::InputErrors(vec![e]))?;
             let mut cfg = CityConfig::new(
                 &name.unwrap_or_else(|| format!("{city}-like grade-1 intake")),
                 districts,
@@ -271,8 +280,10 @@ pub fn run(cli: Cli) -> Result<i32> {
             cfg.cohort_share = cohort_share;
             cfg.scale = scale;
             let files = generate_city(&cfg);
-            let bytes: Vec<(&str, Vec<u8>)> =
-                files.into_iter().map(|(n, s)| (n, s.into_bytes())).collect();
+            let bytes: Vec<(&str, Vec<u8>)> = files
+                .into_iter()
+                .map(|(n, s)| (n, s.into_bytes()))
+                .collect();
             output::write_dir(&out, &bytes)?;
             say(format!(
                 "wrote a {city}-like scenario (seed {seed}) to {}",

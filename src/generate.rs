@@ -139,7 +139,10 @@ pub fn read_census(path: &Path, city: &str) -> Result<Vec<DistrictSpec>, InputEr
         });
     }
     if out.is_empty() {
-        return Err(InputError::file(path, format!("no district of city `{city}`")));
+        return Err(InputError::file(
+            path,
+            format!("no district of city `{city}`"),
+        ));
     }
     Ok(out)
 }
@@ -209,7 +212,9 @@ pub fn generate_city(cfg: &CityConfig) -> Vec<(&'static str, String)> {
         let mut list = Vec::new();
         while seats_so_far < target {
             let classes = rng.int(2, 8);
-            let seats = (classes * CLASS_SIZE).min(target - seats_so_far).max(CLASS_SIZE.min(target));
+            let seats = (classes * CLASS_SIZE)
+                .min(target - seats_so_far)
+                .max(CLASS_SIZE.min(target));
             seats_so_far += seats;
             let id = format!("{}-P{:03}", d.id, list.len() + 1);
             let at = in_disc(&mut rng, &centres[di], radius[di]);
@@ -264,7 +269,9 @@ pub fn generate_city(cfg: &CityConfig) -> Vec<(&'static str, String)> {
             } else if rng.chance(0.9) || n_d == 1 {
                 d.id.clone()
             } else {
-                cfg.districts[(di + 1 + rng.int(0, n_d as u64 - 2) as usize) % n_d].id.clone()
+                cfg.districts[(di + 1 + rng.int(0, n_d as u64 - 2) as usize) % n_d]
+                    .id
+                    .clone()
             };
             let (permit, insurance, residence) = if migrant {
                 let residence = rng.int(6, 120);
@@ -280,15 +287,21 @@ pub fn generate_city(cfg: &CityConfig) -> Vec<(&'static str, String)> {
                 u if u < 0.96 => "rented",
                 _ => "none",
             };
-            let education = ["junior", "senior", "college", "bachelor", "postgraduate", "none"]
-                [match rng.unit() {
-                    u if u < 0.25 => 0,
-                    u if u < 0.5 => 1,
-                    u if u < 0.7 => 2,
-                    u if u < 0.9 => 3,
-                    u if u < 0.97 => 4,
-                    _ => 5,
-                }];
+            let education = [
+                "junior",
+                "senior",
+                "college",
+                "bachelor",
+                "postgraduate",
+                "none",
+            ][match rng.unit() {
+                u if u < 0.25 => 0,
+                u if u < 0.5 => 1,
+                u if u < 0.7 => 2,
+                u if u < 0.9 => 3,
+                u if u < 0.97 => 4,
+                _ => 5,
+            }];
             let month = rng.int(1, 12);
             let year = if month >= 9 { 2016 } else { 2017 };
             let birth = format!("{year}-{month:02}-{:02}", rng.int(1, 28));

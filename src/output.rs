@@ -43,7 +43,10 @@ struct PlacementRow<'a> {
 fn why_not_listed(scenario: &Scenario, ranking: &Ranking, c: ChildIdx) -> (&'static str, String) {
     let child = scenario.child(c);
     if let Some(gate) = &ranking.gate_failure[c.ix()] {
-        return ("ineligible", format!("did not pass the eligibility gates: {gate}"));
+        return (
+            "ineligible",
+            format!("did not pass the eligibility gates: {gate}"),
+        );
     }
     if child.choices.is_empty() {
         return ("no_choices", "the family listed no school".into());
@@ -64,7 +67,12 @@ fn why_not_listed(scenario: &Scenario, ranking: &Ranking, c: ChildIdx) -> (&'sta
     )
 }
 
-fn tier_name(scenario: &Scenario, ranking: &Ranking, c: ChildIdx, outcome: Outcome) -> &'static str {
+fn tier_name(
+    scenario: &Scenario,
+    ranking: &Ranking,
+    c: ChildIdx,
+    outcome: Outcome,
+) -> &'static str {
     if !ranking.eligible(c) {
         return "ineligible";
     }
@@ -354,7 +362,12 @@ pub fn summary(scenario: &Scenario, solved: &Solved) -> Summary {
         coordinated: count(|o| matches!(o, Outcome::Coordinated { .. })),
         purchased: count(|o| matches!(o, Outcome::Purchased { .. })),
         unplaced: count(|o| matches!(o, Outcome::Unplaced { .. })),
-        ineligible: solved.ranking.gate_failure.iter().filter(|g| g.is_some()).count(),
+        ineligible: solved
+            .ranking
+            .gate_failure
+            .iter()
+            .filter(|g| g.is_some())
+            .count(),
         public_seats: scenario.schools.iter().map(|s| u64::from(s.seats)).sum(),
         purchasable_places: scenario
             .private_schools
@@ -403,7 +416,11 @@ fn sibling(dir: &Path, tag: &str) -> PathBuf {
 /// Writes `files` as the complete contents of folder `dir`, replacing any previous contents
 /// only once everything new is on disk.
 pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError> {
-    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(io_err(parent))?;
     }

@@ -65,7 +65,9 @@ pub fn components(applicants: &Applicants) -> Vec<Component> {
                 children: Vec::new(),
             });
         }
-        out[slot_of_root[root] as usize].schools.push(SchoolIdx(s as u32));
+        out[slot_of_root[root] as usize]
+            .schools
+            .push(SchoolIdx(s as u32));
     }
     for (c, list) in applicants.lists.iter().enumerate() {
         if let Some(first) = list.first() {

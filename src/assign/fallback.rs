@@ -96,7 +96,12 @@ pub fn purchase(scenario: &Scenario, ranking: &Ranking, outcomes: &mut [Option<O
             .copied()
             .filter(|&p| {
                 scenario.private_school(p).purchasable_seats > 0
-                    && within(limit, child.location.distance_km(scenario.private_school(p).location))
+                    && within(
+                        limit,
+                        child
+                            .location
+                            .distance_km(scenario.private_school(p).location),
+                    )
             })
             .collect();
         let best = nearest(
@@ -104,7 +109,9 @@ pub fn purchase(scenario: &Scenario, ranking: &Ranking, outcomes: &mut [Option<O
             in_reach
                 .iter()
                 .copied()
-                .filter(|p| left[p.ix()] > 0 && scenario.private_school(*p).cost_per_seat() <= budget)
+                .filter(|p| {
+                    left[p.ix()] > 0 && scenario.private_school(*p).cost_per_seat() <= budget
+                })
                 .map(|p| (p, scenario.private_school(p).location)),
             None,
         );

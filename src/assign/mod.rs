@@ -52,12 +52,21 @@ impl UnplacedReason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome {
     /// Admitted to a school she listed; `rank` is 1-based (1 = first choice).
-    Choice { school: SchoolIdx, rank: u8 },
+    Choice {
+        school: SchoolIdx,
+        rank: u8,
+    },
     /// Placed by the bureau in a public school of her district with spare seats.
-    Coordinated { school: SchoolIdx },
+    Coordinated {
+        school: SchoolIdx,
+    },
     /// A private place bought by the bureau.
-    Purchased { school: PrivateIdx },
-    Unplaced { reason: UnplacedReason },
+    Purchased {
+        school: PrivateIdx,
+    },
+    Unplaced {
+        reason: UnplacedReason,
+    },
 }
 
 impl Outcome {

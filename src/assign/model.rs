@@ -19,8 +19,8 @@
 use std::time::Instant;
 
 use good_lp::{
-    variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
-    SolverModel, Variable, WithMipGap, WithTimeLimit,
+    variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolverModel,
+    Variable, WithMipGap, WithTimeLimit,
 };
 
 use super::components::Component;
@@ -133,7 +133,11 @@ fn build(component: &Component, applicants: &Applicants, warm: &[Option<u8>]) ->
     let longest = component
         .children
         .iter()
-        .flat_map(|c| applicants.lists[c.ix()].iter().map(|a| a.choice as usize + 1))
+        .flat_map(|c| {
+            applicants.lists[c.ix()]
+                .iter()
+                .map(|a| a.choice as usize + 1)
+        })
         .max()
         .unwrap_or(1);
     let w = (n * longest + 1) as f64;
@@ -167,7 +171,10 @@ fn build(component: &Component, applicants: &Applicants, warm: &[Option<u8>]) ->
         let mut groups = Vec::new();
         let mut taken = 0usize;
         for run in apps.chunk_by(|a, b| a.0 == b.0) {
-            taken += run.iter().filter(|&&(_, i, k)| warm[i] == Some(k as u8)).count();
+            taken += run
+                .iter()
+                .filter(|&&(_, i, k)| warm[i] == Some(k as u8))
+                .count();
             let y = vars.add(variable().min(0.0).max(q).initial(taken as f64));
             groups.push(Group {
                 members: run.iter().map(|&(_, i, k)| (i, k)).collect(),
@@ -185,7 +192,11 @@ fn build(component: &Component, applicants: &Applicants, warm: &[Option<u8>]) ->
 }
 
 /// Adds every constraint of the model to the backend, row by row.
-fn add_rows(model: &mut impl SolverModel, x: &[Vec<Variable>], schools: &[(f64, Vec<Group>)]) -> usize {
+fn add_rows(
+    model: &mut impl SolverModel,
+    x: &[Vec<Variable>],
+    schools: &[(f64, Vec<Group>)],
+) -> usize {
     let mut rows = 0;
     for row in x {
         if row.len() > 1 {

@@ -64,10 +64,14 @@ pub enum ComponentStatus {
 impl ComponentStatus {
     pub fn name(&self) -> &'static str {
         match self {
-            ComponentStatus::StrictPrioritiesDa => "optimal (strict priorities: deferred acceptance)",
+            ComponentStatus::StrictPrioritiesDa => {
+                "optimal (strict priorities: deferred acceptance)"
+            }
             ComponentStatus::IpOptimal => "optimal (integer program)",
             ComponentStatus::IpTimeLimit => "time limit (integer program, optimality not proven)",
-            ComponentStatus::IpFailed { .. } => "solver failed (kept the deferred-acceptance start)",
+            ComponentStatus::IpFailed { .. } => {
+                "solver failed (kept the deferred-acceptance start)"
+            }
             ComponentStatus::Reference => "reference mechanism",
         }
     }

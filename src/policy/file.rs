@@ -11,8 +11,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    CategoryFact, Gates, Indicator, IndicatorRule, MilliPoints, NumericFact, Policy, Tier, TieKey,
-    TieRule,
+    CategoryFact, Gates, Indicator, IndicatorRule, MilliPoints, NumericFact, Policy, TieKey,
+    TieRule, Tier,
 };
 use crate::error::InputError;
 
@@ -80,7 +80,10 @@ fn default_tiers() -> Vec<Spanned<String>> {
 /// 1-based line of a byte offset in `text`.
 pub(crate) fn line_of(text: &str, offset: usize) -> u64 {
     let end = offset.min(text.len());
-    1 + text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() as u64
+    1 + text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
 }
 
 /// Turns a `toml` parse error into an input error with its line.
@@ -127,7 +130,9 @@ pub fn parse_policy(path: &Path, text: &str) -> Result<Policy, Vec<InputError>> 
                 errors.push(err_at(
                     ind.fact.span(),
                     "points",
-                    format!("`{fact_name}` is a count: use `points_per_unit` (and `cap`), not `points`"),
+                    format!(
+                        "`{fact_name}` is a count: use `points_per_unit` (and `cap`), not `points`"
+                    ),
                 ));
                 continue;
             }
@@ -135,7 +140,10 @@ pub fn parse_policy(path: &Path, text: &str) -> Result<Policy, Vec<InputError>> 
                 errors.push(err_at(
                     ind.fact.span(),
                     "points_per_unit",
-                    format!("indicator `{}` reads `{fact_name}` and needs `points_per_unit`", ind.name),
+                    format!(
+                        "indicator `{}` reads `{fact_name}` and needs `points_per_unit`",
+                        ind.name
+                    ),
                 ));
                 continue;
             };
@@ -177,7 +185,9 @@ pub fn parse_policy(path: &Path, text: &str) -> Result<Policy, Vec<InputError>> 
                 errors.push(err_at(
                     ind.fact.span(),
                     "points_per_unit",
-                    format!("`{fact_name}` is a category: give `points = {{ value = points, ... }}`"),
+                    format!(
+                        "`{fact_name}` is a category: give `points = {{ value = points, ... }}`"
+                    ),
                 ));
                 continue;
             }
@@ -185,7 +195,10 @@ pub fn parse_policy(path: &Path, text: &str) -> Result<Policy, Vec<InputError>> 
                 errors.push(err_at(
                     ind.fact.span(),
                     "points",
-                    format!("indicator `{}` reads `{fact_name}` and needs a `points` table", ind.name),
+                    format!(
+                        "indicator `{}` reads `{fact_name}` and needs a `points` table",
+                        ind.name
+                    ),
                 ));
                 continue;
             };
@@ -371,19 +384,29 @@ rule = "keep_ties"
         let shown: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
         assert_eq!(shown.len(), 2, "{shown:#?}");
         assert!(shown[0].starts_with("p.toml:7: field `fact`: unknown fact `insurence_months`"));
-        assert!(shown[1].starts_with("p.toml:16: field `priority.tie_break`: unknown tie-break key `shoe_size`"));
+        assert!(shown[1].starts_with(
+            "p.toml:16: field `priority.tie_break`: unknown tie-break key `shoe_size`"
+        ));
     }
 
     #[test]
     fn negative_cap_is_refused() {
-        let errs = parse_policy(Path::new("p.toml"), &GOOD.replace("cap = 30", "cap = -3")).unwrap_err();
-        assert_eq!(errs[0].to_string(), "p.toml:10: field `cap`: must be a number ≥ 0, got -3");
+        let errs =
+            parse_policy(Path::new("p.toml"), &GOOD.replace("cap = 30", "cap = -3")).unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "p.toml:10: field `cap`: must be a number ≥ 0, got -3"
+        );
     }
 
     #[test]
     fn unknown_keys_are_refused_with_a_line() {
         let errs = parse_policy(Path::new("p.toml"), "name = \"x\"\nbonus = 3\n").unwrap_err();
         assert_eq!(errs[0].line, Some(2));
-        assert!(errs[0].message.contains("unknown field `bonus`"), "{}", errs[0]);
+        assert!(
+            errs[0].message.contains("unknown field `bonus`"),
+            "{}",
+            errs[0]
+        );
     }
 }

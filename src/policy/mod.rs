@@ -188,7 +188,12 @@ pub enum Tier {
 }
 
 impl Tier {
-    pub const ALL: [Tier; 4] = [Tier::CatchmentHukou, Tier::Sibling, Tier::Hukou, Tier::Migrant];
+    pub const ALL: [Tier; 4] = [
+        Tier::CatchmentHukou,
+        Tier::Sibling,
+        Tier::Hukou,
+        Tier::Migrant,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {

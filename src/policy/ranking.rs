@@ -9,7 +9,7 @@
 
 use std::cmp::Ordering;
 
-use super::{MilliPoints, Policy, Tier, TieRule};
+use super::{MilliPoints, Policy, TieRule, Tier};
 use crate::domain::{Child, ChildIdx, Scenario, SchoolIdx};
 
 /// A child's priority at one school; smaller is better.

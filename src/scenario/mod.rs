@@ -194,12 +194,19 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
         if km.is_finite() && km >= 0.0 {
             Some(km)
         } else {
-            errors.push(at(s.span(), field, format!("must be a distance ≥ 0 km, got {km}")));
+            errors.push(at(
+                s.span(),
+                field,
+                format!("must be a distance ≥ 0 km, got {km}"),
+            ));
             None
         }
     };
     let fallback = FallbackRules {
-        coordinated_max_km: distance(&file.fallback.coordinated_max_km, "fallback.coordinated_max_km"),
+        coordinated_max_km: distance(
+            &file.fallback.coordinated_max_km,
+            "fallback.coordinated_max_km",
+        ),
         purchase_max_km: distance(&file.fallback.purchase_max_km, "fallback.purchase_max_km"),
         purchase_same_district: file.fallback.purchase_same_district,
     };

@@ -45,8 +45,15 @@ pub struct SchoolRow {
 }
 
 impl SchoolRow {
-    pub const REQUIRED: &'static [&'static str] =
-        &["id", "name", "district", "entry_grade", "seats", "x_km", "y_km"];
+    pub const REQUIRED: &'static [&'static str] = &[
+        "id",
+        "name",
+        "district",
+        "entry_grade",
+        "seats",
+        "x_km",
+        "y_km",
+    ];
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -156,7 +163,10 @@ pub fn parse_table<T: DeserializeOwned>(
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         errors.push(InputError::file(
             path,
-            format!("the file is empty; expected a header with: {}", required.join(",")),
+            format!(
+                "the file is empty; expected a header with: {}",
+                required.join(",")
+            ),
         ));
         return None;
     }
@@ -166,14 +176,22 @@ pub fn parse_table<T: DeserializeOwned>(
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            errors.push(InputError::file(path, format!("cannot read the header: {e}")));
+            errors.push(InputError::file(
+                path,
+                format!("cannot read the header: {e}"),
+            ));
             return None;
         }
     };
     let before = errors.len();
     for column in required {
         if !headers.iter().any(|h| h == *column) {
-            errors.push(InputError::at(path, 1, *column, "required column is missing"));
+            errors.push(InputError::at(
+                path,
+                1,
+                *column,
+                "required column is missing",
+            ));
         }
     }
     let mut seen = Vec::new();

@@ -133,13 +133,8 @@ pub(crate) fn validate(
 ) -> Option<Scenario> {
     // Districts.
     let path = files.districts.as_path();
-    let rows: Vec<Located<DistrictRow>> = read_table(
-        path,
-        DistrictRow::REQUIRED,
-        DistrictRow::OPTIONAL,
-        errors,
-    )
-    .unwrap_or_default();
+    let rows: Vec<Located<DistrictRow>> =
+        read_table(path, DistrictRow::REQUIRED, DistrictRow::OPTIONAL, errors).unwrap_or_default();
     let mut ids = IdRegistry::new(path);
     let mut districts = Vec::new();
     for Located { line, row } in rows {
@@ -154,9 +149,18 @@ pub(crate) fn validate(
         );
         let mut share_ok = |field: &str, v: Option<f64>, open_zero: bool| -> bool {
             match v {
-                Some(s) if !(s.is_finite() && (if open_zero { s > 0.0 } else { s >= 0.0 }) && s <= 1.0) => {
+                Some(s)
+                    if !(s.is_finite()
+                        && (if open_zero { s > 0.0 } else { s >= 0.0 })
+                        && s <= 1.0) =>
+                {
                     let range = if open_zero { "(0, 1]" } else { "[0, 1]" };
-                    errors.push(InputError::at(path, line, field, format!("must be in {range}, got {s}")));
+                    errors.push(InputError::at(
+                        path,
+                        line,
+                        field,
+                        format!("must be in {range}, got {s}"),
+                    ));
                     false
                 }
                 _ => true,
@@ -178,18 +182,22 @@ pub(crate) fn validate(
         }
     }
     let (districts, district_ix) = index_by_id(districts);
-    let district_ref = |path: &Path, line: u64, field: &str, id: &str, errors: &mut Vec<InputError>| {
-        let found = district_ix.get(id).map(|&i| DistrictIdx(i));
-        if found.is_none() {
-            errors.push(InputError::at(
-                path,
-                line,
-                field,
-                format!("unknown district `{id}` (not in {})", files.districts.display()),
-            ));
-        }
-        found
-    };
+    let district_ref =
+        |path: &Path, line: u64, field: &str, id: &str, errors: &mut Vec<InputError>| {
+            let found = district_ix.get(id).map(|&i| DistrictIdx(i));
+            if found.is_none() {
+                errors.push(InputError::at(
+                    path,
+                    line,
+                    field,
+                    format!(
+                        "unknown district `{id}` (not in {})",
+                        files.districts.display()
+                    ),
+                ));
+            }
+            found
+        };
 
     // Public schools. Schools of the other entry grade are valid but not part of this intake.
     let path = files.schools.as_path();
@@ -251,12 +259,33 @@ pub(crate) fn validate(
             }
             let district = district_ref(path, line, "district", &row.district, errors);
             let g = grade(path, line, row.entry_grade, errors);
-            let seats = non_negative(path, line, "purchasable_seats", row.purchasable_seats, MAX_SEATS, errors);
-            let subsidy = non_negative(path, line, "subsidy_yuan", row.subsidy_yuan, 1_000_000, errors);
+            let seats = non_negative(
+                path,
+                line,
+                "purchasable_seats",
+                row.purchasable_seats,
+                MAX_SEATS,
+                errors,
+            );
+            let subsidy = non_negative(
+                path,
+                line,
+                "subsidy_yuan",
+                row.subsidy_yuan,
+                1_000_000,
+                errors,
+            );
             let fee = non_negative(path, line, "fee_yuan", row.fee_yuan, 10_000_000, errors);
             let loc = location(path, line, row.x_km, row.y_km, errors);
-            if let (true, Some(district), Some(g), Some(seats), Some(subsidy), Some(fee), Some(location)) =
-                (fresh, district, g, seats, subsidy, fee, loc)
+            if let (
+                true,
+                Some(district),
+                Some(g),
+                Some(seats),
+                Some(subsidy),
+                Some(fee),
+                Some(location),
+            ) = (fresh, district, g, seats, subsidy, fee, loc)
             {
                 if g == settings.entry_grade {
                     private_schools.push((
@@ -296,15 +325,42 @@ pub(crate) fn validate(
                 format!("`{}` is not a date written YYYY-MM-DD", row.birth_date),
             ));
         }
-        let residence = district_ref(path, line, "residence_district", &row.residence_district, errors);
+        let residence = district_ref(
+            path,
+            line,
+            "residence_district",
+            &row.residence_district,
+            errors,
+        );
         let hukou = match row.hukou_district.as_deref() {
             None => Some(None),
             Some(id) => district_ref(path, line, "hukou_district", id, errors).map(Some),
         };
         let loc = location(path, line, row.x_km, row.y_km, errors);
-        let permit = non_negative(path, line, "permit_months", row.permit_months, MAX_MONTHS, errors);
-        let insurance = non_negative(path, line, "insurance_months", row.insurance_months, MAX_MONTHS, errors);
-        let residence_months = non_negative(path, line, "residence_months", row.residence_months, MAX_MONTHS, errors);
+        let permit = non_negative(
+            path,
+            line,
+            "permit_months",
+            row.permit_months,
+            MAX_MONTHS,
+            errors,
+        );
+        let insurance = non_negative(
+            path,
+            line,
+            "insurance_months",
+            row.insurance_months,
+            MAX_MONTHS,
+            errors,
+        );
+        let residence_months = non_negative(
+            path,
+            line,
+            "residence_months",
+            row.residence_months,
+            MAX_MONTHS,
+            errors,
+        );
         let housing = Housing::parse(&row.housing);
         if housing.is_none() {
             errors.push(InputError::at(
@@ -333,7 +389,10 @@ pub(crate) fn validate(
                         path,
                         line,
                         "sibling_school",
-                        format!("school `{id}` takes grade-{g} entrants, not grade {}", settings.entry_grade),
+                        format!(
+                            "school `{id}` takes grade-{g} entrants, not grade {}",
+                            settings.entry_grade
+                        ),
                     ));
                     None
                 }
@@ -384,7 +443,11 @@ pub(crate) fn validate(
                 path,
                 line,
                 "child",
-                format!("unknown child `{}` (not in {})", row.child, files.children.display()),
+                format!(
+                    "unknown child `{}` (not in {})",
+                    row.child,
+                    files.children.display()
+                ),
             ));
         }
         let school = match (school_ix.get(&row.school), grade_of_school.get(&row.school)) {
@@ -406,7 +469,11 @@ pub(crate) fn validate(
                     path,
                     line,
                     "school",
-                    format!("unknown public school `{}` (not in {})", row.school, files.schools.display()),
+                    format!(
+                        "unknown public school `{}` (not in {})",
+                        row.school,
+                        files.schools.display()
+                    ),
                 ));
                 None
             }
@@ -427,14 +494,20 @@ pub(crate) fn validate(
                     path,
                     line,
                     "rank",
-                    format!("child `{}` already has a choice of rank {} (line {first})", row.child, row.rank),
+                    format!(
+                        "child `{}` already has a choice of rank {} (line {first})",
+                        row.child, row.rank
+                    ),
                 ));
             } else if let Some(&(_, _, first)) = list.iter().find(|(_, x, _)| *x == s) {
                 errors.push(InputError::at(
                     path,
                     line,
                     "school",
-                    format!("child `{}` already lists school `{}` (line {first})", row.child, row.school),
+                    format!(
+                        "child `{}` already lists school `{}` (line {first})",
+                        row.child, row.school
+                    ),
                 ));
             } else {
                 list.push((row.rank, s, line));

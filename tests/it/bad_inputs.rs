@@ -1,0 +1,610 @@
+//! Broken scenarios: each test copies `tiny/two-schools`, breaks one thing and checks the exact
+//! messages the loader gives (file, line, field and words), with the temp folder stripped.
+
+use std::path::{Path, MAIN_SEPARATOR};
+
+use tempfile::TempDir;
+
+use super::util::{copy_scenario, seatplan};
+
+/// A fresh copy of the tiny two-school scenario.
+fn tiny() -> TempDir {
+    copy_scenario("tiny/two-schools")
+}
+
+fn scenario_toml(dir: &TempDir) -> std::path::PathBuf {
+    dir.path().join("scenario.toml")
+}
+
+fn read(dir: &TempDir, file: &str) -> String {
+    std::fs::read_to_string(dir.path().join(file)).unwrap()
+}
+
+fn write(dir: &TempDir, file: &str, contents: impl AsRef<[u8]>) {
+    std::fs::write(dir.path().join(file), contents).unwrap();
+}
+
+/// Replaces the one occurrence of `from` in `file` by `to`.
+fn edit(dir: &TempDir, file: &str, from: &str, to: &str) {
+    let text = read(dir, file);
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "`{from}` should occur exactly once in {file}:\n{text}"
+    );
+    write(dir, file, text.replacen(from, to, 1));
+}
+
+/// Appends one line to `file`.
+fn append(dir: &TempDir, file: &str, line: &str) {
+    let mut text = read(dir, file);
+    assert!(text.ends_with('\n'));
+    text.push_str(line);
+    text.push('\n');
+    write(dir, file, text);
+}
+
+/// Replaces every mention of the temp folder, so paths read relative to it.
+fn relative(dir: &Path, text: &str) -> String {
+    text.replace(&format!("{}{MAIN_SEPARATOR}", dir.display()), "")
+}
+
+/// Loads the scenario, which must be refused, and returns every error's text.
+fn errors(dir: &TempDir) -> Vec<String> {
+    match seatplan::scenario::load(&scenario_toml(dir)) {
+        Ok(_) => panic!("the broken scenario was accepted"),
+        Err(e) => {
+            e.0.iter()
+                .map(|e| relative(dir.path(), &e.to_string()))
+                .collect()
+        }
+    }
+}
+
+const SCENARIO_KEYS: &str = "`name`, `entry_grade`, `seed`, `budget_yuan`, `policy`, `tables`, \
+                             `demand`, `fallback`";
+const KNOWN_FACTS: &str = "insurance_months, residence_months, permit_months, housing, education";
+const TIE_KEYS: &str = "insurance_months, residence_months, permit_months, birth_date";
+
+// ---- whole files -------------------------------------------------------------------------
+
+#[test]
+#[ignore = "loader bug: with children.csv unreadable, every row of choices.csv is also reported \
+            as `unknown child` (one bogus error per choice)"]
+fn missing_children_file() {
+    let dir = tiny();
+    std::fs::remove_file(dir.path().join("children.csv")).unwrap();
+    assert_eq!(
+        errors(&dir),
+        vec!["children.csv: cannot read the file: No such file or directory (os error 2)"]
+    );
+}
+
+#[test]
+fn missing_choices_file() {
+    let dir = tiny();
+    std::fs::remove_file(dir.path().join("choices.csv")).unwrap();
+    assert_eq!(
+        errors(&dir),
+        vec!["choices.csv: cannot read the file: No such file or directory (os error 2)"]
+    );
+}
+
+#[test]
+fn missing_policy_file() {
+    let dir = tiny();
+    std::fs::remove_file(dir.path().join("policy.toml")).unwrap();
+    assert_eq!(
+        errors(&dir),
+        vec!["policy.toml: cannot read the policy file: No such file or directory (os error 2)"]
+    );
+}
+
+#[test]
+fn empty_file() {
+    let dir = tiny();
+    write(&dir, "choices.csv", "");
+    assert_eq!(
+        errors(&dir),
+        vec!["choices.csv: the file is empty; expected a header with: child,school,rank"]
+    );
+}
+
+#[test]
+fn gbk_encoded_csv_is_refused_with_a_hint() {
+    let dir = tiny();
+    // "民办" (private-run) in GBK, as an Excel export on a Chinese Windows writes it.
+    let mut bytes = read(&dir, "private_schools.csv").into_bytes();
+    let at = bytes.len() - "Minban One,D1,1,2,6000,8000,1,1\n".len();
+    bytes.splice(at..at + "Minban".len(), *b"\xc3\xf1\xb0\xec");
+    write(&dir, "private_schools.csv", bytes);
+    assert_eq!(
+        errors(&dir),
+        vec![
+            "private_schools.csv: the file is not UTF-8 text (an Excel export in GBK? save it as \
+             \"CSV UTF-8\")"
+        ]
+    );
+}
+
+#[test]
+fn utf8_bom_is_accepted() {
+    let dir = tiny();
+    let text = read(&dir, "children.csv");
+    write(&dir, "children.csv", format!("\u{feff}{text}"));
+    let loaded = seatplan::scenario::load(&scenario_toml(&dir)).unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<&str> = loaded
+        .scenario
+        .children
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(ids, ["A", "B", "C", "D", "E", "F"]);
+}
+
+// ---- headers -----------------------------------------------------------------------------
+
+#[test]
+fn required_column_missing() {
+    let dir = tiny();
+    write(
+        &dir,
+        "private_schools.csv",
+        "id,name,district,entry_grade,purchasable_seats,subsidy_yuan,x_km,y_km\n\
+         P1,Minban One,D1,1,2,6000,1,1\n",
+    );
+    assert_eq!(
+        errors(&dir),
+        vec!["private_schools.csv:1: field `fee_yuan`: required column is missing"]
+    );
+}
+
+#[test]
+fn unknown_extra_column() {
+    let dir = tiny();
+    let text = read(&dir, "choices.csv").replace('\n', ",\n");
+    write(&dir, "choices.csv", text.replacen("rank,", "rank,note", 1));
+    assert_eq!(
+        errors(&dir),
+        vec!["choices.csv:1: field `note`: unknown column (expected: child, school, rank)"]
+    );
+}
+
+// ---- ids and references ------------------------------------------------------------------
+
+#[test]
+fn duplicate_school_id() {
+    let dir = tiny();
+    append(&dir, "schools.csv", "S1,Third Primary,D1,1,5,3,0");
+    assert_eq!(
+        errors(&dir),
+        vec!["schools.csv:5: field `id`: duplicate id `S1` (first defined at line 2)"]
+    );
+}
+
+#[test]
+fn duplicate_child_id() {
+    let dir = tiny();
+    append(
+        &dir,
+        "children.csv",
+        "B,2017-04-01,D1,1,1,,24,30,30,rented,college,",
+    );
+    assert_eq!(
+        errors(&dir),
+        vec!["children.csv:8: field `id`: duplicate id `B` (first defined at line 3)"]
+    );
+}
+
+#[test]
+fn unknown_district_in_schools() {
+    let dir = tiny();
+    edit(
+        &dir,
+        "schools.csv",
+        "J1,First Junior,D1,",
+        "J1,First Junior,D9,",
+    );
+    assert_eq!(
+        errors(&dir),
+        vec!["schools.csv:4: field `district`: unknown district `D9` (not in districts.csv)"]
+    );
+}
+
+#[test]
+fn private_school_id_collides_with_public_school() {
+    let dir = tiny();
+    edit(&dir, "private_schools.csv", "P1,", "S2,");
+    assert_eq!(
+        errors(&dir),
+        vec![
+            "private_schools.csv:2: field `id`: id `S2` is already a public school \
+             (schools.csv:3); school ids must be unique across both files"
+        ]
+    );
+}
+
+// ---- numbers, dates and categories ---------------------------------------------------------
+
+#[test]
+fn negative_seats() {
+    let dir = tiny();
+    edit(&dir, "schools.csv", ",7,40,", ",7,-40,");
+    assert_eq!(
+        errors(&dir),
+        vec!["schools.csv:4: field `seats`: must be ≥ 0, got -40"]
+    );
+}
+
+#[test]
+fn malformed_seats() {
+    let dir = tiny();
+    edit(&dir, "schools.csv", ",7,40,", ",7,abc,");
+    assert_eq!(
+        errors(&dir),
+        vec!["schools.csv:4: field `seats`: `abc` is not a whole number"]
+    );
+}
+
+#[test]
+fn malformed_birth_date() {
+    let dir = tiny();
+    edit(&dir, "children.csv", "B,2017-02-10,", "B,10/02/2017,");
+    assert_eq!(
+        errors(&dir),
+        vec!["children.csv:3: field `birth_date`: `10/02/2017` is not a date written YYYY-MM-DD"]
+    );
+}
+
+#[test]
+fn impossible_birth_date_is_refused() {
+    let dir = tiny();
+    edit(&dir, "children.csv", "B,2017-02-10,", "B,2017-02-30,");
+    let err = seatplan::scenario::load(&scenario_toml(&dir)).unwrap_err();
+    assert_eq!(err.0.len(), 1, "{err}");
+    let e = &err.0[0];
+    assert_eq!(e.file, dir.path().join("children.csv"));
+    assert_eq!(e.line, Some(3));
+    assert_eq!(e.field.as_deref(), Some("birth_date"));
+    assert!(e.message.contains("`2017-02-30`"), "{e}");
+}
+
+#[test]
+#[ignore = "unclear message: `2017-02-30` is said not to be \"written YYYY-MM-DD\", though it is; \
+            the problem is that the day does not exist"]
+fn impossible_birth_date_message_says_the_day_does_not_exist() {
+    let dir = tiny();
+    edit(&dir, "children.csv", "B,2017-02-10,", "B,2017-02-30,");
+    assert_eq!(
+        errors(&dir),
+        vec!["children.csv:3: field `birth_date`: `2017-02-30` is not a real date (2017-02 has 28 days)"]
+    );
+}
+
+#[test]
+fn unknown_housing_value() {
+    let dir = tiny();
+    edit(&dir, "children.csv", ",24,20,24,none,", ",24,20,24,dorm,");
+    assert_eq!(
+        errors(&dir),
+        vec!["children.csv:7: field `housing`: `dorm` is not one of: owned, rented, none"]
+    );
+}
+
+// ---- choices -----------------------------------------------------------------------------
+
+#[test]
+fn unknown_school_in_choices() {
+    let dir = tiny();
+    edit(&dir, "choices.csv", "D,S2,1", "D,S9,1");
+    assert_eq!(
+        errors(&dir),
+        vec!["choices.csv:7: field `school`: unknown public school `S9` (not in schools.csv)"]
+    );
+}
+
+#[test]
+fn choice_of_a_school_of_the_wrong_grade() {
+    let dir = tiny();
+    append(&dir, "choices.csv", "A,J1,2");
+    assert_eq!(
+        errors(&dir),
+        vec![
+            "choices.csv:10: field `school`: school `J1` takes grade-7 entrants, but this intake \
+             is for grade 1"
+        ]
+    );
+}
+
+#[test]
+fn duplicate_rank_for_a_child() {
+    let dir = tiny();
+    append(&dir, "choices.csv", "A,S2,1");
+    assert_eq!(
+        errors(&dir),
+        vec!["choices.csv:10: field `rank`: child `A` already has a choice of rank 1 (line 2)"]
+    );
+}
+
+#[test]
+fn same_school_listed_twice_by_one_child() {
+    let dir = tiny();
+    append(&dir, "choices.csv", "B,S1,3");
+    assert_eq!(
+        errors(&dir),
+        vec!["choices.csv:10: field `school`: child `B` already lists school `S1` (line 3)"]
+    );
+}
+
+#[test]
+fn choice_for_an_unknown_child() {
+    let dir = tiny();
+    append(&dir, "choices.csv", "Z,S1,1");
+    assert_eq!(
+        errors(&dir),
+        vec!["choices.csv:10: field `child`: unknown child `Z` (not in children.csv)"]
+    );
+}
+
+// ---- scenario.toml -----------------------------------------------------------------------
+
+#[test]
+fn entry_grade_3() {
+    let dir = tiny();
+    edit(&dir, "scenario.toml", "entry_grade = 1", "entry_grade = 3");
+    assert_eq!(
+        errors(&dir),
+        vec!["scenario.toml:4: field `entry_grade`: must be 1 (primary) or 7 (junior secondary), got 3"]
+    );
+}
+
+#[test]
+fn negative_budget() {
+    let dir = tiny();
+    edit(
+        &dir,
+        "scenario.toml",
+        "budget_yuan = 6000",
+        "budget_yuan = -6000",
+    );
+    assert_eq!(
+        errors(&dir),
+        vec!["scenario.toml:6: field `budget_yuan`: must be ≥ 0, got -6000"]
+    );
+}
+
+#[test]
+fn unknown_key_in_scenario_toml() {
+    let dir = tiny();
+    edit(
+        &dir,
+        "scenario.toml",
+        "seed = 7\n",
+        "seed = 7\nbudget = 6000\n",
+    );
+    assert_eq!(
+        errors(&dir),
+        vec![format!(
+            "scenario.toml:6: unknown field `budget`, expected one of {SCENARIO_KEYS}"
+        )]
+    );
+}
+
+// ---- policy.toml -------------------------------------------------------------------------
+
+#[test]
+fn policy_unknown_fact() {
+    let dir = tiny();
+    edit(
+        &dir,
+        "policy.toml",
+        "fact = \"insurance_months\"",
+        "fact = \"insurance\"",
+    );
+    assert_eq!(
+        errors(&dir),
+        vec![format!(
+            "policy.toml:9: field `fact`: unknown fact `insurance` (known facts: {KNOWN_FACTS})"
+        )]
+    );
+}
+
+#[test]
+fn policy_unknown_tie_break_key() {
+    let dir = tiny();
+    edit(
+        &dir,
+        "policy.toml",
+        "tie_break = [\"birth_date\"]",
+        "tie_break = [\"birth_date\", \"shoe_size\"]",
+    );
+    assert_eq!(
+        errors(&dir),
+        vec![format!(
+            "policy.toml:20: field `priority.tie_break`: unknown tie-break key `shoe_size` \
+             (known keys: {TIE_KEYS})"
+        )]
+    );
+}
+
+// ---- many at once ------------------------------------------------------------------------
+
+#[test]
+fn errors_in_several_files_are_reported_together() {
+    let dir = tiny();
+    edit(
+        &dir,
+        "scenario.toml",
+        "budget_yuan = 6000",
+        "budget_yuan = -1",
+    );
+    edit(
+        &dir,
+        "policy.toml",
+        "tie_break = [\"birth_date\"]",
+        "tie_break = [\"shoe_size\"]",
+    );
+    edit(&dir, "schools.csv", ",7,40,", ",7,-40,");
+    edit(&dir, "private_schools.csv", "P1,", "S1,");
+    edit(&dir, "children.csv", ",24,20,24,none,", ",24,20,24,dorm,");
+    append(&dir, "choices.csv", "Z,S1,1");
+    let errs = errors(&dir);
+    assert_eq!(errs.len(), 6, "{errs:#?}");
+    assert_eq!(
+        errs,
+        vec![
+            "scenario.toml:6: field `budget_yuan`: must be ≥ 0, got -1".to_string(),
+            format!(
+                "policy.toml:20: field `priority.tie_break`: unknown tie-break key `shoe_size` \
+                 (known keys: {TIE_KEYS})"
+            ),
+            "schools.csv:4: field `seats`: must be ≥ 0, got -40".to_string(),
+            "private_schools.csv:2: field `id`: id `S1` is already a public school \
+             (schools.csv:2); school ids must be unique across both files"
+                .to_string(),
+            "children.csv:7: field `housing`: `dorm` is not one of: owned, rented, none"
+                .to_string(),
+            "choices.csv:10: field `child`: unknown child `Z` (not in children.csv)".to_string(),
+        ]
+    );
+}
+
+// ---- knock-on errors -----------------------------------------------------------------------
+
+#[test]
+#[ignore = "loader bug: a school row refused for a bad cell is then reported as `unknown public \
+            school` on every choice naming it, though the id is in schools.csv"]
+fn an_invalid_school_row_is_not_reported_again_in_choices() {
+    let dir = tiny();
+    edit(&dir, "schools.csv", ",1,1,2,0", ",1,-1,2,0");
+    assert_eq!(
+        errors(&dir),
+        vec!["schools.csv:3: field `seats`: must be ≥ 0, got -1"]
+    );
+}
+
+#[test]
+#[ignore = "loader bug: a district row refused for a bad cell is then reported as `unknown \
+            district` on every school, private school and child in it (and their choices)"]
+fn an_invalid_district_row_is_not_reported_again_in_other_files() {
+    let dir = tiny();
+    edit(
+        &dir,
+        "districts.csv",
+        "D1,Riverside,1000",
+        "D1,Riverside,-1000",
+    );
+    assert_eq!(
+        errors(&dir),
+        vec!["districts.csv:2: field `permanent_population`: must be ≥ 0, got -1000"]
+    );
+}
+
+// ---- the command line --------------------------------------------------------------------
+
+#[test]
+fn cli_run_on_a_broken_scenario_exits_2_and_writes_nothing() {
+    let dir = tiny();
+    edit(&dir, "children.csv", ",24,20,24,none,", ",24,20,24,dorm,");
+    let out = dir.path().join("results").join("run");
+    let output = seatplan(&[
+        "run",
+        scenario_toml(&dir).to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "stderr:\n{stderr}");
+    let expected = format!(
+        "{}:7: field `housing`: `dorm` is not one of: owned, rented, none",
+        dir.path().join("children.csv").display()
+    );
+    assert!(stderr.contains(&expected), "stderr:\n{stderr}");
+    assert!(
+        stderr.contains("the scenario has 1 problem:"),
+        "stderr:\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "stderr:\n{stderr}");
+    assert!(!out.exists(), "the output folder was created");
+    assert!(
+        !dir.path().join("results").exists(),
+        "the output's parent folder was created"
+    );
+}
+
+#[test]
+fn zz_probe() {
+    let show = |dir: &TempDir| match seatplan::scenario::load(&scenario_toml(dir)) {
+        Ok(_) => vec!["OK".to_string()],
+        Err(e) => {
+            e.0.iter()
+                .map(|e| relative(dir.path(), &e.to_string()))
+                .collect()
+        }
+    };
+    let dir = tiny();
+    let t = read(&dir, "scenario.toml");
+    write(&dir, "scenario.toml", format!("\u{feff}{t}"));
+    eprintln!("bom toml: {:?}", show(&dir));
+    let dir = tiny();
+    let t = read(&dir, "choices.csv").replace('\n', "\r\n");
+    write(&dir, "choices.csv", t.replace("D,S2,1", "D,S9,1"));
+    eprintln!("crlf: {:?}", show(&dir));
+    let dir = tiny();
+    edit(
+        &dir,
+        "schools.csv",
+        "S2,Second Primary,",
+        "S2,\"Second\nPrimary\",",
+    );
+    edit(&dir, "schools.csv", ",7,40,", ",7,-40,");
+    eprintln!("multiline: {:?}", show(&dir));
+    let dir = tiny();
+    edit(&dir, "choices.csv", "D,S2,1", "D,S2,0");
+    eprintln!("rank0: {:?}", show(&dir));
+    let dir = tiny();
+    let t = read(&dir, "districts.csv").replace('\n', ",\n");
+    write(&dir, "districts.csv", t);
+    eprintln!("trailing comma: {:?}", show(&dir));
+    let dir = tiny();
+    edit(
+        &dir,
+        "children.csv",
+        "F,2017-07-01,D1,0.2,0.2,,24,20,24,none,junior,",
+        "F,2017-07-01,D1,0.2,0.2,,24,20,24,none",
+    );
+    eprintln!("short row: {:?}", show(&dir));
+    let dir = tiny();
+    edit(
+        &dir,
+        "children.csv",
+        "A,2017-01-10,D1,0.5,0,D1,0,0,60,owned,bachelor,",
+        "A,2017-01-10,D1,0.5,0,D1,0,0,60,owned,bachelor,,extra",
+    );
+    eprintln!("long row: {:?}", show(&dir));
+    let dir = tiny();
+    edit(&dir, "policy.toml", "tiers = [", "tiers = [\"vip\", ");
+    eprintln!("tier: {:?}", show(&dir));
+    let dir = tiny();
+    edit(
+        &dir,
+        "policy.toml",
+        "min_permit_months = 12",
+        "min_permit_months = -12",
+    );
+    eprintln!("gate: {:?}", show(&dir));
+    let dir = tiny();
+    edit(
+        &dir,
+        "scenario.toml",
+        "[tables]\n",
+        "[tables]\nteachers = \"t.csv\"\n",
+    );
+    eprintln!("tables key: {:?}", show(&dir));
+    let dir = tiny();
+    edit(&dir, "schools.csv", "J1,", ",");
+    eprintln!("empty id: {:?}", show(&dir));
+    let dir = tiny();
+    edit(&dir, "choices.csv", "D,S2,1", "D,S2,");
+    eprintln!("empty rank: {:?}", show(&dir));
+}

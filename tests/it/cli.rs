@@ -1,0 +1,202 @@
+//! The command line, run as a user would: outputs, determinism, the checker, the generator.
+
+use std::path::Path;
+
+use super::util::{assert_same_text, scenario_dir, seatplan};
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap()
+}
+
+const FILES: [&str; 4] = [
+    "placements.csv",
+    "schools.csv",
+    "districts.csv",
+    "summary.json",
+];
+
+#[test]
+fn run_writes_the_expected_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let scenario = scenario_dir("tiny/two-schools/scenario.toml");
+    let o = seatplan(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("independent check passed"), "{stderr}");
+    let expected = scenario_dir("tiny/two-schools/expected");
+    for f in FILES {
+        assert_same_text(f, &read(&expected, f), &read(&out, f));
+    }
+}
+
+#[test]
+fn outputs_are_byte_identical_across_runs_and_thread_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let city = tmp.path().join("city");
+    let o = seatplan(&[
+        "generate",
+        "--census",
+        scenario_dir("data/zhejiang_districts_2020.csv")
+            .to_str()
+            .unwrap(),
+        "--city",
+        "Ningbo",
+        "--scale",
+        "0.02",
+        "--seed",
+        "11",
+        "--out",
+        city.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let scenario = city.join("scenario.toml");
+    let mut outs = Vec::new();
+    for (i, threads) in ["1", "2", "2"].iter().enumerate() {
+        let out = tmp.path().join(format!("out{i}"));
+        let o = seatplan(&[
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            threads,
+            "-q",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        outs.push(out);
+    }
+    for f in FILES {
+        let first = std::fs::read(outs[0].join(f)).unwrap();
+        for other in &outs[1..] {
+            assert_eq!(first, std::fs::read(other.join(f)).unwrap(), "{f} differs");
+        }
+    }
+    // The generated city's result passes the checker when read back from disk.
+    let o = seatplan(&[
+        "check",
+        scenario.to_str().unwrap(),
+        "--placements",
+        outs[0].join("placements.csv").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn check_rejects_a_tampered_placement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let expected = read(&scenario_dir("tiny/two-schools/expected"), "placements.csv");
+    // F (20 points) takes C's seat at S2 while C is sent away: capacity holds, but C has
+    // justified envy and the file no longer accounts for C.
+    let tampered: String = expected
+        .lines()
+        .filter(|l| !l.starts_with("C,"))
+        .map(|l| {
+            if l.starts_with("F,") {
+                "F,D1,public,S2,Second Primary,,20,migrant,2.000,,choices_full,moved".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    let file = tmp.path().join("placements.csv");
+    std::fs::write(&file, tampered).unwrap();
+    let scenario = scenario_dir("tiny/two-schools/scenario.toml");
+    let o = seatplan(&[
+        "check",
+        scenario.to_str().unwrap(),
+        "--placements",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("child `C` of the scenario has no placement"),
+        "{stderr}"
+    );
+
+    // With C put back unplaced, the checker names the envy.
+    let with_c = std::fs::read_to_string(&file).unwrap()
+        + "C,D1,unplaced,,,,50,migrant,,,budget_exhausted,moved\n";
+    std::fs::write(&file, with_c).unwrap();
+    let o = seatplan(&[
+        "check",
+        scenario.to_str().unwrap(),
+        "--placements",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("[justified-envy] child C was refused S2, which she ranked higher, while it holds a child of lower priority"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_new_run_replaces_the_old_output_folder_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("stale.csv"), "old").unwrap();
+    let scenario = scenario_dir("tiny/coordinated/scenario.toml");
+    let o = seatplan(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    assert!(!out.join("stale.csv").exists());
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "districts.csv",
+            "placements.csv",
+            "schools.csv",
+            "summary.json"
+        ]
+    );
+    // No staging folders left beside it.
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn validate_reports_a_valid_scenario() {
+    let scenario = scenario_dir("tiny/keep-ties/scenario.toml");
+    let o = seatplan(&["validate", scenario.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is valid: 2 districts, 2 public schools"));
+}
+
+#[test]
+fn asking_for_a_backend_the_build_lacks_is_a_clear_error() {
+    if cfg!(feature = "highs") {
+        return;
+    }
+    let scenario = scenario_dir("tiny/keep-ties/scenario.toml");
+    let o = seatplan(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--backend",
+        "highs",
+        "--out",
+        "/nonexistent/x",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("rebuild with `cargo build --release --features highs`"));
+}

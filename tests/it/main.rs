@@ -1,0 +1,7 @@
+//! The integration tests: one binary, one module per concern.
+
+mod bad_inputs;
+mod cli;
+mod golden;
+mod properties;
+mod util;

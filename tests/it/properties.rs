@@ -1,0 +1,272 @@
+//! Property tests on random small scenarios: the checker always passes, the integer program
+//! agrees with deferred acceptance where theory says it must, and the metamorphic relations
+//! (more seats, useless schools, repeated runs, shuffled rows) hold.
+
+use proptest::prelude::*;
+
+use seatplan::assign::{Mechanism, Outcome};
+use seatplan::domain::*;
+use seatplan::policy::{Gates, Indicator, IndicatorRule, NumericFact, Policy, TieRule, Tier};
+
+use super::util::solve_checked;
+
+/// A random scenario: 1–2 districts, up to 6 schools, up to 24 children with few distinct
+/// points (many ties), random lists, some private places and budget.
+fn scenario(keep_ties: bool) -> impl Strategy<Value = Scenario> {
+    (
+        1usize..=2,
+        prop::collection::vec((0u32..4, 0u32..2, 0.0f64..10.0, 0.0f64..10.0), 1..6),
+        prop::collection::vec(
+            (
+                0u32..2,
+                0u32..4,
+                0u32..3,
+                prop::collection::vec(0u32..6, 0..4),
+                0.0f64..10.0,
+                0.0f64..10.0,
+            ),
+            1..24,
+        ),
+        prop::collection::vec((0u32..3, 0u32..2, 3000u64..8000), 0..3),
+        0u64..20_000,
+        any::<u64>(),
+    )
+        .prop_map(move |(n_d, schools, children, privates, budget, seed)| {
+            let districts = (0..n_d)
+                .map(|i| District {
+                    id: format!("D{i}"),
+                    name: format!("District {i}"),
+                    permanent_population: 1000,
+                    cohort_share: 0.012,
+                    migrant_share: None,
+                })
+                .collect();
+            let n_s = schools.len() as u32;
+            let schools: Vec<School> = schools
+                .into_iter()
+                .enumerate()
+                .map(|(i, (seats, d, x, y))| School {
+                    id: format!("S{i}"),
+                    name: format!("School {i}"),
+                    district: DistrictIdx(d % n_d as u32),
+                    entry_grade: 1,
+                    seats,
+                    location: Location { x_km: x, y_km: y },
+                })
+                .collect();
+            let children = children
+                .into_iter()
+                .enumerate()
+                .map(|(i, (d, months, hukou, list, x, y))| {
+                    let mut choices: Vec<SchoolIdx> = Vec::new();
+                    for s in list {
+                        let s = SchoolIdx(s % n_s);
+                        if !choices.contains(&s) {
+                            choices.push(s);
+                        }
+                    }
+                    let d = DistrictIdx(d % n_d as u32);
+                    Child {
+                        id: format!("C{i:02}"),
+                        birth_date: Date {
+                            year: 2017,
+                            month: 1,
+                            day: 1,
+                        },
+                        residence_district: d,
+                        location: Location { x_km: x, y_km: y },
+                        hukou_district: (hukou == 0).then_some(d),
+                        permit_months: 12 * (months + 1),
+                        insurance_months: 12 * months,
+                        residence_months: 24,
+                        housing: Housing::Rented,
+                        education: Education::Senior,
+                        sibling_school: None,
+                        choices,
+                    }
+                })
+                .collect();
+            let private_schools = privates
+                .into_iter()
+                .enumerate()
+                .map(|(i, (seats, d, subsidy))| PrivateSchool {
+                    id: format!("P{i}"),
+                    name: format!("Private {i}"),
+                    district: DistrictIdx(d % n_d as u32),
+                    entry_grade: 1,
+                    purchasable_seats: seats,
+                    subsidy_yuan: subsidy,
+                    fee_yuan: 6000,
+                    location: Location {
+                        x_km: 5.0,
+                        y_km: 5.0,
+                    },
+                })
+                .collect();
+            Scenario {
+                name: "random".into(),
+                entry_grade: 1,
+                seed,
+                budget_yuan: budget,
+                districts,
+                schools,
+                private_schools,
+                children,
+                policy: Policy {
+                    name: "random".into(),
+                    gates: Gates {
+                        min_permit_months: 0,
+                        min_insurance_months: 12,
+                        require_housing: false,
+                    },
+                    indicators: vec![Indicator {
+                        name: "insurance".into(),
+                        rule: IndicatorRule::PerUnit {
+                            fact: NumericFact::InsuranceMonths,
+                            per_unit: 1000,
+                            cap: Some(24_000),
+                        },
+                    }],
+                    tiers: vec![Tier::CatchmentHukou, Tier::Hukou, Tier::Migrant],
+                    tie_keys: vec![],
+                    tie_rule: if keep_ties {
+                        TieRule::KeepTies
+                    } else {
+                        TieRule::Lottery
+                    },
+                },
+                fallback: FallbackRules {
+                    coordinated_max_km: Some(8.0),
+                    purchase_max_km: None,
+                    purchase_same_district: true,
+                },
+            }
+        })
+}
+
+fn choice_ranks(outcomes: &[Outcome]) -> Vec<Option<u8>> {
+    outcomes
+        .iter()
+        .map(|o| match o {
+            Outcome::Choice { rank, .. } => Some(*rank),
+            _ => None,
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_mechanism_passes_the_checker_with_strict_priorities(sc in scenario(false)) {
+        for m in [Mechanism::Optimal, Mechanism::Ip, Mechanism::DeferredAcceptance] {
+            solve_checked(&sc, m);
+        }
+    }
+
+    #[test]
+    fn the_integer_program_equals_deferred_acceptance_when_priorities_are_strict(sc in scenario(false)) {
+        let da = solve_checked(&sc, Mechanism::DeferredAcceptance);
+        let ip = solve_checked(&sc, Mechanism::Ip);
+        prop_assert_eq!(da.assignment.outcomes, ip.assignment.outcomes);
+        prop_assert!(ip.assignment.public.proven_optimal());
+    }
+
+    #[test]
+    fn keeping_ties_never_places_fewer_than_any_lottery(sc in scenario(true)) {
+        let optimal = solve_checked(&sc, Mechanism::Optimal);
+        let da = solve_checked(&sc, Mechanism::DeferredAcceptance);
+        let count = |o: &[Outcome]| o.iter().filter(|o| matches!(o, Outcome::Choice { .. })).count();
+        prop_assert!(count(&optimal.assignment.outcomes) >= count(&da.assignment.outcomes));
+        prop_assert!(optimal.assignment.public.proven_optimal());
+    }
+
+    #[test]
+    fn more_seats_leave_no_child_worse_off_at_the_choice_stage(sc in scenario(false), extra in 1u32..3, which in 0usize..6) {
+        let before = solve_checked(&sc, Mechanism::Optimal);
+        let mut more = sc.clone();
+        let s = which % more.schools.len();
+        more.schools[s].seats += extra;
+        let after = solve_checked(&more, Mechanism::Optimal);
+        for (b, a) in choice_ranks(&before.assignment.outcomes).into_iter().zip(choice_ranks(&after.assignment.outcomes)) {
+            if let Some(b) = b {
+                prop_assert!(a.is_some_and(|a| a <= b), "a child went from choice {} to {:?}", b, a);
+            }
+        }
+    }
+
+    #[test]
+    fn a_school_with_no_seats_changes_nothing(sc in scenario(false)) {
+        let before = solve_checked(&sc, Mechanism::Optimal);
+        let mut more = sc.clone();
+        more.schools.push(School {
+            id: "Z-empty".into(),
+            name: "Empty".into(),
+            district: DistrictIdx(0),
+            entry_grade: 1,
+            seats: 0,
+            location: Location { x_km: 0.0, y_km: 0.0 },
+        });
+        let after = solve_checked(&more, Mechanism::Optimal);
+        prop_assert_eq!(before.assignment.outcomes, after.assignment.outcomes);
+    }
+
+    #[test]
+    fn solving_twice_gives_identical_outputs(sc in scenario(true)) {
+        let a = seatplan::output::render(&sc, &solve_checked(&sc, Mechanism::Optimal));
+        let b = seatplan::output::render(&sc, &solve_checked(&sc, Mechanism::Optimal));
+        prop_assert_eq!(a, b);
+    }
+}
+
+/// Writes a generated city twice — rows in file order and rows shuffled — and solves both.
+fn outputs_with_rows(seed: u64, shuffle: Option<u64>) -> Vec<(&'static str, Vec<u8>)> {
+    use seatplan::generate::{generate_city, CityConfig, DistrictSpec, Rng};
+    let districts = ["A", "B", "C"]
+        .iter()
+        .map(|id| DistrictSpec {
+            id: id.to_string(),
+            name: format!("District {id}"),
+            population: 40_000,
+        })
+        .collect();
+    let mut cfg = CityConfig::new("shuffle", districts, seed);
+    cfg.scale = 1.0;
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, text) in generate_city(&cfg) {
+        let text = match (shuffle, name.ends_with(".csv")) {
+            (Some(s), true) => {
+                let mut lines: Vec<&str> = text.lines().collect();
+                let header = lines.remove(0);
+                let mut rng = Rng::new(s);
+                for i in (1..lines.len()).rev() {
+                    lines.swap(i, rng.int(0, i as u64) as usize);
+                }
+                std::iter::once(header)
+                    .chain(lines)
+                    .map(|l| format!("{l}\n"))
+                    .collect()
+            }
+            _ => text,
+        };
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    let sc = super::util::load(&tmp.path().join("scenario.toml"));
+    seatplan::output::render(&sc, &solve_checked(&sc, Mechanism::Optimal))
+}
+
+#[test]
+fn shuffling_input_rows_changes_no_output_byte() {
+    for seed in [1, 2] {
+        let plain = outputs_with_rows(seed, None);
+        for shuffle in [10, 20] {
+            let shuffled = outputs_with_rows(seed, Some(shuffle));
+            for ((name, a), (_, b)) in plain.iter().zip(&shuffled) {
+                assert!(
+                    a == b,
+                    "{name} changed when rows were shuffled (seed {seed}, shuffle {shuffle})"
+                );
+            }
+        }
+    }
+}

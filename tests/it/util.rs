@@ -1,0 +1,75 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use seatplan::assign::{Mechanism, SolverOptions};
+use seatplan::domain::Scenario;
+use seatplan::Solved;
+
+/// A folder of the shipped scenarios.
+pub fn scenario_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+}
+
+/// Copies a shipped scenario's input files (not its expected outputs) into a fresh temp folder.
+pub fn copy_scenario(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(scenario_dir(name)).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), tmp.path().join(entry.file_name())).unwrap();
+        }
+    }
+    tmp
+}
+
+/// Loads a scenario, panicking with every input error if it is invalid.
+pub fn load(path: &Path) -> Scenario {
+    match seatplan::scenario::load(path) {
+        Ok(l) => l.scenario,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Solves and asserts the independent checker passed.
+pub fn solve_checked(scenario: &Scenario, mechanism: Mechanism) -> Solved {
+    let solved = seatplan::solve(scenario, mechanism, &SolverOptions::default()).unwrap();
+    assert!(
+        solved.check.passed(),
+        "checker found violations: {:#?}",
+        solved.check.violations
+    );
+    solved
+}
+
+/// Runs the built `seatplan` binary.
+pub fn seatplan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_seatplan"))
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap()
+}
+
+/// Asserts two texts are equal, showing the first differing line.
+pub fn assert_same_text(what: &str, expected: &str, actual: &str) {
+    if expected == actual {
+        return;
+    }
+    for (i, (e, a)) in expected.lines().zip(actual.lines()).enumerate() {
+        if e != a {
+            panic!(
+                "{what} differs at line {}:\n  expected: {e}\n  actual:   {a}",
+                i + 1
+            );
+        }
+    }
+    panic!(
+        "{what} differs in length: expected {} lines, got {}",
+        expected.lines().count(),
+        actual.lines().count()
+    );
+}
