@@ -500,6 +500,77 @@ fn an_invalid_district_row_is_not_reported_again_in_other_files() {
     );
 }
 
+#[test]
+#[ignore = "loader bug: a children.csv row that cannot be read (wrong number of fields, or a bad \
+            number) loses its id, so each of its choices is also reported as `unknown child`"]
+fn an_unreadable_child_row_is_not_reported_again_in_choices() {
+    let dir = tiny();
+    edit(
+        &dir,
+        "children.csv",
+        ",24,20,24,none,junior,",
+        ",24,20,24,none",
+    );
+    assert_eq!(
+        errors(&dir),
+        vec!["children.csv:7: the row has 10 fields, the header has 12"]
+    );
+}
+
+// ---- layout quirks -------------------------------------------------------------------------
+
+#[test]
+#[ignore = "loader bug: with CRLF line endings (Excel on Windows) every row error names the line \
+            before the real one (csv crate: BurntSushi/rust-csv#395, Position::line with CRLF)"]
+fn crlf_line_endings_keep_line_numbers() {
+    let dir = tiny();
+    let text = read(&dir, "choices.csv").replace('\n', "\r\n");
+    write(&dir, "choices.csv", text.replacen("D,S2,1", "D,S9,1", 1));
+    assert_eq!(
+        errors(&dir),
+        vec!["choices.csv:7: field `school`: unknown public school `S9` (not in schools.csv)"]
+    );
+}
+
+#[test]
+fn a_quoted_newline_keeps_physical_line_numbers() {
+    let dir = tiny();
+    edit(
+        &dir,
+        "schools.csv",
+        "S2,Second Primary,",
+        "S2,\"Second\nPrimary\",",
+    );
+    edit(&dir, "schools.csv", ",7,40,", ",7,-40,");
+    assert_eq!(
+        errors(&dir),
+        vec!["schools.csv:5: field `seats`: must be ≥ 0, got -40"]
+    );
+}
+
+#[test]
+fn utf8_bom_in_scenario_toml_is_accepted() {
+    let dir = tiny();
+    let text = read(&dir, "scenario.toml");
+    write(&dir, "scenario.toml", format!("\u{feff}{text}"));
+    if let Err(e) = seatplan::scenario::load(&scenario_toml(&dir)) {
+        panic!("{e}");
+    }
+}
+
+#[test]
+#[ignore = "unclear message: a trailing comma in a header (as Excel can write) is reported as \
+            \"field ``: unknown column\", naming no column"]
+fn a_trailing_comma_in_a_header_is_named_as_such() {
+    let dir = tiny();
+    let text = read(&dir, "choices.csv").replacen('\n', ",\n", 1);
+    write(&dir, "choices.csv", text);
+    assert_eq!(
+        errors(&dir),
+        vec!["choices.csv:1: column 4 has no name (a trailing comma in the header?)"]
+    );
+}
+
 // ---- the command line --------------------------------------------------------------------
 
 #[test]
@@ -530,81 +601,4 @@ fn cli_run_on_a_broken_scenario_exits_2_and_writes_nothing() {
         !dir.path().join("results").exists(),
         "the output's parent folder was created"
     );
-}
-
-#[test]
-fn zz_probe() {
-    let show = |dir: &TempDir| match seatplan::scenario::load(&scenario_toml(dir)) {
-        Ok(_) => vec!["OK".to_string()],
-        Err(e) => {
-            e.0.iter()
-                .map(|e| relative(dir.path(), &e.to_string()))
-                .collect()
-        }
-    };
-    let dir = tiny();
-    let t = read(&dir, "scenario.toml");
-    write(&dir, "scenario.toml", format!("\u{feff}{t}"));
-    eprintln!("bom toml: {:?}", show(&dir));
-    let dir = tiny();
-    let t = read(&dir, "choices.csv").replace('\n', "\r\n");
-    write(&dir, "choices.csv", t.replace("D,S2,1", "D,S9,1"));
-    eprintln!("crlf: {:?}", show(&dir));
-    let dir = tiny();
-    edit(
-        &dir,
-        "schools.csv",
-        "S2,Second Primary,",
-        "S2,\"Second\nPrimary\",",
-    );
-    edit(&dir, "schools.csv", ",7,40,", ",7,-40,");
-    eprintln!("multiline: {:?}", show(&dir));
-    let dir = tiny();
-    edit(&dir, "choices.csv", "D,S2,1", "D,S2,0");
-    eprintln!("rank0: {:?}", show(&dir));
-    let dir = tiny();
-    let t = read(&dir, "districts.csv").replace('\n', ",\n");
-    write(&dir, "districts.csv", t);
-    eprintln!("trailing comma: {:?}", show(&dir));
-    let dir = tiny();
-    edit(
-        &dir,
-        "children.csv",
-        "F,2017-07-01,D1,0.2,0.2,,24,20,24,none,junior,",
-        "F,2017-07-01,D1,0.2,0.2,,24,20,24,none",
-    );
-    eprintln!("short row: {:?}", show(&dir));
-    let dir = tiny();
-    edit(
-        &dir,
-        "children.csv",
-        "A,2017-01-10,D1,0.5,0,D1,0,0,60,owned,bachelor,",
-        "A,2017-01-10,D1,0.5,0,D1,0,0,60,owned,bachelor,,extra",
-    );
-    eprintln!("long row: {:?}", show(&dir));
-    let dir = tiny();
-    edit(&dir, "policy.toml", "tiers = [", "tiers = [\"vip\", ");
-    eprintln!("tier: {:?}", show(&dir));
-    let dir = tiny();
-    edit(
-        &dir,
-        "policy.toml",
-        "min_permit_months = 12",
-        "min_permit_months = -12",
-    );
-    eprintln!("gate: {:?}", show(&dir));
-    let dir = tiny();
-    edit(
-        &dir,
-        "scenario.toml",
-        "[tables]\n",
-        "[tables]\nteachers = \"t.csv\"\n",
-    );
-    eprintln!("tables key: {:?}", show(&dir));
-    let dir = tiny();
-    edit(&dir, "schools.csv", "J1,", ",");
-    eprintln!("empty id: {:?}", show(&dir));
-    let dir = tiny();
-    edit(&dir, "choices.csv", "D,S2,1", "D,S2,");
-    eprintln!("empty rank: {:?}", show(&dir));
 }
