@@ -414,7 +414,7 @@ pub fn read_placements(path: &Path, scenario: &Scenario) -> Result<Vec<Outcome>,
         .map(|p| (scenario.private_school(p).id.as_str(), p))
         .collect();
     let mut outcomes: Vec<Option<(Outcome, u64)>> = vec![None; scenario.children.len()];
-    for row in rows {
+    for row in rows.rows {
         let (line, r) = (row.line, row.row);
         let Some(&c) = child_ix.get(r.child.as_str()) else {
             errors.push(InputError::at(

@@ -186,15 +186,37 @@ impl Date {
         let year: u16 = y.parse().ok()?;
         let month: u8 = m.parse().ok()?;
         let day: u8 = d.parse().ok()?;
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
+        let days = Date::days_in_month(year, month)?;
         (day >= 1 && day <= days).then_some(Date { year, month, day })
+    }
+
+    /// Days in a month of the Gregorian calendar; `None` for a month outside 1–12.
+    pub fn days_in_month(year: u16, month: u8) -> Option<u8> {
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
+            4 | 6 | 9 | 11 => Some(30),
+            2 if leap => Some(29),
+            2 => Some(28),
+            _ => None,
+        }
+    }
+
+    /// Why `s` is not a date, in words.
+    pub fn problem(s: &str) -> String {
+        let parts: Vec<&str> = s.split('-').collect();
+        if let [y, m, d] = parts[..] {
+            let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+            if digits(y, 4) && digits(m, 2) && digits(d, 2) {
+                let (year, month): (u16, u8) = (y.parse().unwrap_or(0), m.parse().unwrap_or(0));
+                return match Date::days_in_month(year, month) {
+                    Some(days) => format!("`{s}` is not a real date ({y}-{m} has {days} days)"),
+                    None => format!("`{s}` is not a real date (months run from 01 to 12)"),
+                };
+            }
+        }
+        format!("`{s}` is not a date written YYYY-MM-DD")
     }
 }
 

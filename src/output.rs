@@ -67,6 +67,7 @@ fn why_not_listed(scenario: &Scenario, ranking: &Ranking, c: ChildIdx) -> (&'sta
     )
 }
 
+/// The tier a child held where she was placed by choice, else her tier in her own district.
 fn tier_name(
     scenario: &Scenario,
     ranking: &Ranking,
@@ -81,14 +82,11 @@ fn tier_name(
             return t.name();
         }
     }
-    let child = scenario.child(c);
-    if child.hukou_district == Some(child.residence_district) {
-        "catchment_hukou"
-    } else if child.is_migrant() {
-        "migrant"
-    } else {
-        "hukou"
-    }
+    scenario
+        .policy
+        .tiers
+        .get(ranking.home_tier[c.ix()] as usize)
+        .map_or("none", |t| t.name())
 }
 
 /// Renders `placements.csv`: one row per child, sorted by child id.

@@ -53,10 +53,7 @@ pub fn components(applicants: &Applicants) -> Vec<Component> {
             used[app.school.ix()] = true;
         }
     }
-    for s in 0..n_schools {
-        if !used[s] {
-            continue;
-        }
+    for (s, _) in used.iter().enumerate().filter(|(_, &u)| u) {
         let root = find(&mut parent, s as u32) as usize;
         if slot_of_root[root] == u32::MAX {
             slot_of_root[root] = out.len() as u32;

@@ -395,7 +395,7 @@ rule = "keep_ties"
             parse_policy(Path::new("p.toml"), &GOOD.replace("cap = 30", "cap = -3")).unwrap_err();
         assert_eq!(
             errs[0].to_string(),
-            "p.toml:10: field `cap`: must be a number ≥ 0, got -3"
+            "p.toml:9: field `cap`: must be a number ≥ 0, got -3"
         );
     }
 

@@ -168,7 +168,7 @@ impl Gates {
             ));
         }
         if self.require_housing && child.housing == Housing::None {
-            reasons.push("no owned or rented home in the district".to_string());
+            reasons.push("the family has no owned or rented home (housing = none)".to_string());
         }
         (!reasons.is_empty()).then(|| reasons.join("; "))
     }

@@ -56,6 +56,9 @@ pub struct Ranking {
     pub fallback_position: Vec<u32>,
     /// Whether every class holds a single child (no ties left).
     pub strict: bool,
+    /// Position of each child's tier in her own district (siblings ignored) in the policy's
+    /// tier list; `tiers.len()` for children who failed the gates or hold no tier.
+    pub home_tier: Vec<u8>,
 }
 
 impl Ranking {
@@ -130,6 +133,7 @@ impl Ranking {
             fallback_order: fallback.into_iter().map(|c| ChildIdx(c as u32)).collect(),
             fallback_position,
             strict,
+            home_tier,
         }
     }
 

@@ -12,6 +12,15 @@ use serde::Deserialize;
 
 use crate::error::InputError;
 
+/// The rows of a table that could be read, and the ids of those that could not.
+#[derive(Debug, Clone)]
+pub struct Table<T> {
+    pub rows: Vec<Located<T>>,
+    /// Values of the key column (`id`, else `child`) of rows that failed to deserialise, so
+    /// later checks do not report them again as unknown.
+    pub unreadable_ids: std::collections::HashSet<String>,
+}
+
 /// A row with the 1-based line it came from.
 #[derive(Debug, Clone)]
 pub struct Located<T> {
@@ -133,7 +142,7 @@ pub fn read_table<T: DeserializeOwned>(
     required: &[&str],
     optional: &[&str],
     errors: &mut Vec<InputError>,
-) -> Option<Vec<Located<T>>> {
+) -> Option<Table<T>> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -151,7 +160,7 @@ pub fn parse_table<T: DeserializeOwned>(
     required: &[&str],
     optional: &[&str],
     errors: &mut Vec<InputError>,
-) -> Option<Vec<Located<T>>> {
+) -> Option<Table<T>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if std::str::from_utf8(bytes).is_err() {
         errors.push(InputError::file(
@@ -170,6 +179,17 @@ pub fn parse_table<T: DeserializeOwned>(
         ));
         return None;
     }
+    // The csv crate counts a CRLF line ending as two lines in some positions; normalising to LF
+    // keeps every reported line number right for files saved by Excel on Windows.
+    let normalised;
+    let bytes = if bytes.windows(2).any(|w| w == b"\r\n") {
+        normalised = String::from_utf8_lossy(bytes)
+            .replace("\r\n", "\n")
+            .into_bytes();
+        &normalised[..]
+    } else {
+        bytes
+    };
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(bytes);
@@ -195,8 +215,18 @@ pub fn parse_table<T: DeserializeOwned>(
         }
     }
     let mut seen = Vec::new();
-    for h in headers.iter() {
-        if !required.contains(&h) && !optional.contains(&h) {
+    for (i, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            errors.push(InputError {
+                file: path.to_path_buf(),
+                line: Some(1),
+                field: None,
+                message: format!(
+                    "column {} has no name (a trailing comma in the header?)",
+                    i + 1
+                ),
+            });
+        } else if !required.contains(&h) && !optional.contains(&h) {
             let all: Vec<&str> = required.iter().chain(optional).copied().collect();
             errors.push(InputError::at(
                 path,
@@ -213,31 +243,83 @@ pub fn parse_table<T: DeserializeOwned>(
         return None;
     }
 
+    let key = headers
+        .iter()
+        .position(|h| h == "id")
+        .or_else(|| headers.iter().position(|h| h == "child"));
     let mut rows = Vec::new();
+    let mut unreadable_ids = std::collections::HashSet::new();
     let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::new(bytes);
     loop {
-        let line = reader.position().line();
+        let line = lines.line_at(reader.position().byte());
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
+                let line = e.position().map_or(line, |p| lines.line_at(p.byte()));
                 errors.push(record_error(path, line, &headers, &record, &e));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     return None;
                 }
+                if let Some(id) = key.and_then(|k| record.get(k)) {
+                    unreadable_ids.insert(id.to_string());
+                }
                 continue;
             }
         }
-        let line = record.position().map_or(line, |p| p.line());
+        let line = record.position().map_or(line, |p| lines.line_at(p.byte()));
         if record.iter().all(str::is_empty) {
             continue;
         }
         match record.deserialize::<T>(Some(&headers)) {
             Ok(row) => rows.push(Located { line, row }),
-            Err(e) => errors.push(record_error(path, line, &headers, &record, &e)),
+            Err(e) => {
+                errors.push(record_error(path, line, &headers, &record, &e));
+                if let Some(id) = key.and_then(|k| record.get(k)) {
+                    unreadable_ids.insert(id.to_string());
+                }
+            }
         }
     }
-    Some(rows)
+    Some(Table {
+        rows,
+        unreadable_ids,
+    })
+}
+
+/// Physical 1-based line numbers of byte offsets, counted forwards (offsets never go back).
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line a record starting at `byte` is on; blank lines the reader skipped before it
+    /// are counted too.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut target = (byte as usize).min(self.bytes.len());
+        while target < self.bytes.len() && matches!(self.bytes[target], b'\n' | b'\r') {
+            target += 1;
+        }
+        if target > self.offset {
+            self.line += self.bytes[self.offset..target]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.offset = target;
+        }
+        self.line
+    }
 }
 
 fn record_error(
@@ -247,7 +329,6 @@ fn record_error(
     record: &csv::StringRecord,
     err: &csv::Error,
 ) -> InputError {
-    let line = err.position().map_or(line, |p| p.line());
     match err.kind() {
         csv::ErrorKind::Deserialize { err: de, .. } => {
             let field_ix = de.field().map(|f| f as usize);
@@ -295,7 +376,10 @@ mod tests {
             &[],
             &mut errors,
         );
-        (rows, errors.iter().map(|e| e.to_string()).collect())
+        (
+            rows.map(|t| t.rows),
+            errors.iter().map(|e| e.to_string()).collect(),
+        )
     }
 
     #[test]
@@ -335,8 +419,8 @@ mod tests {
 
     #[test]
     fn gbk_text_is_refused_with_a_hint() {
-        // "学校" in GBK.
-        let (_, errs) = parse(b"child,school,rank\nC1,\xd1\xa7\xd0\xa3,1\n");
+        // "上城区" in GBK (not valid UTF-8).
+        let (_, errs) = parse(b"child,school,rank\nC1,\xc9\xcf\xb3\xc7\xc7\xf8,1\n");
         assert!(errs[0].contains("not UTF-8"), "{errs:?}");
     }
 }

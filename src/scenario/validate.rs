@@ -5,11 +5,11 @@
 //! public schools of the intake's entry grade, once each, with distinct ranks. Entities are sorted
 //! by id so the scenario — and every output — is the same whatever the order of the input rows.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::rows::{
-    read_table, ChildRow, ChoiceRow, DistrictRow, Located, PrivateSchoolRow, SchoolRow,
+    read_table, ChildRow, ChoiceRow, DistrictRow, Located, PrivateSchoolRow, SchoolRow, Table,
 };
 use super::{ScenarioFiles, Settings};
 use crate::domain::{
@@ -122,6 +122,40 @@ fn index_by_id<T>(mut items: Vec<(String, T)>) -> (Vec<T>, HashMap<String, u32>)
     (items.into_iter().map(|(_, v)| v).collect(), map)
 }
 
+/// Ids a file defines, valid or not, so a reference to a row refused for its own problem (or
+/// to a file that could not be read at all) is not reported a second time.
+struct Known {
+    readable: bool,
+    ids: HashSet<String>,
+}
+
+impl Known {
+    /// Whether an unresolved reference to `id` is already explained by another error.
+    fn explains(&self, id: &str) -> bool {
+        !self.readable || self.ids.contains(id)
+    }
+}
+
+/// The readable rows of a table, and what it is known to define.
+fn split<T>(table: Option<Table<T>>) -> (Vec<Located<T>>, Known) {
+    match table {
+        Some(t) => (
+            t.rows,
+            Known {
+                readable: true,
+                ids: t.unreadable_ids,
+            },
+        ),
+        None => (
+            Vec::new(),
+            Known {
+                readable: false,
+                ids: HashSet::new(),
+            },
+        ),
+    }
+}
+
 const MAX_SEATS: i64 = 1_000_000;
 const MAX_MONTHS: i64 = 1_200;
 
@@ -133,8 +167,12 @@ pub(crate) fn validate(
 ) -> Option<Scenario> {
     // Districts.
     let path = files.districts.as_path();
-    let rows: Vec<Located<DistrictRow>> =
-        read_table(path, DistrictRow::REQUIRED, DistrictRow::OPTIONAL, errors).unwrap_or_default();
+    let (rows, mut known_districts) = split(read_table::<DistrictRow>(
+        path,
+        DistrictRow::REQUIRED,
+        DistrictRow::OPTIONAL,
+        errors,
+    ));
     let mut ids = IdRegistry::new(path);
     let mut districts = Vec::new();
     for Located { line, row } in rows {
@@ -181,11 +219,12 @@ pub(crate) fn validate(
             ));
         }
     }
+    known_districts.ids.extend(ids.seen.into_keys());
     let (districts, district_ix) = index_by_id(districts);
     let district_ref =
         |path: &Path, line: u64, field: &str, id: &str, errors: &mut Vec<InputError>| {
             let found = district_ix.get(id).map(|&i| DistrictIdx(i));
-            if found.is_none() {
+            if found.is_none() && !known_districts.explains(id) {
                 errors.push(InputError::at(
                     path,
                     line,
@@ -201,8 +240,12 @@ pub(crate) fn validate(
 
     // Public schools. Schools of the other entry grade are valid but not part of this intake.
     let path = files.schools.as_path();
-    let rows: Vec<Located<SchoolRow>> =
-        read_table(path, SchoolRow::REQUIRED, &[], errors).unwrap_or_default();
+    let (rows, mut known_schools) = split(read_table::<SchoolRow>(
+        path,
+        SchoolRow::REQUIRED,
+        &[],
+        errors,
+    ));
     let mut ids = IdRegistry::new(path);
     let mut schools = Vec::new();
     let mut grade_of_school: HashMap<String, u8> = HashMap::new();
@@ -232,13 +275,18 @@ pub(crate) fn validate(
         }
     }
     let public_ids = ids;
+    known_schools.ids.extend(public_ids.seen.keys().cloned());
     let (schools, school_ix) = index_by_id(schools);
 
     // Private schools.
     let mut private_schools = Vec::new();
     if let Some(path) = files.private_schools.as_deref() {
-        let rows: Vec<Located<PrivateSchoolRow>> =
-            read_table(path, PrivateSchoolRow::REQUIRED, &[], errors).unwrap_or_default();
+        let (rows, _) = split(read_table::<PrivateSchoolRow>(
+            path,
+            PrivateSchoolRow::REQUIRED,
+            &[],
+            errors,
+        ));
         let mut ids = IdRegistry::new(path);
         for Located { line, row } in rows {
             let mut fresh = ids.register(&row.id, line, "id", errors);
@@ -309,12 +357,15 @@ pub(crate) fn validate(
 
     // Children.
     let path = files.children.as_path();
-    let rows: Vec<Located<ChildRow>> =
-        read_table(path, ChildRow::REQUIRED, ChildRow::OPTIONAL, errors).unwrap_or_default();
+    let (rows, mut known_children) = split(read_table::<ChildRow>(
+        path,
+        ChildRow::REQUIRED,
+        ChildRow::OPTIONAL,
+        errors,
+    ));
     let mut ids = IdRegistry::new(path);
     let mut children = Vec::new();
     for Located { line, row } in rows {
-        let before = errors.len();
         let fresh = ids.register(&row.id, line, "id", errors);
         let birth_date = Date::parse(&row.birth_date);
         if birth_date.is_none() {
@@ -322,7 +373,7 @@ pub(crate) fn validate(
                 path,
                 line,
                 "birth_date",
-                format!("`{}` is not a date written YYYY-MM-DD", row.birth_date),
+                Date::problem(&row.birth_date),
             ));
         }
         let residence = district_ref(
@@ -396,6 +447,7 @@ pub(crate) fn validate(
                     ));
                     None
                 }
+                (None, None) if known_schools.explains(id) => None,
                 (None, None) => {
                     errors.push(InputError::at(
                         path,
@@ -407,38 +459,67 @@ pub(crate) fn validate(
                 }
             },
         };
-        if errors.len() > before || !fresh {
+        let (
+            true,
+            Some(birth_date),
+            Some(residence_district),
+            Some(location),
+            Some(hukou_district),
+            Some(permit),
+            Some(insurance),
+            Some(residence_months),
+            Some(housing),
+            Some(education),
+            Some(sibling_school),
+        ) = (
+            fresh,
+            birth_date,
+            residence,
+            loc,
+            hukou,
+            permit,
+            insurance,
+            residence_months,
+            housing,
+            education,
+            sibling,
+        )
+        else {
             continue;
-        }
+        };
         children.push((
             row.id.clone(),
             Child {
                 id: row.id,
-                birth_date: birth_date.expect("checked"),
-                residence_district: residence.expect("checked"),
-                location: loc.expect("checked"),
-                hukou_district: hukou.expect("checked"),
-                permit_months: permit.expect("checked") as u32,
-                insurance_months: insurance.expect("checked") as u32,
-                residence_months: residence_months.expect("checked") as u32,
-                housing: housing.expect("checked"),
-                education: education.expect("checked"),
-                sibling_school: sibling.expect("checked"),
+                birth_date,
+                residence_district,
+                location,
+                hukou_district,
+                permit_months: permit as u32,
+                insurance_months: insurance as u32,
+                residence_months: residence_months as u32,
+                housing,
+                education,
+                sibling_school,
                 choices: Vec::new(),
             },
         ));
     }
-    let child_ids = ids;
+    known_children.ids.extend(ids.seen.into_keys());
     let (mut children, child_ix) = index_by_id(children);
 
     // Choices.
     let path = files.choices.as_path();
-    let rows: Vec<Located<ChoiceRow>> =
-        read_table(path, ChoiceRow::REQUIRED, &[], errors).unwrap_or_default();
+    let (rows, _) = split(read_table::<ChoiceRow>(
+        path,
+        ChoiceRow::REQUIRED,
+        &[],
+        errors,
+    ));
     let mut lists: Vec<Vec<(i64, SchoolIdx, u64)>> = vec![Vec::new(); children.len()];
     for Located { line, row } in rows {
         let child = child_ix.get(&row.child).map(|&c| ChildIdx(c));
-        if child.is_none() && !child_ids.seen.contains_key(&row.child) {
+        if child.is_none() && !known_children.explains(&row.child) {
             errors.push(InputError::at(
                 path,
                 line,
@@ -464,6 +545,7 @@ pub(crate) fn validate(
                 ));
                 None
             }
+            (None, None) if known_schools.explains(&row.school) => None,
             (None, None) => {
                 errors.push(InputError::at(
                     path,
@@ -516,6 +598,24 @@ pub(crate) fn validate(
     }
     for (child, mut list) in children.iter_mut().zip(lists) {
         list.sort_unstable();
+        if let Some(&(rank, _, line)) = list
+            .iter()
+            .enumerate()
+            .find(|(i, (r, _, _))| *r != *i as i64 + 1)
+            .map(|(_, x)| x)
+        {
+            let ranks: Vec<String> = list.iter().map(|(r, _, _)| r.to_string()).collect();
+            errors.push(InputError::at(
+                path,
+                line,
+                "rank",
+                format!(
+                    "child `{}` has choice ranks {}: ranks must run 1, 2, 3, … without gaps (rank {rank} is out of place)",
+                    child.id,
+                    ranks.join(", ")
+                ),
+            ));
+        }
         child.choices = list.into_iter().map(|(_, s, _)| s).collect();
     }
 
