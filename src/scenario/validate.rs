@@ -517,6 +517,8 @@ pub(crate) fn validate(
         errors,
     ));
     let mut lists: Vec<Vec<(i64, SchoolIdx, u64)>> = vec![Vec::new(); children.len()];
+    // Rows naming each child, to skip the gap check where a row was refused for another reason.
+    let mut rows_of_child = vec![0usize; children.len()];
     for Located { line, row } in rows {
         let child = child_ix.get(&row.child).map(|&c| ChildIdx(c));
         if child.is_none() && !known_children.explains(&row.child) {
@@ -560,6 +562,9 @@ pub(crate) fn validate(
                 None
             }
         };
+        if let Some(c) = child {
+            rows_of_child[c.ix()] += 1;
+        }
         if row.rank < 1 || row.rank > 100 {
             errors.push(InputError::at(
                 path,
@@ -596,10 +601,12 @@ pub(crate) fn validate(
             }
         }
     }
-    for (child, mut list) in children.iter_mut().zip(lists) {
+    for ((child, mut list), rows) in children.iter_mut().zip(lists).zip(rows_of_child) {
         list.sort_unstable();
+        let complete = list.len() == rows;
         if let Some(&(rank, _, line)) = list
             .iter()
+            .filter(|_| complete)
             .enumerate()
             .find(|(i, (r, _, _))| *r != *i as i64 + 1)
             .map(|(_, x)| x)

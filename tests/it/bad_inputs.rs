@@ -608,3 +608,13 @@ fn a_month_that_does_not_exist() {
         vec!["children.csv:3: field `birth_date`: `2017-13-10` is not a real date (months run from 01 to 12)"]
     );
 }
+
+#[test]
+fn a_refused_choice_row_does_not_also_open_a_rank_gap() {
+    let dir = tiny();
+    edit(&dir, "choices.csv", "B,S1,1", "B,S9,1");
+    assert_eq!(
+        errors(&dir),
+        vec!["choices.csv:3: field `school`: unknown public school `S9` (not in schools.csv)"]
+    );
+}
