@@ -182,13 +182,10 @@ pub fn run(cli: Cli) -> Result<i32> {
             let loaded = scenario::load(&path)?;
             let sc = &loaded.scenario;
             say(format!(
-                "loaded {} in {:.2?}: {} districts, {} public schools, {} private schools, {} children",
+                "loaded {} in {:.2?}: {}",
                 path.display(),
                 t.elapsed(),
-                sc.districts.len(),
-                sc.schools.len(),
-                sc.private_schools.len(),
-                sc.children.len()
+                describe(sc)
             ));
             let t = Instant::now();
             let solved = solve(sc, mechanism, &options)?;
@@ -215,8 +212,8 @@ pub fn run(cli: Cli) -> Result<i32> {
                 s.components_with_ties,
                 if s.proven_optimal { "yes" } else { "no" }
             ));
-            for (status, n) in &s.statuses {
-                say(format!("  {n} × {status}"));
+            for st in &s.statuses {
+                say(format!("  {} × {}", st.components, st.status));
             }
             report_check(&solved.check, &say);
             say(format!("results written to {}/", out.display()));
@@ -245,14 +242,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Validate { scenario: path } => {
             let loaded = scenario::load(&path)?;
             let sc = &loaded.scenario;
-            say(format!(
-                "{} is valid: {} districts, {} public schools, {} private schools, {} children",
-                path.display(),
-                sc.districts.len(),
-                sc.schools.len(),
-                sc.private_schools.len(),
-                sc.children.len()
-            ));
+            say(format!("{} is valid: {}", path.display(), describe(sc)));
             Ok(0)
         }
         Command::Generate {
@@ -292,6 +282,22 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// "2 districts, 1 public school, ..." with plurals right.
+fn describe(sc: &seatplan::domain::Scenario) -> String {
+    let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    [
+        n(sc.districts.len(), "district", "districts"),
+        n(sc.schools.len(), "public school", "public schools"),
+        n(
+            sc.private_schools.len(),
+            "private school",
+            "private schools",
+        ),
+        n(sc.children.len(), "child", "children"),
+    ]
+    .join(", ")
 }
 
 fn report_check(report: &check::CheckReport, say: &dyn Fn(String)) {

@@ -298,6 +298,13 @@ pub fn districts_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
     w.into_inner().expect("writing to memory")
 }
 
+/// The number of choice-stage components that ended in one status.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StatusCount {
+    pub status: String,
+    pub components: usize,
+}
+
 /// Counts of a run, as written to `summary.json`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Summary {
@@ -322,7 +329,8 @@ pub struct Summary {
     pub components_with_ties: usize,
     pub ip_variables: usize,
     pub proven_optimal: bool,
-    pub statuses: Vec<(String, usize)>,
+    /// How many components ended in each status.
+    pub statuses: Vec<StatusCount>,
     pub check_passed: bool,
     pub check_violations: usize,
 }
@@ -332,15 +340,18 @@ pub fn summary(scenario: &Scenario, solved: &Solved) -> Summary {
     let outcomes = &solved.assignment.outcomes;
     let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let public = &solved.assignment.public;
-    let mut statuses: Vec<(String, usize)> = Vec::new();
+    let mut statuses: Vec<StatusCount> = Vec::new();
     for c in &public.components {
         let name = match &c.status {
             ComponentStatus::IpFailed { message } => format!("{}: {message}", c.status.name()),
             other => other.name().to_string(),
         };
-        match statuses.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, k)) => *k += 1,
-            None => statuses.push((name, 1)),
+        match statuses.iter_mut().find(|s| s.status == name) {
+            Some(s) => s.components += 1,
+            None => statuses.push(StatusCount {
+                status: name,
+                components: 1,
+            }),
         }
     }
     statuses.sort();
