@@ -242,10 +242,19 @@ pub struct Child {
     pub insurance_months: u32,
     /// Months of continuous residence in the city.
     pub residence_months: u32,
+    /// Months of social insurance accumulated in other cities of the province.
+    pub insurance_months_elsewhere: u32,
+    /// Months of residence accumulated in other cities of the province.
+    pub residence_months_elsewhere: u32,
+    /// Whether social insurance was paid retroactively (补缴).
+    pub insurance_back_paid: bool,
     pub housing: Housing,
     pub education: Education,
     /// School an older sibling attends, if any.
     pub sibling_school: Option<SchoolIdx>,
+    /// Values of the extra `fact_<name>` columns, in the order of [`Scenario::extra_facts`]
+    /// (yes/no read as 1/0).
+    pub extra_facts: Vec<u32>,
     /// The family's choices, best first (already sorted by rank and validated).
     pub choices: Vec<SchoolIdx>,
 }
@@ -293,6 +302,8 @@ pub struct Scenario {
     /// Private schools at the entry grade.
     pub private_schools: Vec<PrivateSchool>,
     pub children: Vec<Child>,
+    /// Names of the extra facts (children-file columns `fact_<name>`), in column order.
+    pub extra_facts: Vec<String>,
     pub policy: Policy,
     pub fallback: FallbackRules,
 }

@@ -178,7 +178,10 @@ pub fn placements_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
             school,
             school_name: name,
             choice_rank: rank,
-            points: format_points(ranking.points[c.ix()]),
+            points: format_points(match outcome.public_school() {
+                Some(s) => ranking.points_at(scenario, c, scenario.school(s).district),
+                None => ranking.points[c.ix()],
+            }),
             tier: tier_name(scenario, ranking, c, outcome),
             distance_km: dist,
             cost_yuan: cost,
@@ -243,8 +246,8 @@ pub fn schools_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
         let filled = by_choice[s.ix()] + coordinated[s.ix()];
         let (cutoff_tier, cutoff_points) = match cutoff[s.ix()] {
             Some((p, c)) => (
-                scenario.policy.tiers[p.tier as usize].name(),
-                format_points(ranking.points[c.ix()]),
+                ranking.school_tiers[s.ix()][p.tier as usize].name(),
+                format_points(ranking.points_at(scenario, c, school.district)),
             ),
             None => ("", String::new()),
         };
@@ -360,10 +363,7 @@ pub fn summary(scenario: &Scenario, solved: &Solved) -> Summary {
         entry_grade: scenario.entry_grade,
         seed: scenario.seed,
         policy: scenario.policy.name.clone(),
-        tie_rule: match scenario.policy.tie_rule {
-            crate::policy::TieRule::Lottery => "lottery",
-            crate::policy::TieRule::KeepTies => "keep_ties",
-        },
+        tie_rule: scenario.policy.tie_rule.name(),
         mechanism: public.mechanism.name(),
         children: outcomes.len(),
         public_by_choice: count(|o| matches!(o, Outcome::Choice { .. })),

@@ -44,12 +44,20 @@ pub fn lottery_number(seed: u64, child_id: &str) -> u64 {
 /// Points, eligibility and priority classes of every child of a scenario.
 #[derive(Debug, Clone)]
 pub struct Ranking {
+    /// Points at schools of the child's own district.
     pub points: Vec<MilliPoints>,
+    /// Points at schools of other districts (without the district layer); empty when the
+    /// policy has no district layer.
+    pub points_elsewhere: Vec<MilliPoints>,
     /// Why a migrant child failed the eligibility gates; `None` if eligible.
     pub gate_failure: Vec<Option<String>>,
     pub lottery: Vec<u64>,
-    /// Priority class within a tier; unique per child unless ties are kept.
+    /// Priority class in the home master list; unique per child unless ties are kept.
     pub class: Vec<u32>,
+    /// Per district, classes in that district's master list (only with a district layer).
+    pub class_by_district: Vec<Vec<u32>>,
+    /// The tier order of each public school.
+    pub school_tiers: Vec<Vec<Tier>>,
     /// The strict city-wide order used by the coordinated and purchase stages.
     pub fallback_order: Vec<ChildIdx>,
     /// Position of each child in `fallback_order`.
@@ -61,12 +69,53 @@ pub struct Ranking {
     pub home_tier: Vec<u8>,
 }
 
+/// Sorts children by merit (points, then tie-break keys; then lottery and id for a strict order)
+/// and numbers the classes. Returns the classes and whether any two children share one.
+fn classes(scenario: &Scenario, points: &[MilliPoints], lottery: &[u64]) -> (Vec<u32>, bool) {
+    let policy = &scenario.policy;
+    let n = points.len();
+    let keep_ties = policy.tie_rule != TieRule::Lottery;
+    let same_merit = |a: usize, b: usize| -> Ordering {
+        let (ca, cb) = (&scenario.children[a], &scenario.children[b]);
+        points[b].cmp(&points[a]).then_with(|| {
+            policy
+                .tie_keys
+                .iter()
+                .map(|k| k.sort_value(ca).cmp(&k.sort_value(cb)))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        })
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| {
+        same_merit(a, b)
+            .then_with(|| lottery[a].cmp(&lottery[b]))
+            .then_with(|| scenario.children[a].id.cmp(&scenario.children[b].id))
+    });
+    let mut class = vec![0u32; n];
+    let mut current = 0u32;
+    let mut ties = false;
+    for w in 1..order.len() {
+        if keep_ties && same_merit(order[w - 1], order[w]).is_eq() {
+            ties = true;
+        } else {
+            current += 1;
+        }
+        class[order[w]] = current;
+    }
+    (class, ties)
+}
+
 impl Ranking {
     /// Computes points, gates, classes and the fallback order.
     pub fn compute(scenario: &Scenario) -> Ranking {
         let policy = &scenario.policy;
         let n = scenario.children.len();
-        let points: Vec<MilliPoints> = scenario.children.iter().map(|c| policy.points(c)).collect();
+        let points: Vec<MilliPoints> = scenario
+            .children
+            .iter()
+            .map(|c| policy.points_at(c, c.residence_district))
+            .collect();
         let gate_failure: Vec<Option<String>> = scenario
             .children
             .iter()
@@ -78,48 +127,58 @@ impl Ranking {
             .map(|c| lottery_number(scenario.seed, &c.id))
             .collect();
 
-        let use_lottery = policy.tie_rule == TieRule::Lottery;
-        let same_merit = |a: usize, b: usize| -> Ordering {
-            let (ca, cb) = (&scenario.children[a], &scenario.children[b]);
-            points[b].cmp(&points[a]).then_with(|| {
-                policy
-                    .tie_keys
+        let (class, mut ties) = classes(scenario, &points, &lottery);
+        // District-layer points count only at schools of their district: each district then
+        // has its own master list, in which children living elsewhere lose their own district's
+        // individual layer.
+        let mut points_elsewhere = Vec::new();
+        let mut class_by_district = Vec::new();
+        if policy.has_district_layer() {
+            points_elsewhere = scenario
+                .children
+                .iter()
+                .map(|c| {
+                    let s = policy.statement(c, c.residence_district);
+                    s.total - s.layers[super::Layer::District as usize]
+                })
+                .collect();
+            for d in 0..scenario.districts.len() {
+                let at_d: Vec<MilliPoints> = scenario
+                    .children
                     .iter()
-                    .map(|k| k.sort_value(ca).cmp(&k.sort_value(cb)))
-                    .find(|o| o.is_ne())
-                    .unwrap_or(Ordering::Equal)
-            })
-        };
-        let full_order = |a: usize, b: usize| -> Ordering {
-            same_merit(a, b)
-                .then_with(|| lottery[a].cmp(&lottery[b]))
-                .then_with(|| scenario.children[a].id.cmp(&scenario.children[b].id))
-        };
-
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_unstable_by(|&a, &b| full_order(a, b));
-        let mut class = vec![0u32; n];
-        let mut current = 0u32;
-        for w in 1..order.len() {
-            let tied = !use_lottery && same_merit(order[w - 1], order[w]).is_eq();
-            if !tied {
-                current += 1;
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if c.residence_district.ix() == d {
+                            points[i]
+                        } else {
+                            points_elsewhere[i]
+                        }
+                    })
+                    .collect();
+                let (cl, t) = classes(scenario, &at_d, &lottery);
+                ties |= t;
+                class_by_district.push(cl);
             }
-            class[order[w]] = current;
         }
-        let strict = use_lottery || (current as usize + 1 == n) || n == 0;
 
+        let school_tiers: Vec<Vec<Tier>> = scenario
+            .schools
+            .iter()
+            .map(|s| policy.tiers_of(&s.id).to_vec())
+            .collect();
         let home_tier: Vec<u8> = scenario
             .children
             .iter()
             .zip(&gate_failure)
             .map(|(c, fail)| home_tier(policy, c, fail.is_none()))
             .collect();
+        // The fallback order is strict: home tier, then the home master list with the lottery
+        // deciding children the policy keeps tied.
         let mut fallback: Vec<usize> = (0..n).collect();
         fallback.sort_unstable_by(|&a, &b| {
-            home_tier[a]
-                .cmp(&home_tier[b])
-                .then_with(|| full_order(a, b))
+            (home_tier[a], class[a], lottery[a])
+                .cmp(&(home_tier[b], class[b], lottery[b]))
+                .then_with(|| scenario.children[a].id.cmp(&scenario.children[b].id))
         });
         let mut fallback_position = vec![0u32; n];
         for (pos, &c) in fallback.iter().enumerate() {
@@ -127,13 +186,31 @@ impl Ranking {
         }
         Ranking {
             points,
+            points_elsewhere,
             gate_failure,
             lottery,
             class,
+            class_by_district,
+            school_tiers,
             fallback_order: fallback.into_iter().map(|c| ChildIdx(c as u32)).collect(),
             fallback_position,
-            strict,
+            strict: !ties,
             home_tier,
+        }
+    }
+
+    /// The child's points at schools of a district (her own district's individual layer counts
+    /// only there).
+    pub fn points_at(
+        &self,
+        scenario: &Scenario,
+        c: ChildIdx,
+        district: crate::domain::DistrictIdx,
+    ) -> MilliPoints {
+        if self.points_elsewhere.is_empty() || scenario.child(c).residence_district == district {
+            self.points[c.ix()]
+        } else {
+            self.points_elsewhere[c.ix()]
         }
     }
 
@@ -149,9 +226,8 @@ impl Ranking {
         }
         let child = scenario.child(c);
         let school = scenario.school(s);
-        scenario
-            .policy
-            .tiers
+        let tiers = &self.school_tiers[s.ix()];
+        tiers
             .iter()
             .position(|t| match t {
                 Tier::CatchmentHukou => {
@@ -162,14 +238,17 @@ impl Ranking {
                 Tier::Hukou => !child.is_migrant(),
                 Tier::Migrant => child.is_migrant(),
             })
-            .map(|i| (i as u8, scenario.policy.tiers[i]))
+            .map(|i| (i as u8, tiers[i]))
     }
 
     /// The child's priority at a school, or `None` if she cannot be admitted there by choice.
     pub fn priority(&self, scenario: &Scenario, c: ChildIdx, s: SchoolIdx) -> Option<Priority> {
         self.tier_at(scenario, c, s).map(|(tier, _)| Priority {
             tier,
-            class: self.class[c.ix()],
+            class: match self.class_by_district.get(scenario.school(s).district.ix()) {
+                Some(classes) => classes[c.ix()],
+                None => self.class[c.ix()],
+            },
         })
     }
 }

@@ -19,6 +19,9 @@ pub struct Table<T> {
     /// Values of the key column (`id`, else `child`) of rows that failed to deserialise, so
     /// later checks do not report them again as unknown.
     pub unreadable_ids: std::collections::HashSet<String>,
+    /// Names (without the prefix) of the extra columns accepted by an `optional` pattern
+    /// ending in `*` (e.g. `fact_*`), in header order.
+    pub extra_columns: Vec<String>,
 }
 
 /// A row with the 1-based line it came from.
@@ -26,6 +29,8 @@ pub struct Table<T> {
 pub struct Located<T> {
     pub line: u64,
     pub row: T,
+    /// Raw values of the table's extra columns, in the order of [`Table::extra_columns`].
+    pub extras: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -106,6 +111,9 @@ pub struct ChildRow {
     pub housing: String,
     pub education: String,
     pub sibling_school: Option<String>,
+    pub insurance_months_elsewhere: Option<i64>,
+    pub residence_months_elsewhere: Option<i64>,
+    pub insurance_back_paid: Option<String>,
 }
 
 impl ChildRow {
@@ -121,7 +129,14 @@ impl ChildRow {
         "housing",
         "education",
     ];
-    pub const OPTIONAL: &'static [&'static str] = &["hukou_district", "sibling_school"];
+    pub const OPTIONAL: &'static [&'static str] = &[
+        "hukou_district",
+        "sibling_school",
+        "insurance_months_elsewhere",
+        "residence_months_elsewhere",
+        "insurance_back_paid",
+        "fact_*",
+    ];
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -214,9 +229,23 @@ pub fn parse_table<T: DeserializeOwned>(
             ));
         }
     }
+    let prefix = optional
+        .iter()
+        .find_map(|o| o.strip_suffix('*'))
+        .filter(|p| !p.is_empty());
+    let extra_ix: Vec<usize> = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| prefix.is_some_and(|p| h.len() > p.len() && h.starts_with(p)))
+        .map(|(i, _)| i)
+        .collect();
     let mut seen = Vec::new();
     for (i, h) in headers.iter().enumerate() {
-        if h.is_empty() {
+        if extra_ix.contains(&i) {
+            if seen.contains(&h) {
+                errors.push(InputError::at(path, 1, h, "column appears twice"));
+            }
+        } else if h.is_empty() {
             errors.push(InputError {
                 file: path.to_path_buf(),
                 line: Some(1),
@@ -273,7 +302,11 @@ pub fn parse_table<T: DeserializeOwned>(
             continue;
         }
         match record.deserialize::<T>(Some(&headers)) {
-            Ok(row) => rows.push(Located { line, row }),
+            Ok(row) => rows.push(Located {
+                line,
+                row,
+                extras: extra_ix.iter().map(|&i| record[i].to_string()).collect(),
+            }),
             Err(e) => {
                 errors.push(record_error(path, line, &headers, &record, &e));
                 if let Some(id) = key.and_then(|k| record.get(k)) {
@@ -285,6 +318,10 @@ pub fn parse_table<T: DeserializeOwned>(
     Some(Table {
         rows,
         unreadable_ids,
+        extra_columns: extra_ix
+            .iter()
+            .map(|&i| headers[i][prefix.map_or(0, str::len)..].to_string())
+            .collect(),
     })
 }
 

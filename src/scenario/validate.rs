@@ -156,6 +156,15 @@ fn split<T>(table: Option<Table<T>>) -> (Vec<Located<T>>, Known) {
     }
 }
 
+/// Reads a yes/no or whole-number cell: `yes`/`true` = 1, `no`/`false`/empty = 0.
+fn yes_no_or_count(raw: &str) -> Option<u32> {
+    match raw.to_ascii_lowercase().as_str() {
+        "yes" | "true" | "y" | "是" => Some(1),
+        "no" | "false" | "n" | "否" | "" => Some(0),
+        other => other.parse().ok(),
+    }
+}
+
 const MAX_SEATS: i64 = 1_000_000;
 const MAX_MONTHS: i64 = 1_200;
 
@@ -175,7 +184,7 @@ pub(crate) fn validate(
     ));
     let mut ids = IdRegistry::new(path);
     let mut districts = Vec::new();
-    for Located { line, row } in rows {
+    for Located { line, row, .. } in rows {
         let fresh = ids.register(&row.id, line, "id", errors);
         let pop = non_negative(
             path,
@@ -249,7 +258,7 @@ pub(crate) fn validate(
     let mut ids = IdRegistry::new(path);
     let mut schools = Vec::new();
     let mut grade_of_school: HashMap<String, u8> = HashMap::new();
-    for Located { line, row } in rows {
+    for Located { line, row, .. } in rows {
         let fresh = ids.register(&row.id, line, "id", errors);
         let district = district_ref(path, line, "district", &row.district, errors);
         let g = grade(path, line, row.entry_grade, errors);
@@ -288,7 +297,7 @@ pub(crate) fn validate(
             errors,
         ));
         let mut ids = IdRegistry::new(path);
-        for Located { line, row } in rows {
+        for Located { line, row, .. } in rows {
             let mut fresh = ids.register(&row.id, line, "id", errors);
             if fresh {
                 if let Some(first) = public_ids.seen.get(&row.id) {
@@ -357,16 +366,64 @@ pub(crate) fn validate(
 
     // Children.
     let path = files.children.as_path();
-    let (rows, mut known_children) = split(read_table::<ChildRow>(
-        path,
-        ChildRow::REQUIRED,
-        ChildRow::OPTIONAL,
-        errors,
-    ));
+    let table = read_table::<ChildRow>(path, ChildRow::REQUIRED, ChildRow::OPTIONAL, errors);
+    let extra_facts: Vec<String> = table
+        .as_ref()
+        .map(|t| t.extra_columns.clone())
+        .unwrap_or_default();
+    let (rows, mut known_children) = split(table);
     let mut ids = IdRegistry::new(path);
     let mut children = Vec::new();
-    for Located { line, row } in rows {
+    for Located { line, row, extras } in rows {
         let fresh = ids.register(&row.id, line, "id", errors);
+        let mut extra_values = Some(Vec::with_capacity(extras.len()));
+        for (name, raw) in extra_facts.iter().zip(&extras) {
+            match yes_no_or_count(raw) {
+                Some(v) => {
+                    if let Some(values) = extra_values.as_mut() {
+                        values.push(v);
+                    }
+                }
+                None => {
+                    errors.push(InputError::at(
+                        path,
+                        line,
+                        format!("fact_{name}"),
+                        format!("`{raw}` is not a whole number ≥ 0 or yes/no"),
+                    ));
+                    extra_values = None;
+                }
+            }
+        }
+        let elsewhere = |v: Option<i64>, field: &str, errors: &mut Vec<InputError>| {
+            non_negative(path, line, field, v.unwrap_or(0), MAX_MONTHS, errors)
+        };
+        let insurance_elsewhere = elsewhere(
+            row.insurance_months_elsewhere,
+            "insurance_months_elsewhere",
+            errors,
+        );
+        let residence_elsewhere = elsewhere(
+            row.residence_months_elsewhere,
+            "residence_months_elsewhere",
+            errors,
+        );
+        let back_paid = match row.insurance_back_paid.as_deref().map(yes_no_or_count) {
+            None => Some(false),
+            Some(Some(v)) if v <= 1 => Some(v == 1),
+            Some(_) => {
+                errors.push(InputError::at(
+                    path,
+                    line,
+                    "insurance_back_paid",
+                    format!(
+                        "`{}` is not yes or no",
+                        row.insurance_back_paid.as_deref().unwrap_or("")
+                    ),
+                ));
+                None
+            }
+        };
         let birth_date = Date::parse(&row.birth_date);
         if birth_date.is_none() {
             errors.push(InputError::at(
@@ -471,6 +528,10 @@ pub(crate) fn validate(
             Some(housing),
             Some(education),
             Some(sibling_school),
+            Some(insurance_months_elsewhere),
+            Some(residence_months_elsewhere),
+            Some(insurance_back_paid),
+            Some(extra_values),
         ) = (
             fresh,
             birth_date,
@@ -483,6 +544,10 @@ pub(crate) fn validate(
             housing,
             education,
             sibling,
+            insurance_elsewhere,
+            residence_elsewhere,
+            back_paid,
+            extra_values,
         )
         else {
             continue;
@@ -501,6 +566,10 @@ pub(crate) fn validate(
                 housing,
                 education,
                 sibling_school,
+                insurance_months_elsewhere: insurance_months_elsewhere as u32,
+                residence_months_elsewhere: residence_months_elsewhere as u32,
+                insurance_back_paid,
+                extra_facts: extra_values,
                 choices: Vec::new(),
             },
         ));
@@ -519,7 +588,7 @@ pub(crate) fn validate(
     let mut lists: Vec<Vec<(i64, SchoolIdx, u64)>> = vec![Vec::new(); children.len()];
     // Rows naming each child, to skip the gap check where a row was refused for another reason.
     let mut rows_of_child = vec![0usize; children.len()];
-    for Located { line, row } in rows {
+    for Located { line, row, .. } in rows {
         let child = child_ix.get(&row.child).map(|&c| ChildIdx(c));
         if child.is_none() && !known_children.explains(&row.child) {
             errors.push(InputError::at(
@@ -626,7 +695,14 @@ pub(crate) fn validate(
         child.choices = list.into_iter().map(|(_, s, _)| s).collect();
     }
 
-    let policy = policy?;
+    let mut policy = policy?;
+    errors.extend(crate::policy::file::resolve(
+        &files.policy,
+        &mut policy,
+        &|id| district_ix.get(id).map(|&i| DistrictIdx(i)),
+        &|id| school_ix.contains_key(id) || grade_of_school.contains_key(id),
+        &extra_facts,
+    ));
     if !errors.is_empty() {
         return None;
     }
@@ -639,6 +715,7 @@ pub(crate) fn validate(
         schools,
         private_schools,
         children,
+        extra_facts,
         policy,
         fallback: settings.fallback,
     })

@@ -400,7 +400,7 @@ fn policy_unknown_fact() {
     assert_eq!(
         errors(&dir),
         vec![format!(
-            "policy.toml:9: field `fact`: unknown fact `insurance` (known facts: {KNOWN_FACTS})"
+            "policy.toml:9: field `fact`: unknown fact `insurance`: not one of {KNOWN_FACTS} and the children file has no column `fact_insurance`"
         )]
     );
 }

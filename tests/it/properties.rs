@@ -6,7 +6,9 @@ use proptest::prelude::*;
 
 use seatplan::assign::{Mechanism, Outcome};
 use seatplan::domain::*;
-use seatplan::policy::{Gates, Indicator, IndicatorRule, NumericFact, Policy, TieRule, Tier};
+use seatplan::policy::{
+    Fact, Gates, Indicator, IndicatorRule, Layer, NumericFact, Policy, TieRule, Tier,
+};
 
 use super::util::solve_checked;
 
@@ -82,6 +84,10 @@ fn scenario(keep_ties: bool) -> impl Strategy<Value = Scenario> {
                         housing: Housing::Rented,
                         education: Education::Senior,
                         sibling_school: None,
+                        insurance_months_elsewhere: 0,
+                        residence_months_elsewhere: 0,
+                        insurance_back_paid: false,
+                        extra_facts: vec![],
                         choices,
                     }
                 })
@@ -112,22 +118,29 @@ fn scenario(keep_ties: bool) -> impl Strategy<Value = Scenario> {
                 schools,
                 private_schools,
                 children,
+                extra_facts: vec![],
                 policy: Policy {
                     name: "random".into(),
                     gates: Gates {
                         min_permit_months: 0,
                         min_insurance_months: 12,
                         require_housing: false,
+                        no_back_payment: false,
                     },
                     indicators: vec![Indicator {
                         name: "insurance".into(),
-                        rule: IndicatorRule::PerUnit {
-                            fact: NumericFact::InsuranceMonths,
-                            per_unit: 1000,
-                            cap: Some(24_000),
-                        },
+                        layer: Layer::City,
+                        district: None,
+                        district_id: None,
+                        fact: Fact::Numeric(NumericFact::InsuranceMonths),
+                        recognition: None,
+                        rule: IndicatorRule::PerUnit { per_unit: 1000 },
+                        cap: Some(24_000),
+                        line: 1,
                     }],
+                    layer_caps: [None; 3],
                     tiers: vec![Tier::CatchmentHukou, Tier::Hukou, Tier::Migrant],
+                    school_tiers: Default::default(),
                     tie_keys: vec![],
                     tie_rule: if keep_ties {
                         TieRule::KeepTies
