@@ -25,6 +25,7 @@ use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::{ChildIdx, PrivateIdx, Scenario, SchoolIdx};
 use crate::error::{InputError, InputErrors};
 use crate::policy::ranking::{Priority, Ranking};
+use crate::policy::TieRule;
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,8 +169,24 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
         }
     }
 
+    // Under `admit_all_tied` a school may exceed its seats only by admitting a whole tie at the
+    // last seat: the children strictly better than its worst admitted must be fewer than seats.
+    let mut better_than_worst = vec![0u32; n_s];
+    if scenario.policy.tie_rule == TieRule::AdmitAllTied {
+        for c in scenario.child_indices() {
+            if let Some(s) = outcomes[c.ix()].public_school() {
+                let p = ranking.priority(scenario, c, s).unwrap_or(worst);
+                if worst_occupant[s.ix()].is_some_and(|w| p < w) {
+                    better_than_worst[s.ix()] += 1;
+                }
+            }
+        }
+    }
     for s in scenario.school_indices() {
-        if filled[s.ix()] > scenario.school(s).seats {
+        let over = filled[s.ix()] > scenario.school(s).seats;
+        let tie_at_last_seat = scenario.policy.tie_rule == TieRule::AdmitAllTied
+            && better_than_worst[s.ix()] < scenario.school(s).seats;
+        if over && !tie_at_last_seat {
             fail(
                 "capacity",
                 format!(

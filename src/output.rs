@@ -258,7 +258,7 @@ pub fn schools_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
             district: &scenario.districts[school.district.ix()].id,
             seats: school.seats,
             filled,
-            spare: school.seats - filled,
+            spare: school.seats.saturating_sub(filled),
             by_choice: by_choice[s.ix()],
             coordinated: coordinated[s.ix()],
             applicants: applicants[s.ix()],

@@ -75,3 +75,60 @@ pub fn serial_dictatorship(applicants: &Applicants, order: &[ChildIdx]) -> Vec<O
 pub fn school_at(applicants: &Applicants, c: usize, pos: Option<u8>) -> Option<SchoolIdx> {
     pos.map(|p| applicants.lists[c][p as usize].school)
 }
+
+/// Deferred acceptance where a school whose last seat falls inside a group of equal priority
+/// admits the whole group (over-admission, the `admit_all_tied` rule): a school holding more
+/// than its seats rejects its worst priority group only while the rest still fill every seat.
+pub fn deferred_acceptance_admit_tied(applicants: &Applicants) -> Vec<Option<u8>> {
+    use crate::policy::ranking::Priority;
+    let n = applicants.lists.len();
+    let mut next = vec![0usize; n];
+    let mut held: Vec<BinaryHeap<(Priority, u32)>> =
+        applicants.capacity.iter().map(|_| BinaryHeap::new()).collect();
+    let mut free: Vec<u32> = (0..n as u32).rev().collect();
+    let mut worst_group = Vec::new();
+    while let Some(c) = free.pop() {
+        let list = &applicants.lists[c as usize];
+        while next[c as usize] < list.len() {
+            let app = list[next[c as usize]];
+            next[c as usize] += 1;
+            let s = app.school.ix();
+            let cap = applicants.capacity[s] as usize;
+            if cap == 0 {
+                continue;
+            }
+            let heap = &mut held[s];
+            heap.push((app.priority, c));
+            let mut kept = true;
+            while heap.len() > cap {
+                let worst = heap.peek().expect("over capacity").0;
+                worst_group.clear();
+                while heap.peek().is_some_and(|&(p, _)| p == worst) {
+                    worst_group.push(heap.pop().expect("peeked"));
+                }
+                if heap.len() >= cap {
+                    for &(_, rejected) in &worst_group {
+                        if rejected == c {
+                            kept = false;
+                        } else {
+                            free.push(rejected);
+                        }
+                    }
+                } else {
+                    heap.extend(worst_group.drain(..));
+                    break;
+                }
+            }
+            if kept {
+                break;
+            }
+        }
+    }
+    let mut admitted = vec![None; n];
+    for heap in &held {
+        for &(_, c) in heap.iter() {
+            admitted[c as usize] = Some((next[c as usize] - 1) as u8);
+        }
+    }
+    admitted
+}

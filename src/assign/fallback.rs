@@ -24,7 +24,7 @@ pub fn coordinate(scenario: &Scenario, ranking: &Ranking, outcomes: &mut [Option
     let mut spare: Vec<u32> = scenario.schools.iter().map(|s| s.seats).collect();
     for o in outcomes.iter().flatten() {
         if let Some(s) = o.public_school() {
-            spare[s.ix()] -= 1;
+            spare[s.ix()] = spare[s.ix()].saturating_sub(1);
         }
     }
     let mut by_district: Vec<Vec<SchoolIdx>> = vec![Vec::new(); scenario.districts.len()];

@@ -13,12 +13,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::components::{components, Component};
-use super::da::{deferred_acceptance, serial_dictatorship};
+use super::da::{deferred_acceptance, deferred_acceptance_admit_tied, serial_dictatorship};
 use super::model::{solve_component, IpStatus, SolverOptions};
 use super::Applicants;
 use crate::domain::Scenario;
 use crate::error::SolveError;
 use crate::policy::ranking::Ranking;
+use crate::policy::TieRule;
 
 /// How the choice stage is solved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -57,6 +58,9 @@ pub enum ComponentStatus {
     IpTimeLimit,
     /// The backend failed; the DA warm start (weakly stable, maybe not maximum) is used.
     IpFailed { message: String },
+    /// Rule `admit_all_tied`: deferred acceptance with over-admission of a tie at the last seat,
+    /// the child-optimal outcome of that rule.
+    AdmitAllTiedDa,
     /// A reference mechanism was asked for; no optimality claim.
     Reference,
 }
@@ -72,6 +76,9 @@ impl ComponentStatus {
             ComponentStatus::IpFailed { .. } => {
                 "solver failed (kept the deferred-acceptance start)"
             }
+            ComponentStatus::AdmitAllTiedDa => {
+                "exact (admit all tied: deferred acceptance with over-admission)"
+            }
             ComponentStatus::Reference => "reference mechanism",
         }
     }
@@ -80,7 +87,9 @@ impl ComponentStatus {
     pub fn proven(&self) -> bool {
         matches!(
             self,
-            ComponentStatus::StrictPrioritiesDa | ComponentStatus::IpOptimal
+            ComponentStatus::StrictPrioritiesDa
+                | ComponentStatus::IpOptimal
+                | ComponentStatus::AdmitAllTiedDa
         )
     }
 }
@@ -153,6 +162,14 @@ pub fn solve(
         components,
         seconds: started.elapsed().as_secs_f64(),
     };
+    if scenario.policy.tie_rule == TieRule::AdmitAllTied
+        && mechanism != Mechanism::SerialDictatorship
+    {
+        // The rule itself fixes the outcome; an integer program has nothing to choose.
+        let admitted = deferred_acceptance_admit_tied(applicants);
+        let r = whole(ComponentStatus::AdmitAllTiedDa, started.elapsed().as_secs_f64());
+        return Ok((admitted, report(vec![r])));
+    }
     match mechanism {
         Mechanism::SerialDictatorship => {
             let admitted = serial_dictatorship(applicants, &ranking.fallback_order);

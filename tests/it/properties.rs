@@ -14,7 +14,7 @@ use super::util::solve_checked;
 
 /// A random scenario: 1–2 districts, up to 6 schools, up to 24 children with few distinct
 /// points (many ties), random lists, some private places and budget.
-fn scenario(keep_ties: bool) -> impl Strategy<Value = Scenario> {
+fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
     (
         1usize..=2,
         prop::collection::vec((0u32..4, 0u32..2, 0.0f64..10.0, 0.0f64..10.0), 1..6),
@@ -142,11 +142,7 @@ fn scenario(keep_ties: bool) -> impl Strategy<Value = Scenario> {
                     tiers: vec![Tier::CatchmentHukou, Tier::Hukou, Tier::Migrant],
                     school_tiers: Default::default(),
                     tie_keys: vec![],
-                    tie_rule: if keep_ties {
-                        TieRule::KeepTies
-                    } else {
-                        TieRule::Lottery
-                    },
+                    tie_rule: rule,
                 },
                 fallback: FallbackRules {
                     coordinated_max_km: Some(8.0),
@@ -171,14 +167,24 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
-    fn every_mechanism_passes_the_checker_with_strict_priorities(sc in scenario(false)) {
+    fn every_mechanism_passes_the_checker_with_strict_priorities(sc in scenario(TieRule::Lottery)) {
         for m in [Mechanism::Optimal, Mechanism::Ip, Mechanism::DeferredAcceptance] {
             solve_checked(&sc, m);
         }
     }
 
     #[test]
-    fn the_integer_program_equals_deferred_acceptance_when_priorities_are_strict(sc in scenario(false)) {
+    fn admitting_all_tied_passes_the_checker_and_never_places_fewer(sc in scenario(TieRule::AdmitAllTied)) {
+        let all_tied = solve_checked(&sc, Mechanism::Optimal);
+        let mut lottery = sc.clone();
+        lottery.policy.tie_rule = TieRule::Lottery;
+        let by_lottery = solve_checked(&lottery, Mechanism::Optimal);
+        let count = |o: &[Outcome]| o.iter().filter(|o| matches!(o, Outcome::Choice { .. })).count();
+        prop_assert!(count(&all_tied.assignment.outcomes) >= count(&by_lottery.assignment.outcomes));
+    }
+
+    #[test]
+    fn the_integer_program_equals_deferred_acceptance_when_priorities_are_strict(sc in scenario(TieRule::Lottery)) {
         let da = solve_checked(&sc, Mechanism::DeferredAcceptance);
         let ip = solve_checked(&sc, Mechanism::Ip);
         prop_assert_eq!(da.assignment.outcomes, ip.assignment.outcomes);
@@ -186,7 +192,7 @@ proptest! {
     }
 
     #[test]
-    fn keeping_ties_never_places_fewer_than_any_lottery(sc in scenario(true)) {
+    fn keeping_ties_never_places_fewer_than_any_lottery(sc in scenario(TieRule::KeepTies)) {
         let optimal = solve_checked(&sc, Mechanism::Optimal);
         let da = solve_checked(&sc, Mechanism::DeferredAcceptance);
         let count = |o: &[Outcome]| o.iter().filter(|o| matches!(o, Outcome::Choice { .. })).count();
@@ -195,7 +201,7 @@ proptest! {
     }
 
     #[test]
-    fn more_seats_leave_no_child_worse_off_at_the_choice_stage(sc in scenario(false), extra in 1u32..3, which in 0usize..6) {
+    fn more_seats_leave_no_child_worse_off_at_the_choice_stage(sc in scenario(TieRule::Lottery), extra in 1u32..3, which in 0usize..6) {
         let before = solve_checked(&sc, Mechanism::Optimal);
         let mut more = sc.clone();
         let s = which % more.schools.len();
@@ -209,7 +215,7 @@ proptest! {
     }
 
     #[test]
-    fn a_school_with_no_seats_changes_nothing(sc in scenario(false)) {
+    fn a_school_with_no_seats_changes_nothing(sc in scenario(TieRule::Lottery)) {
         let before = solve_checked(&sc, Mechanism::Optimal);
         let mut more = sc.clone();
         more.schools.push(School {
@@ -225,7 +231,7 @@ proptest! {
     }
 
     #[test]
-    fn solving_twice_gives_identical_outputs(sc in scenario(true)) {
+    fn solving_twice_gives_identical_outputs(sc in scenario(TieRule::KeepTies)) {
         let a = seatplan::output::render(&sc, &solve_checked(&sc, Mechanism::Optimal));
         let b = seatplan::output::render(&sc, &solve_checked(&sc, Mechanism::Optimal));
         prop_assert_eq!(a, b);
