@@ -118,6 +118,9 @@ enum Command {
         /// Output folder (replaced atomically).
         #[arg(short, long, default_value = "out")]
         out: PathBuf,
+        /// Also write statements.csv: every child's itemised points, tier and tie-break values.
+        #[arg(long)]
+        statements: bool,
         #[command(flatten)]
         solver: SolverArgs,
     },
@@ -169,6 +172,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Run {
             scenario: path,
             out,
+            statements,
             solver,
         } => {
             let (mechanism, options) = solver.options()?;
@@ -190,7 +194,13 @@ pub fn run(cli: Cli) -> Result<i32> {
             let t = Instant::now();
             let solved = solve(sc, mechanism, &options)?;
             say(format!("solved and checked in {:.2?}", t.elapsed()));
-            let files = output::render(sc, &solved);
+            let mut files = output::render(sc, &solved);
+            if statements {
+                files.push((
+                    output::STATEMENTS,
+                    output::statements_csv(sc, &solved.ranking),
+                ));
+            }
             output::write_dir(&out, &files)?;
             let s = output::summary(sc, &solved);
             say(format!(

@@ -188,7 +188,7 @@ pub fn generate_city(cfg: &CityConfig) -> Vec<(&'static str, String)> {
     let mut private = String::from(
         "id,name,district,entry_grade,purchasable_seats,subsidy_yuan,fee_yuan,x_km,y_km\n",
     );
-    let mut children = String::from("id,birth_date,residence_district,x_km,y_km,hukou_district,permit_months,insurance_months,residence_months,housing,education,sibling_school\n");
+    let mut children = String::from("id,birth_date,residence_district,x_km,y_km,hukou_district,permit_months,insurance_months,residence_months,housing,education,sibling_school,insurance_months_elsewhere,residence_months_elsewhere,insurance_back_paid,fact_volunteer_hours,fact_blood_donor,fact_skill_level\n");
     let mut choices = String::from("child,school,rank\n");
 
     // Schools first, per district.
@@ -333,9 +333,25 @@ pub fn generate_city(cfg: &CityConfig) -> Vec<(&'static str, String)> {
                 }
             }
             let sibling = if rng.chance(0.08) { picks[0] } else { "" };
+            // Months accumulated in other cities of the province, a rare back-payment, and the
+            // items local schemes score (volunteering hours, blood donation, skill level 0–3).
+            let (ins_elsewhere, res_elsewhere) = if migrant && rng.chance(0.3) {
+                (rng.int(1, 60), rng.int(1, 72))
+            } else {
+                (0, 0)
+            };
+            let back_paid = if rng.chance(0.03) { "yes" } else { "no" };
+            let volunteer = if rng.chance(0.2) { rng.int(1, 200) } else { 0 };
+            let donor = if rng.chance(0.08) { "yes" } else { "no" };
+            let skill = match rng.unit() {
+                u if u < 0.7 => 0,
+                u if u < 0.85 => 1,
+                u if u < 0.95 => 2,
+                _ => 3,
+            };
             let _ = writeln!(
                 children,
-                "{id},{birth},{},{},{},{hukou},{permit},{insurance},{residence},{housing},{education},{sibling}",
+                "{id},{birth},{},{},{},{hukou},{permit},{insurance},{residence},{housing},{education},{sibling},{ins_elsewhere},{res_elsewhere},{back_paid},{volunteer},{donor},{skill}",
                 d.id, home.x, home.y
             );
             for (r, s) in picks.iter().enumerate() {

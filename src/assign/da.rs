@@ -83,8 +83,11 @@ pub fn deferred_acceptance_admit_tied(applicants: &Applicants) -> Vec<Option<u8>
     use crate::policy::ranking::Priority;
     let n = applicants.lists.len();
     let mut next = vec![0usize; n];
-    let mut held: Vec<BinaryHeap<(Priority, u32)>> =
-        applicants.capacity.iter().map(|_| BinaryHeap::new()).collect();
+    let mut held: Vec<BinaryHeap<(Priority, u32)>> = applicants
+        .capacity
+        .iter()
+        .map(|_| BinaryHeap::new())
+        .collect();
     let mut free: Vec<u32> = (0..n as u32).rev().collect();
     let mut worst_group = Vec::new();
     while let Some(c) = free.pop() {

@@ -167,7 +167,10 @@ pub fn solve(
     {
         // The rule itself fixes the outcome; an integer program has nothing to choose.
         let admitted = deferred_acceptance_admit_tied(applicants);
-        let r = whole(ComponentStatus::AdmitAllTiedDa, started.elapsed().as_secs_f64());
+        let r = whole(
+            ComponentStatus::AdmitAllTiedDa,
+            started.elapsed().as_secs_f64(),
+        );
         return Ok((admitted, report(vec![r])));
     }
     match mechanism {

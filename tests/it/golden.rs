@@ -88,3 +88,17 @@ fn hangzhou_like_city_runs_end_to_end() {
     // Mostly first choices, as in a city with seats close to demand.
     assert!(s.first_choice * 2 > s.children, "{s:?}");
 }
+
+#[test]
+fn two_schools_statements_match_the_hand_checked_points() {
+    let dir = scenario_dir("tiny/two-schools");
+    let scenario = load(&dir.join("scenario.toml"));
+    let solved = solve_checked(&scenario, Mechanism::Optimal);
+    let expected = std::fs::read_to_string(dir.join("expected/statements.csv")).unwrap();
+    let actual = output::statements_csv(&scenario, &solved.ranking);
+    assert_same_text(
+        "statements.csv",
+        &expected,
+        std::str::from_utf8(&actual).unwrap(),
+    );
+}

@@ -3,5 +3,6 @@
 mod bad_inputs;
 mod cli;
 mod golden;
+mod points;
 mod properties;
 mod util;

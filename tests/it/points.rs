@@ -1,0 +1,158 @@
+//! Property tests of the points policy: monotone in "more is better" facts, caps never exceeded,
+//! the order of indicator rows irrelevant.
+
+use proptest::prelude::*;
+
+use seatplan::domain::*;
+use seatplan::policy::{
+    Bracket, Fact, Gates, Indicator, IndicatorRule, Layer, NumericFact, Policy, TieRule, Tier,
+};
+
+fn child(insurance: u32, residence: u32, elsewhere: u32) -> Child {
+    Child {
+        id: "C".into(),
+        birth_date: Date {
+            year: 2017,
+            month: 3,
+            day: 1,
+        },
+        residence_district: DistrictIdx(0),
+        location: Location {
+            x_km: 0.0,
+            y_km: 0.0,
+        },
+        hukou_district: None,
+        permit_months: 24,
+        insurance_months: insurance,
+        residence_months: residence,
+        insurance_months_elsewhere: elsewhere,
+        residence_months_elsewhere: elsewhere,
+        insurance_back_paid: false,
+        housing: Housing::Rented,
+        education: Education::Senior,
+        sibling_school: None,
+        extra_facts: vec![],
+        choices: vec![],
+    }
+}
+
+/// A random "more is better" indicator on insurance or residence months.
+fn indicator() -> impl Strategy<Value = Indicator> {
+    (
+        0usize..3,
+        prop::bool::ANY,
+        0i64..3000,
+        prop::option::of(0i64..100_000),
+        prop::collection::vec((1u32..40, 0i64..20_000), 1..4),
+        prop::option::of(1i64..=1000),
+        0usize..2,
+    )
+        .prop_map(|(layer, per_unit, rate, cap, steps, recognition, fact)| {
+            let rule = if per_unit {
+                IndicatorRule::PerUnit { per_unit: rate }
+            } else {
+                // Increasing thresholds with non-decreasing points: a monotone step table.
+                let (mut from, mut pts) = (0u32, 0i64);
+                let mut brackets = Vec::new();
+                for (i, (width, step)) in steps.iter().enumerate() {
+                    pts += step;
+                    let to = (i + 1 < steps.len()).then_some(from + width);
+                    brackets.push(Bracket {
+                        from,
+                        to,
+                        points: pts,
+                    });
+                    from += width;
+                }
+                IndicatorRule::Brackets(brackets)
+            };
+            Indicator {
+                name: format!("i{layer}{fact}"),
+                layer: [Layer::Provincial, Layer::City, Layer::District][layer],
+                district: (layer == 2).then_some(DistrictIdx(0)),
+                district_id: (layer == 2).then(|| "D".to_string()),
+                fact: Fact::Numeric(
+                    [NumericFact::InsuranceMonths, NumericFact::ResidenceMonths][fact],
+                ),
+                recognition,
+                rule,
+                cap,
+                line: 1,
+            }
+        })
+}
+
+fn policy() -> impl Strategy<Value = Policy> {
+    (
+        prop::collection::vec(indicator(), 1..6),
+        prop::array::uniform3(prop::option::of(0i64..200_000)),
+    )
+        .prop_map(|(indicators, layer_caps)| Policy {
+            name: "random".into(),
+            gates: Gates::default(),
+            indicators,
+            layer_caps,
+            tiers: vec![Tier::Migrant],
+            school_tiers: Default::default(),
+            tie_keys: vec![],
+            tie_rule: TieRule::Lottery,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn more_months_never_cost_points(p in policy(), ins in 0u32..200, res in 0u32..200, extra in 0u32..60, add in 1u32..50, which in 0usize..3) {
+        let before = child(ins, res, extra);
+        let mut after = before.clone();
+        match which {
+            0 => after.insurance_months += add,
+            1 => after.residence_months += add,
+            _ => {
+                after.insurance_months_elsewhere += add;
+                after.residence_months_elsewhere += add;
+            }
+        }
+        let d = DistrictIdx(0);
+        prop_assert!(p.points_at(&after, d) >= p.points_at(&before, d));
+    }
+
+    #[test]
+    fn caps_are_never_exceeded(p in policy(), ins in 0u32..400, res in 0u32..400, extra in 0u32..100) {
+        let st = p.statement(&child(ins, res, extra), DistrictIdx(0));
+        for (ind, item) in p.indicators.iter().zip(&st.items) {
+            let item = item.as_ref().unwrap();
+            if let Some(cap) = ind.cap {
+                prop_assert!(item.points <= cap);
+            }
+            prop_assert!(item.points <= item.raw);
+        }
+        for (total, cap) in st.layers.iter().zip(p.layer_caps) {
+            if let Some(cap) = cap {
+                prop_assert!(*total <= cap);
+            }
+        }
+        prop_assert_eq!(st.total, st.layers.iter().sum::<i64>());
+    }
+
+    #[test]
+    fn the_order_of_indicator_rows_changes_nothing(p in policy(), ins in 0u32..300, res in 0u32..300, extra in 0u32..60, seed in any::<u64>()) {
+        let mut shuffled = p.clone();
+        let mut rng = seatplan::generate::Rng::new(seed);
+        for i in (1..shuffled.indicators.len()).rev() {
+            shuffled.indicators.swap(i, rng.int(0, i as u64) as usize);
+        }
+        let c = child(ins, res, extra);
+        prop_assert_eq!(p.points_at(&c, DistrictIdx(0)), shuffled.points_at(&c, DistrictIdx(0)));
+    }
+
+    #[test]
+    fn district_points_count_only_in_their_district(p in policy(), ins in 0u32..300, res in 0u32..300) {
+        let c = child(ins, res, 0);
+        let home = p.statement(&c, DistrictIdx(0));
+        let elsewhere = p.statement(&c, DistrictIdx(1));
+        prop_assert_eq!(elsewhere.layers[Layer::District as usize], 0);
+        prop_assert_eq!(&home.layers[..2], &elsewhere.layers[..2]);
+    }
+}
