@@ -618,3 +618,48 @@ fn a_refused_choice_row_does_not_also_open_a_rank_gap() {
         vec!["choices.csv:3: field `school`: unknown public school `S9` (not in schools.csv)"]
     );
 }
+
+#[test]
+fn policy_school_tiers_for_an_unknown_school() {
+    let dir = tiny();
+    let policy = read(&dir, "policy.toml") + "\n[priority.schools]\nS7 = [\"migrant\"]\n";
+    write(&dir, "policy.toml", policy);
+    assert_eq!(
+        errors(&dir),
+        vec!["policy.toml:24: field `priority.schools.S7`: unknown public school `S7`"]
+    );
+}
+
+#[test]
+fn policy_district_indicator_for_an_unknown_district() {
+    let dir = tiny();
+    let policy = read(&dir, "policy.toml")
+        + "\n[[indicators]]\nname = \"Local years\"\nlayer = \"district\"\ndistrict = \"D9\"\nfact = \"residence_months\"\npoints_per_unit = 1\n";
+    write(&dir, "policy.toml", policy);
+    assert_eq!(
+        errors(&dir),
+        vec!["policy.toml:27: field `district`: unknown district `D9` in indicator `Local years`"]
+    );
+}
+
+#[test]
+fn an_extra_fact_column_must_hold_numbers_or_yes_no() {
+    let dir = tiny();
+    let children = read(&dir, "children.csv")
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l},fact_blood_donor"),
+            2 => format!("{l},maybe"),
+            _ => format!("{l},yes"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(&dir, "children.csv", children + "\n");
+    assert_eq!(
+        errors(&dir),
+        vec![
+            "children.csv:3: field `fact_blood_donor`: `maybe` is not a whole number ≥ 0 or yes/no"
+        ]
+    );
+}

@@ -1,7 +1,7 @@
 //! Golden scenarios: the shipped tiny scenarios reproduce their hand-checked expected outputs,
 //! and the Hangzhou-like city runs end to end with the checker passing.
 
-use seatplan::assign::Mechanism;
+use seatplan::assign::{Mechanism, Outcome};
 use seatplan::output;
 
 use super::util::{assert_same_text, load, scenario_dir, solve_checked};
@@ -100,5 +100,44 @@ fn two_schools_statements_match_the_hand_checked_points() {
         "statements.csv",
         &expected,
         std::str::from_utf8(&actual).unwrap(),
+    );
+}
+
+#[test]
+fn a_school_with_its_own_tier_order_ranks_by_it() {
+    // At S1 migrant children now come before catchment-hukou children: B and C (migrants, 70 and
+    // 50 points) take its two seats, A (catchment hukou, 20 points) loses it; C's move frees S2
+    // for D. A, first in the fallback order as a catchment child, gets the one bought place.
+    let tmp = super::util::copy_scenario("tiny/two-schools");
+    let policy = std::fs::read_to_string(tmp.path().join("policy.toml")).unwrap()
+        + "\n[priority.schools]\nS1 = [\"migrant\", \"catchment_hukou\"]\n";
+    std::fs::write(tmp.path().join("policy.toml"), policy).unwrap();
+    let scenario = load(&tmp.path().join("scenario.toml"));
+    let solved = solve_checked(&scenario, Mechanism::Optimal);
+    let placed: Vec<String> = scenario
+        .child_indices()
+        .map(|c| {
+            let id = &scenario.child(c).id;
+            match solved.assignment.outcomes[c.ix()] {
+                Outcome::Choice { school, rank } => {
+                    format!("{id}:{}#{rank}", scenario.school(school).id)
+                }
+                Outcome::Purchased { school } => {
+                    format!("{id}:{}", scenario.private_school(school).id)
+                }
+                other => format!("{id}:{other:?}"),
+            }
+        })
+        .collect();
+    assert_eq!(
+        placed,
+        [
+            "A:P1",
+            "B:S1#1",
+            "C:S1#1",
+            "D:S2#1",
+            "E:Unplaced { reason: BudgetExhausted }",
+            "F:Unplaced { reason: BudgetExhausted }"
+        ]
     );
 }
