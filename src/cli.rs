@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use seatplan::assign::{Backend, Mechanism, SolverOptions};
 use seatplan::generate::{generate_city, read_census, CityConfig};
 use seatplan::policy::ranking::Ranking;
-use seatplan::{check, output, scenario, solve};
+use seatplan::{check, output, plan, scenario, solve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -130,6 +130,23 @@ enum Command {
         /// The placements file to verify.
         #[arg(long)]
         placements: PathBuf,
+    },
+    /// Project demand from the permanent population and choose capacity expansions within a
+    /// capital budget; writes the plan and the scenario with the plan applied.
+    Plan {
+        scenario: PathBuf,
+        /// Output folder (replaced atomically); the applied scenario goes to OUT/scenario/.
+        #[arg(short, long, default_value = "plan")]
+        out: PathBuf,
+        /// Candidate expansions CSV (default: `[planning] candidates` of the scenario).
+        #[arg(long)]
+        candidates: Option<PathBuf>,
+        /// Capital budget in yuan (default: `[planning] capital_budget_yuan`).
+        #[arg(long)]
+        capital_budget: Option<u64>,
+        /// Projection years after this one (default: `[planning] years`).
+        #[arg(long)]
+        years: Option<u32>,
     },
     /// Load a scenario and report every problem in it, without solving.
     Validate { scenario: PathBuf },
@@ -248,6 +265,53 @@ pub fn run(cli: Cli) -> Result<i32> {
             } else {
                 EXIT_CHECK_FAILED
             })
+        }
+        Command::Plan {
+            scenario: path,
+            out,
+            candidates,
+            capital_budget,
+            years,
+        } => {
+            let loaded = scenario::load(&path)?;
+            let sc = &loaded.scenario;
+            let budget = capital_budget.unwrap_or(loaded.planning.capital_budget_yuan);
+            let years = years.unwrap_or(loaded.planning.years).min(30);
+            let options: Vec<plan::Candidate> = match candidates.or(loaded.planning.candidates.clone()) {
+                Some(file) => plan::read_candidates(&file, sc).map_err(seatplan::error::InputErrors)?,
+                None => Vec::new(),
+            };
+            let t = Instant::now();
+            let chosen = plan::expansion::plan(sc, &options, budget, years)
+                .map_err(|e| anyhow::anyhow!("the planning model could not be solved: {e}"))?;
+            say(format!("planned in {:.2?}: {} candidate expansions, {} years", t.elapsed(), options.len(), years + 1));
+            let mut files = plan::apply::render(sc, &chosen);
+            for (name, bytes) in plan::apply::applied_scenario(&loaded.files, sc, &options, &chosen)
+                .map_err(|e| seatplan::error::InputErrors(vec![e]))?
+            {
+                files.push((format!("scenario/{name}"), bytes));
+            }
+            output::write_dir(&out, &files)?;
+            say(format!(
+                "capital: {} of {} yuan on {} expansion(s)",
+                chosen.capital_spent_yuan,
+                budget,
+                chosen.chosen.len()
+            ));
+            say(format!(
+                "projected over {} year(s): unplaced {} → {}, purchased-place cost {} → {} yuan",
+                years + 1,
+                chosen.unplaced_before,
+                chosen.unplaced_after,
+                chosen.purchase_cost_before_yuan,
+                chosen.purchase_cost_after_yuan
+            ));
+            say(format!(
+                "plan written to {}/ (re-run the intake with: seatplan run {}/scenario/scenario.toml)",
+                out.display(),
+                out.display()
+            ));
+            Ok(0)
         }
         Command::Validate { scenario: path } => {
             let loaded = scenario::load(&path)?;

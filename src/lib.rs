@@ -23,6 +23,7 @@ pub mod domain;
 pub mod error;
 pub mod generate;
 pub mod output;
+pub mod plan;
 pub mod policy;
 pub mod scenario;
 pub mod seats;

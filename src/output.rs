@@ -425,7 +425,7 @@ fn sibling(dir: &Path, tag: &str) -> PathBuf {
 
 /// Writes `files` as the complete contents of folder `dir`, replacing any previous contents
 /// only once everything new is on disk.
-pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError> {
+pub fn write_dir<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<(), OutputError> {
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -439,7 +439,10 @@ pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputErro
     std::fs::create_dir(&staging).map_err(io_err(&staging))?;
     let result = (|| {
         for (name, bytes) in files {
-            let path = staging.join(name);
+            let path = staging.join(name.as_ref());
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+            }
             let mut f = std::fs::File::create(&path).map_err(io_err(&path))?;
             std::io::Write::write_all(&mut f, bytes).map_err(io_err(&path))?;
             f.sync_all().map_err(io_err(&path))?;

@@ -15,7 +15,7 @@ pub struct DistrictBalance {
     pub name: String,
     pub permanent_population: u64,
     pub cohort_share: f64,
-    /// `round(permanent_population × cohort_share)`.
+    /// Children expected to apply this year ([`crate::domain::District::projected_applicants`]).
     pub projected_children: u64,
     /// Projected migrant children, when the district gives a migrant share.
     pub projected_migrant_children: Option<u64>,
@@ -40,7 +40,7 @@ pub fn balance(scenario: &Scenario, outcomes: Option<&[Outcome]>) -> Vec<Distric
         .districts
         .iter()
         .map(|d| {
-            let projected = (d.permanent_population as f64 * d.cohort_share).round() as u64;
+            let projected = d.projected_applicants(0);
             DistrictBalance {
                 district: d.id.clone(),
                 name: d.name.clone(),

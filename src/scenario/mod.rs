@@ -34,6 +34,28 @@ struct ScenarioFile {
     demand: DemandFile,
     #[serde(default)]
     fallback: FallbackFile,
+    #[serde(default)]
+    planning: PlanningFile,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PlanningFile {
+    candidates: Option<String>,
+    #[serde(default)]
+    capital_budget_yuan: u64,
+    #[serde(default)]
+    years: u32,
+}
+
+/// Capacity-planning settings of a scenario (`[planning]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Planning {
+    /// Candidate expansions file, resolved against the scenario's folder.
+    pub candidates: Option<PathBuf>,
+    pub capital_budget_yuan: u64,
+    /// Projection years after this one (0 = this year only).
+    pub years: u32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -121,6 +143,7 @@ impl ScenarioFiles {
 pub struct Loaded {
     pub scenario: Scenario,
     pub files: ScenarioFiles,
+    pub planning: Planning,
 }
 
 /// Scenario-wide settings read from the TOML file, handed to validation.
@@ -227,6 +250,11 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
             None
         }
     };
+    let planning = Planning {
+        candidates: file.planning.candidates.as_ref().map(|c| base.join(c)),
+        capital_budget_yuan: file.planning.capital_budget_yuan,
+        years: file.planning.years.min(30),
+    };
     let settings = Settings {
         name: file.name,
         entry_grade,
@@ -237,7 +265,11 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
     };
     let scenario = validate::validate(&files, settings, policy, &mut errors);
     match scenario {
-        Some(scenario) if errors.is_empty() => Ok(Loaded { scenario, files }),
+        Some(scenario) if errors.is_empty() => Ok(Loaded {
+            scenario,
+            files,
+            planning,
+        }),
         _ => Err(InputErrors(errors)),
     }
 }

@@ -40,11 +40,20 @@ pub struct DistrictRow {
     pub permanent_population: i64,
     pub cohort_share: Option<f64>,
     pub migrant_share: Option<f64>,
+    pub cohort_children: Option<i64>,
+    pub apply_share: Option<f64>,
+    pub growth_rate: Option<f64>,
 }
 
 impl DistrictRow {
     pub const REQUIRED: &'static [&'static str] = &["id", "name", "permanent_population"];
-    pub const OPTIONAL: &'static [&'static str] = &["cohort_share", "migrant_share"];
+    pub const OPTIONAL: &'static [&'static str] = &[
+        "cohort_share",
+        "migrant_share",
+        "cohort_children",
+        "apply_share",
+        "growth_rate",
+    ];
 }
 
 #[derive(Debug, Clone, Deserialize)]

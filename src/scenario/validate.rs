@@ -215,7 +215,32 @@ pub(crate) fn validate(
         };
         let cohort_ok = share_ok("cohort_share", row.cohort_share, true);
         let migrant_ok = share_ok("migrant_share", row.migrant_share, false);
-        if let (true, Some(pop), true, true) = (fresh, pop, cohort_ok, migrant_ok) {
+        let apply_ok = share_ok("apply_share", row.apply_share, false);
+        let growth_ok = match row.growth_rate {
+            Some(g) if !(g.is_finite() && (-0.5..=0.5).contains(&g)) => {
+                errors.push(InputError::at(
+                    path,
+                    line,
+                    "growth_rate",
+                    format!("must be a yearly rate between -0.5 and 0.5, got {g}"),
+                ));
+                false
+            }
+            _ => true,
+        };
+        let cohort_children = match row.cohort_children {
+            None => Some(None),
+            Some(v) => non_negative(path, line, "cohort_children", v, 10_000_000, errors).map(Some),
+        };
+        if let (true, Some(pop), true, true, true, true, Some(cohort_children)) = (
+            fresh,
+            pop,
+            cohort_ok,
+            migrant_ok,
+            apply_ok,
+            growth_ok,
+            cohort_children,
+        ) {
             districts.push((
                 row.id.clone(),
                 District {
@@ -224,6 +249,9 @@ pub(crate) fn validate(
                     permanent_population: pop,
                     cohort_share: row.cohort_share.unwrap_or(settings.cohort_share),
                     migrant_share: row.migrant_share,
+                    cohort_children,
+                    apply_share: row.apply_share.unwrap_or(1.0),
+                    growth_rate: row.growth_rate.unwrap_or(0.0),
                 },
             ));
         }
