@@ -277,14 +277,22 @@ pub fn run(cli: Cli) -> Result<i32> {
             let sc = &loaded.scenario;
             let budget = capital_budget.unwrap_or(loaded.planning.capital_budget_yuan);
             let years = years.unwrap_or(loaded.planning.years).min(30);
-            let options: Vec<plan::Candidate> = match candidates.or(loaded.planning.candidates.clone()) {
-                Some(file) => plan::read_candidates(&file, sc).map_err(seatplan::error::InputErrors)?,
-                None => Vec::new(),
-            };
+            let options: Vec<plan::Candidate> =
+                match candidates.or(loaded.planning.candidates.clone()) {
+                    Some(file) => {
+                        plan::read_candidates(&file, sc).map_err(seatplan::error::InputErrors)?
+                    }
+                    None => Vec::new(),
+                };
             let t = Instant::now();
             let chosen = plan::expansion::plan(sc, &options, budget, years)
                 .map_err(|e| anyhow::anyhow!("the planning model could not be solved: {e}"))?;
-            say(format!("planned in {:.2?}: {} candidate expansions, {} years", t.elapsed(), options.len(), years + 1));
+            say(format!(
+                "planned in {:.2?}: {} candidate expansions, {} years",
+                t.elapsed(),
+                options.len(),
+                years + 1
+            ));
             let mut files = plan::apply::render(sc, &chosen);
             for (name, bytes) in plan::apply::applied_scenario(&loaded.files, sc, &options, &chosen)
                 .map_err(|e| seatplan::error::InputErrors(vec![e]))?

@@ -579,11 +579,15 @@ pub fn statements_csv(scenario: &Scenario, ranking: &Ranking) -> Vec<u8> {
             None,
             String::new(),
         );
+        let class = ranking
+            .class_by_district
+            .get(child.residence_district.ix())
+            .map_or(ranking.class[c.ix()], |classes| classes[c.ix()]);
         row(
             &child.id,
             "rank",
-            "class in own district's master list",
-            (ranking.class[c.ix()] + 1).to_string(),
+            "class at her own district's schools",
+            (class + 1).to_string(),
             None,
             None,
             "1 = highest points; children sharing a class are tied".into(),

@@ -33,16 +33,26 @@ pub fn render(scenario: &Scenario, plan: &Plan) -> Vec<(String, Vec<u8>)> {
     json.push(b'\n');
     vec![
         ("plan.csv".into(), chosen),
-        ("balance.csv".into(), balance.into_inner().expect("writing to memory")),
+        (
+            "balance.csv".into(),
+            balance.into_inner().expect("writing to memory"),
+        ),
         ("plan.json".into(), json),
-        ("supply_demand.svg".into(), chart(scenario, plan).into_bytes()),
+        (
+            "supply_demand.svg".into(),
+            chart(scenario, plan).into_bytes(),
+        ),
     ]
 }
 
 /// A bar chart per district of the last projection year: children expected, public seats
 /// before and after the plan, and purchasable places.
 pub fn chart(scenario: &Scenario, plan: &Plan) -> String {
-    let rows: Vec<_> = plan.balance.iter().filter(|b| b.year == plan.years).collect();
+    let rows: Vec<_> = plan
+        .balance
+        .iter()
+        .filter(|b| b.year == plan.years)
+        .collect();
     let max = rows
         .iter()
         .map(|b| b.projected_applicants.max(b.public_seats_after) + b.purchasable_places)
@@ -80,8 +90,16 @@ pub fn chart(scenario: &Scenario, plan: &Plan) -> String {
             xml(&b.district)
         );
         let bars = [
-            (scale(b.projected_applicants), "#888888", b.projected_applicants),
-            (scale(b.public_seats_before), "#3b6fb6", b.public_seats_before),
+            (
+                scale(b.projected_applicants),
+                "#888888",
+                b.projected_applicants,
+            ),
+            (
+                scale(b.public_seats_before),
+                "#3b6fb6",
+                b.public_seats_before,
+            ),
             (scale(b.public_seats_after), "#3a9a4a", b.public_seats_after),
         ];
         for (j, (w, colour, value)) in bars.iter().enumerate() {
@@ -106,7 +124,9 @@ pub fn chart(scenario: &Scenario, plan: &Plan) -> String {
 }
 
 fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The files of the scenario with the plan applied, named for a folder of their own.
@@ -116,14 +136,17 @@ pub fn applied_scenario(
     candidates: &[Candidate],
     plan: &Plan,
 ) -> Result<Vec<(String, Vec<u8>)>, InputError> {
-    let read = |p: &Path| std::fs::read(p).map_err(|e| InputError::file(p, format!("cannot read: {e}")));
+    let read =
+        |p: &Path| std::fs::read(p).map_err(|e| InputError::file(p, format!("cannot read: {e}")));
     let text = String::from_utf8_lossy(&read(&files.scenario)?).into_owned();
-    let mut toml: toml::Table = toml::from_str(&text)
-        .map_err(|e| InputError::file(&files.scenario, e.to_string()))?;
+    let mut toml: toml::Table =
+        toml::from_str(&text).map_err(|e| InputError::file(&files.scenario, e.to_string()))?;
     let mut out = Vec::new();
     let mut used = Vec::new();
     let mut local = |path: &Path, bytes: Vec<u8>, used: &mut Vec<String>| -> String {
-        let stem = path.file_name().map_or("file".into(), |n| n.to_string_lossy().into_owned());
+        let stem = path
+            .file_name()
+            .map_or("file".into(), |n| n.to_string_lossy().into_owned());
         let mut name = stem.clone();
         let mut k = 2;
         while used.contains(&name) {
@@ -137,7 +160,11 @@ pub fn applied_scenario(
     used.push("scenario.toml".to_string());
     let policy = local(&files.policy, read(&files.policy)?, &mut used);
     toml.insert("policy".into(), policy.into());
-    let schools = local(&files.schools, schools_with_plan(&files.schools, scenario, candidates, plan)?, &mut used);
+    let schools = local(
+        &files.schools,
+        schools_with_plan(&files.schools, scenario, candidates, plan)?,
+        &mut used,
+    );
     let tables = toml
         .get_mut("tables")
         .and_then(|t| t.as_table_mut())
@@ -158,7 +185,8 @@ pub fn applied_scenario(
         "# {} with the capacity plan applied ({} yuan of {}), written by `seatplan plan`.\n",
         scenario.name, plan.capital_spent_yuan, plan.capital_budget_yuan
     );
-    let body = toml::to_string(&toml).map_err(|e| InputError::file(&files.scenario, e.to_string()))?;
+    let body =
+        toml::to_string(&toml).map_err(|e| InputError::file(&files.scenario, e.to_string()))?;
     out.push(("scenario.toml".into(), (header + &body).into_bytes()));
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
@@ -174,13 +202,23 @@ fn schools_with_plan(
     let mut added: HashMap<&str, u64> = HashMap::new();
     for (c, &u) in candidates.iter().zip(&plan.units) {
         if let (Some(s), true) = (c.school, u > 0) {
-            *added.entry(scenario.school(s).id.as_str()).or_default() += u64::from(c.seats_per_unit) * u64::from(u);
+            *added.entry(scenario.school(s).id.as_str()).or_default() +=
+                u64::from(c.seats_per_unit) * u64::from(u);
         }
     }
-    let bytes = std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).to_vec();
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(&bytes[..]);
-    let headers = reader.headers().map_err(|e| InputError::file(path, e.to_string()))?.clone();
+    let bytes =
+        std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&bytes)
+        .to_vec();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(&bytes[..]);
+    let headers = reader
+        .headers()
+        .map_err(|e| InputError::file(path, e.to_string()))?
+        .clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let (Some(id_c), Some(seats_c)) = (col("id"), col("seats")) else {
         return Err(InputError::file(path, "no `id` or `seats` column"));

@@ -14,9 +14,7 @@
 //! The model is small (candidates + districts × years × private schools), so it is solved
 //! exactly with the default backend.
 
-use good_lp::{
-    variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
-};
+use good_lp::{variable, Expression, ProblemVariables, Solution, SolverModel, Variable};
 use serde::Serialize;
 
 use super::Candidate;
@@ -128,7 +126,9 @@ pub fn plan(
         chosen.push(Chosen {
             candidate: c.id.clone(),
             district: scenario.districts[c.district.ix()].id.clone(),
-            school: c.school.map_or(String::new(), |s| scenario.school(s).id.clone()),
+            school: c
+                .school
+                .map_or(String::new(), |s| scenario.school(s).id.clone()),
             name: c.name.clone(),
             units: u,
             seats_added: u64::from(c.seats_per_unit) * u64::from(u),
@@ -169,16 +169,23 @@ pub fn plan(
         purchase_cost_before_yuan: sum(|b| b.purchase_cost_before_yuan),
         purchase_cost_after_yuan: sum(|b| b.purchase_cost_after_yuan),
         balance,
-        units: if units.is_empty() { vec![0; candidates.len()] } else { units },
+        units: if units.is_empty() {
+            vec![0; candidates.len()]
+        } else {
+            units
+        },
     })
 }
+
+/// One district in one year: its index, the year, the shortfall variable and the bought-place
+/// variables with their prices.
+type Cell = (usize, usize, Variable, Vec<(Variable, u64)>);
 
 struct Model {
     vars: ProblemVariables,
     u: Vec<Variable>,
     b: Vec<Variable>,
-    /// (short, buys with their prices) per district-year.
-    cells: Vec<(usize, usize, Variable, Vec<(Variable, u64)>)>,
+    cells: Vec<Cell>,
 }
 
 fn declare(candidates: &[Candidate], places: &[Vec<(u64, u64)>], demand: &[Vec<u64>]) -> Model {
@@ -187,7 +194,10 @@ fn declare(candidates: &[Candidate], places: &[Vec<(u64, u64)>], demand: &[Vec<u
         .iter()
         .map(|c| vars.add(variable().integer().min(0).max(c.max_units as f64)))
         .collect();
-    let b = candidates.iter().map(|_| vars.add(variable().binary())).collect();
+    let b = candidates
+        .iter()
+        .map(|_| vars.add(variable().binary()))
+        .collect();
     let mut cells = Vec::new();
     for (d, years) in demand.iter().enumerate() {
         for (t, &want) in years.iter().enumerate() {
@@ -234,7 +244,9 @@ fn solve(
         let m = declare(candidates, places, demand);
         let goals = objectives(&m, candidates);
         let Model { vars, u, b, cells } = m;
-        let mut model = vars.minimise(goals[stage].clone()).using(good_lp::default_solver);
+        let mut model = vars
+            .minimise(goals[stage].clone())
+            .using(good_lp::default_solver);
         for (k, c) in candidates.iter().enumerate() {
             model.add_constraint((u[k] - c.max_units as f64 * b[k]).leq(0.0));
             model.add_constraint((u[k] - c.min_units as f64 * b[k]).geq(0.0));
@@ -256,9 +268,14 @@ fn solve(
         for (goal, &best) in goals.iter().zip(&bounds) {
             model.add_constraint(goal.clone().leq(best + 0.5));
         }
-        let solution = model.solve().map_err(|e| format!("stage {}: {e}", stage + 1))?;
+        let solution = model
+            .solve()
+            .map_err(|e| format!("stage {}: {e}", stage + 1))?;
         bounds.push(solution.eval(&goals[stage]).round());
-        units = u.iter().map(|&v| solution.value(v).round() as u32).collect();
+        units = u
+            .iter()
+            .map(|&v| solution.value(v).round() as u32)
+            .collect();
     }
     Ok(units)
 }
@@ -269,7 +286,10 @@ mod tests {
 
     #[test]
     fn bought_places_are_filled_cheapest_first() {
-        assert_eq!(fill(10, &[(5000, 4), (6000, 3)]), (3, 7, 4 * 5000 + 3 * 6000));
+        assert_eq!(
+            fill(10, &[(5000, 4), (6000, 3)]),
+            (3, 7, 4 * 5000 + 3 * 6000)
+        );
         assert_eq!(fill(2, &[(5000, 4)]), (0, 2, 10_000));
         assert_eq!(fill(0, &[]), (0, 0, 0));
     }

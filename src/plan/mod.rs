@@ -56,12 +56,23 @@ struct CandidateRow {
 }
 
 /// Reads and validates a candidates CSV against the scenario.
-pub fn read_candidates(path: &Path, scenario: &Scenario) -> Result<Vec<Candidate>, Vec<InputError>> {
+pub fn read_candidates(
+    path: &Path,
+    scenario: &Scenario,
+) -> Result<Vec<Candidate>, Vec<InputError>> {
     let mut errors = Vec::new();
     let rows: Vec<Located<CandidateRow>> = read_table(
         path,
         &["id", "district", "seats_per_unit", "cost_per_unit_yuan"],
-        &["school", "name", "fixed_cost_yuan", "min_units", "max_units", "x_km", "y_km"],
+        &[
+            "school",
+            "name",
+            "fixed_cost_yuan",
+            "min_units",
+            "max_units",
+            "x_km",
+            "y_km",
+        ],
         &mut errors,
     )
     .map(|t| t.rows)
@@ -80,9 +91,13 @@ pub fn read_candidates(path: &Path, scenario: &Scenario) -> Result<Vec<Candidate
     let mut out = Vec::new();
     for Located { line, row, .. } in rows {
         let before = errors.len();
-        let mut err = |field: &str, msg: String| errors.push(InputError::at(path, line, field, msg));
+        let mut err =
+            |field: &str, msg: String| errors.push(InputError::at(path, line, field, msg));
         if let Some(first) = seen.insert(row.id.clone(), line) {
-            err("id", format!("duplicate id `{}` (first defined at line {first})", row.id));
+            err(
+                "id",
+                format!("duplicate id `{}` (first defined at line {first})", row.id),
+            );
         }
         let district = districts.get(row.district.as_str()).copied();
         if district.is_none() {
@@ -93,22 +108,34 @@ pub fn read_candidates(path: &Path, scenario: &Scenario) -> Result<Vec<Candidate
             Some(id) => match schools.get(id) {
                 Some(&s) if Some(scenario.school(s).district) == district => Some(s),
                 Some(_) => {
-                    err("school", format!("school `{id}` is not in district `{}`", row.district));
+                    err(
+                        "school",
+                        format!("school `{id}` is not in district `{}`", row.district),
+                    );
                     None
                 }
                 None => {
-                    err("school", format!("unknown public school `{id}` of this intake's grade"));
+                    err(
+                        "school",
+                        format!("unknown public school `{id}` of this intake's grade"),
+                    );
                     None
                 }
             },
         };
         let positive = |v: i64| (1..=100_000).contains(&v);
         if !positive(row.seats_per_unit) {
-            err("seats_per_unit", format!("must be between 1 and 100000, got {}", row.seats_per_unit));
+            err(
+                "seats_per_unit",
+                format!("must be between 1 and 100000, got {}", row.seats_per_unit),
+            );
         }
         let money = |v: i64| (0..=1_000_000_000_000).contains(&v);
         if !money(row.cost_per_unit_yuan) {
-            err("cost_per_unit_yuan", format!("must be ≥ 0, got {}", row.cost_per_unit_yuan));
+            err(
+                "cost_per_unit_yuan",
+                format!("must be ≥ 0, got {}", row.cost_per_unit_yuan),
+            );
         }
         let fixed = row.fixed_cost_yuan.unwrap_or(0);
         if !money(fixed) {
@@ -117,25 +144,45 @@ pub fn read_candidates(path: &Path, scenario: &Scenario) -> Result<Vec<Candidate
         let max_units = row.max_units.unwrap_or(1);
         let min_units = row.min_units.unwrap_or(1);
         if !(1..=1000).contains(&max_units) {
-            err("max_units", format!("must be between 1 and 1000, got {max_units}"));
+            err(
+                "max_units",
+                format!("must be between 1 and 1000, got {max_units}"),
+            );
         } else if !(1..=max_units).contains(&min_units) {
-            err("min_units", format!("must be between 1 and max_units ({max_units}), got {min_units}"));
+            err(
+                "min_units",
+                format!("must be between 1 and max_units ({max_units}), got {min_units}"),
+            );
         }
         let location = match (row.x_km, row.y_km) {
-            (Some(x), Some(y)) if x.is_finite() && y.is_finite() => Some(Location { x_km: x, y_km: y }),
+            (Some(x), Some(y)) if x.is_finite() && y.is_finite() => {
+                Some(Location { x_km: x, y_km: y })
+            }
             (None, None) => None,
             _ => {
-                err("x_km", "give both x_km and y_km as numbers, or neither".into());
+                err(
+                    "x_km",
+                    "give both x_km and y_km as numbers, or neither".into(),
+                );
                 None
             }
         };
         if row.school.is_none() && location.is_none() {
-            err("x_km", "a new school (no `school`) needs its location x_km, y_km".into());
+            err(
+                "x_km",
+                "a new school (no `school`) needs its location x_km, y_km".into(),
+            );
         }
         let taken = schools.contains_key(row.id.as_str())
             || scenario.private_schools.iter().any(|p| p.id == row.id);
         if row.school.is_none() && taken {
-            err("id", format!("a new school needs an id of its own; `{}` is already a school", row.id));
+            err(
+                "id",
+                format!(
+                    "a new school needs an id of its own; `{}` is already a school",
+                    row.id
+                ),
+            );
         }
         if errors.len() > before {
             continue;

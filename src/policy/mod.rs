@@ -216,7 +216,7 @@ impl Indicator {
             }
             (IndicatorRule::PerUnit { per_unit }, _) => {
                 let u = self.units(child).unwrap_or(0);
-                (u.to_string(), u as i64 * per_unit)
+                (u.to_string(), (u as i64).saturating_mul(*per_unit))
             }
             (IndicatorRule::Brackets(steps), _) => {
                 let u = self.units(child).unwrap_or(0);
@@ -425,14 +425,15 @@ pub struct Statement {
 impl Policy {
     /// The itemised points of a child at schools of `district`.
     pub fn statement(&self, child: &Child, district: DistrictIdx) -> Statement {
-        let mut layers_raw = [0; 3];
+        let mut layers_raw: [MilliPoints; 3] = [0; 3];
         let items: Vec<Option<ItemScore>> = self
             .indicators
             .iter()
             .map(|ind| {
                 ind.applies(child, district).then(|| {
                     let item = ind.score(child);
-                    layers_raw[ind.layer as usize] += item.points;
+                    let l = &mut layers_raw[ind.layer as usize];
+                    *l = (*l).saturating_add(item.points);
                     item
                 })
             })
@@ -447,7 +448,9 @@ impl Policy {
             items,
             layers,
             layers_raw,
-            total: layers.iter().sum(),
+            total: layers
+                .iter()
+                .fold(0, |a: MilliPoints, &b| a.saturating_add(b)),
         }
     }
 

@@ -41,6 +41,9 @@ fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                     permanent_population: 1000,
                     cohort_share: 0.012,
                     migrant_share: None,
+                    cohort_children: None,
+                    apply_share: 1.0,
+                    growth_rate: 0.0,
                 })
                 .collect();
             let n_s = schools.len() as u32;
