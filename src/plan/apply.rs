@@ -158,6 +158,8 @@ pub fn applied_scenario(
         name
     };
     used.push("scenario.toml".to_string());
+    // The plan is built in this scenario; its candidates are not part of it.
+    toml.remove("planning");
     let policy = local(&files.policy, read(&files.policy)?, &mut used);
     toml.insert("policy".into(), policy.into());
     let schools = local(

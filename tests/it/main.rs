@@ -3,6 +3,7 @@
 mod bad_inputs;
 mod cli;
 mod golden;
+mod plan;
 mod points;
 mod properties;
 mod util;
