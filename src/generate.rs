@@ -183,7 +183,13 @@ pub fn generate_city(cfg: &CityConfig) -> Vec<(&'static str, String)> {
         .map(|d| 4.0 + 6.0 * (d.population as f64 / 2.0e6).sqrt())
         .collect();
 
-    let mut districts = String::from("id,name,permanent_population,cohort_share,migrant_share\n");
+    let mut districts =
+        String::from("id,name,permanent_population,cohort_share,migrant_share,growth_rate\n");
+    let mut candidates = String::from(
+        "id,district,school,name,seats_per_unit,cost_per_unit_yuan,fixed_cost_yuan,min_units,max_units,x_km,y_km\n",
+    );
+    // Planning inputs draw from their own stream, so they never change the children.
+    let mut plan_rng = Rng::new(cfg.seed ^ 0x504C_414E);
     let mut schools = String::from("id,name,district,entry_grade,seats,x_km,y_km\n");
     let mut private = String::from(
         "id,name,district,entry_grade,purchasable_seats,subsidy_yuan,fee_yuan,x_km,y_km\n",
@@ -199,9 +205,10 @@ pub fn generate_city(cfg: &CityConfig) -> Vec<(&'static str, String)> {
     for (di, d) in cfg.districts.iter().enumerate() {
         let migrant_share = (rng.range(0.25, 0.45) * 1000.0).round() / 1000.0;
         migrant_shares.push(migrant_share);
+        let growth = (plan_rng.range(-0.02, 0.04) * 1000.0).round() / 1000.0;
         let _ = writeln!(
             districts,
-            "{},{},{},{},{}",
+            "{},{},{},{},{},{growth}",
             d.id, d.name, d.population, cfg.cohort_share, migrant_share
         );
         let cohort = (d.population as f64 * cfg.cohort_share * cfg.scale).round() as u64;
@@ -229,6 +236,21 @@ pub fn generate_city(cfg: &CityConfig) -> Vec<(&'static str, String)> {
             );
             list.push((id, at));
         }
+        // Candidate expansions: two more classes at each of the first four schools, and one
+        // new school of 6–12 classes (illustrative costs).
+        for (id, _) in list.iter().take(4) {
+            let _ = writeln!(
+                candidates,
+                "{id}-X,{},{id},Two more classes at {id},{CLASS_SIZE},1500000,0,1,2,,",
+                d.id
+            );
+        }
+        let site = in_disc(&mut plan_rng, &centres[di], radius[di]);
+        let _ = writeln!(
+            candidates,
+            "{}-NEW,{},,{} New Primary School,{CLASS_SIZE},2000000,80000000,6,12,{},{}",
+            d.id, d.id, d.id, site.x, site.y
+        );
         school_pts.push(list);
         // Purchasable places cover the public shortfall plus about a tenth of the cohort.
         let wanted = cohort.saturating_sub(seats_so_far) + cohort / 10;
@@ -382,7 +404,12 @@ cohort_share = {share}\n\
 [fallback]\n\
 coordinated_max_km = 10.0\n\
 purchase_max_km = 15.0\n\
-purchase_same_district = true\n",
+purchase_same_district = true\n\
+\n\
+[planning]\n\
+candidates = \"candidates.csv\"\n\
+capital_budget_yuan = 400000000\n\
+years = 3\n",
         seed = cfg.seed,
         name = cfg.name,
         share = cfg.cohort_share,
@@ -395,6 +422,7 @@ purchase_same_district = true\n",
         ("private_schools.csv", private),
         ("children.csv", children),
         ("choices.csv", choices),
+        ("candidates.csv", candidates),
     ]
 }
 
