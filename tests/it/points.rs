@@ -156,3 +156,64 @@ proptest! {
         prop_assert_eq!(&home.layers[..2], &elsewhere.layers[..2]);
     }
 }
+
+/// Runs a shipped policy preset on a small generated city of the given census city.
+fn run_preset(preset: &str, city: &str) -> (Scenario, seatplan::Solved) {
+    use seatplan::generate::{generate_city, read_census, CityConfig};
+    let census = super::util::scenario_dir("data/zhejiang_districts_2020.csv");
+    let mut cfg = CityConfig::new("preset test", read_census(&census, city).unwrap(), 3);
+    cfg.scale = 0.01;
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, text) in generate_city(&cfg) {
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    std::fs::copy(
+        super::util::scenario_dir(&format!("policies/{preset}")),
+        tmp.path().join("policy.toml"),
+    )
+    .unwrap();
+    let sc = super::util::load(&tmp.path().join("scenario.toml"));
+    let solved = super::util::solve_checked(&sc, seatplan::assign::Mechanism::Optimal);
+    (sc, solved)
+}
+
+#[test]
+fn the_shipped_presets_load_and_place_every_child() {
+    for (preset, city) in [
+        ("ningbo-300.toml", "Ningbo"),
+        ("shenzhen-insurance.toml", "Ningbo"),
+        ("hangzhou-weighted.toml", "Hangzhou"),
+    ] {
+        let (sc, solved) = run_preset(preset, city);
+        assert!(solved.assignment.public.proven_optimal(), "{preset}");
+        // Points stay within the layer caps the preset declares.
+        for c in &sc.children {
+            let st = sc.policy.statement(c, c.residence_district);
+            for (total, cap) in st.layers.iter().zip(sc.policy.layer_caps) {
+                assert!(cap.is_none_or(|cap| *total <= cap), "{preset}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_ningbo_preset_adds_up_to_300_and_counts_district_points_only_at_home() {
+    let (sc, solved) = run_preset("ningbo-300.toml", "Ningbo");
+    let caps: Vec<i64> = sc.policy.layer_caps.iter().map(|c| c.unwrap()).collect();
+    assert_eq!(caps, [100_000, 150_000, 50_000]);
+    // A child with district-layer points has fewer points at other districts' schools.
+    let with_local = sc
+        .child_indices()
+        .find(|&c| {
+            let child = sc.child(c);
+            sc.policy.statement(child, child.residence_district).layers[Layer::District as usize]
+                > 0
+        })
+        .expect("some child earns district points");
+    let home = sc.child(with_local).residence_district;
+    let other = DistrictIdx(if home.0 == 0 { 1 } else { 0 });
+    assert!(
+        solved.ranking.points_at(&sc, with_local, other)
+            < solved.ranking.points_at(&sc, with_local, home)
+    );
+}
