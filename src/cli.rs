@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use seatplan::assign::{Backend, Mechanism, SolverOptions};
 use seatplan::generate::{generate_city, read_census, CityConfig};
 use seatplan::policy::ranking::Ranking;
-use seatplan::{check, output, plan, scenario, solve};
+use seatplan::{check, explain, output, plan, scenario, solve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,6 +39,13 @@ enum MechanismArg {
     DeferredAcceptance,
     /// Serial dictatorship over the city-wide order (reference).
     SerialDictatorship,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -147,6 +154,21 @@ enum Command {
         /// Projection years after this one (default: `[planning] years`).
         #[arg(long)]
         years: Option<u32>,
+    },
+    /// Explain one child's placement: points, tier, each listed school's cut-off and why the
+    /// child did not pass it, the points needed, schools that would have admitted her.
+    Explain {
+        scenario: PathBuf,
+        /// The child's id.
+        #[arg(long)]
+        child: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        solver: SolverArgs,
     },
     /// Load a scenario and report every problem in it, without solving.
     Validate { scenario: PathBuf },
@@ -320,6 +342,61 @@ pub fn run(cli: Cli) -> Result<i32> {
                 out.display()
             ));
             Ok(0)
+        }
+        Command::Explain {
+            scenario: path,
+            child,
+            format,
+            out,
+            solver,
+        } => {
+            let (mechanism, options) = solver.options()?;
+            let loaded = scenario::load(&path)?;
+            let sc = &loaded.scenario;
+            let Some(c) = sc.child_indices().find(|&c| sc.child(c).id == child) else {
+                bail!("no child `{child}` in {}", path.display());
+            };
+            let solved = solve(sc, mechanism, &options)?;
+            let cutoffs =
+                explain::Cutoffs::compute(sc, &solved.ranking, &solved.assignment.outcomes);
+            let e = explain::explain(
+                sc,
+                &solved.ranking,
+                &solved.assignment.outcomes,
+                &cutoffs,
+                c,
+            );
+            let text = match format {
+                ExplainFormat::Text => explain::render::text(&e),
+                ExplainFormat::Json => explain::render::json(&e),
+                ExplainFormat::Html => explain::render::html(&e),
+            };
+            match out {
+                Some(file) => {
+                    let name = file
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .ok_or_else(|| anyhow::anyhow!("--out must name a file"))?;
+                    let dir = file
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .unwrap_or(std::path::Path::new("."));
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("cannot create {}", dir.display()))?;
+                    let tmp = dir.join(format!(".{name}.partial-{}", std::process::id()));
+                    std::fs::write(&tmp, text)
+                        .with_context(|| format!("cannot write {}", tmp.display()))?;
+                    std::fs::rename(&tmp, &file)
+                        .with_context(|| format!("cannot write {}", file.display()))?;
+                    say(format!("explanation written to {}", file.display()));
+                }
+                None => print!("{text}"),
+            }
+            Ok(if solved.check.passed() {
+                0
+            } else {
+                EXIT_CHECK_FAILED
+            })
         }
         Command::Validate { scenario: path } => {
             let loaded = scenario::load(&path)?;

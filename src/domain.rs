@@ -329,6 +329,8 @@ pub struct Scenario {
     pub extra_facts: Vec<String>,
     pub policy: Policy,
     pub fallback: FallbackRules,
+    /// Key for pseudonymising other children's ids in explanations (`[privacy] pseudonym_key`).
+    pub pseudonym_key: Option<String>,
 }
 
 impl Scenario {

@@ -21,6 +21,7 @@ pub mod assign;
 pub mod check;
 pub mod domain;
 pub mod error;
+pub mod explain;
 pub mod generate;
 pub mod output;
 pub mod plan;

@@ -36,6 +36,14 @@ struct ScenarioFile {
     fallback: FallbackFile,
     #[serde(default)]
     planning: PlanningFile,
+    #[serde(default)]
+    privacy: PrivacyFile,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PrivacyFile {
+    pseudonym_key: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -148,6 +156,7 @@ pub struct Loaded {
 
 /// Scenario-wide settings read from the TOML file, handed to validation.
 pub(crate) struct Settings {
+    pub pseudonym_key: Option<String>,
     pub name: String,
     pub entry_grade: u8,
     pub seed: u64,
@@ -262,6 +271,7 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
         budget_yuan,
         cohort_share: share,
         fallback,
+        pseudonym_key: file.privacy.pseudonym_key,
     };
     let scenario = validate::validate(&files, settings, policy, &mut errors);
     match scenario {

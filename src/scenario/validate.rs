@@ -746,5 +746,6 @@ pub(crate) fn validate(
         extra_facts,
         policy,
         fallback: settings.fallback,
+        pseudonym_key: settings.pseudonym_key,
     })
 }

@@ -2,8 +2,9 @@
 
 mod bad_inputs;
 mod cli;
+mod explain;
 mod golden;
 mod plan;
 mod points;
-mod properties;
+pub mod properties;
 mod util;

@@ -14,7 +14,7 @@ use super::util::solve_checked;
 
 /// A random scenario: 1–2 districts, up to 6 schools, up to 24 children with few distinct
 /// points (many ties), random lists, some private places and budget.
-fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
+pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
     (
         1usize..=2,
         prop::collection::vec((0u32..4, 0u32..2, 0.0f64..10.0, 0.0f64..10.0), 1..6),
@@ -147,6 +147,7 @@ fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                     tie_keys: vec![],
                     tie_rule: rule,
                 },
+                pseudonym_key: None,
                 fallback: FallbackRules {
                     coordinated_max_km: Some(8.0),
                     purchase_max_km: None,

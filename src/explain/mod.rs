@@ -1,0 +1,360 @@
+//! Why a child got what she got: the explanation as data, built from the scenario, the ranking
+//! and the final placement only (rendering is in [`render`]).
+//!
+//! For each school the family listed it names the real cut-off — the lowest-priority child
+//! admitted there by choice, shown only by pseudonym, tier and points — and the reason the child
+//! did not pass it (gates, tier, points, the tie-break key that decided, the lottery), with the
+//! points she would have needed. It also lists unlisted public schools of her district that
+//! would have admitted her. Another family's facts never appear: tie-breaks are named by key
+//! with the child's own value only.
+
+pub mod render;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::assign::Outcome;
+use crate::domain::{ChildIdx, Scenario, SchoolIdx};
+use crate::policy::ranking::{Priority, Ranking};
+use crate::policy::{format_points, MilliPoints, TieRule};
+
+/// A stable pseudonym for a child id: a keyed SHA-256, so it cannot be reversed without the key.
+pub fn pseudonym(scenario: &Scenario, child_id: &str) -> String {
+    let key = scenario
+        .pseudonym_key
+        .clone()
+        .unwrap_or_else(|| format!("seatplan-default-{}", scenario.seed));
+    let mut h = Sha256::new();
+    h.update(key.as_bytes());
+    h.update([0u8]);
+    h.update(child_id.as_bytes());
+    let digest = h.finalize();
+    let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    format!("P-{hex}")
+}
+
+/// One line of the child's points statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PointsLine {
+    pub layer: String,
+    pub item: String,
+    pub value: String,
+    pub points: String,
+    pub note: String,
+}
+
+/// The lowest-priority child admitted to a school by choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cutoff {
+    pub holder: String,
+    pub tier: String,
+    pub points: String,
+}
+
+/// Why the child is or is not at one listed school.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    Admitted,
+    /// Admitted to a school listed higher, so this one was not needed.
+    HigherChoiceAdmitted,
+    /// Failed the eligibility gates.
+    Ineligible {
+        reason: String,
+    },
+    /// The policy gives the child no tier at this school.
+    NoTier,
+    NoSeats,
+    /// The school filled with children of a better tier.
+    HigherTier {
+        cutoff_tier: String,
+    },
+    /// Same tier, fewer points.
+    FewerPoints {
+        needed: String,
+    },
+    /// Same tier and points; the named tie-break key decided.
+    TieBreak {
+        key: String,
+        your_value: String,
+    },
+    /// Same on every key; the seeded lottery decided.
+    Lottery,
+    /// Ties kept: equal to the last admitted, and seats went to tied children so that the most
+    /// children could be placed.
+    TiedKept,
+}
+
+/// One listed school, as the child saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChoiceLine {
+    pub rank: usize,
+    pub school: String,
+    pub name: String,
+    pub district: String,
+    pub your_tier: Option<String>,
+    pub your_points: String,
+    pub seats: u32,
+    pub admitted_by_choice: u32,
+    pub cutoff: Option<Cutoff>,
+    #[serde(flatten)]
+    pub verdict: Verdict,
+}
+
+/// An unlisted school that would have admitted the child.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub school: String,
+    pub name: String,
+    pub distance_km: String,
+    pub why: String,
+}
+
+/// Everything said about one child.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub child: String,
+    pub district: String,
+    pub eligible: bool,
+    pub gate_failure: Option<String>,
+    pub points: String,
+    pub tier: String,
+    pub class: u32,
+    pub statement: Vec<PointsLine>,
+    pub outcome: String,
+    pub outcome_school: Option<String>,
+    pub outcome_rank: Option<u8>,
+    pub choices: Vec<ChoiceLine>,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// Per public school: seats taken by choice and the cut-off child.
+pub struct Cutoffs {
+    pub by_choice: Vec<u32>,
+    pub last: Vec<Option<(Priority, ChildIdx)>>,
+}
+
+impl Cutoffs {
+    pub fn compute(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Cutoffs {
+        let n = scenario.schools.len();
+        let mut by_choice = vec![0; n];
+        let mut last: Vec<Option<(Priority, ChildIdx)>> = vec![None; n];
+        for c in scenario.child_indices() {
+            if let Outcome::Choice { school, .. } = outcomes[c.ix()] {
+                by_choice[school.ix()] += 1;
+                if let Some(p) = ranking.priority(scenario, c, school) {
+                    let key = (p, ranking.fallback_position[c.ix()]);
+                    let slot = &mut last[school.ix()];
+                    if slot.is_none_or(|(q, d)| key > (q, ranking.fallback_position[d.ix()])) {
+                        *slot = Some((p, c));
+                    }
+                }
+            }
+        }
+        Cutoffs { by_choice, last }
+    }
+}
+
+fn tier_name(ranking: &Ranking, s: SchoolIdx, p: Priority) -> String {
+    ranking.school_tiers[s.ix()][p.tier as usize]
+        .name()
+        .to_string()
+}
+
+/// Explains the placement of one child.
+pub fn explain(
+    scenario: &Scenario,
+    ranking: &Ranking,
+    outcomes: &[Outcome],
+    cutoffs: &Cutoffs,
+    c: ChildIdx,
+) -> Explanation {
+    let child = scenario.child(c);
+    let policy = &scenario.policy;
+    let st = policy.statement(child, child.residence_district);
+    let mut statement = Vec::new();
+    for (ind, item) in policy.indicators.iter().zip(&st.items) {
+        if let Some(item) = item {
+            statement.push(PointsLine {
+                layer: ind.layer.name().into(),
+                item: ind.name.clone(),
+                value: item.value.clone(),
+                points: format_points(item.points),
+                note: match ind.cap {
+                    Some(cap) if item.raw > cap => format!("capped at {}", format_points(cap)),
+                    _ => String::new(),
+                },
+            });
+        }
+    }
+    let outcome = outcomes[c.ix()];
+    let placed_rank = match outcome {
+        Outcome::Choice { rank, .. } => rank as usize,
+        _ => usize::MAX,
+    };
+    let mut choices = Vec::new();
+    for (i, &s) in child.choices.iter().enumerate() {
+        let school = scenario.school(s);
+        let mine = ranking.priority(scenario, c, s);
+        let my_points = ranking.points_at(scenario, c, school.district);
+        let cutoff = cutoffs.last[s.ix()].map(|(p, holder)| Cutoff {
+            holder: pseudonym(scenario, &scenario.child(holder).id),
+            tier: tier_name(ranking, s, p),
+            points: format_points(ranking.points_at(scenario, holder, school.district)),
+        });
+        let verdict = if i + 1 == placed_rank {
+            Verdict::Admitted
+        } else if i + 1 > placed_rank {
+            Verdict::HigherChoiceAdmitted
+        } else if let Some(reason) = &ranking.gate_failure[c.ix()] {
+            Verdict::Ineligible {
+                reason: reason.clone(),
+            }
+        } else if let Some(mine) = mine {
+            refusal(scenario, ranking, cutoffs, c, s, mine, my_points)
+        } else {
+            Verdict::NoTier
+        };
+        choices.push(ChoiceLine {
+            rank: i + 1,
+            school: school.id.clone(),
+            name: school.name.clone(),
+            district: scenario.districts[school.district.ix()].id.clone(),
+            your_tier: mine.map(|p| tier_name(ranking, s, p)),
+            your_points: format_points(my_points),
+            seats: school.seats,
+            admitted_by_choice: cutoffs.by_choice[s.ix()],
+            cutoff,
+            verdict,
+        });
+    }
+    let (outcome_text, outcome_school) = match outcome {
+        Outcome::Choice { school, rank } => (
+            format!("admitted by choice {rank}"),
+            Some(scenario.school(school).id.clone()),
+        ),
+        Outcome::Coordinated { school } => (
+            "coordinated placement (统筹) in the nearest public school of the district with a spare seat".into(),
+            Some(scenario.school(school).id.clone()),
+        ),
+        Outcome::Purchased { school } => (
+            "a government-purchased private place (the nearest the budget could pay for)".into(),
+            Some(scenario.private_school(school).id.clone()),
+        ),
+        Outcome::Unplaced { reason } => (format!("no place: {}", reason.as_str()), None),
+    };
+    let suggestions = if placed_rank == 1 || !ranking.eligible(c) {
+        Vec::new()
+    } else {
+        suggestions(scenario, ranking, cutoffs, c)
+    };
+    Explanation {
+        child: child.id.clone(),
+        district: scenario.districts[child.residence_district.ix()].id.clone(),
+        eligible: ranking.eligible(c),
+        gate_failure: ranking.gate_failure[c.ix()].clone(),
+        points: format_points(ranking.points[c.ix()]),
+        tier: match policy.tiers.get(ranking.home_tier[c.ix()] as usize) {
+            _ if !ranking.eligible(c) => "ineligible".into(),
+            Some(t) => t.name().to_string(),
+            None => "none".into(),
+        },
+        class: ranking.class[c.ix()] + 1,
+        statement,
+        outcome: outcome_text,
+        outcome_school,
+        outcome_rank: match outcome {
+            Outcome::Choice { rank, .. } => Some(rank),
+            _ => None,
+        },
+        choices,
+        suggestions,
+    }
+}
+
+/// Why an eligible child holding a tier was refused a school she ranked above her placement.
+fn refusal(
+    scenario: &Scenario,
+    ranking: &Ranking,
+    cutoffs: &Cutoffs,
+    c: ChildIdx,
+    s: SchoolIdx,
+    mine: Priority,
+    my_points: MilliPoints,
+) -> Verdict {
+    let school = scenario.school(s);
+    let Some((cut, holder)) = cutoffs.last[s.ix()] else {
+        return Verdict::NoSeats;
+    };
+    if cut.tier < mine.tier {
+        return Verdict::HigherTier {
+            cutoff_tier: tier_name(ranking, s, cut),
+        };
+    }
+    let theirs = ranking.points_at(scenario, holder, school.district);
+    if theirs > my_points {
+        return Verdict::FewerPoints {
+            needed: format_points(theirs - my_points),
+        };
+    }
+    let (me, them) = (scenario.child(c), scenario.child(holder));
+    if let Some(key) = scenario
+        .policy
+        .tie_keys
+        .iter()
+        .find(|k| k.sort_value(me) != k.sort_value(them))
+    {
+        return Verdict::TieBreak {
+            key: key.name().into(),
+            your_value: key.display_value(me),
+        };
+    }
+    match scenario.policy.tie_rule {
+        TieRule::Lottery => Verdict::Lottery,
+        TieRule::KeepTies | TieRule::AdmitAllTied => Verdict::TiedKept,
+    }
+}
+
+/// Unlisted public schools of the child's district that would have admitted her: a spare seat
+/// at the end, or a cut-off she beats. The five nearest.
+fn suggestions(
+    scenario: &Scenario,
+    ranking: &Ranking,
+    cutoffs: &Cutoffs,
+    c: ChildIdx,
+) -> Vec<Suggestion> {
+    let child = scenario.child(c);
+    let mut found: Vec<(f64, SchoolIdx, String)> = Vec::new();
+    for s in scenario.school_indices() {
+        let school = scenario.school(s);
+        if school.district != child.residence_district || child.choices.contains(&s) {
+            continue;
+        }
+        let Some(mine) = ranking.priority(scenario, c, s) else {
+            continue;
+        };
+        let filled = cutoffs.by_choice[s.ix()];
+        let why = if filled < school.seats {
+            "it had seats left after every listed choice was served".to_string()
+        } else {
+            match cutoffs.last[s.ix()] {
+                Some((cut, _)) if mine < cut => {
+                    "the child's priority is above its cut-off".to_string()
+                }
+                _ => continue,
+            }
+        };
+        found.push((child.location.distance_km(school.location), s, why));
+    }
+    found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    found
+        .into_iter()
+        .take(5)
+        .map(|(d, s, why)| Suggestion {
+            school: scenario.school(s).id.clone(),
+            name: scenario.school(s).name.clone(),
+            distance_km: format!("{d:.1}"),
+            why,
+        })
+        .collect()
+}

@@ -1,0 +1,209 @@
+//! Rendering an [`Explanation`]: plain text with Chinese and English labels, JSON, and a
+//! printable HTML page (self-contained, no scripts, no network).
+
+use std::fmt::Write as _;
+
+use super::{ChoiceLine, Explanation, Verdict};
+
+/// The verdict in words, English then Chinese.
+pub fn verdict_text(line: &ChoiceLine) -> String {
+    let cut = line
+        .cutoff
+        .as_ref()
+        .map(|c| {
+            format!(
+                "last seat 最后录取: {} ({}, {} points 分)",
+                c.holder, c.tier, c.points
+            )
+        })
+        .unwrap_or_default();
+    match &line.verdict {
+        Verdict::Admitted => "admitted 录取".into(),
+        Verdict::HigherChoiceAdmitted => "not needed: a higher choice admitted the child 已被更优先志愿录取".into(),
+        Verdict::Ineligible { reason } => format!("not admitted: did not pass the eligibility gates 未通过准入条件 ({reason})"),
+        Verdict::NoTier => "not admitted: the policy gives the child no priority tier at this school 该校招生类别不含本儿童".into(),
+        Verdict::NoSeats => "not admitted: the school has no seats at this grade 无学位".into(),
+        Verdict::HigherTier { cutoff_tier } => format!(
+            "not admitted: every seat went to children of a higher tier ({cutoff_tier}) 学位已由更高类别录满; points cannot change this 积分无法改变; {cut}"
+        ),
+        Verdict::FewerPoints { needed } => format!(
+            "not admitted: fewer points 积分不足; {needed} more points needed 还需 {needed} 分 (with equal points the tie-break decides); {cut}"
+        ),
+        Verdict::TieBreak { key, your_value } => format!(
+            "not admitted: equal points, decided by the tie-break `{key}` 同分按 `{key}` 排序 (the child's value 本人: {your_value}); {cut}"
+        ),
+        Verdict::Lottery => format!("not admitted: equal on points and every tie-break key, decided by the seeded lottery 同分同序，电脑摇号; {cut}"),
+        Verdict::TiedKept => format!(
+            "not admitted: tied with the last admitted; the tied seats went where they let the most children be placed 同分，按最大录取人数分配; {cut}"
+        ),
+    }
+}
+
+/// The explanation as plain text.
+pub fn text(e: &Explanation) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "Child 儿童: {}    District 居住区: {}",
+        e.child, e.district
+    );
+    match &e.gate_failure {
+        None => {
+            let _ = writeln!(t, "Eligibility 准入条件: passed 通过");
+        }
+        Some(r) => {
+            let _ = writeln!(t, "Eligibility 准入条件: not passed 未通过 — {r}");
+        }
+    }
+    let _ = writeln!(
+        t,
+        "Points 积分: {}    Tier 类别: {}    Place in the master list 排名: {}",
+        e.points, e.tier, e.class
+    );
+    for l in &e.statement {
+        let note = if l.note.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", l.note)
+        };
+        let _ = writeln!(
+            t,
+            "  [{}] {} = {} → {}{}",
+            l.layer, l.item, l.value, l.points, note
+        );
+    }
+    let _ = writeln!(
+        t,
+        "Outcome 结果: {}{}",
+        e.outcome,
+        e.outcome_school
+            .as_ref()
+            .map(|s| format!(" — {s}"))
+            .unwrap_or_default()
+    );
+    if e.choices.is_empty() {
+        let _ = writeln!(t, "Choices 志愿: none listed 未填报");
+    } else {
+        let _ = writeln!(t, "Choices 志愿:");
+    }
+    for c in &e.choices {
+        let _ = writeln!(
+            t,
+            "  {}. {} {} (seats 学位 {}, admitted by choice 志愿录取 {}) — {}",
+            c.rank,
+            c.school,
+            c.name,
+            c.seats,
+            c.admitted_by_choice,
+            verdict_text(c)
+        );
+    }
+    if !e.suggestions.is_empty() {
+        let _ = writeln!(t, "Had the family listed 若填报以下学校，本可录取:");
+        for s in &e.suggestions {
+            let _ = writeln!(
+                t,
+                "  {} {} ({} km): {}",
+                s.school, s.name, s.distance_km, s.why
+            );
+        }
+    }
+    t
+}
+
+/// The explanation as pretty JSON.
+pub fn json(e: &Explanation) -> String {
+    serde_json::to_string_pretty(e).expect("serialising") + "\n"
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The explanation as a printable HTML page.
+pub fn html(e: &Explanation) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>Placement explanation 入学结果说明 — {}</title>\
+<style>body{{font-family:sans-serif;max-width:52em;margin:2em auto;line-height:1.4}}table{{border-collapse:collapse;width:100%}}\
+td,th{{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:top}}th{{background:#eee}}@media print{{body{{margin:0}}}}</style></head><body>\n",
+        esc(&e.child)
+    );
+    let _ = writeln!(h, "<h1>Placement explanation 入学结果说明</h1>");
+    let _ = writeln!(
+        h,
+        "<p>Child 儿童: <b>{}</b> · District 居住区: {} · Eligibility 准入条件: {}</p>",
+        esc(&e.child),
+        esc(&e.district),
+        esc(e.gate_failure.as_deref().unwrap_or("passed 通过"))
+    );
+    let _ = writeln!(
+        h,
+        "<p>Outcome 结果: <b>{}{}</b></p>",
+        esc(&e.outcome),
+        e.outcome_school
+            .as_ref()
+            .map(|s| format!(" — {}", esc(s)))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(
+        h,
+        "<h2>Points 积分: {} (tier 类别 {}, place 排名 {})</h2>",
+        esc(&e.points),
+        esc(&e.tier),
+        e.class
+    );
+    let _ = writeln!(h, "<table><tr><th>Layer 层级</th><th>Indicator 指标</th><th>Value 数值</th><th>Points 分值</th><th>Note 说明</th></tr>");
+    for l in &e.statement {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&l.layer),
+            esc(&l.item),
+            esc(&l.value),
+            esc(&l.points),
+            esc(&l.note)
+        );
+    }
+    let _ = writeln!(h, "</table>\n<h2>Choices 志愿</h2>");
+    let _ = writeln!(
+        h,
+        "<table><tr><th>#</th><th>School 学校</th><th>Seats 学位</th><th>Result 结果</th></tr>"
+    );
+    for c in &e.choices {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{} {}</td><td>{} / {}</td><td>{}</td></tr>",
+            c.rank,
+            esc(&c.school),
+            esc(&c.name),
+            c.admitted_by_choice,
+            c.seats,
+            esc(&verdict_text(c))
+        );
+    }
+    let _ = writeln!(h, "</table>");
+    if !e.suggestions.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h2>Had the family listed 若填报以下学校，本可录取</h2><ul>"
+        );
+        for s in &e.suggestions {
+            let _ = writeln!(
+                h,
+                "<li>{} {} ({} km): {}</li>",
+                esc(&s.school),
+                esc(&s.name),
+                esc(&s.distance_km),
+                esc(&s.why)
+            );
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+    let _ = writeln!(h, "<p><small>Other children appear only by pseudonym, tier and points. 其他儿童仅以化名、类别和积分显示。</small></p>\n</body></html>");
+    h
+}

@@ -1,0 +1,119 @@
+//! Explanations: the golden texts of the tiny scenario, and on random scenarios, that every
+//! claim matches the placement — the cited cut-off is the real last admitted, and granting the
+//! points an explanation says are missing really gets the child that school (or a better one).
+
+use proptest::prelude::*;
+
+use seatplan::assign::{Mechanism, Outcome};
+use seatplan::domain::{ChildIdx, Scenario};
+use seatplan::explain::{explain, pseudonym, render, Cutoffs, Verdict};
+use seatplan::policy::{format_points, Fact, Indicator, IndicatorRule, Layer, TieRule};
+
+use super::properties::scenario;
+use super::util::{assert_same_text, load, scenario_dir, solve_checked};
+
+#[test]
+fn two_schools_explanations_match_the_hand_checked_texts() {
+    let dir = scenario_dir("tiny/two-schools");
+    let sc = load(&dir.join("scenario.toml"));
+    let solved = solve_checked(&sc, Mechanism::Optimal);
+    let cutoffs = Cutoffs::compute(&sc, &solved.ranking, &solved.assignment.outcomes);
+    let all: String = sc
+        .child_indices()
+        .map(|c| {
+            render::text(&explain(
+                &sc,
+                &solved.ranking,
+                &solved.assignment.outcomes,
+                &cutoffs,
+                c,
+            )) + "\n"
+        })
+        .collect();
+    let expected = std::fs::read_to_string(dir.join("expected/explanations.txt")).unwrap();
+    assert_same_text("explanations.txt", &expected, &all);
+    // Parents see other children only by pseudonym.
+    for other in ["A", "B", "C", "E", "F"] {
+        assert!(
+            !all.contains(&format!("last seat 最后录取: {other} ")),
+            "{other} named"
+        );
+    }
+}
+
+/// Gives child `c` `extra` more milli-points everywhere, through an extra fact only she has.
+fn with_bonus(sc: &Scenario, c: ChildIdx, extra: i64) -> Scenario {
+    let mut more = sc.clone();
+    more.extra_facts = vec!["appeal".into()];
+    for (i, child) in more.children.iter_mut().enumerate() {
+        child.extra_facts = vec![u32::from(i == c.ix())];
+    }
+    more.policy.indicators.push(Indicator {
+        name: "appeal".into(),
+        layer: Layer::City,
+        district: None,
+        district_id: None,
+        fact: Fact::Extra {
+            name: "appeal".into(),
+            slot: 0,
+        },
+        recognition: None,
+        rule: IndicatorRule::PerUnit { per_unit: extra },
+        cap: None,
+        line: 1,
+    });
+    more
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn explanations_agree_with_the_placement(sc in scenario(TieRule::Lottery)) {
+        let solved = solve_checked(&sc, Mechanism::Optimal);
+        let outcomes = &solved.assignment.outcomes;
+        let cutoffs = Cutoffs::compute(&sc, &solved.ranking, outcomes);
+        for c in sc.child_indices() {
+            let e = explain(&sc, &solved.ranking, outcomes, &cutoffs, c);
+            for line in &e.choices {
+                let s = sc.child(c).choices[line.rank - 1];
+                // The cited cut-off is the lowest priority admitted there by choice.
+                let admitted: Vec<ChildIdx> = sc
+                    .child_indices()
+                    .filter(|&d| matches!(outcomes[d.ix()], Outcome::Choice { school, .. } if school == s))
+                    .collect();
+                prop_assert_eq!(line.admitted_by_choice as usize, admitted.len());
+                let worst = admitted.iter().max_by_key(|&&d| (solved.ranking.priority(&sc, d, s), solved.ranking.fallback_position[d.ix()]));
+                prop_assert_eq!(line.cutoff.as_ref().map(|k| k.holder.clone()), worst.map(|&d| pseudonym(&sc, &sc.child(d).id)));
+                if let Some(&w) = worst {
+                    prop_assert_eq!(&line.cutoff.as_ref().unwrap().points, &format_points(solved.ranking.points[w.ix()]));
+                }
+                // Admitted exactly where the placement says.
+                let here = matches!(outcomes[c.ix()], Outcome::Choice { rank, .. } if rank as usize == line.rank);
+                prop_assert_eq!(here, line.verdict == Verdict::Admitted);
+            }
+        }
+    }
+
+    #[test]
+    fn the_points_said_to_be_missing_really_win_the_school(sc in scenario(TieRule::Lottery)) {
+        let solved = solve_checked(&sc, Mechanism::Optimal);
+        let outcomes = &solved.assignment.outcomes;
+        let cutoffs = Cutoffs::compute(&sc, &solved.ranking, outcomes);
+        for c in sc.child_indices() {
+            let e = explain(&sc, &solved.ranking, outcomes, &cutoffs, c);
+            for line in &e.choices {
+                let Verdict::FewerPoints { needed } = &line.verdict else { continue };
+                let needed: f64 = needed.parse().unwrap();
+                // One milli-point more than the gap beats the cut-off outright.
+                let more = with_bonus(&sc, c, (needed * 1000.0).round() as i64 + 1);
+                let after = solve_checked(&more, Mechanism::Optimal);
+                let got = match after.assignment.outcomes[c.ix()] {
+                    Outcome::Choice { rank, .. } => rank as usize,
+                    _ => usize::MAX,
+                };
+                prop_assert!(got <= line.rank, "child {} still misses choice {} with {} more points", sc.child(c).id, line.rank, needed);
+            }
+        }
+    }
+}
