@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use seatplan::assign::{Backend, Mechanism, SolverOptions};
 use seatplan::generate::{generate_city, read_census, CityConfig};
 use seatplan::policy::ranking::Ranking;
-use seatplan::{check, explain, output, plan, scenario, solve};
+use seatplan::{check, explain, manifest, output, plan, scenario, solve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -170,6 +170,23 @@ enum Command {
         #[command(flatten)]
         solver: SolverArgs,
     },
+    /// Re-run the intake with an appeal's corrected facts and list every child whose placement
+    /// changes.
+    Appeal {
+        /// The appeal file (TOML naming the archived scenario and the corrections).
+        appeal: PathBuf,
+        /// Output folder: the corrected run's outputs and changes.csv.
+        #[arg(short, long, default_value = "appeal")]
+        out: PathBuf,
+        #[command(flatten)]
+        solver: SolverArgs,
+    },
+    /// Re-run a recorded run (its manifest.json) and confirm the inputs are unchanged and the
+    /// outputs byte-identical.
+    Verify {
+        /// The output folder of the run (or its manifest.json).
+        run: PathBuf,
+    },
     /// Load a scenario and report every problem in it, without solving.
     Validate { scenario: PathBuf },
     /// Write a synthetic city scenario from census district populations.
@@ -199,6 +216,8 @@ enum Command {
 
 /// Exit code of a run whose result failed the independent check.
 pub const EXIT_CHECK_FAILED: i32 = 3;
+/// Exit code of `verify` when inputs changed or outputs differ.
+pub const EXIT_VERIFY_FAILED: i32 = 5;
 
 /// Runs the parsed command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
@@ -240,6 +259,12 @@ pub fn run(cli: Cli) -> Result<i32> {
                     output::statements_csv(sc, &solved.ranking),
                 ));
             }
+            let inputs =
+                manifest::hash_inputs(&loaded.files).context("cannot hash the input files")?;
+            let record = manifest::Manifest::new(
+                &path, sc.seed, mechanism, &options, statements, inputs, &files,
+            );
+            files.push((manifest::MANIFEST, record.to_bytes()));
             output::write_dir(&out, &files)?;
             let s = output::summary(sc, &solved);
             say(format!(
@@ -298,7 +323,10 @@ pub fn run(cli: Cli) -> Result<i32> {
             let loaded = scenario::load(&path)?;
             let sc = &loaded.scenario;
             let budget = capital_budget.unwrap_or(loaded.planning.capital_budget_yuan);
-            let years = years.unwrap_or(loaded.planning.years).min(30);
+            let years = years.unwrap_or(loaded.planning.years);
+            if years > 30 {
+                bail!("--years: at most 30 projection years, got {years}");
+            }
             let options: Vec<plan::Candidate> =
                 match candidates.or(loaded.planning.candidates.clone()) {
                     Some(file) => {
@@ -397,6 +425,104 @@ pub fn run(cli: Cli) -> Result<i32> {
             } else {
                 EXIT_CHECK_FAILED
             })
+        }
+        Command::Appeal {
+            appeal: file,
+            out,
+            solver,
+        } => {
+            let (mechanism, options) = solver.options()?;
+            let a = seatplan::appeal::load_appeal(&file)?;
+            let base = solve(&a.base.scenario, mechanism, &options)?;
+            let fixed = solve(&a.corrected, mechanism, &options)?;
+            let changes = seatplan::appeal::changes(
+                &a.corrected,
+                &base.assignment.outcomes,
+                &fixed.assignment.outcomes,
+            );
+            let mut files = output::render(&a.corrected, &fixed);
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for ch in &changes {
+                w.serialize(ch)?;
+            }
+            let mut table = w.into_inner()?;
+            if changes.is_empty() {
+                table = b"child,before,after\n".to_vec();
+            }
+            files.push(("changes.csv", table));
+            output::write_dir(&out, &files)?;
+            say(format!(
+                "appeal for {}: {} child(ren) placed differently",
+                a.children.join(", "),
+                changes.len()
+            ));
+            for ch in changes.iter().take(20) {
+                say(format!("  {}: {} → {}", ch.child, ch.before, ch.after));
+            }
+            report_check(&fixed.check, &say);
+            say(format!(
+                "corrected run written to {}/ (changes.csv lists every change)",
+                out.display()
+            ));
+            Ok(if fixed.check.passed() {
+                0
+            } else {
+                EXIT_CHECK_FAILED
+            })
+        }
+        Command::Verify { run } => {
+            let (record, file) = manifest::Manifest::read(&run).map_err(|e| anyhow::anyhow!(e))?;
+            let folder = file.parent().unwrap_or(std::path::Path::new("."));
+            let (mechanism, options) = record.settings().map_err(|e| anyhow::anyhow!(e))?;
+            let mut problems = Vec::new();
+            for input in &record.inputs {
+                match std::fs::read(&input.file) {
+                    Ok(bytes) if manifest::sha256(&bytes) == input.sha256 => {}
+                    Ok(_) => problems.push(format!("input changed since the run: {}", input.file)),
+                    Err(e) => problems.push(format!("input missing: {} ({e})", input.file)),
+                }
+            }
+            if problems.is_empty() {
+                let path = PathBuf::from(&record.scenario);
+                let loaded = scenario::load(&path)?;
+                let sc = &loaded.scenario;
+                let solved = solve(sc, mechanism, &options)?;
+                let mut files = output::render(sc, &solved);
+                if record.statements {
+                    files.push((
+                        output::STATEMENTS,
+                        output::statements_csv(sc, &solved.ranking),
+                    ));
+                }
+                for out in &record.outputs {
+                    let again = files
+                        .iter()
+                        .find(|(n, _)| *n == out.file)
+                        .map(|(_, b)| manifest::sha256(b));
+                    if again.as_deref() != Some(out.sha256.as_str()) {
+                        problems.push(format!("re-running gives a different {}", out.file));
+                    }
+                    match std::fs::read(folder.join(&out.file)) {
+                        Ok(bytes) if manifest::sha256(&bytes) == out.sha256 => {}
+                        Ok(_) => problems.push(format!("{} was altered after the run", out.file)),
+                        Err(e) => problems.push(format!("{} is missing ({e})", out.file)),
+                    }
+                }
+            }
+            if problems.is_empty() {
+                say(format!(
+                    "verified: inputs unchanged ({} files), re-run outputs byte-identical ({} files)",
+                    record.inputs.len(),
+                    record.outputs.len()
+                ));
+                Ok(0)
+            } else {
+                eprintln!("verification FAILED:");
+                for p in &problems {
+                    eprintln!("  {p}");
+                }
+                Ok(EXIT_VERIFY_FAILED)
+            }
         }
         Command::Validate { scenario: path } => {
             let loaded = scenario::load(&path)?;

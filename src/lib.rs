@@ -17,12 +17,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod appeal;
 pub mod assign;
 pub mod check;
 pub mod domain;
 pub mod error;
 pub mod explain;
 pub mod generate;
+pub mod manifest;
 pub mod output;
 pub mod plan;
 pub mod policy;

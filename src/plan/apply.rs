@@ -227,8 +227,10 @@ fn schools_with_plan(
     };
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(&headers).expect("writing to memory");
+    let mut existing = std::collections::HashSet::new();
     for record in reader.records() {
         let record = record.map_err(|e| InputError::file(path, e.to_string()))?;
+        existing.insert(record[id_c].to_string());
         let mut fields: Vec<String> = record.iter().map(str::to_string).collect();
         if let Some(extra) = added.get(&record[id_c]) {
             let seats: u64 = record[seats_c].parse().unwrap_or(0);
@@ -239,6 +241,15 @@ fn schools_with_plan(
     for (c, &u) in candidates.iter().zip(&plan.units) {
         if c.school.is_some() || u == 0 {
             continue;
+        }
+        if existing.contains(&c.id) {
+            return Err(InputError::file(
+                path,
+                format!(
+                    "the new school `{}` would reuse the id of a school of another grade",
+                    c.id
+                ),
+            ));
         }
         let loc = c.location.expect("validated: new schools have a location");
         let fields: Vec<String> = headers

@@ -99,12 +99,16 @@ pub fn read_candidates(
                 format!("duplicate id `{}` (first defined at line {first})", row.id),
             );
         }
+        if row.id.is_empty() {
+            err("id", "the id is empty".into());
+        }
         let district = districts.get(row.district.as_str()).copied();
         if district.is_none() {
             err("district", format!("unknown district `{}`", row.district));
         }
         let school = match row.school.as_deref() {
             None => None,
+            Some(_) if district.is_none() => None,
             Some(id) => match schools.get(id) {
                 Some(&s) if Some(scenario.school(s).district) == district => Some(s),
                 Some(_) => {
@@ -131,15 +135,19 @@ pub fn read_candidates(
             );
         }
         let money = |v: i64| (0..=1_000_000_000_000).contains(&v);
+        let money_msg = |v: i64| {
+            if v < 0 {
+                format!("must be ≥ 0, got {v}")
+            } else {
+                format!("{v} is implausibly large (at most 1000000000000)")
+            }
+        };
         if !money(row.cost_per_unit_yuan) {
-            err(
-                "cost_per_unit_yuan",
-                format!("must be ≥ 0, got {}", row.cost_per_unit_yuan),
-            );
+            err("cost_per_unit_yuan", money_msg(row.cost_per_unit_yuan));
         }
         let fixed = row.fixed_cost_yuan.unwrap_or(0);
         if !money(fixed) {
-            err("fixed_cost_yuan", format!("must be ≥ 0, got {fixed}"));
+            err("fixed_cost_yuan", money_msg(fixed));
         }
         let max_units = row.max_units.unwrap_or(1);
         let min_units = row.min_units.unwrap_or(1);
@@ -154,20 +162,26 @@ pub fn read_candidates(
                 format!("must be between 1 and max_units ({max_units}), got {min_units}"),
             );
         }
+        let within = |v: f64| v.is_finite() && v.abs() <= 10_000.0;
         let location = match (row.x_km, row.y_km) {
-            (Some(x), Some(y)) if x.is_finite() && y.is_finite() => {
-                Some(Location { x_km: x, y_km: y })
-            }
+            (Some(x), Some(y)) if within(x) && within(y) => Some(Location { x_km: x, y_km: y }),
             (None, None) => None,
             _ => {
                 err(
                     "x_km",
-                    "give both x_km and y_km as numbers, or neither".into(),
+                    "give both x_km and y_km as coordinates in km within ±10,000, or neither"
+                        .into(),
                 );
                 None
             }
         };
-        if row.school.is_none() && location.is_none() {
+        if row.seats_per_unit.saturating_mul(max_units) > 1_000_000 {
+            err(
+                "max_units",
+                "the expansion would give more than 1,000,000 seats".into(),
+            );
+        }
+        if row.school.is_none() && row.x_km.is_none() && row.y_km.is_none() {
             err(
                 "x_km",
                 "a new school (no `school`) needs its location x_km, y_km".into(),

@@ -262,8 +262,16 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
     let planning = Planning {
         candidates: file.planning.candidates.as_ref().map(|c| base.join(c)),
         capital_budget_yuan: file.planning.capital_budget_yuan,
-        years: file.planning.years.min(30),
+        years: file.planning.years,
     };
+    if planning.years > 30 {
+        errors.push(InputError {
+            file: path.to_path_buf(),
+            line: None,
+            field: Some("planning.years".into()),
+            message: format!("at most 30 projection years, got {}", planning.years),
+        });
+    }
     let settings = Settings {
         name: file.name,
         entry_grade,

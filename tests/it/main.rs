@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per concern.
 
+mod appeal;
 mod bad_inputs;
 mod cli;
 mod explain;

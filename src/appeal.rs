@@ -1,0 +1,208 @@
+//! Appeals: a small overlay on an archived scenario that corrects one or more children's facts,
+//! and the list of every child whose placement the correction changes.
+//!
+//! An appeal file is TOML:
+//!
+//! ```toml
+//! scenario = "../hangzhou/scenario.toml"   # relative to the appeal file
+//! note = "one month of insurance was missed at import"
+//!
+//! [[child]]
+//! id = "C0000042"
+//! insurance_months = 25
+//! ```
+//!
+//! Each `[[child]]` names a child of the scenario and the facts to correct: any of
+//! `permit_months`, `insurance_months`, `residence_months`, `insurance_months_elsewhere`,
+//! `residence_months_elsewhere` (whole numbers), `housing`, `education` (their words),
+//! `insurance_back_paid` (true/false), or an extra fact `fact_<name>` of the children file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::assign::Outcome;
+use crate::domain::{Education, Housing, Scenario};
+use crate::error::{InputError, InputErrors};
+use crate::policy::file::{line_of, toml_error};
+use crate::scenario::{load, Loaded};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppealFile {
+    scenario: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    child: Vec<Spanned<toml::Table>>,
+}
+
+/// An archived scenario and the same scenario with the appeal's corrections.
+#[derive(Debug, Clone)]
+pub struct Appeal {
+    pub base: Loaded,
+    pub corrected: Scenario,
+    pub note: String,
+    /// The children whose facts were corrected.
+    pub children: Vec<String>,
+}
+
+/// Loads an appeal file and applies it to its scenario.
+pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
+    let one = |e: InputError| InputErrors(vec![e]);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        one(InputError::file(
+            path,
+            format!("cannot read the appeal file: {e}"),
+        ))
+    })?;
+    let file: AppealFile = toml::from_str(&text).map_err(|e| one(toml_error(path, &text, &e)))?;
+    let base = load(&path.parent().unwrap_or(Path::new(".")).join(&file.scenario))?;
+    let mut corrected = base.scenario.clone();
+    let mut errors = Vec::new();
+    let mut children = Vec::new();
+    for fix in &file.child {
+        let span = fix.span();
+        // The line of `key =` inside this [[child]] table.
+        let line_of_key = |key: &str| {
+            let body = &text[span.clone()];
+            let offset = body
+                .lines()
+                .scan(0, |pos, l| {
+                    let start = *pos;
+                    *pos += l.len() + 1;
+                    Some((start, l))
+                })
+                .find(|(_, l)| l.trim_start().starts_with(key))
+                .map_or(0, |(start, _)| start);
+            line_of(&text, span.start + offset)
+        };
+        let Some(id) = fix.get_ref().get("id").and_then(|v| v.as_str()) else {
+            errors.push(InputError::at(
+                path,
+                line_of(&text, span.start),
+                "id",
+                "each [[child]] needs the child's `id`",
+            ));
+            continue;
+        };
+        let Some(c) = corrected.children.iter().position(|c| c.id == id) else {
+            errors.push(InputError::at(
+                path,
+                line_of_key("id"),
+                "id",
+                format!("no child `{id}` in the scenario"),
+            ));
+            continue;
+        };
+        children.push(id.to_string());
+        let facts: BTreeMap<&String, &toml::Value> =
+            fix.get_ref().iter().filter(|(k, _)| *k != "id").collect();
+        for (field, value) in facts {
+            if let Err(msg) = set_fact(&mut corrected, c, field, value) {
+                errors.push(InputError::at(
+                    path,
+                    line_of_key(field),
+                    field.as_str(),
+                    msg,
+                ));
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(Appeal {
+            base,
+            corrected,
+            note: file.note,
+            children,
+        })
+    } else {
+        Err(InputErrors(errors))
+    }
+}
+
+fn set_fact(sc: &mut Scenario, c: usize, field: &str, value: &toml::Value) -> Result<(), String> {
+    let months = || -> Result<u32, String> {
+        value
+            .as_integer()
+            .filter(|v| (0..=1200).contains(v))
+            .map(|v| v as u32)
+            .ok_or_else(|| format!("must be a whole number of months 0–1200, got {value}"))
+    };
+    let extra_slot = field
+        .strip_prefix("fact_")
+        .and_then(|name| sc.extra_facts.iter().position(|f| f == name));
+    let child = &mut sc.children[c];
+    match field {
+        "permit_months" => child.permit_months = months()?,
+        "insurance_months" => child.insurance_months = months()?,
+        "residence_months" => child.residence_months = months()?,
+        "insurance_months_elsewhere" => child.insurance_months_elsewhere = months()?,
+        "residence_months_elsewhere" => child.residence_months_elsewhere = months()?,
+        "housing" => {
+            child.housing = value
+                .as_str()
+                .and_then(Housing::parse)
+                .ok_or_else(|| format!("must be owned, rented or none, got {value}"))?
+        }
+        "education" => {
+            child.education = value
+                .as_str()
+                .and_then(Education::parse)
+                .ok_or_else(|| format!("is not an education level, got {value}"))?
+        }
+        "insurance_back_paid" => {
+            child.insurance_back_paid = value
+                .as_bool()
+                .ok_or_else(|| format!("must be true or false, got {value}"))?
+        }
+        _ => match extra_slot {
+            Some(slot) => {
+                child.extra_facts[slot] = value
+                    .as_integer()
+                    .filter(|v| (0..=u32::MAX as i64).contains(v))
+                    .map(|v| v as u32)
+                    .or_else(|| value.as_bool().map(u32::from))
+                    .ok_or_else(|| {
+                        format!("must be a whole number ≥ 0 or true/false, got {value}")
+                    })?
+            }
+            None => return Err("not a fact an appeal can correct".into()),
+        },
+    }
+    Ok(())
+}
+
+/// A child whose placement differs between two runs of the same children.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub child: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// Describes an outcome in a few words (`public S1 (choice 2)`, `purchased P1`, ...).
+pub fn describe(sc: &Scenario, o: Outcome) -> String {
+    match o {
+        Outcome::Choice { school, rank } => {
+            format!("public {} (choice {rank})", sc.school(school).id)
+        }
+        Outcome::Coordinated { school } => format!("public {} (coordinated)", sc.school(school).id),
+        Outcome::Purchased { school } => format!("purchased {}", sc.private_school(school).id),
+        Outcome::Unplaced { reason } => format!("unplaced ({})", reason.as_str()),
+    }
+}
+
+/// Every child whose outcome changed, by child id.
+pub fn changes(sc: &Scenario, before: &[Outcome], after: &[Outcome]) -> Vec<Change> {
+    sc.child_indices()
+        .filter(|c| before[c.ix()] != after[c.ix()])
+        .map(|c| Change {
+            child: sc.child(c).id.clone(),
+            before: describe(sc, before[c.ix()]),
+            after: describe(sc, after[c.ix()]),
+        })
+        .collect()
+}

@@ -1,0 +1,158 @@
+//! Reproducibility: every run records what it read, how it solved and what it wrote, and
+//! `verify` re-runs that record and confirms the outputs are byte-identical.
+//!
+//! `manifest.json` holds the tool version, each input file with its SHA-256, the seed, the
+//! mechanism and solver settings, and each output file with its SHA-256. It carries no time
+//! stamps and no absolute paths beyond those given on the command line, so the same command
+//! gives the same manifest.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::assign::{Backend, Mechanism, SolverOptions};
+use crate::scenario::ScenarioFiles;
+
+/// A file and its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileHash {
+    pub file: String,
+    pub sha256: String,
+}
+
+/// How a run solved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SolverRecord {
+    pub mechanism: String,
+    pub backend: String,
+    pub time_limit_s: Option<f64>,
+    pub mip_gap: f64,
+    pub solver_threads: u32,
+}
+
+/// The record of one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub tool: String,
+    pub version: String,
+    /// The scenario file as given on the command line.
+    pub scenario: String,
+    pub seed: u64,
+    pub solver: SolverRecord,
+    /// Whether `statements.csv` was written.
+    pub statements: bool,
+    pub inputs: Vec<FileHash>,
+    pub outputs: Vec<FileHash>,
+}
+
+pub const MANIFEST: &str = "manifest.json";
+
+/// SHA-256 of bytes, lower-case hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Hashes every input file of a scenario.
+pub fn hash_inputs(files: &ScenarioFiles) -> std::io::Result<Vec<FileHash>> {
+    let mut out = Vec::new();
+    for p in files.all() {
+        out.push(FileHash {
+            file: p.display().to_string(),
+            sha256: sha256(&std::fs::read(p)?),
+        });
+    }
+    Ok(out)
+}
+
+impl Manifest {
+    /// The manifest of a run that wrote `outputs`.
+    pub fn new(
+        scenario: &Path,
+        seed: u64,
+        mechanism: Mechanism,
+        options: &SolverOptions,
+        statements: bool,
+        inputs: Vec<FileHash>,
+        outputs: &[(impl AsRef<str>, Vec<u8>)],
+    ) -> Manifest {
+        Manifest {
+            tool: "seatplan".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            scenario: scenario.display().to_string(),
+            seed,
+            solver: SolverRecord {
+                mechanism: mechanism.name().into(),
+                backend: options.backend.name().into(),
+                time_limit_s: options.time_limit_s,
+                mip_gap: options.mip_gap,
+                solver_threads: options.threads,
+            },
+            statements,
+            inputs,
+            outputs: outputs
+                .iter()
+                .map(|(name, bytes)| FileHash {
+                    file: name.as_ref().to_string(),
+                    sha256: sha256(bytes),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).expect("serialising");
+        v.push(b'\n');
+        v
+    }
+
+    /// The mechanism and solver options recorded, or why they cannot be used here.
+    pub fn settings(&self) -> Result<(Mechanism, SolverOptions), String> {
+        let mechanism = [
+            Mechanism::Optimal,
+            Mechanism::Ip,
+            Mechanism::DeferredAcceptance,
+            Mechanism::SerialDictatorship,
+        ]
+        .into_iter()
+        .find(|m| m.name() == self.solver.mechanism)
+        .ok_or_else(|| format!("unknown mechanism `{}`", self.solver.mechanism))?;
+        let backend = [Backend::Microlp, Backend::Highs]
+            .into_iter()
+            .find(|b| b.name() == self.solver.backend)
+            .ok_or_else(|| format!("unknown backend `{}`", self.solver.backend))?;
+        if !backend.available() {
+            return Err(format!(
+                "the run used the `{}` backend, which this build lacks (rebuild with `--features {}`)",
+                backend.name(),
+                backend.name()
+            ));
+        }
+        Ok((
+            mechanism,
+            SolverOptions {
+                backend,
+                time_limit_s: self.solver.time_limit_s,
+                mip_gap: self.solver.mip_gap,
+                threads: self.solver.solver_threads,
+            },
+        ))
+    }
+
+    /// Reads a manifest from an output folder (or the file itself).
+    pub fn read(path: &Path) -> Result<(Manifest, PathBuf), String> {
+        let file = if path.is_dir() {
+            path.join(MANIFEST)
+        } else {
+            path.to_path_buf()
+        };
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let m = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a seatplan manifest: {e}", file.display()))?;
+        Ok((m, file))
+    }
+}

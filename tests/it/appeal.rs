@@ -1,0 +1,120 @@
+//! Reproducibility and appeals: the manifest, `verify`, and an appeal that corrects a fact.
+
+use super::util::{copy_scenario, scenario_dir, seatplan};
+
+#[test]
+fn verify_confirms_an_untouched_run_and_names_what_changed() {
+    let dir = copy_scenario("tiny/two-schools");
+    let scenario = dir.path().join("scenario.toml");
+    let out = dir.path().join("out");
+    let o = seatplan(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--statements",
+        "-q",
+    ]);
+    assert!(o.status.success());
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"statements\": true"), "{manifest}");
+    assert!(
+        manifest.contains("\"file\": \"statements.csv\""),
+        "{manifest}"
+    );
+
+    let o = seatplan(&["verify", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "verified: inputs unchanged (7 files), re-run outputs byte-identical (5 files)"
+        ),
+        "{stderr}"
+    );
+
+    // An altered output is caught...
+    let placements = out.join("placements.csv");
+    let text = std::fs::read_to_string(&placements).unwrap();
+    std::fs::write(
+        &placements,
+        text.replace("budget_exhausted", "choices_full"),
+    )
+    .unwrap();
+    let o = seatplan(&["verify", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("placements.csv was altered after the run"));
+
+    // ...and so is a changed input.
+    let children = dir.path().join("children.csv");
+    let text = std::fs::read_to_string(&children).unwrap();
+    std::fs::write(
+        &children,
+        text.replace(
+            "D,2017-05-01,D1,2,0.5,,24,40,",
+            "D,2017-05-01,D1,2,0.5,,24,41,",
+        ),
+    )
+    .unwrap();
+    let o = seatplan(&["verify", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(5));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("input changed since the run: ") && stderr.contains("children.csv"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_appeal_lists_everyone_it_moves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("appeal");
+    let appeal = scenario_dir("tiny/appeal/appeal.toml");
+    let o = seatplan(&[
+        "appeal",
+        appeal.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    // With her missed months counted D (75 points) takes S2 from C (50), who falls back to the
+    // one bought place.
+    assert_eq!(
+        std::fs::read_to_string(out.join("changes.csv")).unwrap(),
+        "child,before,after\nC,public S2 (choice 2),purchased P1\nD,purchased P1,public S2 (choice 1)\n"
+    );
+    assert!(stderr.contains("independent check passed"), "{stderr}");
+}
+
+#[test]
+fn a_bad_appeal_names_the_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("appeal.toml");
+    let scenario = scenario_dir("tiny/two-schools/scenario.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "scenario = \"{}\"\n\n[[child]]\nid = \"D\"\ninsurance_months = -3\nshoe_size = 30\n\n[[child]]\nid = \"Q\"\n",
+            scenario.display()
+        ),
+    )
+    .unwrap();
+    let errors: Vec<String> = seatplan::appeal::load_appeal(&file)
+        .unwrap_err()
+        .0
+        .iter()
+        .map(|e| {
+            e.to_string()
+                .replace(&format!("{}/", tmp.path().display()), "")
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "appeal.toml:5: field `insurance_months`: must be a whole number of months 0–1200, got -3",
+            "appeal.toml:6: field `shoe_size`: not a fact an appeal can correct",
+            "appeal.toml:9: field `id`: no child `Q` in the scenario",
+        ]
+    );
+}
