@@ -165,6 +165,7 @@ fn a_new_run_replaces_the_old_output_folder_whole() {
         names,
         [
             "districts.csv",
+            "manifest.json",
             "placements.csv",
             "schools.csv",
             "summary.json"
