@@ -47,10 +47,19 @@ pub fn deferred_acceptance(applicants: &Applicants) -> Vec<Option<u8>> {
             }
         }
     }
-    let mut admitted = vec![None; n];
-    for heap in &held {
-        for &(_, c) in heap.iter() {
-            admitted[c as usize] = Some((next[c as usize] - 1) as u8);
+    admitted_from(&held, &next)
+}
+
+/// Reads the final assignment off the schools' held children: each held child is at the last
+/// position she proposed to.
+fn admitted_from<K>(held: &[BinaryHeap<(K, u32)>], next: &[usize]) -> Vec<Option<u8>>
+where
+    K: Ord,
+{
+    let mut admitted = vec![None; next.len()];
+    for heap in held {
+        for (_, c) in heap.iter() {
+            admitted[*c as usize] = Some((next[*c as usize] - 1) as u8);
         }
     }
     admitted
@@ -127,11 +136,5 @@ pub fn deferred_acceptance_admit_tied(applicants: &Applicants) -> Vec<Option<u8>
             }
         }
     }
-    let mut admitted = vec![None; n];
-    for heap in &held {
-        for &(_, c) in heap.iter() {
-            admitted[c as usize] = Some((next[c as usize] - 1) as u8);
-        }
-    }
-    admitted
+    admitted_from(&held, &next)
 }
