@@ -663,3 +663,33 @@ fn an_extra_fact_column_must_hold_numbers_or_yes_no() {
         ]
     );
 }
+
+#[test]
+fn district_demand_columns_out_of_range() {
+    let dir = tiny();
+    write(
+        &dir,
+        "districts.csv",
+        "id,name,permanent_population,cohort_share,apply_share,growth_rate,cohort_children\nD1,Riverside,1000,1.5,1.2,0.8,-4\n",
+    );
+    assert_eq!(
+        errors(&dir),
+        vec![
+            "districts.csv:2: field `cohort_share`: must be in (0, 1], got 1.5",
+            "districts.csv:2: field `apply_share`: must be in [0, 1], got 1.2",
+            "districts.csv:2: field `growth_rate`: must be a yearly rate between -0.5 and 0.5, got 0.8",
+            "districts.csv:2: field `cohort_children`: must be ≥ 0, got -4",
+        ]
+    );
+}
+
+#[test]
+fn too_many_planning_years() {
+    let dir = tiny();
+    let text = read(&dir, "scenario.toml") + "\n[planning]\nyears = 40\n";
+    write(&dir, "scenario.toml", text);
+    assert_eq!(
+        errors(&dir),
+        vec!["scenario.toml: field `planning.years`: at most 30 projection years, got 40"]
+    );
+}
