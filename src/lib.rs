@@ -19,6 +19,7 @@
 
 pub mod appeal;
 pub mod assign;
+pub mod atomic_dir;
 pub mod check;
 pub mod domain;
 pub mod error;

@@ -5,13 +5,10 @@
 //! previous complete output folder or the new complete one. Outputs carry no timings or paths
 //! of the machine, so the same scenario and seed give the same bytes.
 
-use std::path::{Path, PathBuf};
-
 use serde::Serialize;
 
 use crate::assign::{ComponentStatus, Outcome};
 use crate::domain::{ChildIdx, Scenario};
-use crate::error::OutputError;
 use crate::policy::format_points;
 use crate::policy::ranking::Ranking;
 use crate::seats;
@@ -408,67 +405,7 @@ pub fn render(scenario: &Scenario, solved: &Solved) -> Vec<(&'static str, Vec<u8
     ]
 }
 
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-fn sibling(dir: &Path, tag: &str) -> PathBuf {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    dir.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
-}
-
-/// Writes `files` as the complete contents of folder `dir`, replacing any previous contents
-/// only once everything new is on disk.
-pub fn write_dir<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<(), OutputError> {
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
-    }
-    let staging = sibling(dir, "partial");
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir(&staging).map_err(io_err(&staging))?;
-    let result = (|| {
-        for (name, bytes) in files {
-            let path = staging.join(name.as_ref());
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(io_err(parent))?;
-            }
-            let mut f = std::fs::File::create(&path).map_err(io_err(&path))?;
-            std::io::Write::write_all(&mut f, bytes).map_err(io_err(&path))?;
-            f.sync_all().map_err(io_err(&path))?;
-        }
-        let old = sibling(dir, "old");
-        let had_old = dir.exists();
-        if had_old {
-            let _ = std::fs::remove_dir_all(&old);
-            std::fs::rename(dir, &old).map_err(io_err(dir))?;
-        }
-        if let Err(e) = std::fs::rename(&staging, dir) {
-            if had_old {
-                let _ = std::fs::rename(&old, dir);
-            }
-            return Err(io_err(dir)(e));
-        }
-        if had_old {
-            let _ = std::fs::remove_dir_all(&old);
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
-}
+pub use crate::atomic_dir::write_dir;
 
 #[derive(Serialize)]
 struct StatementRow<'a> {

@@ -201,3 +201,85 @@ fn asking_for_a_backend_the_build_lacks_is_a_clear_error() {
     assert!(String::from_utf8_lossy(&o.stderr)
         .contains("rebuild with `cargo build --release --features highs`"));
 }
+
+/// Hashes of every file in a folder, by name.
+fn folder_contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_run_killed_at_any_moment_leaves_the_old_or_the_new_results_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let city = tmp.path().join("city");
+    let o = seatplan(&[
+        "generate",
+        "--census",
+        scenario_dir("data/zhejiang_districts_2020.csv")
+            .to_str()
+            .unwrap(),
+        "--city",
+        "Hangzhou",
+        "--scale",
+        "0.05",
+        "--seed",
+        "4",
+        "--out",
+        city.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    let scenario = city.join("scenario.toml");
+    let out = tmp.path().join("out");
+    let run = |out: &Path| {
+        seatplan(&[
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+    };
+    assert!(run(&out).status.success());
+    let old = folder_contents(&out);
+    // A changed seed gives a different lottery, so a different complete result.
+    let text = std::fs::read_to_string(&scenario)
+        .unwrap()
+        .replace("seed = 4", "seed = 5");
+    std::fs::write(&scenario, text).unwrap();
+    let fresh = tmp.path().join("fresh");
+    assert!(run(&fresh).status.success());
+    let new = folder_contents(&fresh);
+    assert_ne!(old, new);
+
+    for delay_ms in [5u64, 20, 60, 120, 250, 400, 700, 1200] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_seatplan"))
+            .args([
+                "run",
+                scenario.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "-q",
+            ])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = folder_contents(&out);
+        assert!(
+            now == old || now == new,
+            "after a kill at {delay_ms} ms the output folder is neither the old nor the new result"
+        );
+    }
+}
