@@ -118,3 +118,49 @@ fn a_bad_appeal_names_the_line() {
         ]
     );
 }
+
+#[test]
+fn explain_writes_json_and_a_printable_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = scenario_dir("tiny/two-schools/scenario.toml");
+    let o = seatplan(&[
+        "explain",
+        scenario.to_str().unwrap(),
+        "--child",
+        "F",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["outcome"], "no place: budget_exhausted");
+    assert_eq!(v["choices"][0]["verdict"], "fewer_points");
+    assert_eq!(v["choices"][0]["needed"], "50");
+
+    let page = tmp.path().join("F.html");
+    let o = seatplan(&[
+        "explain",
+        scenario.to_str().unwrap(),
+        "--child",
+        "F",
+        "--format",
+        "html",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert!(
+        html.contains("P-21e0b30e6c"),
+        "the cut-off holder appears by pseudonym"
+    );
+    assert!(
+        !html.contains(">B<") && !html.contains(" B "),
+        "another child's id leaked"
+    );
+
+    let o = seatplan(&["explain", scenario.to_str().unwrap(), "--child", "Z"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no child `Z`"));
+}
