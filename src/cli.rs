@@ -289,6 +289,12 @@ pub fn run(cli: Cli) -> Result<i32> {
             for st in &s.statuses {
                 say(format!("  {} × {}", st.components, st.status));
             }
+            if !s.proven_optimal {
+                say(format!(
+                    "  proven: at most {} children can be placed by choice; this run places {}",
+                    s.choice_stage_bound, s.public_by_choice
+                ));
+            }
             report_check(&solved.check, &say);
             say(format!("results written to {}/", out.display()));
             Ok(if solved.check.passed() {

@@ -330,6 +330,9 @@ pub struct Summary {
     pub components_with_ties: usize,
     pub ip_variables: usize,
     pub proven_optimal: bool,
+    /// A proven upper bound on children placed by choice (equal to `public_by_choice` when
+    /// optimality is proven).
+    pub choice_stage_bound: usize,
     /// How many components ended in each status.
     pub statuses: Vec<StatusCount>,
     pub check_passed: bool,
@@ -387,6 +390,7 @@ pub fn summary(scenario: &Scenario, solved: &Solved) -> Summary {
         components_with_ties: public.components.iter().filter(|c| c.ties).count(),
         ip_variables: public.components.iter().map(|c| c.variables).sum(),
         proven_optimal: public.proven_optimal(),
+        choice_stage_bound: public.components.iter().map(|c| c.bound).sum(),
         statuses,
         check_passed: solved.check.passed(),
         check_violations: solved.check.violations.len(),

@@ -104,6 +104,11 @@ pub struct ComponentReport {
     pub variables: usize,
     pub constraints: usize,
     pub seconds: f64,
+    /// Children placed by choice in this component.
+    pub placed: usize,
+    /// A proven upper bound on how many could be placed: `placed` when optimality is proven,
+    /// else the fewer of the component's applicants and its seats.
+    pub bound: usize,
 }
 
 /// How the choice stage was solved.
@@ -119,6 +124,19 @@ impl PublicReport {
     pub fn proven_optimal(&self) -> bool {
         self.components.iter().all(|c| c.status.proven())
     }
+}
+
+/// A bound no assignment can beat: the fewer of the children with an application and the seats.
+fn trivial_bound(
+    applicants: &Applicants,
+    children: impl Iterator<Item = usize>,
+    schools: impl Iterator<Item = usize>,
+) -> usize {
+    let wanting = children
+        .filter(|&c| !applicants.lists[c].is_empty())
+        .count();
+    let seats: usize = schools.map(|s| applicants.capacity[s] as usize).sum();
+    wanting.min(seats)
 }
 
 /// Whether two applicants of one school in the component share a priority.
@@ -148,14 +166,28 @@ pub fn solve(
     options: &SolverOptions,
 ) -> Result<(Vec<Option<u8>>, PublicReport), SolveError> {
     let started = Instant::now();
-    let whole = |status: ComponentStatus, seconds: f64| ComponentReport {
-        schools: scenario.schools.len(),
-        children: scenario.children.len(),
-        ties: !ranking.strict,
-        status,
-        variables: 0,
-        constraints: 0,
-        seconds,
+    let whole = |status: ComponentStatus, seconds: f64, admitted: &[Option<u8>]| {
+        let placed = admitted.iter().filter(|a| a.is_some()).count();
+        let bound = if status.proven() {
+            placed
+        } else {
+            trivial_bound(
+                applicants,
+                applicants.lists.iter().enumerate().map(|(c, _)| c),
+                0..applicants.capacity.len(),
+            )
+        };
+        ComponentReport {
+            schools: scenario.schools.len(),
+            children: scenario.children.len(),
+            ties: !ranking.strict,
+            status,
+            variables: 0,
+            constraints: 0,
+            seconds,
+            placed,
+            bound,
+        }
     };
     let report = |components: Vec<ComponentReport>| PublicReport {
         mechanism,
@@ -170,18 +202,27 @@ pub fn solve(
         let r = whole(
             ComponentStatus::AdmitAllTiedDa,
             started.elapsed().as_secs_f64(),
+            &admitted,
         );
         return Ok((admitted, report(vec![r])));
     }
     match mechanism {
         Mechanism::SerialDictatorship => {
             let admitted = serial_dictatorship(applicants, &ranking.fallback_order);
-            let r = whole(ComponentStatus::Reference, started.elapsed().as_secs_f64());
+            let r = whole(
+                ComponentStatus::Reference,
+                started.elapsed().as_secs_f64(),
+                &admitted,
+            );
             return Ok((admitted, report(vec![r])));
         }
         Mechanism::DeferredAcceptance => {
             let admitted = deferred_acceptance(applicants);
-            let r = whole(ComponentStatus::Reference, started.elapsed().as_secs_f64());
+            let r = whole(
+                ComponentStatus::Reference,
+                started.elapsed().as_secs_f64(),
+                &admitted,
+            );
             return Ok((admitted, report(vec![r])));
         }
         Mechanism::Optimal if ranking.strict => {
@@ -189,6 +230,7 @@ pub fn solve(
             let r = whole(
                 ComponentStatus::StrictPrioritiesDa,
                 started.elapsed().as_secs_f64(),
+                &admitted,
             );
             return Ok((admitted, report(vec![r])));
         }
@@ -210,8 +252,20 @@ pub fn solve(
                 variables: 0,
                 constraints: 0,
                 seconds: 0.0,
+                placed: part
+                    .children
+                    .iter()
+                    .filter(|c| admitted[c.ix()].is_some())
+                    .count(),
+                bound: 0,
             };
+            let trivial = trivial_bound(
+                applicants,
+                part.children.iter().map(|c| c.ix()),
+                part.schools.iter().map(|s| s.ix()),
+            );
             if !ties && mechanism == Mechanism::Optimal {
+                rep.bound = rep.placed;
                 return Ok((rep, None));
             }
             let warm: Vec<Option<u8>> = part.children.iter().map(|c| admitted[c.ix()]).collect();
@@ -224,12 +278,19 @@ pub fn solve(
                     rep.variables = out.variables;
                     rep.constraints = out.constraints;
                     rep.seconds = out.seconds;
+                    rep.placed = out.admitted.iter().filter(|a| a.is_some()).count();
+                    rep.bound = if rep.status.proven() {
+                        rep.placed
+                    } else {
+                        trivial
+                    };
                     Ok((rep, Some(out.admitted)))
                 }
                 Err(message) if message.to_lowercase().contains("infeasible") => {
                     Err(SolveError::Infeasible { component: index })
                 }
                 Err(message) => {
+                    rep.bound = trivial;
                     rep.status = ComponentStatus::IpFailed { message };
                     Ok((rep, None))
                 }
