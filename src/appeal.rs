@@ -75,7 +75,11 @@ pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
                     *pos += l.len() + 1;
                     Some((start, l))
                 })
-                .find(|(_, l)| l.trim_start().starts_with(key))
+                .find(|(_, l)| {
+                    l.trim_start()
+                        .strip_prefix(key)
+                        .is_some_and(|rest| rest.trim_start().starts_with('='))
+                })
                 .map_or(0, |(start, _)| start);
             line_of(&text, span.start + offset)
         };
@@ -110,6 +114,12 @@ pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
                 ));
             }
         }
+    }
+    if file.child.is_empty() {
+        errors.push(InputError::file(
+            path,
+            "the appeal corrects no child: add a [[child]] table",
+        ));
     }
     if errors.is_empty() {
         Ok(Appeal {

@@ -391,6 +391,12 @@ pub fn run(cli: Cli) -> Result<i32> {
                 bail!("no child `{child}` in {}", path.display());
             };
             let solved = solve(sc, mechanism, &options)?;
+            if sc.pseudonym_key.is_none() {
+                say("note: no [privacy] pseudonym_key in the scenario; pseudonyms use a default key derived from the seed, which others can guess".into());
+            }
+            if !solved.check.passed() {
+                say("warning: this placement fails the independent check; its explanation may not hold".into());
+            }
             let cutoffs =
                 explain::Cutoffs::compute(sc, &solved.ranking, &solved.assignment.outcomes);
             let e = explain::explain(
@@ -456,6 +462,15 @@ pub fn run(cli: Cli) -> Result<i32> {
                 table = b"child,before,after\n".to_vec();
             }
             files.push(("changes.csv", table));
+            let mut summary = serde_json::to_vec_pretty(&serde_json::json!({
+                "appeal": file.display().to_string(),
+                "scenario": a.base.files.scenario.display().to_string(),
+                "note": a.note,
+                "children_corrected": a.children,
+                "children_moved": changes.len(),
+            }))?;
+            summary.push(b'\n');
+            files.push(("appeal.json", summary));
             output::write_dir(&out, &files)?;
             say(format!(
                 "appeal for {}: {} child(ren) placed differently",

@@ -83,6 +83,9 @@ pub enum Verdict {
     /// Ties kept: equal to the last admitted, and seats went to tied children so that the most
     /// children could be placed.
     TiedKept,
+    /// A child of lower priority holds the seat: the placement breaks the rules (the independent
+    /// check reports it), so no reason can be given.
+    Unexplained,
 }
 
 /// One listed school, as the child saw it.
@@ -173,6 +176,17 @@ pub fn explain(
     let policy = &scenario.policy;
     let st = policy.statement(child, child.residence_district);
     let mut statement = Vec::new();
+    for (i, layer) in crate::policy::Layer::ALL.iter().enumerate() {
+        if st.layers_raw[i] > st.layers[i] {
+            statement.push(PointsLine {
+                layer: layer.name().into(),
+                item: "layer total".into(),
+                value: format_points(st.layers_raw[i]),
+                points: format_points(st.layers[i]),
+                note: "layer cap".into(),
+            });
+        }
+    }
     for (ind, item) in policy.indicators.iter().zip(&st.items) {
         if let Some(item) = item {
             statement.push(PointsLine {
@@ -296,6 +310,10 @@ fn refusal(
         return Verdict::FewerPoints {
             needed: format_points(theirs - my_points),
         };
+    }
+    if theirs < my_points || cut.tier > mine.tier {
+        // A lower-priority child holds the seat: only a placement that fails the check does this.
+        return Verdict::Unexplained;
     }
     let (me, them) = (scenario.child(c), scenario.child(holder));
     if let Some(key) = scenario

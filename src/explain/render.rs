@@ -33,6 +33,7 @@ pub fn verdict_text(line: &ChoiceLine) -> String {
             "not admitted: equal points, decided by the tie-break `{key}` 同分按 `{key}` 排序 (the child's value 本人: {your_value}); {cut}"
         ),
         Verdict::Lottery => format!("not admitted: equal on points and every tie-break key, decided by the seeded lottery 同分同序，电脑摇号; {cut}"),
+        Verdict::Unexplained => "not explained: a child of lower priority holds the seat, which the rules forbid; the independent check reports this placement 录取结果未通过校验".into(),
         Verdict::TiedKept => format!(
             "not admitted: tied with the last admitted; the tied seats went where they let the most children be placed 同分，按最大录取人数分配; {cut}"
         ),

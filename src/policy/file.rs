@@ -117,7 +117,21 @@ pub(crate) fn line_of(text: &str, offset: usize) -> u64 {
 
 /// Turns a `toml` parse error into an input error with its line.
 pub(crate) fn toml_error(path: &Path, text: &str, err: &toml::de::Error) -> InputError {
-    let message = err.message().to_string();
+    let message = match err.message().trim() {
+        "" => err
+            .to_string()
+            .lines()
+            .last()
+            .unwrap_or("invalid TOML")
+            .trim()
+            .to_string(),
+        m => m.to_string(),
+    };
+    let message = if message.is_empty() {
+        "invalid TOML".to_string()
+    } else {
+        message
+    };
     match err.span() {
         Some(span) => InputError {
             file: path.to_path_buf(),

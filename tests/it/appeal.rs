@@ -78,8 +78,8 @@ fn an_appeal_lists_everyone_it_moves() {
     ]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
-    // With her missed months counted D (75 points) takes S2 from C (50), who falls back to the
-    // one bought place.
+    // With her missed months counted D has 70 points (insurance is capped at 60) and takes S2
+    // from C (50), who falls back to the one bought place.
     assert_eq!(
         std::fs::read_to_string(out.join("changes.csv")).unwrap(),
         "child,before,after\nC,public S2 (choice 2),purchased P1\nD,purchased P1,public S2 (choice 1)\n"

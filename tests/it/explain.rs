@@ -86,7 +86,8 @@ proptest! {
                 let worst = admitted.iter().max_by_key(|&&d| (solved.ranking.priority(&sc, d, s), solved.ranking.fallback_position[d.ix()]));
                 prop_assert_eq!(line.cutoff.as_ref().map(|k| k.holder.clone()), worst.map(|&d| pseudonym(&sc, &sc.child(d).id)));
                 if let Some(&w) = worst {
-                    prop_assert_eq!(&line.cutoff.as_ref().unwrap().points, &format_points(solved.ranking.points[w.ix()]));
+                    let at = solved.ranking.points_at(&sc, w, sc.school(s).district);
+                    prop_assert_eq!(&line.cutoff.as_ref().unwrap().points, &format_points(at));
                 }
                 // Admitted exactly where the placement says.
                 let here = matches!(outcomes[c.ix()], Outcome::Choice { rank, .. } if rank as usize == line.rank);

@@ -4,6 +4,7 @@ mod appeal;
 mod bad_inputs;
 mod cli;
 mod explain;
+mod fuzz;
 mod golden;
 mod plan;
 mod points;

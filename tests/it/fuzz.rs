@@ -1,0 +1,59 @@
+//! Byte-level mutation of the tiny scenario's files: loading (and, when it loads, solving)
+//! never panics — every damaged file is either accepted or refused with input errors.
+
+use proptest::prelude::*;
+
+use seatplan::assign::{Mechanism, SolverOptions};
+
+use super::util::copy_scenario;
+
+const FILES: [&str; 7] = [
+    "scenario.toml",
+    "policy.toml",
+    "districts.csv",
+    "schools.csv",
+    "private_schools.csv",
+    "children.csv",
+    "choices.csv",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn damaged_files_never_panic_the_loader(
+        which in 0usize..FILES.len(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..6),
+    ) {
+        let dir = copy_scenario("tiny/two-schools");
+        let path = dir.path().join(FILES[which]);
+        let mut bytes = std::fs::read(&path).unwrap();
+        for (at, byte, op) in edits {
+            if bytes.is_empty() {
+                bytes.push(byte);
+                continue;
+            }
+            let i = at.index(bytes.len());
+            match op {
+                0 => bytes[i] = byte,
+                1 => bytes.insert(i, byte),
+                _ => {
+                    bytes.remove(i);
+                }
+            }
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        match seatplan::scenario::load(&dir.path().join("scenario.toml")) {
+            Ok(loaded) => {
+                let solved = seatplan::solve(&loaded.scenario, Mechanism::Optimal, &SolverOptions::default()).unwrap();
+                prop_assert!(solved.check.passed(), "{:?}", solved.check.violations);
+            }
+            Err(errors) => {
+                prop_assert!(!errors.0.is_empty());
+                for e in &errors.0 {
+                    prop_assert!(!e.message.is_empty());
+                }
+            }
+        }
+    }
+}
