@@ -111,6 +111,7 @@ impl SolverArgs {
                 time_limit_s: self.time_limit,
                 mip_gap: self.mip_gap,
                 threads: self.solver_threads,
+                formulation: Default::default(),
             },
         ))
     }

@@ -138,6 +138,7 @@ impl Manifest {
                 time_limit_s: self.solver.time_limit_s,
                 mip_gap: self.solver.mip_gap,
                 threads: self.solver.solver_threads,
+                formulation: Default::default(),
             },
         ))
     }

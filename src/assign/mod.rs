@@ -24,7 +24,7 @@ pub mod public;
 use crate::domain::{PrivateIdx, Scenario, SchoolIdx};
 use crate::policy::ranking::{Priority, Ranking};
 
-pub use model::{Backend, SolverOptions};
+pub use model::{Backend, Formulation, SolverOptions};
 pub use public::{ComponentReport, ComponentStatus, Mechanism, PublicReport};
 
 /// Why a child ended without any place.

@@ -77,6 +77,19 @@ pub struct SolverOptions {
     pub mip_gap: f64,
     /// Threads the backend may use (HiGHS only).
     pub threads: u32,
+    /// How the no-justified-envy constraints are written (the compact form unless comparing).
+    pub formulation: Formulation,
+}
+
+/// How the no-justified-envy constraints are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Formulation {
+    /// Prefix sums per school: O(applications) nonzeros (the default).
+    #[default]
+    Compact,
+    /// The textbook form: each constraint sums every applicant at least as good, O(Σ m_s²)
+    /// nonzeros. Kept to measure the compact form against.
+    Textbook,
 }
 
 impl Default for SolverOptions {
@@ -86,6 +99,7 @@ impl Default for SolverOptions {
             time_limit_s: None,
             mip_gap: 0.0,
             threads: 1,
+            formulation: Formulation::Compact,
         }
     }
 }
@@ -113,7 +127,8 @@ pub struct ModelOutcome {
 /// One priority group at a school: its applications and the prefix-sum variable after it.
 struct Group {
     members: Vec<(usize, usize)>,
-    y: Variable,
+    /// The prefix-sum variable (compact form only).
+    y: Option<Variable>,
 }
 
 /// The variables of a component's model; constraints are added straight into the backend.
@@ -127,7 +142,12 @@ struct Built {
 
 /// Declares the variables and objective of one component's model, with `warm` (per child of the
 /// component, a list position) as the initial solution.
-fn build(component: &Component, applicants: &Applicants, warm: &[Option<u8>]) -> Built {
+fn build(
+    component: &Component,
+    applicants: &Applicants,
+    warm: &[Option<u8>],
+    formulation: Formulation,
+) -> Built {
     let mut vars = ProblemVariables::new();
     let n = component.children.len();
     let longest = component
@@ -175,7 +195,8 @@ fn build(component: &Component, applicants: &Applicants, warm: &[Option<u8>]) ->
                 .iter()
                 .filter(|&&(_, i, k)| warm[i] == Some(k as u8))
                 .count();
-            let y = vars.add(variable().min(0.0).max(q).initial(taken as f64));
+            let y = (formulation == Formulation::Compact)
+                .then(|| vars.add(variable().min(0.0).max(q).initial(taken as f64)));
             groups.push(Group {
                 members: run.iter().map(|&(_, i, k)| (i, k)).collect(),
                 y,
@@ -207,6 +228,8 @@ fn add_rows(
     for (q, groups) in schools {
         let q = *q;
         let mut previous: Option<Variable> = None;
+        // Textbook form: every application in the groups so far.
+        let mut so_far: Vec<Variable> = Vec::new();
         for g in groups {
             if q == 0.0 {
                 for &(i, k) in &g.members {
@@ -215,18 +238,33 @@ fn add_rows(
                 }
                 continue;
             }
-            let mut sum: Expression = g.members.iter().map(|&(i, k)| x[i][k]).sum();
-            if let Some(prev) = previous {
-                sum += prev;
-            }
-            model.add_constraint(Expression::from(g.y).eq(sum));
-            rows += 1;
+            let taken: Expression = match g.y {
+                Some(y) => {
+                    let mut sum: Expression = g.members.iter().map(|&(i, k)| x[i][k]).sum();
+                    if let Some(prev) = previous {
+                        sum += prev;
+                    }
+                    model.add_constraint(Expression::from(y).eq(sum));
+                    rows += 1;
+                    previous = Some(y);
+                    y.into()
+                }
+                None => {
+                    so_far.extend(g.members.iter().map(|&(i, k)| x[i][k]));
+                    so_far.iter().copied().sum()
+                }
+            };
             for &(i, k) in &g.members {
                 let at_least_as_good: Expression = x[i][..=k].iter().copied().sum();
-                model.add_constraint((q * at_least_as_good + g.y).geq(q));
+                model.add_constraint((q * at_least_as_good + taken.clone()).geq(q));
                 rows += 1;
             }
-            previous = Some(g.y);
+        }
+        // Capacity: the compact form bounds the last prefix sum by q; the textbook form needs
+        // the row.
+        if !so_far.is_empty() {
+            model.add_constraint(so_far.iter().copied().sum::<Expression>().leq(q));
+            rows += 1;
         }
     }
     rows
@@ -268,7 +306,7 @@ pub fn solve_component(
         objective,
         x,
         schools,
-    } = build(component, applicants, warm);
+    } = build(component, applicants, warm, options.formulation);
     let variables = vars.len();
     let problem = vars.maximise(objective);
     let gap = options.mip_gap as f32;

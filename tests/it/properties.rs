@@ -293,3 +293,24 @@ fn shuffling_input_rows_changes_no_output_byte() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn the_textbook_and_compact_forms_reach_the_same_optimum(sc in scenario(TieRule::KeepTies)) {
+        use seatplan::assign::{Formulation, SolverOptions};
+        let value = |f: Formulation| {
+            let options = SolverOptions { formulation: f, ..SolverOptions::default() };
+            let solved = seatplan::solve(&sc, Mechanism::Ip, &options).unwrap();
+            prop_assert!(solved.check.passed(), "{:?}: {:?}", f, solved.check.violations);
+            prop_assert!(solved.assignment.public.proven_optimal(), "{:?}: {:?}", f, solved.assignment.public);
+            let ranks: Vec<u8> = solved.assignment.outcomes.iter().filter_map(|o| match o {
+                Outcome::Choice { rank, .. } => Some(*rank),
+                _ => None,
+            }).collect();
+            Ok((ranks.len(), ranks.iter().map(|&r| r as usize).sum::<usize>()))
+        };
+        prop_assert_eq!(value(Formulation::Compact)?, value(Formulation::Textbook)?);
+    }
+}
