@@ -15,6 +15,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, Criterion};
 
+mod common;
+
 use seatplan::assign::{da::deferred_acceptance, Applicants, Mechanism, SolverOptions};
 use seatplan::policy::ranking::Ranking;
 use seatplan::{output, scenario, solve};
@@ -75,22 +77,13 @@ fn bench_city(c: &mut Criterion) {
 
 criterion_group!(benches, bench_city);
 
-fn median_ns(name: &str) -> Option<f64> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/criterion/hangzhou")
-        .join(name)
-        .join("new/estimates.json");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    v["median"]["point_estimate"].as_f64()
-}
-
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
     if let (Some(da), Some(io), Some(run)) = (
-        median_ns("deferred_acceptance"),
-        median_ns("da_with_io"),
-        median_ns("pipeline"),
+        common::median_ns("hangzhou", "deferred_acceptance"),
+        common::median_ns("hangzhou", "da_with_io"),
+        common::median_ns("hangzhou", "pipeline"),
     ) {
         println!(
             "\nmedians: deferred_acceptance {:.1} ms, da_with_io {:.1} ms, pipeline {:.1} ms",

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, Criterion};
 
+mod common;
+
 use seatplan::assign::{Formulation, Mechanism, SolverOptions};
 use seatplan::generate::{generate_city, read_census, CityConfig};
 
@@ -86,19 +88,13 @@ fn bench_ties(c: &mut Criterion) {
 
 criterion_group!(benches, bench_ties);
 
-fn median_ns(name: &str) -> Option<f64> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/criterion/ties")
-        .join(name)
-        .join("new/estimates.json");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    v["median"]["point_estimate"].as_f64()
-}
-
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
-    if let (Some(compact), Some(textbook)) = (median_ns("compact"), median_ns("textbook")) {
+    if let (Some(compact), Some(textbook)) = (
+        common::median_ns("ties", "compact"),
+        common::median_ns("ties", "textbook"),
+    ) {
         println!(
             "\nmedians: compact {:.1} ms, textbook {:.1} ms; ratio textbook / compact = {:.2}",
             compact / 1e6,

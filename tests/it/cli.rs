@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::util::{assert_same_text, scenario_dir, seatplan};
+use super::util::{assert_same_text, generate_city, scenario_dir, seatplan};
 
 fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap()
@@ -38,24 +38,7 @@ fn run_writes_the_expected_outputs() {
 #[test]
 fn outputs_are_byte_identical_across_runs_and_thread_counts() {
     let tmp = tempfile::tempdir().unwrap();
-    let city = tmp.path().join("city");
-    let o = seatplan(&[
-        "generate",
-        "--census",
-        scenario_dir("data/zhejiang_districts_2020.csv")
-            .to_str()
-            .unwrap(),
-        "--city",
-        "Ningbo",
-        "--scale",
-        "0.02",
-        "--seed",
-        "11",
-        "--out",
-        city.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let city = generate_city(tmp.path(), "Ningbo", "0.02", "11");
     let scenario = city.join("scenario.toml");
     let mut outs = Vec::new();
     for (i, threads) in ["1", "2", "2"].iter().enumerate() {
@@ -221,24 +204,7 @@ fn folder_contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn a_run_killed_at_any_moment_leaves_the_old_or_the_new_results_whole() {
     let tmp = tempfile::tempdir().unwrap();
-    let city = tmp.path().join("city");
-    let o = seatplan(&[
-        "generate",
-        "--census",
-        scenario_dir("data/zhejiang_districts_2020.csv")
-            .to_str()
-            .unwrap(),
-        "--city",
-        "Hangzhou",
-        "--scale",
-        "0.05",
-        "--seed",
-        "4",
-        "--out",
-        city.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success());
+    let city = generate_city(tmp.path(), "Hangzhou", "0.05", "4");
     let scenario = city.join("scenario.toml");
     let out = tmp.path().join("out");
     let run = |out: &Path| {

@@ -73,3 +73,25 @@ pub fn assert_same_text(what: &str, expected: &str, actual: &str) {
         actual.lines().count()
     );
 }
+
+/// Writes a generated city of a census city into `dir/city` with the CLI and returns its folder.
+pub fn generate_city(dir: &Path, city: &str, scale: &str, seed: &str) -> PathBuf {
+    let out = dir.join("city");
+    let census = scenario_dir("data/zhejiang_districts_2020.csv");
+    let o = seatplan(&[
+        "generate",
+        "--census",
+        census.to_str().unwrap(),
+        "--city",
+        city,
+        "--scale",
+        scale,
+        "--seed",
+        seed,
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
