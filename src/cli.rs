@@ -253,13 +253,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             let t = Instant::now();
             let solved = solve(sc, mechanism, &options)?;
             say(format!("solved and checked in {:.2?}", t.elapsed()));
-            let mut files = output::render(sc, &solved);
-            if statements {
-                files.push((
-                    output::STATEMENTS,
-                    output::statements_csv(sc, &solved.ranking),
-                ));
-            }
+            let mut files = output::render_run(sc, &solved, statements);
             let inputs =
                 manifest::hash_inputs(&loaded.files).context("cannot hash the input files")?;
             let record = manifest::Manifest::new(
@@ -495,42 +489,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Verify { run } => {
             let (record, file) = manifest::Manifest::read(&run).map_err(|e| anyhow::anyhow!(e))?;
             let folder = file.parent().unwrap_or(std::path::Path::new("."));
-            let (mechanism, options) = record.settings().map_err(|e| anyhow::anyhow!(e))?;
-            let mut problems = Vec::new();
-            for input in &record.inputs {
-                match std::fs::read(&input.file) {
-                    Ok(bytes) if manifest::sha256(&bytes) == input.sha256 => {}
-                    Ok(_) => problems.push(format!("input changed since the run: {}", input.file)),
-                    Err(e) => problems.push(format!("input missing: {} ({e})", input.file)),
-                }
-            }
-            if problems.is_empty() {
-                let path = PathBuf::from(&record.scenario);
-                let loaded = scenario::load(&path)?;
-                let sc = &loaded.scenario;
-                let solved = solve(sc, mechanism, &options)?;
-                let mut files = output::render(sc, &solved);
-                if record.statements {
-                    files.push((
-                        output::STATEMENTS,
-                        output::statements_csv(sc, &solved.ranking),
-                    ));
-                }
-                for out in &record.outputs {
-                    let again = files
-                        .iter()
-                        .find(|(n, _)| *n == out.file)
-                        .map(|(_, b)| manifest::sha256(b));
-                    if again.as_deref() != Some(out.sha256.as_str()) {
-                        problems.push(format!("re-running gives a different {}", out.file));
-                    }
-                    match std::fs::read(folder.join(&out.file)) {
-                        Ok(bytes) if manifest::sha256(&bytes) == out.sha256 => {}
-                        Ok(_) => problems.push(format!("{} was altered after the run", out.file)),
-                        Err(e) => problems.push(format!("{} is missing ({e})", out.file)),
-                    }
-                }
-            }
+            let problems = manifest::verify(&record, folder)?;
             if problems.is_empty() {
                 say(format!(
                     "verified: inputs unchanged ({} files), re-run outputs byte-identical ({} files)",

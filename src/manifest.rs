@@ -157,3 +157,44 @@ impl Manifest {
         Ok((m, file))
     }
 }
+
+/// Re-runs a recorded run and lists every way it does not reproduce: inputs changed or missing,
+/// outputs that re-running gives differently, and output files altered or missing in `folder`
+/// (the run's output folder). An empty list means verified.
+pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::error::Error> {
+    let mut problems = Vec::new();
+    for input in &record.inputs {
+        match std::fs::read(&input.file) {
+            Ok(bytes) if sha256(&bytes) == input.sha256 => {}
+            Ok(_) => problems.push(format!("input changed since the run: {}", input.file)),
+            Err(e) => problems.push(format!("input missing: {} ({e})", input.file)),
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(problems);
+    }
+    let (mechanism, options) = record.settings().map_err(|message| {
+        crate::error::InputErrors(vec![crate::error::InputError::file(
+            folder.join(MANIFEST),
+            message,
+        )])
+    })?;
+    let loaded = crate::scenario::load(Path::new(&record.scenario))?;
+    let solved = crate::solve(&loaded.scenario, mechanism, &options)?;
+    let files = crate::output::render_run(&loaded.scenario, &solved, record.statements);
+    for out in &record.outputs {
+        let again = files
+            .iter()
+            .find(|(n, _)| *n == out.file)
+            .map(|(_, b)| sha256(b));
+        if again.as_deref() != Some(out.sha256.as_str()) {
+            problems.push(format!("re-running gives a different {}", out.file));
+        }
+        match std::fs::read(folder.join(&out.file)) {
+            Ok(bytes) if sha256(&bytes) == out.sha256 => {}
+            Ok(_) => problems.push(format!("{} was altered after the run", out.file)),
+            Err(e) => problems.push(format!("{} is missing ({e})", out.file)),
+        }
+    }
+    Ok(problems)
+}

@@ -397,6 +397,19 @@ pub fn summary(scenario: &Scenario, solved: &Solved) -> Summary {
     }
 }
 
+/// Every output file of a run, rendered, with `statements.csv` when asked for.
+pub fn render_run(
+    scenario: &Scenario,
+    solved: &Solved,
+    statements: bool,
+) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = render(scenario, solved);
+    if statements {
+        files.push((STATEMENTS, statements_csv(scenario, &solved.ranking)));
+    }
+    files
+}
+
 /// Every output file of a run, rendered.
 pub fn render(scenario: &Scenario, solved: &Solved) -> Vec<(&'static str, Vec<u8>)> {
     let mut json = serde_json::to_vec_pretty(&summary(scenario, solved)).expect("serialising");

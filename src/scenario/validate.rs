@@ -602,6 +602,15 @@ pub(crate) fn validate(
             },
         ));
     }
+    if children.len() >= 1 << 24 {
+        errors.push(InputError::file(
+            path,
+            format!(
+                "{} children: at most 16,777,215 per scenario",
+                children.len()
+            ),
+        ));
+    }
     known_children.ids.extend(ids.seen.into_keys());
     let (mut children, child_ix) = index_by_id(children);
 
