@@ -31,6 +31,7 @@ pub mod plan;
 pub mod policy;
 pub mod scenario;
 pub mod seats;
+pub mod sweep;
 
 use assign::{Assignment, Mechanism, SolverOptions};
 use check::CheckReport;

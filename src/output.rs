@@ -209,44 +209,72 @@ struct SchoolRow<'a> {
     cost_per_seat_yuan: Option<u64>,
 }
 
-/// Renders `schools.csv`: public schools, then private schools, each sorted by id. The cut-off is
-/// the tier and points of the lowest-priority child admitted by choice.
-pub fn schools_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
+/// The cut-off of one public school: tier and points of the lowest-priority child it admitted
+/// by choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cutoff {
+    pub tier: &'static str,
+    pub points: crate::policy::MilliPoints,
+}
+
+/// Per-school tallies of a run: applicants, admissions and the cut-off.
+#[derive(Debug, Clone, Default)]
+pub struct SchoolTally {
+    pub by_choice: u32,
+    pub coordinated: u32,
+    pub applicants: u32,
+    pub first_choice_applicants: u32,
+    pub cutoff: Option<Cutoff>,
+}
+
+/// Tallies every public school (indexed by [`crate::domain::SchoolIdx`]) and counts bought
+/// places per private school.
+pub fn school_tallies(scenario: &Scenario, solved: &Solved) -> (Vec<SchoolTally>, Vec<u32>) {
     let ranking = &solved.ranking;
     let n = scenario.schools.len();
-    let (mut by_choice, mut coordinated) = (vec![0u32; n], vec![0u32; n]);
-    let (mut applicants, mut first) = (vec![0u32; n], vec![0u32; n]);
-    let mut cutoff: Vec<Option<(crate::policy::ranking::Priority, ChildIdx)>> = vec![None; n];
+    let mut tallies = vec![SchoolTally::default(); n];
+    let mut lowest: Vec<Option<(crate::policy::ranking::Priority, ChildIdx)>> = vec![None; n];
     let mut bought = vec![0u32; scenario.private_schools.len()];
     for c in scenario.child_indices() {
         for (i, s) in scenario.child(c).choices.iter().enumerate() {
-            applicants[s.ix()] += 1;
-            first[s.ix()] += u32::from(i == 0);
+            tallies[s.ix()].applicants += 1;
+            tallies[s.ix()].first_choice_applicants += u32::from(i == 0);
         }
         match solved.assignment.outcomes[c.ix()] {
             Outcome::Choice { school, .. } => {
-                by_choice[school.ix()] += 1;
+                tallies[school.ix()].by_choice += 1;
                 if let Some(p) = ranking.priority(scenario, c, school) {
-                    let slot = &mut cutoff[school.ix()];
+                    let slot = &mut lowest[school.ix()];
                     if slot.is_none_or(|(q, _)| p > q) {
                         *slot = Some((p, c));
                     }
                 }
             }
-            Outcome::Coordinated { school } => coordinated[school.ix()] += 1,
+            Outcome::Coordinated { school } => tallies[school.ix()].coordinated += 1,
             Outcome::Purchased { school } => bought[school.ix()] += 1,
             Outcome::Unplaced { .. } => {}
         }
     }
+    for s in scenario.school_indices() {
+        tallies[s.ix()].cutoff = lowest[s.ix()].map(|(p, c)| Cutoff {
+            tier: ranking.school_tiers[s.ix()][p.tier as usize].name(),
+            points: ranking.points_at(scenario, c, scenario.school(s).district),
+        });
+    }
+    (tallies, bought)
+}
+
+/// Renders `schools.csv`: public schools, then private schools, each sorted by id. The cut-off is
+/// the tier and points of the lowest-priority child admitted by choice.
+pub fn schools_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
+    let (tallies, bought) = school_tallies(scenario, solved);
     let mut w = csv::Writer::from_writer(Vec::new());
     for s in scenario.school_indices() {
         let school = scenario.school(s);
-        let filled = by_choice[s.ix()] + coordinated[s.ix()];
-        let (cutoff_tier, cutoff_points) = match cutoff[s.ix()] {
-            Some((p, c)) => (
-                ranking.school_tiers[s.ix()][p.tier as usize].name(),
-                format_points(ranking.points_at(scenario, c, school.district)),
-            ),
+        let t = &tallies[s.ix()];
+        let filled = t.by_choice + t.coordinated;
+        let (cutoff_tier, cutoff_points) = match t.cutoff {
+            Some(c) => (c.tier, format_points(c.points)),
             None => ("", String::new()),
         };
         w.serialize(SchoolRow {
@@ -257,10 +285,10 @@ pub fn schools_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
             seats: school.seats,
             filled,
             spare: school.seats.saturating_sub(filled),
-            by_choice: by_choice[s.ix()],
-            coordinated: coordinated[s.ix()],
-            applicants: applicants[s.ix()],
-            first_choice_applicants: first[s.ix()],
+            by_choice: t.by_choice,
+            coordinated: t.coordinated,
+            applicants: t.applicants,
+            first_choice_applicants: t.first_choice_applicants,
             cutoff_tier,
             cutoff_points,
             cost_per_seat_yuan: None,

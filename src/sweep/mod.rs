@@ -1,0 +1,11 @@
+//! What-if sweeps: a base scenario run over many parameter values, in parallel.
+//!
+//! A sweep file names a base scenario and parameters (seats, budget, subsidy, indicator weights,
+//! tie rule, demand growth, migrant share) with value lists or ranges, combined as a cross
+//! product or listed point by point. Each point is an independent scenario: it gets its own
+//! seed, derived from the base seed and the point's key, so results do not depend on the order
+//! or the thread points run on. Points are split into shards (`--shard i/N`) whose results merge
+//! into exactly the single-machine result.
+
+pub mod kpi;
+pub mod results;
