@@ -7,5 +7,9 @@
 //! or the thread points run on. Points are split into shards (`--shard i/N`) whose results merge
 //! into exactly the single-machine result.
 
+pub mod apply;
 pub mod kpi;
 pub mod results;
+pub mod run;
+pub mod spec;
+pub mod tables;

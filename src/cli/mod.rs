@@ -1,8 +1,11 @@
 //! The command line: argument parsing and the glue between the library and the terminal.
 //!
-//! Subcommands: `run` (solve a scenario and write its outputs), `check` (verify a placements
+//! Subcommands: `run` (solve a scenario and write its outputs), `sweep` and `merge` (what-if
+//! sweeps and their shards, in [`sweep`]), `check` (verify a placements
 //! file independently), `validate` (load a scenario and report every problem), `generate`
 //! (write a synthetic city scenario from census district populations).
+
+mod sweep;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -77,6 +80,17 @@ struct SolverArgs {
 }
 
 impl SolverArgs {
+    /// Sizes the worker pool when `--threads` is given.
+    fn set_up_threads(&self) -> Result<()> {
+        if let Some(n) = self.threads {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build_global()
+                .context("cannot set up the worker threads")?;
+        }
+        Ok(())
+    }
+
     fn options(&self) -> Result<(Mechanism, SolverOptions)> {
         let mechanism = match self.mechanism {
             MechanismArg::Optimal => Mechanism::Optimal,
@@ -188,6 +202,30 @@ enum Command {
         /// The output folder of the run (or its manifest.json).
         run: PathBuf,
     },
+    /// Run a what-if sweep: the base scenario over every point of a sweep file, in parallel;
+    /// writes points.csv, districts.csv, cutoffs.csv and sweep.json.
+    Sweep {
+        /// The sweep TOML file.
+        sweep: PathBuf,
+        /// Output folder (replaced atomically).
+        #[arg(short, long, default_value = "sweep")]
+        out: PathBuf,
+        /// Run only shard I of N (points I-1, I-1+N, I-1+2N, ...); merge the shards' output
+        /// folders with `seatplan merge`.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<seatplan::sweep::run::Shard>,
+        #[command(flatten)]
+        solver: SolverArgs,
+    },
+    /// Merge the output folders of every shard of a sweep into the single-machine result.
+    Merge {
+        /// The shards' output folders.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output folder (replaced atomically).
+        #[arg(short, long)]
+        out: PathBuf,
+    },
     /// Load a scenario and report every problem in it, without solving.
     Validate { scenario: PathBuf },
     /// Write a synthetic city scenario from census district populations.
@@ -219,6 +257,8 @@ enum Command {
 pub const EXIT_CHECK_FAILED: i32 = 3;
 /// Exit code of `verify` when inputs changed or outputs differ.
 pub const EXIT_VERIFY_FAILED: i32 = 5;
+/// Exit code when the solver failed (a sweep: when a point failed).
+pub const EXIT_SOLVER_FAILED: i32 = 4;
 
 /// Runs the parsed command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
@@ -235,12 +275,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             solver,
         } => {
             let (mechanism, options) = solver.options()?;
-            if let Some(n) = solver.threads {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(n)
-                    .build_global()
-                    .context("cannot set up the worker threads")?;
-            }
+            solver.set_up_threads()?;
             let t = Instant::now();
             let loaded = scenario::load(&path)?;
             let sc = &loaded.scenario;
@@ -298,6 +333,17 @@ pub fn run(cli: Cli) -> Result<i32> {
                 EXIT_CHECK_FAILED
             })
         }
+        Command::Sweep {
+            sweep: path,
+            out,
+            shard,
+            solver,
+        } => {
+            let (mechanism, options) = solver.options()?;
+            solver.set_up_threads()?;
+            sweep::sweep(&path, &out, shard, mechanism, &options, &say, cli.quiet)
+        }
+        Command::Merge { shards, out } => sweep::merge(&shards, &out, &say),
         Command::Check {
             scenario: path,
             placements,

@@ -1,0 +1,150 @@
+//! `seatplan sweep` and `seatplan merge`: what-if sweeps, their progress bar and shard merging.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use seatplan::assign::{Mechanism, SolverOptions};
+use seatplan::output;
+use seatplan::sweep::results::{PointStatus, SweepResults};
+use seatplan::sweep::run::{self, Shard};
+use seatplan::sweep::tables;
+
+use super::{EXIT_CHECK_FAILED, EXIT_SOLVER_FAILED};
+
+/// A progress bar on the terminal; hidden with `-q` or when standard error is not a terminal.
+fn progress_bar(len: usize, quiet: bool) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if quiet || !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} points, {per_sec}, ETA {eta}",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Runs a sweep (or one shard of it) and writes its outputs; returns the exit code.
+pub fn sweep(
+    path: &Path,
+    out: &Path,
+    shard: Option<Shard>,
+    mechanism: Mechanism,
+    options: &SolverOptions,
+    say: &dyn Fn(String),
+    quiet: bool,
+) -> Result<i32> {
+    let t = Instant::now();
+    let sweep = run::load(path)?;
+    let points = sweep.point_indices(shard);
+    say(format!(
+        "loaded {} in {:.2?}: {} parameter{}, {} point{}{} over {:?} ({} children)",
+        path.display(),
+        t.elapsed(),
+        sweep.spec.parameters.len(),
+        if sweep.spec.parameters.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        sweep.spec.points.len(),
+        if sweep.spec.points.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        shard.map_or(String::new(), |s| format!(
+            " (shard {}/{}: {} points)",
+            s.index,
+            s.count,
+            points.len()
+        )),
+        sweep.base.scenario.name,
+        sweep.base.scenario.children.len(),
+    ));
+    let bar = progress_bar(points.len(), quiet);
+    let t = Instant::now();
+    let results = sweep.run(mechanism, options, shard, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let secs = t.elapsed().as_secs_f64();
+    say(format!(
+        "ran {} points in {:.2?} ({:.1} points/s on {} thread{})",
+        results.points.len(),
+        t.elapsed(),
+        results.points.len() as f64 / secs.max(1e-9),
+        rayon::current_num_threads(),
+        if rayon::current_num_threads() == 1 {
+            ""
+        } else {
+            "s"
+        },
+    ));
+    output::write_dir(out, &tables::render(&results))?;
+    say(format!("results written to {}/", out.display()));
+    Ok(verdict(&results, say))
+}
+
+/// Reports failed and unchecked points; the exit code they call for.
+fn verdict(results: &SweepResults, say: &dyn Fn(String)) -> i32 {
+    let mut failed = 0;
+    let mut unchecked = 0;
+    for p in &results.points {
+        match &p.status {
+            PointStatus::Failed { error } => {
+                failed += 1;
+                if failed <= 5 {
+                    eprintln!("point {} ({}) failed: {error}", p.index, p.key);
+                }
+            }
+            PointStatus::Solved { kpis } if !kpis.check_passed => {
+                unchecked += 1;
+                if unchecked <= 5 {
+                    eprintln!(
+                        "point {} ({}): the independent check FAILED",
+                        p.index, p.key
+                    );
+                }
+            }
+            PointStatus::Solved { .. } => {}
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} point(s) failed; their rows in points.csv say why");
+        EXIT_SOLVER_FAILED
+    } else if unchecked > 0 {
+        eprintln!("{unchecked} point(s) failed the independent check");
+        EXIT_CHECK_FAILED
+    } else {
+        say("independent check passed at every point".to_string());
+        0
+    }
+}
+
+/// Merges shard output folders into one sweep output folder; returns the exit code.
+pub fn merge(shards: &[PathBuf], out: &Path, say: &dyn Fn(String)) -> Result<i32> {
+    let mut read = Vec::new();
+    for dir in shards {
+        let file = dir.join(tables::SWEEP_JSON);
+        let bytes =
+            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let results: SweepResults = serde_json::from_slice(&bytes)
+            .with_context(|| format!("{} is not a sweep's results", file.display()))?;
+        read.push((dir.display().to_string(), results));
+    }
+    let merged = tables::merge(read)?;
+    output::write_dir(out, &tables::render(&merged))?;
+    say(format!(
+        "merged {} shards: {} points written to {}/",
+        shards.len(),
+        merged.points.len(),
+        out.display()
+    ));
+    Ok(verdict(&merged, say))
+}

@@ -1,0 +1,205 @@
+//! Running a sweep's points in parallel, each isolated from the others.
+//!
+//! Points run on the current rayon pool and are collected in point order, so the results do not
+//! depend on the number of threads. A point whose solve fails, or that panics, is recorded as
+//! failed with the message; the other points go on.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::str::FromStr;
+
+use rayon::prelude::*;
+
+use super::apply::{apply, derived_seed, point_key};
+use super::kpi::PointKpis;
+use super::results::{ParameterInfo, PointResult, PointStatus, SweepResults};
+use super::spec::{self, Seeds, SweepSpec};
+use crate::assign::{Mechanism, SolverOptions};
+use crate::error::InputErrors;
+use crate::manifest::sha256;
+use crate::scenario::{self, Loaded};
+
+/// Fault injection for tests: a point whose key equals this environment variable's value
+/// panics, to show that a failing point fails alone.
+pub const PANIC_FAILPOINT: &str = "SEATPLAN_FAILPOINT_PANIC_POINT";
+
+/// A sweep ready to run: its checked spec and its loaded base scenario.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    pub spec: SweepSpec,
+    pub base: Loaded,
+    /// SHA-256 of the sweep file and of every base input's bytes (not their paths).
+    pub inputs_fingerprint: String,
+}
+
+/// Loads a sweep file and its base scenario and checks one against the other.
+pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
+    let (text, scenario_file) = spec::read(path)?;
+    let base = scenario::load(&scenario_file)?;
+    let mut material = sha256(text.bytes());
+    for file in base.files.all() {
+        let bytes = std::fs::read(file).map_err(|e| {
+            InputErrors(vec![crate::error::InputError::file(
+                file,
+                format!("cannot read: {e}"),
+            )])
+        })?;
+        material.push(' ');
+        material.push_str(&sha256(&bytes));
+    }
+    let spec = text.resolve(&base.scenario, scenario_file)?;
+    Ok(Sweep {
+        spec,
+        base,
+        inputs_fingerprint: sha256(material.as_bytes()),
+    })
+}
+
+/// One of `count` equal parts of a sweep (`index` is 1-based): points `index−1`, `index−1+count`, …
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    pub fn contains(self, point: usize) -> bool {
+        point % self.count == self.index - 1
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    /// Parses `i/N` with `1 ≤ i ≤ N`.
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("a shard is written i/N with 1 ≤ i ≤ N (e.g. 3/8), got {s:?}");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count): (usize, usize) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Sweep {
+    /// Indices of the points in `shard` (all points without one).
+    pub fn point_indices(&self, shard: Option<Shard>) -> Vec<usize> {
+        (0..self.spec.points.len())
+            .filter(|&i| shard.is_none_or(|s| s.contains(i)))
+            .collect()
+    }
+
+    /// The fingerprint shards must share to merge: inputs, and how points are solved.
+    pub fn fingerprint(&self, mechanism: Mechanism, options: &SolverOptions) -> String {
+        sha256(
+            format!(
+                "{} {} {:?}",
+                self.inputs_fingerprint,
+                mechanism.name(),
+                options
+            )
+            .as_bytes(),
+        )
+    }
+
+    /// Runs the points of `shard` (every point without one) on the current rayon pool, calling
+    /// `on_point` as each finishes.
+    pub fn run(
+        &self,
+        mechanism: Mechanism,
+        options: &SolverOptions,
+        shard: Option<Shard>,
+        on_point: &(dyn Fn() + Sync),
+    ) -> SweepResults {
+        let points: Vec<PointResult> = self
+            .point_indices(shard)
+            .into_par_iter()
+            .map(|i| {
+                let r = self.run_point(i, mechanism, options);
+                on_point();
+                r
+            })
+            .collect();
+        SweepResults {
+            name: self.spec.name.clone(),
+            scenario: self.base.scenario.name.clone(),
+            fingerprint: self.fingerprint(mechanism, options),
+            parameters: self
+                .spec
+                .parameters
+                .iter()
+                .map(|p| ParameterInfo {
+                    id: p.id.clone(),
+                    kind: p.kind.name().to_string(),
+                    target: p.target_id.clone(),
+                    values: p.values.iter().map(|v| v.text().to_string()).collect(),
+                })
+                .collect(),
+            total_points: self.spec.points.len(),
+            shard: shard.map(|s| (s.index, s.count)),
+            points,
+        }
+    }
+
+    /// Runs one point; a solver failure or a panic fails this point only.
+    pub fn run_point(
+        &self,
+        index: usize,
+        mechanism: Mechanism,
+        options: &SolverOptions,
+    ) -> PointResult {
+        let point = &self.spec.points[index];
+        let params = &self.spec.parameters;
+        let key = point_key(params, point);
+        let base = &self.base.scenario;
+        let seed = match self.spec.seeds {
+            Seeds::Derived => derived_seed(base.seed, &key),
+            Seeds::Base => base.seed,
+        };
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            if std::env::var_os(PANIC_FAILPOINT).is_some_and(|k| k == key.as_str()) {
+                panic!("{PANIC_FAILPOINT} asked point `{key}` to panic");
+            }
+            let scenario = apply(base, params, point, seed);
+            crate::solve(&scenario, mechanism, options)
+                .map(|solved| PointKpis::compute(&scenario, &solved))
+        }));
+        let status = match outcome {
+            Ok(Ok(kpis)) => PointStatus::Solved {
+                kpis: Box::new(kpis),
+            },
+            Ok(Err(e)) => PointStatus::Failed {
+                error: e.to_string(),
+            },
+            Err(panic) => PointStatus::Failed {
+                error: format!("the point panicked: {}", panic_message(&*panic)),
+            },
+        };
+        PointResult {
+            index,
+            key,
+            values: point
+                .iter()
+                .zip(params)
+                .map(|(&v, p)| p.values[v].text().to_string())
+                .collect(),
+            seed,
+            status,
+        }
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(no message)".to_string()
+    }
+}

@@ -1,0 +1,342 @@
+//! What-if sweeps: the sweep file's errors, what each parameter changes, determinism across
+//! thread counts, shards merging into the single-machine result, and failing points.
+
+use std::path::{Path, PathBuf};
+
+use seatplan::assign::{Mechanism, SolverOptions};
+use seatplan::sweep::results::PointStatus;
+use seatplan::sweep::run::{self, Shard, Sweep};
+use seatplan::sweep::tables;
+
+use crate::util::{generate_city, scenario_dir, seatplan};
+
+/// Writes a sweep file beside `scenario` in `dir`.
+fn sweep_file(dir: &Path, scenario: &Path, body: &str) -> PathBuf {
+    let path = dir.join("sweep.toml");
+    let text = format!(
+        "name = \"test sweep\"\nscenario = {:?}\n{body}",
+        scenario.display().to_string()
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn load_err(path: &Path) -> String {
+    match run::load(path) {
+        Ok(_) => panic!("the sweep loaded"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn two_schools() -> PathBuf {
+    scenario_dir("tiny/two-schools/scenario.toml")
+}
+
+fn run_all(sweep: &Sweep) -> seatplan::sweep::results::SweepResults {
+    sweep.run(Mechanism::Optimal, &SolverOptions::default(), None, &|| {})
+}
+
+#[test]
+fn sweep_file_errors_name_file_line_and_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases: [(&str, &str); 8] = [
+        (
+            "[[parameter]]\nid = \"x\"\nkind = \"seat_scale\"\nvalues = [1]\n",
+            "sweep.toml:5: field `kind`: unknown kind \"seat_scale\"; expected one of seats_scale, seats, budget_yuan, subsidy_yuan, weight_scale, tie_rule, demand_growth, migrant_share",
+        ),
+        (
+            "[[parameter]]\nid = \"x\"\nkind = \"seats_scale\"\ndistrict = \"Nowhere\"\nvalues = [1]\n",
+            "sweep.toml:6: field `district`: no district `Nowhere` in the base scenario",
+        ),
+        (
+            "[[parameter]]\nid = \"x\"\nkind = \"budget_yuan\"\nvalues = [-5]\n",
+            "sweep.toml:6: field `values`: budget_yuan must be a whole number ≥ 0, got -5",
+        ),
+        (
+            "[[parameter]]\nid = \"x\"\nkind = \"tie_rule\"\nvalues = [\"coin\"]\n",
+            "sweep.toml:6: field `values`: tie_rule must be \"lottery\", \"keep_ties\" or \"admit_all_tied\", got \"coin\"",
+        ),
+        (
+            "[[parameter]]\nid = \"x\"\nkind = \"seats\"\nvalues = [3]\n",
+            "sweep.toml:5: field `kind`: kind `seats` needs a `school`",
+        ),
+        (
+            "[[parameter]]\nid = \"x\"\nkind = \"budget_yuan\"\nrange = { from = 10, to = 0, step = 1 }\n",
+            "sweep.toml:6: field `range`: range needs step > 0 and to ≥ from, got from = 10, to = 0, step = 1",
+        ),
+        (
+            "combine = \"list\"\n[[parameter]]\nid = \"b\"\nkind = \"budget_yuan\"\nvalues = [1, 2]\n[[point]]\nc = 1\n",
+            "sweep.toml:9: field `c`: no parameter `c` is defined",
+        ),
+        (
+            "[[parameter]]\nid = \"x\"\nkind = \"demand_growth\"\nvalues = [0.1, 0.10]\n",
+            "sweep.toml:6: field `values`: value 0.1 is listed twice",
+        ),
+    ];
+    for (body, want) in cases {
+        let path = sweep_file(tmp.path(), &two_schools(), body);
+        let got = load_err(&path);
+        let got = got.replace(&format!("{}/", tmp.path().display()), "");
+        assert!(got.contains(want), "for\n{body}\nwant {want}\ngot  {got}");
+    }
+}
+
+#[test]
+fn cross_product_keys_and_derived_seeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "[[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nrange = { from = 0, to = 10000, step = 5000 }\n\
+                [[parameter]]\nid = \"ties\"\nkind = \"tie_rule\"\nvalues = [\"lottery\", \"keep_ties\"]\n";
+    let sweep = run::load(&sweep_file(tmp.path(), &two_schools(), body)).unwrap();
+    let results = run_all(&sweep);
+    let keys: Vec<&str> = results.points.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "budget=0;ties=lottery",
+            "budget=0;ties=keep_ties",
+            "budget=5000;ties=lottery",
+            "budget=5000;ties=keep_ties",
+            "budget=10000;ties=lottery",
+            "budget=10000;ties=keep_ties",
+        ]
+    );
+    let base_seed = sweep.base.scenario.seed;
+    for p in &results.points {
+        assert_eq!(
+            p.seed,
+            seatplan::sweep::apply::derived_seed(base_seed, &p.key)
+        );
+        assert!(matches!(p.status, PointStatus::Solved { .. }), "{p:?}");
+    }
+    let seeds: std::collections::BTreeSet<u64> = results.points.iter().map(|p| p.seed).collect();
+    assert_eq!(seeds.len(), 6, "every point has its own seed");
+    let budgets: Vec<u64> = results
+        .points
+        .iter()
+        .map(|p| p.kpis().unwrap().budget_yuan)
+        .collect();
+    assert_eq!(budgets, [0, 0, 5000, 5000, 10000, 10000]);
+}
+
+#[test]
+fn each_kind_changes_what_it_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let city = generate_city(tmp.path(), "Ningbo", "0.01", "5").join("scenario.toml");
+    let base = seatplan::scenario::load(&city).unwrap().scenario;
+    let d0 = &base.districts[0].id;
+    let s0 = &base.schools[0].id;
+    let p0 = &base.private_schools[0].id;
+    let ind = &base.policy.indicators[0].name;
+    let body = format!(
+        "combine = \"list\"\nseeds = \"base\"\n\
+         [[parameter]]\nid = \"ds\"\nkind = \"seats_scale\"\ndistrict = \"{d0}\"\n\
+         [[parameter]]\nid = \"one\"\nkind = \"seats\"\nschool = \"{s0}\"\n\
+         [[parameter]]\nid = \"sub\"\nkind = \"subsidy_yuan\"\nprivate_school = \"{p0}\"\n\
+         [[parameter]]\nid = \"w\"\nkind = \"weight_scale\"\nindicator = \"{ind}\"\n\
+         [[parameter]]\nid = \"g\"\nkind = \"demand_growth\"\n\
+         [[parameter]]\nid = \"m\"\nkind = \"migrant_share\"\n\
+         [[point]]\nds = 1\none = {one}\nsub = {sub}\nw = 1\ng = 0\nm = {m}\n\
+         [[point]]\nds = 2\none = 7\nsub = 1\nw = 0\ng = 0.25\nm = 0.5\n\
+         [[point]]\nds = 1\none = {one}\nsub = {sub}\nw = 1\ng = -0.5\nm = {m}\n",
+        one = base.schools[0].seats,
+        sub = base.private_schools[0].subsidy_yuan,
+        m = {
+            let migrants = base.children.iter().filter(|c| c.is_migrant()).count();
+            // A share that rounds back to the current count: leaves every child as she is.
+            let share = migrants as f64 / base.children.len() as f64;
+            format!("{share}")
+        }
+    );
+    let sweep = run::load(&sweep_file(tmp.path(), &city, &body)).unwrap();
+    let points = &sweep.spec.points;
+    let params = &sweep.spec.parameters;
+    let apply = |i: usize| seatplan::sweep::apply::apply(&base, params, &points[i], base.seed);
+
+    let same = apply(0);
+    assert_eq!(same.schools, base.schools);
+    assert_eq!(same.private_schools, base.private_schools);
+    assert_eq!(same.children, base.children);
+    assert_eq!(same.policy, base.policy);
+
+    let changed = apply(1);
+    for (a, b) in base.schools.iter().zip(&changed.schools).skip(1) {
+        let want = if a.district.ix() == 0 {
+            a.seats * 2
+        } else {
+            a.seats
+        };
+        assert_eq!(b.seats, want, "school {}", a.id);
+    }
+    assert_eq!(changed.schools[0].seats, 7);
+    assert_eq!(changed.private_schools[0].subsidy_yuan, 1);
+    assert!(changed.private_schools[1..]
+        .iter()
+        .zip(&base.private_schools[1..])
+        .all(|(a, b)| a == b));
+    let solved = seatplan::solve(&changed, Mechanism::Optimal, &SolverOptions::default()).unwrap();
+    assert!(solved.check.passed());
+    let n = base.children.len();
+    assert_eq!(
+        changed.children.len(),
+        n + (0.25 * n as f64).round() as usize
+    );
+    assert_eq!(
+        changed
+            .children
+            .iter()
+            .filter(|c| c.id.contains("~g"))
+            .count(),
+        (0.25 * n as f64).round() as usize
+    );
+    assert!(changed.children.windows(2).all(|w| w[0].id < w[1].id));
+    let migrants = changed.children.iter().filter(|c| c.is_migrant()).count();
+    assert_eq!(
+        migrants,
+        (0.5 * changed.children.len() as f64).round() as usize
+    );
+    // Weight 0: the indicator gives nobody any points.
+    let statement = changed
+        .policy
+        .statement(&changed.children[0], changed.children[0].residence_district);
+    assert!(statement.items[0].as_ref().is_none_or(|i| i.points == 0));
+
+    let shrunk = apply(2);
+    assert_eq!(shrunk.children.len(), n - (0.5 * n as f64).round() as usize);
+    // Survivors are base children (the migrant share then applies to the smaller intake, so
+    // hukou may differ).
+    for c in &shrunk.children {
+        let b = base.children.iter().find(|b| b.id == c.id).unwrap();
+        assert_eq!((b.permit_months, &b.choices), (c.permit_months, &c.choices));
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_threads_and_shards_merge_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let city = generate_city(tmp.path(), "Ningbo", "0.01", "11").join("scenario.toml");
+    let base = seatplan::scenario::load(&city).unwrap().scenario;
+    let body = format!(
+        "[[parameter]]\nid = \"seats\"\nkind = \"seats_scale\"\ndistrict = \"{}\"\nvalues = [0.8, 1, 1.2]\n\
+         [[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nvalues = [0, 2000000]\n\
+         [[parameter]]\nid = \"growth\"\nkind = \"demand_growth\"\nvalues = [0, 0.2]\n",
+        base.districts[1].id
+    );
+    let path = sweep_file(tmp.path(), &city, &body);
+    let sweep = run::load(&path).unwrap();
+    let render = |threads: usize, shard: Option<Shard>| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let results = pool
+            .install(|| sweep.run(Mechanism::Optimal, &SolverOptions::default(), shard, &|| {}));
+        tables::render(&results)
+    };
+    let one = render(1, None);
+    assert_eq!(one, render(2, None));
+    assert_eq!(one, render(3, None));
+
+    // The CLI: three shards, merged, give the single-machine folder byte for byte.
+    let whole = tmp.path().join("whole");
+    let o = seatplan(&[
+        "sweep",
+        path.to_str().unwrap(),
+        "-q",
+        "--out",
+        whole.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut shard_dirs = Vec::new();
+    for i in 1..=3 {
+        let dir = tmp.path().join(format!("shard{i}"));
+        let o = seatplan(&[
+            "sweep",
+            path.to_str().unwrap(),
+            "-q",
+            "--threads",
+            "1",
+            "--shard",
+            &format!("{i}/3"),
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        shard_dirs.push(dir.to_str().unwrap().to_string());
+    }
+    let merged = tmp.path().join("merged");
+    let mut args = vec!["merge", "--out", merged.to_str().unwrap()];
+    args.extend(shard_dirs.iter().rev().map(String::as_str));
+    let o = seatplan(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (name, bytes) in &one {
+        assert_eq!(
+            &std::fs::read(whole.join(name)).unwrap(),
+            bytes,
+            "{name}: CLI vs library"
+        );
+        assert_eq!(
+            std::fs::read(merged.join(name)).unwrap(),
+            std::fs::read(whole.join(name)).unwrap(),
+            "{name}: merged shards vs one machine"
+        );
+    }
+
+    // A missing shard, a shard given twice and a whole sweep are refused.
+    let o = seatplan(&[
+        "merge",
+        "--out",
+        tmp.path().join("m2").to_str().unwrap(),
+        &shard_dirs[0],
+        &shard_dirs[2],
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("shards missing: 2 (of 3)"));
+    let o = seatplan(&[
+        "merge",
+        "--out",
+        tmp.path().join("m3").to_str().unwrap(),
+        &shard_dirs[0],
+        &shard_dirs[0],
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("shard 1/3 is given twice"));
+    let o = seatplan(&[
+        "merge",
+        "--out",
+        tmp.path().join("m4").to_str().unwrap(),
+        whole.to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a shard"));
+    assert!(!tmp.path().join("m2").exists() && !tmp.path().join("m4").exists());
+}
+
+#[test]
+fn a_panicking_point_fails_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "[[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nvalues = [0, 100, 200]\n";
+    let path = sweep_file(tmp.path(), &two_schools(), body);
+    let out = tmp.path().join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_seatplan"))
+        .args([
+            "sweep",
+            path.to_str().unwrap(),
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env(run::PANIC_FAILPOINT, "budget=100")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("point 1 (budget=100) failed: the point panicked"),
+        "{stderr}"
+    );
+    let points = std::fs::read_to_string(out.join("points.csv")).unwrap();
+    let status: Vec<&str> = points
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(4).unwrap())
+        .collect();
+    assert_eq!(status, ["solved", "failed", "solved"]);
+}
