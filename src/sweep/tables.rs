@@ -183,9 +183,10 @@ pub fn cutoffs_csv(results: &SweepResults) -> Vec<u8> {
     w.into_inner().expect("writing to memory")
 }
 
-/// Renders `sweep.json`.
+/// Renders `sweep.json`, compact (it is for merging and for programs; the CSV tables are for
+/// people).
 pub fn sweep_json(results: &SweepResults) -> Vec<u8> {
-    let mut json = serde_json::to_vec_pretty(results).expect("serialising");
+    let mut json = serde_json::to_vec(results).expect("serialising");
     json.push(b'\n');
     json
 }
