@@ -56,6 +56,8 @@ fn peak_rss_kib(file: &Path, out: &Path, shard: Option<Shard>) -> i64 {
     if let Some(s) = shard {
         cmd.arg("--shard").arg(format!("{}/{}", s.index, s.count));
     }
+    // Reaped by `wait4` below, which also gives the child's resource usage.
+    #[allow(clippy::zombie_processes)]
     let child = cmd.spawn().expect("starting seatplan");
     let mut status = 0;
     // SAFETY: `usage` is a plain C struct the call fills in; the pid is our own child's.
