@@ -340,3 +340,114 @@ fn a_panicking_point_fails_alone() {
         .collect();
     assert_eq!(status, ["solved", "failed", "solved"]);
 }
+
+/// The shipped Slurm and Kubernetes job files, run locally with the environment their
+/// schedulers would set, merge into the single-machine result.
+#[test]
+fn slurm_array_and_k8s_indexed_job_shards_merge_locally() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "[[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nvalues = [0, 100, 200, 5000, 10000]\n";
+    let sweep = sweep_file(tmp.path(), &two_schools(), body);
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_seatplan")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/deploy");
+
+    let whole = tmp.path().join("whole");
+    let o = seatplan(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "-q",
+        "--out",
+        whole.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+
+    // Slurm: three array tasks in the job's working folder, then the merge line of the script.
+    let slurm = tmp.path().join("slurm");
+    std::fs::create_dir(&slurm).unwrap();
+    for i in 1..=3 {
+        let o = std::process::Command::new("bash")
+            .arg(docs.join("slurm-sweep.sh"))
+            .arg(&sweep)
+            .current_dir(&slurm)
+            .env("PATH", &path)
+            .env("SLURM_ARRAY_TASK_COUNT", "3")
+            .env("SLURM_ARRAY_TASK_ID", i.to_string())
+            .env("SLURM_ARRAY_TASK_MIN", "1")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = std::process::Command::new("bash")
+        .args(["-c", "seatplan merge shards/* --out merged -q"])
+        .current_dir(&slurm)
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // Kubernetes: the shard pod's command (a folded YAML scalar) with JOB_COMPLETION_INDEX
+    // 0..15 over /data mapped to a temporary folder, then the merge pod's command.
+    let yaml = std::fs::read_to_string(docs.join("k8s-sweep-job.yaml")).unwrap();
+    let folded = yaml.split("- >-\n").nth(1).unwrap();
+    let folded = folded.split("\n          resources:").next().unwrap();
+    let data = tmp.path().join("data");
+    let shard_cmd = folded
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(
+            "/data/scenarios/county/sweeps/bench-1000.toml",
+            sweep.to_str().unwrap(),
+        )
+        .replace("/data", data.to_str().unwrap());
+    let merge_cmd = yaml
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("- seatplan merge"))
+        .map(|rest| format!("seatplan merge{rest}"))
+        .unwrap()
+        .replace("/data", data.to_str().unwrap());
+    std::fs::create_dir_all(data.join("shards")).unwrap();
+    for k in 0..16 {
+        let o = std::process::Command::new("sh")
+            .args(["-c", &shard_cmd])
+            .env("PATH", &path)
+            .env("JOB_COMPLETION_INDEX", k.to_string())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{shard_cmd}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let o = std::process::Command::new("sh")
+        .args(["-c", &merge_cmd])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{merge_cmd}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    for name in ["points.csv", "districts.csv", "cutoffs.csv", "sweep.json"] {
+        let want = std::fs::read(whole.join(name)).unwrap();
+        assert_eq!(
+            std::fs::read(slurm.join("merged").join(name)).unwrap(),
+            want,
+            "slurm {name}"
+        );
+        assert_eq!(
+            std::fs::read(data.join("merged").join(name)).unwrap(),
+            want,
+            "k8s {name}"
+        );
+    }
+}

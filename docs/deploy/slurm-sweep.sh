@@ -1,0 +1,30 @@
+#!/bin/bash
+# One shard of a seatplan sweep per Slurm array task.
+#
+#   jobid=$(sbatch --parsable --array=1-16 docs/deploy/slurm-sweep.sh path/to/sweep.toml)
+#   sbatch --dependency=afterok:$jobid --wrap "seatplan merge shards/* --out merged"
+#
+# Every task must see the same sweep file and base scenario (a shared file system); merge
+# refuses shards whose inputs differ.
+#SBATCH --job-name=seatplan-sweep
+#SBATCH --cpus-per-task=4
+#SBATCH --mem=4G
+#SBATCH --time=02:00:00
+#SBATCH --output=logs/sweep-%A_%a.log
+set -euo pipefail
+
+sweep_file=${1:?usage: sbatch --array=1-N slurm-sweep.sh SWEEP.toml}
+count=${SLURM_ARRAY_TASK_COUNT:?run as a job array (--array=1-N)}
+index=${SLURM_ARRAY_TASK_ID:?run as a job array (--array=1-N)}
+
+# Array ids must be 1..N for the shard numbers to line up.
+if [ "${SLURM_ARRAY_TASK_MIN:-1}" != 1 ]; then
+  echo "use --array=1-N (got ids from ${SLURM_ARRAY_TASK_MIN})" >&2
+  exit 2
+fi
+
+mkdir -p shards
+exec seatplan sweep "$sweep_file" -q \
+  --shard "$index/$count" \
+  --threads "${SLURM_CPUS_PER_TASK:-1}" \
+  --out "shards/$index"
