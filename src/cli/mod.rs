@@ -80,6 +80,28 @@ struct SolverArgs {
 }
 
 impl SolverArgs {
+    /// The arguments that give these settings again (for child processes).
+    fn to_args(&self) -> Vec<String> {
+        let name = |v: Option<clap::builder::PossibleValue>| {
+            v.map(|p| p.get_name().to_string()).unwrap_or_default()
+        };
+        let mut args = vec![
+            "--mechanism".to_string(),
+            name(self.mechanism.to_possible_value()),
+            "--mip-gap".to_string(),
+            self.mip_gap.to_string(),
+            "--solver-threads".to_string(),
+            self.solver_threads.to_string(),
+        ];
+        if let Some(b) = self.backend {
+            args.extend(["--backend".to_string(), name(b.to_possible_value())]);
+        }
+        if let Some(t) = self.time_limit {
+            args.extend(["--time-limit".to_string(), t.to_string()]);
+        }
+        args
+    }
+
     /// Sizes the worker pool when `--threads` is given.
     fn set_up_threads(&self) -> Result<()> {
         if let Some(n) = self.threads {
@@ -214,6 +236,19 @@ enum Command {
         /// folders with `seatplan merge`.
         #[arg(long, value_name = "I/N")]
         shard: Option<seatplan::sweep::run::Shard>,
+        /// Run every point in its own child process, so that even a crash (an abort in a C++
+        /// solver) fails only that point. Slower: each process loads the base scenario.
+        #[arg(long)]
+        isolate: bool,
+        #[command(flatten)]
+        solver: SolverArgs,
+    },
+    /// Run one point of a sweep and print its result as JSON (used by `sweep --isolate`).
+    #[command(hide = true)]
+    SweepPoint {
+        sweep: PathBuf,
+        #[arg(long)]
+        point: usize,
         #[command(flatten)]
         solver: SolverArgs,
     },
@@ -337,11 +372,28 @@ pub fn run(cli: Cli) -> Result<i32> {
             sweep: path,
             out,
             shard,
+            isolate,
             solver,
         } => {
             let (mechanism, options) = solver.options()?;
             solver.set_up_threads()?;
-            sweep::sweep(&path, &out, shard, mechanism, &options, &say, cli.quiet)
+            let isolate = isolate.then(|| solver.to_args());
+            let settings = sweep::Settings {
+                mechanism,
+                options,
+                shard,
+                isolate,
+            };
+            sweep::sweep(&path, &out, &settings, &say, cli.quiet)
+        }
+        Command::SweepPoint {
+            sweep: path,
+            point,
+            solver,
+        } => {
+            let (mechanism, options) = solver.options()?;
+            solver.set_up_threads()?;
+            sweep::point(&path, point, mechanism, &options)
         }
         Command::Merge { shards, out } => sweep::merge(&shards, &out, &say),
         Command::Check {

@@ -1,7 +1,9 @@
 //! `seatplan sweep` and `seatplan merge`: what-if sweeps, their progress bar and shard merging.
 
 use std::io::IsTerminal;
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -9,8 +11,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use seatplan::assign::{Mechanism, SolverOptions};
 use seatplan::output;
-use seatplan::sweep::results::{PointStatus, SweepResults};
-use seatplan::sweep::run::{self, Shard};
+use seatplan::sweep::results::{PointResult, PointStatus, SweepResults};
+use seatplan::sweep::run::{self, Shard, Sweep};
 use seatplan::sweep::tables;
 
 use super::{EXIT_CHECK_FAILED, EXIT_SOLVER_FAILED};
@@ -31,16 +33,98 @@ fn progress_bar(len: usize, quiet: bool) -> ProgressBar {
     bar
 }
 
+/// How a sweep is run.
+pub struct Settings {
+    pub mechanism: Mechanism,
+    pub options: SolverOptions,
+    pub shard: Option<Shard>,
+    /// Run each point in a child process, passing it these solver arguments.
+    pub isolate: Option<Vec<String>>,
+}
+
+/// Runs point `index` of the sweep at `path` in a child process (`seatplan sweep-point`);
+/// a crash or a garbled answer fails the point.
+fn run_isolated(sweep: &Sweep, path: &Path, index: usize, solver_args: &[String]) -> PointResult {
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            return sweep.failed_point(index, format!("cannot find the seatplan binary: {e}"))
+        }
+    };
+    let output = Command::new(exe)
+        .arg("sweep-point")
+        .arg(path)
+        .args(["--point", &index.to_string(), "--threads", "1"])
+        .args(solver_args)
+        .stdin(Stdio::null())
+        .output();
+    let output = match output {
+        Ok(o) => o,
+        Err(e) => {
+            return sweep.failed_point(index, format!("cannot start the point's process: {e}"))
+        }
+    };
+    if output.status.success() {
+        if let Ok(result) = serde_json::from_slice::<PointResult>(&output.stdout) {
+            if result.index == index {
+                return result;
+            }
+        }
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let how = match (output.status.success(), output.status.signal()) {
+        (true, _) => "the point's process gave no result".to_string(),
+        (false, Some(sig)) => format!("the point's process was killed by signal {sig}"),
+        (false, None) => format!("the point's process failed ({})", output.status),
+    };
+    sweep.failed_point(
+        index,
+        if last.is_empty() {
+            how
+        } else {
+            format!("{how}: {last}")
+        },
+    )
+}
+
+/// `seatplan sweep-point`: runs one point and prints its record as JSON.
+pub fn point(
+    path: &Path,
+    index: usize,
+    mechanism: Mechanism,
+    options: &SolverOptions,
+) -> Result<i32> {
+    let sweep = run::load(path)?;
+    if index >= sweep.spec.points.len() {
+        anyhow::bail!(
+            "the sweep has {} points; there is no point {index}",
+            sweep.spec.points.len()
+        );
+    }
+    let result = sweep.run_point(index, mechanism, options);
+    println!("{}", serde_json::to_string(&result)?);
+    Ok(0)
+}
+
 /// Runs a sweep (or one shard of it) and writes its outputs; returns the exit code.
 pub fn sweep(
     path: &Path,
     out: &Path,
-    shard: Option<Shard>,
-    mechanism: Mechanism,
-    options: &SolverOptions,
+    settings: &Settings,
     say: &dyn Fn(String),
     quiet: bool,
 ) -> Result<i32> {
+    let Settings {
+        mechanism,
+        ref options,
+        shard,
+        ref isolate,
+    } = *settings;
     let t = Instant::now();
     let sweep = run::load(path)?;
     let points = sweep.point_indices(shard);
@@ -71,7 +155,12 @@ pub fn sweep(
     ));
     let bar = progress_bar(points.len(), quiet);
     let t = Instant::now();
-    let results = sweep.run(mechanism, options, shard, &|| bar.inc(1));
+    let results = match isolate {
+        None => sweep.run(mechanism, options, shard, &|| bar.inc(1)),
+        Some(args) => sweep.run_with(mechanism, options, shard, &|| bar.inc(1), &|i| {
+            run_isolated(&sweep, path, i, args)
+        }),
+    };
     bar.finish_and_clear();
     let secs = t.elapsed().as_secs_f64();
     say(format!(

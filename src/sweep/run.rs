@@ -22,6 +22,13 @@ use crate::scenario::{self, Loaded};
 /// Fault injection for tests: a point whose key equals this environment variable's value
 /// panics, to show that a failing point fails alone.
 pub const PANIC_FAILPOINT: &str = "SEATPLAN_FAILPOINT_PANIC_POINT";
+/// Fault injection for tests: a point whose key equals this environment variable's value
+/// aborts the process (as a crashing C++ solver would); only isolated points survive it.
+pub const ABORT_FAILPOINT: &str = "SEATPLAN_FAILPOINT_ABORT_POINT";
+
+fn failpoint(name: &str, key: &str) -> bool {
+    std::env::var_os(name).is_some_and(|k| k == key)
+}
 
 /// A sweep ready to run: its checked spec and its loaded base scenario.
 #[derive(Debug, Clone)]
@@ -116,11 +123,26 @@ impl Sweep {
         shard: Option<Shard>,
         on_point: &(dyn Fn() + Sync),
     ) -> SweepResults {
+        self.run_with(mechanism, options, shard, on_point, &|i| {
+            self.run_point(i, mechanism, options)
+        })
+    }
+
+    /// Like [`Sweep::run`], with each point run by `runner` (for example in a child process,
+    /// so that even an abort fails only its point).
+    pub fn run_with(
+        &self,
+        mechanism: Mechanism,
+        options: &SolverOptions,
+        shard: Option<Shard>,
+        on_point: &(dyn Fn() + Sync),
+        runner: &(dyn Fn(usize) -> PointResult + Sync),
+    ) -> SweepResults {
         let points: Vec<PointResult> = self
             .point_indices(shard)
             .into_par_iter()
             .map(|i| {
-                let r = self.run_point(i, mechanism, options);
+                let r = runner(i);
                 on_point();
                 r
             })
@@ -155,15 +177,16 @@ impl Sweep {
     ) -> PointResult {
         let point = &self.spec.points[index];
         let params = &self.spec.parameters;
-        let key = point_key(params, point);
+        let mut result = self.failed_point(index, String::new());
+        let (key, seed) = (&result.key, result.seed);
         let base = &self.base.scenario;
-        let seed = match self.spec.seeds {
-            Seeds::Derived => derived_seed(base.seed, &key),
-            Seeds::Base => base.seed,
-        };
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            if std::env::var_os(PANIC_FAILPOINT).is_some_and(|k| k == key.as_str()) {
+            if failpoint(PANIC_FAILPOINT, key) {
                 panic!("{PANIC_FAILPOINT} asked point `{key}` to panic");
+            }
+            if failpoint(ABORT_FAILPOINT, key) {
+                eprintln!("{ABORT_FAILPOINT} asked point `{key}` to abort");
+                std::process::abort();
             }
             let scenario = apply(base, params, point, seed);
             crate::solve(&scenario, mechanism, options)
@@ -180,6 +203,19 @@ impl Sweep {
                 error: format!("the point panicked: {}", panic_message(&*panic)),
             },
         };
+        result.status = status;
+        result
+    }
+
+    /// The record of point `index` failed with `error` (its key, values and seed filled in).
+    pub fn failed_point(&self, index: usize, error: String) -> PointResult {
+        let point = &self.spec.points[index];
+        let params = &self.spec.parameters;
+        let key = point_key(params, point);
+        let seed = match self.spec.seeds {
+            Seeds::Derived => derived_seed(self.base.scenario.seed, &key),
+            Seeds::Base => self.base.scenario.seed,
+        };
         PointResult {
             index,
             key,
@@ -189,7 +225,7 @@ impl Sweep {
                 .map(|(&v, p)| p.values[v].text().to_string())
                 .collect(),
             seed,
-            status,
+            status: PointStatus::Failed { error },
         }
     }
 }

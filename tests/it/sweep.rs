@@ -451,3 +451,59 @@ fn slurm_array_and_k8s_indexed_job_shards_merge_locally() {
         );
     }
 }
+
+#[test]
+fn isolated_points_survive_an_abort_and_match_in_process_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "[[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nvalues = [0, 100, 200]\n";
+    let path = sweep_file(tmp.path(), &two_schools(), body);
+    let sweep = |out: &Path, isolate: bool, abort: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_seatplan"));
+        cmd.args([
+            "sweep",
+            path.to_str().unwrap(),
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        if isolate {
+            cmd.arg("--isolate");
+        }
+        if let Some(key) = abort {
+            cmd.env(run::ABORT_FAILPOINT, key);
+        }
+        cmd.output().unwrap()
+    };
+    let (plain, isolated) = (tmp.path().join("plain"), tmp.path().join("isolated"));
+    assert!(sweep(&plain, false, None).status.success());
+    assert!(sweep(&isolated, true, None).status.success());
+    for name in ["points.csv", "districts.csv", "cutoffs.csv", "sweep.json"] {
+        assert_eq!(
+            std::fs::read(plain.join(name)).unwrap(),
+            std::fs::read(isolated.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+
+    // An abort in point 1 takes an unisolated sweep down, and nothing is written...
+    let crashed = tmp.path().join("crashed");
+    let o = sweep(&crashed, false, Some("budget=100"));
+    assert!(!o.status.success());
+    assert!(!crashed.exists());
+    // ...but in isolation only that point fails.
+    let survived = tmp.path().join("survived");
+    let o = sweep(&survived, true, Some("budget=100"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("point 1 (budget=100) failed: the point's process was killed by signal 6"),
+        "{stderr}"
+    );
+    let points = std::fs::read_to_string(survived.join("points.csv")).unwrap();
+    let status: Vec<&str> = points
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(4).unwrap())
+        .collect();
+    assert_eq!(status, ["solved", "failed", "solved"]);
+}
