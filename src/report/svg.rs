@@ -176,11 +176,11 @@ fn legend_item_width(name: &str) -> f64 {
 }
 
 /// The top of the plot area under a legend drawn from `(x, 14)`.
-pub fn legend_bottom(x: f64, items: &[(String, String)]) -> f64 {
+pub fn legend_bottom(x: f64, items: &[(String, String)], width: f64) -> f64 {
     let (mut cx, mut cy) = (x, 14.0);
     for (name, _) in items {
         let w = legend_item_width(name);
-        if cx + w > WIDTH - 10.0 && cx > x {
+        if cx + w > width - 10.0 && cx > x {
             cx = x;
             cy += ROW;
         }
@@ -210,21 +210,27 @@ impl Scale {
 /// An SVG document under construction.
 pub struct Svg {
     out: String,
+    width: f64,
 }
 
 impl Svg {
-    /// Starts a chart of the given height with an accessible title.
+    /// Starts a chart of the default width and the given height with an accessible title.
     pub fn new(height: f64, title: &str) -> Svg {
+        Svg::sized(WIDTH, height, title)
+    }
+
+    /// Starts a chart of the given size with an accessible title.
+    pub fn sized(width: f64, height: f64, title: &str) -> Svg {
         let mut out = String::new();
         let _ = writeln!(
             out,
             r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}" font-family="sans-serif" font-size="{FONT}">"#,
-            w = num(WIDTH),
+            w = num(width),
             h = num(height),
             t = esc(title)
         );
         let _ = writeln!(out, "<title>{}</title>", esc(title));
-        Svg { out }
+        Svg { out, width }
     }
 
     /// A filled rectangle with a tooltip.
@@ -319,7 +325,7 @@ impl Svg {
         let (mut cx, mut cy) = (x, y);
         for (name, colour) in items {
             let w = legend_item_width(name);
-            if cx + w > WIDTH - 10.0 && cx > x {
+            if cx + w > self.width - 10.0 && cx > x {
                 cx = x;
                 cy += ROW;
             }
@@ -391,7 +397,7 @@ pub fn grouped_bars(title: &str, categories: &[String], series: &[Series], fmt: 
     let right = WIDTH - 20.0;
     let bar = 8.0;
     let group = bar * series.len().max(1) as f64 + 8.0;
-    let top = legend_bottom(left, &legend_items(series));
+    let top = legend_bottom(left, &legend_items(series), WIDTH);
     let height = top + group * categories.len() as f64 + 26.0;
     let max = series
         .iter()
@@ -433,7 +439,7 @@ pub fn stacked_shares(title: &str, categories: &[String], series: &[Series]) -> 
     let left = label_margin(categories);
     let right = WIDTH - 20.0;
     let bar = 16.0;
-    let top = legend_bottom(left, &legend_items(series));
+    let top = legend_bottom(left, &legend_items(series), WIDTH);
     let height = top + (bar + 6.0) * categories.len() as f64 + 26.0;
     let scale = Scale {
         lo: 0.0,
@@ -500,7 +506,7 @@ pub fn dot_rows(
 ) -> String {
     let left = label_margin(rows);
     let right = WIDTH - 20.0;
-    let top = legend_bottom(left, legend);
+    let top = legend_bottom(left, legend, WIDTH);
     let height = top + ROW * rows.len() as f64 + 26.0;
     let lo = dots.iter().map(|d| d.x).fold(f64::INFINITY, f64::min);
     let hi = dots.iter().map(|d| d.x).fold(f64::NEG_INFINITY, f64::max);
@@ -613,15 +619,16 @@ impl XAxis {
     }
 }
 
-/// One line per series over the x values; `None` values leave a gap.
+/// One line per series over the x values, in a chart `width` wide; `None` values leave a gap.
 pub fn line_chart(
+    width: f64,
     title: &str,
     x_name: &str,
     x: &XAxis,
     lines: &[(String, String, Vec<Option<f64>>)],
     fmt: Format,
 ) -> String {
-    let (left, right, top) = (70.0, WIDTH - 20.0, 20.0);
+    let (left, right, top) = (70.0, width - 20.0, 20.0);
     let legend: Vec<(String, String)> = lines
         .iter()
         .filter(|l| !l.0.is_empty())
@@ -630,10 +637,11 @@ pub fn line_chart(
     let top = if legend.is_empty() {
         top
     } else {
-        legend_bottom(left, &legend) + 4.0
+        legend_bottom(left, &legend, width) + 4.0
     };
-    let height = top + 220.0 + 40.0;
-    let bottom = top + 220.0;
+    let plot = (width * 0.4).clamp(160.0, 240.0);
+    let height = top + plot + 40.0;
+    let bottom = top + plot;
     let ys: Vec<f64> = lines
         .iter()
         .flat_map(|l| l.2.iter().flatten().copied())
@@ -652,7 +660,7 @@ pub fn line_chart(
         from: bottom,
         to: top,
     };
-    let mut svg = Svg::new(height, title);
+    let mut svg = Svg::sized(width, height, title);
     svg.legend(left, 14.0, &legend);
     svg.y_axis(&ys_scale, &t, left, right, fmt);
     let n = x.len();

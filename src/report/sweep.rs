@@ -273,7 +273,7 @@ fn curves(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&Axi
                 b,
                 "<figure>\n<h3>{}</h3>\n{}</figure>",
                 esc(&title),
-                svg::line_chart(&title, p.id, &p.x(), &lines, kpi.fmt)
+                svg::line_chart(480.0, &title, p.id, &p.x(), &lines, kpi.fmt)
             );
         }
         b.push_str("</div>\n");
@@ -404,7 +404,7 @@ fn districts(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&
             &title,
             "One line per district: the share of its applicants in a public school at each \
              value of the parameter.",
-            &svg::line_chart(&title, p.id, &p.x(), &lines, Format::Percent),
+            &svg::line_chart(svg::WIDTH, &title, p.id, &p.x(), &lines, Format::Percent),
         );
     }
 }
