@@ -29,6 +29,7 @@ pub mod manifest;
 pub mod output;
 pub mod plan;
 pub mod policy;
+pub mod report;
 pub mod scenario;
 pub mod seats;
 pub mod sweep;

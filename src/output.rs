@@ -20,6 +20,7 @@ pub const SCHOOLS: &str = "schools.csv";
 pub const DISTRICTS: &str = "districts.csv";
 pub const SUMMARY: &str = "summary.json";
 pub const STATEMENTS: &str = "statements.csv";
+pub use crate::report::REPORT;
 
 #[derive(Serialize)]
 struct PlacementRow<'a> {
@@ -438,7 +439,7 @@ pub fn render_run(
     files
 }
 
-/// Every output file of a run, rendered.
+/// Every output file of a run, rendered: the tables, the summary and `report.html`.
 pub fn render(scenario: &Scenario, solved: &Solved) -> Vec<(&'static str, Vec<u8>)> {
     let mut json = serde_json::to_vec_pretty(&summary(scenario, solved)).expect("serialising");
     json.push(b'\n');
@@ -447,6 +448,10 @@ pub fn render(scenario: &Scenario, solved: &Solved) -> Vec<(&'static str, Vec<u8
         (SCHOOLS, schools_csv(scenario, solved)),
         (DISTRICTS, districts_csv(scenario, solved)),
         (SUMMARY, json),
+        (
+            REPORT,
+            crate::report::run_report(scenario, solved).into_bytes(),
+        ),
     ]
 }
 

@@ -5,7 +5,6 @@
 //! `seatplan run <plan>/scenario/scenario.toml` re-runs the intake with the plan built.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::path::Path;
 
 use super::expansion::Plan;
@@ -46,8 +45,10 @@ pub fn render(scenario: &Scenario, plan: &Plan) -> Vec<(String, Vec<u8>)> {
 }
 
 /// A bar chart per district of the last projection year: children expected, public seats
-/// before and after the plan, and purchasable places.
+/// before and after the plan, and purchasable places drawn on from the end of the after bar.
+/// Drawn with the report's SVG helpers ([`crate::report::svg`]).
 pub fn chart(scenario: &Scenario, plan: &Plan) -> String {
+    use crate::report::svg::{self, Format, Scale, Svg};
     let rows: Vec<_> = plan
         .balance
         .iter()
@@ -55,79 +56,96 @@ pub fn chart(scenario: &Scenario, plan: &Plan) -> String {
         .collect();
     let max = rows
         .iter()
-        .map(|b| b.projected_applicants.max(b.public_seats_after) + b.purchasable_places)
+        .map(|b| {
+            b.projected_applicants
+                .max(b.public_seats_after + b.purchasable_places)
+        })
         .max()
         .unwrap_or(1)
         .max(1) as f64;
-    let (left, top, bar, gap, width) = (150.0, 40.0, 7.0, 8.0, 520.0);
+    let legend: Vec<(String, String)> = [
+        ("children expected", GREY),
+        ("public seats before", BLUE),
+        ("public seats after the plan", GREEN),
+        ("purchasable places", ORANGE),
+    ]
+    .iter()
+    .map(|(n, c)| (n.to_string(), c.to_string()))
+    .collect();
+    let labels: Vec<String> = rows.iter().map(|b| b.district.clone()).collect();
+    let left = labels
+        .iter()
+        .map(|l| svg::text_width(l))
+        .fold(40.0, f64::max)
+        .min(220.0)
+        + 12.0;
+    let right = svg::WIDTH - 20.0;
+    let top = svg::legend_bottom(left, &legend, svg::WIDTH) + 16.0;
+    let (bar, gap) = (7.0, 8.0);
     let group = 3.0 * bar + gap;
-    let height = top + rows.len() as f64 * group + 40.0;
-    let mut svg = String::new();
-    let _ = writeln!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{height}" viewBox="0 0 {w} {height}" font-family="sans-serif" font-size="11">"#,
-        w = left + width + 60.0
+    let bottom = top + rows.len() as f64 * group;
+    let title = format!(
+        "Year {}: seats and projected applicants by district ({})",
+        plan.years, scenario.name
     );
-    let _ = writeln!(
-        svg,
-        r#"<title>Seats and projected applicants by district, year {} ({})</title>"#,
-        plan.years,
-        xml(&scenario.name)
+    let mut out = Svg::new(bottom + 24.0, &title);
+    out.legend(left, 14.0, &legend);
+    out.text(
+        left,
+        top - 6.0,
+        "start",
+        &format!("Year {} of the projection", plan.years),
     );
-    let _ = writeln!(
-        svg,
-        r#"<text x="10" y="16" font-size="13">Year {}: children expected (grey), public seats before (blue) and after the plan (green), purchasable places (orange)</text>"#,
-        plan.years
-    );
-    let scale = |v: u64| v as f64 / max * width;
+    let ticks = svg::ticks(0.0, max, 6, 1.0);
+    let scale = Scale {
+        lo: 0.0,
+        hi: *ticks.last().unwrap_or(&1.0),
+        from: left,
+        to: right,
+    };
+    out.x_axis(&scale, &ticks, top, bottom, Format::Count);
+    let w = |v: u64| scale.at(v as f64) - left;
     for (i, b) in rows.iter().enumerate() {
         let y = top + i as f64 * group;
-        let _ = writeln!(
-            svg,
-            r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
+        out.label(
             left - 6.0,
             y + 1.5 * bar + 4.0,
-            xml(&b.district)
+            "end",
+            &b.district,
+            left - 12.0,
         );
         let bars = [
-            (
-                scale(b.projected_applicants),
-                "#888888",
-                b.projected_applicants,
-            ),
-            (
-                scale(b.public_seats_before),
-                "#3b6fb6",
-                b.public_seats_before,
-            ),
-            (scale(b.public_seats_after), "#3a9a4a", b.public_seats_after),
+            (b.projected_applicants, GREY, "children expected"),
+            (b.public_seats_before, BLUE, "public seats before"),
+            (b.public_seats_after, GREEN, "public seats after the plan"),
         ];
-        for (j, (w, colour, value)) in bars.iter().enumerate() {
-            let _ = writeln!(
-                svg,
-                r#"<rect x="{left}" y="{:.1}" width="{:.1}" height="{bar}" fill="{colour}"><title>{value}</title></rect>"#,
+        for (j, (value, colour, what)) in bars.iter().enumerate() {
+            out.rect(
+                left,
                 y + j as f64 * bar,
-                w
+                w(*value),
+                bar,
+                colour,
+                &format!("{}: {what} {value}", b.district),
             );
         }
-        let _ = writeln!(
-            svg,
-            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{bar}" fill="#e08a2c"><title>{} purchasable</title></rect>"##,
-            left + scale(b.public_seats_after),
+        out.rect(
+            left + w(b.public_seats_after),
             y + 2.0 * bar,
-            scale(b.purchasable_places),
-            b.purchasable_places
+            w(b.purchasable_places),
+            bar,
+            ORANGE,
+            &format!("{}: {} purchasable", b.district, b.purchasable_places),
         );
     }
-    svg.push_str("</svg>\n");
-    svg
+    out.line(left, top, left, bottom, "#555555", 1.0);
+    out.finish()
 }
 
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+const GREY: &str = "#888888";
+const BLUE: &str = "#3b6fb6";
+const GREEN: &str = "#3a9a4a";
+const ORANGE: &str = "#e08a2c";
 
 /// The files of the scenario with the plan applied, named for a folder of their own.
 pub fn applied_scenario(

@@ -150,6 +150,7 @@ fn a_new_run_replaces_the_old_output_folder_whole() {
             "districts.csv",
             "manifest.json",
             "placements.csv",
+            "report.html",
             "schools.csv",
             "summary.json"
         ]

@@ -9,5 +9,6 @@ mod golden;
 mod plan;
 mod points;
 pub mod properties;
+mod report;
 mod sweep;
 mod util;

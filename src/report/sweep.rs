@@ -1,0 +1,581 @@
+//! The report of a sweep: the parameters, how each key figure moves with each parameter, heatmaps
+//! over pairs of parameters, each district's public share and each school's cut-off across the
+//! points, and a table of every point (failed ones with their error).
+//!
+//! Built from [`SweepResults`] alone, so a merged set of shards gives the same report as a
+//! single-machine sweep. A parameter whose values all parse as numbers is drawn on a numeric
+//! axis; otherwise its values are categories in the order the sweep lists them. Where a chart
+//! shows fewer parameters than the sweep has, each value is the mean over the solved points that
+//! share the shown parameters' values.
+
+use std::fmt::Write as _;
+
+use super::svg::{self, esc, Format, Range, XAxis};
+use super::{figure, headline, page, pct, table, Cell};
+use crate::sweep::kpi::PointKpis;
+use crate::sweep::results::{PointResult, PointStatus, SweepResults};
+
+/// A key figure of a point, as charted.
+struct Kpi {
+    name: &'static str,
+    fmt: Format,
+    get: fn(&PointKpis) -> f64,
+}
+
+const KPIS: [Kpi; 7] = [
+    Kpi {
+        name: "children in a public school",
+        fmt: Format::Percent,
+        get: |k| PointKpis::share(k.public, k.children),
+    },
+    Kpi {
+        name: "migrant children in a public school",
+        fmt: Format::Percent,
+        get: |k| PointKpis::share(k.public_migrant, k.migrant_children),
+    },
+    Kpi {
+        name: "children at their first choice",
+        fmt: Format::Percent,
+        get: |k| PointKpis::share(k.first_choice, k.children),
+    },
+    Kpi {
+        name: "bought private places",
+        fmt: Format::Count,
+        get: |k| k.purchased as f64,
+    },
+    Kpi {
+        name: "purchase cost (yuan)",
+        fmt: Format::Count,
+        get: |k| k.purchase_cost_yuan as f64,
+    },
+    Kpi {
+        name: "purchase budget used",
+        fmt: Format::Percent,
+        get: |k| PointKpis::share(k.purchase_cost_yuan, k.budget_yuan),
+    },
+    Kpi {
+        name: "unplaced children",
+        fmt: Format::Count,
+        get: |k| k.unplaced as f64,
+    },
+];
+
+/// At most this many parameters get curves, and this many pairs get heatmaps.
+const MAX_CURVE_PARAMS: usize = 4;
+const MAX_HEATMAP_PAIRS: usize = 3;
+/// Lines per chart (one per value of a second parameter) before it is averaged instead.
+const MAX_LINES: usize = 8;
+/// Schools drawn in the cut-off chart (those whose cut-off moves most).
+const MAX_SCHOOLS: usize = 80;
+/// Point tables longer than this are folded.
+const FOLD_ROWS: usize = 100;
+
+/// A parameter's axis: its listed values, as numbers when they all parse.
+struct Axis<'a> {
+    index: usize,
+    id: &'a str,
+    values: &'a [String],
+    numbers: Option<Vec<f64>>,
+}
+
+impl Axis<'_> {
+    fn x(&self) -> XAxis {
+        match &self.numbers {
+            Some(n) => XAxis::Numeric(n.clone()),
+            None => XAxis::Categories(self.values.to_vec()),
+        }
+    }
+}
+
+/// The mean of a KPI over the solved points matching every `(parameter, value)` filter.
+fn mean(points: &[(&PointResult, &PointKpis)], filter: &[(usize, &str)], kpi: &Kpi) -> Option<f64> {
+    let (mut sum, mut n) = (0.0, 0usize);
+    for (p, k) in points {
+        if filter
+            .iter()
+            .all(|&(i, v)| p.values.get(i).map(String::as_str) == Some(v))
+        {
+            sum += (kpi.get)(k);
+            n += 1;
+        }
+    }
+    (n > 0).then(|| sum / n as f64)
+}
+
+/// Renders the HTML report of a sweep's results.
+pub fn sweep_report(results: &SweepResults) -> String {
+    let solved: Vec<(&PointResult, &PointKpis)> = results
+        .points
+        .iter()
+        .filter_map(|p| p.kpis().map(|k| (p, k)))
+        .collect();
+    let failed = results.points.len() - solved.len();
+    let check_failed = solved.iter().filter(|(_, k)| !k.check_passed).count();
+    let axes: Vec<Axis> = results
+        .parameters
+        .iter()
+        .enumerate()
+        .map(|(index, p)| {
+            let numbers: Option<Vec<f64>> = p
+                .values
+                .iter()
+                .map(|v| v.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
+                .collect();
+            Axis {
+                index,
+                id: &p.id,
+                values: &p.values,
+                numbers: numbers.filter(|n| !n.is_empty()),
+            }
+        })
+        .collect();
+    let varying: Vec<&Axis> = axes.iter().filter(|a| a.values.len() > 1).collect();
+
+    let mut b = String::new();
+    let _ = writeln!(b, "<h1>Sweep report: {}</h1>", esc(&results.name));
+    let shard = match results.shard {
+        Some((i, n)) => format!(" · shard {i} of {n}"),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        b,
+        "<p class=\"meta\">Base scenario “{}” · {} point(s) in the sweep, {} here{} · fingerprint {}</p>",
+        esc(&results.scenario),
+        results.total_points,
+        results.points.len(),
+        esc(&shard),
+        esc(results.fingerprint.get(..16).unwrap_or(&results.fingerprint))
+    );
+    b.push_str("<div class=\"figures\">\n");
+    headline(&mut b, &solved.len().to_string(), "points solved", "");
+    headline(
+        &mut b,
+        &failed.to_string(),
+        "points failed (see the table)",
+        if failed > 0 { "bad" } else { "ok" },
+    );
+    headline(
+        &mut b,
+        &check_failed.to_string(),
+        "solved points failing the independent check",
+        if check_failed > 0 { "bad" } else { "ok" },
+    );
+    b.push_str("</div>\n");
+
+    b.push_str("<h2>Parameters</h2>\n");
+    if results.parameters.is_empty() {
+        b.push_str("<p>The sweep varies no parameter: every point is the base scenario.</p>\n");
+    } else {
+        let rows: Vec<Vec<Cell>> = results
+            .parameters
+            .iter()
+            .zip(&axes)
+            .map(|(p, a)| {
+                let mut shown: Vec<&str> = p.values.iter().take(20).map(String::as_str).collect();
+                if p.values.len() > 20 {
+                    shown.push("…");
+                }
+                vec![
+                    Cell::Text(p.id.clone()),
+                    Cell::Text(p.kind.clone()),
+                    Cell::Text(if p.target.is_empty() {
+                        "whole city".into()
+                    } else {
+                        p.target.clone()
+                    }),
+                    Cell::Num(p.values.len().to_string()),
+                    Cell::Text(shown.join(", ")),
+                    Cell::Text(if a.numbers.is_some() {
+                        "numeric".into()
+                    } else {
+                        "categories".into()
+                    }),
+                ]
+            })
+            .collect();
+        table(
+            &mut b,
+            &["parameter", "changes", "target", "values", "taken", "axis"],
+            &rows,
+        );
+    }
+
+    if solved.is_empty() {
+        b.push_str("<p class=\"bad\">No point was solved: there is nothing to chart.</p>\n");
+    } else {
+        curves(&mut b, &solved, &varying);
+        heatmaps(&mut b, &solved, &varying);
+        districts(&mut b, &solved, &varying);
+        cutoffs(&mut b, &solved);
+    }
+    points_table(&mut b, results);
+    page(&format!("Sweep report: {}", results.name), &b)
+}
+
+/// One small line chart per KPI and parameter.
+fn curves(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&Axis]) {
+    if varying.is_empty() {
+        return;
+    }
+    b.push_str("<h2>Key figures by parameter</h2>\n");
+    if varying.len() > MAX_CURVE_PARAMS {
+        let _ = writeln!(
+            b,
+            "<p>Curves are drawn for the first {MAX_CURVE_PARAMS} of {} varying parameters.</p>",
+            varying.len()
+        );
+    }
+    for (n, p) in varying.iter().take(MAX_CURVE_PARAMS).enumerate() {
+        let second = varying
+            .iter()
+            .enumerate()
+            .find(|&(m, q)| m != n && q.values.len() <= MAX_LINES)
+            .map(|(_, q)| *q);
+        let _ = writeln!(b, "<h3>By {}</h3>", esc(p.id));
+        let how = match second {
+            Some(q) => format!(
+                "One line per value of {}; each dot is the mean over the solved points with those two values.",
+                q.id
+            ),
+            None => "Each dot is the mean over the solved points with that value.".into(),
+        };
+        let _ = writeln!(b, "<p>{}</p>\n<div class=\"grid\">", esc(&how));
+        for kpi in &KPIS {
+            let lines: Vec<(String, String, Vec<Option<f64>>)> = match second {
+                Some(q) => q
+                    .values
+                    .iter()
+                    .enumerate()
+                    .map(|(j, qv)| {
+                        let ys = p
+                            .values
+                            .iter()
+                            .map(|pv| mean(solved, &[(p.index, pv), (q.index, qv)], kpi))
+                            .collect();
+                        (
+                            format!("{} = {qv}", q.id),
+                            svg::PALETTE[j % svg::PALETTE.len()].to_string(),
+                            ys,
+                        )
+                    })
+                    .collect(),
+                None => vec![(
+                    String::new(),
+                    svg::PALETTE[0].to_string(),
+                    p.values
+                        .iter()
+                        .map(|pv| mean(solved, &[(p.index, pv)], kpi))
+                        .collect(),
+                )],
+            };
+            let title = format!("{} by {}", kpi.name, p.id);
+            let _ = writeln!(
+                b,
+                "<figure>\n<h3>{}</h3>\n{}</figure>",
+                esc(&title),
+                svg::line_chart(480.0, &title, p.id, &p.x(), &lines, kpi.fmt)
+            );
+        }
+        b.push_str("</div>\n");
+    }
+}
+
+/// Heatmaps of unplaced children and public share over the first pairs of parameters.
+fn heatmaps(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&Axis]) {
+    let mut pairs = Vec::new();
+    for (i, p) in varying.iter().enumerate() {
+        for q in &varying[i + 1..] {
+            pairs.push((*p, *q));
+        }
+    }
+    if pairs.is_empty() {
+        return;
+    }
+    b.push_str("<h2>Pairs of parameters</h2>\n");
+    if pairs.len() > MAX_HEATMAP_PAIRS {
+        let _ = writeln!(
+            b,
+            "<p>Heatmaps are drawn for the first {MAX_HEATMAP_PAIRS} of {} pairs.</p>",
+            pairs.len()
+        );
+    }
+    for (p, q) in pairs.into_iter().take(MAX_HEATMAP_PAIRS) {
+        for kpi in [&KPIS[6], &KPIS[0]] {
+            let cells: Vec<Vec<Option<f64>>> = q
+                .values
+                .iter()
+                .map(|qv| {
+                    p.values
+                        .iter()
+                        .map(|pv| mean(solved, &[(p.index, pv), (q.index, qv)], kpi))
+                        .collect()
+                })
+                .collect();
+            let title = format!("{} over {} × {}", kpi.name, p.id, q.id);
+            figure(
+                b,
+                &title,
+                "Each cell is the mean over the solved points with that pair of values (the \
+                 other parameters averaged); darker is more. Grey cells have no solved point. \
+                 Hover for the value.",
+                &svg::heatmap(&title, p.id, p.values, q.id, q.values, &cells, kpi.fmt),
+            );
+        }
+    }
+}
+
+/// Each district's public share across the points: its range, and lines when one parameter
+/// varies.
+fn districts(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&Axis]) {
+    let mut ids: Vec<&str> = Vec::new();
+    for (_, k) in solved {
+        for d in &k.districts {
+            if !ids.contains(&d.district.as_str()) {
+                ids.push(&d.district);
+            }
+        }
+    }
+    if ids.is_empty() {
+        return;
+    }
+    let share_of = |k: &PointKpis, id: &str| {
+        k.districts
+            .iter()
+            .find(|d| d.district == id)
+            .map(|d| PointKpis::share(d.public, d.children))
+    };
+    b.push_str("<h2>Public share by district</h2>\n");
+    let rows: Vec<Range> = ids
+        .iter()
+        .map(|id| {
+            let v: Vec<f64> = solved.iter().filter_map(|(_, k)| share_of(k, id)).collect();
+            let (lo, hi, avg) = stats(&v);
+            Range {
+                label: id.to_string(),
+                min: lo,
+                max: hi,
+                mid: avg,
+                tip: format!(
+                    "{id}: public share from {} to {}, mean {} over {} point(s)",
+                    Format::Percent.show(lo),
+                    Format::Percent.show(hi),
+                    Format::Percent.show(avg),
+                    v.len()
+                ),
+            }
+        })
+        .collect();
+    figure(
+        b,
+        "Share of each district's applicants in a public school, across the points",
+        "The light bar runs from the lowest to the highest share any solved point gave the \
+         district; the dark tick is the mean. A long bar means the district's outcome depends \
+         on the swept parameters.",
+        &svg::range_rows(
+            "Public share by district across the points",
+            &rows,
+            Format::Percent,
+            false,
+        ),
+    );
+    if let ([p], true) = (varying, ids.len() <= svg::PALETTE.len()) {
+        let lines: Vec<(String, String, Vec<Option<f64>>)> = ids
+            .iter()
+            .enumerate()
+            .map(|(j, id)| {
+                let ys = p
+                    .values
+                    .iter()
+                    .map(|pv| {
+                        let v: Vec<f64> = solved
+                            .iter()
+                            .filter(|(pt, _)| pt.values.get(p.index) == Some(pv))
+                            .filter_map(|(_, k)| share_of(k, id))
+                            .collect();
+                        (!v.is_empty()).then(|| stats(&v).2)
+                    })
+                    .collect();
+                (id.to_string(), svg::PALETTE[j].to_string(), ys)
+            })
+            .collect();
+        let title = format!("Public share by district and {}", p.id);
+        figure(
+            b,
+            &title,
+            "One line per district: the share of its applicants in a public school at each \
+             value of the parameter.",
+            &svg::line_chart(svg::WIDTH, &title, p.id, &p.x(), &lines, Format::Percent),
+        );
+    }
+}
+
+/// Lowest, highest and mean of a non-empty list (zeros when empty).
+fn stats(v: &[f64]) -> (f64, f64, f64) {
+    if v.is_empty() {
+        return (0.0, 0.0, 0.0);
+    }
+    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (lo, hi, v.iter().sum::<f64>() / v.len() as f64)
+}
+
+/// Each school's cut-off points across the points, as ranges.
+fn cutoffs(b: &mut String, solved: &[(&PointResult, &PointKpis)]) {
+    // (school, district) → cut-offs in points, tiers seen; in order of first appearance.
+    let mut schools: Vec<(String, String, Vec<f64>, Vec<String>)> = Vec::new();
+    let mut index = std::collections::BTreeMap::new();
+    for (_, k) in solved {
+        for s in &k.schools {
+            let i = *index.entry(s.school.clone()).or_insert_with(|| {
+                schools.push((s.school.clone(), s.district.clone(), vec![], vec![]));
+                schools.len() - 1
+            });
+            if let Some(m) = s.cutoff_milli_points {
+                schools[i].2.push(m as f64 / 1000.0);
+                if !schools[i].3.contains(&s.cutoff_tier) {
+                    schools[i].3.push(s.cutoff_tier.clone());
+                }
+            }
+        }
+    }
+    schools.retain(|s| !s.2.is_empty());
+    if schools.is_empty() {
+        return;
+    }
+    b.push_str("<h2>Cut-offs per school</h2>\n");
+    let total = schools.len();
+    if total > MAX_SCHOOLS {
+        let mut by_width: Vec<(usize, f64)> = schools
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let (lo, hi, _) = stats(&s.2);
+                (i, hi - lo)
+            })
+            .collect();
+        by_width.sort_by(|a, c| c.1.total_cmp(&a.1).then(a.0.cmp(&c.0)));
+        let mut keep: Vec<usize> = by_width.iter().take(MAX_SCHOOLS).map(|w| w.0).collect();
+        keep.sort_unstable();
+        schools = keep.into_iter().map(|i| schools[i].clone()).collect();
+        let _ = writeln!(
+            b,
+            "<p>The {MAX_SCHOOLS} of {total} schools whose cut-off moves most across the points.</p>"
+        );
+    }
+    let rows: Vec<Range> = schools
+        .iter()
+        .map(|(school, district, v, tiers)| {
+            let (lo, hi, avg) = stats(v);
+            Range {
+                label: format!("{school} ({district})"),
+                min: lo,
+                max: hi,
+                mid: avg,
+                tip: format!(
+                    "{school}: cut-off from {} to {} points, mean {}, at {} point(s); tier(s) of the last admitted: {}",
+                    Format::Decimal.show(lo),
+                    Format::Decimal.show(hi),
+                    Format::Decimal.show(avg),
+                    v.len(),
+                    tiers.join(", ")
+                ),
+            }
+        })
+        .collect();
+    figure(
+        b,
+        "Cut-off points per school across the points",
+        "For each public school, the points of the lowest-priority child admitted by choice: the \
+         light bar from the lowest to the highest cut-off over the solved points, the dark tick \
+         the mean. Points where the school admitted nobody by choice are left out; the tier of \
+         the last admitted child is in the tooltip (a higher tier comes first whatever the \
+         points).",
+        &svg::range_rows(
+            "Cut-off points per school across the points",
+            &rows,
+            Format::Decimal,
+            false,
+        ),
+    );
+}
+
+/// The table of every point, folded when long; failed points keep their error.
+fn points_table(b: &mut String, results: &SweepResults) {
+    b.push_str("<h2>Points</h2>\n");
+    if results.points.is_empty() {
+        b.push_str("<p>No points.</p>\n");
+        return;
+    }
+    let mut header: Vec<&str> = vec!["#"];
+    header.extend(results.parameters.iter().map(|p| p.id.as_str()));
+    header.extend([
+        "public",
+        "public share",
+        "public migrant share",
+        "first-choice share",
+        "purchased",
+        "cost (yuan)",
+        "budget used",
+        "unplaced",
+        "proven optimal",
+        "check",
+    ]);
+    let rows: Vec<Vec<Cell>> = results
+        .points
+        .iter()
+        .map(|p| {
+            let mut row = vec![Cell::Num(p.index.to_string())];
+            row.extend(
+                (0..results.parameters.len())
+                    .map(|i| Cell::Text(p.values.get(i).cloned().unwrap_or_default())),
+            );
+            match &p.status {
+                PointStatus::Solved { kpis: k } => {
+                    let n = |v: u64| Cell::Num(v.to_string());
+                    row.extend([
+                        n(k.public),
+                        Cell::Num(pct(k.public, k.children)),
+                        Cell::Num(pct(k.public_migrant, k.migrant_children)),
+                        Cell::Num(pct(k.first_choice, k.children)),
+                        n(k.purchased),
+                        n(k.purchase_cost_yuan),
+                        Cell::Num(pct(k.purchase_cost_yuan, k.budget_yuan)),
+                        n(k.unplaced),
+                        Cell::Text(if k.proven_optimal { "yes" } else { "no" }.into()),
+                        Cell::Text(if k.check_passed { "passed" } else { "FAILED" }.into()),
+                    ]);
+                }
+                PointStatus::Failed { error } => {
+                    row.extend((0..9).map(|_| Cell::Text(String::new())));
+                    row.push(Cell::Text(format!("failed: {error}")));
+                }
+            }
+            row
+        })
+        .collect();
+    let failed: Vec<&PointResult> = results
+        .points
+        .iter()
+        .filter(|p| p.kpis().is_none())
+        .collect();
+    if !failed.is_empty() {
+        b.push_str("<h3>Failed points</h3>\n<ul>\n");
+        for p in failed.iter().take(FOLD_ROWS) {
+            if let PointStatus::Failed { error } = &p.status {
+                let _ = writeln!(b, "<li>#{} {}: {}</li>", p.index, esc(&p.key), esc(error));
+            }
+        }
+        if failed.len() > FOLD_ROWS {
+            let _ = writeln!(b, "<li>… and {} more</li>", failed.len() - FOLD_ROWS);
+        }
+        b.push_str("</ul>\n");
+    }
+    let open = if rows.len() <= FOLD_ROWS { " open" } else { "" };
+    let _ = writeln!(
+        b,
+        "<details{open}><summary>All {} point(s) of this file, by index</summary>",
+        rows.len()
+    );
+    table(b, &header, &rows);
+    b.push_str("</details>\n");
+}
