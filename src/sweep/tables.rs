@@ -2,7 +2,8 @@
 //!
 //! `points.csv` has one row per point (its parameter values, then the KPIs), `districts.csv`
 //! one row per point and district, `cutoffs.csv` one row per point and public school, and
-//! `sweep.json` everything, which is what [`merge`] reads back. Shares are written with six
+//! `sweep.json` everything, which is what [`merge`] reads back; `report.html` shows them as
+//! charts and tables ([`crate::report::sweep_report`]). Shares are written with six
 //! decimals; everything else is an integer, so the files are the same bytes on every machine.
 
 use serde::Serialize;
@@ -16,6 +17,7 @@ pub const POINTS: &str = "points.csv";
 pub const DISTRICTS: &str = "districts.csv";
 pub const CUTOFFS: &str = "cutoffs.csv";
 pub const SWEEP_JSON: &str = "sweep.json";
+pub const REPORT: &str = "report.html";
 
 fn share(part: u64, whole: u64) -> String {
     format!("{:.6}", PointKpis::share(part, whole))
@@ -198,6 +200,7 @@ pub fn render(results: &SweepResults) -> Vec<(&'static str, Vec<u8>)> {
         (DISTRICTS, districts_csv(results)),
         (CUTOFFS, cutoffs_csv(results)),
         (SWEEP_JSON, sweep_json(results)),
+        (REPORT, crate::report::sweep_report(results).into_bytes()),
     ]
 }
 

@@ -437,7 +437,13 @@ fn slurm_array_and_k8s_indexed_job_shards_merge_locally() {
         String::from_utf8_lossy(&o.stderr)
     );
 
-    for name in ["points.csv", "districts.csv", "cutoffs.csv", "sweep.json"] {
+    for name in [
+        "points.csv",
+        "districts.csv",
+        "cutoffs.csv",
+        "sweep.json",
+        "report.html",
+    ] {
         let want = std::fs::read(whole.join(name)).unwrap();
         assert_eq!(
             std::fs::read(slurm.join("merged").join(name)).unwrap(),
@@ -477,7 +483,13 @@ fn isolated_points_survive_an_abort_and_match_in_process_results() {
     let (plain, isolated) = (tmp.path().join("plain"), tmp.path().join("isolated"));
     assert!(sweep(&plain, false, None).status.success());
     assert!(sweep(&isolated, true, None).status.success());
-    for name in ["points.csv", "districts.csv", "cutoffs.csv", "sweep.json"] {
+    for name in [
+        "points.csv",
+        "districts.csv",
+        "cutoffs.csv",
+        "sweep.json",
+        "report.html",
+    ] {
         assert_eq!(
             std::fs::read(plain.join(name)).unwrap(),
             std::fs::read(isolated.join(name)).unwrap(),
