@@ -36,6 +36,16 @@ fn run_all(sweep: &Sweep) -> seatplan::sweep::results::SweepResults {
     sweep.run(Mechanism::Optimal, &SolverOptions::default(), None, &|| {})
 }
 
+/// The `status` column of a sweep's `points.csv` (one-parameter sweeps).
+fn statuses(out: &Path) -> Vec<String> {
+    let points = std::fs::read_to_string(out.join("points.csv")).unwrap();
+    points
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(4).unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn sweep_file_errors_name_file_line_and_key() {
     let tmp = tempfile::tempdir().unwrap();
@@ -332,13 +342,7 @@ fn a_panicking_point_fails_alone() {
         stderr.contains("point 1 (budget=100) failed: the point panicked"),
         "{stderr}"
     );
-    let points = std::fs::read_to_string(out.join("points.csv")).unwrap();
-    let status: Vec<&str> = points
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(4).unwrap())
-        .collect();
-    assert_eq!(status, ["solved", "failed", "solved"]);
+    assert_eq!(statuses(&out), ["solved", "failed", "solved"]);
 }
 
 /// The shipped Slurm and Kubernetes job files, run locally with the environment their
@@ -511,11 +515,5 @@ fn isolated_points_survive_an_abort_and_match_in_process_results() {
         stderr.contains("point 1 (budget=100) failed: the point's process was killed by signal 6"),
         "{stderr}"
     );
-    let points = std::fs::read_to_string(survived.join("points.csv")).unwrap();
-    let status: Vec<&str> = points
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(4).unwrap())
-        .collect();
-    assert_eq!(status, ["solved", "failed", "solved"]);
+    assert_eq!(statuses(&survived), ["solved", "failed", "solved"]);
 }
