@@ -259,6 +259,41 @@ fn sweep_report_of_a_thousand_points_folds_its_table() {
     assert!(html.len() < 2_000_000, "{} bytes", html.len());
 }
 
+#[test]
+fn sweep_report_of_listed_points_with_a_value_each_skips_the_huge_heatmap() {
+    // Points listed one by one: two parameters with 1000 values each, never crossed.
+    let base = small_sweep();
+    let template = base.points[0].clone();
+    let a: Vec<String> = (0..1000).map(|i| format!("{}", i * 10)).collect();
+    let c: Vec<String> = (0..1000).map(|i| format!("v{i}")).collect();
+    let points: Vec<PointResult> = (0..1000)
+        .map(|i| PointResult {
+            index: i,
+            key: format!("a={};c={}", a[i], c[i]),
+            values: vec![a[i].clone(), c[i].clone()],
+            ..template.clone()
+        })
+        .collect();
+    let info = |id: &str, values: &[String]| ParameterInfo {
+        id: id.into(),
+        kind: "x".into(),
+        target: String::new(),
+        values: values.to_vec(),
+    };
+    let results = SweepResults {
+        parameters: vec![info("a", &a), info("c", &c)],
+        total_points: 1000,
+        points,
+        ..base
+    };
+    let t = Instant::now();
+    let html = sweep_report(&results);
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert!(html.contains("1 pair(s) with more than 2500 combinations of values are not drawn"));
+    // Curves for both parameters (one line each), districts and schools; no heatmap.
+    assert_eq!(count(&html, "<svg "), 7 * 2 + 1 + 1);
+}
+
 // ---- The browser ----
 
 /// Headless Chromium, or `None` when it is missing and `SEATPLAN_SKIP_BROWSER=1` is set.
