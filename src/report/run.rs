@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{self, esc, Dot, Format, Series};
+use super::svg::{self, esc, group, Dot, Format, Series};
 use super::{figure, headline, page, pct, table, Cell};
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::Scenario;
@@ -75,10 +75,15 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
     );
 
     b.push_str("<h2>Headline figures</h2>\n<div class=\"figures\">\n");
-    headline(&mut b, &s.children.to_string(), "children applying", "");
     headline(
         &mut b,
-        &s.public_by_choice.to_string(),
+        &group(&s.children.to_string()),
+        "children applying",
+        "",
+    );
+    headline(
+        &mut b,
+        &group(&s.public_by_choice.to_string()),
         &format!(
             "public school by choice ({} of children)",
             pct(s.public_by_choice as u64, children)
@@ -88,29 +93,32 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
     headline(
         &mut b,
         &pct(s.first_choice as u64, children),
-        &format!("of children at their first choice ({})", s.first_choice),
+        &format!(
+            "of children at their first choice ({})",
+            group(&s.first_choice.to_string())
+        ),
         "",
     );
     headline(
         &mut b,
-        &s.coordinated.to_string(),
+        &group(&s.coordinated.to_string()),
         "coordinated (统筹) to a public school with a spare seat",
         "",
     );
     headline(
         &mut b,
-        &s.purchased.to_string(),
+        &group(&s.purchased.to_string()),
         &format!(
             "bought private places: {} of {} yuan ({})",
-            s.spent_yuan,
-            s.budget_yuan,
+            group(&s.spent_yuan.to_string()),
+            group(&s.budget_yuan.to_string()),
             pct(s.spent_yuan, s.budget_yuan)
         ),
         "",
     );
     headline(
         &mut b,
-        &s.unplaced.to_string(),
+        &group(&s.unplaced.to_string()),
         &format!(
             "unplaced: {} budget exhausted, {} private places full, {} no private school in reach",
             unplaced_by[0], unplaced_by[1], unplaced_by[2]
@@ -119,7 +127,7 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
     );
     headline(
         &mut b,
-        &s.ineligible.to_string(),
+        &group(&s.ineligible.to_string()),
         "failed the eligibility gates",
         "",
     );

@@ -94,8 +94,27 @@ fn num_int(v: f64) -> String {
     if s == "-0" {
         "0".into()
     } else {
-        s
+        group(&s)
     }
+}
+
+/// Groups the digits of a whole number in threes with commas (`80147500` → `80,147,500`).
+pub fn group(digits: &str) -> String {
+    let (sign, d) = match digits.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", digits),
+    };
+    if d.len() <= 3 || !d.bytes().all(|b| b.is_ascii_digit()) {
+        return digits.to_string();
+    }
+    let mut out = String::from(sign);
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn trim(s: String) -> String {
@@ -870,6 +889,9 @@ mod tests {
     #[test]
     fn formats_are_fixed() {
         assert_eq!(Format::Count.show(12.0), "12");
+        assert_eq!(Format::Count.show(6000.0), "6,000");
+        assert_eq!(Format::Count.show(80147500.0), "80,147,500");
+        assert_eq!(Format::Count.show(-12345.0), "-12,345");
         assert_eq!(Format::Percent.show(0.1234), "12.3%");
         assert_eq!(Format::Percent.show(-0.0), "0.0%");
         assert_eq!(Format::Decimal.show(12.5), "12.5");

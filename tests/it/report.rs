@@ -53,7 +53,7 @@ fn run_report_shows_the_headline_figures_and_three_charts() {
         "<div class=\"v \">6</div><div class=\"l\">children applying</div>",
         "public school by choice (50.0% of children)",
         "<div class=\"v \">33.3%</div>",
-        "bought private places: 6000 of 6000 yuan (100.0%)",
+        "bought private places: 6,000 of 6,000 yuan (100.0%)",
         "unplaced: 2 budget exhausted, 0 private places full, 0 no private school in reach",
         "proven optimal",
         "check passed",
