@@ -7,7 +7,8 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{self, esc, group, Dot, Format, Series};
+use super::charts::{self, Dot, Series};
+use super::svg::{self, esc, group, Format};
 use super::{figure, headline, page, pct, table, Cell};
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::Scenario;
@@ -236,7 +237,7 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
         "For each district: the children expected from its permanent population, the applicants \
          living there, its public seats at the entry grade and the private places the bureau may \
          buy. Where the blue bar passes the green one, applicants outnumber public seats.",
-        &svg::grouped_bars(
+        &charts::grouped_bars(
             "Supply and demand by district",
             &labels,
             &series,
@@ -272,7 +273,7 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
         "Outcomes by district",
         "Each bar is one district's applicants (by where they live), split by outcome, as a \
          share of the district's applicants; hover for counts. Red is children left unplaced.",
-        &svg::stacked_shares("Outcomes by district", &labels, &series),
+        &charts::stacked_shares("Outcomes by district", &labels, &series),
     );
     cutoffs(&mut b, scenario, solved, &labels);
 
@@ -387,7 +388,7 @@ fn cutoffs(b: &mut String, scenario: &Scenario, solved: &Solved, labels: &[Strin
         b,
         "Cut-off points per school",
         &caption,
-        &svg::dot_rows(
+        &charts::dot_rows(
             "Cut-off points per school",
             labels,
             &dots,

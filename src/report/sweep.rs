@@ -10,7 +10,8 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{self, esc, Format, Range, XAxis};
+use super::charts::{self, Range, XAxis};
+use super::svg::{self, esc, Format};
 use super::{figure, headline, page, pct, table, Cell};
 use crate::sweep::kpi::PointKpis;
 use crate::sweep::results::{PointResult, PointStatus, SweepResults};
@@ -291,7 +292,7 @@ fn curves(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&Axi
                 b,
                 "<figure>\n<h3>{}</h3>\n{}</figure>",
                 esc(&title),
-                svg::line_chart(480.0, &title, p.id, &p.x(), &lines, kpi.fmt)
+                charts::line_chart(480.0, &title, p.id, &p.x(), &lines, kpi.fmt)
             );
         }
         b.push_str("</div>\n");
@@ -338,7 +339,7 @@ fn heatmaps(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&A
                 "Each cell is the mean over the solved points with that pair of values (the \
                  other parameters averaged); darker is more. Grey cells have no solved point. \
                  Hover for the value.",
-                &svg::heatmap(&title, p.id, p.values, q.id, q.values, &cells, kpi.fmt),
+                &charts::heatmap(&title, p.id, p.values, q.id, q.values, &cells, kpi.fmt),
             );
         }
     }
@@ -391,7 +392,7 @@ fn districts(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&
         "The light bar runs from the lowest to the highest share any solved point gave the \
          district; the dark tick is the mean. A long bar means the district's outcome depends \
          on the swept parameters.",
-        &svg::range_rows(
+        &charts::range_rows(
             "Public share by district across the points",
             &rows,
             Format::Percent,
@@ -424,7 +425,7 @@ fn districts(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&
             &title,
             "One line per district: the share of its applicants in a public school at each \
              value of the parameter.",
-            &svg::line_chart(svg::WIDTH, &title, p.id, &p.x(), &lines, Format::Percent),
+            &charts::line_chart(svg::WIDTH, &title, p.id, &p.x(), &lines, Format::Percent),
         );
     }
 }
@@ -510,7 +511,7 @@ fn cutoffs(b: &mut String, solved: &[(&PointResult, &PointKpis)]) {
          the mean. Points where the school admitted nobody by choice are left out; the tier of \
          the last admitted child is in the tooltip (a higher tier comes first whatever the \
          points).",
-        &svg::range_rows(
+        &charts::range_rows(
             "Cut-off points per school across the points",
             &rows,
             Format::Decimal,
