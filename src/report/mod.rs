@@ -1,11 +1,12 @@
 //! Self-contained HTML reports for a bureau analyst: one for a run ([`run_report`], written as
 //! `report.html` beside the tables) and one for a sweep ([`sweep_report`]).
 //!
-//! A report is a single file: the charts are inline SVG drawn by [`svg`], the styles are inline,
+//! A report is a single file: the charts are inline SVG drawn by [`charts`] with [`svg`], the styles are inline,
 //! nothing is fetched and no script runs, so it opens offline in any browser and prints as it
 //! looks. Every text taken from the inputs (names, ids, error messages) is escaped. The same
 //! inputs give the same bytes: no timestamps, rows in id order, numbers at a fixed precision.
 
+pub mod charts;
 mod run;
 pub mod svg;
 mod sweep;

@@ -7,7 +7,8 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{self, esc, Dot, Format, Series};
+use super::charts::{self, Dot, Series};
+use super::svg::{self, esc, group, Format};
 use super::{figure, headline, page, pct, table, Cell};
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::Scenario;
@@ -75,10 +76,15 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
     );
 
     b.push_str("<h2>Headline figures</h2>\n<div class=\"figures\">\n");
-    headline(&mut b, &s.children.to_string(), "children applying", "");
     headline(
         &mut b,
-        &s.public_by_choice.to_string(),
+        &group(&s.children.to_string()),
+        "children applying",
+        "",
+    );
+    headline(
+        &mut b,
+        &group(&s.public_by_choice.to_string()),
         &format!(
             "public school by choice ({} of children)",
             pct(s.public_by_choice as u64, children)
@@ -88,29 +94,32 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
     headline(
         &mut b,
         &pct(s.first_choice as u64, children),
-        &format!("of children at their first choice ({})", s.first_choice),
+        &format!(
+            "of children at their first choice ({})",
+            group(&s.first_choice.to_string())
+        ),
         "",
     );
     headline(
         &mut b,
-        &s.coordinated.to_string(),
+        &group(&s.coordinated.to_string()),
         "coordinated (统筹) to a public school with a spare seat",
         "",
     );
     headline(
         &mut b,
-        &s.purchased.to_string(),
+        &group(&s.purchased.to_string()),
         &format!(
             "bought private places: {} of {} yuan ({})",
-            s.spent_yuan,
-            s.budget_yuan,
+            group(&s.spent_yuan.to_string()),
+            group(&s.budget_yuan.to_string()),
             pct(s.spent_yuan, s.budget_yuan)
         ),
         "",
     );
     headline(
         &mut b,
-        &s.unplaced.to_string(),
+        &group(&s.unplaced.to_string()),
         &format!(
             "unplaced: {} budget exhausted, {} private places full, {} no private school in reach",
             unplaced_by[0], unplaced_by[1], unplaced_by[2]
@@ -119,7 +128,7 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
     );
     headline(
         &mut b,
-        &s.ineligible.to_string(),
+        &group(&s.ineligible.to_string()),
         "failed the eligibility gates",
         "",
     );
@@ -228,7 +237,7 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
         "For each district: the children expected from its permanent population, the applicants \
          living there, its public seats at the entry grade and the private places the bureau may \
          buy. Where the blue bar passes the green one, applicants outnumber public seats.",
-        &svg::grouped_bars(
+        &charts::grouped_bars(
             "Supply and demand by district",
             &labels,
             &series,
@@ -264,7 +273,7 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
         "Outcomes by district",
         "Each bar is one district's applicants (by where they live), split by outcome, as a \
          share of the district's applicants; hover for counts. Red is children left unplaced.",
-        &svg::stacked_shares("Outcomes by district", &labels, &series),
+        &charts::stacked_shares("Outcomes by district", &labels, &series),
     );
     cutoffs(&mut b, scenario, solved, &labels);
 
@@ -379,7 +388,7 @@ fn cutoffs(b: &mut String, scenario: &Scenario, solved: &Solved, labels: &[Strin
         b,
         "Cut-off points per school",
         &caption,
-        &svg::dot_rows(
+        &charts::dot_rows(
             "Cut-off points per school",
             labels,
             &dots,

@@ -10,7 +10,8 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{self, esc, Format, Range, XAxis};
+use super::charts::{self, Range, XAxis};
+use super::svg::{self, esc, Format};
 use super::{figure, headline, page, pct, table, Cell};
 use crate::sweep::kpi::PointKpis;
 use crate::sweep::results::{PointResult, PointStatus, SweepResults};
@@ -63,6 +64,8 @@ const KPIS: [Kpi; 7] = [
 /// At most this many parameters get curves, and this many pairs get heatmaps.
 const MAX_CURVE_PARAMS: usize = 4;
 const MAX_HEATMAP_PAIRS: usize = 3;
+/// Cells of a heatmap; pairs with more value combinations are not drawn.
+const MAX_CELLS: usize = 2500;
 /// Lines per chart (one per value of a second parameter) before it is averaged instead.
 const MAX_LINES: usize = 8;
 /// Schools drawn in the cut-off chart (those whose cut-off moves most).
@@ -79,6 +82,12 @@ struct Axis<'a> {
 }
 
 impl Axis<'_> {
+    /// Where the point's value of this parameter is in the listed values.
+    fn position(&self, point: &PointResult) -> Option<usize> {
+        let v = point.values.get(self.index)?;
+        self.values.iter().position(|x| x == v)
+    }
+
     fn x(&self) -> XAxis {
         match &self.numbers {
             Some(n) => XAxis::Numeric(n.clone()),
@@ -87,19 +96,37 @@ impl Axis<'_> {
     }
 }
 
-/// The mean of a KPI over the solved points matching every `(parameter, value)` filter.
-fn mean(points: &[(&PointResult, &PointKpis)], filter: &[(usize, &str)], kpi: &Kpi) -> Option<f64> {
-    let (mut sum, mut n) = (0.0, 0usize);
-    for (p, k) in points {
-        if filter
-            .iter()
-            .all(|&(i, v)| p.values.get(i).map(String::as_str) == Some(v))
-        {
-            sum += (kpi.get)(k);
-            n += 1;
-        }
+/// Means of a KPI over the solved points, by value of `p` (columns) and, when given, of `q`
+/// (rows; one row otherwise); `None` where no solved point has those values. One pass over the
+/// points, so a long sweep with many values stays fast.
+fn grid(
+    solved: &[(&PointResult, &PointKpis)],
+    p: &Axis,
+    q: Option<&Axis>,
+    kpi: &Kpi,
+) -> Vec<Vec<Option<f64>>> {
+    let rows = q.map_or(1, |q| q.values.len());
+    let mut sum = vec![vec![(0.0, 0usize); p.values.len()]; rows];
+    for (point, k) in solved {
+        let Some(i) = p.position(point) else { continue };
+        let j = match q {
+            Some(q) => match q.position(point) {
+                Some(j) => j,
+                None => continue,
+            },
+            None => 0,
+        };
+        let cell = &mut sum[j][i];
+        cell.0 += (kpi.get)(k);
+        cell.1 += 1;
     }
-    (n > 0).then(|| sum / n as f64)
+    sum.into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|(s, n)| (n > 0).then(|| s / n as f64))
+                .collect()
+        })
+        .collect()
 }
 
 /// Renders the HTML report of a sweep's results.
@@ -245,13 +272,9 @@ fn curves(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&Axi
                 Some(q) => q
                     .values
                     .iter()
+                    .zip(grid(solved, p, Some(q), kpi))
                     .enumerate()
-                    .map(|(j, qv)| {
-                        let ys = p
-                            .values
-                            .iter()
-                            .map(|pv| mean(solved, &[(p.index, pv), (q.index, qv)], kpi))
-                            .collect();
+                    .map(|(j, (qv, ys))| {
                         (
                             format!("{} = {qv}", q.id),
                             svg::PALETTE[j % svg::PALETTE.len()].to_string(),
@@ -259,21 +282,17 @@ fn curves(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&Axi
                         )
                     })
                     .collect(),
-                None => vec![(
-                    String::new(),
-                    svg::PALETTE[0].to_string(),
-                    p.values
-                        .iter()
-                        .map(|pv| mean(solved, &[(p.index, pv)], kpi))
-                        .collect(),
-                )],
+                None => grid(solved, p, None, kpi)
+                    .into_iter()
+                    .map(|ys| (String::new(), svg::PALETTE[0].to_string(), ys))
+                    .collect(),
             };
             let title = format!("{} by {}", kpi.name, p.id);
             let _ = writeln!(
                 b,
                 "<figure>\n<h3>{}</h3>\n{}</figure>",
                 esc(&title),
-                svg::line_chart(480.0, &title, p.id, &p.x(), &lines, kpi.fmt)
+                charts::line_chart(480.0, &title, p.id, &p.x(), &lines, kpi.fmt)
             );
         }
         b.push_str("</div>\n");
@@ -283,15 +302,26 @@ fn curves(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&Axi
 /// Heatmaps of unplaced children and public share over the first pairs of parameters.
 fn heatmaps(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&Axis]) {
     let mut pairs = Vec::new();
+    let mut too_big = 0;
     for (i, p) in varying.iter().enumerate() {
         for q in &varying[i + 1..] {
-            pairs.push((*p, *q));
+            if p.values.len() * q.values.len() <= MAX_CELLS {
+                pairs.push((*p, *q));
+            } else {
+                too_big += 1;
+            }
         }
     }
-    if pairs.is_empty() {
+    if pairs.is_empty() && too_big == 0 {
         return;
     }
     b.push_str("<h2>Pairs of parameters</h2>\n");
+    if too_big > 0 {
+        let _ = writeln!(
+            b,
+            "<p>{too_big} pair(s) with more than {MAX_CELLS} combinations of values are not drawn.</p>"
+        );
+    }
     if pairs.len() > MAX_HEATMAP_PAIRS {
         let _ = writeln!(
             b,
@@ -301,16 +331,7 @@ fn heatmaps(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&A
     }
     for (p, q) in pairs.into_iter().take(MAX_HEATMAP_PAIRS) {
         for kpi in [&KPIS[6], &KPIS[0]] {
-            let cells: Vec<Vec<Option<f64>>> = q
-                .values
-                .iter()
-                .map(|qv| {
-                    p.values
-                        .iter()
-                        .map(|pv| mean(solved, &[(p.index, pv), (q.index, qv)], kpi))
-                        .collect()
-                })
-                .collect();
+            let cells = grid(solved, p, Some(q), kpi);
             let title = format!("{} over {} × {}", kpi.name, p.id, q.id);
             figure(
                 b,
@@ -318,7 +339,7 @@ fn heatmaps(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&A
                 "Each cell is the mean over the solved points with that pair of values (the \
                  other parameters averaged); darker is more. Grey cells have no solved point. \
                  Hover for the value.",
-                &svg::heatmap(&title, p.id, p.values, q.id, q.values, &cells, kpi.fmt),
+                &charts::heatmap(&title, p.id, p.values, q.id, q.values, &cells, kpi.fmt),
             );
         }
     }
@@ -371,7 +392,7 @@ fn districts(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&
         "The light bar runs from the lowest to the highest share any solved point gave the \
          district; the dark tick is the mean. A long bar means the district's outcome depends \
          on the swept parameters.",
-        &svg::range_rows(
+        &charts::range_rows(
             "Public share by district across the points",
             &rows,
             Format::Percent,
@@ -404,7 +425,7 @@ fn districts(b: &mut String, solved: &[(&PointResult, &PointKpis)], varying: &[&
             &title,
             "One line per district: the share of its applicants in a public school at each \
              value of the parameter.",
-            &svg::line_chart(svg::WIDTH, &title, p.id, &p.x(), &lines, Format::Percent),
+            &charts::line_chart(svg::WIDTH, &title, p.id, &p.x(), &lines, Format::Percent),
         );
     }
 }
@@ -490,7 +511,7 @@ fn cutoffs(b: &mut String, solved: &[(&PointResult, &PointKpis)]) {
          the mean. Points where the school admitted nobody by choice are left out; the tier of \
          the last admitted child is in the tooltip (a higher tier comes first whatever the \
          points).",
-        &svg::range_rows(
+        &charts::range_rows(
             "Cut-off points per school across the points",
             &rows,
             Format::Decimal,

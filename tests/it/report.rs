@@ -53,7 +53,7 @@ fn run_report_shows_the_headline_figures_and_three_charts() {
         "<div class=\"v \">6</div><div class=\"l\">children applying</div>",
         "public school by choice (50.0% of children)",
         "<div class=\"v \">33.3%</div>",
-        "bought private places: 6000 of 6000 yuan (100.0%)",
+        "bought private places: 6,000 of 6,000 yuan (100.0%)",
         "unplaced: 2 budget exhausted, 0 private places full, 0 no private school in reach",
         "proven optimal",
         "check passed",
@@ -205,6 +205,20 @@ fn sweep_report_copes_with_no_parameter_one_point_and_only_failures() {
 
 #[test]
 fn sweep_report_of_a_thousand_points_folds_its_table() {
+    let results = thousand_point_sweep();
+    assert_eq!(results.points.len(), 1080);
+    let t = Instant::now();
+    let html = sweep_report(&results);
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert!(html.contains("<details><summary>All 1080 point(s)"));
+    assert!(html.contains("&lt;odd &amp; name&gt;"));
+    // Curves for 3 parameters, heatmaps for 3 pairs, districts and schools.
+    assert_eq!(count(&html, "<svg "), 7 * 3 + 2 * 3 + 1 + 1);
+    assert!(html.len() < 2_000_000, "{} bytes", html.len());
+}
+
+/// 40 numbers × 3 categories × 9 numbers, every 97th point failed.
+fn thousand_point_sweep() -> SweepResults {
     let base = small_sweep();
     let template = base.points[0].clone();
     let values_a: Vec<String> = (0..40).map(|i| format!("{}", i * 500)).collect();
@@ -238,7 +252,7 @@ fn sweep_report_of_a_thousand_points_folds_its_table() {
         target: String::new(),
         values,
     };
-    let results = SweepResults {
+    SweepResults {
         parameters: vec![
             info("a", values_a),
             info("b", values_b),
@@ -247,16 +261,42 @@ fn sweep_report_of_a_thousand_points_folds_its_table() {
         total_points: points.len(),
         points,
         ..base
+    }
+}
+
+#[test]
+fn sweep_report_of_listed_points_with_a_value_each_skips_the_huge_heatmap() {
+    // Points listed one by one: two parameters with 1000 values each, never crossed.
+    let base = small_sweep();
+    let template = base.points[0].clone();
+    let a: Vec<String> = (0..1000).map(|i| format!("{}", i * 10)).collect();
+    let c: Vec<String> = (0..1000).map(|i| format!("v{i}")).collect();
+    let points: Vec<PointResult> = (0..1000)
+        .map(|i| PointResult {
+            index: i,
+            key: format!("a={};c={}", a[i], c[i]),
+            values: vec![a[i].clone(), c[i].clone()],
+            ..template.clone()
+        })
+        .collect();
+    let info = |id: &str, values: &[String]| ParameterInfo {
+        id: id.into(),
+        kind: "x".into(),
+        target: String::new(),
+        values: values.to_vec(),
     };
-    assert_eq!(results.points.len(), 1080);
+    let results = SweepResults {
+        parameters: vec![info("a", &a), info("c", &c)],
+        total_points: 1000,
+        points,
+        ..base
+    };
     let t = Instant::now();
     let html = sweep_report(&results);
     assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
-    assert!(html.contains("<details><summary>All 1080 point(s)"));
-    assert!(html.contains("&lt;odd &amp; name&gt;"));
-    // Curves for 3 parameters, heatmaps for 3 pairs, districts and schools.
-    assert_eq!(count(&html, "<svg "), 7 * 3 + 2 * 3 + 1 + 1);
-    assert!(html.len() < 2_000_000, "{} bytes", html.len());
+    assert!(html.contains("1 pair(s) with more than 2500 combinations of values are not drawn"));
+    // Curves for both parameters (one line each), districts and schools; no heatmap.
+    assert_eq!(count(&html, "<svg "), 7 * 2 + 1 + 1);
 }
 
 // ---- The browser ----
@@ -480,8 +520,15 @@ fn browser_renders_run_reports_of_a_tiny_and_a_generated_city() {
 }
 
 #[test]
-fn browser_renders_a_sweep_report() {
+fn browser_renders_sweep_reports_of_seven_and_of_1080_points() {
     let Some(browser) = chromium() else { return };
     let html = sweep_report(&small_sweep());
     assert_renders(&browser, "sweep", &html, 7 * 2 + 2 + 1 + 1);
+    let html = sweep_report(&thousand_point_sweep());
+    assert_renders(
+        &browser,
+        "sweep of 1080 points",
+        &html,
+        7 * 3 + 2 * 3 + 1 + 1,
+    );
 }
