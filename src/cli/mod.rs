@@ -155,7 +155,8 @@ impl SolverArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Solve a scenario and write placements.csv, schools.csv, districts.csv and summary.json.
+    /// Solve a scenario and write placements.csv, schools.csv, districts.csv, summary.json,
+    /// report.html and manifest.json.
     Run {
         /// The scenario TOML file.
         scenario: PathBuf,
