@@ -29,6 +29,9 @@ pub struct SolverRecord {
     pub time_limit_s: Option<f64>,
     pub mip_gap: f64,
     pub solver_threads: u32,
+    /// HiGHS presolve on (written only when on).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub presolve: bool,
 }
 
 /// The record of one run.
@@ -90,6 +93,7 @@ impl Manifest {
                 time_limit_s: options.time_limit_s,
                 mip_gap: options.mip_gap,
                 solver_threads: options.threads,
+                presolve: options.presolve,
             },
             statements,
             inputs,
@@ -139,6 +143,7 @@ impl Manifest {
                 mip_gap: self.solver.mip_gap,
                 threads: self.solver.solver_threads,
                 formulation: Default::default(),
+                presolve: self.solver.presolve,
             },
         ))
     }

@@ -79,6 +79,10 @@ pub struct SolverOptions {
     pub threads: u32,
     /// How the no-justified-envy constraints are written (the compact form unless comparing).
     pub formulation: Formulation,
+    /// Run HiGHS's presolve (off by default: it is pathological on large models; on a
+    /// 10,000-child county with coarse points it is what lets the root bound close within a
+    /// minute; docs/formulation.md §4).
+    pub presolve: bool,
 }
 
 /// How the no-justified-envy constraints are written.
@@ -100,6 +104,7 @@ impl Default for SolverOptions {
             mip_gap: 0.0,
             threads: 1,
             formulation: Formulation::Compact,
+            presolve: false,
         }
     }
 }
@@ -119,6 +124,9 @@ pub struct ModelOutcome {
     /// Per child of the component (same order), the admitted list position.
     pub admitted: Vec<Option<u8>>,
     pub status: IpStatus,
+    /// A bound on the children placed that the backend proved (HiGHS's dual bound), when it
+    /// gives one.
+    pub bound: Option<usize>,
     pub variables: usize,
     pub constraints: usize,
     pub seconds: f64,
@@ -135,6 +143,11 @@ struct Group {
 struct Built {
     vars: ProblemVariables,
     objective: Expression,
+    /// Initial (warm-start) value of every variable, in the order they were declared.
+    initial: Vec<f64>,
+    /// Objective weight of one child placed at her worst listed choice: a placed child adds at
+    /// least this much, so `bound / min_weight` bounds the children placed.
+    min_weight: f64,
     x: Vec<Vec<Variable>>,
     /// Per school slot: seats and priority groups, best first.
     schools: Vec<(f64, Vec<Group>)>,
@@ -162,6 +175,7 @@ fn build(
         .unwrap_or(1);
     let w = (n * longest + 1) as f64;
     let mut objective = Expression::default();
+    let mut initial = Vec::new();
     let mut slot_of_school = vec![usize::MAX; applicants.capacity.len()];
     for (i, s) in component.schools.iter().enumerate() {
         slot_of_school[s.ix()] = i;
@@ -174,8 +188,9 @@ fn build(
             .iter()
             .enumerate()
             .map(|(k, app)| {
-                let on = warm[i] == Some(k as u8);
-                let v = vars.add(variable().binary().initial(if on { 1.0 } else { 0.0 }));
+                let on = f64::from(u8::from(warm[i] == Some(k as u8)));
+                let v = vars.add(variable().binary().initial(on));
+                initial.push(on);
                 objective += (w - app.choice as f64) * v;
                 apps_at[slot_of_school[app.school.ix()]].push((app.priority, i, k));
                 v
@@ -195,8 +210,10 @@ fn build(
                 .iter()
                 .filter(|&&(_, i, k)| warm[i] == Some(k as u8))
                 .count();
-            let y = (formulation == Formulation::Compact)
-                .then(|| vars.add(variable().min(0.0).max(q).initial(taken as f64)));
+            let y = (formulation == Formulation::Compact).then(|| {
+                initial.push(taken as f64);
+                vars.add(variable().min(0.0).max(q).initial(taken as f64))
+            });
             groups.push(Group {
                 members: run.iter().map(|&(_, i, k)| (i, k)).collect(),
                 y,
@@ -207,6 +224,8 @@ fn build(
     Built {
         vars,
         objective,
+        initial,
+        min_weight: w - (longest as f64 - 1.0),
         x,
         schools,
     }
@@ -293,6 +312,83 @@ fn describe(e: ResolutionError) -> String {
     e.to_string()
 }
 
+/// What a backend returns: the admitted list positions, the status and a proven bound on the
+/// children placed.
+#[cfg(feature = "highs")]
+type BackendAnswer = (Vec<Option<u8>>, IpStatus, Option<usize>);
+
+/// Solves a HiGHS model directly (rather than through good_lp) to read the proven dual bound.
+/// Settings: presolve as asked (off by default) and a zero gap (see docs/formulation.md); no feasibility-jump
+/// heuristic — the model always starts from the feasible deferred-acceptance assignment, and
+/// that heuristic does not watch the time limit.
+#[cfg(feature = "highs")]
+fn solve_highs(
+    mut model: highs::Model,
+    initial: &[f64],
+    x: &[Vec<Variable>],
+    min_weight: f64,
+    options: &SolverOptions,
+    gap: f32,
+) -> Result<BackendAnswer, String> {
+    use highs::{HighsModelStatus as S, HighsSolutionStatus};
+    model.make_quiet();
+    fn set(m: &mut highs::Model, key: &str, v: impl highs::HighsOptionValue) -> Result<(), String> {
+        m.try_set_option(key, v)
+            .map_err(|_| format!("HiGHS refused the option {key}"))
+    }
+    set(
+        &mut model,
+        "presolve",
+        if options.presolve { "on" } else { "off" },
+    )?;
+    set(&mut model, "threads", options.threads.max(1) as i32)?;
+    set(&mut model, "mip_rel_gap", f64::from(gap))?;
+    set(&mut model, "mip_abs_gap", 0.5)?;
+    set(&mut model, "mip_heuristic_run_feasibility_jump", false)?;
+    if let Some(t) = options.time_limit_s {
+        set(&mut model, "time_limit", t)?;
+    }
+    model
+        .try_set_solution(Some(initial), None, None, None)
+        .map_err(|e| format!("HiGHS refused the starting solution: {e:?}"))?;
+    let solved = model
+        .try_solve()
+        .map_err(|e| format!("HiGHS error while solving: {e:?}"))?;
+    let status = match solved.status() {
+        S::Optimal | S::ObjectiveBound | S::ObjectiveTarget => IpStatus::Optimal,
+        S::ReachedTimeLimit
+        | S::ReachedSolutionLimit
+        | S::ReachedInterrupt
+        | S::ReachedIterationLimit
+        | S::ReachedMemoryLimit => IpStatus::TimeLimit,
+        S::Infeasible | S::UnboundedOrInfeasible => return Err("infeasible".into()),
+        other => return Err(format!("HiGHS ended with status {other:?}")),
+    };
+    if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
+        return Err("HiGHS stopped without a feasible solution".into());
+    }
+    let columns = solved.get_solution().columns().to_vec();
+    // Variables are declared x first (child by child, list order), in `x`'s order.
+    let mut next = 0;
+    let admitted = x
+        .iter()
+        .map(|row| {
+            let first = next;
+            next += row.len();
+            columns[first..next]
+                .iter()
+                .position(|&v| v > 0.5)
+                .map(|k| k as u8)
+        })
+        .collect();
+    let bound = solved
+        .double_info_value(c"mip_dual_bound")
+        .ok()
+        .filter(|b| b.is_finite() && *b >= 0.0)
+        .map(|b| (b / min_weight + 1e-6).floor() as usize);
+    Ok((admitted, status, bound))
+}
+
 /// Builds and solves the model of one component.
 pub fn solve_component(
     component: &Component,
@@ -304,13 +400,15 @@ pub fn solve_component(
     let Built {
         vars,
         objective,
+        initial,
+        min_weight,
         x,
         schools,
     } = build(component, applicants, warm, options.formulation);
     let variables = vars.len();
     let problem = vars.maximise(objective);
     let gap = options.mip_gap as f32;
-    let (admitted, status, n_constraints) = match options.backend {
+    let (admitted, status, bound, n_constraints) = match options.backend {
         Backend::Microlp => {
             #[cfg(feature = "microlp")]
             {
@@ -321,7 +419,7 @@ pub fn solve_component(
                 let mut model = model.with_mip_gap(gap).map_err(|e| e.to_string())?;
                 let rows = add_rows(&mut model, &x, &schools);
                 let sol = model.solve().map_err(describe)?;
-                (extract(&sol, &x), status_of(sol.status()), rows)
+                (extract(&sol, &x), status_of(sol.status()), None, rows)
             }
             #[cfg(not(feature = "microlp"))]
             {
@@ -332,26 +430,16 @@ pub fn solve_component(
         Backend::Highs => {
             #[cfg(feature = "highs")]
             {
-                use good_lp::solvers::highs::HighsPresolveType;
-                // Presolve off and a zero gap: see ../shared measurements in docs/formulation.md.
-                let mut model = problem
-                    .using(good_lp::highs)
-                    .set_presolve(HighsPresolveType::Off)
-                    .set_threads(options.threads.max(1))
-                    .set_mip_rel_gap(gap)
-                    .map_err(|e| e.to_string())?
-                    .set_mip_abs_gap(0.5)
-                    .map_err(|e| e.to_string())?;
-                if let Some(t) = options.time_limit_s {
-                    model = model.with_time_limit(t);
-                }
+                let mut model = problem.using(good_lp::highs);
                 let rows = add_rows(&mut model, &x, &schools);
-                let sol = model.solve().map_err(describe)?;
-                (extract(&sol, &x), status_of(sol.status()), rows)
+                let model = model.try_into_inner().map_err(describe)?;
+                let (admitted, status, bound) =
+                    solve_highs(model, &initial, &x, min_weight, options, gap)?;
+                (admitted, status, bound, rows)
             }
             #[cfg(not(feature = "highs"))]
             {
-                let _ = (problem, schools, gap);
+                let _ = (problem, schools, gap, initial, min_weight);
                 return Err(
                     "this build has no HiGHS backend: rebuild with `--features highs`".into(),
                 );
@@ -361,6 +449,7 @@ pub fn solve_component(
     Ok(ModelOutcome {
         admitted,
         status,
+        bound,
         variables,
         constraints: n_constraints,
         seconds: started.elapsed().as_secs_f64(),

@@ -279,10 +279,12 @@ pub fn solve(
                     rep.constraints = out.constraints;
                     rep.seconds = out.seconds;
                     rep.placed = out.admitted.iter().filter(|a| a.is_some()).count();
+                    // The backend's dual bound (HiGHS) when it has one, else the trivial one.
                     rep.bound = if rep.status.proven() {
                         rep.placed
                     } else {
-                        trivial
+                        out.bound
+                            .map_or(trivial, |b| b.clamp(rep.placed, trivial.max(rep.placed)))
                     };
                     Ok((rep, Some(out.admitted)))
                 }

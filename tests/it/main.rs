@@ -10,5 +10,6 @@ mod plan;
 mod points;
 pub mod properties;
 mod report;
+mod solver;
 mod sweep;
 mod util;
