@@ -9,8 +9,9 @@
 //!    component of the choice graph ([`components`]), in parallel.
 //! 2. **Coordinated placement** (统筹, [`fallback`]): children still unplaced, best priority first,
 //!    take the nearest public school of their district with a spare seat.
-//! 3. **Purchased places** ([`fallback`]): the rest, best priority first, take the nearest
-//!    reachable private place the remaining budget can pay for.
+//! 3. **Purchased places** ([`purchase`]): among the rest, the best-priority set of children
+//!    that seats in reach and the budget can take is bought places, at the least total cost and
+//!    then distance (incremental min-cost flow).
 //!
 //! Anyone left is reported unplaced with the reason. The result is verified by [`crate::check`],
 //! which shares no code with this module.
@@ -20,12 +21,14 @@ pub mod da;
 pub mod fallback;
 pub mod model;
 pub mod public;
+pub mod purchase;
 
 use crate::domain::{PrivateIdx, Scenario, SchoolIdx};
 use crate::policy::ranking::{Priority, Ranking};
 
 pub use model::{Backend, Formulation, SolverOptions};
 pub use public::{ComponentReport, ComponentStatus, Mechanism, PublicReport};
+pub use purchase::PurchaseReport;
 
 /// Why a child ended without any place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -88,6 +91,8 @@ pub struct Assignment {
     pub public: PublicReport,
     /// Money spent on bought places, in yuan.
     pub spent_yuan: u64,
+    /// What the purchase stage bought and why children were left unplaced.
+    pub purchase: PurchaseReport,
 }
 
 /// One application a child can actually win: a listed school where she holds a tier.
@@ -173,13 +178,14 @@ pub fn assign(
         })
         .collect();
     fallback::coordinate(scenario, ranking, &mut outcomes);
-    let spent_yuan = fallback::purchase(scenario, ranking, &mut outcomes);
+    let purchase = purchase::purchase(scenario, ranking, &mut outcomes);
     Ok(Assignment {
         outcomes: outcomes
             .into_iter()
             .map(|o| o.expect("the purchase stage settles every child"))
             .collect(),
         public,
-        spent_yuan,
+        spent_yuan: purchase.cost_yuan,
+        purchase,
     })
 }

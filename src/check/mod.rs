@@ -11,10 +11,12 @@
 //!   bought places are within reach;
 //! - **no justified envy** at a listed school: a child is never refused a school she ranked
 //!   higher while it has a free seat or holds a child of strictly lower priority there;
-//! - **no passing over** in the fallback stages: a child never lacks a nearer coordinated seat
-//!   (or a nearer affordable bought place) that was free or went to a child after her in the
-//!   fallback order. For bought places, "affordable" is judged with the money left after every
-//!   child before her was paid for.
+//! - **no passing over** in coordinated placement: a child never lacks a nearer coordinated seat
+//!   that was free or went to a child after her in the fallback order;
+//! - **bought places** ([`purchase`]): the children bought a place are the best set by priority
+//!   that the seats in reach and the budget can take, at the least cost and then distance, and
+//!   each unplaced child's reason is the true one. What is proven exactly, and what only by
+//!   necessary conditions on very large pools, is said there.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,6 +28,8 @@ use crate::domain::{ChildIdx, PrivateIdx, Scenario, SchoolIdx};
 use crate::error::{InputError, InputErrors};
 use crate::policy::ranking::{Priority, Ranking};
 use crate::policy::TieRule;
+
+mod purchase;
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +44,8 @@ pub struct Violation {
 pub struct CheckReport {
     pub children: usize,
     pub violations: Vec<Violation>,
+    /// What the checker did not prove exactly (kept short; empty when everything was proven).
+    pub notes: Vec<String>,
 }
 
 impl CheckReport {
@@ -68,6 +74,7 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
         return CheckReport {
             children: scenario.children.len(),
             violations: v,
+            notes: Vec::new(),
         };
     }
     let worst = Priority {
@@ -79,8 +86,7 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
     let mut worst_occupant: Vec<Option<Priority>> = vec![None; n_s];
     let mut last_coordinated = vec![None::<u32>; n_s];
     let mut bought = vec![0u32; scenario.private_schools.len()];
-    let mut last_buyer = vec![None::<u32>; scenario.private_schools.len()];
-    let mut purchases: Vec<(u32, u64)> = Vec::new();
+    let mut spent = 0u64;
 
     for c in scenario.child_indices() {
         let child = scenario.child(c);
@@ -155,9 +161,7 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
                     );
                 }
                 bought[school.ix()] += 1;
-                let last = &mut last_buyer[school.ix()];
-                *last = Some(last.map_or(pos, |l| l.max(pos)));
-                purchases.push((pos, p.cost_per_seat()));
+                spent += p.cost_per_seat();
             }
             Outcome::Unplaced { .. } => {}
         }
@@ -212,7 +216,6 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
             );
         }
     }
-    let spent: u64 = purchases.iter().map(|&(_, cost)| cost).sum();
     if spent > scenario.budget_yuan {
         fail(
             "budget",
@@ -221,12 +224,6 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
                 scenario.budget_yuan
             ),
         );
-    }
-    purchases.sort_unstable();
-    let mut spent_before = Vec::with_capacity(purchases.len() + 1);
-    spent_before.push(0u64);
-    for &(_, cost) in &purchases {
-        spent_before.push(spent_before.last().unwrap() + cost);
     }
 
     let mut district_schools: Vec<Vec<SchoolIdx>> = vec![Vec::new(); scenario.districts.len()];
@@ -304,46 +301,9 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
             }
         }
 
-        // Bought places: nearest affordable place, best priority first.
+        // Bought places: the reason given for an unplaced child agrees with her reach (the
+        // rest is checked in `purchase`).
         if outcome.public_school().is_none() {
-            let paid_before = spent_before[purchases.partition_point(|&(p, _)| p < pos)];
-            let money_left = scenario.budget_yuan.saturating_sub(paid_before);
-            let here = match outcome {
-                Outcome::Purchased { school } => Some((
-                    child
-                        .location
-                        .distance_km(scenario.private_school(school).location),
-                    school,
-                )),
-                _ => None,
-            };
-            for p in scenario.private_indices() {
-                if !in_reach(scenario, c, p) {
-                    continue;
-                }
-                let ps = scenario.private_school(p);
-                let d = child.location.distance_km(ps.location);
-                if here.is_some_and(|h| (d, p) >= h) || ps.cost_per_seat() > money_left {
-                    continue;
-                }
-                let free = bought[p.ix()] < ps.purchasable_seats;
-                let taken_by_later = last_buyer[p.ix()].is_some_and(|l| l > pos);
-                if free || taken_by_later {
-                    fail(
-                        "purchase-order",
-                        format!(
-                            "child {} should have had a bought place at the nearer {} ({})",
-                            child.id,
-                            ps.id,
-                            if free {
-                                "places were left"
-                            } else {
-                                "it went to a child after her"
-                            }
-                        ),
-                    );
-                }
-            }
             if let Outcome::Unplaced { reason } = outcome {
                 let reach: Vec<PrivateIdx> = scenario
                     .private_indices()
@@ -368,14 +328,25 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
             }
         }
     }
+    let mut notes = Vec::new();
+    purchase::check(
+        scenario,
+        ranking,
+        outcomes,
+        &bought,
+        spent,
+        &mut |rule, message| v.push(Violation { rule, message }),
+        &mut notes,
+    );
     CheckReport {
         children: scenario.children.len(),
         violations: v,
+        notes,
     }
 }
 
 /// Whether a private school is within the child's reach under the scenario's fallback rules.
-fn in_reach(scenario: &Scenario, c: ChildIdx, p: PrivateIdx) -> bool {
+pub(crate) fn in_reach(scenario: &Scenario, c: ChildIdx, p: PrivateIdx) -> bool {
     let child = scenario.child(c);
     let ps = scenario.private_school(p);
     ps.purchasable_seats > 0
