@@ -103,6 +103,9 @@ pub struct School {
     pub entry_grade: u8,
     /// Places offered at the entry grade this year.
     pub seats: u32,
+    /// Of `seats`, how many are reserved for migrant children (随迁子女): filled first by
+    /// migrant applicants in priority order; any a migrant does not take are open to everyone.
+    pub reserved_migrant: u32,
     pub location: Location,
 }
 

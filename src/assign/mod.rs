@@ -6,7 +6,9 @@
 //!    children placed and then the best choice ranks. With strict priorities this optimum is
 //!    exactly child-proposing deferred acceptance ([`da`]); when ties are kept it is a maximum
 //!    weakly stable assignment, found by the integer program in [`model`] on each independent
-//!    component of the choice graph ([`components`]), in parallel.
+//!    component of the choice graph ([`components`]), in parallel. Seats reserved for migrant
+//!    children change each school's choice rule ([`quotas`]); deferred acceptance with that rule
+//!    is then used (strict priorities only).
 //! 2. **Coordinated placement** (统筹, [`fallback`]): children still unplaced, best priority first,
 //!    take the nearest public school of their district with a spare seat.
 //! 3. **Purchased places** ([`purchase`]): among the rest, the best-priority set of children
@@ -22,6 +24,7 @@ pub mod fallback;
 pub mod model;
 pub mod public;
 pub mod purchase;
+pub mod quotas;
 
 use crate::domain::{PrivateIdx, Scenario, SchoolIdx};
 use crate::policy::ranking::{Priority, Ranking};
@@ -114,6 +117,10 @@ pub struct Applicants {
     pub lists: Vec<Vec<Application>>,
     /// Seats per public school.
     pub capacity: Vec<u32>,
+    /// Seats per public school reserved for migrant children ([`quotas`]).
+    pub reserved: Vec<u32>,
+    /// Per child, whether she is a migrant child (no local hukou).
+    pub migrant: Vec<bool>,
 }
 
 impl Applicants {
@@ -147,6 +154,12 @@ impl Applicants {
         Applicants {
             lists,
             capacity: scenario.schools.iter().map(|s| s.seats).collect(),
+            reserved: scenario
+                .schools
+                .iter()
+                .map(|s| s.reserved_migrant)
+                .collect(),
+            migrant: scenario.children.iter().map(|c| c.is_migrant()).collect(),
         }
     }
 }

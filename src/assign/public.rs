@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use super::components::{components, Component};
 use super::da::{deferred_acceptance, deferred_acceptance_admit_tied, serial_dictatorship};
 use super::model::{solve_component, IpStatus, SolverOptions};
+use super::quotas::deferred_acceptance_reserved;
 use super::Applicants;
 use crate::domain::Scenario;
 use crate::error::SolveError;
@@ -194,6 +195,28 @@ pub fn solve(
         components,
         seconds: started.elapsed().as_secs_f64(),
     };
+    if applicants.reserved.iter().any(|&r| r > 0) {
+        // Reserved seats: deferred acceptance with the reserved-seats choice rule, which is the
+        // child-optimal assignment without justified envy for that rule (see `quotas`).
+        if !ranking.strict || matches!(mechanism, Mechanism::Ip | Mechanism::SerialDictatorship) {
+            return Err(SolveError::Unsupported {
+                mechanism: mechanism.name(),
+                feature: if ranking.strict {
+                    "seats reserved for migrant children"
+                } else {
+                    "seats reserved for migrant children when ties are kept"
+                },
+            });
+        }
+        let admitted = deferred_acceptance_reserved(applicants, &applicants.migrant);
+        let status = if mechanism == Mechanism::Optimal {
+            ComponentStatus::StrictPrioritiesDa
+        } else {
+            ComponentStatus::Reference
+        };
+        let r = whole(status, started.elapsed().as_secs_f64(), &admitted);
+        return Ok((admitted, report(vec![r])));
+    }
     if scenario.policy.tie_rule == TieRule::AdmitAllTied
         && mechanism != Mechanism::SerialDictatorship
     {

@@ -226,6 +226,8 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
         );
     }
 
+    let quota = reserved_seats(scenario, ranking, outcomes);
+
     let mut district_schools: Vec<Vec<SchoolIdx>> = vec![Vec::new(); scenario.districts.len()];
     for s in scenario.school_indices() {
         district_schools[scenario.school(s).district.ix()].push(s);
@@ -236,7 +238,7 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
         let outcome = outcomes[c.ix()];
         let pos = ranking.fallback_position[c.ix()];
 
-        // Justified envy at listed schools.
+        // Justified envy at listed schools (by seat category where seats are reserved).
         let better_than = match outcome {
             Outcome::Choice { rank, .. } => rank as usize - 1,
             _ => child.choices.len(),
@@ -254,6 +256,30 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
                         child.id, school.id
                     ),
                 );
+            } else if let Some(q) = &quota[s.ix()] {
+                // Reserved seats: envy counts within a seat category.
+                let why = if child.is_migrant() {
+                    if q.migrants < school.reserved_migrant {
+                        Some("while a seat reserved for migrant children went to a non-migrant child")
+                    } else if worst_occupant[s.ix()].is_some_and(|w| w > mine) {
+                        Some("while it holds a child of lower priority")
+                    } else {
+                        None
+                    }
+                } else if q.worst_open.is_some_and(|w| w > mine) {
+                    Some("while it holds a child of lower priority in an open seat")
+                } else {
+                    None
+                };
+                if let Some(why) = why {
+                    fail(
+                        "justified-envy",
+                        format!(
+                            "child {} was refused {}, which she ranked higher, {why}",
+                            child.id, school.id
+                        ),
+                    );
+                }
             } else if worst_occupant[s.ix()].is_some_and(|w| w > mine) {
                 fail(
                     "justified-envy",
@@ -343,6 +369,59 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
         violations: v,
         notes,
     }
+}
+
+/// How a school with reserved seats filled them: its migrant children, and the worst priority
+/// in an open seat.
+struct QuotaView {
+    migrants: u32,
+    worst_open: Option<Priority>,
+}
+
+/// Per public school with reserved seats, which of its children hold them: the best
+/// `min(reserved, migrants)` migrant children by priority there; everyone else holds an open seat.
+fn reserved_seats(
+    scenario: &Scenario,
+    ranking: &Ranking,
+    outcomes: &[Outcome],
+) -> Vec<Option<QuotaView>> {
+    let worst = Priority {
+        tier: u8::MAX,
+        class: u32::MAX,
+    };
+    let mut held: Vec<Vec<(Priority, bool)>> = vec![Vec::new(); scenario.schools.len()];
+    for c in scenario.child_indices() {
+        if let Some(s) = outcomes[c.ix()].public_school() {
+            if scenario.school(s).reserved_migrant > 0 {
+                let p = ranking.priority(scenario, c, s).unwrap_or(worst);
+                held[s.ix()].push((p, scenario.child(c).is_migrant()));
+            }
+        }
+    }
+    scenario
+        .school_indices()
+        .map(|s| {
+            let reserved = scenario.school(s).reserved_migrant;
+            if reserved == 0 {
+                return None;
+            }
+            let list = &mut held[s.ix()];
+            list.sort_unstable();
+            let mut in_reserved = 0;
+            let mut worst_open = None;
+            for &(p, migrant) in list.iter() {
+                if migrant && in_reserved < reserved {
+                    in_reserved += 1;
+                } else {
+                    worst_open = Some(p);
+                }
+            }
+            Some(QuotaView {
+                migrants: list.iter().filter(|x| x.1).count() as u32,
+                worst_open,
+            })
+        })
+        .collect()
 }
 
 /// Whether a private school is within the child's reach under the scenario's fallback rules.

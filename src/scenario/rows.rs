@@ -65,6 +65,8 @@ pub struct SchoolRow {
     pub seats: i64,
     pub x_km: f64,
     pub y_km: f64,
+    /// Seats reserved for migrant children (optional column).
+    pub reserved_migrant: Option<i64>,
 }
 
 impl SchoolRow {

@@ -36,6 +36,11 @@ fn purchase_matches_hand_checked_outputs() {
 }
 
 #[test]
+fn reserved_matches_hand_checked_outputs() {
+    golden("reserved");
+}
+
+#[test]
 fn keep_ties_matches_hand_checked_outputs() {
     golden("keep-ties");
 }

@@ -10,4 +10,5 @@ mod plan;
 mod points;
 pub mod properties;
 mod purchase;
+mod quotas;
 mod util;
