@@ -283,6 +283,9 @@ pub struct Child {
     pub extra_facts: Vec<u32>,
     /// The family's choices, best first (already sorted by rank and validated).
     pub choices: Vec<SchoolIdx>,
+    /// Joint application: the index of the child's sibling group (children of one family
+    /// entering together, placed at one school by choice or not at all by choice), if any.
+    pub sibling_group: Option<u32>,
 }
 
 impl Child {

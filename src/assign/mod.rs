@@ -25,6 +25,7 @@ pub mod model;
 pub mod public;
 pub mod purchase;
 pub mod quotas;
+pub mod siblings;
 
 use crate::domain::{PrivateIdx, Scenario, SchoolIdx};
 use crate::policy::ranking::{Priority, Ranking};

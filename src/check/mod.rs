@@ -13,6 +13,9 @@
 //!   higher while it has a free seat or holds a child of strictly lower priority there;
 //! - **no passing over** in coordinated placement: a child never lacks a nearer coordinated seat
 //!   that was free or went to a child after her in the fallback order;
+//! - **joint applications** ([`siblings`]): a sibling group is admitted by choice together or
+//!   not at all, and is never refused a school where lower-priority units and free seats would
+//!   fit it;
 //! - **bought places** ([`purchase`]): the children bought a place are the best set by priority
 //!   that the seats in reach and the budget can take, at the least cost and then distance, and
 //!   each unplaced child's reason is the true one. What is proven exactly, and what only by
@@ -30,6 +33,7 @@ use crate::policy::ranking::{Priority, Ranking};
 use crate::policy::TieRule;
 
 mod purchase;
+mod siblings;
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,6 +244,8 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
 
         // Justified envy at listed schools (by seat category where seats are reserved).
         let better_than = match outcome {
+            // Sibling groups are checked as units in `siblings`.
+            _ if child.sibling_group.is_some() => 0,
             Outcome::Choice { rank, .. } => rank as usize - 1,
             _ => child.choices.len(),
         };
@@ -354,6 +360,13 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
             }
         }
     }
+    siblings::check(
+        scenario,
+        ranking,
+        outcomes,
+        &filled,
+        &mut |rule, message| v.push(Violation { rule, message }),
+    );
     let mut notes = Vec::new();
     purchase::check(
         scenario,

@@ -6,6 +6,7 @@
 //! file, line and field. The format is specified column by column in `docs/scenario-format.md`.
 
 pub mod rows;
+mod siblings;
 pub mod validate;
 
 use std::path::{Path, PathBuf};

@@ -434,8 +434,16 @@ pub(crate) fn validate(
     let (rows, mut known_children) = split(table);
     let mut ids = IdRegistry::new(path);
     let mut children = Vec::new();
+    let mut memberships = Vec::new();
     for Located { line, row, extras } in rows {
         let fresh = ids.register(&row.id, line, "id", errors);
+        if let Some(group) = row.sibling_group.clone() {
+            memberships.push(super::siblings::Membership {
+                group,
+                child: row.id.clone(),
+                line,
+            });
+        }
         let mut extra_values = Some(Vec::with_capacity(extras.len()));
         for (name, raw) in extra_facts.iter().zip(&extras) {
             match yes_no_or_count(raw) {
@@ -631,6 +639,7 @@ pub(crate) fn validate(
                 insurance_back_paid,
                 extra_facts: extra_values,
                 choices: Vec::new(),
+                sibling_group: None,
             },
         ));
     }
@@ -763,6 +772,13 @@ pub(crate) fn validate(
         }
         child.choices = list.into_iter().map(|(_, s, _)| s).collect();
     }
+    super::siblings::link(
+        files.children.as_path(),
+        memberships,
+        &mut children,
+        &child_ix,
+        errors,
+    );
 
     let mut policy = policy?;
     errors.extend(crate::policy::file::resolve(
@@ -785,6 +801,27 @@ pub(crate) fn validate(
                 policy.tie_rule.name()
             ),
         });
+    }
+    if children.iter().any(|c| c.sibling_group.is_some()) {
+        let with = if policy.tie_rule != crate::policy::TieRule::Lottery {
+            Some(format!(
+                "strict priorities: the policy's rule `{}` keeps ties; use `lottery`",
+                policy.tie_rule.name()
+            ))
+        } else if schools.iter().any(|s| s.reserved_migrant > 0) {
+            Some(
+                "no reserved seats: joint applications and reserved seats cannot be combined yet"
+                    .into(),
+            )
+        } else {
+            None
+        };
+        if let Some(with) = with {
+            errors.push(InputError::file(
+                &files.children,
+                format!("sibling groups (column `sibling_group`) need {with}"),
+            ));
+        }
     }
     if !errors.is_empty() {
         return None;

@@ -41,6 +41,11 @@ fn reserved_matches_hand_checked_outputs() {
 }
 
 #[test]
+fn siblings_matches_hand_checked_outputs() {
+    golden("siblings");
+}
+
+#[test]
 fn keep_ties_matches_hand_checked_outputs() {
     golden("keep-ties");
 }

@@ -11,4 +11,5 @@ mod points;
 pub mod properties;
 mod purchase;
 mod quotas;
+mod siblings;
 mod util;

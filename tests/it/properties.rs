@@ -93,6 +93,7 @@ pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                         insurance_back_paid: false,
                         extra_facts: vec![],
                         choices,
+                        sibling_group: None,
                     }
                 })
                 .collect();
