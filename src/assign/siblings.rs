@@ -157,9 +157,12 @@ impl State<'_> {
         }
     }
 
-    /// Units that envy a dirty school, each with the best such school's list position.
+    /// Units that envy a dirty school, each with the best such school's list position. A dirty
+    /// school where nobody envies is cleared; one where somebody does stays dirty, so it is
+    /// scanned again after this round's moves (which may have changed it).
     fn envy(&mut self, at_school: &[Vec<(u32, usize)>]) -> Vec<(u32, usize)> {
         let mut best: HashMap<u32, usize> = HashMap::new();
+        let mut still = BTreeSet::new();
         for s in std::mem::take(&mut self.dirty) {
             let spare = self.capacity[s] - self.used[s];
             // Seats of the held units from each one downwards (by key).
@@ -181,9 +184,11 @@ impl State<'_> {
                 if below[i] + spare >= self.units.size[u as usize] {
                     let b = best.entry(u).or_insert(pos);
                     *b = (*b).min(pos);
+                    still.insert(s);
                 }
             }
         }
+        self.dirty = still;
         let mut out: Vec<(u32, usize)> = best.into_iter().collect();
         out.sort_unstable();
         out

@@ -10,8 +10,8 @@
 //!
 //! - **who is placed**, child by child in the fallback order, per *pool* (private schools linked
 //!   by a child who can reach both; pools share only the budget): the children bought a place so
-//!   far are seated by augmenting paths without costs (Kuhn's algorithm), then brought to least
-//!   cost by cancelling negative cycles (Bellman–Ford on the pool's schools). For an unplaced
+//!   far are seated by augmenting paths without costs (breadth-first over the schools), then
+//!   brought to least cost by cancelling negative cycles (Bellman–Ford on the pool's schools). For an unplaced
 //!   child the same is tried on a copy: if she cannot be seated her reason must be
 //!   `private_places_full`; if she can and the least cost of everyone so far, over every pool,
 //!   fits the budget, she was wrongly passed over; otherwise her reason must be
@@ -35,8 +35,8 @@ use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::{ChildIdx, PrivateIdx, Scenario};
 use crate::policy::ranking::Ranking;
 
-/// Above this estimate of work (Σ over pools of children² × schools) the priority rule is
-/// checked by necessary conditions only.
+/// Above this estimate of work (Σ over pools of children × (schools³ + children)) the priority
+/// rule is checked by necessary conditions only.
 pub const EXACT_WORK_LIMIT: u64 = 400_000_000;
 
 /// Distance in whole metres, as the purchase objective counts it.
@@ -57,7 +57,7 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
 }
 
 /// One pool: its schools (local indices) and the children seated so far.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 struct Pool {
     /// Seats of each local school.
     cap: Vec<u32>,
@@ -66,82 +66,118 @@ struct Pool {
     /// Per seated child: her reach (local schools) and the school she holds.
     reach: Vec<Vec<usize>>,
     at: Vec<usize>,
-    load: Vec<u32>,
+    /// Per school, the seated children holding it.
+    held: Vec<Vec<usize>>,
+    /// `count[j * n + l]`: children held at `j` who reach `l`.
+    count: Vec<u32>,
+    cost: i64,
 }
 
 impl Pool {
-    fn cost(&self) -> i64 {
-        self.at.iter().map(|&j| self.yuan[j]).sum()
+    fn n(&self) -> usize {
+        self.cap.len()
     }
 
-    /// Seats one more child with local reach `reach` by an augmenting path; false if the seats
-    /// cannot take her with everyone already seated.
+    fn add_school(&mut self, cap: u32, yuan: i64) {
+        let n = self.n() + 1;
+        let mut count = vec![0; n * n];
+        for j in 0..n - 1 {
+            for l in 0..n - 1 {
+                count[j * n + l] = self.count[j * (n - 1) + l];
+            }
+        }
+        self.count = count;
+        self.cap.push(cap);
+        self.yuan.push(yuan);
+        self.held.push(Vec::new());
+    }
+
+    /// Puts seated child `i` at school `j` (`hold`) or takes her off it.
+    fn set(&mut self, i: usize, j: usize, hold: bool) {
+        let n = self.n();
+        for r in 0..self.reach[i].len() {
+            let l = self.reach[i][r];
+            if hold {
+                self.count[j * n + l] += 1;
+            } else {
+                self.count[j * n + l] -= 1;
+            }
+        }
+        if hold {
+            self.held[j].push(i);
+            self.at[i] = j;
+            self.cost += self.yuan[j];
+        } else {
+            let k = self.held[j].iter().position(|&o| o == i).expect("held");
+            self.held[j].swap_remove(k);
+            self.cost -= self.yuan[j];
+        }
+    }
+
+    /// A child held at `j` who reaches `l`.
+    fn mover(&self, j: usize, l: usize) -> usize {
+        *self.held[j]
+            .iter()
+            .find(|&&o| self.reach[o].contains(&l))
+            .expect("the count says one exists")
+    }
+
+    /// Seats one more child with local reach `reach` along an augmenting path found by
+    /// breadth-first search over the schools (costs ignored); false if the seats cannot take
+    /// her with everyone already seated.
     fn add(&mut self, reach: Vec<usize>) -> bool {
+        let n = self.n();
+        const START: usize = usize::MAX;
+        let mut parent = vec![None; n];
+        let mut queue = std::collections::VecDeque::new();
+        for &j in &reach {
+            if parent[j].is_none() {
+                parent[j] = Some(START);
+                queue.push_back(j);
+            }
+        }
+        let mut end = None;
+        while let Some(j) = queue.pop_front() {
+            if self.held[j].len() < self.cap[j] as usize {
+                end = Some(j);
+                break;
+            }
+            for (l, from) in parent.iter_mut().enumerate() {
+                if from.is_none() && self.count[j * n + l] > 0 {
+                    *from = Some(j);
+                    queue.push_back(l);
+                }
+            }
+        }
+        let Some(mut l) = end else {
+            return false;
+        };
+        // Walk back: each school on the path passes one child on to the next.
+        while let Some(j) = parent[l].filter(|&j| j != START) {
+            let o = self.mover(j, l);
+            self.set(o, j, false);
+            self.set(o, l, true);
+            l = j;
+        }
         let me = self.at.len();
         self.reach.push(reach);
-        self.at.push(usize::MAX);
-        let mut visited = vec![false; self.cap.len()];
-        if self.seat(me, &mut visited) {
-            true
-        } else {
-            self.reach.pop();
-            self.at.pop();
-            false
-        }
-    }
-
-    /// Kuhn's step: finds child `i` a school other than her own, moving others along if
-    /// needed.
-    fn seat(&mut self, i: usize, visited: &mut [bool]) -> bool {
-        for r in 0..self.reach[i].len() {
-            let j = self.reach[i][r];
-            if j == self.at[i] || visited[j] {
-                continue;
-            }
-            visited[j] = true;
-            let mut free = self.load[j] < self.cap[j];
-            if !free {
-                let held: Vec<usize> = (0..self.at.len()).filter(|&o| self.at[o] == j).collect();
-                for o in held {
-                    // Reseating `o` frees her seat at `j`.
-                    if self.seat(o, visited) {
-                        free = true;
-                        break;
-                    }
-                }
-            }
-            if free {
-                if self.at[i] != usize::MAX {
-                    self.load[self.at[i]] -= 1;
-                }
-                self.at[i] = j;
-                self.load[j] += 1;
-                return true;
-            }
-        }
-        false
+        self.at.push(l);
+        self.set(me, l, true);
+        true
     }
 
     /// Brings the seated children to least total yuan by cancelling negative cycles.
     fn cancel_cycles(&mut self) {
-        let n = self.cap.len();
+        let n = self.n();
         loop {
-            // movers[j][l]: a child at j who reaches l.
-            let mut movers: HashMap<(usize, usize), usize> = HashMap::new();
-            for (i, &j) in self.at.iter().enumerate() {
-                for &l in &self.reach[i] {
-                    if l != j {
-                        movers.entry((j, l)).or_insert(i);
+            let mut edges: Vec<(usize, usize, i64)> = Vec::new();
+            for j in 0..n {
+                for l in 0..n {
+                    if l != j && self.count[j * n + l] > 0 {
+                        edges.push((j, l, self.yuan[l] - self.yuan[j]));
                     }
                 }
-            }
-            let mut edges: Vec<(usize, usize, i64)> = movers
-                .keys()
-                .map(|&(j, l)| (j, l, self.yuan[l] - self.yuan[j]))
-                .collect();
-            edges.sort_unstable();
-            for j in 0..n {
-                if self.load[j] < self.cap[j] {
+                if self.held[j].len() < self.cap[j] as usize {
                     edges.push((j, n, 0));
                 }
                 edges.push((n, j, 0));
@@ -149,15 +185,15 @@ impl Pool {
             let Some(cycle) = negative_cycle(n + 1, &edges) else {
                 return;
             };
-            let moves: Vec<(usize, usize)> = cycle
+            // Each school appears once, so the child chosen at `j` is still there.
+            let moves: Vec<(usize, usize, usize)> = cycle
                 .iter()
                 .filter(|&&(j, l)| j < n && l < n)
-                .map(|&(j, l)| (movers[&(j, l)], l))
+                .map(|&(j, l)| (self.mover(j, l), j, l))
                 .collect();
-            for (i, l) in moves {
-                self.load[self.at[i]] -= 1;
-                self.load[l] += 1;
-                self.at[i] = l;
+            for (o, j, l) in moves {
+                self.set(o, j, false);
+                self.set(o, l, true);
             }
         }
     }
@@ -286,17 +322,9 @@ pub(super) fn check(
     let mut pools: HashMap<usize, Pool> = HashMap::new();
     let mut schools_of: HashMap<usize, Vec<PrivateIdx>> = HashMap::new();
     for p in scenario.private_indices() {
-        let pool = pools.entry(root[p.ix()]).or_insert_with(|| Pool {
-            cap: Vec::new(),
-            yuan: Vec::new(),
-            reach: Vec::new(),
-            at: Vec::new(),
-            load: Vec::new(),
-        });
-        local[p.ix()] = pool.cap.len();
-        pool.cap.push(scenario.private_school(p).purchasable_seats);
-        pool.yuan.push(cost(p) as i64);
-        pool.load.push(0);
+        let pool = pools.entry(root[p.ix()]).or_default();
+        local[p.ix()] = pool.n();
+        pool.add_school(scenario.private_school(p).purchasable_seats, cost(p) as i64);
         schools_of.entry(root[p.ix()]).or_default().push(p);
     }
     let pool_of = |i: usize| reach[i].first().map(|p| root[p.ix()]);
@@ -369,7 +397,10 @@ pub(super) fn check(
     }
     let work: u64 = size
         .iter()
-        .map(|(pool, &n)| n * n * schools_of[pool].len() as u64)
+        .map(|(pool, &n)| {
+            let p = schools_of[pool].len() as u64;
+            n * (p * p * p + n)
+        })
         .sum();
     if work > EXACT_WORK_LIMIT {
         notes.push(format!(
@@ -388,13 +419,13 @@ pub(super) fn check(
         let id = &scenario.child(c).id;
         match outcomes[c.ix()] {
             Outcome::Purchased { .. } => {
-                let before = pool.cost();
+                let before = pool.cost;
                 if !pool.add(local_reach) {
                     // The bought set does not fit its seats: reported as capacity or reach.
                     continue;
                 }
                 pool.cancel_cycles();
-                total += pool.cost() - before;
+                total += pool.cost - before;
             }
             Outcome::Unplaced { reason } => {
                 let mut trial = pool.clone();
@@ -411,7 +442,7 @@ pub(super) fn check(
                     continue;
                 }
                 trial.cancel_cycles();
-                let need = total - pool.cost() + trial.cost();
+                let need = total - pool.cost + trial.cost;
                 if need <= budget as i64 {
                     fail(
                         "purchase-priority",
