@@ -234,3 +234,25 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn regression_a_city_with_sibling_pairs_passes_the_checker() {
+    // The Hangzhou-like city with one child in twenty paired with the next (7,148 groups) once
+    // ended with a single child envying a school: the envy repair forgot a school whose
+    // candidate move went stale within a round.
+    let mut sc = load(&scenario_dir("hangzhou/scenario.toml"));
+    let mut group = 0;
+    for i in (0..sc.children.len() - 1).step_by(20) {
+        let head = sc.children[i].clone();
+        for m in &mut sc.children[i..i + 2] {
+            m.residence_district = head.residence_district;
+            m.location = head.location;
+            m.choices = head.choices.clone();
+            m.sibling_group = Some(group);
+        }
+        group += 1;
+    }
+    assert_eq!(group, 7148);
+    let solved = solve_checked(&sc, Mechanism::Optimal);
+    assert!(solved.check.notes.is_empty(), "{:?}", solved.check.notes);
+}
