@@ -315,3 +315,63 @@ proptest! {
         prop_assert_eq!(solved.assignment.spent_yuan as i64, yuan);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn the_checker_accepts_exactly_the_best_purchases(
+        sc in small_purchase_scenario(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        // Replace the bought places by any other assignment within seats, reach and budget:
+        // the checker must object unless it places the same children at the same cost and
+        // distance as the best.
+        let solved = solve_checked(&sc, Mechanism::Optimal);
+        let o = &solved.assignment.outcomes;
+        let stage: Vec<ChildIdx> = solved
+            .ranking
+            .fallback_order
+            .iter()
+            .copied()
+            .filter(|c| o[c.ix()].public_school().is_none())
+            .collect();
+        let budget = sc.budget_yuan as i64;
+        let all: Vec<_> = all_assignments(&sc, &stage)
+            .into_iter()
+            .filter(|a| a.1 <= budget)
+            .collect();
+        let (alt, yuan, m) = &all[pick.index(all.len())];
+        let mut outcomes = o.clone();
+        for (k, &c) in stage.iter().enumerate() {
+            outcomes[c.ix()] = match alt[k] {
+                Some(p) => Outcome::Purchased { school: p },
+                // Keep the solver's reason where it had one, else the plausible one.
+                None => match o[c.ix()] {
+                    Outcome::Unplaced { reason } => Outcome::Unplaced { reason },
+                    _ => Outcome::Unplaced {
+                        reason: if reach(&sc, c).is_empty() {
+                            UnplacedReason::NoPrivateInReach
+                        } else {
+                            UnplacedReason::BudgetExhausted
+                        },
+                    },
+                },
+            };
+        }
+        let same = stage.iter().enumerate().all(|(k, &c)| {
+            alt[k].is_some() == matches!(o[c.ix()], Outcome::Purchased { .. })
+        }) && (*yuan, *m) == {
+            let (mut y, mut d) = (0i64, 0i64);
+            for &c in &stage {
+                if let Outcome::Purchased { school } = o[c.ix()] {
+                    y += sc.private_school(school).cost_per_seat() as i64;
+                    d += metres(&sc, c, school);
+                }
+            }
+            (y, d)
+        };
+        let report = seatplan::check::check(&sc, &solved.ranking, &outcomes);
+        prop_assert_eq!(report.passed(), same, "{:#?}", report.violations);
+    }
+}
