@@ -238,3 +238,65 @@ proptest! {
         prop_assert_eq!(plain.assignment.outcomes, reserved.assignment.outcomes);
     }
 }
+
+/// Every assignment of the children to their listed schools (or to none), as choice ranks.
+fn every_choice_assignment(sc: &Scenario) -> Vec<Vec<Option<u8>>> {
+    let mut out = vec![Vec::new()];
+    for child in &sc.children {
+        let mut next = Vec::new();
+        for partial in &out {
+            for r in 0..=child.choices.len() {
+                let mut p: Vec<Option<u8>> = partial.clone();
+                p.push((r > 0).then_some(r as u8));
+                next.push(p);
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn deferred_acceptance_with_reserved_seats_is_child_optimal(sc in with_reserved()) {
+        // On small instances, among every assignment without justified envy (by seat category)
+        // and within seats, each child does at least as well under deferred acceptance.
+        let mut sc = sc;
+        sc.children.truncate(6);
+        let solved = solve_checked(&sc, Mechanism::Optimal);
+        let rank = |o: &Outcome| match o {
+            Outcome::Choice { rank, .. } => *rank,
+            _ => u8::MAX,
+        };
+        for ranks in every_choice_assignment(&sc) {
+            let outcomes: Vec<Outcome> = sc
+                .child_indices()
+                .map(|c| match ranks[c.ix()] {
+                    Some(r) => Outcome::Choice {
+                        school: sc.child(c).choices[r as usize - 1],
+                        rank: r,
+                    },
+                    None => Outcome::Unplaced {
+                        reason: seatplan::assign::UnplacedReason::NoPrivateInReach,
+                    },
+                })
+                .collect();
+            let report = seatplan::check::check(&sc, &solved.ranking, &outcomes);
+            let stable = !report.violations.iter().any(|v| {
+                matches!(v.rule, "justified-envy" | "capacity" | "eligibility")
+            });
+            if stable {
+                for c in sc.child_indices() {
+                    prop_assert!(
+                        rank(&solved.assignment.outcomes[c.ix()]) <= rank(&outcomes[c.ix()]),
+                        "child {} does better in a stable assignment: {:?}",
+                        sc.child(c).id,
+                        ranks
+                    );
+                }
+            }
+        }
+    }
+}
