@@ -103,6 +103,9 @@ pub struct School {
     pub entry_grade: u8,
     /// Places offered at the entry grade this year.
     pub seats: u32,
+    /// Of `seats`, how many are reserved for migrant children (随迁子女): filled first by
+    /// migrant applicants in priority order; any a migrant does not take are open to everyone.
+    pub reserved_migrant: u32,
     pub location: Location,
 }
 
@@ -280,6 +283,9 @@ pub struct Child {
     pub extra_facts: Vec<u32>,
     /// The family's choices, best first (already sorted by rank and validated).
     pub choices: Vec<SchoolIdx>,
+    /// Joint application: the index of the child's sibling group (children of one family
+    /// entering together, placed at one school by choice or not at all by choice), if any.
+    pub sibling_group: Option<u32>,
 }
 
 impl Child {

@@ -94,6 +94,14 @@ pub enum SolveError {
     /// The backend stopped without any feasible solution.
     #[error("component {component}: the solver stopped without a solution: {message}")]
     Failed { component: usize, message: String },
+    /// The mechanism asked for does not model a feature the scenario uses.
+    #[error(
+        "mechanism `{mechanism}` does not handle {feature}; use `optimal` or `deferred-acceptance`"
+    )]
+    Unsupported {
+        mechanism: &'static str,
+        feature: &'static str,
+    },
 }
 
 /// A failure while writing outputs. Nothing is left half-written when this is returned.

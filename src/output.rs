@@ -142,7 +142,7 @@ pub fn placements_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
                     km(p.location),
                     Some(p.cost_per_seat()),
                     code,
-                    format!("{why}{public}; bought the nearest affordable private place"),
+                    format!("{why}{public}; bought a private place (highest priority first; then least total cost and distance)"),
                 )
             }
             Outcome::Unplaced { reason } => {

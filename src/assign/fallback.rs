@@ -1,17 +1,13 @@
-//! After the choice stage: coordinated public placement (统筹), then purchased private places.
+//! After the choice stage: coordinated public placement (统筹).
 //!
-//! Both stages walk children in the strict city-wide fallback order (best priority first), so
-//! no child is ever passed over by one ranked below her:
-//! - **coordinated**: an eligible child without a place takes the nearest public school of her
-//!   district with a spare seat (within `fallback.coordinated_max_km` if set);
-//! - **purchased**: a child still without a place (including children who failed the gates)
-//!   takes the nearest private school within reach with a purchasable place whose cost the
-//!   remaining budget covers. A child who gets nothing is unplaced, with the reason.
-//!
-//! Equal distances go to the school with the smaller id.
+//! Children are walked in the strict city-wide fallback order (best priority first), so no child
+//! is ever passed over by one ranked below her: an eligible child without a place takes the
+//! nearest public school of her district with a spare seat (within
+//! `fallback.coordinated_max_km` if set). Equal distances go to the school with the smaller id.
+//! Purchased private places come next, in [`super::purchase`].
 
-use super::{Outcome, UnplacedReason};
-use crate::domain::{Location, PrivateIdx, Scenario, SchoolIdx};
+use super::Outcome;
+use crate::domain::{Location, Scenario, SchoolIdx};
 use crate::policy::ranking::Ranking;
 
 fn within(limit: Option<f64>, d: f64) -> bool {
@@ -63,76 +59,4 @@ fn nearest<I: Copy + Ord>(
         .filter(|&(d, _)| within(limit, d))
         .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
         .map(|(_, s)| s)
-}
-
-/// Buys private places for every child still without a place, within the budget. Returns the
-/// money spent.
-pub fn purchase(scenario: &Scenario, ranking: &Ranking, outcomes: &mut [Option<Outcome>]) -> u64 {
-    let mut left: Vec<u32> = scenario
-        .private_schools
-        .iter()
-        .map(|p| p.purchasable_seats)
-        .collect();
-    let mut by_district: Vec<Vec<PrivateIdx>> = vec![Vec::new(); scenario.districts.len()];
-    for p in scenario.private_indices() {
-        by_district[scenario.private_school(p).district.ix()].push(p);
-    }
-    let all: Vec<PrivateIdx> = scenario.private_indices().collect();
-    let limit = scenario.fallback.purchase_max_km;
-    let mut budget = scenario.budget_yuan;
-    let mut spent = 0;
-    for &c in &ranking.fallback_order {
-        if outcomes[c.ix()].is_some() {
-            continue;
-        }
-        let child = scenario.child(c);
-        let pool = if scenario.fallback.purchase_same_district {
-            &by_district[child.residence_district.ix()]
-        } else {
-            &all
-        };
-        let in_reach: Vec<PrivateIdx> = pool
-            .iter()
-            .copied()
-            .filter(|&p| {
-                scenario.private_school(p).purchasable_seats > 0
-                    && within(
-                        limit,
-                        child
-                            .location
-                            .distance_km(scenario.private_school(p).location),
-                    )
-            })
-            .collect();
-        let best = nearest(
-            child.location,
-            in_reach
-                .iter()
-                .copied()
-                .filter(|p| {
-                    left[p.ix()] > 0 && scenario.private_school(*p).cost_per_seat() <= budget
-                })
-                .map(|p| (p, scenario.private_school(p).location)),
-            None,
-        );
-        outcomes[c.ix()] = Some(match best {
-            Some(p) => {
-                let cost = scenario.private_school(p).cost_per_seat();
-                left[p.ix()] -= 1;
-                budget -= cost;
-                spent += cost;
-                Outcome::Purchased { school: p }
-            }
-            None => Outcome::Unplaced {
-                reason: if in_reach.is_empty() {
-                    UnplacedReason::NoPrivateInReach
-                } else if in_reach.iter().all(|p| left[p.ix()] == 0) {
-                    UnplacedReason::PrivateSeatsFull
-                } else {
-                    UnplacedReason::BudgetExhausted
-                },
-            },
-        });
-    }
-    spent
 }

@@ -6,11 +6,14 @@
 //!    children placed and then the best choice ranks. With strict priorities this optimum is
 //!    exactly child-proposing deferred acceptance ([`da`]); when ties are kept it is a maximum
 //!    weakly stable assignment, found by the integer program in [`model`] on each independent
-//!    component of the choice graph ([`components`]), in parallel.
+//!    component of the choice graph ([`components`]), in parallel. Seats reserved for migrant
+//!    children change each school's choice rule ([`quotas`]); deferred acceptance with that rule
+//!    is then used (strict priorities only).
 //! 2. **Coordinated placement** (统筹, [`fallback`]): children still unplaced, best priority first,
 //!    take the nearest public school of their district with a spare seat.
-//! 3. **Purchased places** ([`fallback`]): the rest, best priority first, take the nearest
-//!    reachable private place the remaining budget can pay for.
+//! 3. **Purchased places** ([`purchase`]): among the rest, the best-priority set of children
+//!    that seats in reach and the budget can take is bought places, at the least total cost and
+//!    then distance (incremental min-cost flow).
 //!
 //! Anyone left is reported unplaced with the reason. The result is verified by [`crate::check`],
 //! which shares no code with this module.
@@ -20,12 +23,16 @@ pub mod da;
 pub mod fallback;
 pub mod model;
 pub mod public;
+pub mod purchase;
+pub mod quotas;
+pub mod siblings;
 
 use crate::domain::{PrivateIdx, Scenario, SchoolIdx};
 use crate::policy::ranking::{Priority, Ranking};
 
 pub use model::{Backend, Formulation, SolverOptions};
 pub use public::{ComponentReport, ComponentStatus, Mechanism, PublicReport};
+pub use purchase::PurchaseReport;
 
 /// Why a child ended without any place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -88,6 +95,8 @@ pub struct Assignment {
     pub public: PublicReport,
     /// Money spent on bought places, in yuan.
     pub spent_yuan: u64,
+    /// What the purchase stage bought and why children were left unplaced.
+    pub purchase: PurchaseReport,
 }
 
 /// One application a child can actually win: a listed school where she holds a tier.
@@ -109,6 +118,10 @@ pub struct Applicants {
     pub lists: Vec<Vec<Application>>,
     /// Seats per public school.
     pub capacity: Vec<u32>,
+    /// Seats per public school reserved for migrant children ([`quotas`]).
+    pub reserved: Vec<u32>,
+    /// Per child, whether she is a migrant child (no local hukou).
+    pub migrant: Vec<bool>,
 }
 
 impl Applicants {
@@ -142,6 +155,12 @@ impl Applicants {
         Applicants {
             lists,
             capacity: scenario.schools.iter().map(|s| s.seats).collect(),
+            reserved: scenario
+                .schools
+                .iter()
+                .map(|s| s.reserved_migrant)
+                .collect(),
+            migrant: scenario.children.iter().map(|c| c.is_migrant()).collect(),
         }
     }
 }
@@ -173,13 +192,14 @@ pub fn assign(
         })
         .collect();
     fallback::coordinate(scenario, ranking, &mut outcomes);
-    let spent_yuan = fallback::purchase(scenario, ranking, &mut outcomes);
+    let purchase = purchase::purchase(scenario, ranking, &mut outcomes);
     Ok(Assignment {
         outcomes: outcomes
             .into_iter()
             .map(|o| o.expect("the purchase stage settles every child"))
             .collect(),
         public,
-        spent_yuan,
+        spent_yuan: purchase.cost_yuan,
+        purchase,
     })
 }

@@ -15,6 +15,8 @@ use rayon::prelude::*;
 use super::components::{components, Component};
 use super::da::{deferred_acceptance, deferred_acceptance_admit_tied, serial_dictatorship};
 use super::model::{solve_component, IpStatus, SolverOptions};
+use super::quotas::deferred_acceptance_reserved;
+use super::siblings::deferred_acceptance_units;
 use super::Applicants;
 use crate::domain::Scenario;
 use crate::error::SolveError;
@@ -61,6 +63,9 @@ pub enum ComponentStatus {
     /// Rule `admit_all_tied`: deferred acceptance with over-admission of a tie at the last seat,
     /// the child-optimal outcome of that rule.
     AdmitAllTiedDa,
+    /// Joint applications of siblings: deferred acceptance over units with the envy repair; no
+    /// justified envy (checked), but no optimality claim.
+    JointApplicationsDa,
     /// A reference mechanism was asked for; no optimality claim.
     Reference,
 }
@@ -78,6 +83,9 @@ impl ComponentStatus {
             }
             ComponentStatus::AdmitAllTiedDa => {
                 "exact (admit all tied: deferred acceptance with over-admission)"
+            }
+            ComponentStatus::JointApplicationsDa => {
+                "no justified envy (joint applications: deferred acceptance over units; optimality not claimed)"
             }
             ComponentStatus::Reference => "reference mechanism",
         }
@@ -194,6 +202,61 @@ pub fn solve(
         components,
         seconds: started.elapsed().as_secs_f64(),
     };
+    if scenario.children.iter().any(|c| c.sibling_group.is_some()) {
+        let unsupported = |feature| SolveError::Unsupported {
+            mechanism: mechanism.name(),
+            feature,
+        };
+        if !ranking.strict {
+            return Err(unsupported(
+                "joint applications of siblings when ties are kept",
+            ));
+        }
+        if applicants.reserved.iter().any(|&r| r > 0) {
+            return Err(unsupported(
+                "joint applications of siblings together with reserved seats",
+            ));
+        }
+        if matches!(mechanism, Mechanism::Ip | Mechanism::SerialDictatorship) {
+            return Err(unsupported("joint applications of siblings"));
+        }
+        let groups: Vec<Option<u32>> = scenario.children.iter().map(|c| c.sibling_group).collect();
+        let admitted = deferred_acceptance_units(applicants, &groups).map_err(|message| {
+            SolveError::Failed {
+                component: 0,
+                message,
+            }
+        })?;
+        let status = if mechanism == Mechanism::Optimal {
+            ComponentStatus::JointApplicationsDa
+        } else {
+            ComponentStatus::Reference
+        };
+        let r = whole(status, started.elapsed().as_secs_f64(), &admitted);
+        return Ok((admitted, report(vec![r])));
+    }
+    if applicants.reserved.iter().any(|&r| r > 0) {
+        // Reserved seats: deferred acceptance with the reserved-seats choice rule, which is the
+        // child-optimal assignment without justified envy for that rule (see `quotas`).
+        if !ranking.strict || matches!(mechanism, Mechanism::Ip | Mechanism::SerialDictatorship) {
+            return Err(SolveError::Unsupported {
+                mechanism: mechanism.name(),
+                feature: if ranking.strict {
+                    "seats reserved for migrant children"
+                } else {
+                    "seats reserved for migrant children when ties are kept"
+                },
+            });
+        }
+        let admitted = deferred_acceptance_reserved(applicants, &applicants.migrant);
+        let status = if mechanism == Mechanism::Optimal {
+            ComponentStatus::StrictPrioritiesDa
+        } else {
+            ComponentStatus::Reference
+        };
+        let r = whole(status, started.elapsed().as_secs_f64(), &admitted);
+        return Ok((admitted, report(vec![r])));
+    }
     if scenario.policy.tie_rule == TieRule::AdmitAllTied
         && mechanism != Mechanism::SerialDictatorship
     {

@@ -688,4 +688,7 @@ fn report_check(report: &check::CheckReport, say: &dyn Fn(String)) {
             eprintln!("  [{}] {}", v.rule, v.message);
         }
     }
+    for note in &report.notes {
+        say(format!("  note: {note}"));
+    }
 }

@@ -252,7 +252,7 @@ pub fn explain(
             Some(scenario.school(school).id.clone()),
         ),
         Outcome::Purchased { school } => (
-            "a government-purchased private place (the nearest the budget could pay for)".into(),
+            "a government-purchased private place (highest priority first; then least total cost and distance)".into(),
             Some(scenario.private_school(school).id.clone()),
         ),
         Outcome::Unplaced { reason } => (format!("no place: {}", reason.as_str()), None),

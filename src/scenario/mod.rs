@@ -6,6 +6,7 @@
 //! file, line and field. The format is specified column by column in `docs/scenario-format.md`.
 
 pub mod rows;
+mod siblings;
 pub mod validate;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +39,14 @@ struct ScenarioFile {
     planning: PlanningFile,
     #[serde(default)]
     privacy: PrivacyFile,
+    #[serde(default)]
+    quotas: QuotasFile,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct QuotasFile {
+    migrant_share: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -163,6 +172,9 @@ pub(crate) struct Settings {
     pub budget_yuan: u64,
     pub cohort_share: f64,
     pub fallback: FallbackRules,
+    /// `[quotas] migrant_share`: share of each school's seats reserved for migrant children
+    /// where the schools file gives no `reserved_migrant`.
+    pub migrant_share: Option<f64>,
 }
 
 /// Loads and validates a scenario; returns every problem found if it is not valid.
@@ -243,6 +255,20 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
         purchase_same_district: file.fallback.purchase_same_district,
     };
 
+    let migrant_share = file.quotas.migrant_share.as_ref().and_then(|s| {
+        let share = *s.get_ref();
+        if (0.0..=1.0).contains(&share) {
+            Some(share)
+        } else {
+            errors.push(at(
+                s.span(),
+                "quotas.migrant_share",
+                format!("must be a share between 0 and 1, got {share}"),
+            ));
+            None
+        }
+    });
+
     let policy = match std::fs::read_to_string(&files.policy) {
         Ok(policy_text) => match parse_policy(&files.policy, &policy_text) {
             Ok(p) => Some(p),
@@ -279,6 +305,7 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
         budget_yuan,
         cohort_share: share,
         fallback,
+        migrant_share,
         pseudonym_key: file.privacy.pseudonym_key,
     };
     let scenario = validate::validate(&files, settings, policy, &mut errors);

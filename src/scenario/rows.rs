@@ -65,6 +65,8 @@ pub struct SchoolRow {
     pub seats: i64,
     pub x_km: f64,
     pub y_km: f64,
+    /// Seats reserved for migrant children (optional column).
+    pub reserved_migrant: Option<i64>,
 }
 
 impl SchoolRow {
@@ -123,6 +125,8 @@ pub struct ChildRow {
     pub insurance_months_elsewhere: Option<i64>,
     pub residence_months_elsewhere: Option<i64>,
     pub insurance_back_paid: Option<String>,
+    /// Joint application: children sharing this id apply together (optional column).
+    pub sibling_group: Option<String>,
 }
 
 impl ChildRow {
@@ -144,6 +148,7 @@ impl ChildRow {
         "insurance_months_elsewhere",
         "residence_months_elsewhere",
         "insurance_back_paid",
+        "sibling_group",
         "fact_*",
     ];
 }

@@ -74,6 +74,36 @@ fn non_negative(
     }
 }
 
+/// Seats of a school reserved for migrant children: the `reserved_migrant` column when given
+/// (0 to `seats`), else `[quotas] migrant_share × seats` rounded down, else 0.
+fn reserved_migrant(
+    path: &Path,
+    line: u64,
+    column: Option<i64>,
+    seats: Option<u64>,
+    settings: &Settings,
+    errors: &mut Vec<InputError>,
+) -> Option<u32> {
+    let seats = seats?;
+    match column {
+        Some(r) if (0..=seats as i64).contains(&r) => Some(r as u32),
+        Some(r) => {
+            errors.push(InputError::at(
+                path,
+                line,
+                "reserved_migrant",
+                format!("must be between 0 and the school's {seats} seats, got {r}"),
+            ));
+            None
+        }
+        None => Some(
+            settings
+                .migrant_share
+                .map_or(0, |share| (share * seats as f64).floor() as u32),
+        ),
+    }
+}
+
 fn location(
     path: &Path,
     line: u64,
@@ -280,7 +310,7 @@ pub(crate) fn validate(
     let (rows, mut known_schools) = split(read_table::<SchoolRow>(
         path,
         SchoolRow::REQUIRED,
-        &[],
+        &["reserved_migrant"],
         errors,
     ));
     let mut ids = IdRegistry::new(path);
@@ -292,8 +322,9 @@ pub(crate) fn validate(
         let g = grade(path, line, row.entry_grade, errors);
         let seats = non_negative(path, line, "seats", row.seats, MAX_SEATS, errors);
         let loc = location(path, line, row.x_km, row.y_km, errors);
-        if let (true, Some(district), Some(g), Some(seats), Some(location)) =
-            (fresh, district, g, seats, loc)
+        let reserved = reserved_migrant(path, line, row.reserved_migrant, seats, &settings, errors);
+        if let (true, Some(district), Some(g), Some(seats), Some(location), Some(reserved)) =
+            (fresh, district, g, seats, loc, reserved)
         {
             grade_of_school.insert(row.id.clone(), g);
             if g == settings.entry_grade {
@@ -305,6 +336,7 @@ pub(crate) fn validate(
                         district,
                         entry_grade: g,
                         seats: seats as u32,
+                        reserved_migrant: reserved,
                         location,
                     },
                 ));
@@ -402,8 +434,16 @@ pub(crate) fn validate(
     let (rows, mut known_children) = split(table);
     let mut ids = IdRegistry::new(path);
     let mut children = Vec::new();
+    let mut memberships = Vec::new();
     for Located { line, row, extras } in rows {
         let fresh = ids.register(&row.id, line, "id", errors);
+        if let Some(group) = row.sibling_group.clone() {
+            memberships.push(super::siblings::Membership {
+                group,
+                child: row.id.clone(),
+                line,
+            });
+        }
         let mut extra_values = Some(Vec::with_capacity(extras.len()));
         for (name, raw) in extra_facts.iter().zip(&extras) {
             match yes_no_or_count(raw) {
@@ -599,6 +639,7 @@ pub(crate) fn validate(
                 insurance_back_paid,
                 extra_facts: extra_values,
                 choices: Vec::new(),
+                sibling_group: None,
             },
         ));
     }
@@ -731,6 +772,13 @@ pub(crate) fn validate(
         }
         child.choices = list.into_iter().map(|(_, s, _)| s).collect();
     }
+    super::siblings::link(
+        files.children.as_path(),
+        memberships,
+        &mut children,
+        &child_ix,
+        errors,
+    );
 
     let mut policy = policy?;
     errors.extend(crate::policy::file::resolve(
@@ -740,6 +788,41 @@ pub(crate) fn validate(
         &|id| school_ix.contains_key(id) || grade_of_school.contains_key(id),
         &extra_facts,
     ));
+    if policy.tie_rule != crate::policy::TieRule::Lottery
+        && schools.iter().any(|s| s.reserved_migrant > 0)
+    {
+        errors.push(InputError {
+            file: files.policy.clone(),
+            line: None,
+            field: Some("priority.rule".into()),
+            message: format!(
+                "seats reserved for migrant children (`reserved_migrant` in {}, or `[quotas] migrant_share`) need strict priorities: rule `{}` keeps ties; use `lottery`",
+                files.schools.display(),
+                policy.tie_rule.name()
+            ),
+        });
+    }
+    if children.iter().any(|c| c.sibling_group.is_some()) {
+        let with = if policy.tie_rule != crate::policy::TieRule::Lottery {
+            Some(format!(
+                "strict priorities: the policy's rule `{}` keeps ties; use `lottery`",
+                policy.tie_rule.name()
+            ))
+        } else if schools.iter().any(|s| s.reserved_migrant > 0) {
+            Some(
+                "no reserved seats: joint applications and reserved seats cannot be combined yet"
+                    .into(),
+            )
+        } else {
+            None
+        };
+        if let Some(with) = with {
+            errors.push(InputError::file(
+                &files.children,
+                format!("sibling groups (column `sibling_group`) need {with}"),
+            ));
+        }
+    }
     if !errors.is_empty() {
         return None;
     }

@@ -62,7 +62,7 @@ fn errors(dir: &TempDir) -> Vec<String> {
 }
 
 const SCENARIO_KEYS: &str = "`name`, `entry_grade`, `seed`, `budget_yuan`, `policy`, `tables`, \
-                             `demand`, `fallback`, `planning`, `privacy`";
+                             `demand`, `fallback`, `planning`, `privacy`, `quotas`";
 const KNOWN_FACTS: &str = "insurance_months, residence_months, permit_months, housing, education";
 const TIE_KEYS: &str = "insurance_months, residence_months, permit_months, birth_date";
 

@@ -31,6 +31,21 @@ fn coordinated_matches_hand_checked_outputs() {
 }
 
 #[test]
+fn purchase_matches_hand_checked_outputs() {
+    golden("purchase");
+}
+
+#[test]
+fn reserved_matches_hand_checked_outputs() {
+    golden("reserved");
+}
+
+#[test]
+fn siblings_matches_hand_checked_outputs() {
+    golden("siblings");
+}
+
+#[test]
 fn keep_ties_matches_hand_checked_outputs() {
     golden("keep-ties");
 }
@@ -79,6 +94,8 @@ fn hangzhou_like_city_runs_end_to_end() {
     );
     assert!(s.proven_optimal);
     assert!(s.spent_yuan <= s.budget_yuan);
+    // The purchase stage was checked exactly, not by necessary conditions only.
+    assert!(solved.check.notes.is_empty(), "{:?}", solved.check.notes);
     // Every child who failed the gates is outside the public system.
     for c in scenario.child_indices() {
         if !solved.ranking.eligible(c) {

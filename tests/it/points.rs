@@ -33,6 +33,7 @@ fn child(insurance: u32, residence: u32, elsewhere: u32) -> Child {
         sibling_school: None,
         extra_facts: vec![],
         choices: vec![],
+        sibling_group: None,
     }
 }
 

@@ -56,6 +56,7 @@ pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                     district: DistrictIdx(d % n_d as u32),
                     entry_grade: 1,
                     seats,
+                    reserved_migrant: 0,
                     location: Location { x_km: x, y_km: y },
                 })
                 .collect();
@@ -92,6 +93,7 @@ pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                         insurance_back_paid: false,
                         extra_facts: vec![],
                         choices,
+                        sibling_group: None,
                     }
                 })
                 .collect();
@@ -228,6 +230,7 @@ proptest! {
             district: DistrictIdx(0),
             entry_grade: 1,
             seats: 0,
+            reserved_migrant: 0,
             location: Location { x_km: 0.0, y_km: 0.0 },
         });
         let after = solve_checked(&more, Mechanism::Optimal);
