@@ -64,12 +64,16 @@ fn apply_one(sc: &mut Scenario, param: &Parameter, v: &Value, seed: u64) {
                 };
                 if hit {
                     school.seats = (f64::from(school.seats) * f).round() as u32;
+                    school.reserved_migrant =
+                        ((f64::from(school.reserved_migrant) * f).round() as u32).min(school.seats);
                 }
             }
         }
         Kind::Seats => {
             if let Target::School(s) = param.target {
-                sc.schools[s.ix()].seats = number(v) as u32;
+                let school = &mut sc.schools[s.ix()];
+                school.seats = number(v) as u32;
+                school.reserved_migrant = school.reserved_migrant.min(school.seats);
             }
         }
         Kind::BudgetYuan => sc.budget_yuan = number(v) as u64,
@@ -141,8 +145,9 @@ fn sample(pool: &mut [usize], k: usize, rng: &mut Rng) -> Vec<usize> {
     picked
 }
 
-/// Adds `share × n` copies of randomly drawn applicants (ids `<id>~g<k>`), or removes
-/// `−share × n` randomly drawn applicants when `share` is negative.
+/// Adds `share × n` copies of randomly drawn applicants (ids `<id>~g<k>`, applying alone), or
+/// removes `−share × n` randomly drawn applicants when `share` is negative (a sibling left
+/// alone then applies alone).
 fn grow_demand(sc: &mut Scenario, target: Target, share: f64, seed: u64) {
     let mut rng = Rng::new(seed ^ 0x6772_6f77_7468);
     let mut pool = targeted(sc, target);
@@ -161,11 +166,23 @@ fn grow_demand(sc: &mut Scenario, target: Target, share: f64, seed: u64) {
             i += 1;
             !drop[i - 1]
         });
+        // A sibling left alone no longer applies jointly.
+        let mut members: std::collections::BTreeMap<u32, usize> = Default::default();
+        for g in sc.children.iter().filter_map(|c| c.sibling_group) {
+            *members.entry(g).or_default() += 1;
+        }
+        for c in &mut sc.children {
+            if c.sibling_group.is_some_and(|g| members[&g] < 2) {
+                c.sibling_group = None;
+            }
+        }
     } else {
         for copy in 1..=k {
             let source = pool[rng.int(0, (n - 1) as u64) as usize];
             let mut child = sc.children[source].clone();
             child.id = format!("{}~g{copy}", child.id);
+            // A copy is another family's child: she applies alone.
+            child.sibling_group = None;
             sc.children.push(child);
         }
         sc.children.sort_by(|a, b| a.id.cmp(&b.id));

@@ -517,3 +517,52 @@ fn isolated_points_survive_an_abort_and_match_in_process_results() {
     );
     assert_eq!(statuses(&survived), ["solved", "failed", "solved"]);
 }
+
+/// Seats scaled below a school's reserved seats shrink the reservation with them; copies of a
+/// sibling apply alone, and a sibling whose twin was removed applies alone.
+#[test]
+fn sweeps_keep_reserved_seats_and_sibling_groups_valid() {
+    let reserved = seatplan::scenario::load(&scenario_dir("tiny/reserved/scenario.toml"))
+        .unwrap()
+        .scenario;
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "[[parameter]]\nid = \"seats\"\nkind = \"seats_scale\"\nvalues = [0.4, 2]\n";
+    let path = sweep_file(
+        tmp.path(),
+        &scenario_dir("tiny/reserved/scenario.toml"),
+        body,
+    );
+    let sweep = run::load(&path).unwrap();
+    for (i, point) in sweep.spec.points.iter().enumerate() {
+        let sc = seatplan::sweep::apply::apply(&reserved, &sweep.spec.parameters, point, 1);
+        for s in &sc.schools {
+            assert!(s.reserved_migrant <= s.seats, "point {i}: {s:?}");
+        }
+    }
+    let results = run_all(&sweep);
+    assert!(results
+        .points
+        .iter()
+        .all(|p| p.kpis().is_some_and(|k| k.check_passed)));
+
+    let siblings = scenario_dir("tiny/siblings/scenario.toml");
+    let base = seatplan::scenario::load(&siblings).unwrap().scenario;
+    let body = "[[parameter]]\nid = \"g\"\nkind = \"demand_growth\"\nvalues = [-0.5, 0, 1]\n";
+    let sweep = run::load(&sweep_file(tmp.path(), &siblings, body)).unwrap();
+    for point in &sweep.spec.points {
+        for seed in 0..20 {
+            let sc = seatplan::sweep::apply::apply(&base, &sweep.spec.parameters, point, seed);
+            let mut members = std::collections::BTreeMap::<u32, usize>::new();
+            for c in &sc.children {
+                if let Some(g) = c.sibling_group {
+                    *members.entry(g).or_default() += 1;
+                    assert!(!c.id.contains("~g"), "a copy applies alone: {}", c.id);
+                }
+            }
+            assert!(members.values().all(|&n| n >= 2), "{members:?}");
+            let solved =
+                seatplan::solve(&sc, Mechanism::Optimal, &SolverOptions::default()).unwrap();
+            assert!(solved.check.passed(), "{:?}", solved.check.violations);
+        }
+    }
+}
