@@ -32,6 +32,12 @@ pub struct SolverRecord {
     /// HiGHS presolve on (written only when on).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub presolve: bool,
+    /// Pruning switched off (written only then).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_prune: bool,
+    /// The textbook stability constraints (written only when used).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub textbook: bool,
 }
 
 /// The record of one run.
@@ -94,6 +100,8 @@ impl Manifest {
                 mip_gap: options.mip_gap,
                 solver_threads: options.threads,
                 presolve: options.presolve,
+                no_prune: !options.prune,
+                textbook: options.formulation == crate::assign::Formulation::Textbook,
             },
             statements,
             inputs,
@@ -142,8 +150,13 @@ impl Manifest {
                 time_limit_s: self.solver.time_limit_s,
                 mip_gap: self.solver.mip_gap,
                 threads: self.solver.solver_threads,
-                formulation: Default::default(),
+                formulation: if self.solver.textbook {
+                    crate::assign::Formulation::Textbook
+                } else {
+                    crate::assign::Formulation::Compact
+                },
                 presolve: self.solver.presolve,
+                prune: !self.solver.no_prune,
             },
         ))
     }

@@ -22,6 +22,7 @@ pub mod components;
 pub mod da;
 pub mod fallback;
 pub mod model;
+pub mod prune;
 pub mod public;
 pub mod purchase;
 pub mod quotas;

@@ -83,6 +83,9 @@ pub struct SolverOptions {
     /// 10,000-child county with coarse points it is what lets the root bound close within a
     /// minute; docs/formulation.md §4).
     pub presolve: bool,
+    /// Prune applications no weakly stable assignment uses before building the model
+    /// ([`super::prune`]); off only to measure what pruning gains.
+    pub prune: bool,
 }
 
 /// How the no-justified-envy constraints are written.
@@ -105,6 +108,7 @@ impl Default for SolverOptions {
             threads: 1,
             formulation: Formulation::Compact,
             presolve: false,
+            prune: true,
         }
     }
 }

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use super::components::{components, Component};
 use super::da::{deferred_acceptance, deferred_acceptance_admit_tied, serial_dictatorship};
 use super::model::{solve_component, IpStatus, SolverOptions};
+use super::prune::{prune, Pruned};
 use super::quotas::deferred_acceptance_reserved;
 use super::siblings::deferred_acceptance_units;
 use super::Applicants;
@@ -301,12 +302,44 @@ pub fn solve(
     }
 
     let mut admitted = deferred_acceptance(applicants);
-    let parts = components(applicants);
+    // Exact pruning first (no weakly stable assignment uses what it removes), then the model
+    // on the pruned applications, in positions mapped back at the end.
+    let pruned = if options.prune {
+        prune(applicants)
+    } else {
+        Pruned::none(applicants)
+    };
+    let work = &pruned.applicants;
+    let warm_all: Vec<Option<u8>> = admitted
+        .iter()
+        .enumerate()
+        .map(|(c, &pos)| {
+            let p = pruned.from_original(c, pos);
+            assert_eq!(
+                p.is_some(),
+                pos.is_some(),
+                "pruning removed a weakly stable placement"
+            );
+            p
+        })
+        .collect();
+    let parts = components(work);
+    if std::env::var_os("SEATPLAN_EXP_PRUNE").is_some() {
+        let apps: usize = applicants.lists.iter().map(|l| l.len()).sum();
+        let sizes: Vec<(usize, usize)> = parts
+            .iter()
+            .map(|p| (p.children.len(), p.schools.len()))
+            .collect();
+        eprintln!(
+            "pruned {} of {apps} applications; components {sizes:?}",
+            pruned.removed
+        );
+    }
     let results: Vec<(ComponentReport, Option<Vec<Option<u8>>>)> = parts
         .par_iter()
         .enumerate()
         .map(|(index, part)| {
-            let ties = has_ties(part, applicants);
+            let ties = has_ties(part, work);
             let mut rep = ComponentReport {
                 schools: part.schools.len(),
                 children: part.children.len(),
@@ -323,7 +356,7 @@ pub fn solve(
                 bound: 0,
             };
             let trivial = trivial_bound(
-                applicants,
+                work,
                 part.children.iter().map(|c| c.ix()),
                 part.schools.iter().map(|s| s.ix()),
             );
@@ -331,8 +364,8 @@ pub fn solve(
                 rep.bound = rep.placed;
                 return Ok((rep, None));
             }
-            let warm: Vec<Option<u8>> = part.children.iter().map(|c| admitted[c.ix()]).collect();
-            match solve_component(part, applicants, &warm, options) {
+            let warm: Vec<Option<u8>> = part.children.iter().map(|c| warm_all[c.ix()]).collect();
+            match solve_component(part, work, &warm, options) {
                 Ok(out) => {
                     rep.status = match out.status {
                         IpStatus::Optimal => ComponentStatus::IpOptimal,
@@ -366,7 +399,7 @@ pub fn solve(
     for (part, (rep, solved)) in parts.iter().zip(results) {
         if let Some(solved) = solved {
             for (c, pos) in part.children.iter().zip(solved) {
-                admitted[c.ix()] = pos;
+                admitted[c.ix()] = pruned.to_original(c.ix(), pos);
             }
         }
         reports.push(rep);

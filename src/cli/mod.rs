@@ -13,7 +13,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use seatplan::assign::{Backend, Mechanism, SolverOptions};
+use seatplan::assign::{Backend, Formulation, Mechanism, SolverOptions};
 use seatplan::generate::{generate_city, read_census, CityConfig};
 use seatplan::policy::ranking::Ranking;
 use seatplan::{check, explain, manifest, output, plan, scenario, solve};
@@ -81,6 +81,21 @@ struct SolverArgs {
     /// closes the gap much faster on county-sized models with coarse points).
     #[arg(long)]
     presolve: bool,
+    /// Build the tie-keeping model without first pruning the applications no weakly stable
+    /// assignment uses (only to measure what pruning gains).
+    #[arg(long)]
+    no_prune: bool,
+    /// How the no-justified-envy constraints are written (textbook only to measure against).
+    #[arg(long, value_enum, default_value = "compact")]
+    formulation: FormulationArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormulationArg {
+    /// Prefix sums per school.
+    Compact,
+    /// One constraint per child and listed school summing every applicant at least as good.
+    Textbook,
 }
 
 impl SolverArgs {
@@ -106,6 +121,13 @@ impl SolverArgs {
         if self.presolve {
             args.push("--presolve".to_string());
         }
+        if self.no_prune {
+            args.push("--no-prune".to_string());
+        }
+        args.extend([
+            "--formulation".to_string(),
+            name(self.formulation.to_possible_value()),
+        ]);
         args
     }
 
@@ -154,8 +176,12 @@ impl SolverArgs {
                 time_limit_s: self.time_limit,
                 mip_gap: self.mip_gap,
                 threads: self.solver_threads,
-                formulation: Default::default(),
+                formulation: match self.formulation {
+                    FormulationArg::Compact => Formulation::Compact,
+                    FormulationArg::Textbook => Formulation::Textbook,
+                },
                 presolve: self.presolve,
+                prune: !self.no_prune,
             },
         ))
     }
