@@ -9,4 +9,5 @@ mod golden;
 mod plan;
 mod points;
 pub mod properties;
+mod reliability;
 mod util;
