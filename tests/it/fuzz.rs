@@ -1,11 +1,15 @@
 //! Byte-level mutation of the tiny scenario's files: loading (and, when it loads, solving)
-//! never panics — every damaged file is either accepted or refused with input errors.
+//! never panics — every damaged file is either accepted or refused with input errors. Each case
+//! also goes through the built CLI (`seatplan run`, backtraces on), which must exit 0 with the
+//! outputs written or 2 with exactly the library's errors and nothing written, never panic.
+//!
+//! This is the fuzzer CI always runs; `fuzz/` holds the coverage-guided cargo-fuzz targets.
 
 use proptest::prelude::*;
 
 use seatplan::assign::{Mechanism, SolverOptions};
 
-use super::util::copy_scenario;
+use super::util::{assert_no_panic, copy_scenario, seatplan};
 
 const FILES: [&str; 7] = [
     "scenario.toml",
@@ -43,12 +47,22 @@ proptest! {
             }
         }
         std::fs::write(&path, &bytes).unwrap();
-        match seatplan::scenario::load(&dir.path().join("scenario.toml")) {
+        let scenario = dir.path().join("scenario.toml");
+        let out = dir.path().join("out");
+        let cli = seatplan(&["run", "-q", scenario.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_no_panic("seatplan run", &cli);
+        let stderr = String::from_utf8_lossy(&cli.stderr);
+        match seatplan::scenario::load(&scenario) {
             Ok(loaded) => {
+                prop_assert_eq!(cli.status.code(), Some(0), "{}", stderr);
+                prop_assert!(out.join("placements.csv").exists());
                 let solved = seatplan::solve(&loaded.scenario, Mechanism::Optimal, &SolverOptions::default()).unwrap();
                 prop_assert!(solved.check.passed(), "{:?}", solved.check.violations);
             }
             Err(errors) => {
+                prop_assert_eq!(cli.status.code(), Some(2), "{}", stderr);
+                prop_assert_eq!(stderr, format!("error: {errors}\n"));
+                prop_assert!(!out.exists());
                 prop_assert!(!errors.0.is_empty());
                 for e in &errors.0 {
                     prop_assert!(!e.message.is_empty());
