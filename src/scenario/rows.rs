@@ -159,6 +159,52 @@ impl ChoiceRow {
     pub const REQUIRED: &'static [&'static str] = &["child", "school", "rank"];
 }
 
+thread_local! {
+    /// Files that [`read_file`] serves from memory instead of the disk, while
+    /// [`with_files_in_memory`] runs on this thread.
+    static IN_MEMORY: std::cell::RefCell<Option<std::collections::HashMap<std::path::PathBuf, Vec<u8>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with every input file read from `files` (path → bytes) rather than the disk; a path
+/// not in `files` reads as "not found". Used by [`crate::scenario::load_from_memory`].
+pub(crate) fn with_files_in_memory<R>(
+    files: std::collections::HashMap<std::path::PathBuf, Vec<u8>>,
+    f: impl FnOnce() -> R,
+) -> R {
+    struct Restore(Option<std::collections::HashMap<std::path::PathBuf, Vec<u8>>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            IN_MEMORY.with(|m| *m.borrow_mut() = self.0.take());
+        }
+    }
+    let _restore = Restore(IN_MEMORY.with(|m| m.borrow_mut().replace(files)));
+    f()
+}
+
+/// Reads an input file: from memory inside [`with_files_in_memory`], else from the disk.
+pub(crate) fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    let held = IN_MEMORY.with(|m| {
+        m.borrow()
+            .as_ref()
+            .map(|files| files.get(path).cloned().ok_or(std::io::ErrorKind::NotFound))
+    });
+    match held {
+        Some(bytes) => Ok(bytes?),
+        None => std::fs::read(path),
+    }
+}
+
+/// Reads an input file as UTF-8 text (see [`read_file`]).
+pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
+    String::from_utf8(read_file(path)?).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
 /// Reads one CSV table. Problems go to `errors`; rows that could not be read are skipped, so the
 /// caller still validates the rest. Returns `None` when the file itself is unusable.
 pub fn read_table<T: DeserializeOwned>(
@@ -167,7 +213,7 @@ pub fn read_table<T: DeserializeOwned>(
     optional: &[&str],
     errors: &mut Vec<InputError>,
 ) -> Option<Table<T>> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_file(path) {
         Ok(b) => b,
         Err(e) => {
             errors.push(InputError::file(path, format!("cannot read the file: {e}")));

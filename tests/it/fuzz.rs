@@ -71,3 +71,38 @@ proptest! {
         }
     }
 }
+
+/// The in-memory loader the cargo-fuzz target uses reads exactly what the disk loader reads.
+#[test]
+fn loading_from_memory_matches_loading_from_disk() {
+    let dir = super::util::scenario_dir("tiny/two-schools");
+    let files = FILES.iter().map(|f| {
+        (
+            std::path::PathBuf::from(f),
+            std::fs::read(dir.join(f)).unwrap(),
+        )
+    });
+    let memory =
+        seatplan::scenario::load_from_memory(std::path::Path::new("scenario.toml"), files).unwrap();
+    let disk = seatplan::scenario::load(&dir.join("scenario.toml")).unwrap();
+    assert_eq!(
+        format!("{:?}", memory.scenario),
+        format!("{:?}", disk.scenario)
+    );
+    // A file missing from memory is reported like a missing file, not read from the disk.
+    let without_choices = FILES[..6].iter().map(|f| {
+        (
+            std::path::PathBuf::from(f),
+            std::fs::read(dir.join(f)).unwrap(),
+        )
+    });
+    let errors = seatplan::scenario::load_from_memory(
+        std::path::Path::new("scenario.toml"),
+        without_choices,
+    )
+    .unwrap_err();
+    assert_eq!(
+        errors.to_string(),
+        "the scenario has 1 problem:\n  choices.csv: cannot read the file: entity not found"
+    );
+}
