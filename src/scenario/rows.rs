@@ -213,14 +213,34 @@ pub fn read_table<T: DeserializeOwned>(
     optional: &[&str],
     errors: &mut Vec<InputError>,
 ) -> Option<Table<T>> {
-    let bytes = match read_file(path) {
+    let mut bytes = match read_file(path) {
         Ok(b) => b,
         Err(e) => {
             errors.push(InputError::file(path, format!("cannot read the file: {e}")));
             return None;
         }
     };
+    // Normalised in the buffer already held, so a Windows file is not copied a second time.
+    crlf_to_lf(&mut bytes);
     parse_table(path, &bytes, required, optional, errors)
+}
+
+/// Replaces every CRLF by LF in place (no copy of the file).
+fn crlf_to_lf(bytes: &mut Vec<u8>) {
+    let Some(first) = bytes.windows(2).position(|w| w == b"\r\n") else {
+        return;
+    };
+    let mut write = first;
+    let mut read = first;
+    while read < bytes.len() {
+        if bytes[read] == b'\r' && bytes.get(read + 1) == Some(&b'\n') {
+            read += 1;
+        }
+        bytes[write] = bytes[read];
+        write += 1;
+        read += 1;
+    }
+    bytes.truncate(write);
 }
 
 /// Parses CSV bytes as a table; see [`read_table`].
@@ -253,9 +273,11 @@ pub fn parse_table<T: DeserializeOwned>(
     // keeps every reported line number right for files saved by Excel on Windows.
     let normalised;
     let bytes = if bytes.windows(2).any(|w| w == b"\r\n") {
-        normalised = String::from_utf8_lossy(bytes)
-            .replace("\r\n", "\n")
-            .into_bytes();
+        normalised = {
+            let mut owned = bytes.to_vec();
+            crlf_to_lf(&mut owned);
+            owned
+        };
         &normalised[..]
     } else {
         bytes
@@ -331,7 +353,9 @@ pub fn parse_table<T: DeserializeOwned>(
         .iter()
         .position(|h| h == "id")
         .or_else(|| headers.iter().position(|h| h == "child"));
-    let mut rows = Vec::new();
+    // Sized once from the line count: growing by doubling would briefly hold two copies of
+    // the largest tables (a million children) and leave up to half the capacity unused.
+    let mut rows = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count());
     let mut unreadable_ids = std::collections::HashSet::new();
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::new(bytes);
@@ -507,6 +531,16 @@ mod tests {
                 "choices.csv:1: field `skool`: unknown column (expected: child, school, rank)",
             ]
         );
+    }
+
+    #[test]
+    fn crlf_is_normalised_in_place() {
+        let mut bytes = b"a,b\r\n1,2\r\n\r\nx\ry\r\n".to_vec();
+        crlf_to_lf(&mut bytes);
+        assert_eq!(bytes, b"a,b\n1,2\n\nx\ry\n");
+        let mut plain = b"a\nb".to_vec();
+        crlf_to_lf(&mut plain);
+        assert_eq!(plain, b"a\nb");
     }
 
     #[test]
