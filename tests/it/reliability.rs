@@ -1,4 +1,5 @@
-//! Output faults: a read-only output location, a full disk, a file-size limit. Each test runs the
+//! Faults around a run. Solver: a time limit is reported with the proven bound, and the checker
+//! still runs. Outputs: a read-only output location, a full disk, a file-size limit. Each test runs the
 //! built CLI once to leave results behind, breaks the file system, runs again, and checks that
 //! the run fails with a message naming the folder, the step and the system's reason, exits 1,
 //! leaves no staging folder behind, and leaves the old results byte for byte as they were.
@@ -276,4 +277,35 @@ fn an_output_path_that_is_a_file_is_refused() {
         )
     );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "not a folder");
+}
+
+/// A solver stopped by its time limit is a reported outcome, not a silent one: the run says
+/// optimality is not proven, gives the proven bound next to what it placed, and the
+/// independent check still runs on the (feasible, deferred-acceptance) assignment.
+#[test]
+fn a_solver_time_limit_is_reported_with_the_bound_and_still_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let scenario = scenario_dir("tiny/keep-ties").join("scenario.toml");
+    let o = super::util::seatplan(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--time-limit",
+        "0.000001",
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    super::util::assert_no_panic("seatplan run --time-limit", &o);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
+    let all = format!("{stdout}{stderr}");
+    for line in [
+        "proven optimal: no",
+        "proven: at most 2 children can be placed by choice; this run places 1",
+        "independent check passed: 2 children",
+    ] {
+        assert!(all.contains(line), "missing `{line}` in:\n{all}");
+    }
+    assert!(out.join("placements.csv").exists());
 }
