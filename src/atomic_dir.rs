@@ -156,6 +156,43 @@ pub fn write_dir<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<()
     result
 }
 
+/// Writes one file whole or not at all: `bytes` go to a synced sibling `.NAME.partial-PID`,
+/// renamed over `path` only once complete; on any error the partial file is removed and `path`
+/// is left as it was.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let failed = |step: String| {
+        move |source| OutputError::File {
+            path: path.to_path_buf(),
+            step,
+            source,
+        }
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(failed(format!(
+        "cannot create the folder {}",
+        dir.display()
+    )))?;
+    let tmp = sibling(path, "partial");
+    let result = (|| {
+        let writing = || format!("cannot write {}", tmp.display());
+        let mut f = std::fs::File::create(&tmp).map_err(failed(writing()))?;
+        std::io::Write::write_all(&mut f, bytes).map_err(failed(writing()))?;
+        f.sync_all().map_err(failed(writing()))?;
+        std::fs::rename(&tmp, path).map_err(failed(format!(
+            "cannot rename {} to {}",
+            tmp.display(),
+            path.display()
+        )))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Flushes a folder's entries (the names of the files in it) to disk.
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]

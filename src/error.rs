@@ -114,6 +114,14 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
+    /// Replacing a single output file failed at `step`; the file was left as it was.
+    #[error("{step}; {path} is left as it was")]
+    File {
+        path: PathBuf,
+        step: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// The new contents could not be moved in, nor the old ones back: they are kept in `kept`.
     #[error("cannot move the new results into {dir}; its previous contents are kept in {kept}")]
     Moved {

@@ -96,7 +96,7 @@ fn assert_refused(
 /// The process id in the staging folder's name, read back from the message.
 fn staging_pid(stderr: &str) -> String {
     stderr
-        .split(".out.partial-")
+        .split(".partial-")
         .nth(1)
         .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
         .unwrap_or_default()
@@ -308,4 +308,74 @@ fn a_solver_time_limit_is_reported_with_the_bound_and_still_checked() {
         assert!(all.contains(line), "missing `{line}` in:\n{all}");
     }
     assert!(out.join("placements.csv").exists());
+}
+
+/// Standard output on a full disk (`> /dev/full`) is an error with its cause, not a panic.
+#[test]
+fn an_explanation_to_a_full_standard_output_is_an_error_not_a_panic() {
+    let scenario = scenario_dir("tiny/two-schools").join("scenario.toml");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_seatplan"))
+        .args(["explain", "--child", "D"])
+        .arg(scenario)
+        .env("RUST_BACKTRACE", "1")
+        .stdout(full)
+        .output()
+        .unwrap();
+    super::util::assert_no_panic("seatplan explain > /dev/full", &o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).ends_with(
+        "error: cannot write the explanation to standard output\n  \
+         caused by: No space left on device (os error 28)\n"
+    ));
+}
+
+/// `explain --out FILE` replaces the file whole: on a write error the old file stays and no
+/// partial file is left.
+#[test]
+fn an_explanation_file_that_cannot_be_written_keeps_the_old_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("why.html");
+    std::fs::write(&file, "old").unwrap();
+    let scenario = scenario_dir("tiny/two-schools").join("scenario.toml");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_seatplan"));
+    cmd.args(["explain", "-q", "--child", "D", "--format", "html", "--out"])
+        .arg(&file)
+        .arg(scenario)
+        .env("RUST_BACKTRACE", "1");
+    // SAFETY: plain system calls, as in `a_file_size_limit_is_refused_and_the_old_results_kept`.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 64,
+                rlim_max: 64,
+            };
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        })
+    };
+    let o = cmd.output().unwrap();
+    super::util::assert_no_panic("seatplan explain --out", &o);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let partial = tmp.path().join(".why.html.partial-");
+    assert_eq!(
+        stderr.replace(&format!("{}{}", partial.display(), staging_pid(&stderr)), "PARTIAL"),
+        format!(
+            "error: cannot write PARTIAL; {} is left as it was\n  caused by: File too large (os error 27)\n",
+            file.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "old");
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "a partial file was left"
+    );
 }
