@@ -6,6 +6,10 @@
 //! Where the exchange is unavailable (other systems, some file systems) the old folder is first
 //! renamed aside, then the new one renamed in: never a mix, but for a moment no folder, with the
 //! old results kept in `.NAME.old-PID` if the process dies right then.
+//!
+//! Any failure on the way (a full disk, a read-only file system, no permission) removes the
+//! staging folder and leaves the old folder as it was; the error names the step, the folder and
+//! the system's reason. [`write_file`] does the same for a single file.
 
 use std::path::{Path, PathBuf};
 
