@@ -113,6 +113,31 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
+    /// Replacing an output folder failed at `step`; the folder was left as it was (absent if it
+    /// did not exist). The operating system's reason is the `source`.
+    #[error("{step}; the output folder {dir} is left as it was")]
+    Folder {
+        dir: PathBuf,
+        step: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Replacing a single output file failed at `step`; the file was left as it was.
+    #[error("{step}; {path} is left as it was")]
+    File {
+        path: PathBuf,
+        step: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The new contents could not be moved in, nor the old ones back: they are kept in `kept`.
+    #[error("cannot move the new results into {dir}; its previous contents are kept in {kept}")]
+    Moved {
+        dir: PathBuf,
+        kept: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot write CSV {path}: {source}")]
     Csv {
         path: PathBuf,

@@ -541,24 +541,20 @@ pub fn run(cli: Cli) -> Result<i32> {
             };
             match out {
                 Some(file) => {
-                    let name = file
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .ok_or_else(|| anyhow::anyhow!("--out must name a file"))?;
-                    let dir = file
-                        .parent()
-                        .filter(|p| !p.as_os_str().is_empty())
-                        .unwrap_or(std::path::Path::new("."));
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("cannot create {}", dir.display()))?;
-                    let tmp = dir.join(format!(".{name}.partial-{}", std::process::id()));
-                    std::fs::write(&tmp, text)
-                        .with_context(|| format!("cannot write {}", tmp.display()))?;
-                    std::fs::rename(&tmp, &file)
-                        .with_context(|| format!("cannot write {}", file.display()))?;
+                    if file.file_name().is_none() {
+                        bail!("--out must name a file");
+                    }
+                    seatplan::atomic_dir::write_file(&file, text.as_bytes())?;
                     say(format!("explanation written to {}", file.display()));
                 }
-                None => print!("{text}"),
+                None => {
+                    use std::io::Write as _;
+                    let mut stdout = std::io::stdout().lock();
+                    stdout
+                        .write_all(text.as_bytes())
+                        .and_then(|()| stdout.flush())
+                        .context("cannot write the explanation to standard output")?;
+                }
             }
             Ok(if solved.check.passed() {
                 0

@@ -177,9 +177,20 @@ pub(crate) struct Settings {
     pub migrant_share: Option<f64>,
 }
 
+/// Loads and validates a scenario held in memory: `files` gives the bytes of the scenario file
+/// at `path` and of every file it names, under the paths [`load`] would read them from (the
+/// scenario's folder joined with the name). Nothing is read from the disk; a file missing from
+/// `files` is reported like a missing file. For services that receive uploads, and for fuzzing.
+pub fn load_from_memory(
+    path: &Path,
+    files: impl IntoIterator<Item = (PathBuf, Vec<u8>)>,
+) -> Result<Loaded, InputErrors> {
+    rows::with_files_in_memory(files.into_iter().collect(), || load(path))
+}
+
 /// Loads and validates a scenario; returns every problem found if it is not valid.
 pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = rows::read_text(path).map_err(|e| {
         InputErrors(vec![InputError::file(
             path,
             format!("cannot read the scenario file: {e}"),
@@ -269,7 +280,7 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
         }
     });
 
-    let policy = match std::fs::read_to_string(&files.policy) {
+    let policy = match rows::read_text(&files.policy) {
         Ok(policy_text) => match parse_policy(&files.policy, &policy_text) {
             Ok(p) => Some(p),
             Err(e) => {

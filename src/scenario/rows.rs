@@ -5,6 +5,7 @@
 //! line number for the validation step. A UTF-8 byte-order mark (as Excel writes) is accepted;
 //! other encodings are refused with a hint.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -30,7 +31,68 @@ pub struct Located<T> {
     pub line: u64,
     pub row: T,
     /// Raw values of the table's extra columns, in the order of [`Table::extra_columns`].
-    pub extras: Vec<String>,
+    pub extras: Extras,
+}
+
+/// The raw values of a row's extra columns, held in one string as `LEN:VALUE` pairs (`LEN` the
+/// value's length in bytes): a million children with three `fact_*` columns would otherwise cost
+/// four allocations each, and a row of a table without extra columns carries 16 bytes and no
+/// allocation (a `Vec<String>` costs 24 on each of four million choice rows).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extras(Box<str>);
+
+impl Extras {
+    fn from_record(record: &csv::StringRecord, columns: &[usize]) -> Extras {
+        let mut text = String::new();
+        for &i in columns {
+            let _ = write!(text, "{}:{}", record[i].len(), &record[i]);
+        }
+        Extras(text.into_boxed_str())
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The `i`-th value.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        self.iter().nth(i)
+    }
+
+    pub fn iter(&self) -> ExtrasIter<'_> {
+        ExtrasIter { rest: &self.0 }
+    }
+}
+
+/// The values of an [`Extras`], in column order.
+#[derive(Debug, Clone)]
+pub struct ExtrasIter<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for ExtrasIter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let (len, rest) = self.rest.split_once(':')?;
+        let n: usize = len.parse().ok()?;
+        let value = rest.get(..n)?;
+        self.rest = &rest[n..];
+        Some(value)
+    }
+}
+
+impl<'a> IntoIterator for &'a Extras {
+    type Item = &'a str;
+    type IntoIter = ExtrasIter<'a>;
+
+    fn into_iter(self) -> ExtrasIter<'a> {
+        self.iter()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -164,6 +226,52 @@ impl ChoiceRow {
     pub const REQUIRED: &'static [&'static str] = &["child", "school", "rank"];
 }
 
+thread_local! {
+    /// Files that [`read_file`] serves from memory instead of the disk, while
+    /// [`with_files_in_memory`] runs on this thread.
+    static IN_MEMORY: std::cell::RefCell<Option<std::collections::HashMap<std::path::PathBuf, Vec<u8>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with every input file read from `files` (path → bytes) rather than the disk; a path
+/// not in `files` reads as "not found". Used by [`crate::scenario::load_from_memory`].
+pub(crate) fn with_files_in_memory<R>(
+    files: std::collections::HashMap<std::path::PathBuf, Vec<u8>>,
+    f: impl FnOnce() -> R,
+) -> R {
+    struct Restore(Option<std::collections::HashMap<std::path::PathBuf, Vec<u8>>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            IN_MEMORY.with(|m| *m.borrow_mut() = self.0.take());
+        }
+    }
+    let _restore = Restore(IN_MEMORY.with(|m| m.borrow_mut().replace(files)));
+    f()
+}
+
+/// Reads an input file: from memory inside [`with_files_in_memory`], else from the disk.
+pub(crate) fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    let held = IN_MEMORY.with(|m| {
+        m.borrow()
+            .as_ref()
+            .map(|files| files.get(path).cloned().ok_or(std::io::ErrorKind::NotFound))
+    });
+    match held {
+        Some(bytes) => Ok(bytes?),
+        None => std::fs::read(path),
+    }
+}
+
+/// Reads an input file as UTF-8 text (see [`read_file`]).
+pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
+    String::from_utf8(read_file(path)?).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
 /// Reads one CSV table. Problems go to `errors`; rows that could not be read are skipped, so the
 /// caller still validates the rest. Returns `None` when the file itself is unusable.
 pub fn read_table<T: DeserializeOwned>(
@@ -172,14 +280,34 @@ pub fn read_table<T: DeserializeOwned>(
     optional: &[&str],
     errors: &mut Vec<InputError>,
 ) -> Option<Table<T>> {
-    let bytes = match std::fs::read(path) {
+    let mut bytes = match read_file(path) {
         Ok(b) => b,
         Err(e) => {
             errors.push(InputError::file(path, format!("cannot read the file: {e}")));
             return None;
         }
     };
+    // Normalised in the buffer already held, so a Windows file is not copied a second time.
+    crlf_to_lf(&mut bytes);
     parse_table(path, &bytes, required, optional, errors)
+}
+
+/// Replaces every CRLF by LF in place (no copy of the file).
+fn crlf_to_lf(bytes: &mut Vec<u8>) {
+    let Some(first) = bytes.windows(2).position(|w| w == b"\r\n") else {
+        return;
+    };
+    let mut write = first;
+    let mut read = first;
+    while read < bytes.len() {
+        if bytes[read] == b'\r' && bytes.get(read + 1) == Some(&b'\n') {
+            read += 1;
+        }
+        bytes[write] = bytes[read];
+        write += 1;
+        read += 1;
+    }
+    bytes.truncate(write);
 }
 
 /// Parses CSV bytes as a table; see [`read_table`].
@@ -212,9 +340,11 @@ pub fn parse_table<T: DeserializeOwned>(
     // keeps every reported line number right for files saved by Excel on Windows.
     let normalised;
     let bytes = if bytes.windows(2).any(|w| w == b"\r\n") {
-        normalised = String::from_utf8_lossy(bytes)
-            .replace("\r\n", "\n")
-            .into_bytes();
+        normalised = {
+            let mut owned = bytes.to_vec();
+            crlf_to_lf(&mut owned);
+            owned
+        };
         &normalised[..]
     } else {
         bytes
@@ -290,7 +420,9 @@ pub fn parse_table<T: DeserializeOwned>(
         .iter()
         .position(|h| h == "id")
         .or_else(|| headers.iter().position(|h| h == "child"));
-    let mut rows = Vec::new();
+    // Sized once from the line count: growing by doubling would briefly hold two copies of
+    // the largest tables (a million children) and leave up to half the capacity unused.
+    let mut rows = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count());
     let mut unreadable_ids = std::collections::HashSet::new();
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::new(bytes);
@@ -319,7 +451,7 @@ pub fn parse_table<T: DeserializeOwned>(
             Ok(row) => rows.push(Located {
                 line,
                 row,
-                extras: extra_ix.iter().map(|&i| record[i].to_string()).collect(),
+                extras: Extras::from_record(&record, &extra_ix),
             }),
             Err(e) => {
                 errors.push(record_error(path, line, &headers, &record, &e));
@@ -466,6 +598,30 @@ mod tests {
                 "choices.csv:1: field `skool`: unknown column (expected: child, school, rank)",
             ]
         );
+    }
+
+    #[test]
+    fn extras_keep_each_value() {
+        let record = csv::StringRecord::from(vec!["C1", "12", "", "yes", "a:3:b"]);
+        let extras = Extras::from_record(&record, &[1, 2, 3, 4]);
+        assert_eq!(
+            extras.iter().collect::<Vec<_>>(),
+            ["12", "", "yes", "a:3:b"]
+        );
+        assert_eq!((extras.len(), extras.get(4)), (4, None));
+        let extras = Extras::from_record(&record, &[1, 2, 3]);
+        assert_eq!((extras.len(), extras.get(3)), (3, None));
+        assert!(Extras::from_record(&record, &[]).is_empty());
+    }
+
+    #[test]
+    fn crlf_is_normalised_in_place() {
+        let mut bytes = b"a,b\r\n1,2\r\n\r\nx\ry\r\n".to_vec();
+        crlf_to_lf(&mut bytes);
+        assert_eq!(bytes, b"a,b\n1,2\n\nx\ry\n");
+        let mut plain = b"a\nb".to_vec();
+        crlf_to_lf(&mut plain);
+        assert_eq!(plain, b"a\nb");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::{Path, MAIN_SEPARATOR};
 
 use tempfile::TempDir;
 
-use super::util::{copy_scenario, seatplan};
+use super::util::{assert_cli_refuses, assert_no_panic, copy_scenario, seatplan};
 
 /// A fresh copy of the tiny two-school scenario.
 fn tiny() -> TempDir {
@@ -49,16 +49,34 @@ fn relative(dir: &Path, text: &str) -> String {
     text.replace(&format!("{}{MAIN_SEPARATOR}", dir.display()), "")
 }
 
-/// Loads the scenario, which must be refused, and returns every error's text.
+/// Loads the scenario, which must be refused, and returns every error's text. The CLI must
+/// refuse it too, with the same errors, exit code 2 and no panic.
 fn errors(dir: &TempDir) -> Vec<String> {
+    let errors = refused(dir);
+    errors
+        .0
+        .iter()
+        .map(|e| relative(dir.path(), &e.to_string()))
+        .collect()
+}
+
+/// The library's errors for a scenario it must refuse, after checking the CLI agrees.
+fn refused(dir: &TempDir) -> seatplan::error::InputErrors {
     match seatplan::scenario::load(&scenario_toml(dir)) {
         Ok(_) => panic!("the broken scenario was accepted"),
         Err(e) => {
-            e.0.iter()
-                .map(|e| relative(dir.path(), &e.to_string()))
-                .collect()
+            assert_cli_refuses(&scenario_toml(dir), &e);
+            e
         }
     }
+}
+
+/// Loads a scenario that must be accepted, by the library and the CLI alike.
+fn accepted(dir: &TempDir) -> seatplan::scenario::Loaded {
+    let o = seatplan(&["validate", scenario_toml(dir).to_str().unwrap()]);
+    assert_no_panic("seatplan validate", &o);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    seatplan::scenario::load(&scenario_toml(dir)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 const SCENARIO_KEYS: &str = "`name`, `entry_grade`, `seed`, `budget_yuan`, `policy`, `tables`, \
@@ -130,7 +148,7 @@ fn utf8_bom_is_accepted() {
     let dir = tiny();
     let text = read(&dir, "children.csv");
     write(&dir, "children.csv", format!("\u{feff}{text}"));
-    let loaded = seatplan::scenario::load(&scenario_toml(&dir)).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = accepted(&dir);
     let ids: Vec<&str> = loaded
         .scenario
         .children
@@ -258,7 +276,7 @@ fn malformed_birth_date() {
 fn impossible_birth_date_is_refused() {
     let dir = tiny();
     edit(&dir, "children.csv", "B,2017-02-10,", "B,2017-02-30,");
-    let err = seatplan::scenario::load(&scenario_toml(&dir)).unwrap_err();
+    let err = refused(&dir);
     assert_eq!(err.0.len(), 1, "{err}");
     let e = &err.0[0];
     assert_eq!(e.file, dir.path().join("children.csv"));
@@ -541,9 +559,7 @@ fn utf8_bom_in_scenario_toml_is_accepted() {
     let dir = tiny();
     let text = read(&dir, "scenario.toml");
     write(&dir, "scenario.toml", format!("\u{feff}{text}"));
-    if let Err(e) = seatplan::scenario::load(&scenario_toml(&dir)) {
-        panic!("{e}");
-    }
+    accepted(&dir);
 }
 
 #[test]

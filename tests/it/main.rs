@@ -11,6 +11,7 @@ mod points;
 pub mod properties;
 mod purchase;
 mod quotas;
+mod reliability;
 mod report;
 mod siblings;
 mod solver;

@@ -54,6 +54,30 @@ pub fn seatplan(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Asserts the CLI did not panic (it runs with `RUST_BACKTRACE=1`, so a panic shows in stderr):
+/// bad input must be answered with an error, never a crash.
+pub fn assert_no_panic(what: &str, output: &Output) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{what}: the CLI panicked:\n{stderr}"
+    );
+    assert!(
+        output.status.code().is_some(),
+        "{what}: the CLI was killed by a signal:\n{stderr}"
+    );
+}
+
+/// Runs `seatplan validate` on a scenario the library refused with `errors` and asserts the CLI
+/// exits 2 without panicking, printing exactly those errors.
+pub fn assert_cli_refuses(scenario: &Path, errors: &seatplan::error::InputErrors) {
+    let o = seatplan(&["validate", scenario.to_str().unwrap()]);
+    assert_no_panic("seatplan validate", &o);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr, format!("error: {errors}\n"));
+}
+
 /// Asserts two texts are equal, showing the first differing line.
 pub fn assert_same_text(what: &str, expected: &str, actual: &str) {
     if expected == actual {
