@@ -359,7 +359,9 @@ fn refusal(
 }
 
 /// Unlisted public schools of the child's district that would have admitted her: a spare seat
-/// at the end, or a cut-off she beats. The five nearest.
+/// at the end, or a cut-off she beats. The five nearest. Where the cut-off is not the whole
+/// story — seats reserved for migrant children she is not one of, or a joint application with
+/// siblings — only schools with seats left for her (and her siblings) are suggested.
 fn suggestions(
     scenario: &Scenario,
     ranking: &Ranking,
@@ -377,11 +379,20 @@ fn suggestions(
             continue;
         };
         let filled = cutoffs.by_choice[s.ix()];
-        let why = if filled < school.seats {
+        let siblings = match child.sibling_group {
+            Some(g) => scenario
+                .children
+                .iter()
+                .filter(|x| x.sibling_group == Some(g))
+                .count() as u32,
+            None => 1,
+        };
+        let cutoff_tells = siblings == 1 && (school.reserved_migrant == 0 || child.is_migrant());
+        let why = if filled + siblings <= school.seats {
             "it had seats left after every listed choice was served".to_string()
         } else {
             match cutoffs.last[s.ix()] {
-                Some((cut, _)) if mine < cut => {
+                Some((cut, _)) if mine < cut && cutoff_tells => {
                     "the child's priority is above its cut-off".to_string()
                 }
                 _ => continue,
