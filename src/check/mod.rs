@@ -89,12 +89,28 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
     let mut filled = vec![0u32; n_s];
     let mut worst_occupant: Vec<Option<Priority>> = vec![None; n_s];
     let mut last_coordinated = vec![None::<u32>; n_s];
+    let mut coordinated_at: Vec<Vec<u32>> = vec![Vec::new(); n_s];
     let mut bought = vec![0u32; scenario.private_schools.len()];
     let mut spent = 0u64;
+    // Sibling groups coordinated as one (every member eligible, none placed by choice) take
+    // their turn at their last member's position.
+    let joint = joint_groups(scenario, ranking, outcomes);
+    let turn = |c: ChildIdx| {
+        scenario
+            .child(c)
+            .sibling_group
+            .and_then(|g| joint.get(&g))
+            .map_or(ranking.fallback_position[c.ix()], |m| {
+                m.iter()
+                    .map(|x| ranking.fallback_position[x.ix()])
+                    .max()
+                    .expect("a group has members")
+            })
+    };
 
     for c in scenario.child_indices() {
         let child = scenario.child(c);
-        let pos = ranking.fallback_position[c.ix()];
+        let pos = turn(c);
         match outcomes[c.ix()] {
             Outcome::Choice { school, rank } => {
                 if child.choices.get(rank as usize - 1) != Some(&school) {
@@ -152,6 +168,7 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
                 }
                 let last = &mut last_coordinated[school.ix()];
                 *last = Some(last.map_or(pos, |l| l.max(pos)));
+                coordinated_at[school.ix()].push(pos);
             }
             Outcome::Purchased { school } => {
                 let p = scenario.private_school(school);
@@ -240,7 +257,49 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
     for c in scenario.child_indices() {
         let child = scenario.child(c);
         let outcome = outcomes[c.ix()];
-        let pos = ranking.fallback_position[c.ix()];
+        let pos = turn(c);
+        let group = child.sibling_group.and_then(|g| joint.get(&g));
+        let later_at =
+            |s: SchoolIdx| coordinated_at[s.ix()].iter().filter(|&&p| p > pos).count() as u32;
+        let mut together = false;
+        if let Some(members) = group {
+            let k = members.len() as u32;
+            let first = outcomes[members[0].ix()];
+            together = matches!(first, Outcome::Coordinated { .. })
+                && members.iter().all(|m| outcomes[m.ix()] == first);
+            let here = first
+                .public_school()
+                .filter(|_| together)
+                .map(|s| (child.location.distance_km(scenario.school(s).location), s));
+            // Checked once per group, at its last member.
+            if members.last() == Some(&c) {
+                for &s in &district_schools[child.residence_district.ix()] {
+                    let school = scenario.school(s);
+                    let d = child.location.distance_km(school.location);
+                    if !within(scenario.fallback.coordinated_max_km, d)
+                        || here.is_some_and(|h| (d, s) >= h)
+                    {
+                        continue;
+                    }
+                    let ours = members
+                        .iter()
+                        .filter(|m| outcomes[m.ix()].public_school() == Some(s))
+                        .count() as u32;
+                    let room = school.seats.saturating_sub(filled[s.ix()]) + later_at(s) + ours;
+                    if room >= k {
+                        fail(
+                            "coordinated-order",
+                            format!(
+                                "the sibling group of {} should have been coordinated together to the {}public school {}",
+                                child.id,
+                                if here.is_some() { "nearer " } else { "" },
+                                school.id
+                            ),
+                        );
+                    }
+                }
+            }
+        }
 
         // Justified envy at listed schools (by seat category where seats are reserved).
         let better_than = match outcome {
@@ -297,8 +356,9 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
             }
         }
 
-        // Coordinated placement: nearest spare seat, best priority first.
-        if ranking.eligible(c) && !matches!(outcome, Outcome::Choice { .. }) {
+        // Coordinated placement: nearest spare seat, best priority first (a group placed together
+        // is checked as a group above).
+        if ranking.eligible(c) && !together && !matches!(outcome, Outcome::Choice { .. }) {
             let here = match outcome {
                 Outcome::Coordinated { school } => Some((
                     child.location.distance_km(scenario.school(school).location),
@@ -382,6 +442,28 @@ pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Ch
         violations: v,
         notes,
     }
+}
+
+/// Sibling groups coordinated as one: more than one child, every member eligible and none
+/// placed by choice. Members in the fallback order.
+fn joint_groups(
+    scenario: &Scenario,
+    ranking: &Ranking,
+    outcomes: &[Outcome],
+) -> HashMap<u32, Vec<ChildIdx>> {
+    let mut groups: HashMap<u32, Vec<ChildIdx>> = HashMap::new();
+    for &c in &ranking.fallback_order {
+        if let Some(g) = scenario.child(c).sibling_group {
+            groups.entry(g).or_default().push(c);
+        }
+    }
+    groups.retain(|_, members| {
+        members.len() > 1
+            && members.iter().all(|&m| {
+                ranking.eligible(m) && !matches!(outcomes[m.ix()], Outcome::Choice { .. })
+            })
+    });
+    groups
 }
 
 /// How a school with reserved seats filled them: its migrant children, and the worst priority

@@ -86,6 +86,16 @@ pub enum Verdict {
     /// A child of lower priority holds the seat: the placement breaks the rules (the independent
     /// check reports it), so no reason can be given.
     Unexplained,
+    /// The seats children of lower priority hold are reserved for migrant children, and this
+    /// child is not one (the open seats went to children of higher priority).
+    ReservedSeats {
+        reserved: u32,
+    },
+    /// The child applied jointly with her siblings: the group competes with the priority of its
+    /// lowest member and needs `children` seats together.
+    JointApplication {
+        children: u32,
+    },
 }
 
 /// One listed school, as the child saw it.
@@ -312,7 +322,22 @@ fn refusal(
         };
     }
     if theirs < my_points || cut.tier > mine.tier {
-        // A lower-priority child holds the seat: only a placement that fails the check does this.
+        // A lower-priority child holds the seat: allowed only by a joint application or by seats
+        // reserved for a group the child is not in; otherwise the placement fails the check.
+        let me = scenario.child(c);
+        if let Some(g) = me.sibling_group {
+            let children = scenario
+                .children
+                .iter()
+                .filter(|x| x.sibling_group == Some(g))
+                .count() as u32;
+            return Verdict::JointApplication { children };
+        }
+        if school.reserved_migrant > 0 && !me.is_migrant() {
+            return Verdict::ReservedSeats {
+                reserved: school.reserved_migrant,
+            };
+        }
         return Verdict::Unexplained;
     }
     let (me, them) = (scenario.child(c), scenario.child(holder));
@@ -334,7 +359,9 @@ fn refusal(
 }
 
 /// Unlisted public schools of the child's district that would have admitted her: a spare seat
-/// at the end, or a cut-off she beats. The five nearest.
+/// at the end, or a cut-off she beats. The five nearest. Where the cut-off is not the whole
+/// story — seats reserved for migrant children she is not one of, or a joint application with
+/// siblings — only schools with seats left for her (and her siblings) are suggested.
 fn suggestions(
     scenario: &Scenario,
     ranking: &Ranking,
@@ -352,11 +379,20 @@ fn suggestions(
             continue;
         };
         let filled = cutoffs.by_choice[s.ix()];
-        let why = if filled < school.seats {
+        let siblings = match child.sibling_group {
+            Some(g) => scenario
+                .children
+                .iter()
+                .filter(|x| x.sibling_group == Some(g))
+                .count() as u32,
+            None => 1,
+        };
+        let cutoff_tells = siblings == 1 && (school.reserved_migrant == 0 || child.is_migrant());
+        let why = if filled + siblings <= school.seats {
             "it had seats left after every listed choice was served".to_string()
         } else {
             match cutoffs.last[s.ix()] {
-                Some((cut, _)) if mine < cut => {
+                Some((cut, _)) if mine < cut && cutoff_tells => {
                     "the child's priority is above its cut-off".to_string()
                 }
                 _ => continue,

@@ -34,6 +34,12 @@ pub fn verdict_text(line: &ChoiceLine) -> String {
         ),
         Verdict::Lottery => format!("not admitted: equal on points and every tie-break key, decided by the seeded lottery 同分同序，电脑摇号; {cut}"),
         Verdict::Unexplained => "not explained: a child of lower priority holds the seat, which the rules forbid; the independent check reports this placement 录取结果未通过校验".into(),
+        Verdict::ReservedSeats { reserved } => format!(
+            "not admitted: the open seats went to children of higher priority; {reserved} of the school's seats are reserved for migrant children 随迁子女专项学位, and the child is not one; {cut}"
+        ),
+        Verdict::JointApplication { children } => format!(
+            "not admitted: applied jointly with siblings 多孩联合申请; the {children} children need {children} seats together and compete with the priority of the lowest-ranked of them; {cut}"
+        ),
         Verdict::TiedKept => format!(
             "not admitted: tied with the last admitted; the tied seats went where they let the most children be placed 同分，按最大录取人数分配; {cut}"
         ),

@@ -12,6 +12,39 @@ use seatplan::policy::{format_points, Fact, Indicator, IndicatorRule, Layer, Tie
 use super::properties::scenario;
 use super::util::{assert_same_text, load, scenario_dir, solve_checked};
 
+/// The verdicts of one child's listed schools in a shipped tiny scenario.
+fn verdicts(name: &str, child: &str) -> Vec<Verdict> {
+    let sc = load(&scenario_dir(&format!("tiny/{name}/scenario.toml")));
+    let solved = solve_checked(&sc, Mechanism::Optimal);
+    let cutoffs = Cutoffs::compute(&sc, &solved.ranking, &solved.assignment.outcomes);
+    let c = ChildIdx(sc.children.iter().position(|x| x.id == child).unwrap() as u32);
+    explain(
+        &sc,
+        &solved.ranking,
+        &solved.assignment.outcomes,
+        &cutoffs,
+        c,
+    )
+    .choices
+    .into_iter()
+    .map(|l| l.verdict)
+    .collect()
+}
+
+#[test]
+fn a_child_refused_for_reserved_seats_or_a_joint_application_is_told_so() {
+    // H3 loses S1's reserved seat to M1 (a migrant child of lower priority): not "unexplained".
+    assert_eq!(
+        verdicts("reserved", "H3"),
+        [Verdict::ReservedSeats { reserved: 1 }, Verdict::Admitted]
+    );
+    // T1 outranks B, who holds S1, but applied jointly with T2.
+    assert_eq!(
+        verdicts("siblings", "T1"),
+        [Verdict::JointApplication { children: 2 }, Verdict::Admitted]
+    );
+}
+
 #[test]
 fn two_schools_explanations_match_the_hand_checked_texts() {
     let dir = scenario_dir("tiny/two-schools");

@@ -256,3 +256,34 @@ fn regression_a_city_with_sibling_pairs_passes_the_checker() {
     let solved = solve_checked(&sc, Mechanism::Optimal);
     assert!(solved.check.notes.is_empty(), "{:?}", solved.check.notes);
 }
+
+#[test]
+fn siblings_without_a_place_by_choice_are_coordinated_together() {
+    // The twins list nothing: S1 is full (A, B), S2 (2 seats) has one seat left after C, S3
+    // (farther, 2 seats) is empty. They go together to S3, not one to S2 and one to S3.
+    let mut sc = load(&scenario_dir("tiny/siblings/scenario.toml"));
+    for c in &mut sc.children {
+        if c.sibling_group.is_some() {
+            c.choices.clear();
+        }
+    }
+    sc.schools[1].seats = 2;
+    let mut s3 = sc.schools[1].clone();
+    s3.id = "S3".into();
+    s3.location.x_km = 6.0;
+    sc.schools.push(s3);
+    let solved = solve_checked(&sc, Mechanism::Optimal);
+    assert_eq!(
+        places(&sc, &solved.assignment.outcomes),
+        ["A:S1", "B:S1", "C:S2", "T1:S3", "T2:S3"]
+    );
+    // Split between S2 and S3, the checker objects.
+    let mut split = solved.assignment.outcomes.clone();
+    split[3] = Outcome::Coordinated {
+        school: SchoolIdx(1),
+    };
+    assert_eq!(
+        violations(&sc, &split),
+        ["coordinated-order: the sibling group of T2 should have been coordinated together to the public school S3"]
+    );
+}
