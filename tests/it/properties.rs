@@ -317,3 +317,49 @@ proptest! {
         prop_assert_eq!(value(Formulation::Compact)?, value(Formulation::Textbook)?);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Pruning removes only applications no weakly stable assignment uses: the optimum (children
+    /// placed, then the sum of choice ranks) is the same with and without it, and both pass the
+    /// independent check.
+    #[test]
+    fn pruning_keeps_the_optimum(sc in scenario(TieRule::KeepTies)) {
+        use seatplan::assign::SolverOptions;
+        let value = |prune: bool| {
+            let options = SolverOptions { prune, ..SolverOptions::default() };
+            let solved = seatplan::solve(&sc, Mechanism::Ip, &options).unwrap();
+            prop_assert!(solved.check.passed(), "prune {}: {:?}", prune, solved.check.violations);
+            prop_assert!(solved.assignment.public.proven_optimal(), "prune {}: {:?}", prune, solved.assignment.public);
+            let ranks: Vec<u8> = solved.assignment.outcomes.iter().filter_map(|o| match o {
+                Outcome::Choice { rank, .. } => Some(*rank),
+                _ => None,
+            }).collect();
+            Ok((ranks.len(), ranks.iter().map(|&r| r as usize).sum::<usize>()))
+        };
+        prop_assert_eq!(value(true)?, value(false)?);
+    }
+
+    /// The pruned lists keep every application deferred acceptance (under any tie-breaking: here
+    /// the lottery's) places, and only remove, never add or reorder.
+    #[test]
+    fn pruning_keeps_what_deferred_acceptance_places(sc in scenario(TieRule::KeepTies)) {
+        use seatplan::assign::{da::deferred_acceptance, prune::prune, Applicants};
+        let ranking = seatplan::policy::ranking::Ranking::compute(&sc);
+        let applicants = Applicants::build(&sc, &ranking);
+        let pruned = prune(&applicants);
+        for (c, kept) in pruned.original.iter().enumerate() {
+            prop_assert!(kept.windows(2).all(|w| w[0] < w[1]));
+            for (i, &o) in kept.iter().enumerate() {
+                prop_assert_eq!(pruned.applicants.lists[c][i], applicants.lists[c][o as usize]);
+            }
+        }
+        let removed: usize = applicants.lists.iter().map(|l| l.len()).sum::<usize>()
+            - pruned.applicants.lists.iter().map(|l| l.len()).sum::<usize>();
+        prop_assert_eq!(removed, pruned.removed);
+        for (c, pos) in deferred_acceptance(&applicants).into_iter().enumerate() {
+            prop_assert_eq!(pruned.from_original(c, pos).is_some(), pos.is_some(), "child {}", c);
+        }
+    }
+}
