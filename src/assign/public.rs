@@ -324,17 +324,6 @@ pub fn solve(
         })
         .collect();
     let parts = components(work);
-    if std::env::var_os("SEATPLAN_EXP_PRUNE").is_some() {
-        let apps: usize = applicants.lists.iter().map(|l| l.len()).sum();
-        let sizes: Vec<(usize, usize)> = parts
-            .iter()
-            .map(|p| (p.children.len(), p.schools.len()))
-            .collect();
-        eprintln!(
-            "pruned {} of {apps} applications; components {sizes:?}",
-            pruned.removed
-        );
-    }
     let results: Vec<(ComponentReport, Option<Vec<Option<u8>>>)> = parts
         .par_iter()
         .enumerate()
