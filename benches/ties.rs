@@ -21,22 +21,12 @@ mod common;
 use seatplan::assign::{Formulation, Mechanism, SolverOptions};
 use seatplan::generate::{generate_city, read_census, CityConfig};
 
-const COARSE_POLICY: &str = r#"
-name = "Coarse points, ties kept"
-[gates]
-min_permit_months = 12
-min_insurance_months = 12
-[[indicators]]
-name = "Housing"
-fact = "housing"
-points = { owned = 30, rented = 15 }
-[[indicators]]
-name = "Education"
-fact = "education"
-points = { college = 5, bachelor = 10, postgraduate = 15 }
-[priority]
-rule = "keep_ties"
-"#;
+/// The coarse tie-keeping policy shared with the tests.
+fn coarse_policy() -> String {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/policies/coarse-keep-ties.toml");
+    std::fs::read_to_string(path).expect("the shipped coarse policy")
+}
 
 fn scale() -> f64 {
     std::env::var("SEATPLAN_TIES_SCALE")
@@ -54,7 +44,7 @@ fn bench_ties(c: &mut Criterion) {
     for (name, text) in generate_city(&cfg) {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
-    std::fs::write(dir.path().join("policy.toml"), COARSE_POLICY).unwrap();
+    std::fs::write(dir.path().join("policy.toml"), coarse_policy()).unwrap();
     let sc = seatplan::scenario::load(&dir.path().join("scenario.toml"))
         .unwrap()
         .scenario;

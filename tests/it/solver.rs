@@ -8,24 +8,14 @@ mod highs {
 
     use crate::util::generate_city;
 
-    const COARSE_POLICY: &str = r#"
-name = "Coarse points, ties kept"
-[[indicators]]
-name = "Housing"
-fact = "housing"
-points = { owned = 30, rented = 15 }
-[[indicators]]
-name = "Education"
-fact = "education"
-points = { college = 5, bachelor = 10, postgraduate = 15 }
-[priority]
-rule = "keep_ties"
-"#;
-
     fn county(scale: &str) -> (tempfile::TempDir, seatplan::domain::Scenario) {
         let tmp = tempfile::tempdir().unwrap();
         let dir = generate_city(tmp.path(), "Ningbo", scale, "5");
-        std::fs::write(dir.join("policy.toml"), COARSE_POLICY).unwrap();
+        std::fs::copy(
+            crate::util::scenario_dir("policies/coarse-keep-ties.toml"),
+            dir.join("policy.toml"),
+        )
+        .unwrap();
         let sc = seatplan::scenario::load(&dir.join("scenario.toml"))
             .unwrap()
             .scenario;
