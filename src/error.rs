@@ -56,8 +56,41 @@ impl fmt::Display for InputError {
         if let Some(field) = &self.field {
             write!(f, ": field `{field}`")?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", shorten_quoted(&self.message))
     }
+}
+
+/// Values quoted in backticks longer than this are cut when shown (a pasted blob in a cell
+/// must not flood the terminal).
+const MAX_QUOTED_CHARS: usize = 80;
+
+/// The message with every over-long backticked value cut to its start, a `…` and its size.
+fn shorten_quoted(message: &str) -> std::borrow::Cow<'_, str> {
+    let parts: Vec<&str> = message.split('`').collect();
+    if parts.len() < 3
+        || !parts
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .any(|q| q.chars().count() > MAX_QUOTED_CHARS)
+    {
+        return message.into();
+    }
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        // Odd parts are quoted, unless the last backtick is unmatched.
+        let quoted = i % 2 == 1 && i + 1 < parts.len();
+        if quoted && part.chars().count() > MAX_QUOTED_CHARS {
+            let start: String = part.chars().take(MAX_QUOTED_CHARS / 2).collect();
+            out.push_str(&format!("{start}… ({} bytes)", part.len()));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out.into()
 }
 
 /// Every problem found while loading a scenario.

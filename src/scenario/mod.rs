@@ -27,6 +27,9 @@ pub const DEFAULT_COHORT_SHARE: f64 = 0.012;
 struct ScenarioFile {
     name: String,
     entry_grade: Spanned<i64>,
+    /// The first school day of the intake (`YYYY-MM-DD`); birth dates must come before it.
+    #[serde(default)]
+    intake_date: Option<Spanned<String>>,
     seed: u64,
     budget_yuan: Spanned<i64>,
     policy: String,
@@ -175,6 +178,8 @@ pub(crate) struct Settings {
     /// `[quotas] migrant_share`: share of each school's seats reserved for migrant children
     /// where the schools file gives no `reserved_migrant`.
     pub migrant_share: Option<f64>,
+    /// `intake_date`: birth dates on or after it are refused (dates in the future).
+    pub intake_date: Option<crate::domain::Date>,
 }
 
 /// Loads and validates a scenario held in memory: `files` gives the bytes of the scenario file
@@ -309,7 +314,19 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
             message: format!("at most 30 projection years, got {}", planning.years),
         });
     }
+    let intake_date = file.intake_date.as_ref().and_then(|d| {
+        let date = crate::domain::Date::parse(d.get_ref());
+        if date.is_none() {
+            errors.push(at(
+                d.span(),
+                "intake_date",
+                crate::domain::Date::problem(d.get_ref()),
+            ));
+        }
+        date
+    });
     let settings = Settings {
+        intake_date,
         name: file.name,
         entry_grade,
         seed: file.seed,

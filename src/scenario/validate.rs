@@ -501,6 +501,18 @@ pub(crate) fn validate(
                 Date::problem(&row.birth_date),
             ));
         }
+        if let (Some(born), Some(intake)) = (birth_date, settings.intake_date) {
+            if born >= intake {
+                errors.push(InputError::at(
+                    path,
+                    line,
+                    "birth_date",
+                    format!(
+                        "`{born}` is not before the intake date {intake} (`intake_date` in the scenario file): a birth date in the future"
+                    ),
+                ));
+            }
+        }
         let residence = district_ref(
             path,
             line,

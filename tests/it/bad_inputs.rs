@@ -79,7 +79,8 @@ fn accepted(dir: &TempDir) -> seatplan::scenario::Loaded {
     seatplan::scenario::load(&scenario_toml(dir)).unwrap_or_else(|e| panic!("{e}"))
 }
 
-const SCENARIO_KEYS: &str = "`name`, `entry_grade`, `seed`, `budget_yuan`, `policy`, `tables`, \
+const SCENARIO_KEYS: &str =
+    "`name`, `entry_grade`, `intake_date`, `seed`, `budget_yuan`, `policy`, `tables`, \
                              `demand`, `fallback`, `planning`, `privacy`, `quotas`";
 const KNOWN_FACTS: &str = "insurance_months, residence_months, permit_months, housing, education";
 const TIE_KEYS: &str = "insurance_months, residence_months, permit_months, birth_date";
@@ -707,5 +708,142 @@ fn too_many_planning_years() {
     assert_eq!(
         errors(&dir),
         vec!["scenario.toml: field `planning.years`: at most 30 projection years, got 40"]
+    );
+}
+
+#[test]
+fn a_birth_date_on_or_after_the_intake_date_is_in_the_future() {
+    let dir = tiny();
+    edit(
+        &dir,
+        "scenario.toml",
+        "entry_grade = 1\n",
+        "entry_grade = 1\nintake_date = \"2023-09-01\"\n",
+    );
+    edit(&dir, "children.csv", "B,2017-02-10,", "B,2024-02-10,");
+    assert_eq!(
+        errors(&dir),
+        vec!["children.csv:3: field `birth_date`: `2024-02-10` is not before the intake date 2023-09-01 (`intake_date` in the scenario file): a birth date in the future"]
+    );
+}
+
+#[test]
+fn an_intake_date_that_is_not_a_date() {
+    let dir = tiny();
+    edit(
+        &dir,
+        "scenario.toml",
+        "entry_grade = 1\n",
+        "entry_grade = 1\nintake_date = \"2023-02-30\"\n",
+    );
+    assert_eq!(
+        errors(&dir),
+        vec!["scenario.toml:5: field `intake_date`: `2023-02-30` is not a real date (2023-02 has 28 days)"]
+    );
+}
+
+/// A city with no public seats at all is valid: everyone is bought a place or left unplaced,
+/// each with the reason, and the check passes.
+#[test]
+fn a_city_without_public_seats_places_nobody_in_public_school() {
+    let dir = tiny();
+    let schools = read(&dir, "schools.csv");
+    let mut lines = schools.lines();
+    let header = lines.next().unwrap();
+    let seats_col = header.split(',').position(|c| c == "seats").unwrap();
+    let mut out = format!("{header}\n");
+    for line in lines {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        cells[seats_col] = "0";
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    write(&dir, "schools.csv", out);
+    let sc = crate::util::load(&scenario_toml(&dir));
+    assert!(sc.schools.iter().all(|s| s.seats == 0));
+    let solved = crate::util::solve_checked(&sc, seatplan::assign::Mechanism::Optimal);
+    assert!(solved
+        .assignment
+        .outcomes
+        .iter()
+        .all(|o| o.public_school().is_none()));
+}
+
+/// Far more children than seats anywhere: the run completes, the check passes, and the children
+/// without a place carry a reason.
+#[test]
+fn more_children_than_all_seats() {
+    let tmp = tempfile::tempdir().unwrap();
+    let city = crate::util::generate_city(tmp.path(), "Ningbo", "0.01", "9");
+    let schools = std::fs::read_to_string(city.join("schools.csv")).unwrap();
+    let mut lines = schools.lines();
+    let header = lines.next().unwrap().to_string();
+    let seats_col = header.split(',').position(|c| c == "seats").unwrap();
+    let mut out = format!("{header}\n");
+    for line in lines {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        cells[seats_col] = (cells[seats_col].parse::<u32>().unwrap() / 10).to_string();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    std::fs::write(city.join("schools.csv"), out).unwrap();
+    let sc = crate::util::load(&city.join("scenario.toml"));
+    let seats: u64 = sc.schools.iter().map(|s| u64::from(s.seats)).sum();
+    assert!((sc.children.len() as u64) > 2 * seats);
+    let solved = crate::util::solve_checked(&sc, seatplan::assign::Mechanism::Optimal);
+    let public = solved
+        .assignment
+        .outcomes
+        .iter()
+        .filter(|o| o.public_school().is_some())
+        .count() as u64;
+    assert!(public <= seats);
+    // Everyone else is bought a place or left unplaced (with a reason: the check verified it).
+    let elsewhere = solved
+        .assignment
+        .outcomes
+        .iter()
+        .filter(|o| {
+            matches!(
+                o,
+                seatplan::assign::Outcome::Purchased { .. }
+                    | seatplan::assign::Outcome::Unplaced { .. }
+            )
+        })
+        .count() as u64;
+    assert_eq!(public + elsewhere, sc.children.len() as u64);
+    assert!(elsewhere >= sc.children.len() as u64 - seats);
+}
+
+/// A 20 MB value in one cell (a pasted blob) is refused with a short message naming the cell,
+/// not echoed back whole, and without a panic.
+#[test]
+fn a_huge_cell_is_refused_briefly() {
+    let dir = tiny();
+    let blob = "x".repeat(20 << 20);
+    edit(
+        &dir,
+        "children.csv",
+        "B,2017-02-10,D1,1,0,,24,60,30,rented,",
+        &format!("B,2017-02-10,D1,1,0,,24,60,30,{blob},"),
+    );
+    let errs = errors(&dir);
+    assert_eq!(
+        errs.len(),
+        1,
+        "{:?}",
+        errs.iter()
+            .map(|e| &e[..e.len().min(200)])
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        errs[0].starts_with("children.csv:3: field `housing`: "),
+        "{}",
+        &errs[0][..200.min(errs[0].len())]
+    );
+    assert!(
+        errs[0].len() < 300,
+        "the message echoes {} bytes",
+        errs[0].len()
     );
 }
