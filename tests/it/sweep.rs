@@ -566,3 +566,34 @@ fn sweeps_keep_reserved_seats_and_sibling_groups_valid() {
         }
     }
 }
+
+/// Standard error is not a terminal here: no progress bar is drawn, only the summary lines.
+#[test]
+fn no_progress_bar_without_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "[[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nvalues = [0, 100]\n";
+    let path = sweep_file(tmp.path(), &two_schools(), body);
+    let out = tmp.path().join("out");
+    let o = seatplan(&[
+        "sweep",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("ran 2 points in"), "{stderr}");
+    assert!(
+        !stderr.contains("ETA") && !stderr.contains('\r') && !stderr.contains('\u{1b}'),
+        "{stderr:?}"
+    );
+    let o = seatplan(&[
+        "sweep",
+        path.to_str().unwrap(),
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+}
