@@ -4,7 +4,8 @@
 //! an error or a network request and lays out every chart with visible content.
 //!
 //! The browser tests need Chromium (`apt-get install -y chromium`; `.ci/run` installs it).
-//! Without it they fail, saying so, unless `SEATPLAN_SKIP_BROWSER=1` is set;
+//! When it is missing they run `tests/install-chromium.sh` (which installs Debian's chromium when
+//! run as root); if there is still none they fail, saying so, unless `SEATPLAN_SKIP_BROWSER=1` is set;
 //! `SEATPLAN_CHROMIUM` names another binary, and `SEATPLAN_KEEP_REPORTS=DIR` keeps the reports.
 
 use std::path::{Path, PathBuf};
@@ -306,12 +307,24 @@ fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("SEATPLAN_CHROMIUM") {
         return Some(PathBuf::from(p));
     }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
-    let found = ["chromium", "chromium-browser", "google-chrome", "chrome"]
-        .iter()
-        .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
-        .find(|p| p.is_file());
+    let search = || {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+        ["chromium", "chromium-browser", "google-chrome", "chrome"]
+            .iter()
+            .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
+            .find(|p| p.is_file())
+    };
+    let mut found = search();
+    if found.is_none() && std::env::var("SEATPLAN_SKIP_BROWSER").as_deref() != Ok("1") {
+        // The project installs what its tests need: Debian's chromium, when run as root.
+        static INSTALL: std::sync::Once = std::sync::Once::new();
+        INSTALL.call_once(|| {
+            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/install-chromium.sh");
+            let _ = Command::new("bash").arg(script).status();
+        });
+        found = search();
+    }
     if found.is_none() {
         if std::env::var("SEATPLAN_SKIP_BROWSER").as_deref() == Ok("1") {
             eprintln!("SEATPLAN_SKIP_BROWSER=1: not testing the reports in a browser");
@@ -319,8 +332,8 @@ fn chromium() -> Option<PathBuf> {
         }
         panic!(
             "headless Chromium is needed to test the HTML reports and was not found on PATH: \
-             install it (`apt-get install -y chromium`), point SEATPLAN_CHROMIUM at it, or set \
-             SEATPLAN_SKIP_BROWSER=1 to skip these tests"
+             install it (`tests/install-chromium.sh` as root, or `apt-get install -y chromium`), point \
+             SEATPLAN_CHROMIUM at it, or set SEATPLAN_SKIP_BROWSER=1 to skip these tests"
         );
     }
     found
