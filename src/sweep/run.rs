@@ -43,16 +43,16 @@ pub struct Sweep {
 pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
     let (text, scenario_file) = spec::read(path)?;
     let base = scenario::load(&scenario_file)?;
+    let hashes = crate::manifest::hash_inputs(&base.files).map_err(|e| {
+        InputErrors(vec![crate::error::InputError::file(
+            &scenario_file,
+            format!("cannot read an input of the base scenario: {e}"),
+        )])
+    })?;
     let mut material = sha256(text.bytes());
-    for file in base.files.all() {
-        let bytes = std::fs::read(file).map_err(|e| {
-            InputErrors(vec![crate::error::InputError::file(
-                file,
-                format!("cannot read: {e}"),
-            )])
-        })?;
+    for h in hashes {
         material.push(' ');
-        material.push_str(&sha256(&bytes));
+        material.push_str(&h.sha256);
     }
     let spec = text.resolve(&base.scenario, scenario_file)?;
     Ok(Sweep {

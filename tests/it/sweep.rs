@@ -46,6 +46,18 @@ fn statuses(out: &Path) -> Vec<String> {
         .collect()
 }
 
+/// A three-point budget sweep exited 4, naming point 1 (`budget=100`) as failed because of
+/// `why`, and its points.csv records points 0 and 2 as solved.
+fn assert_only_point_1_failed(o: &std::process::Output, out: &Path, why: &str) {
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains(&format!("point 1 (budget=100) failed: {why}")),
+        "{stderr}"
+    );
+    assert_eq!(statuses(out), ["solved", "failed", "solved"]);
+}
+
 #[test]
 fn sweep_file_errors_name_file_line_and_key() {
     let tmp = tempfile::tempdir().unwrap();
@@ -336,13 +348,7 @@ fn a_panicking_point_fails_alone() {
         .env(run::PANIC_FAILPOINT, "budget=100")
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(4), "{stderr}");
-    assert!(
-        stderr.contains("point 1 (budget=100) failed: the point panicked"),
-        "{stderr}"
-    );
-    assert_eq!(statuses(&out), ["solved", "failed", "solved"]);
+    assert_only_point_1_failed(&o, &out, "the point panicked");
 }
 
 /// The shipped Slurm and Kubernetes job files, run locally with the environment their
@@ -509,13 +515,7 @@ fn isolated_points_survive_an_abort_and_match_in_process_results() {
     // ...but in isolation only that point fails.
     let survived = tmp.path().join("survived");
     let o = sweep(&survived, true, Some("budget=100"));
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(4), "{stderr}");
-    assert!(
-        stderr.contains("point 1 (budget=100) failed: the point's process was killed by signal 6"),
-        "{stderr}"
-    );
-    assert_eq!(statuses(&survived), ["solved", "failed", "solved"]);
+    assert_only_point_1_failed(&o, &survived, "the point's process was killed by signal 6");
 }
 
 /// Seats scaled below a school's reserved seats shrink the reservation with them; copies of a
