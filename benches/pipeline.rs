@@ -68,7 +68,7 @@ fn bench_city(c: &mut Criterion) {
             )
             .unwrap();
             assert!(solved.check.passed());
-            let files = output::render(&loaded.scenario, &solved);
+            let files = seatplan::run_outputs::render(&loaded.scenario, &solved);
             output::write_dir(&out.path().join("run"), &files).unwrap();
         })
     });

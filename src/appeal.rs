@@ -26,6 +26,7 @@ use toml::Spanned;
 use crate::assign::Outcome;
 use crate::domain::{Education, Housing, Scenario};
 use crate::error::{InputError, InputErrors};
+use crate::metrics::wording::outcome_brief;
 use crate::policy::file::{line_of, toml_error};
 use crate::scenario::{load, Loaded};
 
@@ -193,26 +194,15 @@ pub struct Change {
     pub after: String,
 }
 
-/// Describes an outcome in a few words (`public S1 (choice 2)`, `purchased P1`, ...).
-pub fn describe(sc: &Scenario, o: Outcome) -> String {
-    match o {
-        Outcome::Choice { school, rank } => {
-            format!("public {} (choice {rank})", sc.school(school).id)
-        }
-        Outcome::Coordinated { school } => format!("public {} (coordinated)", sc.school(school).id),
-        Outcome::Purchased { school } => format!("purchased {}", sc.private_school(school).id),
-        Outcome::Unplaced { reason } => format!("unplaced ({})", reason.as_str()),
-    }
-}
-
-/// Every child whose outcome changed, by child id.
+/// Every child whose outcome changed, by child id, each outcome in a few words
+/// ([`outcome_brief`]).
 pub fn changes(sc: &Scenario, before: &[Outcome], after: &[Outcome]) -> Vec<Change> {
     sc.child_indices()
         .filter(|c| before[c.ix()] != after[c.ix()])
         .map(|c| Change {
             child: sc.child(c).id.clone(),
-            before: describe(sc, before[c.ix()]),
-            after: describe(sc, after[c.ix()]),
+            before: outcome_brief(sc, before[c.ix()]),
+            after: outcome_brief(sc, after[c.ix()]),
         })
         .collect()
 }

@@ -6,7 +6,7 @@
 //! higher-priority child, and private places bought where public seats run short.
 //!
 //! A run is: [`scenario::load`] → [`solve`] (ranking, assignment, independent check) →
-//! [`output::render`] / [`output::write_dir`].
+//! [`run_outputs::render`] / [`output::write_dir`].
 //!
 //! ```
 //! use seatplan::{assign::{Mechanism, SolverOptions}, scenario, solve};
@@ -20,18 +20,20 @@
 pub mod appeal;
 pub mod assign;
 pub mod atomic_dir;
+pub mod chart;
 pub mod check;
 pub mod domain;
 pub mod error;
 pub mod explain;
 pub mod generate;
 pub mod manifest;
+pub mod metrics;
 pub mod output;
 pub mod plan;
 pub mod policy;
 pub mod report;
+pub mod run_outputs;
 pub mod scenario;
-pub mod seats;
 pub mod sweep;
 
 use assign::{Assignment, Mechanism, SolverOptions};

@@ -199,7 +199,7 @@ pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::er
     })?;
     let loaded = crate::scenario::load(Path::new(&record.scenario))?;
     let solved = crate::solve(&loaded.scenario, mechanism, &options)?;
-    let files = crate::output::render_run(&loaded.scenario, &solved, record.statements);
+    let files = crate::run_outputs::render_run(&loaded.scenario, &solved, record.statements);
     for out in &record.outputs {
         let again = files
             .iter()

@@ -358,7 +358,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             let t = Instant::now();
             let solved = solve(sc, mechanism, &options)?;
             say(format!("solved and checked in {:.2?}", t.elapsed()));
-            let mut files = output::render_run(sc, &solved, statements);
+            let mut files = seatplan::run_outputs::render_run(sc, &solved, statements);
             let inputs =
                 manifest::hash_inputs(&loaded.files).context("cannot hash the input files")?;
             let record = manifest::Manifest::new(
@@ -366,7 +366,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             );
             files.push((manifest::MANIFEST, record.to_bytes()));
             output::write_dir(&out, &files)?;
-            let s = output::summary(sc, &solved);
+            let s = seatplan::metrics::summary(sc, &solved);
             say(format!(
                 "{} children: {} public by choice ({} first choice), {} coordinated, {} purchased ({} of {} yuan), {} unplaced",
                 s.children,
@@ -525,13 +525,16 @@ pub fn run(cli: Cli) -> Result<i32> {
             if !solved.check.passed() {
                 say("warning: this placement fails the independent check; its explanation may not hold".into());
             }
-            let cutoffs =
-                explain::Cutoffs::compute(sc, &solved.ranking, &solved.assignment.outcomes);
+            let tallies = seatplan::metrics::SchoolTallies::compute(
+                sc,
+                &solved.ranking,
+                &solved.assignment.outcomes,
+            );
             let e = explain::explain(
                 sc,
                 &solved.ranking,
                 &solved.assignment.outcomes,
-                &cutoffs,
+                &tallies,
                 c,
             );
             let text = match format {
@@ -576,7 +579,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 &base.assignment.outcomes,
                 &fixed.assignment.outcomes,
             );
-            let mut files = output::render(&a.corrected, &fixed);
+            let mut files = seatplan::run_outputs::render(&a.corrected, &fixed);
             let mut w = csv::Writer::from_writer(Vec::new());
             for ch in &changes {
                 w.serialize(ch)?;

@@ -10,8 +10,8 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use seatplan::assign::{Mechanism, SolverOptions};
+use seatplan::metrics::{PointResult, PointStatus, SweepResults};
 use seatplan::output;
-use seatplan::sweep::results::{PointResult, PointStatus, SweepResults};
 use seatplan::sweep::run::{self, Shard, Sweep};
 use seatplan::sweep::tables;
 

@@ -15,6 +15,8 @@ use sha2::{Digest, Sha256};
 
 use crate::assign::Outcome;
 use crate::domain::{ChildIdx, Scenario, SchoolIdx};
+use crate::metrics::wording::{home_tier, outcome_sentence};
+use crate::metrics::SchoolTallies;
 use crate::policy::ranking::{Priority, Ranking};
 use crate::policy::{format_points, MilliPoints, TieRule};
 
@@ -141,45 +143,19 @@ pub struct Explanation {
     pub suggestions: Vec<Suggestion>,
 }
 
-/// Per public school: seats taken by choice and the cut-off child.
-pub struct Cutoffs {
-    pub by_choice: Vec<u32>,
-    pub last: Vec<Option<(Priority, ChildIdx)>>,
-}
-
-impl Cutoffs {
-    pub fn compute(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Cutoffs {
-        let n = scenario.schools.len();
-        let mut by_choice = vec![0; n];
-        let mut last: Vec<Option<(Priority, ChildIdx)>> = vec![None; n];
-        for c in scenario.child_indices() {
-            if let Outcome::Choice { school, .. } = outcomes[c.ix()] {
-                by_choice[school.ix()] += 1;
-                if let Some(p) = ranking.priority(scenario, c, school) {
-                    let key = (p, ranking.fallback_position[c.ix()]);
-                    let slot = &mut last[school.ix()];
-                    if slot.is_none_or(|(q, d)| key > (q, ranking.fallback_position[d.ix()])) {
-                        *slot = Some((p, c));
-                    }
-                }
-            }
-        }
-        Cutoffs { by_choice, last }
-    }
-}
-
 fn tier_name(ranking: &Ranking, s: SchoolIdx, p: Priority) -> String {
     ranking.school_tiers[s.ix()][p.tier as usize]
         .name()
         .to_string()
 }
 
-/// Explains the placement of one child.
+/// Explains the placement of one child. `tallies` are the run's school tallies
+/// ([`SchoolTallies::compute`] of the same outcomes), computed once for any number of children.
 pub fn explain(
     scenario: &Scenario,
     ranking: &Ranking,
     outcomes: &[Outcome],
-    cutoffs: &Cutoffs,
+    tallies: &SchoolTallies,
     c: ChildIdx,
 ) -> Explanation {
     let child = scenario.child(c);
@@ -221,10 +197,11 @@ pub fn explain(
         let school = scenario.school(s);
         let mine = ranking.priority(scenario, c, s);
         let my_points = ranking.points_at(scenario, c, school.district);
-        let cutoff = cutoffs.last[s.ix()].map(|(p, holder)| Cutoff {
-            holder: pseudonym(scenario, &scenario.child(holder).id),
-            tier: tier_name(ranking, s, p),
-            points: format_points(ranking.points_at(scenario, holder, school.district)),
+        let tally = &tallies.public[s.ix()];
+        let cutoff = tally.cutoff.map(|cut| Cutoff {
+            holder: pseudonym(scenario, &scenario.child(cut.holder).id),
+            tier: cut.tier.to_string(),
+            points: format_points(cut.points),
         });
         let verdict = if i + 1 == placed_rank {
             Verdict::Admitted
@@ -235,7 +212,7 @@ pub fn explain(
                 reason: reason.clone(),
             }
         } else if let Some(mine) = mine {
-            refusal(scenario, ranking, cutoffs, c, s, mine, my_points)
+            refusal(scenario, tallies, c, s, mine, my_points)
         } else {
             Verdict::NoTier
         };
@@ -246,31 +223,23 @@ pub fn explain(
             district: scenario.districts[school.district.ix()].id.clone(),
             your_tier: mine.map(|p| tier_name(ranking, s, p)),
             your_points: format_points(my_points),
-            seats: school.seats,
-            admitted_by_choice: cutoffs.by_choice[s.ix()],
+            seats: tally.seats,
+            admitted_by_choice: tally.by_choice,
             cutoff,
             verdict,
         });
     }
-    let (outcome_text, outcome_school) = match outcome {
-        Outcome::Choice { school, rank } => (
-            format!("admitted by choice {rank}"),
-            Some(scenario.school(school).id.clone()),
-        ),
-        Outcome::Coordinated { school } => (
-            "coordinated placement (统筹) in the nearest public school of the district with a spare seat".into(),
-            Some(scenario.school(school).id.clone()),
-        ),
-        Outcome::Purchased { school } => (
-            "a government-purchased private place (highest priority first; then least total cost and distance)".into(),
-            Some(scenario.private_school(school).id.clone()),
-        ),
-        Outcome::Unplaced { reason } => (format!("no place: {}", reason.as_str()), None),
+    let outcome_school = match outcome {
+        Outcome::Choice { school, .. } | Outcome::Coordinated { school } => {
+            Some(scenario.school(school).id.clone())
+        }
+        Outcome::Purchased { school } => Some(scenario.private_school(school).id.clone()),
+        Outcome::Unplaced { .. } => None,
     };
     let suggestions = if placed_rank == 1 || !ranking.eligible(c) {
         Vec::new()
     } else {
-        suggestions(scenario, ranking, cutoffs, c)
+        suggestions(scenario, ranking, tallies, c)
     };
     Explanation {
         child: child.id.clone(),
@@ -278,14 +247,10 @@ pub fn explain(
         eligible: ranking.eligible(c),
         gate_failure: ranking.gate_failure[c.ix()].clone(),
         points: format_points(ranking.points[c.ix()]),
-        tier: match policy.tiers.get(ranking.home_tier[c.ix()] as usize) {
-            _ if !ranking.eligible(c) => "ineligible".into(),
-            Some(t) => t.name().to_string(),
-            None => "none".into(),
-        },
+        tier: home_tier(scenario, ranking, c).to_string(),
         class: ranking.class[c.ix()] + 1,
         statement,
-        outcome: outcome_text,
+        outcome: outcome_sentence(outcome),
         outcome_school,
         outcome_rank: match outcome {
             Outcome::Choice { rank, .. } => Some(rank),
@@ -299,23 +264,23 @@ pub fn explain(
 /// Why an eligible child holding a tier was refused a school she ranked above her placement.
 fn refusal(
     scenario: &Scenario,
-    ranking: &Ranking,
-    cutoffs: &Cutoffs,
+    tallies: &SchoolTallies,
     c: ChildIdx,
     s: SchoolIdx,
     mine: Priority,
     my_points: MilliPoints,
 ) -> Verdict {
     let school = scenario.school(s);
-    let Some((cut, holder)) = cutoffs.last[s.ix()] else {
+    let Some(cutoff) = tallies.public[s.ix()].cutoff else {
         return Verdict::NoSeats;
     };
+    let (cut, holder) = (cutoff.priority, cutoff.holder);
     if cut.tier < mine.tier {
         return Verdict::HigherTier {
-            cutoff_tier: tier_name(ranking, s, cut),
+            cutoff_tier: cutoff.tier.to_string(),
         };
     }
-    let theirs = ranking.points_at(scenario, holder, school.district);
+    let theirs = cutoff.points;
     if theirs > my_points {
         return Verdict::FewerPoints {
             needed: format_points(theirs - my_points),
@@ -365,7 +330,7 @@ fn refusal(
 fn suggestions(
     scenario: &Scenario,
     ranking: &Ranking,
-    cutoffs: &Cutoffs,
+    tallies: &SchoolTallies,
     c: ChildIdx,
 ) -> Vec<Suggestion> {
     let child = scenario.child(c);
@@ -378,7 +343,8 @@ fn suggestions(
         let Some(mine) = ranking.priority(scenario, c, s) else {
             continue;
         };
-        let filled = cutoffs.by_choice[s.ix()];
+        let tally = &tallies.public[s.ix()];
+        let filled = tally.by_choice;
         let siblings = match child.sibling_group {
             Some(g) => scenario
                 .children
@@ -388,11 +354,11 @@ fn suggestions(
             None => 1,
         };
         let cutoff_tells = siblings == 1 && (school.reserved_migrant == 0 || child.is_migrant());
-        let why = if filled + siblings <= school.seats {
+        let why = if filled + siblings <= tally.seats {
             "it had seats left after every listed choice was served".to_string()
         } else {
-            match cutoffs.last[s.ix()] {
-                Some((cut, _)) if mine < cut && cutoff_tells => {
+            match tally.cutoff {
+                Some(cut) if mine < cut.priority && cutoff_tells => {
                     "the child's priority is above its cut-off".to_string()
                 }
                 _ => continue,

@@ -46,9 +46,9 @@ pub fn render(scenario: &Scenario, plan: &Plan) -> Vec<(String, Vec<u8>)> {
 
 /// A bar chart per district of the last projection year: children expected, public seats
 /// before and after the plan, and purchasable places drawn on from the end of the after bar.
-/// Drawn with the report's SVG helpers ([`crate::report::svg`]).
+/// Drawn with the SVG primitives the reports share ([`crate::chart::svg`]).
 pub fn chart(scenario: &Scenario, plan: &Plan) -> String {
-    use crate::report::svg::{self, Format, Scale, Svg};
+    use crate::chart::svg::{self, Format, Scale, Svg};
     let rows: Vec<_> = plan
         .balance
         .iter()

@@ -1,14 +1,16 @@
 //! Self-contained HTML reports for a bureau analyst: one for a run ([`run_report`], written as
 //! `report.html` beside the tables) and one for a sweep ([`sweep_report`]).
 //!
-//! A report is a single file: the charts are inline SVG drawn by [`charts`] with [`svg`], the styles are inline,
-//! nothing is fetched and no script runs, so it opens offline in any browser and prints as it
-//! looks. Every text taken from the inputs (names, ids, error messages) is escaped. The same
-//! inputs give the same bytes: no timestamps, rows in id order, numbers at a fixed precision.
+//! Both are built from the figures in [`crate::metrics`] alone (a run's summary, district
+//! outcomes and school tallies; a sweep's results), never from another renderer.
+//!
+//! A report is a single file: the charts are inline SVG drawn with [`crate::chart`], the styles
+//! are inline, nothing is fetched and no script runs, so it opens offline in any browser and
+//! prints as it looks. Every text taken from the inputs (names, ids, error messages) is escaped.
+//! The same inputs give the same bytes: no timestamps, rows in id order, numbers at a fixed
+//! precision.
 
-pub mod charts;
 mod run;
-pub mod svg;
 mod sweep;
 
 pub use run::run_report;
@@ -16,7 +18,7 @@ pub use sweep::sweep_report;
 
 use std::fmt::Write as _;
 
-use svg::esc;
+use crate::chart::svg::{self, esc};
 
 /// Name of the report file of a run.
 pub const REPORT: &str = "report.html";

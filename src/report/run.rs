@@ -1,20 +1,20 @@
 //! The report of one run: headline figures, supply against demand, outcomes and cut-offs by
 //! district, and a table per district of its schools.
 //!
-//! Everything is computed from the scenario and the solved run with the same functions as the
-//! CSV tables ([`crate::seats::balance`], [`crate::output::school_tallies`],
-//! [`crate::output::summary`]), so the report and the tables always agree.
+//! Every figure is read from [`crate::metrics`] — the [`summary`], the districts' [`balance`]
+//! and [`DistrictOutcomes`], the [`SchoolTallies`] — the same definitions the CSV tables read,
+//! so the report and the tables always agree.
 
 use std::fmt::Write as _;
 
-use super::charts::{self, Dot, Series};
-use super::svg::{self, esc, group, Format};
 use super::{figure, headline, page, pct, table, Cell};
-use crate::assign::{Outcome, UnplacedReason};
+use crate::chart::svg::{self, esc, group, Format};
+use crate::chart::{self, Dot, Series};
 use crate::domain::Scenario;
-use crate::output::{school_tallies, summary};
+use crate::metrics::{
+    balance, summary, DistrictBalance, DistrictOutcomes, OutcomeCounts, SchoolTallies,
+};
 use crate::policy::format_points;
-use crate::seats;
 use crate::Solved;
 
 /// Colours of the four outcomes, used by every chart of them.
@@ -23,42 +23,14 @@ const COORDINATED: &str = "#76b7b2";
 const PURCHASED: &str = "#e08a2c";
 const UNPLACED: &str = "#d62728";
 
-/// Outcomes of one district's residents.
-#[derive(Default, Clone)]
-struct Outcomes {
-    choice: u64,
-    first: u64,
-    coordinated: u64,
-    purchased: u64,
-    unplaced: u64,
-}
-
 /// Renders `report.html` for a solved scenario.
 pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
     let s = summary(scenario, solved);
-    let outcomes = &solved.assignment.outcomes;
-    let balance = seats::balance(scenario, Some(outcomes));
-    let mut by_district = vec![Outcomes::default(); scenario.districts.len()];
-    let mut unplaced_by = [0u64; 3];
-    for (child, o) in scenario.children.iter().zip(outcomes) {
-        let d = &mut by_district[child.residence_district.ix()];
-        match o {
-            Outcome::Choice { rank, .. } => {
-                d.choice += 1;
-                d.first += u64::from(*rank == 1);
-            }
-            Outcome::Coordinated { .. } => d.coordinated += 1,
-            Outcome::Purchased { .. } => d.purchased += 1,
-            Outcome::Unplaced { reason } => {
-                d.unplaced += 1;
-                unplaced_by[match reason {
-                    UnplacedReason::BudgetExhausted => 0,
-                    UnplacedReason::PrivateSeatsFull => 1,
-                    UnplacedReason::NoPrivateInReach => 2,
-                }] += 1;
-            }
-        }
-    }
+    let outcomes = DistrictOutcomes::compute(scenario, &solved.assignment.outcomes);
+    let balance = balance(scenario, &outcomes);
+    let tallies = SchoolTallies::compute(scenario, &solved.ranking, &solved.assignment.outcomes);
+    let by_district = &outcomes.districts;
+    let city = &outcomes.city;
     let children = s.children as u64;
     let mut b = String::new();
     let _ = writeln!(b, "<h1>Intake report: {}</h1>", esc(&s.scenario));
@@ -122,7 +94,7 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
         &group(&s.unplaced.to_string()),
         &format!(
             "unplaced: {} budget exhausted, {} private places full, {} no private school in reach",
-            unplaced_by[0], unplaced_by[1], unplaced_by[2]
+            city.unplaced_budget, city.unplaced_private_full, city.unplaced_no_private
         ),
         if s.unplaced > 0 { "bad" } else { "ok" },
     );
@@ -206,7 +178,7 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
         })
         .collect();
     b.push_str("<h2>Districts</h2>\n");
-    let col = |f: fn(&seats::DistrictBalance) -> u64| -> Vec<f64> {
+    let col = |f: fn(&DistrictBalance) -> u64| -> Vec<f64> {
         balance.iter().map(|r| f(r) as f64).collect()
     };
     let series = [
@@ -237,20 +209,21 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
         "For each district: the children expected from its permanent population, the applicants \
          living there, its public seats at the entry grade and the private places the bureau may \
          buy. Where the blue bar passes the green one, applicants outnumber public seats.",
-        &charts::grouped_bars(
+        &chart::grouped_bars(
             "Supply and demand by district",
             &labels,
             &series,
             Format::Count,
         ),
     );
-    let col =
-        |f: fn(&Outcomes) -> u64| -> Vec<f64> { by_district.iter().map(|o| f(o) as f64).collect() };
+    let col = |f: fn(&OutcomeCounts) -> u64| -> Vec<f64> {
+        by_district.iter().map(|o| f(o) as f64).collect()
+    };
     let series = [
         Series {
             name: "public by choice".into(),
             colour: CHOICE.into(),
-            values: col(|o| o.choice),
+            values: col(|o| o.by_choice),
         },
         Series {
             name: "coordinated".into(),
@@ -273,13 +246,13 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
         "Outcomes by district",
         "Each bar is one district's applicants (by where they live), split by outcome, as a \
          share of the district's applicants; hover for counts. Red is children left unplaced.",
-        &charts::stacked_shares("Outcomes by district", &labels, &series),
+        &chart::stacked_shares("Outcomes by district", &labels, &series),
     );
-    cutoffs(&mut b, scenario, solved, &labels);
+    cutoffs(&mut b, scenario, &tallies, &labels);
 
     let rows: Vec<Vec<Cell>> = balance
         .iter()
-        .zip(&by_district)
+        .zip(by_district)
         .zip(&labels)
         .map(|((r, o), label)| {
             let n = |v: u64| Cell::Num(v.to_string());
@@ -290,12 +263,12 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
                 n(r.migrant_applicants),
                 n(r.public_seats),
                 n(r.purchasable_places),
-                n(o.choice),
-                n(o.first),
+                n(o.by_choice),
+                n(o.first_choice),
                 n(o.coordinated),
                 n(o.purchased),
                 n(o.unplaced),
-                Cell::Num(pct(o.choice + o.coordinated, r.applicants)),
+                Cell::Num(pct(o.public(), r.applicants)),
             ]
         })
         .collect();
@@ -318,7 +291,7 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
         ],
         &rows,
     );
-    schools(&mut b, scenario, solved, &labels);
+    schools(&mut b, scenario, &tallies, &labels);
     b.push_str(
         "<p class=\"meta\">Written by seatplan from the same run as placements.csv, schools.csv, \
          districts.csv and summary.json.</p>\n",
@@ -328,14 +301,13 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
 
 /// The cut-off chart: one row per district, one dot per public school that admitted anyone by
 /// choice, coloured by the tier of the last child admitted.
-fn cutoffs(b: &mut String, scenario: &Scenario, solved: &Solved, labels: &[String]) {
-    let (tallies, _) = school_tallies(scenario, solved);
+fn cutoffs(b: &mut String, scenario: &Scenario, tallies: &SchoolTallies, labels: &[String]) {
     let mut tiers: Vec<&'static str> = Vec::new();
     let mut dots = Vec::new();
     let mut none = 0;
     for sx in scenario.school_indices() {
         let school = scenario.school(sx);
-        let t = &tallies[sx.ix()];
+        let t = &tallies.public[sx.ix()];
         let Some(c) = t.cutoff else {
             none += 1;
             continue;
@@ -357,7 +329,7 @@ fn cutoffs(b: &mut String, scenario: &Scenario, solved: &Solved, labels: &[Strin
                 school.name,
                 c.tier,
                 format_points(c.points),
-                school.seats,
+                t.seats,
                 t.applicants
             ),
         });
@@ -388,7 +360,7 @@ fn cutoffs(b: &mut String, scenario: &Scenario, solved: &Solved, labels: &[Strin
         b,
         "Cut-off points per school",
         &caption,
-        &charts::dot_rows(
+        &chart::dot_rows(
             "Cut-off points per school",
             labels,
             &dots,
@@ -399,8 +371,7 @@ fn cutoffs(b: &mut String, scenario: &Scenario, solved: &Solved, labels: &[Strin
 }
 
 /// A table of each district's public and private schools, folded when the city is large.
-fn schools(b: &mut String, scenario: &Scenario, solved: &Solved, labels: &[String]) {
-    let (tallies, bought) = school_tallies(scenario, solved);
+fn schools(b: &mut String, scenario: &Scenario, tallies: &SchoolTallies, labels: &[String]) {
     let open = if scenario.schools.len() + scenario.private_schools.len() <= 60 {
         " open"
     } else {
@@ -414,8 +385,7 @@ fn schools(b: &mut String, scenario: &Scenario, solved: &Solved, labels: &[Strin
             if s.district.ix() != d {
                 continue;
             }
-            let t = &tallies[sx.ix()];
-            let filled = t.by_choice + t.coordinated;
+            let t = &tallies.public[sx.ix()];
             let (tier, points) = t.cutoff.map_or((String::new(), String::new()), |c| {
                 (c.tier.to_string(), format_points(c.points))
             });
@@ -423,8 +393,8 @@ fn schools(b: &mut String, scenario: &Scenario, solved: &Solved, labels: &[Strin
                 Cell::Text(s.id.clone()),
                 Cell::Text(s.name.clone()),
                 Cell::Text("public".into()),
-                Cell::Num(s.seats.to_string()),
-                Cell::Num(filled.to_string()),
+                Cell::Num(t.seats.to_string()),
+                Cell::Num(t.filled().to_string()),
                 Cell::Num(t.by_choice.to_string()),
                 Cell::Num(t.coordinated.to_string()),
                 Cell::Num(t.applicants.to_string()),
@@ -442,8 +412,8 @@ fn schools(b: &mut String, scenario: &Scenario, solved: &Solved, labels: &[Strin
                 Cell::Text(p.id.clone()),
                 Cell::Text(p.name.clone()),
                 Cell::Text(format!("private ({} yuan a place)", p.cost_per_seat())),
-                Cell::Num(p.purchasable_seats.to_string()),
-                Cell::Num(bought[px.ix()].to_string()),
+                Cell::Num(tallies.private[px.ix()].places.to_string()),
+                Cell::Num(tallies.private[px.ix()].bought.to_string()),
                 Cell::Num(String::new()),
                 Cell::Num(String::new()),
                 Cell::Num(String::new()),

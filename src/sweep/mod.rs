@@ -5,11 +5,10 @@
 //! product or listed point by point. Each point is an independent scenario: it gets its own
 //! seed, derived from the base seed and the point's key, so results do not depend on the order
 //! or the thread points run on. Points are split into shards (`--shard i/N`) whose results merge
-//! into exactly the single-machine result.
+//! into exactly the single-machine result. What a sweep records of each point is defined in
+//! [`crate::metrics::sweep`] and [`crate::metrics::kpi`], below both the sweep and its report.
 
 pub mod apply;
-pub mod kpi;
-pub mod results;
 pub mod run;
 pub mod spec;
 pub mod tables;

@@ -11,12 +11,11 @@ use std::str::FromStr;
 use rayon::prelude::*;
 
 use super::apply::{apply, derived_seed, point_key};
-use super::kpi::PointKpis;
-use super::results::{ParameterInfo, PointResult, PointStatus, SweepResults};
 use super::spec::{self, Seeds, SweepSpec};
 use crate::assign::{Mechanism, SolverOptions};
 use crate::error::InputErrors;
 use crate::manifest::sha256;
+use crate::metrics::{ParameterInfo, PointKpis, PointResult, PointStatus, SweepResults};
 use crate::scenario::{self, Loaded};
 
 /// Fault injection for tests: a point whose key equals this environment variable's value

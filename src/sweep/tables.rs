@@ -8,8 +8,7 @@
 
 use serde::Serialize;
 
-use super::kpi::PointKpis;
-use super::results::{PointStatus, SweepResults};
+use crate::metrics::{PointKpis, PointStatus, SweepResults};
 use crate::policy::format_points;
 
 /// Names of the files a sweep writes.

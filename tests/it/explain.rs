@@ -6,7 +6,8 @@ use proptest::prelude::*;
 
 use seatplan::assign::{Mechanism, Outcome};
 use seatplan::domain::{ChildIdx, Scenario};
-use seatplan::explain::{explain, pseudonym, render, Cutoffs, Verdict};
+use seatplan::explain::{explain, pseudonym, render, Verdict};
+use seatplan::metrics::SchoolTallies;
 use seatplan::policy::{format_points, Fact, Indicator, IndicatorRule, Layer, TieRule};
 
 use super::properties::scenario;
@@ -16,7 +17,7 @@ use super::util::{assert_same_text, load, scenario_dir, solve_checked};
 fn verdicts(name: &str, child: &str) -> Vec<Verdict> {
     let sc = load(&scenario_dir(&format!("tiny/{name}/scenario.toml")));
     let solved = solve_checked(&sc, Mechanism::Optimal);
-    let cutoffs = Cutoffs::compute(&sc, &solved.ranking, &solved.assignment.outcomes);
+    let cutoffs = SchoolTallies::compute(&sc, &solved.ranking, &solved.assignment.outcomes);
     let c = ChildIdx(sc.children.iter().position(|x| x.id == child).unwrap() as u32);
     explain(
         &sc,
@@ -50,7 +51,7 @@ fn two_schools_explanations_match_the_hand_checked_texts() {
     let dir = scenario_dir("tiny/two-schools");
     let sc = load(&dir.join("scenario.toml"));
     let solved = solve_checked(&sc, Mechanism::Optimal);
-    let cutoffs = Cutoffs::compute(&sc, &solved.ranking, &solved.assignment.outcomes);
+    let cutoffs = SchoolTallies::compute(&sc, &solved.ranking, &solved.assignment.outcomes);
     let all: String = sc
         .child_indices()
         .map(|c| {
@@ -105,7 +106,7 @@ proptest! {
     fn explanations_agree_with_the_placement(sc in scenario(TieRule::Lottery)) {
         let solved = solve_checked(&sc, Mechanism::Optimal);
         let outcomes = &solved.assignment.outcomes;
-        let cutoffs = Cutoffs::compute(&sc, &solved.ranking, outcomes);
+        let cutoffs = SchoolTallies::compute(&sc, &solved.ranking, outcomes);
         for c in sc.child_indices() {
             let e = explain(&sc, &solved.ranking, outcomes, &cutoffs, c);
             for line in &e.choices {
@@ -133,7 +134,7 @@ proptest! {
     fn the_points_said_to_be_missing_really_win_the_school(sc in scenario(TieRule::Lottery)) {
         let solved = solve_checked(&sc, Mechanism::Optimal);
         let outcomes = &solved.assignment.outcomes;
-        let cutoffs = Cutoffs::compute(&sc, &solved.ranking, outcomes);
+        let cutoffs = SchoolTallies::compute(&sc, &solved.ranking, outcomes);
         for c in sc.child_indices() {
             let e = explain(&sc, &solved.ranking, outcomes, &cutoffs, c);
             for line in &e.choices {

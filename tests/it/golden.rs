@@ -10,7 +10,7 @@ fn golden(name: &str) {
     let dir = scenario_dir(&format!("tiny/{name}"));
     let scenario = load(&dir.join("scenario.toml"));
     let solved = solve_checked(&scenario, Mechanism::Optimal);
-    for (file, bytes) in output::render(&scenario, &solved) {
+    for (file, bytes) in seatplan::run_outputs::render(&scenario, &solved) {
         let expected = std::fs::read_to_string(dir.join("expected").join(file)).unwrap();
         assert_same_text(
             &format!("{name}/{file}"),
@@ -87,7 +87,7 @@ fn hangzhou_like_city_runs_end_to_end() {
         scenario.children.len()
     );
     let solved = solve_checked(&scenario, Mechanism::Optimal);
-    let s = output::summary(&scenario, &solved);
+    let s = seatplan::metrics::summary(&scenario, &solved);
     assert_eq!(
         s.public_by_choice + s.coordinated + s.purchased + s.unplaced,
         scenario.children.len()

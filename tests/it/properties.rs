@@ -239,8 +239,8 @@ proptest! {
 
     #[test]
     fn solving_twice_gives_identical_outputs(sc in scenario(TieRule::KeepTies)) {
-        let a = seatplan::output::render(&sc, &solve_checked(&sc, Mechanism::Optimal));
-        let b = seatplan::output::render(&sc, &solve_checked(&sc, Mechanism::Optimal));
+        let a = seatplan::run_outputs::render(&sc, &solve_checked(&sc, Mechanism::Optimal));
+        let b = seatplan::run_outputs::render(&sc, &solve_checked(&sc, Mechanism::Optimal));
         prop_assert_eq!(a, b);
     }
 }
@@ -278,7 +278,7 @@ fn outputs_with_rows(seed: u64, shuffle: Option<u64>) -> Vec<(&'static str, Vec<
         std::fs::write(tmp.path().join(name), text).unwrap();
     }
     let sc = super::util::load(&tmp.path().join("scenario.toml"));
-    seatplan::output::render(&sc, &solve_checked(&sc, Mechanism::Optimal))
+    seatplan::run_outputs::render(&sc, &solve_checked(&sc, Mechanism::Optimal))
 }
 
 #[test]

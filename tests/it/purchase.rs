@@ -385,7 +385,7 @@ fn shuffled_rows_give_the_same_outputs_for_the_new_stages() {
         let render = |path: &std::path::Path| {
             let sc = load(path);
             let solved = solve_checked(&sc, Mechanism::Optimal);
-            seatplan::output::render(&sc, &solved)
+            seatplan::run_outputs::render(&sc, &solved)
         };
         let before = render(&dir.path().join("scenario.toml"));
         for table in [

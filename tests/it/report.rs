@@ -14,9 +14,8 @@ use std::time::{Duration, Instant};
 
 use seatplan::assign::Mechanism;
 use seatplan::domain::Scenario;
+use seatplan::metrics::{ParameterInfo, PointKpis, PointResult, PointStatus, SweepResults};
 use seatplan::report::{run_report, sweep_report};
-use seatplan::sweep::kpi::PointKpis;
-use seatplan::sweep::results::{ParameterInfo, PointResult, PointStatus, SweepResults};
 
 use super::util::{copy_scenario, load, scenario_dir, solve_checked};
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use seatplan::assign::{Mechanism, SolverOptions};
-use seatplan::sweep::results::PointStatus;
+use seatplan::metrics::PointStatus;
 use seatplan::sweep::run::{self, Shard, Sweep};
 use seatplan::sweep::tables;
 
@@ -32,7 +32,7 @@ fn two_schools() -> PathBuf {
     scenario_dir("tiny/two-schools/scenario.toml")
 }
 
-fn run_all(sweep: &Sweep) -> seatplan::sweep::results::SweepResults {
+fn run_all(sweep: &Sweep) -> seatplan::metrics::SweepResults {
     sweep.run(Mechanism::Optimal, &SolverOptions::default(), None, &|| {})
 }
 

@@ -1,7 +1,9 @@
 //! What a sweep produces: one record per point, keyed by its parameter values.
 //!
-//! These records are what `sweep.json` holds and what shards are merged from; the CSV tables
-//! and the report are rendered from them alone.
+//! These records are what `sweep.json` holds and what shards are merged from; the sweep's CSV
+//! tables ([`crate::sweep::tables`]) and its report ([`crate::report::sweep_report`]) are
+//! rendered from them alone. They sit here, below both the sweep that fills them and the
+//! renderers that read them.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,10 +27,16 @@ pub struct ParameterInfo {
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum PointStatus {
     /// Solved and checked (the check's verdict is in the KPIs).
-    Solved { kpis: Box<PointKpis> },
+    Solved {
+        /// The point's key figures.
+        kpis: Box<PointKpis>,
+    },
     /// The point could not be solved: its parameters are invalid, the solver failed or the
     /// point panicked. The other points are unaffected.
-    Failed { error: String },
+    Failed {
+        /// Why, in words.
+        error: String,
+    },
 }
 
 /// One point of a sweep.
@@ -42,6 +50,7 @@ pub struct PointResult {
     pub values: Vec<String>,
     /// The seed the point ran with (derived from the base seed and the key, or the base seed).
     pub seed: u64,
+    /// How the point ended.
     #[serde(flatten)]
     pub status: PointStatus,
 }
@@ -59,12 +68,14 @@ impl PointResult {
 /// A sweep's (or one shard's) results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SweepResults {
+    /// The sweep's name.
     pub name: String,
     /// The base scenario's name.
     pub scenario: String,
     /// SHA-256 of the sweep file and every input of the base scenario: shards merge only when
     /// these agree.
     pub fingerprint: String,
+    /// The swept parameters, in the order of each point's values.
     pub parameters: Vec<ParameterInfo>,
     /// Points in the whole sweep (not only this shard).
     pub total_points: usize,

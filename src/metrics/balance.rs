@@ -1,19 +1,24 @@
-//! Seat supply against demand, district by district.
+//! Seat supply against demand, district by district (the rows of `districts.csv`).
 //!
 //! Demand is projected from the permanent population (常住人口) — the plan's rule is to allocate
 //! education resources by the resident population, not by hukou — as `population × cohort
 //! share`; it is shown beside the applicants actually in the scenario and the places that stand
-//! ready: public seats at the entry grade and purchasable private places.
+//! ready: public seats at the entry grade and purchasable private places. The outcome columns
+//! are the district's [`DistrictOutcomes`].
 
-use crate::assign::Outcome;
+use super::outcomes::DistrictOutcomes;
 use crate::domain::Scenario;
 
 /// Supply and demand of one district.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DistrictBalance {
+    /// The district's id.
     pub district: String,
+    /// The district's name.
     pub name: String,
+    /// Its permanent population.
     pub permanent_population: u64,
+    /// The share of the permanent population expected to apply at the entry grade.
     pub cohort_share: f64,
     /// Children expected to apply this year ([`crate::domain::District::projected_applicants`]).
     pub projected_children: u64,
@@ -21,25 +26,31 @@ pub struct DistrictBalance {
     pub projected_migrant_children: Option<u64>,
     /// Applicants living in the district.
     pub applicants: u64,
+    /// Migrant applicants living in the district.
     pub migrant_applicants: u64,
+    /// Public seats at the entry grade in the district's schools.
     pub public_seats: u64,
+    /// Purchasable places in the district's private schools.
     pub purchasable_places: u64,
     /// `projected_children − public_seats` (negative: spare seats).
     pub projected_gap: i64,
     /// `applicants − public_seats` (negative: spare seats).
     pub applicant_gap: i64,
-    /// Outcomes of the district's residents.
+    /// Residents placed in a public school (by choice or coordinated).
     pub placed_public: u64,
+    /// Residents given a bought private place.
     pub placed_purchased: u64,
+    /// Residents left without a place.
     pub unplaced: u64,
 }
 
-/// Computes every district's balance; `outcomes` (one per child) fills the outcome columns.
-pub fn balance(scenario: &Scenario, outcomes: Option<&[Outcome]>) -> Vec<DistrictBalance> {
+/// Every district's balance, with its residents' outcomes.
+pub fn balance(scenario: &Scenario, outcomes: &DistrictOutcomes) -> Vec<DistrictBalance> {
     let mut rows: Vec<DistrictBalance> = scenario
         .districts
         .iter()
-        .map(|d| {
+        .zip(&outcomes.districts)
+        .map(|(d, o)| {
             let projected = d.projected_applicants(0);
             DistrictBalance {
                 district: d.id.clone(),
@@ -50,15 +61,15 @@ pub fn balance(scenario: &Scenario, outcomes: Option<&[Outcome]>) -> Vec<Distric
                 projected_migrant_children: d
                     .migrant_share
                     .map(|m| (projected as f64 * m).round() as u64),
-                applicants: 0,
-                migrant_applicants: 0,
+                applicants: o.children,
+                migrant_applicants: o.migrant_children,
                 public_seats: 0,
                 purchasable_places: 0,
                 projected_gap: 0,
                 applicant_gap: 0,
-                placed_public: 0,
-                placed_purchased: 0,
-                unplaced: 0,
+                placed_public: o.public(),
+                placed_purchased: o.purchased,
+                unplaced: o.unplaced,
             }
         })
         .collect();
@@ -67,18 +78,6 @@ pub fn balance(scenario: &Scenario, outcomes: Option<&[Outcome]>) -> Vec<Distric
     }
     for p in &scenario.private_schools {
         rows[p.district.ix()].purchasable_places += u64::from(p.purchasable_seats);
-    }
-    for (i, child) in scenario.children.iter().enumerate() {
-        let r = &mut rows[child.residence_district.ix()];
-        r.applicants += 1;
-        r.migrant_applicants += u64::from(child.is_migrant());
-        if let Some(outcomes) = outcomes {
-            match outcomes[i] {
-                Outcome::Choice { .. } | Outcome::Coordinated { .. } => r.placed_public += 1,
-                Outcome::Purchased { .. } => r.placed_purchased += 1,
-                Outcome::Unplaced { .. } => r.unplaced += 1,
-            }
-        }
     }
     for r in &mut rows {
         r.projected_gap = r.projected_children as i64 - r.public_seats as i64;

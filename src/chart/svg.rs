@@ -1,6 +1,6 @@
 //! Hand-written SVG, the parts every chart shares: escaping, fixed-precision numbers, value
 //! formats, round axis ticks, scales, and a small document builder (rectangles, dots, lines,
-//! text, legends, axes). The chart kinds built from them are in [`super::charts`].
+//! text, legends, axes). The chart kinds built from them are in [`super`].
 //!
 //! Numbers are printed at a fixed precision and elements written in the order drawn, so the
 //! same data always give the same bytes. Every shape can carry a tooltip (an SVG `<title>`), so

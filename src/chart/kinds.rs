@@ -1,5 +1,5 @@
-//! The chart kinds of the reports: horizontal grouped and stacked bars, dot rows, range rows,
-//! line charts and heatmaps, each a complete SVG string drawn with [`super::svg`].
+//! The chart kinds: horizontal grouped and stacked bars, dot rows, range rows, line charts and
+//! heatmaps, each a complete SVG string drawn with [`super::svg`].
 //!
 //! A chart is built in one pass from its data, in the order given, so the same data give the
 //! same bytes. Charts scale to their container (`viewBox`) and need no script: hovering over a

@@ -1,0 +1,48 @@
+//! The CSV tables and `summary.json` of a run, and writing files atomically.
+//!
+//! Each table is rendered from the run's figures in [`crate::metrics`] (never from another
+//! renderer). Every file is rendered to bytes first; [`write_dir`] then writes them into a fresh sibling
+//! folder and swaps it into place with renames, so a failed or interrupted run leaves either the
+//! previous complete output folder or the new complete one. Outputs carry no timings or paths
+//! of the machine, so the same scenario and seed give the same bytes.
+
+mod placements;
+mod schools;
+mod statements;
+
+pub use crate::atomic_dir::write_dir;
+pub use placements::placements_csv;
+pub use schools::schools_csv;
+pub use statements::statements_csv;
+
+use crate::domain::Scenario;
+use crate::metrics::{balance, summary, DistrictOutcomes};
+use crate::Solved;
+
+/// Name of the placements table ([`placements_csv`]).
+pub const PLACEMENTS: &str = "placements.csv";
+/// Name of the schools table ([`schools_csv`]).
+pub const SCHOOLS: &str = "schools.csv";
+/// Name of the districts table ([`districts_csv`]).
+pub const DISTRICTS: &str = "districts.csv";
+/// Name of the summary ([`summary_json`]).
+pub const SUMMARY: &str = "summary.json";
+/// Name of the points statements, written when asked for ([`statements_csv`]).
+pub const STATEMENTS: &str = "statements.csv";
+
+/// Renders `districts.csv`: supply against demand and outcomes per district.
+pub fn districts_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let outcomes = DistrictOutcomes::compute(scenario, &solved.assignment.outcomes);
+    for row in balance(scenario, &outcomes) {
+        w.serialize(&row).expect("writing to memory");
+    }
+    w.into_inner().expect("writing to memory")
+}
+
+/// Renders `summary.json`: the run's [`crate::metrics::Summary`], pretty-printed.
+pub fn summary_json(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
+    let mut json = serde_json::to_vec_pretty(&summary(scenario, solved)).expect("serialising");
+    json.push(b'\n');
+    json
+}

@@ -1,0 +1,79 @@
+//! `placements.csv`: one row per child — where she was placed, with the reason in a code and in
+//! words.
+
+use serde::Serialize;
+
+use crate::assign::Outcome;
+use crate::domain::Scenario;
+use crate::metrics::wording::{placement_kind, placement_reason, placement_tier};
+use crate::policy::format_points;
+use crate::Solved;
+
+#[derive(Serialize)]
+struct PlacementRow<'a> {
+    child: &'a str,
+    district: &'a str,
+    kind: &'static str,
+    school: &'a str,
+    school_name: &'a str,
+    choice_rank: Option<u8>,
+    points: String,
+    tier: &'static str,
+    distance_km: String,
+    cost_yuan: Option<u64>,
+    reason: &'static str,
+    note: String,
+}
+
+/// Renders `placements.csv`: one row per child, sorted by child id.
+pub fn placements_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let ranking = &solved.ranking;
+    for c in scenario.child_indices() {
+        let child = scenario.child(c);
+        let outcome = solved.assignment.outcomes[c.ix()];
+        let km = |at| format!("{:.3}", child.location.distance_km(at));
+        let (school, name, rank, dist, cost) = match outcome {
+            Outcome::Choice { school, rank } => {
+                let s = scenario.school(school);
+                (
+                    s.id.as_str(),
+                    s.name.as_str(),
+                    Some(rank),
+                    km(s.location),
+                    None,
+                )
+            }
+            Outcome::Coordinated { school } => {
+                let s = scenario.school(school);
+                (s.id.as_str(), s.name.as_str(), None, km(s.location), None)
+            }
+            Outcome::Purchased { school } => {
+                let p = scenario.private_school(school);
+                let cost = Some(p.cost_per_seat());
+                (p.id.as_str(), p.name.as_str(), None, km(p.location), cost)
+            }
+            Outcome::Unplaced { .. } => ("", "", None, String::new(), None),
+        };
+        let (reason, note) = placement_reason(scenario, ranking, c, outcome);
+        w.serialize(PlacementRow {
+            child: &child.id,
+            district: &scenario.districts[child.residence_district.ix()].id,
+            kind: placement_kind(outcome),
+            school,
+            school_name: name,
+            choice_rank: rank,
+            points: format_points(match outcome.public_school() {
+                Some(s) => ranking.points_at(scenario, c, scenario.school(s).district),
+                None => ranking.points[c.ix()],
+            }),
+            tier: placement_tier(scenario, ranking, c, outcome),
+            distance_km: dist,
+            cost_yuan: cost,
+            reason,
+            note,
+        })
+        .expect("writing to memory");
+    }
+    w.into_inner().expect("writing to memory")
+}

@@ -1,0 +1,38 @@
+//! Every output file of a run, rendered: the tables and summary ([`crate::output`]) and
+//! `report.html` ([`crate::report`]).
+//!
+//! This list sits above both renderers so that neither needs the other: `seatplan run`, an
+//! appeal's corrected run and `seatplan verify` (which re-renders a run to compare bytes,
+//! [`crate::manifest::verify`]) all write exactly these files.
+
+use crate::domain::Scenario;
+use crate::output::{self, DISTRICTS, PLACEMENTS, SCHOOLS, STATEMENTS, SUMMARY};
+use crate::report::{self, REPORT};
+use crate::Solved;
+
+/// Every output file of a run, rendered: the tables, the summary and `report.html`.
+pub fn render(scenario: &Scenario, solved: &Solved) -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        (PLACEMENTS, output::placements_csv(scenario, solved)),
+        (SCHOOLS, output::schools_csv(scenario, solved)),
+        (DISTRICTS, output::districts_csv(scenario, solved)),
+        (SUMMARY, output::summary_json(scenario, solved)),
+        (REPORT, report::run_report(scenario, solved).into_bytes()),
+    ]
+}
+
+/// Every output file of a run ([`render`]), with `statements.csv` when `statements` is set.
+pub fn render_run(
+    scenario: &Scenario,
+    solved: &Solved,
+    statements: bool,
+) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = render(scenario, solved);
+    if statements {
+        files.push((
+            STATEMENTS,
+            output::statements_csv(scenario, &solved.ranking),
+        ));
+    }
+    files
+}
