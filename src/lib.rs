@@ -29,6 +29,7 @@ pub mod manifest;
 pub mod output;
 pub mod plan;
 pub mod policy;
+pub mod ranking;
 pub mod report;
 pub mod scenario;
 pub mod seats;
@@ -38,7 +39,7 @@ use assign::{Assignment, Mechanism, SolverOptions};
 use check::CheckReport;
 use domain::Scenario;
 use error::SolveError;
-use policy::ranking::Ranking;
+use ranking::Ranking;
 
 /// Everything a run computes.
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::assign::{ComponentStatus, Outcome};
 use crate::domain::{ChildIdx, Scenario};
 use crate::policy::format_points;
-use crate::policy::ranking::Ranking;
+use crate::ranking::Ranking;
 use crate::seats;
 use crate::Solved;
 
@@ -234,7 +234,7 @@ pub fn school_tallies(scenario: &Scenario, solved: &Solved) -> (Vec<SchoolTally>
     let ranking = &solved.ranking;
     let n = scenario.schools.len();
     let mut tallies = vec![SchoolTally::default(); n];
-    let mut lowest: Vec<Option<(crate::policy::ranking::Priority, ChildIdx)>> = vec![None; n];
+    let mut lowest: Vec<Option<(crate::ranking::Priority, ChildIdx)>> = vec![None; n];
     let mut bought = vec![0u32; scenario.private_schools.len()];
     for c in scenario.child_indices() {
         for (i, s) in scenario.child(c).choices.iter().enumerate() {
@@ -512,7 +512,7 @@ pub fn statements_csv(scenario: &Scenario, ranking: &Ranking) -> Vec<u8> {
                 Some(cap) if item.raw > cap => format!("capped at {}", format_points(cap)),
                 _ => String::new(),
             };
-            let section = ind.layer.name();
+            let section = ind.layer().name();
             row(
                 &child.id,
                 section,
