@@ -3,7 +3,7 @@
 //! Step one deserialises the file into structs shaped like it (unknown keys are refused, so a
 //! typo never goes unnoticed); step two checks names and numbers and reports every problem with
 //! the file, the line and the key. Names that belong to a scenario (districts, schools, extra
-//! facts) are kept as written for [`super::resolve`].
+//! facts) are kept as written for [`super::resolve()`].
 
 mod errors;
 mod indicator;
@@ -149,7 +149,7 @@ pub(crate) fn toml_error(path: &Path, text: &str, err: &toml::de::Error) -> Inpu
 }
 
 /// Parses and checks a policy from its text; `path` only names the file in errors. Names that
-/// depend on the scenario (districts, schools, extra facts) are checked by [`super::resolve`].
+/// depend on the scenario (districts, schools, extra facts) are checked by [`super::resolve()`].
 pub fn parse_policy(path: &Path, text: &str) -> Result<PolicySpec, Vec<InputError>> {
     let file: PolicyFile = toml::from_str(text).map_err(|e| vec![toml_error(path, text, &e)])?;
     let mut e = Errors {

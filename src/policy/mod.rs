@@ -2,7 +2,7 @@
 //!
 //! A bureau writes its policy as a TOML file (see `docs/scenario-format.md`). Reading it takes
 //! two steps: [`file::parse_policy`] checks the file on its own and gives a [`PolicySpec`], the
-//! file's shape with district, school and fact names as written; [`resolve`] binds those names to
+//! file's shape with district, school and fact names as written; [`resolve()`] binds those names to
 //! a scenario's indices and gives the resolved [`Policy`], which holds no names to look up and no
 //! placeholders. Embedders may also build a [`Policy`] directly: every field is public.
 //!
@@ -38,7 +38,7 @@ use crate::domain::SchoolIdx;
 
 /// A resolved points policy, ready to score children of one scenario.
 ///
-/// Built by [`resolve`] from a policy file, or directly in code. District-layer indicators carry
+/// Built by [`resolve()`] from a policy file, or directly in code. District-layer indicators carry
 /// their district's index and extra facts their column slot, so nothing is looked up by name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {

@@ -3,7 +3,7 @@
 //!
 //! A [`PolicySpec`] has passed every check that needs only the file (known keys, numbers in
 //! range, brackets in order, known tiers and tie-break keys). District ids, school ids and extra
-//! fact names are kept as written, with their lines, until [`super::resolve`] binds them to a
+//! fact names are kept as written, with their lines, until [`super::resolve()`] binds them to a
 //! scenario and reports the ones it does not know.
 
 use std::collections::BTreeMap;
@@ -12,7 +12,7 @@ use super::{
     CategoryFact, Gates, IndicatorRule, Layer, MilliPoints, NumericFact, TieKey, TieRule, Tier,
 };
 
-/// A policy file, checked on its own; [`super::resolve`] turns it into a [`super::Policy`].
+/// A policy file, checked on its own; [`super::resolve()`] turns it into a [`super::Policy`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicySpec {
     /// The policy's name.
