@@ -40,6 +40,34 @@ use crate::domain::SchoolIdx;
 ///
 /// Built by [`resolve()`] from a policy file, or directly in code. District-layer indicators carry
 /// their district's index and extra facts their column slot, so nothing is looked up by name.
+///
+/// ```
+/// use seatplan::domain::SchoolIdx;
+/// use seatplan::policy::{
+///     Fact, Gates, Indicator, IndicatorRule, NumericFact, Policy, Scope, TieRule, Tier,
+/// };
+///
+/// // One point a month of social insurance, at most 24; 12 months needed to apply at all.
+/// let policy = Policy {
+///     name: "insurance only".into(),
+///     gates: Gates { min_insurance_months: 12, ..Gates::default() },
+///     indicators: vec![Indicator {
+///         name: "insurance".into(),
+///         scope: Scope::City,
+///         fact: Fact::Numeric(NumericFact::InsuranceMonths),
+///         recognition: None,
+///         rule: IndicatorRule::PerUnit { per_unit: 1000 },
+///         cap: Some(24_000),
+///     }],
+///     layer_caps: [None; 3],
+///     tiers: vec![Tier::CatchmentHukou, Tier::Hukou, Tier::Migrant],
+///     school_tiers: [(SchoolIdx(1), vec![Tier::Migrant])].into(),
+///     tie_keys: vec![],
+///     tie_rule: TieRule::Lottery,
+/// };
+/// assert_eq!(policy.tiers_at(SchoolIdx(0)), &policy.tiers[..]);
+/// assert_eq!(policy.tiers_at(SchoolIdx(1)), &[Tier::Migrant]);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     /// The policy's name, as written in its file (shown in outputs).

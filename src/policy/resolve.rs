@@ -48,6 +48,38 @@ pub struct ScenarioNames<'a> {
 /// district-layer indicator's district, each extra fact to its children-file column
 /// `fact_<name>`, each school with its own tier order. `path` only names the policy file in
 /// errors; every unknown name is reported.
+///
+/// ```
+/// use std::path::Path;
+///
+/// use seatplan::domain::{DistrictIdx, SchoolIdx};
+/// use seatplan::policy::{file::parse_policy, resolve, ScenarioNames, Scope, SchoolName, Tier};
+///
+/// let text = r#"
+/// name = "local years"
+/// [[indicators]]
+/// name = "years here"
+/// layer = "district"
+/// district = "D2"
+/// fact = "residence_months"
+/// points_per_unit = 0.5
+/// [priority.schools]
+/// S9 = ["migrant"]
+/// "#;
+/// let path = Path::new("policy.toml");
+/// let spec = parse_policy(path, text).unwrap();
+/// let names = ScenarioNames {
+///     district: &|id| (id == "D2").then_some(DistrictIdx(1)),
+///     school: &|id| match id {
+///         "S9" => SchoolName::Intake(SchoolIdx(4)),
+///         _ => SchoolName::Unknown,
+///     },
+///     extra_facts: &[],
+/// };
+/// let policy = resolve(path, &spec, &names).unwrap();
+/// assert_eq!(policy.indicators[0].scope, Scope::District(DistrictIdx(1)));
+/// assert_eq!(policy.tiers_at(SchoolIdx(4)), &[Tier::Migrant]);
+/// ```
 pub fn resolve(
     path: &Path,
     spec: &PolicySpec,
