@@ -18,7 +18,7 @@ use criterion::{criterion_group, Criterion};
 mod common;
 
 use seatplan::assign::{da::deferred_acceptance, Applicants, Mechanism, SolverOptions};
-use seatplan::policy::ranking::Ranking;
+use seatplan::ranking::Ranking;
 use seatplan::{output, scenario, solve};
 
 fn city() -> PathBuf {

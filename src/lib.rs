@@ -31,6 +31,7 @@ pub mod metrics;
 pub mod output;
 pub mod plan;
 pub mod policy;
+pub mod ranking;
 pub mod report;
 pub mod run_outputs;
 pub mod scenario;
@@ -40,7 +41,7 @@ use assign::{Assignment, Mechanism, SolverOptions};
 use check::CheckReport;
 use domain::Scenario;
 use error::SolveError;
-use policy::ranking::Ranking;
+use ranking::Ranking;
 
 /// Everything a run computes.
 #[derive(Debug, Clone)]

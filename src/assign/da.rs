@@ -89,7 +89,7 @@ pub fn school_at(applicants: &Applicants, c: usize, pos: Option<u8>) -> Option<S
 /// admits the whole group (over-admission, the `admit_all_tied` rule): a school holding more
 /// than its seats rejects its worst priority group only while the rest still fill every seat.
 pub fn deferred_acceptance_admit_tied(applicants: &Applicants) -> Vec<Option<u8>> {
-    use crate::policy::ranking::Priority;
+    use crate::ranking::Priority;
     let n = applicants.lists.len();
     let mut next = vec![0usize; n];
     let mut held: Vec<BinaryHeap<(Priority, u32)>> = applicants

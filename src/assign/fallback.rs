@@ -11,7 +11,7 @@
 
 use super::Outcome;
 use crate::domain::{Location, Scenario, SchoolIdx};
-use crate::policy::ranking::Ranking;
+use crate::ranking::Ranking;
 
 fn within(limit: Option<f64>, d: f64) -> bool {
     limit.is_none_or(|max| d <= max)

@@ -29,7 +29,7 @@ pub mod quotas;
 pub mod siblings;
 
 use crate::domain::{PrivateIdx, Scenario, SchoolIdx};
-use crate::policy::ranking::{Priority, Ranking};
+use crate::ranking::{Priority, Ranking};
 
 pub use model::{Backend, Formulation, SolverOptions};
 pub use public::{ComponentReport, ComponentStatus, Mechanism, PublicReport};

@@ -25,7 +25,7 @@ use good_lp::{
 
 use super::components::Component;
 use super::Applicants;
-use crate::policy::ranking::Priority;
+use crate::ranking::Priority;
 
 #[cfg(not(any(feature = "microlp", feature = "highs")))]
 compile_error!("enable at least one solver backend feature: `microlp` (default) or `highs`");

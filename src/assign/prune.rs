@@ -17,7 +17,7 @@
 //! intakes the model then splits into many small components.
 
 use super::{Applicants, Application};
-use crate::policy::ranking::Priority;
+use crate::ranking::Priority;
 
 /// Applications left after pruning, with where each came from.
 #[derive(Debug, Clone)]

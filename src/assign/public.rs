@@ -21,8 +21,8 @@ use super::siblings::deferred_acceptance_units;
 use super::Applicants;
 use crate::domain::Scenario;
 use crate::error::SolveError;
-use crate::policy::ranking::Ranking;
 use crate::policy::TieRule;
+use crate::ranking::Ranking;
 
 /// How the choice stage is solved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

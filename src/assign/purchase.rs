@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::{Outcome, UnplacedReason};
 use crate::domain::{ChildIdx, Location, PrivateIdx, Scenario};
-use crate::policy::ranking::Ranking;
+use crate::ranking::Ranking;
 
 /// The cost of a bought place in the objective: yuan first, then metres from home.
 pub type Cost = (i64, i64);

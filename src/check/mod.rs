@@ -29,8 +29,8 @@ use serde::Deserialize;
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::{ChildIdx, PrivateIdx, Scenario, SchoolIdx};
 use crate::error::{InputError, InputErrors};
-use crate::policy::ranking::{Priority, Ranking};
 use crate::policy::TieRule;
+use crate::ranking::{Priority, Ranking};
 
 mod purchase;
 mod siblings;

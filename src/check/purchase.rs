@@ -33,7 +33,7 @@ use std::collections::HashMap;
 use super::in_reach;
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::{ChildIdx, PrivateIdx, Scenario};
-use crate::policy::ranking::Ranking;
+use crate::ranking::Ranking;
 
 /// Above this estimate of work (Σ over pools of children × (schools³ + children)) the priority
 /// rule is checked by necessary conditions only.

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use crate::assign::Outcome;
 use crate::domain::{ChildIdx, Scenario};
-use crate::policy::ranking::{Priority, Ranking};
+use crate::ranking::{Priority, Ranking};
 
 const WORST: Priority = Priority {
     tier: u8::MAX,

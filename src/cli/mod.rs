@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use seatplan::assign::{Backend, Formulation, Mechanism, SolverOptions};
 use seatplan::generate::{generate_city, read_census, CityConfig};
-use seatplan::policy::ranking::Ranking;
+use seatplan::ranking::Ranking;
 use seatplan::{check, explain, manifest, output, plan, scenario, solve};
 
 #[derive(Debug, Parser)]

@@ -17,8 +17,8 @@ use crate::assign::Outcome;
 use crate::domain::{ChildIdx, Scenario, SchoolIdx};
 use crate::metrics::wording::{home_tier, outcome_sentence};
 use crate::metrics::SchoolTallies;
-use crate::policy::ranking::{Priority, Ranking};
 use crate::policy::{format_points, MilliPoints, TieRule};
+use crate::ranking::{Priority, Ranking};
 
 /// A stable pseudonym for a child id: a keyed SHA-256, so it cannot be reversed without the key.
 pub fn pseudonym(scenario: &Scenario, child_id: &str) -> String {
@@ -176,7 +176,7 @@ pub fn explain(
     for (ind, item) in policy.indicators.iter().zip(&st.items) {
         if let Some(item) = item {
             statement.push(PointsLine {
-                layer: ind.layer.name().into(),
+                layer: ind.layer().name().into(),
                 item: ind.name.clone(),
                 value: item.value.clone(),
                 points: format_points(item.points),

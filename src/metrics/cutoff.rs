@@ -13,7 +13,7 @@
 
 use crate::assign::Outcome;
 use crate::domain::{ChildIdx, Scenario};
-use crate::policy::ranking::{Priority, Ranking};
+use crate::ranking::{Priority, Ranking};
 use crate::policy::MilliPoints;
 
 /// The cut-off of one public school: the lowest-priority child it admitted by choice.

@@ -5,7 +5,7 @@
 use super::cutoff::{cutoffs, Cutoff};
 use crate::assign::Outcome;
 use crate::domain::Scenario;
-use crate::policy::ranking::Ranking;
+use crate::ranking::Ranking;
 
 /// The tally of one public school.
 #[derive(Debug, Clone, PartialEq, Eq)]

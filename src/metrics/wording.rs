@@ -8,7 +8,7 @@
 
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::{ChildIdx, Scenario};
-use crate::policy::ranking::Ranking;
+use crate::ranking::Ranking;
 
 /// Why a child is not at a listed school: a reason code and words.
 fn not_at_a_choice(scenario: &Scenario, ranking: &Ranking, c: ChildIdx) -> (&'static str, String) {

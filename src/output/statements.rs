@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::domain::Scenario;
 use crate::metrics::wording::home_tier;
 use crate::policy::format_points;
-use crate::policy::ranking::Ranking;
+use crate::ranking::Ranking;
 
 #[derive(Serialize)]
 struct StatementRow<'a> {
@@ -63,7 +63,7 @@ pub fn statements_csv(scenario: &Scenario, ranking: &Ranking) -> Vec<u8> {
                 Some(cap) if item.raw > cap => format!("capped at {}", format_points(cap)),
                 _ => String::new(),
             };
-            let section = ind.layer.name();
+            let section = ind.layer().name();
             row(
                 &child.id,
                 section,

@@ -17,7 +17,7 @@ use crate::domain::{
     Scenario, School, SchoolIdx,
 };
 use crate::error::InputError;
-use crate::policy::Policy;
+use crate::policy::{PolicySpec, ScenarioNames, SchoolName};
 
 /// Keeps the first line each id was seen at and reports later duplicates.
 struct IdRegistry<'a> {
@@ -201,7 +201,7 @@ const MAX_MONTHS: i64 = 1_200;
 pub(crate) fn validate(
     files: &ScenarioFiles,
     settings: Settings,
-    policy: Option<Policy>,
+    policy: Option<PolicySpec>,
     errors: &mut Vec<InputError>,
 ) -> Option<Scenario> {
     // Districts.
@@ -792,14 +792,19 @@ pub(crate) fn validate(
         errors,
     );
 
-    let mut policy = policy?;
-    errors.extend(crate::policy::file::resolve(
-        &files.policy,
-        &mut policy,
-        &|id| district_ix.get(id).map(|&i| DistrictIdx(i)),
-        &|id| school_ix.contains_key(id) || grade_of_school.contains_key(id),
-        &extra_facts,
-    ));
+    let policy = policy?;
+    let names = ScenarioNames {
+        district: &|id| district_ix.get(id).map(|&i| DistrictIdx(i)),
+        school: &|id| match school_ix.get(id) {
+            Some(&i) => SchoolName::Intake(SchoolIdx(i)),
+            None if grade_of_school.contains_key(id) => SchoolName::OtherGrade,
+            None => SchoolName::Unknown,
+        },
+        extra_facts: &extra_facts,
+    };
+    let resolved = crate::policy::resolve(&files.policy, &policy, &names)
+        .map_err(|e| errors.extend(e))
+        .ok();
     if policy.tie_rule != crate::policy::TieRule::Lottery
         && schools.iter().any(|s| s.reserved_migrant > 0)
     {
@@ -848,7 +853,7 @@ pub(crate) fn validate(
         private_schools,
         children,
         extra_facts,
-        policy,
+        policy: resolved?,
         fallback: settings.fallback,
         pseudonym_key: settings.pseudonym_key,
     })

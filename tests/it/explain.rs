@@ -8,7 +8,7 @@ use seatplan::assign::{Mechanism, Outcome};
 use seatplan::domain::{ChildIdx, Scenario};
 use seatplan::explain::{explain, pseudonym, render, Verdict};
 use seatplan::metrics::SchoolTallies;
-use seatplan::policy::{format_points, Fact, Indicator, IndicatorRule, Layer, TieRule};
+use seatplan::policy::{format_points, Fact, Indicator, IndicatorRule, Scope, TieRule};
 
 use super::properties::scenario;
 use super::util::{assert_same_text, load, scenario_dir, solve_checked};
@@ -84,9 +84,7 @@ fn with_bonus(sc: &Scenario, c: ChildIdx, extra: i64) -> Scenario {
     }
     more.policy.indicators.push(Indicator {
         name: "appeal".into(),
-        layer: Layer::City,
-        district: None,
-        district_id: None,
+        scope: Scope::City,
         fact: Fact::Extra {
             name: "appeal".into(),
             slot: 0,
@@ -94,7 +92,6 @@ fn with_bonus(sc: &Scenario, c: ChildIdx, extra: i64) -> Scenario {
         recognition: None,
         rule: IndicatorRule::PerUnit { per_unit: extra },
         cap: None,
-        line: 1,
     });
     more
 }

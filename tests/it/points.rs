@@ -5,7 +5,8 @@ use proptest::prelude::*;
 
 use seatplan::domain::*;
 use seatplan::policy::{
-    Bracket, Fact, Gates, Indicator, IndicatorRule, Layer, NumericFact, Policy, TieRule, Tier,
+    Bracket, Fact, Gates, Indicator, IndicatorRule, Layer, NumericFact, Policy, Scope, TieRule,
+    Tier,
 };
 
 fn child(insurance: u32, residence: u32, elsewhere: u32) -> Child {
@@ -69,16 +70,17 @@ fn indicator() -> impl Strategy<Value = Indicator> {
             };
             Indicator {
                 name: format!("i{layer}{fact}"),
-                layer: [Layer::Provincial, Layer::City, Layer::District][layer],
-                district: (layer == 2).then_some(DistrictIdx(0)),
-                district_id: (layer == 2).then(|| "D".to_string()),
+                scope: [
+                    Scope::Provincial,
+                    Scope::City,
+                    Scope::District(DistrictIdx(0)),
+                ][layer],
                 fact: Fact::Numeric(
                     [NumericFact::InsuranceMonths, NumericFact::ResidenceMonths][fact],
                 ),
                 recognition,
                 rule,
                 cap,
-                line: 1,
             }
         })
 }

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use seatplan::assign::{Mechanism, Outcome};
 use seatplan::domain::*;
 use seatplan::policy::{
-    Fact, Gates, Indicator, IndicatorRule, Layer, NumericFact, Policy, TieRule, Tier,
+    Fact, Gates, Indicator, IndicatorRule, NumericFact, Policy, Scope, TieRule, Tier,
 };
 
 use super::util::solve_checked;
@@ -134,14 +134,11 @@ pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                     },
                     indicators: vec![Indicator {
                         name: "insurance".into(),
-                        layer: Layer::City,
-                        district: None,
-                        district_id: None,
+                        scope: Scope::City,
                         fact: Fact::Numeric(NumericFact::InsuranceMonths),
                         recognition: None,
                         rule: IndicatorRule::PerUnit { per_unit: 1000 },
                         cap: Some(24_000),
-                        line: 1,
                     }],
                     layer_caps: [None; 3],
                     tiers: vec![Tier::CatchmentHukou, Tier::Hukou, Tier::Migrant],
@@ -346,7 +343,7 @@ proptest! {
     #[test]
     fn pruning_keeps_what_deferred_acceptance_places(sc in scenario(TieRule::KeepTies)) {
         use seatplan::assign::{da::deferred_acceptance, prune::prune, Applicants};
-        let ranking = seatplan::policy::ranking::Ranking::compute(&sc);
+        let ranking = seatplan::ranking::Ranking::compute(&sc);
         let applicants = Applicants::build(&sc, &ranking);
         let pruned = prune(&applicants);
         for (c, kept) in pruned.original.iter().enumerate() {

@@ -5,8 +5,8 @@ use proptest::prelude::*;
 
 use seatplan::assign::{Applicants, Mechanism, Outcome, SolverOptions};
 use seatplan::domain::{Scenario, SchoolIdx};
-use seatplan::policy::ranking::Ranking;
 use seatplan::policy::TieRule;
+use seatplan::ranking::Ranking;
 
 use super::util::{copy_scenario, load, scenario_dir, solve_checked};
 

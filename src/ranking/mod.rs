@@ -1,44 +1,30 @@
-//! From points to priorities: the master list, per-school tiers and the seeded lottery.
+//! From points to priorities: the policy applied to a whole scenario.
 //!
 //! Every child gets points from the policy, then a *class*: children are sorted by points (more
 //! first), then by each tie-break key, then (under [`TieRule::Lottery`]) by a lottery number drawn
-//! from the scenario seed and the child's id. Equal children share a class only under
-//! [`TieRule::KeepTies`]. A school ranks applicants by `(tier at that school, class)`; the
-//! fallback stages use one strict city-wide order. Nothing here depends on input row order or on
-//! the number of threads: the lottery number is a hash of `(seed, child id)`.
+//! from the scenario seed and the child's id. Equal children share a class only when the policy
+//! keeps ties. A school ranks applicants by `(tier at that school, class)`; the fallback stages
+//! use one strict city-wide order. Nothing here depends on input row order or on the number of
+//! threads: the lottery number is a hash of `(seed, child id)`.
+//!
+//! [`TieRule::Lottery`]: crate::policy::TieRule::Lottery
 
-use std::cmp::Ordering;
+mod classes;
+mod lottery;
 
-use super::{MilliPoints, Policy, TieRule, Tier};
-use crate::domain::{Child, ChildIdx, Scenario, SchoolIdx};
+pub use lottery::lottery_number;
+
+use crate::domain::{Child, ChildIdx, DistrictIdx, Scenario, SchoolIdx};
+use crate::policy::{Layer, MilliPoints, Policy, Tier};
+use classes::classes;
 
 /// A child's priority at one school; smaller is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Priority {
-    /// Position of the child's tier in the policy's tier list.
+    /// Position of the child's tier in the school's tier order.
     pub tier: u8,
     /// Equal-points class within the master list (0 is best).
     pub class: u32,
-}
-
-/// SplitMix64 finaliser: a fixed, portable 64-bit mixer.
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// The lottery number of a child: a hash of the seed and the child's id, the same on every
-/// platform and whatever the order of the input rows.
-pub fn lottery_number(seed: u64, child_id: &str) -> u64 {
-    let mut h = mix(seed);
-    for chunk in child_id.as_bytes().chunks(8) {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        h = mix(h ^ u64::from_le_bytes(word));
-    }
-    mix(h ^ child_id.len() as u64)
 }
 
 /// Points, eligibility and priority classes of every child of a scenario.
@@ -51,6 +37,7 @@ pub struct Ranking {
     pub points_elsewhere: Vec<MilliPoints>,
     /// Why a migrant child failed the eligibility gates; `None` if eligible.
     pub gate_failure: Vec<Option<String>>,
+    /// Each child's lottery number.
     pub lottery: Vec<u64>,
     /// Priority class in the home master list; unique per child unless ties are kept.
     pub class: Vec<u32>,
@@ -67,43 +54,6 @@ pub struct Ranking {
     /// Position of each child's tier in her own district (siblings ignored) in the policy's
     /// tier list; `tiers.len()` for children who failed the gates or hold no tier.
     pub home_tier: Vec<u8>,
-}
-
-/// Sorts children by merit (points, then tie-break keys; then lottery and id for a strict order)
-/// and numbers the classes. Returns the classes and whether any two children share one.
-fn classes(scenario: &Scenario, points: &[MilliPoints], lottery: &[u64]) -> (Vec<u32>, bool) {
-    let policy = &scenario.policy;
-    let n = points.len();
-    let keep_ties = policy.tie_rule != TieRule::Lottery;
-    let same_merit = |a: usize, b: usize| -> Ordering {
-        let (ca, cb) = (&scenario.children[a], &scenario.children[b]);
-        points[b].cmp(&points[a]).then_with(|| {
-            policy
-                .tie_keys
-                .iter()
-                .map(|k| k.sort_value(ca).cmp(&k.sort_value(cb)))
-                .find(|o| o.is_ne())
-                .unwrap_or(Ordering::Equal)
-        })
-    };
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&a, &b| {
-        same_merit(a, b)
-            .then_with(|| lottery[a].cmp(&lottery[b]))
-            .then_with(|| scenario.children[a].id.cmp(&scenario.children[b].id))
-    });
-    let mut class = vec![0u32; n];
-    let mut current = 0u32;
-    let mut ties = false;
-    for w in 1..order.len() {
-        if keep_ties && same_merit(order[w - 1], order[w]).is_eq() {
-            ties = true;
-        } else {
-            current += 1;
-        }
-        class[order[w]] = current;
-    }
-    (class, ties)
 }
 
 impl Ranking {
@@ -139,7 +89,7 @@ impl Ranking {
                 .iter()
                 .map(|c| {
                     let s = policy.statement(c, c.residence_district);
-                    s.total - s.layers[super::Layer::District as usize]
+                    s.total - s.layers[Layer::District as usize]
                 })
                 .collect();
             for d in 0..scenario.districts.len() {
@@ -162,9 +112,8 @@ impl Ranking {
         }
 
         let school_tiers: Vec<Vec<Tier>> = scenario
-            .schools
-            .iter()
-            .map(|s| policy.tiers_of(&s.id).to_vec())
+            .school_indices()
+            .map(|s| policy.tiers_at(s).to_vec())
             .collect();
         let home_tier: Vec<u8> = scenario
             .children
@@ -205,7 +154,7 @@ impl Ranking {
         &self,
         scenario: &Scenario,
         c: ChildIdx,
-        district: crate::domain::DistrictIdx,
+        district: DistrictIdx,
     ) -> MilliPoints {
         if self.points_elsewhere.is_empty() || scenario.child(c).residence_district == district {
             self.points[c.ix()]
@@ -225,19 +174,11 @@ impl Ranking {
             return None;
         }
         let child = scenario.child(c);
-        let school = scenario.school(s);
+        let district = scenario.school(s).district;
         let tiers = &self.school_tiers[s.ix()];
         tiers
             .iter()
-            .position(|t| match t {
-                Tier::CatchmentHukou => {
-                    child.hukou_district == Some(school.district)
-                        && child.residence_district == school.district
-                }
-                Tier::Sibling => child.sibling_school == Some(s),
-                Tier::Hukou => !child.is_migrant(),
-                Tier::Migrant => child.is_migrant(),
-            })
+            .position(|t| t.holds_at(child, s, district))
             .map(|i| (i as u8, tiers[i]))
     }
 
@@ -262,24 +203,6 @@ fn home_tier(policy: &Policy, child: &Child, eligible: bool) -> u8 {
     policy
         .tiers
         .iter()
-        .position(|t| match t {
-            Tier::CatchmentHukou => child.hukou_district == Some(child.residence_district),
-            Tier::Sibling => false,
-            Tier::Hukou => !child.is_migrant(),
-            Tier::Migrant => child.is_migrant(),
-        })
+        .position(|t| t.holds_at_home(child))
         .unwrap_or(policy.tiers.len()) as u8
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lottery_depends_on_seed_and_id_only() {
-        assert_eq!(lottery_number(7, "C0001"), lottery_number(7, "C0001"));
-        assert_ne!(lottery_number(7, "C0001"), lottery_number(8, "C0001"));
-        assert_ne!(lottery_number(7, "C0001"), lottery_number(7, "C0002"));
-        assert_ne!(lottery_number(7, "A"), lottery_number(7, "A\0"));
-    }
 }

@@ -1,0 +1,181 @@
+//! Binding a checked policy file to a scenario: names become indices.
+//!
+//! [`resolve`] looks up each district-layer indicator's district, each extra fact's column of
+//! the children file and each school with its own tier order, and builds the [`Policy`] that
+//! ranking reads. Every name it cannot find is reported with the policy line it is on; the
+//! messages are the same whatever other problems the scenario has.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::spec::{FactSpec, IndicatorSpec};
+use super::{Fact, Indicator, Layer, Policy, PolicySpec, Scope};
+use crate::domain::{DistrictIdx, SchoolIdx};
+use crate::error::InputError;
+
+/// The facts a policy can name without an extra column, as listed in errors.
+const BUILTIN_FACTS: [&str; 5] = [
+    "insurance_months",
+    "residence_months",
+    "permit_months",
+    "housing",
+    "education",
+];
+
+/// What a public school id names in the scenario a policy is resolved against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchoolName {
+    /// A public school of the intake, at this index of the scenario's schools.
+    Intake(SchoolIdx),
+    /// A valid public school of another entry grade: known, but not part of this intake.
+    OtherGrade,
+    /// No public school has this id.
+    Unknown,
+}
+
+/// What resolving a policy needs to know about its scenario.
+pub struct ScenarioNames<'a> {
+    /// The index of a district id, or `None` if the scenario has no such district.
+    pub district: &'a dyn Fn(&str) -> Option<DistrictIdx>,
+    /// What a public school id names.
+    pub school: &'a dyn Fn(&str) -> SchoolName,
+    /// The extra fact columns of the children file (names without `fact_`), in the order of
+    /// [`crate::domain::Child::extra_facts`].
+    pub extra_facts: &'a [String],
+}
+
+/// Binds the names a policy takes from the scenario and builds the resolved [`Policy`]: each
+/// district-layer indicator's district, each extra fact to its children-file column
+/// `fact_<name>`, each school with its own tier order. `path` only names the policy file in
+/// errors; every unknown name is reported.
+///
+/// ```
+/// use std::path::Path;
+///
+/// use seatplan::domain::{DistrictIdx, SchoolIdx};
+/// use seatplan::policy::{file::parse_policy, resolve, ScenarioNames, Scope, SchoolName, Tier};
+///
+/// let text = r#"
+/// name = "local years"
+/// [[indicators]]
+/// name = "years here"
+/// layer = "district"
+/// district = "D2"
+/// fact = "residence_months"
+/// points_per_unit = 0.5
+/// [priority.schools]
+/// S9 = ["migrant"]
+/// "#;
+/// let path = Path::new("policy.toml");
+/// let spec = parse_policy(path, text).unwrap();
+/// let names = ScenarioNames {
+///     district: &|id| (id == "D2").then_some(DistrictIdx(1)),
+///     school: &|id| match id {
+///         "S9" => SchoolName::Intake(SchoolIdx(4)),
+///         _ => SchoolName::Unknown,
+///     },
+///     extra_facts: &[],
+/// };
+/// let policy = resolve(path, &spec, &names).unwrap();
+/// assert_eq!(policy.indicators[0].scope, Scope::District(DistrictIdx(1)));
+/// assert_eq!(policy.tiers_at(SchoolIdx(4)), &[Tier::Migrant]);
+/// ```
+pub fn resolve(
+    path: &Path,
+    spec: &PolicySpec,
+    names: &ScenarioNames,
+) -> Result<Policy, Vec<InputError>> {
+    let mut errors = Vec::new();
+    let indicators: Vec<Option<Indicator>> = spec
+        .indicators
+        .iter()
+        .map(|ind| indicator(path, ind, names, &mut errors))
+        .collect();
+    let mut school_tiers = BTreeMap::new();
+    for (school, (tiers, line)) in &spec.school_tiers {
+        match (names.school)(school) {
+            SchoolName::Intake(s) => {
+                school_tiers.insert(s, tiers.clone());
+            }
+            SchoolName::OtherGrade => {}
+            SchoolName::Unknown => errors.push(InputError::at(
+                path,
+                *line,
+                format!("priority.schools.{school}"),
+                format!("unknown public school `{school}`"),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Policy {
+        name: spec.name.clone(),
+        gates: spec.gates.clone(),
+        indicators: indicators.into_iter().flatten().collect(),
+        layer_caps: spec.layer_caps,
+        tiers: spec.tiers.clone(),
+        school_tiers,
+        tie_keys: spec.tie_keys.clone(),
+        tie_rule: spec.tie_rule,
+    })
+}
+
+/// One indicator with its district and fact bound, or `None` after reporting why not.
+fn indicator(
+    path: &Path,
+    ind: &IndicatorSpec,
+    names: &ScenarioNames,
+    errors: &mut Vec<InputError>,
+) -> Option<Indicator> {
+    let district = ind.district.as_ref().and_then(|id| {
+        let found = (names.district)(id);
+        if found.is_none() {
+            errors.push(InputError::at(
+                path,
+                ind.line,
+                "district",
+                format!("unknown district `{id}` in indicator `{}`", ind.name),
+            ));
+        }
+        found
+    });
+    let fact = match &ind.fact {
+        FactSpec::Numeric(f) => Some(Fact::Numeric(*f)),
+        FactSpec::Category(f) => Some(Fact::Category(*f)),
+        FactSpec::Extra(name) => match names.extra_facts.iter().position(|f| f == name) {
+            Some(slot) => Some(Fact::Extra {
+                name: name.clone(),
+                slot,
+            }),
+            None => {
+                errors.push(InputError::at(
+                    path,
+                    ind.line,
+                    "fact",
+                    format!(
+                        "unknown fact `{name}`: not one of {} and the children file has no column `fact_{name}`",
+                        BUILTIN_FACTS.join(", ")
+                    ),
+                ));
+                None
+            }
+        },
+    };
+    let scope = match (ind.layer, district) {
+        (Layer::Provincial, _) => Scope::Provincial,
+        (Layer::City, _) => Scope::City,
+        (Layer::District, Some(d)) => Scope::District(d),
+        // The file check makes a district-layer indicator name its district; an unknown one
+        // was reported above.
+        (Layer::District, None) => return None,
+    };
+    Some(Indicator {
+        name: ind.name.clone(),
+        scope,
+        fact: fact?,
+        recognition: ind.recognition,
+        rule: ind.rule.clone(),
+        cap: ind.cap,
+    })
+}

@@ -1,0 +1,78 @@
+//! The policy file's checked shape: everything the file says, with the scenario's names as
+//! written.
+//!
+//! A [`PolicySpec`] has passed every check that needs only the file (known keys, numbers in
+//! range, brackets in order, known tiers and tie-break keys). District ids, school ids and extra
+//! fact names are kept as written, with their lines, until [`super::resolve()`] binds them to a
+//! scenario and reports the ones it does not know.
+
+use std::collections::BTreeMap;
+
+use super::{
+    CategoryFact, Gates, IndicatorRule, Layer, MilliPoints, NumericFact, TieKey, TieRule, Tier,
+};
+
+/// A policy file, checked on its own; [`super::resolve()`] turns it into a [`super::Policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicySpec {
+    /// The policy's name.
+    pub(crate) name: String,
+    /// The eligibility gates.
+    pub(crate) gates: Gates,
+    /// The points table, in the file's order.
+    pub(crate) indicators: Vec<IndicatorSpec>,
+    /// Cap per layer, indexed like [`Layer::ALL`].
+    pub(crate) layer_caps: [Option<MilliPoints>; 3],
+    /// The default tier order.
+    pub(crate) tiers: Vec<Tier>,
+    /// Tier orders of particular schools, by school id as written, with the line they are on.
+    pub(crate) school_tiers: BTreeMap<String, (Vec<Tier>, u64)>,
+    /// Tie-break keys, in order.
+    pub(crate) tie_keys: Vec<TieKey>,
+    /// What happens to children still tied.
+    pub(crate) tie_rule: TieRule,
+}
+
+impl PolicySpec {
+    /// The policy's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// What happens to children still equal after every tie-break key.
+    pub fn tie_rule(&self) -> TieRule {
+        self.tie_rule
+    }
+}
+
+/// One indicator of the file, checked, with its district and fact names as written.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct IndicatorSpec {
+    /// The indicator's name.
+    pub(crate) name: String,
+    /// Its layer.
+    pub(crate) layer: Layer,
+    /// The district id of a district-layer indicator (present exactly then).
+    pub(crate) district: Option<String>,
+    /// The fact it reads.
+    pub(crate) fact: FactSpec,
+    /// Recognition of months elsewhere, in thousandths.
+    pub(crate) recognition: Option<i64>,
+    /// How it scores.
+    pub(crate) rule: IndicatorRule,
+    /// Its cap.
+    pub(crate) cap: Option<MilliPoints>,
+    /// Line of the indicator's `fact` in the policy file, for the errors of resolution.
+    pub(crate) line: u64,
+}
+
+/// The fact an indicator names: built in, or an extra column still to be found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FactSpec {
+    /// A built-in numeric fact.
+    Numeric(NumericFact),
+    /// A built-in categorical fact.
+    Category(CategoryFact),
+    /// A well-formed name that is not built in: the children file's `fact_<name>` column.
+    Extra(String),
+}
