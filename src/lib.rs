@@ -27,6 +27,7 @@ pub mod explain;
 pub mod generate;
 pub mod manifest;
 pub mod output;
+pub mod placements_file;
 pub mod plan;
 pub mod policy;
 pub mod report;
