@@ -31,8 +31,9 @@
 //!   child's reason is the true one. What is proven exactly, and what only by necessary
 //!   conditions on very large pools, is said there.
 //!
-//! [`check`] runs them in that order, in two passes over the children (the first also gathers
-//! the [`tally::Tally`] the later rules read), and reports the violations in the order found.
+//! [`check`] runs them in that order, in two passes over the children — the first also
+//! gathers the [`tally::Tally`] the later rules read; [`tied`], [`reserved`], [`siblings`] and
+//! [`purchase`] make their own — and reports the violations in the order found.
 
 use crate::assign::Outcome;
 use crate::domain::Scenario;
