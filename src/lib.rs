@@ -29,6 +29,7 @@ pub mod generate;
 pub mod manifest;
 pub mod metrics;
 pub mod output;
+pub mod placements_file;
 pub mod plan;
 pub mod policy;
 pub mod ranking;

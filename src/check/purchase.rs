@@ -16,7 +16,8 @@
 //!   `private_places_full`; if she can and the least cost of everyone so far, over every pool,
 //!   fits the budget, she was wrongly passed over; otherwise her reason must be
 //!   `budget_exhausted`. If every unplaced child passes this test and the bought set itself fits
-//!   (capacity, reach, budget — checked in the parent module), the bought set is exactly the best
+//!   (capacity, reach, budget — checked in [`super::capacity`], [`super::reach`] and
+//!   [`super::budget`]), the bought set is exactly the best
 //!   set by priority: the first child where it differed would be caught.
 //! - **least cost, then distance**: no negative cycle in the residual graph of the final
 //!   assignment (per pool, the edge `p → q` being the cheapest move of a child held at `p` to
@@ -30,7 +31,9 @@
 
 use std::collections::HashMap;
 
-use super::in_reach;
+use super::reach::in_reach;
+use super::tally::Tally;
+use super::Violations;
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::{ChildIdx, PrivateIdx, Scenario};
 use crate::ranking::Ranking;
@@ -252,11 +255,11 @@ pub(super) fn check(
     scenario: &Scenario,
     ranking: &Ranking,
     outcomes: &[Outcome],
-    bought: &[u32],
-    spent: u64,
-    fail: &mut dyn FnMut(&'static str, String),
+    tally: &Tally,
+    v: &mut Violations,
     notes: &mut Vec<String>,
 ) {
+    let (bought, spent) = (&tally.bought, tally.spent);
     let n_p = scenario.private_schools.len();
     let budget = scenario.budget_yuan;
     // The children of the stage, in the fallback order, with their reach.
@@ -287,7 +290,7 @@ pub(super) fn check(
             let ps = scenario.private_school(p);
             if bought[p.ix()] < ps.purchasable_seats {
                 if cost(p) <= money_left {
-                    fail(
+                    v.push(
                         "purchase-priority",
                         format!(
                             "child {id} is unplaced while {} in reach has a free place costing {} yuan and {money_left} yuan are left",
@@ -297,7 +300,7 @@ pub(super) fn check(
                     );
                 }
                 if reason == UnplacedReason::PrivateSeatsFull {
-                    fail(
+                    v.push(
                         "unplaced-reason",
                         format!(
                             "child {id} is unplaced for `private_places_full` while {} in reach has a free place",
@@ -378,7 +381,7 @@ pub(super) fn check(
                     }
                 })
                 .collect();
-            fail(
+            v.push(
                 "purchase-cost",
                 format!(
                     "the bought places could cost less or lie nearer home: moving children along {} improves them",
@@ -431,7 +434,7 @@ pub(super) fn check(
                 let mut trial = pool.clone();
                 if !trial.add(local_reach) {
                     if reason != UnplacedReason::PrivateSeatsFull {
-                        fail(
+                        v.push(
                             "unplaced-reason",
                             format!(
                                 "child {id} is unplaced for `{}`, but the places in reach cannot take her with every child bought a place before her (`private_places_full`)",
@@ -444,14 +447,14 @@ pub(super) fn check(
                 trial.cancel_cycles();
                 let need = total - pool.cost + trial.cost;
                 if need <= budget as i64 {
-                    fail(
+                    v.push(
                         "purchase-priority",
                         format!(
                             "child {id} is unplaced, but she and every child bought a place before her fit the places in reach for {need} yuan, within the budget of {budget}"
                         ),
                     );
                 } else if reason != UnplacedReason::BudgetExhausted {
-                    fail(
+                    v.push(
                         "unplaced-reason",
                         format!(
                             "child {id} is unplaced for `{}`, but the places in reach could take her: only the budget stops it (`budget_exhausted`, {need} yuan needed)",

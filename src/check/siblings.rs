@@ -6,27 +6,26 @@
 //!   lowest-priority member) is never refused a school it listed higher, where every member
 //!   holds a tier, while the seats held there by units of strictly lower priority (a group
 //!   admitted together counts as one unit; every other child is her own unit) plus the free
-//!   seats would fit the whole group. For single children the parent module's rule is this
+//!   seats would fit the whole group. For single children [`super::envy`]'s rule is this
 //!   same rule.
 
 use std::collections::BTreeMap;
 
+use super::tally::Tally;
+use super::{Violations, WORST};
 use crate::assign::Outcome;
 use crate::domain::{ChildIdx, Scenario};
 use crate::ranking::{Priority, Ranking};
 
-const WORST: Priority = Priority {
-    tier: u8::MAX,
-    class: u32::MAX,
-};
-
+/// Checks every sibling group's joint application; see the module doc.
 pub(super) fn check(
     scenario: &Scenario,
     ranking: &Ranking,
     outcomes: &[Outcome],
-    filled: &[u32],
-    fail: &mut dyn FnMut(&'static str, String),
+    tally: &Tally,
+    v: &mut Violations,
 ) {
+    let filled = &tally.filled;
     let mut groups: BTreeMap<u32, Vec<ChildIdx>> = BTreeMap::new();
     for c in scenario.child_indices() {
         if let Some(g) = scenario.child(c).sibling_group {
@@ -63,7 +62,7 @@ pub(super) fn check(
         };
         let first = choice(&members[0]);
         if members.iter().any(|c| choice(c) != first) {
-            fail(
+            v.push(
                 "joint-application",
                 format!(
                     "the sibling group {} applied jointly but is not admitted by choice together",
@@ -118,7 +117,7 @@ pub(super) fn check(
                 .map(|(_, k)| k)
                 .sum();
             if lower + spare >= members.len() as u32 {
-                fail(
+                v.push(
                     "justified-envy",
                     format!(
                         "the sibling group {} was refused {}, which it ranked higher, while units of lower priority hold {lower} seats there and {spare} are free",

@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use seatplan::assign::{Backend, Formulation, Mechanism, SolverOptions};
 use seatplan::generate::{generate_city, read_census, CityConfig};
 use seatplan::ranking::Ranking;
-use seatplan::{check, explain, manifest, output, plan, scenario, solve};
+use seatplan::{check, explain, manifest, output, placements_file, plan, scenario, solve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -437,7 +437,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         } => {
             let loaded = scenario::load(&path)?;
             let sc = &loaded.scenario;
-            let outcomes = check::read_placements(&placements, sc)?;
+            let outcomes = placements_file::read_placements(&placements, sc)?;
             let ranking = Ranking::compute(sc);
             let report = check::check(sc, &ranking, &outcomes);
             report_check(&report, &say);

@@ -1,0 +1,242 @@
+//! Coordinated placement: district, distance, and no passing over in the fallback order.
+//!
+//! Proves, for every coordinated place, that it is a public school of the child's residence
+//! district within the coordinated distance limit; and that no eligible child left without a
+//! choice placement lacks a nearer coordinated seat (nearer by distance, then by school index)
+//! in her district and within the limit that was either free or went to a child after her in
+//! the fallback order.
+//!
+//! A sibling group coordinated as one (more than one child, every member eligible, none placed
+//! by choice) takes its turn at its last member's position and is checked as a unit, once, at
+//! that member: if it was placed together, no nearer school may have room for the whole group,
+//! and if not, no school within reach may; the room at a school being its free seats, the seats
+//! held by children coordinated after the group, and the seats the group itself holds there.
+//!
+//! The first pass records, per school, the turns of the children coordinated there (the latest
+//! and all of them); the second pass compares each child with her district's schools.
+
+use std::collections::HashMap;
+
+use super::reach::within;
+use super::tally::Tally;
+use super::Violations;
+use crate::assign::Outcome;
+use crate::domain::{ChildIdx, Scenario, SchoolIdx};
+use crate::ranking::Ranking;
+
+/// The coordinated-placement rule over one placement.
+pub(super) struct Order<'a> {
+    scenario: &'a Scenario,
+    ranking: &'a Ranking,
+    outcomes: &'a [Outcome],
+    /// Sibling groups coordinated as one, members in the fallback order.
+    joint: HashMap<u32, Vec<ChildIdx>>,
+    /// Per school, the latest turn of a child coordinated there.
+    last_coordinated: Vec<Option<u32>>,
+    /// Per school, the turns of the children coordinated there.
+    coordinated_at: Vec<Vec<u32>>,
+    /// The public schools of each district.
+    district_schools: Vec<Vec<SchoolIdx>>,
+}
+
+impl<'a> Order<'a> {
+    /// Finds the sibling groups coordinated as one; nothing recorded yet.
+    pub fn new(scenario: &'a Scenario, ranking: &'a Ranking, outcomes: &'a [Outcome]) -> Self {
+        let mut district_schools: Vec<Vec<SchoolIdx>> = vec![Vec::new(); scenario.districts.len()];
+        for s in scenario.school_indices() {
+            district_schools[scenario.school(s).district.ix()].push(s);
+        }
+        Order {
+            scenario,
+            ranking,
+            outcomes,
+            joint: joint_groups(scenario, ranking, outcomes),
+            last_coordinated: vec![None; scenario.schools.len()],
+            coordinated_at: vec![Vec::new(); scenario.schools.len()],
+            district_schools,
+        }
+    }
+
+    /// The child's turn in coordinated placement: her fallback position, or her joint group's
+    /// last member's.
+    fn turn(&self, c: ChildIdx) -> u32 {
+        let position = &self.ranking.fallback_position;
+        self.group_of(c).map_or(position[c.ix()], |m| {
+            m.iter()
+                .map(|x| position[x.ix()])
+                .max()
+                .expect("a group has members")
+        })
+    }
+
+    /// The joint group the child belongs to, if any.
+    fn group_of(&self, c: ChildIdx) -> Option<&[ChildIdx]> {
+        self.scenario
+            .child(c)
+            .sibling_group
+            .and_then(|g| self.joint.get(&g))
+            .map(Vec::as_slice)
+    }
+
+    /// The group's common coordinated place, if every member of it holds the same one.
+    fn together(&self, members: &[ChildIdx]) -> Option<SchoolIdx> {
+        let first = self.outcomes[members[0].ix()];
+        match first {
+            Outcome::Coordinated { school }
+                if members.iter().all(|m| self.outcomes[m.ix()] == first) =>
+            {
+                Some(school)
+            }
+            _ => None,
+        }
+    }
+
+    /// First pass: a coordinated place lies in the child's district within the limit; records
+    /// her turn there.
+    pub fn record(&mut self, c: ChildIdx, outcome: Outcome, v: &mut Violations) {
+        let Outcome::Coordinated { school } = outcome else {
+            return;
+        };
+        let scenario = self.scenario;
+        let child = scenario.child(c);
+        let s = scenario.school(school);
+        if s.district != child.residence_district {
+            v.push(
+                "coordinated-district",
+                format!(
+                    "child {} is coordinated to {} outside her district",
+                    child.id, s.id
+                ),
+            );
+        }
+        if !within(
+            scenario.fallback.coordinated_max_km,
+            child.location.distance_km(s.location),
+        ) {
+            v.push(
+                "coordinated-distance",
+                format!(
+                    "child {} is coordinated to {} beyond the distance limit",
+                    child.id, s.id
+                ),
+            );
+        }
+        let pos = self.turn(c);
+        let last = &mut self.last_coordinated[school.ix()];
+        *last = Some(last.map_or(pos, |l| l.max(pos)));
+        self.coordinated_at[school.ix()].push(pos);
+    }
+
+    /// Second pass, at the last member of a joint group: no school nearer than the group's
+    /// common place (any school, if it has none) has room for the whole group.
+    pub fn group(&self, c: ChildIdx, tally: &Tally, v: &mut Violations) {
+        let Some(members) = self.group_of(c) else {
+            return;
+        };
+        if members.last() != Some(&c) {
+            return;
+        }
+        let scenario = self.scenario;
+        let child = scenario.child(c);
+        let k = members.len() as u32;
+        let pos = self.turn(c);
+        let here = self
+            .together(members)
+            .map(|s| (child.location.distance_km(scenario.school(s).location), s));
+        for &s in &self.district_schools[child.residence_district.ix()] {
+            let school = scenario.school(s);
+            let d = child.location.distance_km(school.location);
+            if !within(scenario.fallback.coordinated_max_km, d) || here.is_some_and(|h| (d, s) >= h)
+            {
+                continue;
+            }
+            let ours = members
+                .iter()
+                .filter(|m| self.outcomes[m.ix()].public_school() == Some(s))
+                .count() as u32;
+            let later = self.coordinated_at[s.ix()]
+                .iter()
+                .filter(|&&p| p > pos)
+                .count() as u32;
+            let room = school.seats.saturating_sub(tally.filled[s.ix()]) + later + ours;
+            if room >= k {
+                v.push(
+                    "coordinated-order",
+                    format!(
+                        "the sibling group of {} should have been coordinated together to the {}public school {}",
+                        child.id,
+                        if here.is_some() { "nearer " } else { "" },
+                        school.id
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Second pass, for an eligible child not admitted by choice and not coordinated together
+    /// with her joint group: no nearer school within the limit was free or went to a child
+    /// after her.
+    pub fn single(&self, c: ChildIdx, outcome: Outcome, tally: &Tally, v: &mut Violations) {
+        let together = self.group_of(c).is_some_and(|m| self.together(m).is_some());
+        if !self.ranking.eligible(c) || together || matches!(outcome, Outcome::Choice { .. }) {
+            return;
+        }
+        let scenario = self.scenario;
+        let child = scenario.child(c);
+        let pos = self.turn(c);
+        let here = match outcome {
+            Outcome::Coordinated { school } => Some((
+                child.location.distance_km(scenario.school(school).location),
+                school,
+            )),
+            _ => None,
+        };
+        for &s in &self.district_schools[child.residence_district.ix()] {
+            let school = scenario.school(s);
+            let d = child.location.distance_km(school.location);
+            let nearer = here.is_none_or(|h| (d, s) < h);
+            if !nearer || !within(scenario.fallback.coordinated_max_km, d) {
+                continue;
+            }
+            let free = tally.filled[s.ix()] < school.seats;
+            let taken_by_later = self.last_coordinated[s.ix()].is_some_and(|l| l > pos);
+            if free || taken_by_later {
+                v.push(
+                    "coordinated-order",
+                    format!(
+                        "child {} should have had the nearer public school {} ({})",
+                        child.id,
+                        school.id,
+                        if free {
+                            "it has a spare seat"
+                        } else {
+                            "it went to a child after her"
+                        }
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Sibling groups coordinated as one: more than one child, every member eligible and none
+/// placed by choice. Members in the fallback order.
+fn joint_groups(
+    scenario: &Scenario,
+    ranking: &Ranking,
+    outcomes: &[Outcome],
+) -> HashMap<u32, Vec<ChildIdx>> {
+    let mut groups: HashMap<u32, Vec<ChildIdx>> = HashMap::new();
+    for &c in &ranking.fallback_order {
+        if let Some(g) = scenario.child(c).sibling_group {
+            groups.entry(g).or_default().push(c);
+        }
+    }
+    groups.retain(|_, members| {
+        members.len() > 1
+            && members.iter().all(|&m| {
+                ranking.eligible(m) && !matches!(outcomes[m.ix()], Outcome::Choice { .. })
+            })
+    });
+    groups
+}
