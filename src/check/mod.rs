@@ -28,7 +28,7 @@ use serde::Deserialize;
 
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::{ChildIdx, PrivateIdx, Scenario, SchoolIdx};
-use crate::error::{InputError, InputErrors};
+use crate::error::{InputError, InputErrors, InputKind};
 use crate::policy::ranking::{Priority, Ranking};
 use crate::policy::TieRule;
 
@@ -559,7 +559,7 @@ pub fn read_placements(path: &Path, scenario: &Scenario) -> Result<Vec<Outcome>,
         &mut errors,
     );
     let Some(rows) = rows else {
-        return Err(InputErrors(errors));
+        return Err(InputErrors::new(InputKind::Placements, errors));
     };
     let child_ix: HashMap<&str, usize> = scenario
         .children
@@ -644,6 +644,6 @@ pub fn read_placements(path: &Path, scenario: &Scenario) -> Result<Vec<Outcome>,
             .map(|o| o.expect("checked").0)
             .collect())
     } else {
-        Err(InputErrors(errors))
+        Err(InputErrors::new(InputKind::Placements, errors))
     }
 }

@@ -4,11 +4,18 @@
 use std::path::{Path, PathBuf};
 
 use seatplan::assign::{Mechanism, SolverOptions};
+use seatplan::progress::NoReporter;
 use seatplan::sweep::results::PointStatus;
 use seatplan::sweep::run::{self, Shard, Sweep};
 use seatplan::sweep::tables;
 
 use crate::util::{generate_city, scenario_dir, seatplan};
+
+/// The CLI's fault injection (src/cli/failpoints.rs): the point whose key is this variable's
+/// value panics.
+const PANIC_FAILPOINT: &str = "SEATPLAN_FAILPOINT_PANIC_POINT";
+/// The CLI's fault injection: the point whose key is this variable's value aborts the process.
+const ABORT_FAILPOINT: &str = "SEATPLAN_FAILPOINT_ABORT_POINT";
 
 /// Writes a sweep file beside `scenario` in `dir`.
 fn sweep_file(dir: &Path, scenario: &Path, body: &str) -> PathBuf {
@@ -33,7 +40,9 @@ fn two_schools() -> PathBuf {
 }
 
 fn run_all(sweep: &Sweep) -> seatplan::sweep::results::SweepResults {
-    sweep.run(Mechanism::Optimal, &SolverOptions::default(), None, &|| {})
+    sweep
+        .run(Mechanism::Optimal, &SolverOptions::default(), None, &NoReporter)
+        .unwrap()
 }
 
 /// The `status` column of a sweep's `points.csv` (one-parameter sweeps).
@@ -251,7 +260,11 @@ fn results_do_not_depend_on_threads_and_shards_merge_exactly() {
             .build()
             .unwrap();
         let results = pool
-            .install(|| sweep.run(Mechanism::Optimal, &SolverOptions::default(), shard, &|| {}));
+            .install(|| {
+                sweep
+                    .run(Mechanism::Optimal, &SolverOptions::default(), shard, &NoReporter)
+                    .unwrap()
+            });
         tables::render(&results)
     };
     let one = render(1, None);
@@ -345,7 +358,7 @@ fn a_panicking_point_fails_alone() {
             "--out",
             out.to_str().unwrap(),
         ])
-        .env(run::PANIC_FAILPOINT, "budget=100")
+        .env(PANIC_FAILPOINT, "budget=100")
         .output()
         .unwrap();
     assert_only_point_1_failed(&o, &out, "the point panicked");
@@ -486,7 +499,7 @@ fn isolated_points_survive_an_abort_and_match_in_process_results() {
             cmd.arg("--isolate");
         }
         if let Some(key) = abort {
-            cmd.env(run::ABORT_FAILPOINT, key);
+            cmd.env(ABORT_FAILPOINT, key);
         }
         cmd.output().unwrap()
     };
