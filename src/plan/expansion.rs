@@ -269,12 +269,10 @@ fn solve(
         for (goal, &best) in goals.iter().zip(&bounds) {
             model.add_constraint(goal.clone().leq(best + 0.5));
         }
-        let solution = model
-            .solve()
-            .map_err(|source| PlanError {
-                stage: stage + 1,
-                source,
-            })?;
+        let solution = model.solve().map_err(|source| PlanError {
+            stage: stage + 1,
+            source,
+        })?;
         bounds.push(solution.eval(&goals[stage]).round());
         units = u
             .iter()

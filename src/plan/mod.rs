@@ -57,10 +57,7 @@ struct CandidateRow {
 
 /// Reads and validates a candidates CSV against the scenario; every problem found is returned
 /// together.
-pub fn read_candidates(
-    path: &Path,
-    scenario: &Scenario,
-) -> Result<Vec<Candidate>, InputErrors> {
+pub fn read_candidates(path: &Path, scenario: &Scenario) -> Result<Vec<Candidate>, InputErrors> {
     let mut errors = Vec::new();
     let rows: Vec<Located<CandidateRow>> = read_table(
         path,

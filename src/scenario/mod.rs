@@ -201,8 +201,8 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
             format!("cannot read the scenario file: {e}"),
         )])
     })?;
-    let file: ScenarioFile =
-        toml::from_str(&text).map_err(|e| InputErrors::scenario(vec![toml_error(path, &text, &e)]))?;
+    let file: ScenarioFile = toml::from_str(&text)
+        .map_err(|e| InputErrors::scenario(vec![toml_error(path, &text, &e)]))?;
     let base = path.parent().unwrap_or(Path::new("."));
     let files = ScenarioFiles {
         scenario: path.to_path_buf(),

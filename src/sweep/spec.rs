@@ -194,8 +194,8 @@ pub fn read(path: &Path) -> Result<(SweepFileText, PathBuf), InputErrors> {
             InputError::file(path, format!("cannot read the sweep file: {e}")),
         )
     })?;
-    let file: SweepFile =
-        toml::from_str(&text).map_err(|e| InputErrors::one(InputKind::Sweep, toml_error(path, &text, &e)))?;
+    let file: SweepFile = toml::from_str(&text)
+        .map_err(|e| InputErrors::one(InputKind::Sweep, toml_error(path, &text, &e)))?;
     let scenario = path.parent().unwrap_or(Path::new(".")).join(&file.scenario);
     Ok((
         SweepFileText {

@@ -41,7 +41,12 @@ fn two_schools() -> PathBuf {
 
 fn run_all(sweep: &Sweep) -> seatplan::sweep::results::SweepResults {
     sweep
-        .run(Mechanism::Optimal, &SolverOptions::default(), None, &NoReporter)
+        .run(
+            Mechanism::Optimal,
+            &SolverOptions::default(),
+            None,
+            &NoReporter,
+        )
         .unwrap()
 }
 
@@ -259,12 +264,16 @@ fn results_do_not_depend_on_threads_and_shards_merge_exactly() {
             .num_threads(threads)
             .build()
             .unwrap();
-        let results = pool
-            .install(|| {
-                sweep
-                    .run(Mechanism::Optimal, &SolverOptions::default(), shard, &NoReporter)
-                    .unwrap()
-            });
+        let results = pool.install(|| {
+            sweep
+                .run(
+                    Mechanism::Optimal,
+                    &SolverOptions::default(),
+                    shard,
+                    &NoReporter,
+                )
+                .unwrap()
+        });
         tables::render(&results)
     };
     let one = render(1, None);
