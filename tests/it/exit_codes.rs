@@ -42,6 +42,24 @@ fn broken_scenario() -> (tempfile::TempDir, PathBuf) {
     (dir, toml)
 }
 
+/// Two-schools with F a sibling at S2, her only choice: serial dictatorship (which ignores
+/// per-school tiers) gives S2 to D, and the independent check finds F's justified envy.
+fn envy_under_serial_dictatorship() -> (tempfile::TempDir, PathBuf) {
+    let dir = copy_scenario("tiny/two-schools");
+    let edit = |name: &str, from: &str, to: &str| {
+        let path = dir.path().join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{name}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    edit("children.csv", "none,junior,\n", "none,junior,S2\n");
+    edit("choices.csv", "F,S1,1", "F,S2,1");
+    let toml = dir.path().join("scenario.toml");
+    (dir, toml)
+}
+
+const SD: [&str; 2] = ["--mechanism", "serial-dictatorship"];
+
 /// An output path that cannot be created: its parent is a file.
 fn unwritable(dir: &Path) -> PathBuf {
     let file = dir.join("a-file");
@@ -68,6 +86,11 @@ fn run_exit_codes() {
         &["run", s(&reserved()), "--mechanism", "ip", "--out", s(&out)],
     );
     assert!(stderr.contains("does not handle"), "{stderr}");
+    let (_envy, envy) = envy_under_serial_dictatorship();
+    let stderr = exits(3, &["run", s(&envy), SD[0], SD[1], "--out", s(&out)]);
+    assert!(stderr.contains("[justified-envy] child F"), "{stderr}");
+    assert!(!stderr.contains("error:"), "{stderr}");
+    assert!(out.join("placements.csv").is_file(), "written all the same");
     exits(1, &["run", s(&two), "--out", s(&unwritable(tmp.path()))]);
     exits(1, &["run", s(&two), "--mip-gap", "2", "--out", s(&out)]);
 }
@@ -134,6 +157,8 @@ fn explain_exit_codes() {
     exits(0, &["explain", s(&two), "--child", "C"]);
     exits(2, &["explain", s(&broken), "--child", "C"]);
     exits(1, &["explain", s(&two), "--child", "nobody"]);
+    let (_envy, envy) = envy_under_serial_dictatorship();
+    exits(3, &["explain", s(&envy), "--child", "F", SD[0], SD[1]]);
     exits(
         4,
         &[
@@ -233,6 +258,17 @@ fn appeal_exit_codes() {
         1,
         &["appeal", s(&appeal), "--out", s(&unwritable(tmp.path()))],
     );
+    let (envy_dir, envy) = envy_under_serial_dictatorship();
+    let on_envy = envy_dir.path().join("appeal.toml");
+    std::fs::write(
+        &on_envy,
+        format!(
+            "scenario = {:?}\n[[child]]\nid = \"A\"\ninsurance_months = 10\n",
+            s(&envy)
+        ),
+    )
+    .unwrap();
+    exits(3, &["appeal", s(&on_envy), SD[0], SD[1], "--out", s(&out)]);
 }
 
 #[test]
@@ -317,6 +353,10 @@ fn sweep_and_merge_exit_codes() {
     );
     assert!(stderr.contains("2 point(s) failed"), "{stderr}");
     assert!(!stderr.contains("error:"), "{stderr}");
+    let (envy_dir, envy) = envy_under_serial_dictatorship();
+    let unchecked = sweep_file(envy_dir.path(), &envy);
+    let stderr = exits(3, &["sweep", s(&unchecked), SD[0], SD[1], "--out", s(&out)]);
+    assert!(stderr.contains("failed the independent check"), "{stderr}");
     exits(
         1,
         &["sweep", s(&sweep), "--out", s(&unwritable(tmp.path()))],
