@@ -619,3 +619,58 @@ fn no_progress_bar_without_a_terminal() {
     assert!(o.status.success());
     assert_eq!(String::from_utf8_lossy(&o.stderr), "");
 }
+
+/// A reporter that asks to stop once `after` points have finished.
+struct CancelAfter {
+    after: usize,
+    finished: std::sync::atomic::AtomicUsize,
+}
+
+impl seatplan::Reporter for CancelAfter {
+    fn point_finished(&self, _index: usize, _key: &str, _solved: bool) {
+        self.finished
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn should_cancel(&self) -> bool {
+        self.finished.load(std::sync::atomic::Ordering::SeqCst) >= self.after
+    }
+}
+
+/// A sweep whose reporter cancels stops between points with the typed `Cancelled` error; the
+/// reporter sees every point that ran finish.
+#[test]
+fn a_cancelled_sweep_stops_between_points() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body =
+        "[[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nvalues = [0, 100, 200, 300]\n";
+    let sweep = run::load(&sweep_file(tmp.path(), &two_schools(), body)).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let reporter = CancelAfter {
+        after: 1,
+        finished: Default::default(),
+    };
+    let result = pool.install(|| {
+        sweep.run(
+            Mechanism::Optimal,
+            &SolverOptions::default(),
+            None,
+            &reporter,
+        )
+    });
+    assert_eq!(result.unwrap_err(), seatplan::Cancelled);
+    let ran = reporter.finished.load(std::sync::atomic::Ordering::SeqCst);
+    assert!((1..4).contains(&ran), "{ran} points ran");
+    let never = CancelAfter {
+        after: usize::MAX,
+        finished: Default::default(),
+    };
+    let results = sweep
+        .run(Mechanism::Optimal, &SolverOptions::default(), None, &never)
+        .unwrap();
+    assert_eq!(results.points.len(), 4);
+    assert_eq!(never.finished.into_inner(), 4);
+}
