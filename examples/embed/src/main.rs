@@ -20,7 +20,11 @@ struct Log;
 
 impl Reporter for Log {
     fn stage_finished(&self, stage: Stage, elapsed: Duration, detail: &str) {
-        println!("{stage:?} done in {elapsed:.2?} {detail}");
+        if detail.is_empty() {
+            println!("{stage:?} done in {elapsed:.2?}");
+        } else {
+            println!("{stage:?} done in {elapsed:.2?}: {detail}");
+        }
     }
 }
 
