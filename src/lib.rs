@@ -74,10 +74,10 @@ pub use policy::ranking::Ranking;
 pub use progress::{NoReporter, Reporter, Stage};
 pub use scenario::{load, load_from_memory, Loaded, DEFAULT_COHORT_SHARE};
 pub use sweep::results::{PointResult, PointStatus, SweepResults};
-pub use sweep::run::{load as load_sweep, Shard, Sweep};
-pub use sweep::tables::{merge as merge_sweeps, render as render_sweep};
+pub use sweep::run::{load as load_sweep, Shard, ShardError, Sweep};
+pub use sweep::tables::{merge as merge_sweeps, render as render_sweep, MergeError, SWEEP_JSON};
 pub use workflow::{
-    appeal_and_write, describe, require_passed, run_and_write, AppealRun, Run, RunSettings,
+    appeal_and_write, describe_scenario, require_passed, run_and_write, AppealRun, Run, RunSettings,
 };
 
 /// Everything a run computes.

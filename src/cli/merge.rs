@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use seatplan::sweep::tables::SWEEP_JSON;
-use seatplan::{merge_sweeps, render_sweep, write_dir, Error, SweepResults};
+use seatplan::{merge_sweeps, render_sweep, write_dir, Error, SweepResults, SWEEP_JSON};
 
 use super::print::Printer;
 

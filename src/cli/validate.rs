@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use seatplan::{describe, load, Error};
+use seatplan::{describe_scenario, load, Error};
 
 use super::print::Printer;
 
@@ -19,7 +19,7 @@ pub fn run(args: ValidateArgs, printer: Printer) -> Result<()> {
     printer.say(format!(
         "{} is valid: {}",
         args.scenario.display(),
-        describe(&loaded.scenario)
+        describe_scenario(&loaded.scenario)
     ));
     Ok(())
 }

@@ -69,12 +69,22 @@ impl Shard {
     }
 }
 
+/// A shard that is not written `i/N` with `1 ≤ i ≤ N`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a shard is written i/N with 1 ≤ i ≤ N (e.g. 3/8), got {given:?}")]
+pub struct ShardError {
+    /// The text given.
+    pub given: String,
+}
+
 impl FromStr for Shard {
-    type Err = String;
+    type Err = ShardError;
 
     /// Parses `i/N` with `1 ≤ i ≤ N`.
-    fn from_str(s: &str) -> Result<Shard, String> {
-        let bad = || format!("a shard is written i/N with 1 ≤ i ≤ N (e.g. 3/8), got {s:?}");
+    fn from_str(s: &str) -> Result<Shard, ShardError> {
+        let bad = || ShardError {
+            given: s.to_string(),
+        };
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
         let (index, count): (usize, usize) = (
             i.trim().parse().map_err(|_| bad())?,

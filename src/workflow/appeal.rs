@@ -47,7 +47,7 @@ pub fn appeal_and_write(
     reporter.stage_finished(
         Stage::Load,
         t.elapsed(),
-        &super::describe(&appeal.corrected),
+        &super::describe_scenario(&appeal.corrected),
     );
     go_on(reporter)?;
     let t = std::time::Instant::now();

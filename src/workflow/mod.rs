@@ -11,7 +11,7 @@ mod appeal;
 mod run;
 
 pub use appeal::{appeal_and_write, AppealRun};
-pub use run::{describe, run_and_write, Run};
+pub use run::{describe_scenario, run_and_write, Run};
 
 use crate::assign::{Mechanism, SolverOptions};
 use crate::check::CheckReport;

@@ -41,7 +41,11 @@ pub fn run_and_write(
     go_on(reporter)?;
     let t = Instant::now();
     let loaded = crate::scenario::load(scenario)?;
-    reporter.stage_finished(Stage::Load, t.elapsed(), &describe(&loaded.scenario));
+    reporter.stage_finished(
+        Stage::Load,
+        t.elapsed(),
+        &describe_scenario(&loaded.scenario),
+    );
     go_on(reporter)?;
     let t = Instant::now();
     let sc = &loaded.scenario;
@@ -82,7 +86,7 @@ pub fn run_and_write(
 }
 
 /// "2 districts, 1 public school, 0 private schools, 3 children", plurals right.
-pub fn describe(sc: &Scenario) -> String {
+pub fn describe_scenario(sc: &Scenario) -> String {
     let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     [
         n(sc.districts.len(), "district", "districts"),
