@@ -186,7 +186,7 @@ struct RangeFile {
 pub const MAX_POINTS: usize = 1_000_000;
 
 /// Reads the sweep file; the base scenario is named by [`SweepSpec::scenario_file`] and checked
-/// by [`SweepSpec::resolve`] once loaded.
+/// by [`SweepFileText::resolve`] once loaded.
 pub fn read(path: &Path) -> Result<(SweepFileText, PathBuf), InputErrors> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         InputErrors::one(

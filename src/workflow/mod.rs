@@ -5,7 +5,7 @@
 //! [`appeal_and_write`] is `seatplan appeal`: re-run an archived scenario with an appeal's
 //! corrected facts and write the corrected run with `changes.csv` and `appeal.json`. The CLI calls
 //! these and only prints; an embedding program calls them the same way. Both report their stages
-//! to a [`Reporter`](crate::progress::Reporter) and stop, writing nothing, when it cancels.
+//! to a [`Reporter`] and stop, writing nothing, when it cancels.
 
 mod appeal;
 mod run;
