@@ -110,7 +110,6 @@ fn load_errors(dir: &tempfile::TempDir) -> Vec<String> {
     match seatplan::scenario::load(&dir.path().join("scenario.toml")) {
         Ok(_) => panic!("the broken scenario was accepted"),
         Err(e) => e
-            .errors
             .iter()
             .map(|e| {
                 e.to_string().replace(
