@@ -25,7 +25,7 @@ use toml::Spanned;
 
 use crate::assign::Outcome;
 use crate::domain::{Education, Housing, Scenario};
-use crate::error::{InputError, InputErrors};
+use crate::error::{InputError, InputErrors, InputKind};
 use crate::metrics::wording::outcome_brief;
 use crate::policy::file::{line_of, toml_error};
 use crate::scenario::{load, Loaded};
@@ -52,7 +52,7 @@ pub struct Appeal {
 
 /// Loads an appeal file and applies it to its scenario.
 pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
-    let one = |e: InputError| InputErrors(vec![e]);
+    let one = |e: InputError| InputErrors::one(InputKind::Appeal, e);
     let text = std::fs::read_to_string(path).map_err(|e| {
         one(InputError::file(
             path,
@@ -130,7 +130,7 @@ pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
             children,
         })
     } else {
-        Err(InputErrors(errors))
+        Err(InputErrors::new(InputKind::Appeal, errors))
     }
 }
 

@@ -93,19 +93,92 @@ fn shorten_quoted(message: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// Every problem found while loading a scenario.
+/// What kind of input file a set of problems was found in; it names the file in the headline
+/// of [`InputErrors`] ("the sweep file has 2 problems:").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputKind {
+    /// A scenario: its TOML file, its policy and its tables.
+    Scenario,
+    /// A sweep file (`seatplan sweep`).
+    Sweep,
+    /// An appeal file (`seatplan appeal`).
+    Appeal,
+    /// A placements file read back for checking (`seatplan check`).
+    Placements,
+    /// A candidate expansions file (`seatplan plan`).
+    Candidates,
+    /// A census file of district populations (`seatplan generate`).
+    Census,
+    /// A run's `manifest.json` (`seatplan verify`).
+    Manifest,
+}
+
+impl InputKind {
+    /// The words naming this kind of input in a sentence ("sweep file").
+    pub fn name(self) -> &'static str {
+        match self {
+            InputKind::Scenario => "scenario",
+            InputKind::Sweep => "sweep file",
+            InputKind::Appeal => "appeal file",
+            InputKind::Placements => "placements file",
+            InputKind::Candidates => "candidates file",
+            InputKind::Census => "census file",
+            InputKind::Manifest => "manifest",
+        }
+    }
+}
+
+/// Every problem found while reading one input (a scenario, a sweep file, an appeal, …).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputErrors(pub Vec<InputError>);
+pub struct InputErrors {
+    /// What was being read.
+    pub input: InputKind,
+    /// Every problem found, in the order found.
+    pub errors: Vec<InputError>,
+}
+
+impl InputErrors {
+    /// The problems `errors` found in an input of kind `input`.
+    pub fn new(input: InputKind, errors: Vec<InputError>) -> Self {
+        InputErrors { input, errors }
+    }
+
+    /// The problems found in a scenario.
+    pub fn scenario(errors: Vec<InputError>) -> Self {
+        InputErrors::new(InputKind::Scenario, errors)
+    }
+
+    /// A single problem found in an input of kind `input`.
+    pub fn one(input: InputKind, error: InputError) -> Self {
+        InputErrors::new(input, vec![error])
+    }
+
+    /// The problems, in the order found.
+    pub fn iter(&self) -> std::slice::Iter<'_, InputError> {
+        self.errors.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a InputErrors {
+    type Item = &'a InputError;
+    type IntoIter = std::slice::Iter<'a, InputError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.errors.iter()
+    }
+}
 
 impl fmt::Display for InputErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.0.len();
+        let n = self.errors.len();
         writeln!(
             f,
-            "the scenario has {n} problem{}:",
+            "the {} has {n} problem{}:",
+            self.input.name(),
             if n == 1 { "" } else { "s" }
         )?;
-        for (i, e) in self.0.iter().enumerate() {
+        for (i, e) in self.errors.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
@@ -179,13 +252,131 @@ pub enum OutputError {
     },
 }
 
-/// Any error of the library.
+/// A run's `manifest.json` cannot be used by `verify`.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ManifestError {
+    /// The manifest file cannot be read.
+    #[error("cannot read {}", file.display())]
+    Read {
+        /// The manifest file.
+        file: PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not JSON of a seatplan manifest.
+    #[error("{}: not a seatplan manifest", file.display())]
+    Parse {
+        /// The manifest file.
+        file: PathBuf,
+        /// What the JSON reader found wrong.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The recorded mechanism is not one this version knows.
+    #[error("unknown mechanism `{name}`")]
+    UnknownMechanism {
+        /// The mechanism's recorded name.
+        name: String,
+    },
+    /// The recorded backend is not one this version knows.
+    #[error("unknown backend `{name}`")]
+    UnknownBackend {
+        /// The backend's recorded name.
+        name: String,
+    },
+    /// The run used a backend this build was compiled without.
+    #[error(
+        "the run used the `{backend}` backend, which this build lacks (rebuild with `--features {backend}`)"
+    )]
+    BackendMissing {
+        /// The backend's name (also its Cargo feature).
+        backend: &'static str,
+    },
+}
+
+/// The capacity-planning model of [`crate::plan::expansion::plan`] could not be solved.
+#[derive(Debug, thiserror::Error)]
+#[error("the planning model could not be solved: stage {stage}")]
+pub struct PlanError {
+    /// The stage of the lexicographic model (1 unplaced children, 2 purchase cost, 3 capital).
+    pub stage: usize,
+    /// The backend's reason.
+    #[source]
+    pub source: good_lp::ResolutionError,
+}
+
+/// The work was stopped because a [`crate::progress::Reporter`] asked for it
+/// ([`crate::progress::Reporter::should_cancel`]); nothing was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("cancelled")]
+pub struct Cancelled;
+
+/// Any error of the library, and the one place an error becomes a process exit code.
+///
+/// | code | meaning | variants |
+/// |---|---|---|
+/// | 0 | success | — |
+/// | 1 | any other failure (an output that cannot be written, a planning model the solver cannot solve, a cancelled run) | [`Error::Output`], [`Error::Plan`], [`Error::Cancelled`] |
+/// | 2 | invalid input: a scenario, sweep, appeal, placements, candidates or census file, or a manifest | [`Error::Input`], [`Error::Manifest`] |
+/// | 3 | the independent check of a result failed (the outputs are still written) | [`Error::CheckFailed`] |
+/// | 4 | the solver failed (a sweep: a point failed) | [`Error::Solve`], [`Error::PointsFailed`] |
+/// | 5 | `verify` found a difference: inputs changed or outputs not byte-identical | [`Error::VerifyFailed`] |
+///
+/// The README's table of exit codes is this one.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
+    /// An input file has problems.
     #[error(transparent)]
     Input(#[from] InputErrors),
+    /// A run's manifest cannot be used.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// The solver failed on the intake.
     #[error(transparent)]
     Solve(#[from] SolveError),
+    /// The capacity-planning model could not be solved.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// Writing outputs failed; nothing was left half-written.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// A [`crate::progress::Reporter`] cancelled the work.
+    #[error(transparent)]
+    Cancelled(#[from] Cancelled),
+    /// The independent checker found violations in a result.
+    #[error("the independent check failed: {violations} violation(s)")]
+    CheckFailed {
+        /// How many violations the checker found.
+        violations: usize,
+    },
+    /// Points of a sweep failed (their rows in `points.csv` say why).
+    #[error("{failed} point(s) failed")]
+    PointsFailed {
+        /// How many points failed.
+        failed: usize,
+    },
+    /// `verify` found that a recorded run does not reproduce.
+    #[error("verification failed: {}", problems.join("; "))]
+    VerifyFailed {
+        /// Every way the run does not reproduce, one sentence each.
+        problems: Vec<String>,
+    },
+}
+
+impl Error {
+    /// The process exit code for this error (the table above): 1 other failure, 2 invalid
+    /// input, 3 the independent check failed, 4 the solver failed, 5 `verify` found a
+    /// difference. Success is 0.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Input(_) | Error::Manifest(_) => 2,
+            Error::CheckFailed { .. } => 3,
+            Error::Solve(_) | Error::PointsFailed { .. } => 4,
+            Error::VerifyFailed { .. } => 5,
+            Error::Output(_) | Error::Plan(_) | Error::Cancelled(_) => 1,
+        }
+    }
 }

@@ -5,17 +5,34 @@
 //! ranked by a points scheme, places assigned by integer programming without ever passing over a
 //! higher-priority child, and private places bought where public seats run short.
 //!
-//! A run is: [`scenario::load`] → [`solve`] (ranking, assignment, independent check) →
-//! [`run_outputs::render`] / [`output::write_dir`].
+//! A run is: [`load`] (read and validate every input file; every problem is reported at once)
+//! → [`solve`] (ranking, assignment, independent check) → [`render`] / [`write_dir`]; or all of
+//! it, with a `manifest.json` recording inputs and outputs, by [`run_and_write`]. Everything an
+//! embedding program needs is re-exported here: loading and validating ([`load`],
+//! [`load_from_memory`]), solving ([`solve`]), checking a placements file ([`read_placements`],
+//! [`check()`]), explaining one child's placement ([`explain()`]), capacity planning
+//! ([`plan()`]), what-if sweeps ([`load_sweep`], [`Sweep::run`]), appeals
+//! ([`appeal_and_write`]) and re-running a recorded run ([`verify_run`]). Every failure is an
+//! [`Error`] whose [`Error::exit_code`] is the CLI's exit code; long work reports progress to a
+//! [`Reporter`] and stops when it asks ([`Reporter::should_cancel`]).
 //!
 //! ```
-//! use seatplan::{assign::{Mechanism, SolverOptions}, scenario, solve};
+//! use seatplan::{load, run_and_write, solve, Mechanism, NoReporter, RunSettings, SolverOptions};
 //!
-//! let loaded = scenario::load("scenarios/tiny/two-schools/scenario.toml".as_ref())?;
+//! let scenario = std::path::Path::new("scenarios/tiny/two-schools/scenario.toml");
+//! let loaded = load(scenario)?;
 //! let solved = solve(&loaded.scenario, Mechanism::Optimal, &SolverOptions::default())?;
 //! assert!(solved.check.passed());
+//!
+//! // The same run with every output file and its manifest, written atomically.
+//! let out = tempfile::tempdir()?;
+//! let run = run_and_write(scenario, &out.path().join("run"), &RunSettings::default(), &NoReporter)?;
+//! assert_eq!(run.summary.children, loaded.scenario.children.len());
+//! assert!(out.path().join("run/manifest.json").is_file());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! The modules below are public for now; the flat re-exports are the supported surface.
 
 pub mod appeal;
 pub mod assign;
@@ -32,22 +49,50 @@ pub mod output;
 pub mod placements_file;
 pub mod plan;
 pub mod policy;
+pub mod progress;
 pub mod ranking;
 pub mod report;
 pub mod run_outputs;
 pub mod scenario;
 pub mod sweep;
+pub mod workflow;
 
-use assign::{Assignment, Mechanism, SolverOptions};
-use check::CheckReport;
-use domain::Scenario;
-use error::SolveError;
-use ranking::Ranking;
+pub use appeal::{load_appeal, Appeal, Change};
+pub use assign::{Assignment, Backend, Formulation, Mechanism, Outcome, SolverOptions};
+pub use atomic_dir::write_file;
+pub use check::{check, CheckReport, Violation};
+pub use domain::Scenario;
+pub use error::{
+    Cancelled, Error, InputError, InputErrors, InputKind, ManifestError, OutputError, PlanError,
+    SolveError,
+};
+pub use explain::render::{html as explain_html, json as explain_json, text as explain_text};
+pub use explain::{explain, Explanation};
+pub use generate::{generate_city, read_census, CityConfig};
+pub use manifest::{verify as verify_run, Manifest, MANIFEST};
+pub use metrics::{summary, SchoolTallies, Summary};
+pub use metrics::{PointResult, PointStatus, SweepResults};
+pub use output::write_dir;
+pub use placements_file::read_placements;
+pub use plan::apply::{applied_scenario, render as render_plan};
+pub use plan::expansion::{plan, Plan};
+pub use plan::{read_candidates, Candidate};
+pub use progress::{NoReporter, Reporter, Stage};
+pub use ranking::Ranking;
+pub use run_outputs::{render, render_run};
+pub use scenario::{load, load_from_memory, Loaded, DEFAULT_COHORT_SHARE};
+pub use sweep::run::{load as load_sweep, Shard, ShardError, Sweep};
+pub use sweep::tables::{merge as merge_sweeps, render as render_sweep, MergeError, SWEEP_JSON};
+pub use workflow::{
+    appeal_and_write, describe_scenario, require_passed, run_and_write, AppealRun, Run, RunSettings,
+};
 
 /// Everything a run computes.
 #[derive(Debug, Clone)]
 pub struct Solved {
+    /// The policy applied to the scenario: points, tiers, priorities, lottery.
     pub ranking: Ranking,
+    /// Every child's outcome and how the choice stage was solved.
     pub assignment: Assignment,
     /// The independent checker's verdict on the assignment.
     pub check: CheckReport,

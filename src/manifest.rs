@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::assign::{Backend, Mechanism, SolverOptions};
+use crate::error::{InputError, InputErrors, InputKind, ManifestError};
 use crate::scenario::ScenarioFiles;
 
 /// A file and its SHA-256.
@@ -122,7 +123,7 @@ impl Manifest {
     }
 
     /// The mechanism and solver options recorded, or why they cannot be used here.
-    pub fn settings(&self) -> Result<(Mechanism, SolverOptions), String> {
+    pub fn settings(&self) -> Result<(Mechanism, SolverOptions), ManifestError> {
         let mechanism = [
             Mechanism::Optimal,
             Mechanism::Ip,
@@ -131,17 +132,19 @@ impl Manifest {
         ]
         .into_iter()
         .find(|m| m.name() == self.solver.mechanism)
-        .ok_or_else(|| format!("unknown mechanism `{}`", self.solver.mechanism))?;
+        .ok_or_else(|| ManifestError::UnknownMechanism {
+            name: self.solver.mechanism.clone(),
+        })?;
         let backend = [Backend::Microlp, Backend::Highs]
             .into_iter()
             .find(|b| b.name() == self.solver.backend)
-            .ok_or_else(|| format!("unknown backend `{}`", self.solver.backend))?;
+            .ok_or_else(|| ManifestError::UnknownBackend {
+                name: self.solver.backend.clone(),
+            })?;
         if !backend.available() {
-            return Err(format!(
-                "the run used the `{}` backend, which this build lacks (rebuild with `--features {}`)",
-                backend.name(),
-                backend.name()
-            ));
+            return Err(ManifestError::BackendMissing {
+                backend: backend.name(),
+            });
         }
         Ok((
             mechanism,
@@ -162,17 +165,20 @@ impl Manifest {
     }
 
     /// Reads a manifest from an output folder (or the file itself).
-    pub fn read(path: &Path) -> Result<(Manifest, PathBuf), String> {
+    pub fn read(path: &Path) -> Result<(Manifest, PathBuf), ManifestError> {
         let file = if path.is_dir() {
             path.join(MANIFEST)
         } else {
             path.to_path_buf()
         };
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let m = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a seatplan manifest: {e}", file.display()))?;
-        Ok((m, file))
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(source) => return Err(ManifestError::Read { file, source }),
+        };
+        match serde_json::from_str(&text) {
+            Ok(m) => Ok((m, file)),
+            Err(source) => Err(ManifestError::Parse { file, source }),
+        }
     }
 }
 
@@ -191,11 +197,11 @@ pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::er
     if !problems.is_empty() {
         return Ok(problems);
     }
-    let (mechanism, options) = record.settings().map_err(|message| {
-        crate::error::InputErrors(vec![crate::error::InputError::file(
-            folder.join(MANIFEST),
-            message,
-        )])
+    let (mechanism, options) = record.settings().map_err(|e| {
+        InputErrors::one(
+            InputKind::Manifest,
+            InputError::file(folder.join(MANIFEST), e.to_string()),
+        )
     })?;
     let loaded = crate::scenario::load(Path::new(&record.scenario))?;
     let solved = crate::solve(&loaded.scenario, mechanism, &options)?;

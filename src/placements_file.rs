@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::{PrivateIdx, Scenario, SchoolIdx};
-use crate::error::{InputError, InputErrors};
+use crate::error::{InputError, InputErrors, InputKind};
 
 /// One row of `placements.csv`, with the columns the checker needs.
 #[derive(Debug, Deserialize)]
@@ -44,7 +44,7 @@ pub fn read_placements(path: &Path, scenario: &Scenario) -> Result<Vec<Outcome>,
     let rows =
         crate::scenario::rows::read_table::<PlacementRow>(path, REQUIRED, IGNORED, &mut errors);
     let Some(rows) = rows else {
-        return Err(InputErrors(errors));
+        return Err(InputErrors::new(InputKind::Placements, errors));
     };
     let child_ix: HashMap<&str, usize> = scenario
         .children
@@ -129,6 +129,6 @@ pub fn read_placements(path: &Path, scenario: &Scenario) -> Result<Vec<Outcome>,
             .map(|o| o.expect("checked").0)
             .collect())
     } else {
-        Err(InputErrors(errors))
+        Err(InputErrors::new(InputKind::Placements, errors))
     }
 }

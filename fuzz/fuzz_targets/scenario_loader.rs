@@ -36,8 +36,8 @@ fuzz_target!(|data: &[u8]| {
             assert!(solved.check.passed(), "{:?}", solved.check.violations);
         }
         Err(errors) => {
-            assert!(!errors.0.is_empty());
-            assert!(errors.0.iter().all(|e| !e.message.is_empty()));
+            assert!(!errors.errors.is_empty());
+            assert!(errors.errors.iter().all(|e| !e.message.is_empty()));
         }
     }
 });

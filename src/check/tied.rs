@@ -10,8 +10,8 @@ use super::tally::Tally;
 use super::WORST;
 use crate::assign::Outcome;
 use crate::domain::Scenario;
-use crate::ranking::Ranking;
 use crate::policy::TieRule;
+use crate::ranking::Ranking;
 
 /// Per public school, whether it may exceed its seats by a whole tie at its last seat.
 pub(super) fn whole_tie_at_last_seat(

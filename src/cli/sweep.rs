@@ -1,45 +1,50 @@
-//! `seatplan sweep` and `seatplan merge`: what-if sweeps, their progress bar and shard merging.
+//! `seatplan sweep` (what-if sweeps, optionally each point in its own process) and the hidden
+//! `seatplan sweep-point` that runs one isolated point.
 
-use std::io::IsTerminal;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use anyhow::Result;
+use seatplan::{
+    load_sweep, render_sweep, write_dir, Error, PointResult, PointStatus, Shard, Sweep,
+    SweepResults,
+};
 
-use seatplan::assign::{Mechanism, SolverOptions};
-use seatplan::metrics::{PointResult, PointStatus, SweepResults};
-use seatplan::output;
-use seatplan::sweep::run::{self, Shard, Sweep};
-use seatplan::sweep::tables;
+use super::failpoints::Failpoints;
+use super::print::Printer;
+use super::progress::PointsBar;
+use super::solver::SolverArgs;
 
-use super::{EXIT_CHECK_FAILED, EXIT_SOLVER_FAILED};
-
-/// A progress bar on the terminal; hidden with `-q` or when standard error is not a terminal.
-fn progress_bar(len: usize, quiet: bool) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
-    if quiet || !std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {pos}/{len} points, {per_sec}, ETA {eta}",
-        )
-        .expect("a valid template")
-        .progress_chars("=> "),
-    );
-    bar
+/// Arguments of `seatplan sweep`.
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// The sweep TOML file.
+    sweep: PathBuf,
+    /// Output folder (replaced atomically).
+    #[arg(short, long, default_value = "sweep")]
+    out: PathBuf,
+    /// Run only shard I of N (points I-1, I-1+N, I-1+2N, ...); merge the shards' output
+    /// folders with `seatplan merge`.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+    /// Run every point in its own child process, so that even a crash (an abort in a C++
+    /// solver) fails only that point. Slower: each process loads the base scenario.
+    #[arg(long)]
+    isolate: bool,
+    #[command(flatten)]
+    solver: SolverArgs,
 }
 
-/// How a sweep is run.
-pub struct Settings {
-    pub mechanism: Mechanism,
-    pub options: SolverOptions,
-    pub shard: Option<Shard>,
-    /// Run each point in a child process, passing it these solver arguments.
-    pub isolate: Option<Vec<String>>,
+/// Arguments of the hidden `seatplan sweep-point`.
+#[derive(Debug, clap::Args)]
+pub struct SweepPointArgs {
+    sweep: PathBuf,
+    #[arg(long)]
+    point: usize,
+    #[command(flatten)]
+    solver: SolverArgs,
 }
 
 /// Runs point `index` of the sweep at `path` in a child process (`seatplan sweep-point`);
@@ -93,57 +98,40 @@ fn run_isolated(sweep: &Sweep, path: &Path, index: usize, solver_args: &[String]
 }
 
 /// `seatplan sweep-point`: runs one point and prints its record as JSON.
-pub fn point(
-    path: &Path,
-    index: usize,
-    mechanism: Mechanism,
-    options: &SolverOptions,
-) -> Result<i32> {
-    let sweep = run::load(path)?;
+pub fn point(args: SweepPointArgs) -> Result<()> {
+    let (mechanism, options) = args.solver.options()?;
+    args.solver.set_up_threads()?;
+    let sweep = load_sweep(&args.sweep).map_err(Error::from)?;
+    let index = args.point;
     if index >= sweep.spec.points.len() {
         anyhow::bail!(
             "the sweep has {} points; there is no point {index}",
             sweep.spec.points.len()
         );
     }
-    let result = sweep.run_point(index, mechanism, options);
+    let result = sweep.run_point_with(index, mechanism, &options, &Failpoints::from_env());
     println!("{}", serde_json::to_string(&result)?);
-    Ok(0)
+    Ok(())
 }
 
-/// Runs a sweep (or one shard of it) and writes its outputs; returns the exit code.
-pub fn sweep(
-    path: &Path,
-    out: &Path,
-    settings: &Settings,
-    say: &dyn Fn(String),
-    quiet: bool,
-) -> Result<i32> {
-    let Settings {
-        mechanism,
-        ref options,
-        shard,
-        ref isolate,
-    } = *settings;
+/// Runs a sweep (or one shard of it) and writes its outputs.
+pub fn run(args: SweepArgs, printer: Printer) -> Result<()> {
+    let (mechanism, options) = args.solver.options()?;
+    args.solver.set_up_threads()?;
+    let isolate = args.isolate.then(|| args.solver.to_args());
+    let (path, shard) = (&args.sweep, args.shard);
     let t = Instant::now();
-    let sweep = run::load(path)?;
+    let sweep = load_sweep(path).map_err(Error::from)?;
     let points = sweep.point_indices(shard);
-    say(format!(
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    printer.say(format!(
         "loaded {} in {:.2?}: {} parameter{}, {} point{}{} over {:?} ({} children)",
         path.display(),
         t.elapsed(),
         sweep.spec.parameters.len(),
-        if sweep.spec.parameters.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        plural(sweep.spec.parameters.len()),
         sweep.spec.points.len(),
-        if sweep.spec.points.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        plural(sweep.spec.points.len()),
         shard.map_or(String::new(), |s| format!(
             " (shard {}/{}: {} points)",
             s.index,
@@ -153,35 +141,34 @@ pub fn sweep(
         sweep.base.scenario.name,
         sweep.base.scenario.children.len(),
     ));
-    let bar = progress_bar(points.len(), quiet);
+    let bar = PointsBar::new(printer);
     let t = Instant::now();
-    let results = match isolate {
-        None => sweep.run(mechanism, options, shard, &|| bar.inc(1)),
-        Some(args) => sweep.run_with(mechanism, options, shard, &|| bar.inc(1), &|i| {
-            run_isolated(&sweep, path, i, args)
+    let results = match &isolate {
+        None => sweep.run(mechanism, &options, shard, &bar),
+        Some(solver_args) => sweep.run_with(mechanism, &options, shard, &bar, &|i| {
+            run_isolated(&sweep, path, i, solver_args)
         }),
     };
-    bar.finish_and_clear();
+    bar.finish();
+    let results = results.map_err(Error::from)?;
     let secs = t.elapsed().as_secs_f64();
-    say(format!(
+    let threads = rayon::current_num_threads();
+    printer.say(format!(
         "ran {} points in {:.2?} ({:.1} points/s on {} thread{})",
         results.points.len(),
         t.elapsed(),
         results.points.len() as f64 / secs.max(1e-9),
-        rayon::current_num_threads(),
-        if rayon::current_num_threads() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        threads,
+        plural(threads),
     ));
-    output::write_dir(out, &tables::render(&results))?;
-    say(format!("results written to {}/", out.display()));
-    Ok(verdict(&results, say))
+    write_dir(&args.out, &render_sweep(&results)).map_err(Error::from)?;
+    printer.say(format!("results written to {}/", args.out.display()));
+    verdict(&results, printer)
 }
 
-/// Reports failed and unchecked points; the exit code they call for.
-fn verdict(results: &SweepResults, say: &dyn Fn(String)) -> i32 {
+/// Reports failed and unchecked points: [`Error::PointsFailed`] (exit code 4) if a point
+/// failed, else [`Error::CheckFailed`] (exit code 3) if a point failed the check.
+pub fn verdict(results: &SweepResults, printer: Printer) -> Result<()> {
     let mut failed = 0;
     let mut unchecked = 0;
     for p in &results.points {
@@ -206,34 +193,15 @@ fn verdict(results: &SweepResults, say: &dyn Fn(String)) -> i32 {
     }
     if failed > 0 {
         eprintln!("{failed} point(s) failed; their rows in points.csv say why");
-        EXIT_SOLVER_FAILED
+        Err(Error::PointsFailed { failed }.into())
     } else if unchecked > 0 {
         eprintln!("{unchecked} point(s) failed the independent check");
-        EXIT_CHECK_FAILED
+        Err(Error::CheckFailed {
+            violations: unchecked,
+        }
+        .into())
     } else {
-        say("independent check passed at every point".to_string());
-        0
+        printer.say("independent check passed at every point");
+        Ok(())
     }
-}
-
-/// Merges shard output folders into one sweep output folder; returns the exit code.
-pub fn merge(shards: &[PathBuf], out: &Path, say: &dyn Fn(String)) -> Result<i32> {
-    let mut read = Vec::new();
-    for dir in shards {
-        let file = dir.join(tables::SWEEP_JSON);
-        let bytes =
-            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-        let results: SweepResults = serde_json::from_slice(&bytes)
-            .with_context(|| format!("{} is not a sweep's results", file.display()))?;
-        read.push((dir.display().to_string(), results));
-    }
-    let merged = tables::merge(read)?;
-    output::write_dir(out, &tables::render(&merged))?;
-    say(format!(
-        "merged {} shards: {} points written to {}/",
-        shards.len(),
-        merged.points.len(),
-        out.display()
-    ));
-    Ok(verdict(&merged, say))
 }

@@ -13,8 +13,8 @@
 
 use crate::assign::Outcome;
 use crate::domain::{ChildIdx, Scenario};
-use crate::ranking::{Priority, Ranking};
 use crate::policy::MilliPoints;
+use crate::ranking::{Priority, Ranking};
 
 /// The cut-off of one public school: the lowest-priority child it admitted by choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use super::Candidate;
 use crate::domain::Scenario;
+use crate::error::PlanError;
 
 /// One district in one projection year, before and after the plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -87,7 +88,7 @@ pub fn plan(
     candidates: &[Candidate],
     capital_budget_yuan: u64,
     years: u32,
-) -> Result<Plan, String> {
+) -> Result<Plan, PlanError> {
     let n_d = scenario.districts.len();
     let mut seats = vec![0u64; n_d];
     for s in &scenario.schools {
@@ -237,7 +238,7 @@ fn solve(
     seats: &[u64],
     places: &[Vec<(u64, u64)>],
     demand: &[Vec<u64>],
-) -> Result<Vec<u32>, String> {
+) -> Result<Vec<u32>, PlanError> {
     let mut bounds: Vec<f64> = Vec::new();
     let mut units = Vec::new();
     for stage in 0..3 {
@@ -268,9 +269,10 @@ fn solve(
         for (goal, &best) in goals.iter().zip(&bounds) {
             model.add_constraint(goal.clone().leq(best + 0.5));
         }
-        let solution = model
-            .solve()
-            .map_err(|e| format!("stage {}: {e}", stage + 1))?;
+        let solution = model.solve().map_err(|source| PlanError {
+            stage: stage + 1,
+            source,
+        })?;
         bounds.push(solution.eval(&goals[stage]).round());
         units = u
             .iter()

@@ -15,7 +15,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::domain::{DistrictIdx, Location, Scenario, SchoolIdx};
-use crate::error::InputError;
+use crate::error::{InputError, InputErrors, InputKind};
 use crate::scenario::rows::{read_table, Located};
 
 /// One building option a bureau could fund.
@@ -55,11 +55,9 @@ struct CandidateRow {
     y_km: Option<f64>,
 }
 
-/// Reads and validates a candidates CSV against the scenario.
-pub fn read_candidates(
-    path: &Path,
-    scenario: &Scenario,
-) -> Result<Vec<Candidate>, Vec<InputError>> {
+/// Reads and validates a candidates CSV against the scenario; every problem found is returned
+/// together.
+pub fn read_candidates(path: &Path, scenario: &Scenario) -> Result<Vec<Candidate>, InputErrors> {
     let mut errors = Vec::new();
     let rows: Vec<Located<CandidateRow>> = read_table(
         path,
@@ -218,6 +216,6 @@ pub fn read_candidates(
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(errors)
+        Err(InputErrors::new(InputKind::Candidates, errors))
     }
 }

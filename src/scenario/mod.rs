@@ -196,13 +196,13 @@ pub fn load_from_memory(
 /// Loads and validates a scenario; returns every problem found if it is not valid.
 pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
     let text = rows::read_text(path).map_err(|e| {
-        InputErrors(vec![InputError::file(
+        InputErrors::scenario(vec![InputError::file(
             path,
             format!("cannot read the scenario file: {e}"),
         )])
     })?;
-    let file: ScenarioFile =
-        toml::from_str(&text).map_err(|e| InputErrors(vec![toml_error(path, &text, &e)]))?;
+    let file: ScenarioFile = toml::from_str(&text)
+        .map_err(|e| InputErrors::scenario(vec![toml_error(path, &text, &e)]))?;
     let base = path.parent().unwrap_or(Path::new("."));
     let files = ScenarioFiles {
         scenario: path.to_path_buf(),
@@ -343,6 +343,6 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
             files,
             planning,
         }),
-        _ => Err(InputErrors(errors)),
+        _ => Err(InputErrors::scenario(errors)),
     }
 }

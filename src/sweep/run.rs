@@ -2,7 +2,8 @@
 //!
 //! Points run on the current rayon pool and are collected in point order, so the results do not
 //! depend on the number of threads. A point whose solve fails, or that panics, is recorded as
-//! failed with the message; the other points go on.
+//! failed with the message; the other points go on. Progress goes to a [`Reporter`], which can
+//! also stop the sweep between points ([`Reporter::should_cancel`]).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -13,21 +14,11 @@ use rayon::prelude::*;
 use super::apply::{apply, derived_seed, point_key};
 use super::spec::{self, Seeds, SweepSpec};
 use crate::assign::{Mechanism, SolverOptions};
-use crate::error::InputErrors;
+use crate::error::{Cancelled, InputError, InputErrors, InputKind};
 use crate::manifest::sha256;
 use crate::metrics::{ParameterInfo, PointKpis, PointResult, PointStatus, SweepResults};
+use crate::progress::{NoReporter, Reporter};
 use crate::scenario::{self, Loaded};
-
-/// Fault injection for tests: a point whose key equals this environment variable's value
-/// panics, to show that a failing point fails alone.
-pub const PANIC_FAILPOINT: &str = "SEATPLAN_FAILPOINT_PANIC_POINT";
-/// Fault injection for tests: a point whose key equals this environment variable's value
-/// aborts the process (as a crashing C++ solver would); only isolated points survive it.
-pub const ABORT_FAILPOINT: &str = "SEATPLAN_FAILPOINT_ABORT_POINT";
-
-fn failpoint(name: &str, key: &str) -> bool {
-    std::env::var_os(name).is_some_and(|k| k == key)
-}
 
 /// A sweep ready to run: its checked spec and its loaded base scenario.
 #[derive(Debug, Clone)]
@@ -43,10 +34,13 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
     let (text, scenario_file) = spec::read(path)?;
     let base = scenario::load(&scenario_file)?;
     let hashes = crate::manifest::hash_inputs(&base.files).map_err(|e| {
-        InputErrors(vec![crate::error::InputError::file(
-            &scenario_file,
-            format!("cannot read an input of the base scenario: {e}"),
-        )])
+        InputErrors::one(
+            InputKind::Scenario,
+            InputError::file(
+                &scenario_file,
+                format!("cannot read an input of the base scenario: {e}"),
+            ),
+        )
     })?;
     let mut material = sha256(text.bytes());
     for h in hashes {
@@ -74,12 +68,22 @@ impl Shard {
     }
 }
 
+/// A shard that is not written `i/N` with `1 ≤ i ≤ N`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a shard is written i/N with 1 ≤ i ≤ N (e.g. 3/8), got {given:?}")]
+pub struct ShardError {
+    /// The text given.
+    pub given: String,
+}
+
 impl FromStr for Shard {
-    type Err = String;
+    type Err = ShardError;
 
     /// Parses `i/N` with `1 ≤ i ≤ N`.
-    fn from_str(s: &str) -> Result<Shard, String> {
-        let bad = || format!("a shard is written i/N with 1 ≤ i ≤ N (e.g. 3/8), got {s:?}");
+    fn from_str(s: &str) -> Result<Shard, ShardError> {
+        let bad = || ShardError {
+            given: s.to_string(),
+        };
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
         let (index, count): (usize, usize) = (
             i.trim().parse().map_err(|_| bad())?,
@@ -113,40 +117,47 @@ impl Sweep {
         )
     }
 
-    /// Runs the points of `shard` (every point without one) on the current rayon pool, calling
-    /// `on_point` as each finishes.
+    /// Runs the points of `shard` (every point without one) on the current rayon pool,
+    /// reporting each point to `reporter` as it starts and finishes; stops between points
+    /// with [`Cancelled`] once [`Reporter::should_cancel`] says so.
     pub fn run(
         &self,
         mechanism: Mechanism,
         options: &SolverOptions,
         shard: Option<Shard>,
-        on_point: &(dyn Fn() + Sync),
-    ) -> SweepResults {
-        self.run_with(mechanism, options, shard, on_point, &|i| {
-            self.run_point(i, mechanism, options)
+        reporter: &dyn Reporter,
+    ) -> Result<SweepResults, Cancelled> {
+        self.run_with(mechanism, options, shard, reporter, &|i| {
+            self.run_point_with(i, mechanism, options, reporter)
         })
     }
 
     /// Like [`Sweep::run`], with each point run by `runner` (for example in a child process,
-    /// so that even an abort fails only its point).
+    /// so that even an abort fails only its point). `runner` is responsible for
+    /// [`Reporter::point_started`]; this calls [`Reporter::point_finished`] after it.
     pub fn run_with(
         &self,
         mechanism: Mechanism,
         options: &SolverOptions,
         shard: Option<Shard>,
-        on_point: &(dyn Fn() + Sync),
+        reporter: &dyn Reporter,
         runner: &(dyn Fn(usize) -> PointResult + Sync),
-    ) -> SweepResults {
-        let points: Vec<PointResult> = self
-            .point_indices(shard)
+    ) -> Result<SweepResults, Cancelled> {
+        let indices = self.point_indices(shard);
+        reporter.points_started(indices.len());
+        let points: Option<Vec<PointResult>> = indices
             .into_par_iter()
             .map(|i| {
+                if reporter.should_cancel() {
+                    return None;
+                }
                 let r = runner(i);
-                on_point();
-                r
+                reporter.point_finished(i, &r.key, r.kpis().is_some());
+                Some(r)
             })
             .collect();
-        SweepResults {
+        let points = points.ok_or(Cancelled)?;
+        Ok(SweepResults {
             name: self.spec.name.clone(),
             scenario: self.base.scenario.name.clone(),
             fingerprint: self.fingerprint(mechanism, options),
@@ -164,7 +175,7 @@ impl Sweep {
             total_points: self.spec.points.len(),
             shard: shard.map(|s| (s.index, s.count)),
             points,
-        }
+        })
     }
 
     /// Runs one point; a solver failure or a panic fails this point only.
@@ -174,19 +185,25 @@ impl Sweep {
         mechanism: Mechanism,
         options: &SolverOptions,
     ) -> PointResult {
+        self.run_point_with(index, mechanism, options, &NoReporter)
+    }
+
+    /// Like [`Sweep::run_point`], calling [`Reporter::point_started`] first, inside the
+    /// point's isolation (a panic there fails this point only).
+    pub fn run_point_with(
+        &self,
+        index: usize,
+        mechanism: Mechanism,
+        options: &SolverOptions,
+        reporter: &dyn Reporter,
+    ) -> PointResult {
         let point = &self.spec.points[index];
         let params = &self.spec.parameters;
         let mut result = self.failed_point(index, String::new());
         let (key, seed) = (&result.key, result.seed);
         let base = &self.base.scenario;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            if failpoint(PANIC_FAILPOINT, key) {
-                panic!("{PANIC_FAILPOINT} asked point `{key}` to panic");
-            }
-            if failpoint(ABORT_FAILPOINT, key) {
-                eprintln!("{ABORT_FAILPOINT} asked point `{key}` to abort");
-                std::process::abort();
-            }
+            reporter.point_started(index, key);
             let scenario = apply(base, params, point, seed);
             crate::solve(&scenario, mechanism, options)
                 .map(|solved| PointKpis::compute(&scenario, &solved))

@@ -27,7 +27,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::domain::{DistrictIdx, PrivateIdx, Scenario, SchoolIdx};
-use crate::error::{InputError, InputErrors};
+use crate::error::{InputError, InputErrors, InputKind};
 use crate::policy::file::{line_of, toml_error};
 use crate::policy::TieRule;
 
@@ -186,16 +186,16 @@ struct RangeFile {
 pub const MAX_POINTS: usize = 1_000_000;
 
 /// Reads the sweep file; the base scenario is named by [`SweepSpec::scenario_file`] and checked
-/// by [`SweepSpec::resolve`] once loaded.
+/// by [`SweepFileText::resolve`] once loaded.
 pub fn read(path: &Path) -> Result<(SweepFileText, PathBuf), InputErrors> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        InputErrors(vec![InputError::file(
-            path,
-            format!("cannot read the sweep file: {e}"),
-        )])
+        InputErrors::one(
+            InputKind::Sweep,
+            InputError::file(path, format!("cannot read the sweep file: {e}")),
+        )
     })?;
-    let file: SweepFile =
-        toml::from_str(&text).map_err(|e| InputErrors(vec![toml_error(path, &text, &e)]))?;
+    let file: SweepFile = toml::from_str(&text)
+        .map_err(|e| InputErrors::one(InputKind::Sweep, toml_error(path, &text, &e)))?;
     let scenario = path.parent().unwrap_or(Path::new(".")).join(&file.scenario);
     Ok((
         SweepFileText {
@@ -326,7 +326,7 @@ impl SweepFileText {
             ));
         }
         if !errors.is_empty() {
-            return Err(InputErrors(errors));
+            return Err(InputErrors::new(InputKind::Sweep, errors));
         }
         Ok(SweepSpec {
             name: file.name,

@@ -102,7 +102,7 @@ fn a_bad_appeal_names_the_line() {
     .unwrap();
     let errors: Vec<String> = seatplan::appeal::load_appeal(&file)
         .unwrap_err()
-        .0
+        .errors
         .iter()
         .map(|e| {
             e.to_string()

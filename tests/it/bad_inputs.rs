@@ -54,7 +54,7 @@ fn relative(dir: &Path, text: &str) -> String {
 fn errors(dir: &TempDir) -> Vec<String> {
     let errors = refused(dir);
     errors
-        .0
+        .errors
         .iter()
         .map(|e| relative(dir.path(), &e.to_string()))
         .collect()
@@ -278,8 +278,8 @@ fn impossible_birth_date_is_refused() {
     let dir = tiny();
     edit(&dir, "children.csv", "B,2017-02-10,", "B,2017-02-30,");
     let err = refused(&dir);
-    assert_eq!(err.0.len(), 1, "{err}");
-    let e = &err.0[0];
+    assert_eq!(err.errors.len(), 1, "{err}");
+    let e = &err.errors[0];
     assert_eq!(e.file, dir.path().join("children.csv"));
     assert_eq!(e.line, Some(3));
     assert_eq!(e.field.as_deref(), Some("birth_date"));

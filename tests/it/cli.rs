@@ -250,3 +250,76 @@ fn a_run_killed_at_any_moment_leaves_the_old_or_the_new_results_whole() {
         );
     }
 }
+
+/// The embedding example (examples/embed, a workspace member depending on the library with
+/// `default-features = false`) compiles none of the CLI's dependencies.
+#[test]
+fn an_embedding_program_compiles_no_cli_dependencies() {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "tree",
+            "--offline",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--manifest-path",
+        ])
+        .arg(root.join("examples/embed/Cargo.toml"))
+        .output()
+        .unwrap();
+    let tree = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(tree.contains("seatplan v"), "{tree}");
+    for name in ["clap", "indicatif", "anyhow"] {
+        assert!(
+            !tree.lines().any(|l| l.starts_with(&format!("{name} v"))),
+            "the embedding program depends on {name}:\n{tree}"
+        );
+    }
+}
+
+/// The run workflow through the library: cancelled before writing, it writes nothing; run
+/// through, it writes what `seatplan run` writes.
+#[test]
+fn the_run_workflow_writes_what_the_cli_writes_and_nothing_when_cancelled() {
+    struct CancelAtWrite;
+    impl seatplan::Reporter for CancelAtWrite {
+        fn should_cancel(&self) -> bool {
+            SOLVED.load(std::sync::atomic::Ordering::SeqCst)
+        }
+        fn stage_finished(&self, stage: seatplan::Stage, _: std::time::Duration, _: &str) {
+            if stage == seatplan::Stage::Solve {
+                SOLVED.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    }
+    static SOLVED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = scenario_dir("tiny/two-schools/scenario.toml");
+    let settings = seatplan::RunSettings::default();
+    let cancelled = tmp.path().join("cancelled");
+    let err =
+        seatplan::run_and_write(&scenario, &cancelled, &settings, &CancelAtWrite).unwrap_err();
+    assert!(matches!(err, seatplan::Error::Cancelled(_)), "{err}");
+    assert_eq!(err.exit_code(), 1);
+    assert!(!cancelled.exists());
+
+    let lib = tmp.path().join("lib");
+    let run = seatplan::run_and_write(&scenario, &lib, &settings, &seatplan::NoReporter).unwrap();
+    assert!(run.solved.check.passed());
+    let cli = tmp.path().join("cli");
+    let o = seatplan(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        cli.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    assert_eq!(folder_contents(&lib), folder_contents(&cli));
+}

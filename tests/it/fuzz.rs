@@ -63,8 +63,8 @@ proptest! {
                 prop_assert_eq!(cli.status.code(), Some(2), "{}", stderr);
                 prop_assert_eq!(stderr, format!("error: {errors}\n"));
                 prop_assert!(!out.exists());
-                prop_assert!(!errors.0.is_empty());
-                for e in &errors.0 {
+                prop_assert!(!errors.errors.is_empty());
+                for e in &errors.errors {
                     prop_assert!(!e.message.is_empty());
                 }
             }

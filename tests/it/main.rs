@@ -3,6 +3,7 @@
 mod appeal;
 mod bad_inputs;
 mod cli;
+mod exit_codes;
 mod explain;
 mod fuzz;
 mod golden;

@@ -114,16 +114,15 @@ fn a_non_migrant_child_envies_only_open_seats() {
 fn load_errors(dir: &tempfile::TempDir) -> Vec<String> {
     match seatplan::scenario::load(&dir.path().join("scenario.toml")) {
         Ok(_) => panic!("the broken scenario was accepted"),
-        Err(e) => {
-            e.0.iter()
-                .map(|e| {
-                    e.to_string().replace(
-                        &format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR),
-                        "",
-                    )
-                })
-                .collect()
-        }
+        Err(e) => e
+            .iter()
+            .map(|e| {
+                e.to_string().replace(
+                    &format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR),
+                    "",
+                )
+            })
+            .collect(),
     }
 }
 

@@ -109,16 +109,15 @@ fn a_group_rejected_before_seats_opened_up_proposes_again() {
 fn load_errors(dir: &tempfile::TempDir) -> Vec<String> {
     match seatplan::scenario::load(&dir.path().join("scenario.toml")) {
         Ok(_) => panic!("the broken scenario was accepted"),
-        Err(e) => {
-            e.0.iter()
-                .map(|e| {
-                    e.to_string().replace(
-                        &format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR),
-                        "",
-                    )
-                })
-                .collect()
-        }
+        Err(e) => e
+            .iter()
+            .map(|e| {
+                e.to_string().replace(
+                    &format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR),
+                    "",
+                )
+            })
+            .collect(),
     }
 }
 

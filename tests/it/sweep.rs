@@ -5,10 +5,17 @@ use std::path::{Path, PathBuf};
 
 use seatplan::assign::{Mechanism, SolverOptions};
 use seatplan::metrics::PointStatus;
+use seatplan::progress::NoReporter;
 use seatplan::sweep::run::{self, Shard, Sweep};
 use seatplan::sweep::tables;
 
 use crate::util::{generate_city, scenario_dir, seatplan};
+
+/// The CLI's fault injection (src/cli/failpoints.rs): the point whose key is this variable's
+/// value panics.
+const PANIC_FAILPOINT: &str = "SEATPLAN_FAILPOINT_PANIC_POINT";
+/// The CLI's fault injection: the point whose key is this variable's value aborts the process.
+const ABORT_FAILPOINT: &str = "SEATPLAN_FAILPOINT_ABORT_POINT";
 
 /// Writes a sweep file beside `scenario` in `dir`.
 fn sweep_file(dir: &Path, scenario: &Path, body: &str) -> PathBuf {
@@ -33,7 +40,14 @@ fn two_schools() -> PathBuf {
 }
 
 fn run_all(sweep: &Sweep) -> seatplan::metrics::SweepResults {
-    sweep.run(Mechanism::Optimal, &SolverOptions::default(), None, &|| {})
+    sweep
+        .run(
+            Mechanism::Optimal,
+            &SolverOptions::default(),
+            None,
+            &NoReporter,
+        )
+        .unwrap()
 }
 
 /// The `status` column of a sweep's `points.csv` (one-parameter sweeps).
@@ -250,8 +264,16 @@ fn results_do_not_depend_on_threads_and_shards_merge_exactly() {
             .num_threads(threads)
             .build()
             .unwrap();
-        let results = pool
-            .install(|| sweep.run(Mechanism::Optimal, &SolverOptions::default(), shard, &|| {}));
+        let results = pool.install(|| {
+            sweep
+                .run(
+                    Mechanism::Optimal,
+                    &SolverOptions::default(),
+                    shard,
+                    &NoReporter,
+                )
+                .unwrap()
+        });
         tables::render(&results)
     };
     let one = render(1, None);
@@ -345,7 +367,7 @@ fn a_panicking_point_fails_alone() {
             "--out",
             out.to_str().unwrap(),
         ])
-        .env(run::PANIC_FAILPOINT, "budget=100")
+        .env(PANIC_FAILPOINT, "budget=100")
         .output()
         .unwrap();
     assert_only_point_1_failed(&o, &out, "the point panicked");
@@ -486,7 +508,7 @@ fn isolated_points_survive_an_abort_and_match_in_process_results() {
             cmd.arg("--isolate");
         }
         if let Some(key) = abort {
-            cmd.env(run::ABORT_FAILPOINT, key);
+            cmd.env(ABORT_FAILPOINT, key);
         }
         cmd.output().unwrap()
     };
@@ -596,4 +618,59 @@ fn no_progress_bar_without_a_terminal() {
     ]);
     assert!(o.status.success());
     assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+}
+
+/// A reporter that asks to stop once `after` points have finished.
+struct CancelAfter {
+    after: usize,
+    finished: std::sync::atomic::AtomicUsize,
+}
+
+impl seatplan::Reporter for CancelAfter {
+    fn point_finished(&self, _index: usize, _key: &str, _solved: bool) {
+        self.finished
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn should_cancel(&self) -> bool {
+        self.finished.load(std::sync::atomic::Ordering::SeqCst) >= self.after
+    }
+}
+
+/// A sweep whose reporter cancels stops between points with the typed `Cancelled` error; the
+/// reporter sees every point that ran finish.
+#[test]
+fn a_cancelled_sweep_stops_between_points() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body =
+        "[[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nvalues = [0, 100, 200, 300]\n";
+    let sweep = run::load(&sweep_file(tmp.path(), &two_schools(), body)).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let reporter = CancelAfter {
+        after: 1,
+        finished: Default::default(),
+    };
+    let result = pool.install(|| {
+        sweep.run(
+            Mechanism::Optimal,
+            &SolverOptions::default(),
+            None,
+            &reporter,
+        )
+    });
+    assert_eq!(result.unwrap_err(), seatplan::Cancelled);
+    let ran = reporter.finished.load(std::sync::atomic::Ordering::SeqCst);
+    assert!((1..4).contains(&ran), "{ran} points ran");
+    let never = CancelAfter {
+        after: usize::MAX,
+        finished: Default::default(),
+    };
+    let results = sweep
+        .run(Mechanism::Optimal, &SolverOptions::default(), None, &never)
+        .unwrap();
+    assert_eq!(results.points.len(), 4);
+    assert_eq!(never.finished.into_inner(), 4);
 }

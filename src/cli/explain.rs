@@ -1,0 +1,83 @@
+//! `seatplan explain`: why one child got what she got.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::ValueEnum;
+use seatplan::{
+    explain, explain_html, explain_json, explain_text, load, require_passed, solve, write_file,
+    Error, SchoolTallies,
+};
+
+use super::print::Printer;
+use super::solver::SolverArgs;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Json,
+    Html,
+}
+
+/// Arguments of `seatplan explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    scenario: PathBuf,
+    /// The child's id.
+    #[arg(long)]
+    child: String,
+    #[arg(long, value_enum, default_value = "text")]
+    format: ExplainFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short, long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    solver: SolverArgs,
+}
+
+/// Solves the scenario and explains the child's placement.
+pub fn run(args: ExplainArgs, printer: Printer) -> Result<()> {
+    let (mechanism, options) = args.solver.options()?;
+    let loaded = load(&args.scenario).map_err(Error::from)?;
+    let sc = &loaded.scenario;
+    let child = &args.child;
+    let Some(c) = sc.child_indices().find(|&c| sc.child(c).id == *child) else {
+        bail!("no child `{child}` in {}", args.scenario.display());
+    };
+    let solved = solve(sc, mechanism, &options).map_err(Error::from)?;
+    if sc.pseudonym_key.is_none() {
+        printer.say("note: no [privacy] pseudonym_key in the scenario; pseudonyms use a default key derived from the seed, which others can guess");
+    }
+    if !solved.check.passed() {
+        printer.say(
+            "warning: this placement fails the independent check; its explanation may not hold",
+        );
+    }
+    let outcomes = &solved.assignment.outcomes;
+    let tallies = SchoolTallies::compute(sc, &solved.ranking, outcomes);
+    let e = explain(sc, &solved.ranking, outcomes, &tallies, c);
+    let text = match args.format {
+        ExplainFormat::Text => explain_text(&e),
+        ExplainFormat::Json => explain_json(&e),
+        ExplainFormat::Html => explain_html(&e),
+    };
+    match args.out {
+        Some(file) => {
+            if file.file_name().is_none() {
+                bail!("--out must name a file");
+            }
+            write_file(&file, text.as_bytes()).map_err(Error::from)?;
+            printer.say(format!("explanation written to {}", file.display()));
+        }
+        None => {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .context("cannot write the explanation to standard output")?;
+        }
+    }
+    require_passed(&solved.check)?;
+    Ok(())
+}
