@@ -24,10 +24,11 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::assign::Outcome;
-use crate::domain::{Education, Housing, Scenario};
+use crate::domain::{Education, Housing};
+use crate::scenario::Scenario;
 use crate::error::{InputError, InputErrors};
 use crate::policy::file::{line_of, toml_error};
-use crate::scenario::{load, Loaded};
+use crate::input::{load, Loaded};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

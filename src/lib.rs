@@ -5,13 +5,13 @@
 //! ranked by a points scheme, places assigned by integer programming without ever passing over a
 //! higher-priority child, and private places bought where public seats run short.
 //!
-//! A run is: [`scenario::load`] → [`solve`] (ranking, assignment, independent check) →
+//! A run is: [`input::load`] → [`solve`] (ranking, assignment, independent check) →
 //! [`output::render`] / [`output::write_dir`].
 //!
 //! ```
-//! use seatplan::{assign::{Mechanism, SolverOptions}, scenario, solve};
+//! use seatplan::{assign::{Mechanism, SolverOptions}, input, solve};
 //!
-//! let loaded = scenario::load("scenarios/tiny/two-schools/scenario.toml".as_ref())?;
+//! let loaded = input::load("scenarios/tiny/two-schools/scenario.toml".as_ref())?;
 //! let solved = solve(&loaded.scenario, Mechanism::Optimal, &SolverOptions::default())?;
 //! assert!(solved.check.passed());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -25,6 +25,7 @@ pub mod domain;
 pub mod error;
 pub mod explain;
 pub mod generate;
+pub mod input;
 pub mod manifest;
 pub mod output;
 pub mod plan;
@@ -36,7 +37,7 @@ pub mod sweep;
 
 use assign::{Assignment, Mechanism, SolverOptions};
 use check::CheckReport;
-use domain::Scenario;
+use scenario::Scenario;
 use error::SolveError;
 use policy::ranking::Ranking;
 

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::assign::{Backend, Mechanism, SolverOptions};
-use crate::scenario::ScenarioFiles;
+use crate::input::ScenarioFiles;
 
 /// A file and its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,7 +197,7 @@ pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::er
             message,
         )])
     })?;
-    let loaded = crate::scenario::load(Path::new(&record.scenario))?;
+    let loaded = crate::input::load(Path::new(&record.scenario))?;
     let solved = crate::solve(&loaded.scenario, mechanism, &options)?;
     let files = crate::output::render_run(&loaded.scenario, &solved, record.statements);
     for out in &record.outputs {

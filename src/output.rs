@@ -8,7 +8,8 @@
 use serde::Serialize;
 
 use crate::assign::{ComponentStatus, Outcome};
-use crate::domain::{ChildIdx, Scenario};
+use crate::domain::ChildIdx;
+use crate::scenario::Scenario;
 use crate::policy::format_points;
 use crate::policy::ranking::Ranking;
 use crate::seats;

@@ -6,7 +6,7 @@
 //! ready: public seats at the entry grade and purchasable private places.
 
 use crate::assign::Outcome;
-use crate::domain::Scenario;
+use crate::scenario::Scenario;
 
 /// Supply and demand of one district.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -10,7 +10,8 @@
 //! Purchased private places come next, in [`super::purchase`].
 
 use super::Outcome;
-use crate::domain::{Location, Scenario, SchoolIdx};
+use crate::domain::{Location, SchoolIdx};
+use crate::scenario::Scenario;
 use crate::policy::ranking::Ranking;
 
 fn within(limit: Option<f64>, d: f64) -> bool {

@@ -28,7 +28,8 @@ pub mod purchase;
 pub mod quotas;
 pub mod siblings;
 
-use crate::domain::{PrivateIdx, Scenario, SchoolIdx};
+use crate::domain::{PrivateIdx, SchoolIdx};
+use crate::scenario::Scenario;
 use crate::policy::ranking::{Priority, Ranking};
 
 pub use model::{Backend, Formulation, SolverOptions};

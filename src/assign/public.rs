@@ -19,7 +19,7 @@ use super::prune::{prune, Pruned};
 use super::quotas::deferred_acceptance_reserved;
 use super::siblings::deferred_acceptance_units;
 use super::Applicants;
-use crate::domain::Scenario;
+use crate::scenario::Scenario;
 use crate::error::SolveError;
 use crate::policy::ranking::Ranking;
 use crate::policy::TieRule;

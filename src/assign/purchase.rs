@@ -23,7 +23,8 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::{Outcome, UnplacedReason};
-use crate::domain::{ChildIdx, Location, PrivateIdx, Scenario};
+use crate::domain::{ChildIdx, Location, PrivateIdx};
+use crate::scenario::Scenario;
 use crate::policy::ranking::Ranking;
 
 /// The cost of a bought place in the objective: yuan first, then metres from home.

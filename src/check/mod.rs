@@ -27,7 +27,8 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::assign::{Outcome, UnplacedReason};
-use crate::domain::{ChildIdx, PrivateIdx, Scenario, SchoolIdx};
+use crate::domain::{ChildIdx, PrivateIdx, SchoolIdx};
+use crate::scenario::Scenario;
 use crate::error::{InputError, InputErrors};
 use crate::policy::ranking::{Priority, Ranking};
 use crate::policy::TieRule;
@@ -544,7 +545,7 @@ struct PlacementRow {
 /// scenario appears exactly once and that every school named exists.
 pub fn read_placements(path: &Path, scenario: &Scenario) -> Result<Vec<Outcome>, InputErrors> {
     let mut errors = Vec::new();
-    let rows = crate::scenario::rows::read_table::<PlacementRow>(
+    let rows = crate::input::rows::read_table::<PlacementRow>(
         path,
         &["child", "kind", "school", "choice_rank", "reason"],
         &[

@@ -12,7 +12,8 @@
 use std::collections::BTreeMap;
 
 use crate::assign::Outcome;
-use crate::domain::{ChildIdx, Scenario};
+use crate::domain::ChildIdx;
+use crate::scenario::Scenario;
 use crate::policy::ranking::{Priority, Ranking};
 
 const WORST: Priority = Priority {

@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use seatplan::assign::{Backend, Formulation, Mechanism, SolverOptions};
 use seatplan::generate::{generate_city, read_census, CityConfig};
 use seatplan::policy::ranking::Ranking;
-use seatplan::{check, explain, manifest, output, plan, scenario, solve};
+use seatplan::{check, explain, manifest, output, plan, input, solve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -312,7 +312,7 @@ enum Command {
         #[arg(long, default_value_t = 2023)]
         seed: u64,
         /// Share of residents in one year-cohort.
-        #[arg(long, default_value_t = seatplan::scenario::DEFAULT_COHORT_SHARE)]
+        #[arg(long, default_value_t = seatplan::input::DEFAULT_COHORT_SHARE)]
         cohort_share: f64,
         /// Multiplies every cohort (e.g. 0.1 for a small test city).
         #[arg(long, default_value_t = 1.0)]
@@ -347,7 +347,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             let (mechanism, options) = solver.options()?;
             solver.set_up_threads()?;
             let t = Instant::now();
-            let loaded = scenario::load(&path)?;
+            let loaded = input::load(&path)?;
             let sc = &loaded.scenario;
             say(format!(
                 "loaded {} in {:.2?}: {}",
@@ -435,7 +435,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             scenario: path,
             placements,
         } => {
-            let loaded = scenario::load(&path)?;
+            let loaded = input::load(&path)?;
             let sc = &loaded.scenario;
             let outcomes = check::read_placements(&placements, sc)?;
             let ranking = Ranking::compute(sc);
@@ -454,7 +454,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             capital_budget,
             years,
         } => {
-            let loaded = scenario::load(&path)?;
+            let loaded = input::load(&path)?;
             let sc = &loaded.scenario;
             let budget = capital_budget.unwrap_or(loaded.planning.capital_budget_yuan);
             let years = years.unwrap_or(loaded.planning.years);
@@ -513,7 +513,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             solver,
         } => {
             let (mechanism, options) = solver.options()?;
-            let loaded = scenario::load(&path)?;
+            let loaded = input::load(&path)?;
             let sc = &loaded.scenario;
             let Some(c) = sc.child_indices().find(|&c| sc.child(c).id == child) else {
                 bail!("no child `{child}` in {}", path.display());
@@ -635,7 +635,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
         }
         Command::Validate { scenario: path } => {
-            let loaded = scenario::load(&path)?;
+            let loaded = input::load(&path)?;
             let sc = &loaded.scenario;
             say(format!("{} is valid: {}", path.display(), describe(sc)));
             Ok(0)
@@ -680,7 +680,7 @@ pub fn run(cli: Cli) -> Result<i32> {
 }
 
 /// "2 districts, 1 public school, ..." with plurals right.
-fn describe(sc: &seatplan::domain::Scenario) -> String {
+fn describe(sc: &seatplan::scenario::Scenario) -> String {
     let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     [
         n(sc.districts.len(), "district", "districts"),

@@ -14,7 +14,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::assign::Outcome;
-use crate::domain::{ChildIdx, Scenario, SchoolIdx};
+use crate::domain::{ChildIdx, SchoolIdx};
+use crate::scenario::Scenario;
 use crate::policy::ranking::{Priority, Ranking};
 use crate::policy::{format_points, MilliPoints, TieRule};
 

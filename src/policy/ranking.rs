@@ -10,7 +10,8 @@
 use std::cmp::Ordering;
 
 use super::{MilliPoints, Policy, TieRule, Tier};
-use crate::domain::{Child, ChildIdx, Scenario, SchoolIdx};
+use crate::domain::{Child, ChildIdx, SchoolIdx};
+use crate::scenario::Scenario;
 
 /// A child's priority at one school; smaller is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

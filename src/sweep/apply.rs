@@ -6,7 +6,7 @@
 use sha2::{Digest, Sha256};
 
 use super::spec::{Kind, Parameter, Target, Value};
-use crate::domain::Scenario;
+use crate::scenario::Scenario;
 use crate::generate::Rng;
 use crate::policy::{IndicatorRule, MilliPoints};
 

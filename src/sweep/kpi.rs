@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::assign::{Outcome, UnplacedReason};
-use crate::domain::Scenario;
+use crate::scenario::Scenario;
 use crate::output::school_tallies;
 use crate::Solved;
 

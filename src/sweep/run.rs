@@ -17,7 +17,7 @@ use super::spec::{self, Seeds, SweepSpec};
 use crate::assign::{Mechanism, SolverOptions};
 use crate::error::InputErrors;
 use crate::manifest::sha256;
-use crate::scenario::{self, Loaded};
+use crate::input::{self, Loaded};
 
 /// Fault injection for tests: a point whose key equals this environment variable's value
 /// panics, to show that a failing point fails alone.
@@ -42,7 +42,7 @@ pub struct Sweep {
 /// Loads a sweep file and its base scenario and checks one against the other.
 pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
     let (text, scenario_file) = spec::read(path)?;
-    let base = scenario::load(&scenario_file)?;
+    let base = input::load(&scenario_file)?;
     let hashes = crate::manifest::hash_inputs(&base.files).map_err(|e| {
         InputErrors(vec![crate::error::InputError::file(
             &scenario_file,

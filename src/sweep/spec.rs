@@ -26,7 +26,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::domain::{DistrictIdx, PrivateIdx, Scenario, SchoolIdx};
+use crate::domain::{DistrictIdx, PrivateIdx, SchoolIdx};
+use crate::scenario::Scenario;
 use crate::error::{InputError, InputErrors};
 use crate::policy::file::{line_of, toml_error};
 use crate::policy::TieRule;
