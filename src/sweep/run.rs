@@ -15,9 +15,10 @@ use super::kpi::PointKpis;
 use super::results::{ParameterInfo, PointResult, PointStatus, SweepResults};
 use super::spec::{self, Seeds, SweepSpec};
 use crate::assign::{Mechanism, SolverOptions};
-use crate::error::InputErrors;
+use crate::error::{InputErrors, SolveError};
 use crate::manifest::sha256;
 use crate::input::{self, Loaded};
+use crate::scenario::{Invalid, Problem};
 
 /// Fault injection for tests: a point whose key equals this environment variable's value
 /// panics, to show that a failing point fails alone.
@@ -188,17 +189,17 @@ impl Sweep {
                 eprintln!("{ABORT_FAILPOINT} asked point `{key}` to abort");
                 std::process::abort();
             }
-            let scenario = apply(base, params, point, seed);
+            let scenario = apply(base, params, point, seed)
+                .map_err(|invalid| refused_point(&invalid, mechanism))?;
             crate::solve(&scenario, mechanism, options)
                 .map(|solved| PointKpis::compute(&scenario, &solved))
+                .map_err(|e| e.to_string())
         }));
         let status = match outcome {
             Ok(Ok(kpis)) => PointStatus::Solved {
                 kpis: Box::new(kpis),
             },
-            Ok(Err(e)) => PointStatus::Failed {
-                error: e.to_string(),
-            },
+            Ok(Err(error)) => PointStatus::Failed { error },
             Err(panic) => PointStatus::Failed {
                 error: format!("the point panicked: {}", panic_message(&*panic)),
             },
@@ -227,6 +228,28 @@ impl Sweep {
             seed,
             status: PointStatus::Failed { error },
         }
+    }
+}
+
+/// Why a point whose values break a rule of a valid scenario failed. Kept ties with reserved seats
+/// or sibling groups are worded as the solver worded them before the scenario refused them, so a
+/// sweep's results read as they always did.
+fn refused_point(invalid: &Invalid, mechanism: Mechanism) -> String {
+    let unsupported = |feature| {
+        SolveError::Unsupported {
+            mechanism: mechanism.name(),
+            feature,
+        }
+        .to_string()
+    };
+    match invalid.problems.as_slice() {
+        [Problem::SiblingGroupsNeedStrictPriorities { .. }] => {
+            unsupported("joint applications of siblings when ties are kept")
+        }
+        [Problem::ReservedSeatsNeedStrictPriorities { .. }] => {
+            unsupported("seats reserved for migrant children when ties are kept")
+        }
+        _ => invalid.to_string(),
     }
 }
 

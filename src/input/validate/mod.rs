@@ -17,7 +17,6 @@ mod districts;
 mod private_schools;
 mod schools;
 
-use std::path::Path;
 
 use super::rows::{
     read_table, ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow,
