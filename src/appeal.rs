@@ -25,11 +25,11 @@ use toml::Spanned;
 
 use crate::assign::Outcome;
 use crate::domain::{ChildIdx, Education, Housing};
+use crate::error::{InputError, InputErrors};
+use crate::input::{load, Loaded};
+use crate::policy::file::{line_of, toml_error};
 use crate::scenario::rules::MAX_MONTHS;
 use crate::scenario::{Edit, Fact, Problem, Scenario};
-use crate::error::{InputError, InputErrors};
-use crate::policy::file::{line_of, toml_error};
-use crate::input::{load, Loaded};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -115,11 +115,11 @@ pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
                 Ok(fact) => {
                     found.push(Found::Edit(edits.len()));
                     edits.push((
-                    Edit::ChildFact {
-                        child: ChildIdx(c as u32),
-                        fact,
-                    },
-                    line_of_key(field),
+                        Edit::ChildFact {
+                            child: ChildIdx(c as u32),
+                            fact,
+                        },
+                        line_of_key(field),
                         field.clone(),
                         value,
                     ))

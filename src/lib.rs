@@ -37,9 +37,9 @@ pub mod sweep;
 
 use assign::{Assignment, Mechanism, SolverOptions};
 use check::CheckReport;
-use scenario::Scenario;
 use error::SolveError;
 use policy::ranking::Ranking;
+use scenario::Scenario;
 
 /// Everything a run computes.
 #[derive(Debug, Clone)]

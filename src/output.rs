@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use crate::assign::{ComponentStatus, Outcome};
 use crate::domain::ChildIdx;
-use crate::scenario::Scenario;
 use crate::policy::format_points;
 use crate::policy::ranking::Ranking;
+use crate::scenario::Scenario;
 use crate::seats;
 use crate::Solved;
 

@@ -11,8 +11,8 @@
 
 use super::Outcome;
 use crate::domain::{Location, SchoolIdx};
-use crate::scenario::Scenario;
 use crate::policy::ranking::Ranking;
+use crate::scenario::Scenario;
 
 fn within(limit: Option<f64>, d: f64) -> bool {
     limit.is_none_or(|max| d <= max)

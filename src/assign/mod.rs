@@ -29,8 +29,8 @@ pub mod quotas;
 pub mod siblings;
 
 use crate::domain::{PrivateIdx, SchoolIdx};
-use crate::scenario::Scenario;
 use crate::policy::ranking::{Priority, Ranking};
+use crate::scenario::Scenario;
 
 pub use model::{Backend, Formulation, SolverOptions};
 pub use public::{ComponentReport, ComponentStatus, Mechanism, PublicReport};

@@ -28,10 +28,10 @@ use serde::Deserialize;
 
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::{ChildIdx, PrivateIdx, SchoolIdx};
-use crate::scenario::Scenario;
 use crate::error::{InputError, InputErrors};
 use crate::policy::ranking::{Priority, Ranking};
 use crate::policy::TieRule;
+use crate::scenario::Scenario;
 
 mod purchase;
 mod siblings;

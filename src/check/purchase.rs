@@ -33,8 +33,8 @@ use std::collections::HashMap;
 use super::in_reach;
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::{ChildIdx, PrivateIdx};
-use crate::scenario::Scenario;
 use crate::policy::ranking::Ranking;
+use crate::scenario::Scenario;
 
 /// Above this estimate of work (Σ over pools of children × (schools³ + children)) the priority
 /// rule is checked by necessary conditions only.

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 
 use crate::assign::Outcome;
 use crate::domain::ChildIdx;
-use crate::scenario::Scenario;
 use crate::policy::ranking::{Priority, Ranking};
+use crate::scenario::Scenario;
 
 const WORST: Priority = Priority {
     tier: u8::MAX,

@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use seatplan::assign::{Backend, Formulation, Mechanism, SolverOptions};
 use seatplan::generate::{generate_city, read_census, CityConfig};
 use seatplan::policy::ranking::Ranking;
-use seatplan::{check, explain, manifest, output, plan, input, solve};
+use seatplan::{check, explain, input, manifest, output, plan, solve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -362,7 +362,13 @@ pub fn run(cli: Cli) -> Result<i32> {
             let inputs =
                 manifest::hash_inputs(&loaded.files).context("cannot hash the input files")?;
             let record = manifest::Manifest::new(
-                &path, sc.seed, mechanism, &options, statements, inputs, &files,
+                &path,
+                sc.seed(),
+                mechanism,
+                &options,
+                statements,
+                inputs,
+                &files,
             );
             files.push((manifest::MANIFEST, record.to_bytes()));
             output::write_dir(&out, &files)?;
@@ -519,7 +525,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 bail!("no child `{child}` in {}", path.display());
             };
             let solved = solve(sc, mechanism, &options)?;
-            if sc.pseudonym_key.is_none() {
+            if sc.pseudonym_key().is_none() {
                 say("note: no [privacy] pseudonym_key in the scenario; pseudonyms use a default key derived from the seed, which others can guess".into());
             }
             if !solved.check.passed() {
@@ -683,14 +689,14 @@ pub fn run(cli: Cli) -> Result<i32> {
 fn describe(sc: &seatplan::scenario::Scenario) -> String {
     let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     [
-        n(sc.districts.len(), "district", "districts"),
-        n(sc.schools.len(), "public school", "public schools"),
+        n(sc.districts().len(), "district", "districts"),
+        n(sc.schools().len(), "public school", "public schools"),
         n(
-            sc.private_schools.len(),
+            sc.private_schools().len(),
             "private school",
             "private schools",
         ),
-        n(sc.children.len(), "child", "children"),
+        n(sc.children().len(), "child", "children"),
     ]
     .join(", ")
 }

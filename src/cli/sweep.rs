@@ -150,8 +150,8 @@ pub fn sweep(
             s.count,
             points.len()
         )),
-        sweep.base.scenario.name,
-        sweep.base.scenario.children.len(),
+        sweep.base.scenario.name(),
+        sweep.base.scenario.children().len(),
     ));
     let bar = progress_bar(points.len(), quiet);
     let t = Instant::now();

@@ -15,9 +15,9 @@ use sha2::{Digest, Sha256};
 
 use crate::assign::Outcome;
 use crate::domain::{ChildIdx, SchoolIdx};
-use crate::scenario::Scenario;
 use crate::policy::ranking::{Priority, Ranking};
 use crate::policy::{format_points, MilliPoints, TieRule};
+use crate::scenario::Scenario;
 
 /// A stable pseudonym for a child id: a keyed SHA-256, so it cannot be reversed without the key.
 pub fn pseudonym(scenario: &Scenario, child_id: &str) -> String {

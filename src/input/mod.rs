@@ -17,9 +17,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::domain::FallbackRules;
-use crate::scenario::{rules, Scenario};
 use crate::error::{InputError, InputErrors};
 use crate::policy::file::{line_of, parse_policy, toml_error};
+use crate::scenario::{rules, Scenario};
 
 /// Default share of residents in one year-cohort (Hangzhou: ≈ 150,000 first-graders in 2023
 /// for ≈ 12 million residents).

@@ -9,9 +9,9 @@ use std::path::Path;
 
 use super::expansion::Plan;
 use super::Candidate;
-use crate::scenario::Scenario;
 use crate::error::InputError;
 use crate::input::ScenarioFiles;
+use crate::scenario::Scenario;
 
 /// Renders `plan.csv`, `balance.csv`, `plan.json` and `supply_demand.svg`.
 pub fn render(scenario: &Scenario, plan: &Plan) -> Vec<(String, Vec<u8>)> {

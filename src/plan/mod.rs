@@ -15,9 +15,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::domain::{DistrictIdx, Location, SchoolIdx};
-use crate::scenario::Scenario;
 use crate::error::InputError;
 use crate::input::rows::{read_table, Located};
+use crate::scenario::Scenario;
 
 /// One building option a bureau could fund.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,9 +11,9 @@ use super::charts::{self, Dot, Series};
 use super::svg::{self, esc, group, Format};
 use super::{figure, headline, page, pct, table, Cell};
 use crate::assign::{Outcome, UnplacedReason};
-use crate::scenario::Scenario;
 use crate::output::{school_tallies, summary};
 use crate::policy::format_points;
+use crate::scenario::Scenario;
 use crate::seats;
 use crate::Solved;
 

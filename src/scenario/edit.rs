@@ -2,7 +2,9 @@
 //! [`ScenarioParts`] and then checked again by [`super::Scenario::new`].
 
 use super::{Entity, Problem, ScenarioParts};
-use crate::domain::{Child, ChildIdx, DistrictIdx, Education, Housing, PrivateIdx, School, SchoolIdx};
+use crate::domain::{
+    Child, ChildIdx, DistrictIdx, Education, Housing, PrivateIdx, School, SchoolIdx,
+};
 use crate::policy::{IndicatorRule, MilliPoints, TieRule};
 
 /// A fact of a child that an appeal can correct.
@@ -180,9 +182,7 @@ pub(super) fn apply(sc: &mut ScenarioParts, edit: &Edit) -> Result<(), Problem> 
         Edit::RemoveChildren(gone) => {
             let mut drop = vec![false; sc.children.len()];
             for c in gone {
-                *drop
-                    .get_mut(c.ix())
-                    .ok_or(missing(Entity::Child(*c)))? = true;
+                *drop.get_mut(c.ix()).ok_or(missing(Entity::Child(*c)))? = true;
             }
             let mut i = 0;
             sc.children.retain(|_| {

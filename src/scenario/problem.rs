@@ -106,7 +106,11 @@ pub struct Invalid {
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        write!(f, "the scenario breaks {n} rule{}:", if n == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "the scenario breaks {n} rule{}:",
+            if n == 1 { "" } else { "s" }
+        )?;
         for p in &self.problems {
             write!(f, "\n  {p}")?;
         }

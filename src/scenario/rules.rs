@@ -160,7 +160,10 @@ pub(crate) fn check(sc: &ScenarioParts) -> Vec<Problem> {
         entry_grade(i64::from(sc.entry_grade)),
     );
     for (field, km) in [
-        ("fallback.coordinated_max_km", sc.fallback.coordinated_max_km),
+        (
+            "fallback.coordinated_max_km",
+            sc.fallback.coordinated_max_km,
+        ),
         ("fallback.purchase_max_km", sc.fallback.purchase_max_km),
     ] {
         if let Some(km) = km {

@@ -90,8 +90,7 @@ fn edits(sc: &ScenarioParts, param: &Parameter, v: &Value, seed: u64) -> Vec<Edi
                     Edit::SchoolSeats {
                         school: SchoolIdx(i as u32),
                         seats,
-                        reserved_migrant: ((f64::from(school.reserved_migrant) * f).round()
-                            as u32)
+                        reserved_migrant: ((f64::from(school.reserved_migrant) * f).round() as u32)
                             .min(seats),
                     }
                 })
@@ -228,9 +227,8 @@ fn set_migrant_share(sc: &ScenarioParts, target: Target, share: f64, seed: u64) 
     let mut rng = Rng::new(seed ^ 0x006d_6967_7261_6e74);
     let pool = targeted(sc, target);
     let want = (share * pool.len() as f64).round() as usize;
-    let (mut migrants, mut locals): (Vec<usize>, Vec<usize>) = pool
-        .into_iter()
-        .partition(|&i| sc.children[i].is_migrant());
+    let (mut migrants, mut locals): (Vec<usize>, Vec<usize>) =
+        pool.into_iter().partition(|&i| sc.children[i].is_migrant());
     let have = migrants.len();
     if want > have {
         sample(&mut locals, want - have, &mut rng)

@@ -7,8 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::assign::{Outcome, UnplacedReason};
-use crate::scenario::Scenario;
 use crate::output::school_tallies;
+use crate::scenario::Scenario;
 use crate::Solved;
 
 /// Outcomes of one district's residents at one sweep point.

@@ -16,8 +16,8 @@ use super::results::{ParameterInfo, PointResult, PointStatus, SweepResults};
 use super::spec::{self, Seeds, SweepSpec};
 use crate::assign::{Mechanism, SolverOptions};
 use crate::error::{InputErrors, SolveError};
-use crate::manifest::sha256;
 use crate::input::{self, Loaded};
+use crate::manifest::sha256;
 use crate::scenario::{Invalid, Problem};
 
 /// Fault injection for tests: a point whose key equals this environment variable's value

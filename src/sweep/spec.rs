@@ -27,10 +27,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::domain::{DistrictIdx, PrivateIdx, SchoolIdx};
-use crate::scenario::Scenario;
 use crate::error::{InputError, InputErrors};
 use crate::policy::file::{line_of, toml_error};
 use crate::policy::TieRule;
+use crate::scenario::Scenario;
 
 /// What a parameter changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -122,7 +122,7 @@ fn cross_product_keys_and_derived_seeds() {
             "budget=10000;ties=keep_ties",
         ]
     );
-    let base_seed = sweep.base.scenario.seed;
+    let base_seed = sweep.base.scenario.seed();
     for p in &results.points {
         assert_eq!(
             p.seed,
@@ -144,11 +144,11 @@ fn cross_product_keys_and_derived_seeds() {
 fn each_kind_changes_what_it_names() {
     let tmp = tempfile::tempdir().unwrap();
     let city = generate_city(tmp.path(), "Ningbo", "0.01", "5").join("scenario.toml");
-    let base = seatplan::scenario::load(&city).unwrap().scenario;
-    let d0 = &base.districts[0].id;
-    let s0 = &base.schools[0].id;
-    let p0 = &base.private_schools[0].id;
-    let ind = &base.policy.indicators[0].name;
+    let base = seatplan::input::load(&city).unwrap().scenario;
+    let d0 = &base.districts()[0].id;
+    let s0 = &base.schools()[0].id;
+    let p0 = &base.private_schools()[0].id;
+    let ind = &base.policy().indicators[0].name;
     let body = format!(
         "combine = \"list\"\nseeds = \"base\"\n\
          [[parameter]]\nid = \"ds\"\nkind = \"seats_scale\"\ndistrict = \"{d0}\"\n\
@@ -160,28 +160,29 @@ fn each_kind_changes_what_it_names() {
          [[point]]\nds = 1\none = {one}\nsub = {sub}\nw = 1\ng = 0\nm = {m}\n\
          [[point]]\nds = 2\none = 7\nsub = 1\nw = 0\ng = 0.25\nm = 0.5\n\
          [[point]]\nds = 1\none = {one}\nsub = {sub}\nw = 1\ng = -0.5\nm = {m}\n",
-        one = base.schools[0].seats,
-        sub = base.private_schools[0].subsidy_yuan,
+        one = base.schools()[0].seats,
+        sub = base.private_schools()[0].subsidy_yuan,
         m = {
-            let migrants = base.children.iter().filter(|c| c.is_migrant()).count();
+            let migrants = base.children().iter().filter(|c| c.is_migrant()).count();
             // A share that rounds back to the current count: leaves every child as she is.
-            let share = migrants as f64 / base.children.len() as f64;
+            let share = migrants as f64 / base.children().len() as f64;
             format!("{share}")
         }
     );
     let sweep = run::load(&sweep_file(tmp.path(), &city, &body)).unwrap();
     let points = &sweep.spec.points;
     let params = &sweep.spec.parameters;
-    let apply = |i: usize| seatplan::sweep::apply::apply(&base, params, &points[i], base.seed);
+    let apply =
+        |i: usize| seatplan::sweep::apply::apply(&base, params, &points[i], base.seed()).unwrap();
 
     let same = apply(0);
-    assert_eq!(same.schools, base.schools);
-    assert_eq!(same.private_schools, base.private_schools);
-    assert_eq!(same.children, base.children);
-    assert_eq!(same.policy, base.policy);
+    assert_eq!(same.schools(), base.schools());
+    assert_eq!(same.private_schools(), base.private_schools());
+    assert_eq!(same.children(), base.children());
+    assert_eq!(same.policy(), base.policy());
 
     let changed = apply(1);
-    for (a, b) in base.schools.iter().zip(&changed.schools).skip(1) {
+    for (a, b) in base.schools().iter().zip(changed.schools()).skip(1) {
         let want = if a.district.ix() == 0 {
             a.seats * 2
         } else {
@@ -189,45 +190,49 @@ fn each_kind_changes_what_it_names() {
         };
         assert_eq!(b.seats, want, "school {}", a.id);
     }
-    assert_eq!(changed.schools[0].seats, 7);
-    assert_eq!(changed.private_schools[0].subsidy_yuan, 1);
-    assert!(changed.private_schools[1..]
+    assert_eq!(changed.schools()[0].seats, 7);
+    assert_eq!(changed.private_schools()[0].subsidy_yuan, 1);
+    assert!(changed.private_schools()[1..]
         .iter()
-        .zip(&base.private_schools[1..])
+        .zip(&base.private_schools()[1..])
         .all(|(a, b)| a == b));
     let solved = seatplan::solve(&changed, Mechanism::Optimal, &SolverOptions::default()).unwrap();
     assert!(solved.check.passed());
-    let n = base.children.len();
+    let n = base.children().len();
     assert_eq!(
-        changed.children.len(),
+        changed.children().len(),
         n + (0.25 * n as f64).round() as usize
     );
     assert_eq!(
         changed
-            .children
+            .children()
             .iter()
             .filter(|c| c.id.contains("~g"))
             .count(),
         (0.25 * n as f64).round() as usize
     );
-    assert!(changed.children.windows(2).all(|w| w[0].id < w[1].id));
-    let migrants = changed.children.iter().filter(|c| c.is_migrant()).count();
+    assert!(changed.children().windows(2).all(|w| w[0].id < w[1].id));
+    let migrants = changed.children().iter().filter(|c| c.is_migrant()).count();
     assert_eq!(
         migrants,
-        (0.5 * changed.children.len() as f64).round() as usize
+        (0.5 * changed.children().len() as f64).round() as usize
     );
     // Weight 0: the indicator gives nobody any points.
-    let statement = changed
-        .policy
-        .statement(&changed.children[0], changed.children[0].residence_district);
+    let statement = changed.policy().statement(
+        &changed.children()[0],
+        changed.children()[0].residence_district,
+    );
     assert!(statement.items[0].as_ref().is_none_or(|i| i.points == 0));
 
     let shrunk = apply(2);
-    assert_eq!(shrunk.children.len(), n - (0.5 * n as f64).round() as usize);
+    assert_eq!(
+        shrunk.children().len(),
+        n - (0.5 * n as f64).round() as usize
+    );
     // Survivors are base children (the migrant share then applies to the smaller intake, so
     // hukou may differ).
-    for c in &shrunk.children {
-        let b = base.children.iter().find(|b| b.id == c.id).unwrap();
+    for c in shrunk.children() {
+        let b = base.children().iter().find(|b| b.id == c.id).unwrap();
         assert_eq!((b.permit_months, &b.choices), (c.permit_months, &c.choices));
     }
 }
@@ -236,12 +241,12 @@ fn each_kind_changes_what_it_names() {
 fn results_do_not_depend_on_threads_and_shards_merge_exactly() {
     let tmp = tempfile::tempdir().unwrap();
     let city = generate_city(tmp.path(), "Ningbo", "0.01", "11").join("scenario.toml");
-    let base = seatplan::scenario::load(&city).unwrap().scenario;
+    let base = seatplan::input::load(&city).unwrap().scenario;
     let body = format!(
         "[[parameter]]\nid = \"seats\"\nkind = \"seats_scale\"\ndistrict = \"{}\"\nvalues = [0.8, 1, 1.2]\n\
          [[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nvalues = [0, 2000000]\n\
          [[parameter]]\nid = \"growth\"\nkind = \"demand_growth\"\nvalues = [0, 0.2]\n",
-        base.districts[1].id
+        base.districts()[1].id
     );
     let path = sweep_file(tmp.path(), &city, &body);
     let sweep = run::load(&path).unwrap();
@@ -522,7 +527,7 @@ fn isolated_points_survive_an_abort_and_match_in_process_results() {
 /// sibling apply alone, and a sibling whose twin was removed applies alone.
 #[test]
 fn sweeps_keep_reserved_seats_and_sibling_groups_valid() {
-    let reserved = seatplan::scenario::load(&scenario_dir("tiny/reserved/scenario.toml"))
+    let reserved = seatplan::input::load(&scenario_dir("tiny/reserved/scenario.toml"))
         .unwrap()
         .scenario;
     let tmp = tempfile::tempdir().unwrap();
@@ -534,8 +539,9 @@ fn sweeps_keep_reserved_seats_and_sibling_groups_valid() {
     );
     let sweep = run::load(&path).unwrap();
     for (i, point) in sweep.spec.points.iter().enumerate() {
-        let sc = seatplan::sweep::apply::apply(&reserved, &sweep.spec.parameters, point, 1);
-        for s in &sc.schools {
+        let sc =
+            seatplan::sweep::apply::apply(&reserved, &sweep.spec.parameters, point, 1).unwrap();
+        for s in sc.schools() {
             assert!(s.reserved_migrant <= s.seats, "point {i}: {s:?}");
         }
     }
@@ -546,14 +552,15 @@ fn sweeps_keep_reserved_seats_and_sibling_groups_valid() {
         .all(|p| p.kpis().is_some_and(|k| k.check_passed)));
 
     let siblings = scenario_dir("tiny/siblings/scenario.toml");
-    let base = seatplan::scenario::load(&siblings).unwrap().scenario;
+    let base = seatplan::input::load(&siblings).unwrap().scenario;
     let body = "[[parameter]]\nid = \"g\"\nkind = \"demand_growth\"\nvalues = [-0.5, 0, 1]\n";
     let sweep = run::load(&sweep_file(tmp.path(), &siblings, body)).unwrap();
     for point in &sweep.spec.points {
         for seed in 0..20 {
-            let sc = seatplan::sweep::apply::apply(&base, &sweep.spec.parameters, point, seed);
+            let sc =
+                seatplan::sweep::apply::apply(&base, &sweep.spec.parameters, point, seed).unwrap();
             let mut members = std::collections::BTreeMap::<u32, usize>::new();
-            for c in &sc.children {
+            for c in sc.children() {
                 if let Some(g) = c.sibling_group {
                     *members.entry(g).or_default() += 1;
                     assert!(!c.id.contains("~g"), "a copy applies alone: {}", c.id);

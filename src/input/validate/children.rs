@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use super::common::{index_by_id, location, non_negative, split, yes_no_or_count, ById, IdRegistry, Known};
+use super::common::{
+    index_by_id, location, non_negative, split, yes_no_or_count, ById, IdRegistry, Known,
+};
 use super::districts::Districts;
 use super::schools::{Found, Schools};
 use super::Context;

@@ -17,10 +17,7 @@ mod districts;
 mod private_schools;
 mod schools;
 
-
-use super::rows::{
-    read_table, ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow,
-};
+use super::rows::{read_table, ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow};
 use super::{ScenarioFiles, Settings};
 use crate::domain::DistrictIdx;
 use crate::error::InputError;
@@ -52,7 +49,12 @@ pub(crate) fn validate(
         errors,
     );
     let districts = districts::validate(&files.districts, table, settings.cohort_share, errors);
-    let table = read_table(&files.schools, SchoolRow::REQUIRED, &["reserved_migrant"], errors);
+    let table = read_table(
+        &files.schools,
+        SchoolRow::REQUIRED,
+        &["reserved_migrant"],
+        errors,
+    );
     let schools = schools::validate(&files.schools, table, &districts, &cx, errors);
     let private_schools = match files.private_schools.as_deref() {
         Some(path) => {
@@ -69,7 +71,8 @@ pub(crate) fn validate(
         ChildRow::OPTIONAL,
         errors,
     );
-    let mut children = children::validate(&files.children, table, &districts, &schools, &cx, errors);
+    let mut children =
+        children::validate(&files.children, table, &districts, &schools, &cx, errors);
     let table = read_table(&files.choices, ChoiceRow::REQUIRED, &[], errors);
     let choice_lines =
         choices::validate(&files.choices, table, &mut children, &schools, &cx, errors);
@@ -120,12 +123,7 @@ pub(crate) fn validate(
         Ok(scenario) if errors.is_empty() => Some(scenario),
         Ok(_) => None,
         Err(invalid) => {
-            errors.extend(
-                invalid
-                    .problems
-                    .iter()
-                    .map(|p| lines.input_error(files, p)),
-            );
+            errors.extend(invalid.problems.iter().map(|p| lines.input_error(files, p)));
             None
         }
     }
