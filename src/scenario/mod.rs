@@ -278,3 +278,6 @@ impl Scenario {
         (0..self.private_schools.len() as u32).map(PrivateIdx)
     }
 }
+
+#[cfg(test)]
+mod tests;

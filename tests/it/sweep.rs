@@ -604,3 +604,26 @@ fn no_progress_bar_without_a_terminal() {
     assert!(o.status.success());
     assert_eq!(String::from_utf8_lossy(&o.stderr), "");
 }
+
+/// A point whose values break a rule of a valid scenario (ties kept with reserved seats) fails
+/// alone, worded as the solver words a mechanism that cannot keep ties with reserved seats.
+#[test]
+fn a_point_that_keeps_ties_with_reserved_seats_fails_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reserved = scenario_dir("tiny/reserved/scenario.toml");
+    let body = "[[parameter]]\nid = \"rule\"\nkind = \"tie_rule\"\nvalues = [\"lottery\", \"keep_ties\"]\n";
+    let sweep = run::load(&sweep_file(tmp.path(), &reserved, body)).unwrap();
+    let base = seatplan::input::load(&reserved).unwrap().scenario;
+    let refused =
+        seatplan::sweep::apply::apply(&base, &sweep.spec.parameters, &sweep.spec.points[1], 1);
+    assert!(refused.is_err());
+    let results = run_all(&sweep);
+    assert!(results.points[0].kpis().is_some());
+    match &results.points[1].status {
+        PointStatus::Failed { error } => assert_eq!(
+            error,
+            "mechanism `optimal` does not handle seats reserved for migrant children when ties are kept; use `optimal` or `deferred-acceptance`"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
