@@ -239,14 +239,19 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
         ));
         0
     });
-    let share = *file.demand.cohort_share.get_ref();
-    if !(share > 0.0 && share <= 1.0) {
-        errors.push(at(
-            file.demand.cohort_share.span(),
-            "demand.cohort_share",
-            format!("must be in (0, 1], got {share}"),
-        ));
-    }
+    // A refused share is reported here once; the districts then get the default, so the
+    // scenario's own rule does not report it again for each of them.
+    let share = match rules::share(*file.demand.cohort_share.get_ref(), true) {
+        Ok(()) => *file.demand.cohort_share.get_ref(),
+        Err(message) => {
+            errors.push(at(
+                file.demand.cohort_share.span(),
+                "demand.cohort_share",
+                message,
+            ));
+            DEFAULT_COHORT_SHARE
+        }
+    };
     let mut distance = |v: &Option<Spanned<f64>>, field: &str| -> Option<f64> {
         let s = v.as_ref()?;
         let km = *s.get_ref();

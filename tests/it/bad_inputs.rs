@@ -389,6 +389,19 @@ fn negative_budget() {
 }
 
 #[test]
+fn a_cohort_share_out_of_range_is_reported_once() {
+    let dir = tiny();
+    let text = read(&dir, "scenario.toml") + "\n[demand]\ncohort_share = 2.0\n";
+    write(&dir, "scenario.toml", text);
+    let errs = errors(&dir);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0].ends_with("field `demand.cohort_share`: must be in (0, 1], got 2"),
+        "{errs:#?}"
+    );
+}
+
+#[test]
 fn unknown_key_in_scenario_toml() {
     let dir = tiny();
     edit(
