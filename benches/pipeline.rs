@@ -19,14 +19,14 @@ mod common;
 
 use seatplan::assign::{da::deferred_acceptance, Applicants, Mechanism, SolverOptions};
 use seatplan::ranking::Ranking;
-use seatplan::{output, scenario, solve};
+use seatplan::{input, output, solve};
 
 fn city() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hangzhou/scenario.toml")
 }
 
 fn bench_city(c: &mut Criterion) {
-    let loaded = scenario::load(&city()).expect("the shipped scenario is valid");
+    let loaded = input::load(&city()).expect("the shipped scenario is valid");
     let sc = &loaded.scenario;
     let ranking = Ranking::compute(sc);
     let applicants = Applicants::build(sc, &ranking);
@@ -40,13 +40,13 @@ fn bench_city(c: &mut Criterion) {
     });
     group.bench_function("da_with_io", |b| {
         b.iter(|| {
-            let loaded = scenario::load(&city()).unwrap();
+            let loaded = input::load(&city()).unwrap();
             let sc = &loaded.scenario;
             let ranking = Ranking::compute(sc);
             let applicants = Applicants::build(sc, &ranking);
             let admitted = deferred_acceptance(&applicants);
             let mut w = csv::Writer::from_writer(Vec::new());
-            for (c, (child, pos)) in sc.children.iter().zip(&admitted).enumerate() {
+            for (c, (child, pos)) in sc.children().iter().zip(&admitted).enumerate() {
                 let school = pos.map(|p| {
                     sc.school(applicants.lists[c][p as usize].school)
                         .id
@@ -60,7 +60,7 @@ fn bench_city(c: &mut Criterion) {
     });
     group.bench_function("pipeline", |b| {
         b.iter(|| {
-            let loaded = scenario::load(&city()).unwrap();
+            let loaded = input::load(&city()).unwrap();
             let solved = solve(
                 &loaded.scenario,
                 Mechanism::Optimal,

@@ -85,8 +85,8 @@ fn main() {
         .min(total);
     println!(
         "sweep: {n} of {total} points over {:?} ({} children), best of {REPEATS}",
-        sweep.base.scenario.name,
-        sweep.base.scenario.children.len()
+        sweep.base.scenario.name(),
+        sweep.base.scenario.children().len()
     );
     let (t1, r1) = time_points(&sweep, n, 1);
     println!("  1 thread : {t1:8.2} s  {:8.1} points/s", n as f64 / t1);

@@ -45,13 +45,13 @@ fn bench_ties(c: &mut Criterion) {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
     std::fs::write(dir.path().join("policy.toml"), coarse_policy()).unwrap();
-    let sc = seatplan::scenario::load(&dir.path().join("scenario.toml"))
+    let sc = seatplan::input::load(&dir.path().join("scenario.toml"))
         .unwrap()
         .scenario;
     println!(
         "county: {} children, {} public schools",
-        sc.children.len(),
-        sc.schools.len()
+        sc.children().len(),
+        sc.schools().len()
     );
 
     let mut group = c.benchmark_group("ties");
@@ -95,9 +95,10 @@ fn county_with_highs() {
     use std::time::Instant;
 
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/county/scenario.toml");
-    let mut sc = seatplan::scenario::load(&path).unwrap().scenario;
+    let mut sc = seatplan::input::load(&path).unwrap().scenario.into_parts();
     sc.policy.tie_keys.clear();
     sc.policy.tie_rule = TieRule::KeepTies;
+    let sc = seatplan::scenario::Scenario::new(sc).expect("the county keeps ties validly");
     let limit: f64 = std::env::var("SEATPLAN_TIES_TEXTBOOK_LIMIT")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -24,11 +24,13 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::assign::Outcome;
-use crate::domain::{Education, Housing, Scenario};
+use crate::domain::{ChildIdx, Education, Housing};
 use crate::error::{InputError, InputErrors, InputKind};
+use crate::input::{load, Loaded};
 use crate::metrics::wording::outcome_brief;
 use crate::policy::file::{line_of, toml_error};
-use crate::scenario::{load, Loaded};
+use crate::scenario::rules::MAX_MONTHS;
+use crate::scenario::{Edit, Fact, Problem, Scenario};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,9 +63,13 @@ pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
     })?;
     let file: AppealFile = toml::from_str(&text).map_err(|e| one(toml_error(path, &text, &e)))?;
     let base = load(&path.parent().unwrap_or(Path::new(".")).join(&file.scenario))?;
-    let mut corrected = base.scenario.clone();
-    let mut errors = Vec::new();
+    let sc = &base.scenario;
+    // Problems in the order of the file; a correction stands in for the problem the scenario's
+    // rules may find with it.
+    let mut found: Vec<Found> = Vec::new();
     let mut children = Vec::new();
+    // Each correction with the line and key it came from, to report a refused edit there.
+    let mut edits: Vec<(Edit, u64, String, &toml::Value)> = Vec::new();
     for fix in &file.child {
         let span = fix.span();
         // The line of `key =` inside this [[child]] table.
@@ -85,105 +91,167 @@ pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
             line_of(&text, span.start + offset)
         };
         let Some(id) = fix.get_ref().get("id").and_then(|v| v.as_str()) else {
-            errors.push(InputError::at(
+            found.push(Found::Error(InputError::at(
                 path,
                 line_of(&text, span.start),
                 "id",
                 "each [[child]] needs the child's `id`",
-            ));
+            )));
             continue;
         };
-        let Some(c) = corrected.children.iter().position(|c| c.id == id) else {
-            errors.push(InputError::at(
+        let Some(c) = sc.children.iter().position(|c| c.id == id) else {
+            found.push(Found::Error(InputError::at(
                 path,
                 line_of_key("id"),
                 "id",
                 format!("no child `{id}` in the scenario"),
-            ));
+            )));
             continue;
         };
         children.push(id.to_string());
         let facts: BTreeMap<&String, &toml::Value> =
             fix.get_ref().iter().filter(|(k, _)| *k != "id").collect();
         for (field, value) in facts {
-            if let Err(msg) = set_fact(&mut corrected, c, field, value) {
-                errors.push(InputError::at(
+            match fact(sc, field, value) {
+                Ok(fact) => {
+                    found.push(Found::Edit(edits.len()));
+                    edits.push((
+                        Edit::ChildFact {
+                            child: ChildIdx(c as u32),
+                            fact,
+                        },
+                        line_of_key(field),
+                        field.clone(),
+                        value,
+                    ))
+                }
+                Err(msg) => found.push(Found::Error(InputError::at(
                     path,
                     line_of_key(field),
                     field.as_str(),
                     msg,
-                ));
+                ))),
             }
         }
     }
     if file.child.is_empty() {
-        errors.push(InputError::file(
+        found.push(Found::Error(InputError::file(
             path,
             "the appeal corrects no child: add a [[child]] table",
-        ));
+        )));
     }
-    if errors.is_empty() {
-        Ok(Appeal {
-            base,
-            corrected,
-            note: file.note,
-            children,
-        })
-    } else {
-        Err(InputErrors::new(InputKind::Appeal, errors))
+    // All corrections together, checked by the rules of a valid scenario; if anything is wrong,
+    // each correction is checked on its own, so a refused one is reported at its own line.
+    let all: Vec<Edit> = edits.iter().map(|(e, ..)| e.clone()).collect();
+    let combined = sc.edited(&all);
+    let clean = found.iter().all(|f| matches!(f, Found::Edit(_)));
+    let corrected = match combined {
+        Ok(corrected) if clean => corrected,
+        combined => {
+            let mut errors = Vec::new();
+            for f in found {
+                match f {
+                    Found::Error(e) => errors.push(e),
+                    Found::Edit(i) => {
+                        let (edit, line, field, value) = &edits[i];
+                        if let Err(invalid) = sc.edited(std::slice::from_ref(edit)) {
+                            errors.extend(invalid.problems.iter().map(|p| {
+                                InputError::at(path, *line, field.as_str(), refused(p, edit, value))
+                            }));
+                        }
+                    }
+                }
+            }
+            if let (true, Err(invalid)) = (errors.is_empty(), combined) {
+                errors.push(InputError::file(path, invalid.to_string()));
+            }
+            return Err(InputErrors::new(InputKind::Appeal, errors));
+        }
+    };
+    Ok(Appeal {
+        base,
+        corrected,
+        note: file.note,
+        children,
+    })
+}
+
+/// A problem of an appeal file, or a correction to check.
+enum Found {
+    Error(InputError),
+    Edit(usize),
+}
+
+/// The words for a correction the scenario's rules refuse: a month count out of range is worded
+/// as a month count the appeal cannot take, anything else as the rule says.
+fn refused(problem: &Problem, edit: &Edit, value: &toml::Value) -> String {
+    match (problem, edit) {
+        (
+            Problem::Field { .. },
+            Edit::ChildFact {
+                fact:
+                    Fact::PermitMonths(_)
+                    | Fact::InsuranceMonths(_)
+                    | Fact::ResidenceMonths(_)
+                    | Fact::InsuranceMonthsElsewhere(_)
+                    | Fact::ResidenceMonthsElsewhere(_),
+                ..
+            },
+        ) => months_message(value),
+        (Problem::Field { message, .. }, _) => message.clone(),
+        _ => problem.to_string(),
     }
 }
 
-fn set_fact(sc: &mut Scenario, c: usize, field: &str, value: &toml::Value) -> Result<(), String> {
+fn months_message(value: &toml::Value) -> String {
+    format!("must be a whole number of months 0–{MAX_MONTHS}, got {value}")
+}
+
+/// The typed fact a correction sets; its range is the scenario's rule, checked when applied.
+fn fact(sc: &Scenario, field: &str, value: &toml::Value) -> Result<Fact, String> {
     let months = || -> Result<u32, String> {
         value
             .as_integer()
-            .filter(|v| (0..=1200).contains(v))
-            .map(|v| v as u32)
-            .ok_or_else(|| format!("must be a whole number of months 0–1200, got {value}"))
+            .and_then(|v| u32::try_from(v).ok())
+            .ok_or_else(|| months_message(value))
     };
-    let extra_slot = field
-        .strip_prefix("fact_")
-        .and_then(|name| sc.extra_facts.iter().position(|f| f == name));
-    let child = &mut sc.children[c];
-    match field {
-        "permit_months" => child.permit_months = months()?,
-        "insurance_months" => child.insurance_months = months()?,
-        "residence_months" => child.residence_months = months()?,
-        "insurance_months_elsewhere" => child.insurance_months_elsewhere = months()?,
-        "residence_months_elsewhere" => child.residence_months_elsewhere = months()?,
-        "housing" => {
-            child.housing = value
+    Ok(match field {
+        "permit_months" => Fact::PermitMonths(months()?),
+        "insurance_months" => Fact::InsuranceMonths(months()?),
+        "residence_months" => Fact::ResidenceMonths(months()?),
+        "insurance_months_elsewhere" => Fact::InsuranceMonthsElsewhere(months()?),
+        "residence_months_elsewhere" => Fact::ResidenceMonthsElsewhere(months()?),
+        "housing" => Fact::Housing(
+            value
                 .as_str()
                 .and_then(Housing::parse)
-                .ok_or_else(|| format!("must be owned, rented or none, got {value}"))?
-        }
-        "education" => {
-            child.education = value
+                .ok_or_else(|| format!("must be owned, rented or none, got {value}"))?,
+        ),
+        "education" => Fact::Education(
+            value
                 .as_str()
                 .and_then(Education::parse)
-                .ok_or_else(|| format!("is not an education level, got {value}"))?
-        }
-        "insurance_back_paid" => {
-            child.insurance_back_paid = value
+                .ok_or_else(|| format!("is not an education level, got {value}"))?,
+        ),
+        "insurance_back_paid" => Fact::InsuranceBackPaid(
+            value
                 .as_bool()
-                .ok_or_else(|| format!("must be true or false, got {value}"))?
+                .ok_or_else(|| format!("must be true or false, got {value}"))?,
+        ),
+        _ => {
+            let slot = field
+                .strip_prefix("fact_")
+                .and_then(|name| sc.extra_facts.iter().position(|f| f == name))
+                .ok_or_else(|| "not a fact an appeal can correct".to_string())?;
+            let value = value
+                .as_integer()
+                .filter(|v| (0..=u32::MAX as i64).contains(v))
+                .map(|v| v as u32)
+                .or_else(|| value.as_bool().map(u32::from))
+                .ok_or_else(|| format!("must be a whole number ≥ 0 or true/false, got {value}"))?;
+            Fact::Extra { slot, value }
         }
-        _ => match extra_slot {
-            Some(slot) => {
-                child.extra_facts[slot] = value
-                    .as_integer()
-                    .filter(|v| (0..=u32::MAX as i64).contains(v))
-                    .map(|v| v as u32)
-                    .or_else(|| value.as_bool().map(u32::from))
-                    .ok_or_else(|| {
-                        format!("must be a whole number ≥ 0 or true/false, got {value}")
-                    })?
-            }
-            None => return Err("not a fact an appeal can correct".into()),
-        },
-    }
-    Ok(())
+    })
 }
 
 /// A child whose placement differs between two runs of the same children.

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::error::InputError;
-use crate::scenario::DEFAULT_COHORT_SHARE;
+use crate::input::DEFAULT_COHORT_SHARE;
 
 /// A small, portable pseudo-random generator (SplitMix64); the same numbers on every platform.
 #[derive(Debug, Clone)]

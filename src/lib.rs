@@ -43,6 +43,7 @@ pub mod domain;
 pub mod error;
 pub mod explain;
 pub mod generate;
+pub mod input;
 pub mod manifest;
 pub mod metrics;
 pub mod output;
@@ -61,7 +62,6 @@ pub use appeal::{load_appeal, Appeal, Change};
 pub use assign::{Assignment, Backend, Formulation, Mechanism, Outcome, SolverOptions};
 pub use atomic_dir::write_file;
 pub use check::{check, CheckReport, Violation};
-pub use domain::Scenario;
 pub use error::{
     Cancelled, Error, InputError, InputErrors, InputKind, ManifestError, OutputError, PlanError,
     SolveError,
@@ -69,9 +69,9 @@ pub use error::{
 pub use explain::render::{html as explain_html, json as explain_json, text as explain_text};
 pub use explain::{explain, Explanation};
 pub use generate::{generate_city, read_census, CityConfig};
+pub use input::{load, load_from_memory, Loaded, DEFAULT_COHORT_SHARE};
 pub use manifest::{verify as verify_run, Manifest, MANIFEST};
-pub use metrics::{summary, SchoolTallies, Summary};
-pub use metrics::{PointResult, PointStatus, SweepResults};
+pub use metrics::{summary, PointResult, PointStatus, SchoolTallies, Summary, SweepResults};
 pub use output::write_dir;
 pub use placements_file::read_placements;
 pub use plan::apply::{applied_scenario, render as render_plan};
@@ -80,7 +80,7 @@ pub use plan::{read_candidates, Candidate};
 pub use progress::{NoReporter, Reporter, Stage};
 pub use ranking::Ranking;
 pub use run_outputs::{render, render_run};
-pub use scenario::{load, load_from_memory, Loaded, DEFAULT_COHORT_SHARE};
+pub use scenario::{Edit, Invalid, Problem, Scenario, ScenarioParts};
 pub use sweep::run::{load as load_sweep, Shard, ShardError, Sweep};
 pub use sweep::tables::{merge as merge_sweeps, render as render_sweep, MergeError, SWEEP_JSON};
 pub use workflow::{

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::assign::{Backend, Mechanism, SolverOptions};
 use crate::error::{InputError, InputErrors, InputKind, ManifestError};
-use crate::scenario::ScenarioFiles;
+use crate::input::ScenarioFiles;
 
 /// A file and its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,7 +203,7 @@ pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::er
             InputError::file(folder.join(MANIFEST), e.to_string()),
         )
     })?;
-    let loaded = crate::scenario::load(Path::new(&record.scenario))?;
+    let loaded = crate::input::load(Path::new(&record.scenario))?;
     let solved = crate::solve(&loaded.scenario, mechanism, &options)?;
     let files = crate::run_outputs::render_run(&loaded.scenario, &solved, record.statements);
     for out in &record.outputs {

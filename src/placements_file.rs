@@ -11,8 +11,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::assign::{Outcome, UnplacedReason};
-use crate::domain::{PrivateIdx, Scenario, SchoolIdx};
+use crate::domain::{PrivateIdx, SchoolIdx};
 use crate::error::{InputError, InputErrors, InputKind};
+use crate::scenario::Scenario;
 
 /// One row of `placements.csv`, with the columns the checker needs.
 #[derive(Debug, Deserialize)]
@@ -41,8 +42,7 @@ const IGNORED: &[&str] = &[
 /// scenario appears exactly once and that every school named exists.
 pub fn read_placements(path: &Path, scenario: &Scenario) -> Result<Vec<Outcome>, InputErrors> {
     let mut errors = Vec::new();
-    let rows =
-        crate::scenario::rows::read_table::<PlacementRow>(path, REQUIRED, IGNORED, &mut errors);
+    let rows = crate::input::rows::read_table::<PlacementRow>(path, REQUIRED, IGNORED, &mut errors);
     let Some(rows) = rows else {
         return Err(InputErrors::new(InputKind::Placements, errors));
     };

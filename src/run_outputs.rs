@@ -5,9 +5,9 @@
 //! appeal's corrected run and `seatplan verify` (which re-renders a run to compare bytes,
 //! [`crate::manifest::verify`]) all write exactly these files.
 
-use crate::domain::Scenario;
 use crate::output::{self, DISTRICTS, PLACEMENTS, SCHOOLS, STATEMENTS, SUMMARY};
 use crate::report::{self, REPORT};
+use crate::scenario::Scenario;
 use crate::Solved;
 
 /// Every output file of a run, rendered: the tables, the summary and `report.html`.

@@ -10,8 +10,9 @@
 //! Purchased private places come next, in [`super::purchase`].
 
 use super::Outcome;
-use crate::domain::{Location, Scenario, SchoolIdx};
+use crate::domain::{Location, SchoolIdx};
 use crate::ranking::Ranking;
+use crate::scenario::Scenario;
 
 fn within(limit: Option<f64>, d: f64) -> bool {
     limit.is_none_or(|max| d <= max)

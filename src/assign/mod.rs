@@ -28,8 +28,9 @@ pub mod purchase;
 pub mod quotas;
 pub mod siblings;
 
-use crate::domain::{PrivateIdx, Scenario, SchoolIdx};
+use crate::domain::{PrivateIdx, SchoolIdx};
 use crate::ranking::{Priority, Ranking};
+use crate::scenario::Scenario;
 
 pub use model::{Backend, Formulation, SolverOptions};
 pub use public::{ComponentReport, ComponentStatus, Mechanism, PublicReport};

@@ -19,10 +19,10 @@ use super::prune::{prune, Pruned};
 use super::quotas::deferred_acceptance_reserved;
 use super::siblings::deferred_acceptance_units;
 use super::Applicants;
-use crate::domain::Scenario;
 use crate::error::SolveError;
 use crate::policy::TieRule;
 use crate::ranking::Ranking;
+use crate::scenario::Scenario;
 
 /// How the choice stage is solved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -23,8 +23,9 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::{Outcome, UnplacedReason};
-use crate::domain::{ChildIdx, Location, PrivateIdx, Scenario};
+use crate::domain::{ChildIdx, Location, PrivateIdx};
 use crate::ranking::Ranking;
+use crate::scenario::Scenario;
 
 /// The cost of a bought place in the objective: yuan first, then metres from home.
 pub type Cost = (i64, i64);

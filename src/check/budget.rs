@@ -5,7 +5,7 @@
 
 use super::tally::Tally;
 use super::Violations;
-use crate::domain::Scenario;
+use crate::scenario::Scenario;
 
 /// The bought places fit the budget.
 pub(super) fn check(scenario: &Scenario, tally: &Tally, v: &mut Violations) {

@@ -6,7 +6,7 @@
 
 use super::tally::Tally;
 use super::Violations;
-use crate::domain::Scenario;
+use crate::scenario::Scenario;
 
 /// Public schools hold at most their seats, or a whole tie at the last seat where `excused`.
 pub(super) fn public(scenario: &Scenario, tally: &Tally, excused: &[bool], v: &mut Violations) {

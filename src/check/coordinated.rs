@@ -21,8 +21,9 @@ use super::reach::within;
 use super::tally::Tally;
 use super::Violations;
 use crate::assign::Outcome;
-use crate::domain::{ChildIdx, Scenario, SchoolIdx};
+use crate::domain::{ChildIdx, SchoolIdx};
 use crate::ranking::Ranking;
+use crate::scenario::Scenario;
 
 /// The coordinated-placement rule over one placement.
 pub(super) struct Order<'a> {

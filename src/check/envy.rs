@@ -12,8 +12,9 @@ use super::reserved::Quotas;
 use super::tally::Tally;
 use super::Violations;
 use crate::assign::Outcome;
-use crate::domain::{ChildIdx, Scenario};
+use crate::domain::ChildIdx;
 use crate::ranking::Ranking;
+use crate::scenario::Scenario;
 
 /// Child `c` envies no school she ranked higher with justification.
 pub(super) fn single(

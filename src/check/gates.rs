@@ -6,8 +6,9 @@
 
 use super::Violations;
 use crate::assign::Outcome;
-use crate::domain::{ChildIdx, Scenario};
+use crate::domain::ChildIdx;
 use crate::ranking::Ranking;
+use crate::scenario::Scenario;
 
 /// The child's public place, if any, is one the gates and tiers allow.
 pub(super) fn held(

@@ -36,8 +36,8 @@
 //! [`purchase`] make their own — and reports the violations in the order found.
 
 use crate::assign::Outcome;
-use crate::domain::Scenario;
 use crate::ranking::{Priority, Ranking};
+use crate::scenario::Scenario;
 
 mod budget;
 mod capacity;

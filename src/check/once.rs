@@ -8,7 +8,8 @@
 
 use super::Violations;
 use crate::assign::Outcome;
-use crate::domain::{ChildIdx, Scenario};
+use crate::domain::ChildIdx;
+use crate::scenario::Scenario;
 
 /// Whether there is one outcome per child; records the violation when not.
 pub(super) fn one_outcome_per_child(

@@ -35,8 +35,9 @@ use super::reach::in_reach;
 use super::tally::Tally;
 use super::Violations;
 use crate::assign::{Outcome, UnplacedReason};
-use crate::domain::{ChildIdx, PrivateIdx, Scenario};
+use crate::domain::{ChildIdx, PrivateIdx};
 use crate::ranking::Ranking;
+use crate::scenario::Scenario;
 
 /// Above this estimate of work (Σ over pools of children × (schools³ + children)) the priority
 /// rule is checked by necessary conditions only.

@@ -9,7 +9,8 @@
 
 use super::Violations;
 use crate::assign::{Outcome, UnplacedReason};
-use crate::domain::{ChildIdx, PrivateIdx, Scenario};
+use crate::domain::{ChildIdx, PrivateIdx};
+use crate::scenario::Scenario;
 
 /// Whether distance `d` (km) is within `limit`, `None` meaning no limit.
 pub(super) fn within(limit: Option<f64>, d: f64) -> bool {

@@ -11,8 +11,9 @@
 
 use super::WORST;
 use crate::assign::Outcome;
-use crate::domain::{Scenario, SchoolIdx};
+use crate::domain::SchoolIdx;
 use crate::ranking::{Priority, Ranking};
+use crate::scenario::Scenario;
 
 /// How a school with reserved seats filled them: its migrant children, and the worst priority
 /// in an open seat.

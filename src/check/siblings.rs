@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 use super::tally::Tally;
 use super::{Violations, WORST};
 use crate::assign::Outcome;
-use crate::domain::{ChildIdx, Scenario};
+use crate::domain::ChildIdx;
 use crate::ranking::{Priority, Ranking};
+use crate::scenario::Scenario;
 
 /// Checks every sibling group's joint application; see the module doc.
 pub(super) fn check(

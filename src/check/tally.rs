@@ -6,8 +6,9 @@
 
 use super::WORST;
 use crate::assign::Outcome;
-use crate::domain::{ChildIdx, Scenario};
+use crate::domain::ChildIdx;
 use crate::ranking::{Priority, Ranking};
+use crate::scenario::Scenario;
 
 /// The tallies of one placement.
 pub(super) struct Tally {

@@ -9,9 +9,9 @@
 use super::tally::Tally;
 use super::WORST;
 use crate::assign::Outcome;
-use crate::domain::Scenario;
 use crate::policy::TieRule;
 use crate::ranking::Ranking;
+use crate::scenario::Scenario;
 
 /// Per public school, whether it may exceed its seats by a whole tie at its last seat.
 pub(super) fn whole_tie_at_last_seat(

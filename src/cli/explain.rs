@@ -45,7 +45,7 @@ pub fn run(args: ExplainArgs, printer: Printer) -> Result<()> {
         bail!("no child `{child}` in {}", args.scenario.display());
     };
     let solved = solve(sc, mechanism, &options).map_err(Error::from)?;
-    if sc.pseudonym_key.is_none() {
+    if sc.pseudonym_key().is_none() {
         printer.say("note: no [privacy] pseudonym_key in the scenario; pseudonyms use a default key derived from the seed, which others can guess");
     }
     if !solved.check.passed() {

@@ -138,8 +138,8 @@ pub fn run(args: SweepArgs, printer: Printer) -> Result<()> {
             s.count,
             points.len()
         )),
-        sweep.base.scenario.name,
-        sweep.base.scenario.children.len(),
+        sweep.base.scenario.name(),
+        sweep.base.scenario.children().len(),
     ));
     let bar = PointsBar::new(printer);
     let t = Instant::now();

@@ -14,11 +14,12 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::assign::Outcome;
-use crate::domain::{ChildIdx, Scenario, SchoolIdx};
+use crate::domain::{ChildIdx, SchoolIdx};
 use crate::metrics::wording::{home_tier, outcome_sentence};
 use crate::metrics::SchoolTallies;
 use crate::policy::{format_points, MilliPoints, TieRule};
 use crate::ranking::{Priority, Ranking};
+use crate::scenario::Scenario;
 
 /// A stable pseudonym for a child id: a keyed SHA-256, so it cannot be reversed without the key.
 pub fn pseudonym(scenario: &Scenario, child_id: &str) -> String {

@@ -7,7 +7,7 @@
 //! are the district's [`DistrictOutcomes`].
 
 use super::outcomes::DistrictOutcomes;
-use crate::domain::Scenario;
+use crate::scenario::Scenario;
 
 /// Supply and demand of one district.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

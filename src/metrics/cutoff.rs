@@ -12,9 +12,10 @@
 //! and points; only the explanations name the holder (by pseudonym).
 
 use crate::assign::Outcome;
-use crate::domain::{ChildIdx, Scenario};
+use crate::domain::ChildIdx;
 use crate::policy::MilliPoints;
 use crate::ranking::{Priority, Ranking};
+use crate::scenario::Scenario;
 
 /// The cut-off of one public school: the lowest-priority child it admitted by choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +84,7 @@ mod tests {
             "two-schools",
         ] {
             let path = format!("scenarios/tiny/{name}/scenario.toml");
-            let loaded = crate::scenario::load(path.as_ref()).unwrap();
+            let loaded = crate::input::load(path.as_ref()).unwrap();
             let sc = &loaded.scenario;
             let solved = crate::solve(sc, Mechanism::Optimal, &SolverOptions::default()).unwrap();
             let (ranking, outcomes) = (&solved.ranking, &solved.assignment.outcomes);

@@ -10,7 +10,7 @@ use super::balance::balance;
 use super::outcomes::DistrictOutcomes;
 use super::summary::summary;
 use super::tally::SchoolTallies;
-use crate::domain::Scenario;
+use crate::scenario::Scenario;
 use crate::Solved;
 
 /// Outcomes of one district's residents at one sweep point.

@@ -5,7 +5,8 @@
 //! all count outcomes here.
 
 use crate::assign::{Outcome, UnplacedReason};
-use crate::domain::{Child, Scenario};
+use crate::domain::Child;
+use crate::scenario::Scenario;
 
 /// Outcome counts of a group of children.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

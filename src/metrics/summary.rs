@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::outcomes::DistrictOutcomes;
 use crate::assign::ComponentStatus;
-use crate::domain::Scenario;
+use crate::scenario::Scenario;
 use crate::Solved;
 
 /// The number of choice-stage components that ended in one status.

@@ -4,8 +4,8 @@
 
 use super::cutoff::{cutoffs, Cutoff};
 use crate::assign::Outcome;
-use crate::domain::Scenario;
 use crate::ranking::Ranking;
+use crate::scenario::Scenario;
 
 /// The tally of one public school.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,8 +7,9 @@
 //! - a child's tier in her own district (explanations, `statements.csv`): [`home_tier`].
 
 use crate::assign::{Outcome, UnplacedReason};
-use crate::domain::{ChildIdx, Scenario};
+use crate::domain::ChildIdx;
 use crate::ranking::Ranking;
+use crate::scenario::Scenario;
 
 /// Why a child is not at a listed school: a reason code and words.
 fn not_at_a_choice(scenario: &Scenario, ranking: &Ranking, c: ChildIdx) -> (&'static str, String) {

@@ -15,8 +15,8 @@ pub use placements::placements_csv;
 pub use schools::schools_csv;
 pub use statements::statements_csv;
 
-use crate::domain::Scenario;
 use crate::metrics::{balance, summary, DistrictOutcomes};
+use crate::scenario::Scenario;
 use crate::Solved;
 
 /// Name of the placements table ([`placements_csv`]).

@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use crate::assign::Outcome;
-use crate::domain::Scenario;
 use crate::metrics::wording::{placement_kind, placement_reason, placement_tier};
 use crate::policy::format_points;
+use crate::scenario::Scenario;
 use crate::Solved;
 
 #[derive(Serialize)]

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::domain::Scenario;
 use crate::metrics::SchoolTallies;
 use crate::policy::format_points;
+use crate::scenario::Scenario;
 use crate::Solved;
 
 #[derive(Serialize)]

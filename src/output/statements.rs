@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use crate::domain::Scenario;
 use crate::metrics::wording::home_tier;
 use crate::policy::format_points;
 use crate::ranking::Ranking;
+use crate::scenario::Scenario;
 
 #[derive(Serialize)]
 struct StatementRow<'a> {

@@ -9,9 +9,9 @@ use std::path::Path;
 
 use super::expansion::Plan;
 use super::Candidate;
-use crate::domain::Scenario;
 use crate::error::InputError;
-use crate::scenario::ScenarioFiles;
+use crate::input::ScenarioFiles;
+use crate::scenario::Scenario;
 
 /// Renders `plan.csv`, `balance.csv`, `plan.json` and `supply_demand.svg`.
 pub fn render(scenario: &Scenario, plan: &Plan) -> Vec<(String, Vec<u8>)> {
@@ -159,6 +159,12 @@ pub fn applied_scenario(
     let text = String::from_utf8_lossy(&read(&files.scenario)?).into_owned();
     let mut toml: toml::Table =
         toml::from_str(&text).map_err(|e| InputError::file(&files.scenario, e.to_string()))?;
+    applied(scenario, candidates, plan).map_err(|invalid| {
+        InputError::file(
+            &files.schools,
+            format!("the scenario with the plan applied is not valid: {invalid}"),
+        )
+    })?;
     let mut out = Vec::new();
     let mut used = Vec::new();
     let mut local = |path: &Path, bytes: Vec<u8>, used: &mut Vec<String>| -> String {
@@ -210,6 +216,47 @@ pub fn applied_scenario(
     out.push(("scenario.toml".into(), (header + &body).into_bytes()));
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
+}
+
+/// The scenario with the plan built, as typed edits checked by [`Scenario::new`]: chosen classes
+/// add seats to their schools, new schools are added (their reserved seats, which a reload
+/// derives from `[quotas]`, are left at none here).
+fn applied(
+    scenario: &Scenario,
+    candidates: &[Candidate],
+    plan: &Plan,
+) -> Result<Scenario, crate::scenario::Invalid> {
+    use crate::scenario::Edit;
+    let mut seats: HashMap<crate::domain::SchoolIdx, u64> = HashMap::new();
+    let mut edits = Vec::new();
+    for (c, &u) in candidates.iter().zip(&plan.units) {
+        let added = u64::from(c.seats_per_unit) * u64::from(u);
+        match (c.school, c.location) {
+            _ if u == 0 => {}
+            (Some(s), _) => *seats.entry(s).or_default() += added,
+            (None, Some(location)) => edits.push(Edit::AddSchool(crate::domain::School {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                district: c.district,
+                entry_grade: scenario.entry_grade,
+                seats: u32::try_from(added).unwrap_or(u32::MAX),
+                reserved_migrant: 0,
+                location,
+            })),
+            (None, None) => {}
+        }
+    }
+    let mut grown: Vec<_> = seats.into_iter().collect();
+    grown.sort_unstable();
+    edits.extend(grown.into_iter().map(|(s, added)| {
+        let school = scenario.school(s);
+        Edit::SchoolSeats {
+            school: s,
+            seats: u32::try_from(u64::from(school.seats) + added).unwrap_or(u32::MAX),
+            reserved_migrant: school.reserved_migrant,
+        }
+    }));
+    scenario.edited(&edits)
 }
 
 /// The schools file with chosen classes added to existing schools and new schools appended.

@@ -18,8 +18,8 @@ use good_lp::{variable, Expression, ProblemVariables, Solution, SolverModel, Var
 use serde::Serialize;
 
 use super::Candidate;
-use crate::domain::Scenario;
 use crate::error::PlanError;
+use crate::scenario::Scenario;
 
 /// One district in one projection year, before and after the plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -14,9 +14,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::domain::{DistrictIdx, Location, Scenario, SchoolIdx};
+use crate::domain::{DistrictIdx, Location, SchoolIdx};
 use crate::error::{InputError, InputErrors, InputKind};
-use crate::scenario::rows::{read_table, Located};
+use crate::input::rows::{read_table, Located};
+use crate::scenario::Scenario;
 
 /// One building option a bureau could fund.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,8 +2,8 @@
 
 use std::cmp::Ordering;
 
-use crate::domain::Scenario;
 use crate::policy::{MilliPoints, TieRule};
+use crate::scenario::Scenario;
 
 /// Sorts children by merit (points, then tie-break keys; then lottery and id for a strict order)
 /// and numbers the classes. Returns the classes and whether any two children share one.

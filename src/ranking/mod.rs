@@ -12,11 +12,11 @@
 mod classes;
 mod lottery;
 
-pub use lottery::lottery_number;
-
-use crate::domain::{Child, ChildIdx, DistrictIdx, Scenario, SchoolIdx};
+use crate::domain::{Child, ChildIdx, DistrictIdx, SchoolIdx};
 use crate::policy::{Layer, MilliPoints, Policy, Tier};
+use crate::scenario::Scenario;
 use classes::classes;
+pub use lottery::lottery_number;
 
 /// A child's priority at one school; smaller is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -10,11 +10,11 @@ use std::fmt::Write as _;
 use super::{figure, headline, page, pct, table, Cell};
 use crate::chart::svg::{self, esc, group, Format};
 use crate::chart::{self, Dot, Series};
-use crate::domain::Scenario;
 use crate::metrics::{
     balance, summary, DistrictBalance, DistrictOutcomes, OutcomeCounts, SchoolTallies,
 };
 use crate::policy::format_points;
+use crate::scenario::Scenario;
 use crate::Solved;
 
 /// Colours of the four outcomes, used by every chart of them.

@@ -1,348 +1,283 @@
-//! Loading a scenario: a TOML file that names its CSV tables and its policy file.
+//! The scenario: every entity of one intake and the policy that ranks its children, as a valid
+//! whole. A [`Scenario`] can only be valid: its fields are private to the crate, and the one way
+//! to build one is [`Scenario::new`], which checks every rule below; changes after that are typed
+//! [`Edit`]s, applied to the parts and checked again ([`Scenario::edited`]).
 //!
-//! Loading happens in two steps. [`rows`] reads each file into rows shaped like the file;
-//! [`validate`] checks them against each other and builds the typed [`Scenario`]. Every problem
-//! found in either step is collected and returned together as [`InputErrors`], each naming its
-//! file, line and field. The format is specified column by column in `docs/scenario-format.md`.
+//! # The rules of a valid scenario
+//!
+//! [`Scenario::new`] refuses a [`ScenarioParts`] that breaks any of these, and names every broken
+//! rule as a [`Problem`] (the entity, the field, the words) so that the loader can report it at the
+//! file and line the entity came from, and an edit at the line of its own file:
+//!
+//! - **Scenario**: `entry_grade` is 1 (primary) or 7 (junior secondary); the fallback distances
+//!   (`fallback.coordinated_max_km`, `fallback.purchase_max_km`) are finite and ≥ 0; at most
+//!   16,777,215 children (the solver packs a child index into 24 bits).
+//! - **Ids**: no id is empty; district ids are unique, child ids are unique, and public and
+//!   private schools share one id space (placements name either).
+//! - **References**: every district, school and choice index points at an existing entity.
+//! - **Districts**: `permanent_population` ≤ 2,000,000,000; `cohort_share` in (0, 1];
+//!   `migrant_share` and `apply_share` in [0, 1]; `growth_rate` in [−0.5, 0.5];
+//!   `cohort_children` ≤ 10,000,000.
+//! - **Schools**: of the scenario's entry grade; `seats` ≤ 1,000,000;
+//!   `reserved_migrant` ≤ `seats`; coordinates finite and within ±10,000 km. Private schools:
+//!   `purchasable_seats` ≤ 1,000,000, `subsidy_yuan` ≤ 1,000,000, `fee_yuan` ≤ 10,000,000.
+//! - **Children**: the five month counts (`permit_months`, `insurance_months`,
+//!   `residence_months`, `insurance_months_elsewhere`, `residence_months_elsewhere`) ≤ 1,200;
+//!   coordinates as for schools; one value per extra fact of the scenario; choices name public
+//!   schools, each at most once.
+//! - **Sibling groups**: a group has at least two children, who share one home (district and
+//!   location) and one list of choices.
+//! - **Priorities**: seats reserved for migrant children and sibling groups each need strict
+//!   priorities (tie rule `lottery`), and cannot be combined with each other.
+//!
+//! Rules that concern only how a file is written (a cell that is not a number, an unknown id, a
+//! duplicated row, ranks with a gap, a birth date after the intake date) are the loader's
+//! (`crate::input`); the bounds above are defined once, here, and the loader reports them with
+//! the same words.
 
-pub mod rows;
-mod siblings;
-pub mod validate;
+mod edit;
+mod problem;
+pub(crate) mod rules;
 
-use std::path::{Path, PathBuf};
+pub use edit::{Edit, Fact};
+pub use problem::{Entity, Invalid, Problem};
 
-use serde::Deserialize;
-use toml::Spanned;
+use crate::domain::{
+    Child, ChildIdx, District, FallbackRules, PrivateIdx, PrivateSchool, School, SchoolIdx,
+};
+use crate::policy::Policy;
 
-use crate::domain::{FallbackRules, Scenario};
-use crate::error::{InputError, InputErrors};
-use crate::policy::file::{line_of, parse_policy, toml_error};
-
-/// Default share of residents in one year-cohort (Hangzhou: ≈ 150,000 first-graders in 2023
-/// for ≈ 12 million residents).
-pub const DEFAULT_COHORT_SHARE: f64 = 0.012;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ScenarioFile {
-    name: String,
-    entry_grade: Spanned<i64>,
-    /// The first school day of the intake (`YYYY-MM-DD`); birth dates must come before it.
-    #[serde(default)]
-    intake_date: Option<Spanned<String>>,
-    seed: u64,
-    budget_yuan: Spanned<i64>,
-    policy: String,
-    tables: TablesFile,
-    #[serde(default)]
-    demand: DemandFile,
-    #[serde(default)]
-    fallback: FallbackFile,
-    #[serde(default)]
-    planning: PlanningFile,
-    #[serde(default)]
-    privacy: PrivacyFile,
-    #[serde(default)]
-    quotas: QuotasFile,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct QuotasFile {
-    migrant_share: Option<Spanned<f64>>,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct PrivacyFile {
-    pseudonym_key: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct PlanningFile {
-    candidates: Option<String>,
-    #[serde(default)]
-    capital_budget_yuan: u64,
-    #[serde(default)]
-    years: u32,
-}
-
-/// Capacity-planning settings of a scenario (`[planning]`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Planning {
-    /// Candidate expansions file, resolved against the scenario's folder.
-    pub candidates: Option<PathBuf>,
-    pub capital_budget_yuan: u64,
-    /// Projection years after this one (0 = this year only).
-    pub years: u32,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TablesFile {
-    districts: String,
-    schools: String,
-    private_schools: Option<String>,
-    children: String,
-    choices: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DemandFile {
-    #[serde(default = "default_cohort_share")]
-    cohort_share: Spanned<f64>,
-}
-
-impl Default for DemandFile {
-    fn default() -> Self {
-        DemandFile {
-            cohort_share: default_cohort_share(),
-        }
-    }
-}
-
-fn default_cohort_share() -> Spanned<f64> {
-    Spanned::new(0..0, DEFAULT_COHORT_SHARE)
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FallbackFile {
-    coordinated_max_km: Option<Spanned<f64>>,
-    purchase_max_km: Option<Spanned<f64>>,
-    #[serde(default = "yes")]
-    purchase_same_district: bool,
-}
-
-impl Default for FallbackFile {
-    fn default() -> Self {
-        FallbackFile {
-            coordinated_max_km: None,
-            purchase_max_km: None,
-            purchase_same_district: true,
-        }
-    }
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// Where each input of a scenario lives, resolved against the scenario file's folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScenarioFiles {
-    pub scenario: PathBuf,
-    pub policy: PathBuf,
-    pub districts: PathBuf,
-    pub schools: PathBuf,
-    pub private_schools: Option<PathBuf>,
-    pub children: PathBuf,
-    pub choices: PathBuf,
-}
-
-impl ScenarioFiles {
-    /// Every input file, scenario first.
-    pub fn all(&self) -> Vec<&Path> {
-        let mut v = vec![
-            self.scenario.as_path(),
-            self.policy.as_path(),
-            self.districts.as_path(),
-            self.schools.as_path(),
-        ];
-        v.extend(self.private_schools.as_deref());
-        v.push(&self.children);
-        v.push(&self.choices);
-        v
-    }
-}
-
-/// A loaded scenario and the files it came from.
+/// A validated scenario, ready to solve. Built only by [`Scenario::new`]; read through its methods.
 #[derive(Debug, Clone)]
-pub struct Loaded {
-    pub scenario: Scenario,
-    pub files: ScenarioFiles,
-    pub planning: Planning,
+pub struct Scenario {
+    pub(crate) name: String,
+    pub(crate) entry_grade: u8,
+    pub(crate) seed: u64,
+    pub(crate) budget_yuan: u64,
+    pub(crate) districts: Vec<District>,
+    pub(crate) schools: Vec<School>,
+    pub(crate) private_schools: Vec<PrivateSchool>,
+    pub(crate) children: Vec<Child>,
+    pub(crate) extra_facts: Vec<String>,
+    pub(crate) policy: Policy,
+    pub(crate) fallback: FallbackRules,
+    pub(crate) pseudonym_key: Option<String>,
 }
 
-/// Scenario-wide settings read from the TOML file, handed to validation.
-pub(crate) struct Settings {
-    pub pseudonym_key: Option<String>,
+/// The parts of a scenario before validation: every field public, nothing checked. Hand it to
+/// [`Scenario::new`] to get a [`Scenario`].
+#[derive(Debug, Clone)]
+pub struct ScenarioParts {
+    /// The scenario's name, shown in reports.
     pub name: String,
+    /// Entry grade this intake is for (1 = primary, 7 = junior secondary).
     pub entry_grade: u8,
+    /// Seed of every random draw (lottery numbers).
     pub seed: u64,
+    /// Money available for buying private places this year, in yuan.
     pub budget_yuan: u64,
-    pub cohort_share: f64,
+    /// The districts, addressed by [`crate::domain::DistrictIdx`].
+    pub districts: Vec<District>,
+    /// Public schools at the entry grade, addressed by [`SchoolIdx`].
+    pub schools: Vec<School>,
+    /// Private schools at the entry grade, addressed by [`PrivateIdx`].
+    pub private_schools: Vec<PrivateSchool>,
+    /// The applicants, addressed by [`ChildIdx`].
+    pub children: Vec<Child>,
+    /// Names of the extra facts (children-file columns `fact_<name>`), in column order.
+    pub extra_facts: Vec<String>,
+    /// The resolved points policy.
+    pub policy: Policy,
+    /// Rules of the stages after the choice stage.
     pub fallback: FallbackRules,
-    /// `[quotas] migrant_share`: share of each school's seats reserved for migrant children
-    /// where the schools file gives no `reserved_migrant`.
-    pub migrant_share: Option<f64>,
-    /// `intake_date`: birth dates on or after it are refused (dates in the future).
-    pub intake_date: Option<crate::domain::Date>,
+    /// Key for pseudonymising other children's ids in explanations.
+    pub pseudonym_key: Option<String>,
 }
 
-/// Loads and validates a scenario held in memory: `files` gives the bytes of the scenario file
-/// at `path` and of every file it names, under the paths [`load`] would read them from (the
-/// scenario's folder joined with the name). Nothing is read from the disk; a file missing from
-/// `files` is reported like a missing file. For services that receive uploads, and for fuzzing.
-pub fn load_from_memory(
-    path: &Path,
-    files: impl IntoIterator<Item = (PathBuf, Vec<u8>)>,
-) -> Result<Loaded, InputErrors> {
-    rows::with_files_in_memory(files.into_iter().collect(), || load(path))
-}
-
-/// Loads and validates a scenario; returns every problem found if it is not valid.
-pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
-    let text = rows::read_text(path).map_err(|e| {
-        InputErrors::scenario(vec![InputError::file(
-            path,
-            format!("cannot read the scenario file: {e}"),
-        )])
-    })?;
-    let file: ScenarioFile = toml::from_str(&text)
-        .map_err(|e| InputErrors::scenario(vec![toml_error(path, &text, &e)]))?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    let files = ScenarioFiles {
-        scenario: path.to_path_buf(),
-        policy: base.join(&file.policy),
-        districts: base.join(&file.tables.districts),
-        schools: base.join(&file.tables.schools),
-        private_schools: file.tables.private_schools.as_ref().map(|p| base.join(p)),
-        children: base.join(&file.tables.children),
-        choices: base.join(&file.tables.choices),
-    };
-
-    let mut errors = Vec::new();
-    let at = |span: std::ops::Range<usize>, field: &str, message: String| InputError {
-        file: path.to_path_buf(),
-        line: (span.end > 0).then(|| line_of(&text, span.start)),
-        field: Some(field.to_string()),
-        message,
-    };
-    let entry_grade = match *file.entry_grade.get_ref() {
-        g @ (1 | 7) => g as u8,
-        g => {
-            errors.push(at(
-                file.entry_grade.span(),
-                "entry_grade",
-                format!("must be 1 (primary) or 7 (junior secondary), got {g}"),
-            ));
-            1
-        }
-    };
-    let budget_yuan = u64::try_from(*file.budget_yuan.get_ref()).unwrap_or_else(|_| {
-        errors.push(at(
-            file.budget_yuan.span(),
-            "budget_yuan",
-            format!("must be ≥ 0, got {}", file.budget_yuan.get_ref()),
-        ));
-        0
-    });
-    let share = *file.demand.cohort_share.get_ref();
-    if !(share > 0.0 && share <= 1.0) {
-        errors.push(at(
-            file.demand.cohort_share.span(),
-            "demand.cohort_share",
-            format!("must be in (0, 1], got {share}"),
-        ));
-    }
-    let mut distance = |v: &Option<Spanned<f64>>, field: &str| -> Option<f64> {
-        let s = v.as_ref()?;
-        let km = *s.get_ref();
-        if km.is_finite() && km >= 0.0 {
-            Some(km)
-        } else {
-            errors.push(at(
-                s.span(),
-                field,
-                format!("must be a distance ≥ 0 km, got {km}"),
-            ));
-            None
-        }
-    };
-    let fallback = FallbackRules {
-        coordinated_max_km: distance(
-            &file.fallback.coordinated_max_km,
-            "fallback.coordinated_max_km",
-        ),
-        purchase_max_km: distance(&file.fallback.purchase_max_km, "fallback.purchase_max_km"),
-        purchase_same_district: file.fallback.purchase_same_district,
-    };
-
-    let migrant_share = file.quotas.migrant_share.as_ref().and_then(|s| {
-        let share = *s.get_ref();
-        if (0.0..=1.0).contains(&share) {
-            Some(share)
-        } else {
-            errors.push(at(
-                s.span(),
-                "quotas.migrant_share",
-                format!("must be a share between 0 and 1, got {share}"),
-            ));
-            None
-        }
-    });
-
-    let policy = match rows::read_text(&files.policy) {
-        Ok(policy_text) => match parse_policy(&files.policy, &policy_text) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                errors.extend(e);
-                None
-            }
-        },
-        Err(e) => {
-            errors.push(InputError::file(
-                &files.policy,
-                format!("cannot read the policy file: {e}"),
-            ));
-            None
-        }
-    };
-    let planning = Planning {
-        candidates: file.planning.candidates.as_ref().map(|c| base.join(c)),
-        capital_budget_yuan: file.planning.capital_budget_yuan,
-        years: file.planning.years,
-    };
-    if planning.years > 30 {
-        errors.push(InputError {
-            file: path.to_path_buf(),
-            line: None,
-            field: Some("planning.years".into()),
-            message: format!("at most 30 projection years, got {}", planning.years),
-        });
-    }
-    let intake_date = file.intake_date.as_ref().and_then(|d| {
-        let date = crate::domain::Date::parse(d.get_ref());
-        if date.is_none() {
-            errors.push(at(
-                d.span(),
-                "intake_date",
-                crate::domain::Date::problem(d.get_ref()),
-            ));
-        }
-        date
-    });
-    let settings = Settings {
-        intake_date,
-        name: file.name,
-        entry_grade,
-        seed: file.seed,
-        budget_yuan,
-        cohort_share: share,
-        fallback,
-        migrant_share,
-        pseudonym_key: file.privacy.pseudonym_key,
-    };
-    let scenario = validate::validate(&files, settings, policy, &mut errors);
-    match scenario {
-        Some(scenario) if errors.is_empty() => Ok(Loaded {
-            scenario,
-            files,
-            planning,
-        }),
-        _ => Err(InputErrors::scenario(errors)),
+impl ScenarioParts {
+    /// Applies one edit to the parts; nothing is checked until [`Scenario::new`]. An edit that
+    /// addresses an entity the parts do not have is refused with [`Problem::Missing`].
+    pub fn apply(&mut self, edit: &Edit) -> Result<(), Problem> {
+        edit::apply(self, edit)
     }
 }
+
+impl Scenario {
+    /// The one validating constructor: checks every rule of the module documentation and
+    /// returns the scenario, or every rule the parts break.
+    pub fn new(parts: ScenarioParts) -> Result<Scenario, Invalid> {
+        let problems = rules::check(&parts);
+        if !problems.is_empty() {
+            return Err(Invalid { problems });
+        }
+        let ScenarioParts {
+            name,
+            entry_grade,
+            seed,
+            budget_yuan,
+            districts,
+            schools,
+            private_schools,
+            children,
+            extra_facts,
+            policy,
+            fallback,
+            pseudonym_key,
+        } = parts;
+        Ok(Scenario {
+            name,
+            entry_grade,
+            seed,
+            budget_yuan,
+            districts,
+            schools,
+            private_schools,
+            children,
+            extra_facts,
+            policy,
+            fallback,
+            pseudonym_key,
+        })
+    }
+
+    /// The scenario taken apart, to be changed and validated again.
+    pub fn into_parts(self) -> ScenarioParts {
+        let Scenario {
+            name,
+            entry_grade,
+            seed,
+            budget_yuan,
+            districts,
+            schools,
+            private_schools,
+            children,
+            extra_facts,
+            policy,
+            fallback,
+            pseudonym_key,
+        } = self;
+        ScenarioParts {
+            name,
+            entry_grade,
+            seed,
+            budget_yuan,
+            districts,
+            schools,
+            private_schools,
+            children,
+            extra_facts,
+            policy,
+            fallback,
+            pseudonym_key,
+        }
+    }
+
+    /// A copy of the parts (the scenario itself is left as it is).
+    pub fn to_parts(&self) -> ScenarioParts {
+        self.clone().into_parts()
+    }
+
+    /// This scenario with `edits` applied in order, validated again by [`Scenario::new`].
+    pub fn edited(&self, edits: &[Edit]) -> Result<Scenario, Invalid> {
+        let mut parts = self.to_parts();
+        let problems: Vec<Problem> = edits.iter().filter_map(|e| parts.apply(e).err()).collect();
+        if !problems.is_empty() {
+            return Err(Invalid { problems });
+        }
+        Scenario::new(parts)
+    }
+
+    /// The scenario's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Entry grade this intake is for (1 = primary, 7 = junior secondary).
+    pub fn entry_grade(&self) -> u8 {
+        self.entry_grade
+    }
+
+    /// Seed of every random draw (lottery numbers).
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Money available for buying private places this year, in yuan.
+    pub fn budget_yuan(&self) -> u64 {
+        self.budget_yuan
+    }
+
+    /// The districts, by [`crate::domain::DistrictIdx`].
+    pub fn districts(&self) -> &[District] {
+        &self.districts
+    }
+
+    /// Public schools at the entry grade (schools of other grades are not part of the intake).
+    pub fn schools(&self) -> &[School] {
+        &self.schools
+    }
+
+    /// Private schools at the entry grade.
+    pub fn private_schools(&self) -> &[PrivateSchool] {
+        &self.private_schools
+    }
+
+    /// The applicants, sorted by id when loaded.
+    pub fn children(&self) -> &[Child] {
+        &self.children
+    }
+
+    /// Names of the extra facts (children-file columns `fact_<name>`), in column order; each
+    /// child's [`Child::extra_facts`] holds their values in this order.
+    pub fn extra_facts(&self) -> &[String] {
+        &self.extra_facts
+    }
+
+    /// The resolved points policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Rules of the stages after the choice stage.
+    pub fn fallback(&self) -> &FallbackRules {
+        &self.fallback
+    }
+
+    /// Key for pseudonymising other children's ids in explanations (`[privacy] pseudonym_key`).
+    pub fn pseudonym_key(&self) -> Option<&str> {
+        self.pseudonym_key.as_deref()
+    }
+
+    /// One child.
+    pub fn child(&self, c: ChildIdx) -> &Child {
+        &self.children[c.ix()]
+    }
+
+    /// One public school.
+    pub fn school(&self, s: SchoolIdx) -> &School {
+        &self.schools[s.ix()]
+    }
+
+    /// One private school.
+    pub fn private_school(&self, p: PrivateIdx) -> &PrivateSchool {
+        &self.private_schools[p.ix()]
+    }
+
+    /// Every child's index, in order.
+    pub fn child_indices(&self) -> impl Iterator<Item = ChildIdx> {
+        (0..self.children.len() as u32).map(ChildIdx)
+    }
+
+    /// Every public school's index, in order.
+    pub fn school_indices(&self) -> impl Iterator<Item = SchoolIdx> {
+        (0..self.schools.len() as u32).map(SchoolIdx)
+    }
+
+    /// Every private school's index, in order.
+    pub fn private_indices(&self) -> impl Iterator<Item = PrivateIdx> {
+        (0..self.private_schools.len() as u32).map(PrivateIdx)
+    }
+}
+
+#[cfg(test)]
+mod tests;

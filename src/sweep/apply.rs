@@ -1,14 +1,17 @@
 //! Turning a sweep point into a scenario: the base scenario with the point's values applied.
 //!
-//! Changes that draw children at random (demand growth, migrant share) use the point's own seed,
-//! so a point's scenario depends only on the base scenario, its values and its seed.
+//! Each parameter's value becomes typed [`Edit`]s, applied in parameter order to the base
+//! scenario's parts; the result is validated again by [`Scenario::new`]. Changes that draw
+//! children at random (demand growth, migrant share) use the point's own seed, so a point's
+//! scenario depends only on the base scenario, its values and its seed.
 
 use sha2::{Digest, Sha256};
 
 use super::spec::{Kind, Parameter, Target, Value};
-use crate::domain::Scenario;
+use crate::domain::{ChildIdx, PrivateIdx, SchoolIdx};
 use crate::generate::Rng;
 use crate::policy::{IndicatorRule, MilliPoints};
+use crate::scenario::{Edit, Invalid, Scenario, ScenarioParts};
 
 /// The seed of a point: the first eight bytes of SHA-256 over the base seed and the key.
 pub fn derived_seed(base_seed: u64, key: &str) -> u64 {
@@ -30,14 +33,31 @@ pub fn point_key(parameters: &[Parameter], point: &[usize]) -> String {
         .join(";")
 }
 
-/// The base scenario with one point's values applied, running with `seed`.
-pub fn apply(base: &Scenario, parameters: &[Parameter], point: &[usize], seed: u64) -> Scenario {
-    let mut sc = base.clone();
-    sc.seed = seed;
+/// The base scenario with one point's values applied, running with `seed`; refused if the
+/// values break a rule of a valid scenario (tie rule `keep_ties` with reserved seats, say).
+pub fn apply(
+    base: &Scenario,
+    parameters: &[Parameter],
+    point: &[usize],
+    seed: u64,
+) -> Result<Scenario, Invalid> {
+    let mut sc = base.to_parts();
+    let mut problems = Vec::new();
+    let mut edit = |sc: &mut ScenarioParts, e: Edit| {
+        if let Err(p) = sc.apply(&e) {
+            problems.push(p);
+        }
+    };
+    edit(&mut sc, Edit::Seed(seed));
     for (param, &v) in parameters.iter().zip(point) {
-        apply_one(&mut sc, param, &param.values[v], seed);
+        for e in edits(&sc, param, &param.values[v], seed) {
+            edit(&mut sc, e);
+        }
     }
-    sc
+    if !problems.is_empty() {
+        return Err(Invalid { problems });
+    }
+    Scenario::new(sc)
 }
 
 fn number(v: &Value) -> f64 {
@@ -51,80 +71,105 @@ fn scale_points(p: MilliPoints, factor: f64) -> MilliPoints {
     (p as f64 * factor).round() as MilliPoints
 }
 
-fn apply_one(sc: &mut Scenario, param: &Parameter, v: &Value, seed: u64) {
+/// The edits one parameter's value makes to the scenario as the earlier parameters left it.
+fn edits(sc: &ScenarioParts, param: &Parameter, v: &Value, seed: u64) -> Vec<Edit> {
     match param.kind {
         Kind::SeatsScale => {
             let f = number(v);
-            for (i, school) in sc.schools.iter_mut().enumerate() {
-                let hit = match param.target {
+            sc.schools
+                .iter()
+                .enumerate()
+                .filter(|(i, school)| match param.target {
                     Target::City => true,
                     Target::District(d) => school.district == d,
-                    Target::School(s) => s.ix() == i,
+                    Target::School(s) => s.ix() == *i,
                     _ => false,
-                };
-                if hit {
-                    school.seats = (f64::from(school.seats) * f).round() as u32;
-                    school.reserved_migrant =
-                        ((f64::from(school.reserved_migrant) * f).round() as u32).min(school.seats);
-                }
-            }
+                })
+                .map(|(i, school)| {
+                    let seats = (f64::from(school.seats) * f).round() as u32;
+                    Edit::SchoolSeats {
+                        school: SchoolIdx(i as u32),
+                        seats,
+                        reserved_migrant: ((f64::from(school.reserved_migrant) * f).round() as u32)
+                            .min(seats),
+                    }
+                })
+                .collect()
         }
-        Kind::Seats => {
-            if let Target::School(s) = param.target {
-                let school = &mut sc.schools[s.ix()];
-                school.seats = number(v) as u32;
-                school.reserved_migrant = school.reserved_migrant.min(school.seats);
+        Kind::Seats => match param.target {
+            Target::School(s) => {
+                let seats = number(v) as u32;
+                let reserved = sc.schools.get(s.ix()).map_or(0, |x| x.reserved_migrant);
+                vec![Edit::SchoolSeats {
+                    school: s,
+                    seats,
+                    reserved_migrant: reserved.min(seats),
+                }]
             }
-        }
-        Kind::BudgetYuan => sc.budget_yuan = number(v) as u64,
+            _ => Vec::new(),
+        },
+        Kind::BudgetYuan => vec![Edit::BudgetYuan(number(v) as u64)],
         Kind::SubsidyYuan => {
             let yuan = number(v) as u64;
-            for (i, p) in sc.private_schools.iter_mut().enumerate() {
-                let hit = match param.target {
+            sc.private_schools
+                .iter()
+                .enumerate()
+                .filter(|(i, p)| match param.target {
                     Target::City => true,
                     Target::District(d) => p.district == d,
-                    Target::PrivateSchool(q) => q.ix() == i,
+                    Target::PrivateSchool(q) => q.ix() == *i,
                     _ => false,
-                };
-                if hit {
-                    p.subsidy_yuan = yuan;
-                }
-            }
+                })
+                .map(|(i, _)| Edit::SubsidyYuan {
+                    school: PrivateIdx(i as u32),
+                    yuan,
+                })
+                .collect()
         }
-        Kind::WeightScale => {
-            if let Target::Indicator(i) = param.target {
+        Kind::WeightScale => match param.target {
+            Target::Indicator(i) => {
                 let f = number(v);
-                let ind = &mut sc.policy.indicators[i];
-                match &mut ind.rule {
-                    IndicatorRule::PerUnit { per_unit } => *per_unit = scale_points(*per_unit, f),
+                let Some(ind) = sc.policy.indicators.get(i) else {
+                    return Vec::new();
+                };
+                let rule = match &ind.rule {
+                    IndicatorRule::PerUnit { per_unit } => IndicatorRule::PerUnit {
+                        per_unit: scale_points(*per_unit, f),
+                    },
                     IndicatorRule::Brackets(steps) => {
-                        for b in steps {
+                        let mut steps = steps.clone();
+                        for b in &mut steps {
                             b.points = scale_points(b.points, f);
                         }
+                        IndicatorRule::Brackets(steps)
                     }
                     IndicatorRule::Category(table) => {
+                        let mut table = table.clone();
                         for p in table.values_mut() {
                             *p = scale_points(*p, f);
                         }
+                        IndicatorRule::Category(table)
                     }
-                }
-                if let Some(cap) = &mut ind.cap {
-                    *cap = scale_points(*cap, f);
-                }
+                };
+                vec![Edit::Indicator {
+                    indicator: i,
+                    rule,
+                    cap: ind.cap.map(|cap| scale_points(cap, f)),
+                }]
             }
-        }
-        Kind::TieRule => {
-            if let Value::TieRule(r) = v {
-                sc.policy.tie_rule = *r;
-            }
-        }
+            _ => Vec::new(),
+        },
+        Kind::TieRule => match v {
+            Value::TieRule(r) => vec![Edit::TieRule(*r)],
+            Value::Number { .. } => Vec::new(),
+        },
         Kind::DemandGrowth => grow_demand(sc, param.target, number(v), seed),
         Kind::MigrantShare => set_migrant_share(sc, param.target, number(v), seed),
     }
 }
 
 /// Indices of the children a district-or-city parameter applies to.
-fn targeted(sc: &Scenario, target: Target) -> Vec<usize> {
+fn targeted(sc: &ScenarioParts, target: Target) -> Vec<usize> {
     (0..sc.children.len())
         .filter(|&i| match target {
             Target::District(d) => sc.children[i].residence_district == d,
@@ -148,50 +193,37 @@ fn sample(pool: &mut [usize], k: usize, rng: &mut Rng) -> Vec<usize> {
 /// Adds `share × n` copies of randomly drawn applicants (ids `<id>~g<k>`, applying alone), or
 /// removes `−share × n` randomly drawn applicants when `share` is negative (a sibling left
 /// alone then applies alone).
-fn grow_demand(sc: &mut Scenario, target: Target, share: f64, seed: u64) {
+fn grow_demand(sc: &ScenarioParts, target: Target, share: f64, seed: u64) -> Vec<Edit> {
     let mut rng = Rng::new(seed ^ 0x6772_6f77_7468);
     let mut pool = targeted(sc, target);
     let n = pool.len();
     let k = (share.abs() * n as f64).round() as usize;
     if k == 0 || n == 0 {
-        return;
+        return Vec::new();
     }
     if share < 0.0 {
-        let mut drop = vec![false; sc.children.len()];
-        for i in sample(&mut pool, k, &mut rng) {
-            drop[i] = true;
-        }
-        let mut i = 0;
-        sc.children.retain(|_| {
-            i += 1;
-            !drop[i - 1]
-        });
-        // A sibling left alone no longer applies jointly.
-        let mut members: std::collections::BTreeMap<u32, usize> = Default::default();
-        for g in sc.children.iter().filter_map(|c| c.sibling_group) {
-            *members.entry(g).or_default() += 1;
-        }
-        for c in &mut sc.children {
-            if c.sibling_group.is_some_and(|g| members[&g] < 2) {
-                c.sibling_group = None;
-            }
-        }
+        let gone = sample(&mut pool, k, &mut rng);
+        vec![Edit::RemoveChildren(
+            gone.into_iter().map(|i| ChildIdx(i as u32)).collect(),
+        )]
     } else {
-        for copy in 1..=k {
-            let source = pool[rng.int(0, (n - 1) as u64) as usize];
-            let mut child = sc.children[source].clone();
-            child.id = format!("{}~g{copy}", child.id);
-            // A copy is another family's child: she applies alone.
-            child.sibling_group = None;
-            sc.children.push(child);
-        }
-        sc.children.sort_by(|a, b| a.id.cmp(&b.id));
+        let copies = (1..=k)
+            .map(|copy| {
+                let source = pool[rng.int(0, (n - 1) as u64) as usize];
+                let mut child = sc.children[source].clone();
+                child.id = format!("{}~g{copy}", child.id);
+                // A copy is another family's child: she applies alone.
+                child.sibling_group = None;
+                child
+            })
+            .collect();
+        vec![Edit::AddChildren(copies)]
     }
 }
 
 /// Turns randomly drawn local applicants into migrant ones (or the reverse) until migrants are
 /// `share` of the targeted applicants (rounded).
-fn set_migrant_share(sc: &mut Scenario, target: Target, share: f64, seed: u64) {
+fn set_migrant_share(sc: &ScenarioParts, target: Target, share: f64, seed: u64) -> Vec<Edit> {
     let mut rng = Rng::new(seed ^ 0x006d_6967_7261_6e74);
     let pool = targeted(sc, target);
     let want = (share * pool.len() as f64).round() as usize;
@@ -199,13 +231,20 @@ fn set_migrant_share(sc: &mut Scenario, target: Target, share: f64, seed: u64) {
         pool.into_iter().partition(|&i| sc.children[i].is_migrant());
     let have = migrants.len();
     if want > have {
-        for i in sample(&mut locals, want - have, &mut rng) {
-            sc.children[i].hukou_district = None;
-        }
+        sample(&mut locals, want - have, &mut rng)
+            .into_iter()
+            .map(|i| Edit::Hukou {
+                child: ChildIdx(i as u32),
+                district: None,
+            })
+            .collect()
     } else {
-        for i in sample(&mut migrants, have - want, &mut rng) {
-            let c = &mut sc.children[i];
-            c.hukou_district = Some(c.residence_district);
-        }
+        sample(&mut migrants, have - want, &mut rng)
+            .into_iter()
+            .map(|i| Edit::Hukou {
+                child: ChildIdx(i as u32),
+                district: Some(sc.children[i].residence_district),
+            })
+            .collect()
     }
 }

@@ -14,11 +14,12 @@ use rayon::prelude::*;
 use super::apply::{apply, derived_seed, point_key};
 use super::spec::{self, Seeds, SweepSpec};
 use crate::assign::{Mechanism, SolverOptions};
-use crate::error::{Cancelled, InputError, InputErrors, InputKind};
+use crate::error::{Cancelled, InputError, InputErrors, InputKind, SolveError};
+use crate::input::{self, Loaded};
 use crate::manifest::sha256;
 use crate::metrics::{ParameterInfo, PointKpis, PointResult, PointStatus, SweepResults};
 use crate::progress::{NoReporter, Reporter};
-use crate::scenario::{self, Loaded};
+use crate::scenario::{Invalid, Problem};
 
 /// A sweep ready to run: its checked spec and its loaded base scenario.
 #[derive(Debug, Clone)]
@@ -32,7 +33,7 @@ pub struct Sweep {
 /// Loads a sweep file and its base scenario and checks one against the other.
 pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
     let (text, scenario_file) = spec::read(path)?;
-    let base = scenario::load(&scenario_file)?;
+    let base = input::load(&scenario_file)?;
     let hashes = crate::manifest::hash_inputs(&base.files).map_err(|e| {
         InputErrors::one(
             InputKind::Scenario,
@@ -204,17 +205,17 @@ impl Sweep {
         let base = &self.base.scenario;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             reporter.point_started(index, key);
-            let scenario = apply(base, params, point, seed);
+            let scenario = apply(base, params, point, seed)
+                .map_err(|invalid| refused_point(&invalid, mechanism))?;
             crate::solve(&scenario, mechanism, options)
                 .map(|solved| PointKpis::compute(&scenario, &solved))
+                .map_err(|e| e.to_string())
         }));
         let status = match outcome {
             Ok(Ok(kpis)) => PointStatus::Solved {
                 kpis: Box::new(kpis),
             },
-            Ok(Err(e)) => PointStatus::Failed {
-                error: e.to_string(),
-            },
+            Ok(Err(error)) => PointStatus::Failed { error },
             Err(panic) => PointStatus::Failed {
                 error: format!("the point panicked: {}", panic_message(&*panic)),
             },
@@ -243,6 +244,28 @@ impl Sweep {
             seed,
             status: PointStatus::Failed { error },
         }
+    }
+}
+
+/// Why a point whose values break a rule of a valid scenario failed. Kept ties with reserved seats
+/// or sibling groups are worded as the solver worded them before the scenario refused them, so a
+/// sweep's results read as they always did.
+fn refused_point(invalid: &Invalid, mechanism: Mechanism) -> String {
+    let unsupported = |feature| {
+        SolveError::Unsupported {
+            mechanism: mechanism.name(),
+            feature,
+        }
+        .to_string()
+    };
+    match invalid.problems.as_slice() {
+        [Problem::SiblingGroupsNeedStrictPriorities { .. }] => {
+            unsupported("joint applications of siblings when ties are kept")
+        }
+        [Problem::ReservedSeatsNeedStrictPriorities { .. }] => {
+            unsupported("seats reserved for migrant children when ties are kept")
+        }
+        _ => invalid.to_string(),
     }
 }
 

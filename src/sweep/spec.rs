@@ -26,10 +26,11 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::domain::{DistrictIdx, PrivateIdx, Scenario, SchoolIdx};
+use crate::domain::{DistrictIdx, PrivateIdx, SchoolIdx};
 use crate::error::{InputError, InputErrors, InputKind};
 use crate::policy::file::{line_of, toml_error};
 use crate::policy::TieRule;
+use crate::scenario::Scenario;
 
 /// What a parameter changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{go_on, RunSettings};
-use crate::domain::Scenario;
 use crate::error::{Error, InputError, InputErrors, InputKind};
+use crate::input::Loaded;
 use crate::progress::{Reporter, Stage};
-use crate::scenario::Loaded;
+use crate::scenario::Scenario;
 use crate::{manifest, output, Solved};
 
 /// What [`run_and_write`] did: the scenario it loaded, what it computed and where it wrote.
@@ -40,7 +40,7 @@ pub fn run_and_write(
 ) -> Result<Run, Error> {
     go_on(reporter)?;
     let t = Instant::now();
-    let loaded = crate::scenario::load(scenario)?;
+    let loaded = crate::input::load(scenario)?;
     reporter.stage_finished(
         Stage::Load,
         t.elapsed(),

@@ -119,6 +119,36 @@ fn a_bad_appeal_names_the_line() {
     );
 }
 
+/// A correction the scenario's rules refuse (a month count above 1,200) is reported at its line
+/// in the appeal file, like a correction of the wrong type.
+#[test]
+fn a_correction_out_of_range_names_the_appeal_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("appeal.toml");
+    let scenario = scenario_dir("tiny/two-schools/scenario.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "scenario = \"{}\"\n\n[[child]]\nid = \"D\"\npermit_months = 12\ninsurance_months = 1500\n",
+            scenario.display()
+        ),
+    )
+    .unwrap();
+    let errors: Vec<String> = seatplan::appeal::load_appeal(&file)
+        .unwrap_err()
+        .errors
+        .iter()
+        .map(|e| {
+            e.to_string()
+                .replace(&format!("{}/", tmp.path().display()), "")
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        ["appeal.toml:6: field `insurance_months`: must be a whole number of months 0–1200, got 1500"]
+    );
+}
+
 #[test]
 fn explain_writes_json_and_a_printable_page() {
     let tmp = tempfile::tempdir().unwrap();

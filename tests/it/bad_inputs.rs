@@ -62,7 +62,7 @@ fn errors(dir: &TempDir) -> Vec<String> {
 
 /// The library's errors for a scenario it must refuse, after checking the CLI agrees.
 fn refused(dir: &TempDir) -> seatplan::error::InputErrors {
-    match seatplan::scenario::load(&scenario_toml(dir)) {
+    match seatplan::input::load(&scenario_toml(dir)) {
         Ok(_) => panic!("the broken scenario was accepted"),
         Err(e) => {
             assert_cli_refuses(&scenario_toml(dir), &e);
@@ -72,11 +72,11 @@ fn refused(dir: &TempDir) -> seatplan::error::InputErrors {
 }
 
 /// Loads a scenario that must be accepted, by the library and the CLI alike.
-fn accepted(dir: &TempDir) -> seatplan::scenario::Loaded {
+fn accepted(dir: &TempDir) -> seatplan::input::Loaded {
     let o = seatplan(&["validate", scenario_toml(dir).to_str().unwrap()]);
     assert_no_panic("seatplan validate", &o);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    seatplan::scenario::load(&scenario_toml(dir)).unwrap_or_else(|e| panic!("{e}"))
+    seatplan::input::load(&scenario_toml(dir)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 const SCENARIO_KEYS: &str =
@@ -152,7 +152,7 @@ fn utf8_bom_is_accepted() {
     let loaded = accepted(&dir);
     let ids: Vec<&str> = loaded
         .scenario
-        .children
+        .children()
         .iter()
         .map(|c| c.id.as_str())
         .collect();
@@ -385,6 +385,19 @@ fn negative_budget() {
     assert_eq!(
         errors(&dir),
         vec!["scenario.toml:6: field `budget_yuan`: must be ≥ 0, got -6000"]
+    );
+}
+
+#[test]
+fn a_cohort_share_out_of_range_is_reported_once() {
+    let dir = tiny();
+    let text = read(&dir, "scenario.toml") + "\n[demand]\ncohort_share = 2.0\n";
+    write(&dir, "scenario.toml", text);
+    let errs = errors(&dir);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0].ends_with("field `demand.cohort_share`: must be in (0, 1], got 2"),
+        "{errs:#?}"
     );
 }
 
@@ -760,7 +773,7 @@ fn a_city_without_public_seats_places_nobody_in_public_school() {
     }
     write(&dir, "schools.csv", out);
     let sc = crate::util::load(&scenario_toml(&dir));
-    assert!(sc.schools.iter().all(|s| s.seats == 0));
+    assert!(sc.schools().iter().all(|s| s.seats == 0));
     let solved = crate::util::solve_checked(&sc, seatplan::assign::Mechanism::Optimal);
     assert!(solved
         .assignment
@@ -788,8 +801,8 @@ fn more_children_than_all_seats() {
     }
     std::fs::write(city.join("schools.csv"), out).unwrap();
     let sc = crate::util::load(&city.join("scenario.toml"));
-    let seats: u64 = sc.schools.iter().map(|s| u64::from(s.seats)).sum();
-    assert!((sc.children.len() as u64) > 2 * seats);
+    let seats: u64 = sc.schools().iter().map(|s| u64::from(s.seats)).sum();
+    assert!((sc.children().len() as u64) > 2 * seats);
     let solved = crate::util::solve_checked(&sc, seatplan::assign::Mechanism::Optimal);
     let public = solved
         .assignment
@@ -811,8 +824,8 @@ fn more_children_than_all_seats() {
             )
         })
         .count() as u64;
-    assert_eq!(public + elsewhere, sc.children.len() as u64);
-    assert!(elsewhere >= sc.children.len() as u64 - seats);
+    assert_eq!(public + elsewhere, sc.children().len() as u64);
+    assert!(elsewhere >= sc.children().len() as u64 - seats);
 }
 
 /// A 20 MB value in one cell (a pasted blob) is refused with a short message naming the cell,

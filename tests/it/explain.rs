@@ -5,10 +5,11 @@
 use proptest::prelude::*;
 
 use seatplan::assign::{Mechanism, Outcome};
-use seatplan::domain::{ChildIdx, Scenario};
+use seatplan::domain::ChildIdx;
 use seatplan::explain::{explain, pseudonym, render, Verdict};
 use seatplan::metrics::SchoolTallies;
 use seatplan::policy::{format_points, Fact, Indicator, IndicatorRule, Scope, TieRule};
+use seatplan::scenario::Scenario;
 
 use super::properties::scenario;
 use super::util::{assert_same_text, load, scenario_dir, solve_checked};
@@ -18,7 +19,7 @@ fn verdicts(name: &str, child: &str) -> Vec<Verdict> {
     let sc = load(&scenario_dir(&format!("tiny/{name}/scenario.toml")));
     let solved = solve_checked(&sc, Mechanism::Optimal);
     let cutoffs = SchoolTallies::compute(&sc, &solved.ranking, &solved.assignment.outcomes);
-    let c = ChildIdx(sc.children.iter().position(|x| x.id == child).unwrap() as u32);
+    let c = ChildIdx(sc.children().iter().position(|x| x.id == child).unwrap() as u32);
     explain(
         &sc,
         &solved.ranking,
@@ -77,7 +78,7 @@ fn two_schools_explanations_match_the_hand_checked_texts() {
 
 /// Gives child `c` `extra` more milli-points everywhere, through an extra fact only she has.
 fn with_bonus(sc: &Scenario, c: ChildIdx, extra: i64) -> Scenario {
-    let mut more = sc.clone();
+    let mut more = sc.to_parts();
     more.extra_facts = vec!["appeal".into()];
     for (i, child) in more.children.iter_mut().enumerate() {
         child.extra_facts = vec![u32::from(i == c.ix())];
@@ -93,7 +94,7 @@ fn with_bonus(sc: &Scenario, c: ChildIdx, extra: i64) -> Scenario {
         rule: IndicatorRule::PerUnit { per_unit: extra },
         cap: None,
     });
-    more
+    Scenario::new(more).unwrap()
 }
 
 proptest! {

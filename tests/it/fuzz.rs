@@ -52,7 +52,7 @@ proptest! {
         let cli = seatplan(&["run", "-q", scenario.to_str().unwrap(), "--out", out.to_str().unwrap()]);
         assert_no_panic("seatplan run", &cli);
         let stderr = String::from_utf8_lossy(&cli.stderr);
-        match seatplan::scenario::load(&scenario) {
+        match seatplan::input::load(&scenario) {
             Ok(loaded) => {
                 prop_assert_eq!(cli.status.code(), Some(0), "{}", stderr);
                 prop_assert!(out.join("placements.csv").exists());
@@ -83,8 +83,8 @@ fn loading_from_memory_matches_loading_from_disk() {
         )
     });
     let memory =
-        seatplan::scenario::load_from_memory(std::path::Path::new("scenario.toml"), files).unwrap();
-    let disk = seatplan::scenario::load(&dir.join("scenario.toml")).unwrap();
+        seatplan::input::load_from_memory(std::path::Path::new("scenario.toml"), files).unwrap();
+    let disk = seatplan::input::load(&dir.join("scenario.toml")).unwrap();
     assert_eq!(
         format!("{:?}", memory.scenario),
         format!("{:?}", disk.scenario)
@@ -96,11 +96,9 @@ fn loading_from_memory_matches_loading_from_disk() {
             std::fs::read(dir.join(f)).unwrap(),
         )
     });
-    let errors = seatplan::scenario::load_from_memory(
-        std::path::Path::new("scenario.toml"),
-        without_choices,
-    )
-    .unwrap_err();
+    let errors =
+        seatplan::input::load_from_memory(std::path::Path::new("scenario.toml"), without_choices)
+            .unwrap_err();
     assert_eq!(
         errors.to_string(),
         "the scenario has 1 problem:\n  choices.csv: cannot read the file: entity not found"

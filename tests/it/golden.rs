@@ -80,17 +80,17 @@ fn integer_program_equals_deferred_acceptance_on_strict_tiny_scenarios() {
 #[test]
 fn hangzhou_like_city_runs_end_to_end() {
     let scenario = load(&scenario_dir("hangzhou/scenario.toml"));
-    assert_eq!(scenario.districts.len(), 13);
+    assert_eq!(scenario.districts().len(), 13);
     assert!(
-        scenario.children.len() > 140_000,
+        scenario.children().len() > 140_000,
         "{}",
-        scenario.children.len()
+        scenario.children().len()
     );
     let solved = solve_checked(&scenario, Mechanism::Optimal);
     let s = seatplan::metrics::summary(&scenario, &solved);
     assert_eq!(
         s.public_by_choice + s.coordinated + s.purchased + s.unplaced,
-        scenario.children.len()
+        scenario.children().len()
     );
     assert!(s.proven_optimal);
     assert!(s.spent_yuan <= s.budget_yuan);

@@ -7,8 +7,8 @@ use seatplan::plan::{expansion::plan, read_candidates};
 
 use super::util::{copy_scenario, scenario_dir, seatplan};
 
-fn tiny() -> (seatplan::scenario::Loaded, Vec<seatplan::plan::Candidate>) {
-    let loaded = seatplan::scenario::load(&scenario_dir("tiny/planning/scenario.toml")).unwrap();
+fn tiny() -> (seatplan::input::Loaded, Vec<seatplan::plan::Candidate>) {
+    let loaded = seatplan::input::load(&scenario_dir("tiny/planning/scenario.toml")).unwrap();
     let candidates = read_candidates(
         loaded.planning.candidates.as_ref().unwrap(),
         &loaded.scenario,

@@ -8,6 +8,7 @@ use seatplan::policy::{
     Bracket, Fact, Gates, Indicator, IndicatorRule, Layer, NumericFact, Policy, Scope, TieRule,
     Tier,
 };
+use seatplan::scenario::Scenario;
 
 fn child(insurance: u32, residence: u32, elsewhere: u32) -> Child {
     Child {
@@ -190,9 +191,9 @@ fn the_shipped_presets_load_and_place_every_child() {
         let (sc, solved) = run_preset(preset, city);
         assert!(solved.assignment.public.proven_optimal(), "{preset}");
         // Points stay within the layer caps the preset declares.
-        for c in &sc.children {
-            let st = sc.policy.statement(c, c.residence_district);
-            for (total, cap) in st.layers.iter().zip(sc.policy.layer_caps) {
+        for c in sc.children() {
+            let st = sc.policy().statement(c, c.residence_district);
+            for (total, cap) in st.layers.iter().zip(sc.policy().layer_caps) {
                 assert!(cap.is_none_or(|cap| *total <= cap), "{preset}");
             }
         }
@@ -202,14 +203,16 @@ fn the_shipped_presets_load_and_place_every_child() {
 #[test]
 fn the_ningbo_preset_adds_up_to_300_and_counts_district_points_only_at_home() {
     let (sc, solved) = run_preset("ningbo-300.toml", "Ningbo");
-    let caps: Vec<i64> = sc.policy.layer_caps.iter().map(|c| c.unwrap()).collect();
+    let caps: Vec<i64> = sc.policy().layer_caps.iter().map(|c| c.unwrap()).collect();
     assert_eq!(caps, [100_000, 150_000, 50_000]);
     // A child with district-layer points has fewer points at other districts' schools.
     let with_local = sc
         .child_indices()
         .find(|&c| {
             let child = sc.child(c);
-            sc.policy.statement(child, child.residence_district).layers[Layer::District as usize]
+            sc.policy()
+                .statement(child, child.residence_district)
+                .layers[Layer::District as usize]
                 > 0
         })
         .expect("some child earns district points");

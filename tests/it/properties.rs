@@ -9,6 +9,7 @@ use seatplan::domain::*;
 use seatplan::policy::{
     Fact, Gates, Indicator, IndicatorRule, NumericFact, Policy, Scope, TieRule, Tier,
 };
+use seatplan::scenario::{Scenario, ScenarioParts};
 
 use super::util::solve_checked;
 
@@ -114,7 +115,7 @@ pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                     },
                 })
                 .collect();
-            Scenario {
+            Scenario::new(ScenarioParts {
                 name: "random".into(),
                 entry_grade: 1,
                 seed,
@@ -152,7 +153,8 @@ pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                     purchase_max_km: None,
                     purchase_same_district: true,
                 },
-            }
+            })
+            .expect("a valid random scenario")
         })
 }
 
@@ -179,8 +181,9 @@ proptest! {
     #[test]
     fn admitting_all_tied_passes_the_checker_and_never_places_fewer(sc in scenario(TieRule::AdmitAllTied)) {
         let all_tied = solve_checked(&sc, Mechanism::Optimal);
-        let mut lottery = sc.clone();
+        let mut lottery = sc.to_parts();
         lottery.policy.tie_rule = TieRule::Lottery;
+        let lottery = Scenario::new(lottery).unwrap();
         let by_lottery = solve_checked(&lottery, Mechanism::Optimal);
         let count = |o: &[Outcome]| o.iter().filter(|o| matches!(o, Outcome::Choice { .. })).count();
         prop_assert!(count(&all_tied.assignment.outcomes) >= count(&by_lottery.assignment.outcomes));
@@ -206,9 +209,10 @@ proptest! {
     #[test]
     fn more_seats_leave_no_child_worse_off_at_the_choice_stage(sc in scenario(TieRule::Lottery), extra in 1u32..3, which in 0usize..6) {
         let before = solve_checked(&sc, Mechanism::Optimal);
-        let mut more = sc.clone();
+        let mut more = sc.to_parts();
         let s = which % more.schools.len();
         more.schools[s].seats += extra;
+        let more = Scenario::new(more).unwrap();
         let after = solve_checked(&more, Mechanism::Optimal);
         for (b, a) in choice_ranks(&before.assignment.outcomes).into_iter().zip(choice_ranks(&after.assignment.outcomes)) {
             if let Some(b) = b {
@@ -220,7 +224,7 @@ proptest! {
     #[test]
     fn a_school_with_no_seats_changes_nothing(sc in scenario(TieRule::Lottery)) {
         let before = solve_checked(&sc, Mechanism::Optimal);
-        let mut more = sc.clone();
+        let mut more = sc.to_parts();
         more.schools.push(School {
             id: "Z-empty".into(),
             name: "Empty".into(),
@@ -230,6 +234,7 @@ proptest! {
             reserved_migrant: 0,
             location: Location { x_km: 0.0, y_km: 0.0 },
         });
+        let more = Scenario::new(more).unwrap();
         let after = solve_checked(&more, Mechanism::Optimal);
         prop_assert_eq!(before.assignment.outcomes, after.assignment.outcomes);
     }

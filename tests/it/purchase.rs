@@ -5,20 +5,21 @@
 use proptest::prelude::*;
 
 use seatplan::assign::{Mechanism, Outcome, UnplacedReason};
-use seatplan::domain::{ChildIdx, Location, PrivateIdx, PrivateSchool, Scenario};
+use seatplan::domain::{ChildIdx, Location, PrivateIdx, PrivateSchool};
 use seatplan::policy::TieRule;
+use seatplan::scenario::Scenario;
 
 use super::util::{load, scenario_dir, solve_checked};
 
 fn outcome_of(scenario: &Scenario, outcomes: &[Outcome], id: &str) -> Outcome {
-    let i = scenario.children.iter().position(|c| c.id == id).unwrap();
+    let i = scenario.children().iter().position(|c| c.id == id).unwrap();
     outcomes[i]
 }
 
 fn private(scenario: &Scenario, id: &str) -> PrivateIdx {
     PrivateIdx(
         scenario
-            .private_schools
+            .private_schools()
             .iter()
             .position(|p| p.id == id)
             .unwrap() as u32,
@@ -68,7 +69,11 @@ fn violations_with(changes: &[(&str, Outcome)]) -> Vec<&'static str> {
     let solved = solve_checked(&scenario, Mechanism::Optimal);
     let mut outcomes = solved.assignment.outcomes.clone();
     for (id, o) in changes {
-        let i = scenario.children.iter().position(|c| c.id == *id).unwrap();
+        let i = scenario
+            .children()
+            .iter()
+            .position(|c| c.id == *id)
+            .unwrap();
         outcomes[i] = *o;
     }
     let mut rules: Vec<&str> = seatplan::check::check(&scenario, &solved.ranking, &outcomes)
@@ -145,10 +150,10 @@ fn reach(scenario: &Scenario, c: ChildIdx) -> Vec<PrivateIdx> {
         .filter(|&p| {
             let ps = scenario.private_school(p);
             ps.purchasable_seats > 0
-                && (!scenario.fallback.purchase_same_district
+                && (!scenario.fallback().purchase_same_district
                     || ps.district == child.residence_district)
                 && scenario
-                    .fallback
+                    .fallback()
                     .purchase_max_km
                     .is_none_or(|m| child.location.distance_km(ps.location) <= m)
         })
@@ -197,7 +202,7 @@ fn all_assignments(
         current[i] = None;
     }
     let mut left: Vec<u32> = scenario
-        .private_schools
+        .private_schools()
         .iter()
         .map(|p| p.purchasable_seats)
         .collect();
@@ -226,7 +231,8 @@ fn small_purchase_scenario() -> impl Strategy<Value = Scenario> {
         any::<bool>(),
         0u64..15_000,
     )
-        .prop_map(|(mut sc, privates, max_km, same_district, budget)| {
+        .prop_map(|(sc, privates, max_km, same_district, budget)| {
+            let mut sc = sc.into_parts();
             sc.children.truncate(8);
             // Few public seats, so most children reach the purchase stage.
             for s in &mut sc.schools {
@@ -252,7 +258,7 @@ fn small_purchase_scenario() -> impl Strategy<Value = Scenario> {
             sc.fallback.purchase_same_district = same_district;
             // Whole thousands, so the budget is often met exactly.
             sc.budget_yuan = budget / 1000 * 1000;
-            sc
+            Scenario::new(sc).unwrap()
         })
 }
 
@@ -272,7 +278,7 @@ proptest! {
             .filter(|c| o[c.ix()].public_school().is_none())
             .collect();
         let all = all_assignments(&sc, &stage);
-        let budget = sc.budget_yuan as i64;
+        let budget = sc.budget_yuan() as i64;
         // The best: most placed lexicographically by priority, then least yuan, then metres.
         let best = all
             .iter()
@@ -336,7 +342,7 @@ proptest! {
             .copied()
             .filter(|c| o[c.ix()].public_school().is_none())
             .collect();
-        let budget = sc.budget_yuan as i64;
+        let budget = sc.budget_yuan() as i64;
         let all: Vec<_> = all_assignments(&sc, &stage)
             .into_iter()
             .filter(|a| a.1 <= budget)

@@ -4,8 +4,8 @@
 use proptest::prelude::*;
 
 use seatplan::assign::{Mechanism, Outcome, SolverOptions};
-use seatplan::domain::Scenario;
 use seatplan::policy::TieRule;
+use seatplan::scenario::Scenario;
 
 use super::util::{copy_scenario, load, scenario_dir, solve_checked};
 
@@ -22,18 +22,19 @@ fn places(scenario: &Scenario, outcomes: &[Outcome]) -> Vec<String> {
         .collect()
 }
 
-fn without_quotas(mut scenario: Scenario) -> Scenario {
-    for s in &mut scenario.schools {
+fn without_quotas(scenario: Scenario) -> Scenario {
+    let mut parts = scenario.into_parts();
+    for s in &mut parts.schools {
         s.reserved_migrant = 0;
     }
-    scenario
+    Scenario::new(parts).unwrap()
 }
 
 #[test]
 fn reserved_seats_go_to_migrant_children_first_and_unused_ones_are_released() {
     let scenario = load(&scenario_dir("tiny/reserved/scenario.toml"));
     let reserved: Vec<u32> = scenario
-        .schools
+        .schools()
         .iter()
         .map(|s| s.reserved_migrant)
         .collect();
@@ -88,7 +89,7 @@ fn a_non_migrant_child_envies_only_open_seats() {
     let scenario = load(&scenario_dir("tiny/reserved/scenario.toml"));
     let solved = solve_checked(&scenario, Mechanism::Optimal);
     let mut outcomes = solved.assignment.outcomes.clone();
-    let ix = |id: &str| scenario.children.iter().position(|c| c.id == id).unwrap();
+    let ix = |id: &str| scenario.children().iter().position(|c| c.id == id).unwrap();
     let s1 = seatplan::domain::SchoolIdx(0);
     outcomes[ix("M2")] = Outcome::Choice {
         school: s1,
@@ -112,7 +113,7 @@ fn a_non_migrant_child_envies_only_open_seats() {
 }
 
 fn load_errors(dir: &tempfile::TempDir) -> Vec<String> {
-    match seatplan::scenario::load(&dir.path().join("scenario.toml")) {
+    match seatplan::input::load(&dir.path().join("scenario.toml")) {
         Ok(_) => panic!("the broken scenario was accepted"),
         Err(e) => e
             .iter()
@@ -193,11 +194,12 @@ fn with_reserved() -> impl Strategy<Value = Scenario> {
         super::properties::scenario(TieRule::Lottery),
         prop::collection::vec(0u32..4, 6),
     )
-        .prop_map(|(mut sc, reserved)| {
+        .prop_map(|(sc, reserved)| {
+            let mut sc = sc.into_parts();
             for (s, r) in sc.schools.iter_mut().zip(reserved) {
                 s.reserved_migrant = r.min(s.seats);
             }
-            sc
+            Scenario::new(sc).unwrap()
         })
 }
 
@@ -213,13 +215,14 @@ proptest! {
     #[test]
     fn reserved_seats_no_migrant_asks_for_are_released_to_everyone(sc in with_reserved()) {
         // Reservations at schools no migrant child lists change nothing.
-        let mut only_unwanted = sc.clone();
+        let mut only_unwanted = sc.to_parts();
         for s in sc.school_indices() {
-            let wanted = sc.children.iter().any(|c| c.is_migrant() && c.choices.contains(&s));
+            let wanted = sc.children().iter().any(|c| c.is_migrant() && c.choices.contains(&s));
             if wanted {
                 only_unwanted.schools[s.ix()].reserved_migrant = 0;
             }
         }
+        let only_unwanted = Scenario::new(only_unwanted).unwrap();
         let plain = solve_checked(&without_quotas(sc.clone()), Mechanism::Optimal);
         let released = solve_checked(&only_unwanted, Mechanism::Optimal);
         prop_assert_eq!(plain.assignment.outcomes, released.assignment.outcomes);
@@ -228,10 +231,11 @@ proptest! {
     #[test]
     fn reserving_every_seat_for_everyone_migrant_changes_nothing(sc in with_reserved()) {
         // When every child is a migrant child, reserved seats are just seats.
-        let mut all_migrant = sc.clone();
+        let mut all_migrant = sc.to_parts();
         for c in &mut all_migrant.children {
             c.hukou_district = None;
         }
+        let all_migrant = Scenario::new(all_migrant).unwrap();
         let plain = solve_checked(&without_quotas(all_migrant.clone()), Mechanism::Optimal);
         let reserved = solve_checked(&all_migrant, Mechanism::Optimal);
         prop_assert_eq!(plain.assignment.outcomes, reserved.assignment.outcomes);
@@ -241,7 +245,7 @@ proptest! {
 /// Every assignment of the children to their listed schools (or to none), as choice ranks.
 fn every_choice_assignment(sc: &Scenario) -> Vec<Vec<Option<u8>>> {
     let mut out = vec![Vec::new()];
-    for child in &sc.children {
+    for child in sc.children() {
         let mut next = Vec::new();
         for partial in &out {
             for r in 0..=child.choices.len() {
@@ -262,8 +266,9 @@ proptest! {
     fn deferred_acceptance_with_reserved_seats_is_child_optimal(sc in with_reserved()) {
         // On small instances, among every assignment without justified envy (by seat category)
         // and within seats, each child does at least as well under deferred acceptance.
-        let mut sc = sc;
+        let mut sc = sc.into_parts();
         sc.children.truncate(6);
+        let sc = Scenario::new(sc).unwrap();
         let solved = solve_checked(&sc, Mechanism::Optimal);
         let rank = |o: &Outcome| match o {
             Outcome::Choice { rank, .. } => *rank,

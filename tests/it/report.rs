@@ -13,9 +13,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use seatplan::assign::Mechanism;
-use seatplan::domain::Scenario;
 use seatplan::metrics::{ParameterInfo, PointKpis, PointResult, PointStatus, SweepResults};
 use seatplan::report::{run_report, sweep_report};
+use seatplan::scenario::Scenario;
 
 use super::util::{copy_scenario, load, scenario_dir, solve_checked};
 
@@ -100,11 +100,12 @@ fn small_sweep() -> SweepResults {
     let mut points = Vec::new();
     for b in budgets {
         for k in scales {
-            let mut sc = base.clone();
+            let mut sc = base.to_parts();
             sc.budget_yuan = b.parse().unwrap();
             for s in &mut sc.schools {
                 s.seats *= k.parse::<u32>().unwrap();
             }
+            let sc = Scenario::new(sc).unwrap();
             let solved = solve_checked(&sc, Mechanism::Optimal);
             points.push(PointResult {
                 index: points.len(),
@@ -128,7 +129,7 @@ fn small_sweep() -> SweepResults {
     });
     SweepResults {
         name: "budget × seats <test>".into(),
-        scenario: base.name.clone(),
+        scenario: base.name().to_string(),
         fingerprint: "ab".repeat(32),
         parameters: vec![
             ParameterInfo {

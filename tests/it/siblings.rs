@@ -4,9 +4,10 @@
 use proptest::prelude::*;
 
 use seatplan::assign::{Applicants, Mechanism, Outcome, SolverOptions};
-use seatplan::domain::{Scenario, SchoolIdx};
+use seatplan::domain::SchoolIdx;
 use seatplan::policy::TieRule;
 use seatplan::ranking::Ranking;
+use seatplan::scenario::Scenario;
 
 use super::util::{copy_scenario, load, scenario_dir, solve_checked};
 
@@ -33,10 +34,11 @@ fn twins_are_placed_together_with_the_priority_of_the_lower() {
     assert!(!solved.assignment.public.proven_optimal());
     // Applying separately, T1 wins S1 over B and the twins are split (B is coordinated to
     // the seat S2 has left).
-    let mut apart = scenario.clone();
+    let mut apart = scenario.to_parts();
     for c in &mut apart.children {
         c.sibling_group = None;
     }
+    let apart = Scenario::new(apart).unwrap();
     let solved = solve_checked(&apart, Mechanism::Optimal);
     assert_eq!(
         places(&apart, &solved.assignment.outcomes),
@@ -57,7 +59,7 @@ fn violations(scenario: &Scenario, outcomes: &[Outcome]) -> Vec<String> {
 fn the_checker_rejects_split_siblings_and_a_passed_over_group() {
     let scenario = load(&scenario_dir("tiny/siblings/scenario.toml"));
     let solved = solve_checked(&scenario, Mechanism::Optimal);
-    let ix = |id: &str| scenario.children.iter().position(|c| c.id == id).unwrap();
+    let ix = |id: &str| scenario.children().iter().position(|c| c.id == id).unwrap();
     let s1 = SchoolIdx(0);
     // The separate-applications result: T1 at S1, T2 at S2, B without a place.
     let mut split = solved.assignment.outcomes.clone();
@@ -75,8 +77,9 @@ fn the_checker_rejects_split_siblings_and_a_passed_over_group() {
     );
     // B moved out of S1 and the twins left at S2: S1's free seat plus nothing below them does
     // not fit two, so no envy; but give S1 a third seat and they envy it.
-    let mut roomy = scenario.clone();
+    let mut roomy = scenario.to_parts();
     roomy.schools[0].seats = 3;
+    let roomy = Scenario::new(roomy).unwrap();
     let v = violations(&roomy, &solved.assignment.outcomes);
     assert_eq!(
         v,
@@ -107,7 +110,7 @@ fn a_group_rejected_before_seats_opened_up_proposes_again() {
 }
 
 fn load_errors(dir: &tempfile::TempDir) -> Vec<String> {
-    match seatplan::scenario::load(&dir.path().join("scenario.toml")) {
+    match seatplan::input::load(&dir.path().join("scenario.toml")) {
         Ok(_) => panic!("the broken scenario was accepted"),
         Err(e) => e
             .iter()
@@ -191,7 +194,8 @@ fn with_groups() -> impl Strategy<Value = Scenario> {
         super::properties::scenario(TieRule::Lottery),
         prop::collection::vec(0u8..4, 24),
     )
-        .prop_map(|(mut sc, sizes)| {
+        .prop_map(|(sc, sizes)| {
+            let mut sc = sc.into_parts();
             let mut next = 0u32;
             let mut c = 0usize;
             for k in sizes {
@@ -210,7 +214,7 @@ fn with_groups() -> impl Strategy<Value = Scenario> {
                 next += 1;
                 c += k;
             }
-            sc
+            Scenario::new(sc).unwrap()
         })
 }
 
@@ -226,7 +230,7 @@ proptest! {
     fn units_of_one_child_are_deferred_acceptance(sc in super::properties::scenario(TieRule::Lottery)) {
         let ranking = Ranking::compute(&sc);
         let applicants = Applicants::build(&sc, &ranking);
-        let none = vec![None; sc.children.len()];
+        let none = vec![None; sc.children().len()];
         prop_assert_eq!(
             seatplan::assign::siblings::deferred_acceptance_units(&applicants, &none).unwrap(),
             seatplan::assign::da::deferred_acceptance(&applicants)
@@ -239,7 +243,7 @@ fn regression_a_city_with_sibling_pairs_passes_the_checker() {
     // The Hangzhou-like city with one child in twenty paired with the next (7,148 groups) once
     // ended with a single child envying a school: the envy repair forgot a school whose
     // candidate move went stale within a round.
-    let mut sc = load(&scenario_dir("hangzhou/scenario.toml"));
+    let mut sc = load(&scenario_dir("hangzhou/scenario.toml")).into_parts();
     let mut group = 0;
     for i in (0..sc.children.len() - 1).step_by(20) {
         let head = sc.children[i].clone();
@@ -252,6 +256,7 @@ fn regression_a_city_with_sibling_pairs_passes_the_checker() {
         group += 1;
     }
     assert_eq!(group, 7148);
+    let sc = Scenario::new(sc).unwrap();
     let solved = solve_checked(&sc, Mechanism::Optimal);
     assert!(solved.check.notes.is_empty(), "{:?}", solved.check.notes);
 }
@@ -260,7 +265,7 @@ fn regression_a_city_with_sibling_pairs_passes_the_checker() {
 fn siblings_without_a_place_by_choice_are_coordinated_together() {
     // The twins list nothing: S1 is full (A, B), S2 (2 seats) has one seat left after C, S3
     // (farther, 2 seats) is empty. They go together to S3, not one to S2 and one to S3.
-    let mut sc = load(&scenario_dir("tiny/siblings/scenario.toml"));
+    let mut sc = load(&scenario_dir("tiny/siblings/scenario.toml")).into_parts();
     for c in &mut sc.children {
         if c.sibling_group.is_some() {
             c.choices.clear();
@@ -271,6 +276,7 @@ fn siblings_without_a_place_by_choice_are_coordinated_together() {
     s3.id = "S3".into();
     s3.location.x_km = 6.0;
     sc.schools.push(s3);
+    let sc = Scenario::new(sc).unwrap();
     let solved = solve_checked(&sc, Mechanism::Optimal);
     assert_eq!(
         places(&sc, &solved.assignment.outcomes),

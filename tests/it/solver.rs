@@ -8,7 +8,7 @@ mod highs {
 
     use crate::util::generate_city;
 
-    fn county(scale: &str) -> (tempfile::TempDir, seatplan::domain::Scenario) {
+    fn county(scale: &str) -> (tempfile::TempDir, seatplan::scenario::Scenario) {
         let tmp = tempfile::tempdir().unwrap();
         let dir = generate_city(tmp.path(), "Ningbo", scale, "5");
         std::fs::copy(
@@ -16,7 +16,7 @@ mod highs {
             dir.join("policy.toml"),
         )
         .unwrap();
-        let sc = seatplan::scenario::load(&dir.join("scenario.toml"))
+        let sc = seatplan::input::load(&dir.join("scenario.toml"))
             .unwrap()
             .scenario;
         (tmp, sc)

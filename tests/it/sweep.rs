@@ -136,7 +136,7 @@ fn cross_product_keys_and_derived_seeds() {
             "budget=10000;ties=keep_ties",
         ]
     );
-    let base_seed = sweep.base.scenario.seed;
+    let base_seed = sweep.base.scenario.seed();
     for p in &results.points {
         assert_eq!(
             p.seed,
@@ -158,11 +158,11 @@ fn cross_product_keys_and_derived_seeds() {
 fn each_kind_changes_what_it_names() {
     let tmp = tempfile::tempdir().unwrap();
     let city = generate_city(tmp.path(), "Ningbo", "0.01", "5").join("scenario.toml");
-    let base = seatplan::scenario::load(&city).unwrap().scenario;
-    let d0 = &base.districts[0].id;
-    let s0 = &base.schools[0].id;
-    let p0 = &base.private_schools[0].id;
-    let ind = &base.policy.indicators[0].name;
+    let base = seatplan::input::load(&city).unwrap().scenario;
+    let d0 = &base.districts()[0].id;
+    let s0 = &base.schools()[0].id;
+    let p0 = &base.private_schools()[0].id;
+    let ind = &base.policy().indicators[0].name;
     let body = format!(
         "combine = \"list\"\nseeds = \"base\"\n\
          [[parameter]]\nid = \"ds\"\nkind = \"seats_scale\"\ndistrict = \"{d0}\"\n\
@@ -174,28 +174,29 @@ fn each_kind_changes_what_it_names() {
          [[point]]\nds = 1\none = {one}\nsub = {sub}\nw = 1\ng = 0\nm = {m}\n\
          [[point]]\nds = 2\none = 7\nsub = 1\nw = 0\ng = 0.25\nm = 0.5\n\
          [[point]]\nds = 1\none = {one}\nsub = {sub}\nw = 1\ng = -0.5\nm = {m}\n",
-        one = base.schools[0].seats,
-        sub = base.private_schools[0].subsidy_yuan,
+        one = base.schools()[0].seats,
+        sub = base.private_schools()[0].subsidy_yuan,
         m = {
-            let migrants = base.children.iter().filter(|c| c.is_migrant()).count();
+            let migrants = base.children().iter().filter(|c| c.is_migrant()).count();
             // A share that rounds back to the current count: leaves every child as she is.
-            let share = migrants as f64 / base.children.len() as f64;
+            let share = migrants as f64 / base.children().len() as f64;
             format!("{share}")
         }
     );
     let sweep = run::load(&sweep_file(tmp.path(), &city, &body)).unwrap();
     let points = &sweep.spec.points;
     let params = &sweep.spec.parameters;
-    let apply = |i: usize| seatplan::sweep::apply::apply(&base, params, &points[i], base.seed);
+    let apply =
+        |i: usize| seatplan::sweep::apply::apply(&base, params, &points[i], base.seed()).unwrap();
 
     let same = apply(0);
-    assert_eq!(same.schools, base.schools);
-    assert_eq!(same.private_schools, base.private_schools);
-    assert_eq!(same.children, base.children);
-    assert_eq!(same.policy, base.policy);
+    assert_eq!(same.schools(), base.schools());
+    assert_eq!(same.private_schools(), base.private_schools());
+    assert_eq!(same.children(), base.children());
+    assert_eq!(same.policy(), base.policy());
 
     let changed = apply(1);
-    for (a, b) in base.schools.iter().zip(&changed.schools).skip(1) {
+    for (a, b) in base.schools().iter().zip(changed.schools()).skip(1) {
         let want = if a.district.ix() == 0 {
             a.seats * 2
         } else {
@@ -203,45 +204,49 @@ fn each_kind_changes_what_it_names() {
         };
         assert_eq!(b.seats, want, "school {}", a.id);
     }
-    assert_eq!(changed.schools[0].seats, 7);
-    assert_eq!(changed.private_schools[0].subsidy_yuan, 1);
-    assert!(changed.private_schools[1..]
+    assert_eq!(changed.schools()[0].seats, 7);
+    assert_eq!(changed.private_schools()[0].subsidy_yuan, 1);
+    assert!(changed.private_schools()[1..]
         .iter()
-        .zip(&base.private_schools[1..])
+        .zip(&base.private_schools()[1..])
         .all(|(a, b)| a == b));
     let solved = seatplan::solve(&changed, Mechanism::Optimal, &SolverOptions::default()).unwrap();
     assert!(solved.check.passed());
-    let n = base.children.len();
+    let n = base.children().len();
     assert_eq!(
-        changed.children.len(),
+        changed.children().len(),
         n + (0.25 * n as f64).round() as usize
     );
     assert_eq!(
         changed
-            .children
+            .children()
             .iter()
             .filter(|c| c.id.contains("~g"))
             .count(),
         (0.25 * n as f64).round() as usize
     );
-    assert!(changed.children.windows(2).all(|w| w[0].id < w[1].id));
-    let migrants = changed.children.iter().filter(|c| c.is_migrant()).count();
+    assert!(changed.children().windows(2).all(|w| w[0].id < w[1].id));
+    let migrants = changed.children().iter().filter(|c| c.is_migrant()).count();
     assert_eq!(
         migrants,
-        (0.5 * changed.children.len() as f64).round() as usize
+        (0.5 * changed.children().len() as f64).round() as usize
     );
     // Weight 0: the indicator gives nobody any points.
-    let statement = changed
-        .policy
-        .statement(&changed.children[0], changed.children[0].residence_district);
+    let statement = changed.policy().statement(
+        &changed.children()[0],
+        changed.children()[0].residence_district,
+    );
     assert!(statement.items[0].as_ref().is_none_or(|i| i.points == 0));
 
     let shrunk = apply(2);
-    assert_eq!(shrunk.children.len(), n - (0.5 * n as f64).round() as usize);
+    assert_eq!(
+        shrunk.children().len(),
+        n - (0.5 * n as f64).round() as usize
+    );
     // Survivors are base children (the migrant share then applies to the smaller intake, so
     // hukou may differ).
-    for c in &shrunk.children {
-        let b = base.children.iter().find(|b| b.id == c.id).unwrap();
+    for c in shrunk.children() {
+        let b = base.children().iter().find(|b| b.id == c.id).unwrap();
         assert_eq!((b.permit_months, &b.choices), (c.permit_months, &c.choices));
     }
 }
@@ -250,12 +255,12 @@ fn each_kind_changes_what_it_names() {
 fn results_do_not_depend_on_threads_and_shards_merge_exactly() {
     let tmp = tempfile::tempdir().unwrap();
     let city = generate_city(tmp.path(), "Ningbo", "0.01", "11").join("scenario.toml");
-    let base = seatplan::scenario::load(&city).unwrap().scenario;
+    let base = seatplan::input::load(&city).unwrap().scenario;
     let body = format!(
         "[[parameter]]\nid = \"seats\"\nkind = \"seats_scale\"\ndistrict = \"{}\"\nvalues = [0.8, 1, 1.2]\n\
          [[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nvalues = [0, 2000000]\n\
          [[parameter]]\nid = \"growth\"\nkind = \"demand_growth\"\nvalues = [0, 0.2]\n",
-        base.districts[1].id
+        base.districts()[1].id
     );
     let path = sweep_file(tmp.path(), &city, &body);
     let sweep = run::load(&path).unwrap();
@@ -544,7 +549,7 @@ fn isolated_points_survive_an_abort_and_match_in_process_results() {
 /// sibling apply alone, and a sibling whose twin was removed applies alone.
 #[test]
 fn sweeps_keep_reserved_seats_and_sibling_groups_valid() {
-    let reserved = seatplan::scenario::load(&scenario_dir("tiny/reserved/scenario.toml"))
+    let reserved = seatplan::input::load(&scenario_dir("tiny/reserved/scenario.toml"))
         .unwrap()
         .scenario;
     let tmp = tempfile::tempdir().unwrap();
@@ -556,8 +561,9 @@ fn sweeps_keep_reserved_seats_and_sibling_groups_valid() {
     );
     let sweep = run::load(&path).unwrap();
     for (i, point) in sweep.spec.points.iter().enumerate() {
-        let sc = seatplan::sweep::apply::apply(&reserved, &sweep.spec.parameters, point, 1);
-        for s in &sc.schools {
+        let sc =
+            seatplan::sweep::apply::apply(&reserved, &sweep.spec.parameters, point, 1).unwrap();
+        for s in sc.schools() {
             assert!(s.reserved_migrant <= s.seats, "point {i}: {s:?}");
         }
     }
@@ -568,14 +574,15 @@ fn sweeps_keep_reserved_seats_and_sibling_groups_valid() {
         .all(|p| p.kpis().is_some_and(|k| k.check_passed)));
 
     let siblings = scenario_dir("tiny/siblings/scenario.toml");
-    let base = seatplan::scenario::load(&siblings).unwrap().scenario;
+    let base = seatplan::input::load(&siblings).unwrap().scenario;
     let body = "[[parameter]]\nid = \"g\"\nkind = \"demand_growth\"\nvalues = [-0.5, 0, 1]\n";
     let sweep = run::load(&sweep_file(tmp.path(), &siblings, body)).unwrap();
     for point in &sweep.spec.points {
         for seed in 0..20 {
-            let sc = seatplan::sweep::apply::apply(&base, &sweep.spec.parameters, point, seed);
+            let sc =
+                seatplan::sweep::apply::apply(&base, &sweep.spec.parameters, point, seed).unwrap();
             let mut members = std::collections::BTreeMap::<u32, usize>::new();
-            for c in &sc.children {
+            for c in sc.children() {
                 if let Some(g) = c.sibling_group {
                     *members.entry(g).or_default() += 1;
                     assert!(!c.id.contains("~g"), "a copy applies alone: {}", c.id);
@@ -673,4 +680,27 @@ fn a_cancelled_sweep_stops_between_points() {
         .unwrap();
     assert_eq!(results.points.len(), 4);
     assert_eq!(never.finished.into_inner(), 4);
+}
+
+/// A point whose values break a rule of a valid scenario (ties kept with reserved seats) fails
+/// alone, worded as the solver words a mechanism that cannot keep ties with reserved seats.
+#[test]
+fn a_point_that_keeps_ties_with_reserved_seats_fails_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reserved = scenario_dir("tiny/reserved/scenario.toml");
+    let body = "[[parameter]]\nid = \"rule\"\nkind = \"tie_rule\"\nvalues = [\"lottery\", \"keep_ties\"]\n";
+    let sweep = run::load(&sweep_file(tmp.path(), &reserved, body)).unwrap();
+    let base = seatplan::input::load(&reserved).unwrap().scenario;
+    let refused =
+        seatplan::sweep::apply::apply(&base, &sweep.spec.parameters, &sweep.spec.points[1], 1);
+    assert!(refused.is_err());
+    let results = run_all(&sweep);
+    assert!(results.points[0].kpis().is_some());
+    match &results.points[1].status {
+        PointStatus::Failed { error } => assert_eq!(
+            error,
+            "mechanism `optimal` does not handle seats reserved for migrant children when ties are kept; use `optimal` or `deferred-acceptance`"
+        ),
+        other => panic!("{other:?}"),
+    }
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use seatplan::assign::{Mechanism, SolverOptions};
-use seatplan::domain::Scenario;
+use seatplan::scenario::Scenario;
 use seatplan::Solved;
 
 /// A folder of the shipped scenarios.
@@ -28,7 +28,7 @@ pub fn copy_scenario(name: &str) -> tempfile::TempDir {
 
 /// Loads a scenario, panicking with every input error if it is invalid.
 pub fn load(path: &Path) -> Scenario {
-    match seatplan::scenario::load(path) {
+    match seatplan::input::load(path) {
         Ok(l) => l.scenario,
         Err(e) => panic!("{e}"),
     }

@@ -234,7 +234,7 @@ thread_local! {
 }
 
 /// Runs `f` with every input file read from `files` (path → bytes) rather than the disk; a path
-/// not in `files` reads as "not found". Used by [`crate::scenario::load_from_memory`].
+/// not in `files` reads as "not found". Used by [`crate::input::load_from_memory`].
 pub(crate) fn with_files_in_memory<R>(
     files: std::collections::HashMap<std::path::PathBuf, Vec<u8>>,
     f: impl FnOnce() -> R,

@@ -81,7 +81,9 @@ pub(crate) fn link(
                 ));
             }
         }
-        if ok {
+        // A member refused for another problem leaves the group unlinked (the scenario is
+        // refused anyway), so the scenario's own sibling-group rule does not report it again.
+        if ok && members.len() == members_in_file {
             for &(c, _) in &members {
                 children[c].sibling_group = Some(next);
             }

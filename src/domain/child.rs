@@ -1,0 +1,46 @@
+//! An applicant: the facts the points scheme reads, her choices and her sibling group.
+
+use super::{Date, DistrictIdx, Education, Housing, Location, SchoolIdx};
+
+/// An applicant and the facts the points scheme reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Child {
+    pub id: String,
+    pub birth_date: Date,
+    /// District the family lives in.
+    pub residence_district: DistrictIdx,
+    pub location: Location,
+    /// District of the child's local hukou; `None` for a migrant child (随迁子女).
+    pub hukou_district: Option<DistrictIdx>,
+    /// Months the parent has held a valid residence permit.
+    pub permit_months: u32,
+    /// Months of continuous social insurance (no back-payment).
+    pub insurance_months: u32,
+    /// Months of continuous residence in the city.
+    pub residence_months: u32,
+    /// Months of social insurance accumulated in other cities of the province.
+    pub insurance_months_elsewhere: u32,
+    /// Months of residence accumulated in other cities of the province.
+    pub residence_months_elsewhere: u32,
+    /// Whether social insurance was paid retroactively (补缴).
+    pub insurance_back_paid: bool,
+    pub housing: Housing,
+    pub education: Education,
+    /// School an older sibling attends, if any.
+    pub sibling_school: Option<SchoolIdx>,
+    /// Values of the extra `fact_<name>` columns, in the order of the scenario's extra facts
+    /// (yes/no read as 1/0).
+    pub extra_facts: Vec<u32>,
+    /// The family's choices, best first (already sorted by rank and validated).
+    pub choices: Vec<SchoolIdx>,
+    /// Joint application: the index of the child's sibling group (children of one family
+    /// entering together, placed at one school by choice or not at all by choice), if any.
+    pub sibling_group: Option<u32>,
+}
+
+impl Child {
+    /// A child without a local hukou.
+    pub fn is_migrant(&self) -> bool {
+        self.hukou_district.is_none()
+    }
+}

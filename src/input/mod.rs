@@ -1,0 +1,131 @@
+//! Loading a scenario: a TOML file that names its CSV tables and its policy file.
+//!
+//! Loading happens in three steps. [`rows`] reads each file into rows shaped like the file (the
+//! only I/O on inputs); one validator per table (in `validate`) turns rows into entities, with
+//! no I/O; the entities are then handed to [`Scenario::new`], whose problems are reported at the
+//! line each entity came from. Every problem found in any step is collected and returned
+//! together as [`InputErrors`], each naming its file, line and field. The format is specified
+//! column by column in `docs/scenario-format.md`.
+
+pub mod rows;
+mod settings;
+mod siblings;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{InputError, InputErrors};
+use crate::policy::file::{parse_policy, toml_error};
+use crate::policy::PolicySpec;
+use crate::scenario::Scenario;
+use settings::{ScenarioFile, Settings};
+
+/// Default share of residents in one year-cohort (Hangzhou: ≈ 150,000 first-graders in 2023
+/// for ≈ 12 million residents).
+pub const DEFAULT_COHORT_SHARE: f64 = 0.012;
+
+/// Capacity-planning settings of a scenario (`[planning]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Planning {
+    /// Candidate expansions file, resolved against the scenario's folder.
+    pub candidates: Option<PathBuf>,
+    pub capital_budget_yuan: u64,
+    /// Projection years after this one (0 = this year only).
+    pub years: u32,
+}
+
+/// Where each input of a scenario lives, resolved against the scenario file's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioFiles {
+    pub scenario: PathBuf,
+    pub policy: PathBuf,
+    pub districts: PathBuf,
+    pub schools: PathBuf,
+    pub private_schools: Option<PathBuf>,
+    pub children: PathBuf,
+    pub choices: PathBuf,
+}
+
+impl ScenarioFiles {
+    /// Every input file, scenario first.
+    pub fn all(&self) -> Vec<&Path> {
+        let mut v = vec![
+            self.scenario.as_path(),
+            self.policy.as_path(),
+            self.districts.as_path(),
+            self.schools.as_path(),
+        ];
+        v.extend(self.private_schools.as_deref());
+        v.push(&self.children);
+        v.push(&self.choices);
+        v
+    }
+}
+
+/// A loaded scenario and the files it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub files: ScenarioFiles,
+    pub planning: Planning,
+}
+
+/// Loads and validates a scenario held in memory: `files` gives the bytes of the scenario file
+/// at `path` and of every file it names, under the paths [`load`] would read them from (the
+/// scenario's folder joined with the name). Nothing is read from the disk; a file missing from
+/// `files` is reported like a missing file. For services that receive uploads, and for fuzzing.
+pub fn load_from_memory(
+    path: &Path,
+    files: impl IntoIterator<Item = (PathBuf, Vec<u8>)>,
+) -> Result<Loaded, InputErrors> {
+    rows::with_files_in_memory(files.into_iter().collect(), || load(path))
+}
+
+/// Loads and validates a scenario; returns every problem found if it is not valid.
+pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
+    let text = rows::read_text(path).map_err(|e| {
+        InputErrors::scenario(vec![InputError::file(
+            path,
+            format!("cannot read the scenario file: {e}"),
+        )])
+    })?;
+    let file: ScenarioFile = toml::from_str(&text)
+        .map_err(|e| InputErrors::scenario(vec![toml_error(path, &text, &e)]))?;
+    let files = file.files(path);
+    // Problems in the order they are reported: the intake's settings, the policy file, then
+    // `[planning]` and the intake date, then the tables.
+    let mut errors = Vec::new();
+    let mut settings = settings::intake(path, &text, &file, &mut errors);
+    let policy = read_policy(&files.policy, &mut errors);
+    let (planning, intake_date) = settings::planning(path, &text, &file, &mut errors);
+    settings.intake_date = intake_date;
+    let scenario = validate::validate(&files, settings, policy, &mut errors);
+    match scenario {
+        Some(scenario) if errors.is_empty() => Ok(Loaded {
+            scenario,
+            files,
+            planning,
+        }),
+        _ => Err(InputErrors::scenario(errors)),
+    }
+}
+
+/// Reads and parses the policy file.
+fn read_policy(path: &Path, errors: &mut Vec<InputError>) -> Option<PolicySpec> {
+    match rows::read_text(path) {
+        Ok(policy_text) => match parse_policy(path, &policy_text) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.extend(e);
+                None
+            }
+        },
+        Err(e) => {
+            errors.push(InputError::file(
+                path,
+                format!("cannot read the policy file: {e}"),
+            ));
+            None
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! The scenario file (`scenario.toml`): its serde shape, where its inputs live, and its own
+//! settings checked (entry grade, budget, demand, fallback, quotas, planning, intake date).
+
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
+use crate::domain::{Date, FallbackRules};
+use crate::error::InputError;
+use crate::policy::file::line_of;
+use crate::scenario::rules;
+
+/// The scenario file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ScenarioFile {
+    name: String,
+    entry_grade: Spanned<i64>,
+    /// The first school day of the intake (`YYYY-MM-DD`); birth dates must come before it.
+    #[serde(default)]
+    intake_date: Option<Spanned<String>>,
+    seed: u64,
+    budget_yuan: Spanned<i64>,
+    policy: String,
+    tables: TablesFile,
+    #[serde(default)]
+    demand: DemandFile,
+    #[serde(default)]
+    fallback: FallbackFile,
+    #[serde(default)]
+    planning: PlanningFile,
+    #[serde(default)]
+    privacy: PrivacyFile,
+    #[serde(default)]
+    quotas: QuotasFile,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct QuotasFile {
+    migrant_share: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PrivacyFile {
+    pseudonym_key: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PlanningFile {
+    candidates: Option<String>,
+    #[serde(default)]
+    capital_budget_yuan: u64,
+    #[serde(default)]
+    years: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TablesFile {
+    districts: String,
+    schools: String,
+    private_schools: Option<String>,
+    children: String,
+    choices: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemandFile {
+    #[serde(default = "default_cohort_share")]
+    cohort_share: Spanned<f64>,
+}
+
+impl Default for DemandFile {
+    fn default() -> Self {
+        DemandFile {
+            cohort_share: default_cohort_share(),
+        }
+    }
+}
+
+fn default_cohort_share() -> Spanned<f64> {
+    Spanned::new(0..0, DEFAULT_COHORT_SHARE)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FallbackFile {
+    coordinated_max_km: Option<Spanned<f64>>,
+    purchase_max_km: Option<Spanned<f64>>,
+    #[serde(default = "yes")]
+    purchase_same_district: bool,
+}
+
+impl Default for FallbackFile {
+    fn default() -> Self {
+        FallbackFile {
+            coordinated_max_km: None,
+            purchase_max_km: None,
+            purchase_same_district: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Scenario-wide settings read from the TOML file, handed to validation.
+pub(crate) struct Settings {
+    pub pseudonym_key: Option<String>,
+    pub name: String,
+    pub entry_grade: u8,
+    pub seed: u64,
+    pub budget_yuan: u64,
+    pub cohort_share: f64,
+    pub fallback: FallbackRules,
+    /// `[quotas] migrant_share`: share of each school's seats reserved for migrant children
+    /// where the schools file gives no `reserved_migrant`.
+    pub migrant_share: Option<f64>,
+    /// `intake_date`: birth dates on or after it are refused (dates in the future).
+    pub intake_date: Option<crate::domain::Date>,
+}
+
+impl ScenarioFile {
+    /// Where each input lives, resolved against the folder of the scenario file at `path`.
+    pub(super) fn files(&self, path: &Path) -> ScenarioFiles {
+        let base = path.parent().unwrap_or(Path::new("."));
+        ScenarioFiles {
+            scenario: path.to_path_buf(),
+            policy: base.join(&self.policy),
+            districts: base.join(&self.tables.districts),
+            schools: base.join(&self.tables.schools),
+            private_schools: self.tables.private_schools.as_ref().map(|p| base.join(p)),
+            children: base.join(&self.tables.children),
+            choices: base.join(&self.tables.choices),
+        }
+    }
+}
+
+/// A problem at a key of the scenario file (no line for a default value).
+fn at(
+    path: &Path,
+    text: &str,
+    span: std::ops::Range<usize>,
+    field: &str,
+    message: String,
+) -> InputError {
+    InputError {
+        file: path.to_path_buf(),
+        line: (span.end > 0).then(|| line_of(text, span.start)),
+        field: Some(field.to_string()),
+        message,
+    }
+}
+
+/// Checks the settings of the intake; a refused value is replaced by a harmless one (the
+/// scenario is refused anyway) so that it is reported once. `intake_date` is left for
+/// [`planning`].
+pub(super) fn intake(
+    path: &Path,
+    text: &str,
+    file: &ScenarioFile,
+    errors: &mut Vec<InputError>,
+) -> Settings {
+    let entry_grade = match rules::entry_grade(*file.entry_grade.get_ref()) {
+        Ok(()) => *file.entry_grade.get_ref() as u8,
+        Err(message) => {
+            errors.push(at(
+                path,
+                text,
+                file.entry_grade.span(),
+                "entry_grade",
+                message,
+            ));
+            1
+        }
+    };
+    let budget_yuan = u64::try_from(*file.budget_yuan.get_ref()).unwrap_or_else(|_| {
+        errors.push(at(
+            path,
+            text,
+            file.budget_yuan.span(),
+            "budget_yuan",
+            format!("must be ≥ 0, got {}", file.budget_yuan.get_ref()),
+        ));
+        0
+    });
+    // A refused share is reported here once; the districts then get the default, so the
+    // scenario's own rule does not report it again for each of them.
+    let share = match rules::share(*file.demand.cohort_share.get_ref(), true) {
+        Ok(()) => *file.demand.cohort_share.get_ref(),
+        Err(message) => {
+            errors.push(at(
+                path,
+                text,
+                file.demand.cohort_share.span(),
+                "demand.cohort_share",
+                message,
+            ));
+            DEFAULT_COHORT_SHARE
+        }
+    };
+    let mut distance = |v: &Option<Spanned<f64>>, field: &str| -> Option<f64> {
+        let s = v.as_ref()?;
+        let km = *s.get_ref();
+        match rules::distance(km) {
+            Ok(()) => Some(km),
+            Err(message) => {
+                errors.push(at(path, text, s.span(), field, message));
+                None
+            }
+        }
+    };
+    let fallback = FallbackRules {
+        coordinated_max_km: distance(
+            &file.fallback.coordinated_max_km,
+            "fallback.coordinated_max_km",
+        ),
+        purchase_max_km: distance(&file.fallback.purchase_max_km, "fallback.purchase_max_km"),
+        purchase_same_district: file.fallback.purchase_same_district,
+    };
+
+    let migrant_share = file.quotas.migrant_share.as_ref().and_then(|s| {
+        let share = *s.get_ref();
+        if (0.0..=1.0).contains(&share) {
+            Some(share)
+        } else {
+            errors.push(at(
+                path,
+                text,
+                s.span(),
+                "quotas.migrant_share",
+                format!("must be a share between 0 and 1, got {share}"),
+            ));
+            None
+        }
+    });
+
+    Settings {
+        intake_date: None,
+        name: file.name.clone(),
+        entry_grade,
+        seed: file.seed,
+        budget_yuan,
+        cohort_share: share,
+        fallback,
+        migrant_share,
+        pseudonym_key: file.privacy.pseudonym_key.clone(),
+    }
+}
+
+/// Checks `[planning]` and `intake_date`.
+pub(super) fn planning(
+    path: &Path,
+    text: &str,
+    file: &ScenarioFile,
+    errors: &mut Vec<InputError>,
+) -> (Planning, Option<Date>) {
+    let base = path.parent().unwrap_or(Path::new("."));
+    let planning = Planning {
+        candidates: file.planning.candidates.as_ref().map(|c| base.join(c)),
+        capital_budget_yuan: file.planning.capital_budget_yuan,
+        years: file.planning.years,
+    };
+    if planning.years > 30 {
+        errors.push(InputError {
+            file: path.to_path_buf(),
+            line: None,
+            field: Some("planning.years".into()),
+            message: format!("at most 30 projection years, got {}", planning.years),
+        });
+    }
+    let intake_date = file.intake_date.as_ref().and_then(|d| {
+        let date = Date::parse(d.get_ref());
+        if date.is_none() {
+            errors.push(at(
+                path,
+                text,
+                d.span(),
+                "intake_date",
+                Date::problem(d.get_ref()),
+            ));
+        }
+        date
+    });
+    (planning, intake_date)
+}

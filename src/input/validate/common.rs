@@ -1,0 +1,167 @@
+//! What the table validators share: id registries, number and coordinate cells, the lookup of
+//! rows refused earlier, and sorting entities by id.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use crate::domain::Location;
+use crate::error::InputError;
+use crate::input::rows::{Located, Table};
+use crate::scenario::rules;
+
+/// Keeps the first line each id was seen at and reports later duplicates.
+pub(super) struct IdRegistry<'a> {
+    path: &'a Path,
+    pub(super) seen: HashMap<String, u64>,
+}
+
+impl<'a> IdRegistry<'a> {
+    pub(super) fn new(path: &'a Path) -> Self {
+        IdRegistry {
+            path,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// True if the id is new; records an error otherwise.
+    pub(super) fn register(
+        &mut self,
+        id: &str,
+        line: u64,
+        field: &str,
+        errors: &mut Vec<InputError>,
+    ) -> bool {
+        if id.is_empty() {
+            errors.push(InputError::at(self.path, line, field, "the id is empty"));
+            return false;
+        }
+        if let Some(first) = self.seen.get(id) {
+            errors.push(InputError::at(
+                self.path,
+                line,
+                field,
+                format!("duplicate id `{id}` (first defined at line {first})"),
+            ));
+            return false;
+        }
+        self.seen.insert(id.to_string(), line);
+        true
+    }
+}
+
+/// A whole-number cell in `0..=max`: negative cells are the loader's to refuse, the bound is the
+/// scenario's rule ([`rules::at_most`]).
+pub(super) fn non_negative(
+    path: &Path,
+    line: u64,
+    field: &str,
+    value: i64,
+    max: u64,
+    errors: &mut Vec<InputError>,
+) -> Option<u64> {
+    let checked = if value < 0 {
+        Err(format!("must be ≥ 0, got {value}"))
+    } else {
+        rules::at_most(value as u64, max).map(|()| value as u64)
+    };
+    checked
+        .map_err(|msg| errors.push(InputError::at(path, line, field, msg)))
+        .ok()
+}
+
+/// A cell checked by one of the scenario's rules.
+pub(super) fn rule(
+    path: &Path,
+    line: u64,
+    field: &str,
+    result: Result<(), String>,
+    errors: &mut Vec<InputError>,
+) -> bool {
+    result
+        .map_err(|msg| errors.push(InputError::at(path, line, field, msg)))
+        .is_ok()
+}
+
+/// The `x_km`, `y_km` cells of a row.
+pub(super) fn location(
+    path: &Path,
+    line: u64,
+    x: f64,
+    y: f64,
+    errors: &mut Vec<InputError>,
+) -> Option<Location> {
+    let x_ok = rule(path, line, "x_km", rules::coordinate(x), errors);
+    let y_ok = rule(path, line, "y_km", rules::coordinate(y), errors);
+    (x_ok && y_ok).then_some(Location { x_km: x, y_km: y })
+}
+
+/// The `entry_grade` cell of a row.
+pub(super) fn grade(path: &Path, line: u64, g: i64, errors: &mut Vec<InputError>) -> Option<u8> {
+    rule(path, line, "entry_grade", rules::entry_grade(g), errors).then_some(g as u8)
+}
+
+/// Entities sorted by id, each with the line it came from, and an id → index map.
+pub(super) struct ById<T> {
+    pub(super) entities: Vec<T>,
+    pub(super) lines: Vec<u64>,
+    pub(super) index: HashMap<String, u32>,
+}
+
+/// Sorts `(id, line, entity)` triples by id.
+pub(super) fn index_by_id<T>(mut items: Vec<(String, u64, T)>) -> ById<T> {
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    let index = items
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _, _))| (id.clone(), i as u32))
+        .collect();
+    let lines = items.iter().map(|(_, line, _)| *line).collect();
+    ById {
+        entities: items.into_iter().map(|(_, _, v)| v).collect(),
+        lines,
+        index,
+    }
+}
+
+/// Ids a file defines, valid or not, so a reference to a row refused for its own problem (or
+/// to a file that could not be read at all) is not reported a second time.
+pub(super) struct Known {
+    pub(super) readable: bool,
+    pub(super) ids: HashSet<String>,
+}
+
+impl Known {
+    /// Whether an unresolved reference to `id` is already explained by another error.
+    pub(super) fn explains(&self, id: &str) -> bool {
+        !self.readable || self.ids.contains(id)
+    }
+}
+
+/// The readable rows of a table, and what it is known to define.
+pub(super) fn split<T>(table: Option<Table<T>>) -> (Vec<Located<T>>, Known) {
+    match table {
+        Some(t) => (
+            t.rows,
+            Known {
+                readable: true,
+                ids: t.unreadable_ids,
+            },
+        ),
+        None => (
+            Vec::new(),
+            Known {
+                readable: false,
+                ids: HashSet::new(),
+            },
+        ),
+    }
+}
+
+/// Reads a yes/no or whole-number cell: `yes`/`true` = 1, `no`/`false`/empty = 0.
+pub(super) fn yes_no_or_count(raw: &str) -> Option<u32> {
+    match raw.to_ascii_lowercase().as_str() {
+        "yes" | "true" | "y" | "是" => Some(1),
+        "no" | "false" | "n" | "否" | "" => Some(0),
+        other => other.parse().ok(),
+    }
+}

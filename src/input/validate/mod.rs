@@ -1,0 +1,216 @@
+//! Rows → entities → [`Scenario`]: one validator per table, each taking the rows [`super::rows`]
+//! read and doing no I/O, then [`Scenario::new`], whose problems are reported at the file and line
+//! of the entity they name.
+//!
+//! The table validators check what concerns how a file is written: ids present and unique
+//! (public and private schools share one id space, since placements name either), every id
+//! reference resolving, cells that are numbers, dates and words, a child's choices naming public
+//! schools of the intake's entry grade once each with ranks 1, 2, 3, …. Bounds on values are the
+//! scenario's rules ([`crate::scenario::rules`]), applied at the row so each problem is reported
+//! in the row's order. Entities are sorted by id so the scenario — and every output — is the same
+//! whatever the order of the input rows.
+
+mod children;
+mod choices;
+mod common;
+mod districts;
+mod private_schools;
+mod schools;
+
+use super::rows::{read_table, ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow};
+use super::{ScenarioFiles, Settings};
+use crate::domain::{DistrictIdx, SchoolIdx};
+use crate::error::InputError;
+use crate::policy::{PolicySpec, ScenarioNames, SchoolName};
+use crate::scenario::{Entity, Problem, Scenario, ScenarioParts};
+
+/// What every table validator reads besides its rows.
+pub(super) struct Context<'a> {
+    pub(super) files: &'a ScenarioFiles,
+    pub(super) settings: &'a Settings,
+}
+
+/// Reads and checks every table, then builds the scenario; `None` if anything is wrong (every
+/// problem is in `errors`).
+pub(crate) fn validate(
+    files: &ScenarioFiles,
+    settings: Settings,
+    policy: Option<PolicySpec>,
+    errors: &mut Vec<InputError>,
+) -> Option<Scenario> {
+    let cx = Context {
+        files,
+        settings: &settings,
+    };
+    let table = read_table(
+        &files.districts,
+        DistrictRow::REQUIRED,
+        DistrictRow::OPTIONAL,
+        errors,
+    );
+    let districts = districts::validate(&files.districts, table, settings.cohort_share, errors);
+    let table = read_table(
+        &files.schools,
+        SchoolRow::REQUIRED,
+        &["reserved_migrant"],
+        errors,
+    );
+    let schools = schools::validate(&files.schools, table, &districts, &cx, errors);
+    let private_schools = match files.private_schools.as_deref() {
+        Some(path) => {
+            let table = read_table(path, PrivateSchoolRow::REQUIRED, &[], errors);
+            Some(private_schools::validate(
+                path, table, &districts, &schools, &cx, errors,
+            ))
+        }
+        None => None,
+    };
+    let table = read_table(
+        &files.children,
+        ChildRow::REQUIRED,
+        ChildRow::OPTIONAL,
+        errors,
+    );
+    let mut children =
+        children::validate(&files.children, table, &districts, &schools, &cx, errors);
+    let table = read_table(&files.choices, ChoiceRow::REQUIRED, &[], errors);
+    let choice_lines =
+        choices::validate(&files.choices, table, &mut children, &schools, &cx, errors);
+    super::siblings::link(
+        &files.children,
+        std::mem::take(&mut children.memberships),
+        &mut children.by_id.entities,
+        &children.by_id.index,
+        errors,
+    );
+
+    let spec = policy?;
+    let names = ScenarioNames {
+        district: &|id| districts.by_id.index.get(id).map(|&i| DistrictIdx(i)),
+        school: &|id| match schools.by_id.index.get(id) {
+            Some(&i) => SchoolName::Intake(SchoolIdx(i)),
+            None if schools.grade_of.contains_key(id) => SchoolName::OtherGrade,
+            None => SchoolName::Unknown,
+        },
+        extra_facts: &children.extra_facts,
+    };
+    let policy = match crate::policy::resolve(&files.policy, &spec, &names) {
+        Ok(policy) => policy,
+        Err(e) => {
+            errors.extend(e);
+            return None;
+        }
+    };
+
+    // Where each entity came from, to report the scenario's own problems there.
+    let (private_schools, private_lines) = match private_schools {
+        Some(p) => (p.entities, p.lines),
+        None => (Vec::new(), Vec::new()),
+    };
+    let lines = Lines {
+        districts: districts.by_id.lines,
+        schools: schools.by_id.lines,
+        private_schools: private_lines,
+        children: children.by_id.lines,
+        choices: choice_lines,
+    };
+    let parts = ScenarioParts {
+        name: settings.name.clone(),
+        entry_grade: settings.entry_grade,
+        seed: settings.seed,
+        budget_yuan: settings.budget_yuan,
+        districts: districts.by_id.entities,
+        schools: schools.by_id.entities,
+        private_schools,
+        children: children.by_id.entities,
+        extra_facts: children.extra_facts,
+        policy,
+        fallback: settings.fallback.clone(),
+        pseudonym_key: settings.pseudonym_key.clone(),
+    };
+    match Scenario::new(parts) {
+        Ok(scenario) if errors.is_empty() => Some(scenario),
+        Ok(_) => None,
+        Err(invalid) => {
+            errors.extend(invalid.problems.iter().map(|p| lines.input_error(files, p)));
+            None
+        }
+    }
+}
+
+/// The source line of every entity of the scenario.
+struct Lines {
+    districts: Vec<u64>,
+    schools: Vec<u64>,
+    private_schools: Vec<u64>,
+    children: Vec<u64>,
+    choices: choices::ChoiceLines,
+}
+
+impl Lines {
+    /// The file and line an entity came from.
+    fn of(&self, files: &ScenarioFiles, entity: Entity) -> (std::path::PathBuf, Option<u64>) {
+        let at = |lines: &[u64], i: u32| lines.get(i as usize).copied();
+        match entity {
+            Entity::Scenario => (files.scenario.clone(), None),
+            Entity::District(d) => (files.districts.clone(), at(&self.districts, d.0)),
+            Entity::School(s) => (files.schools.clone(), at(&self.schools, s.0)),
+            Entity::PrivateSchool(p) => (
+                files.private_schools.clone().unwrap_or_default(),
+                at(&self.private_schools, p.0),
+            ),
+            Entity::Child(c) => (files.children.clone(), at(&self.children, c.0)),
+            Entity::Choice { child, position } => {
+                (files.choices.clone(), self.choices.line(child, position))
+            }
+            Entity::Indicator(_) => (files.policy.clone(), None),
+        }
+    }
+
+    /// A problem of [`Scenario::new`] as the loader reports it.
+    fn input_error(&self, files: &ScenarioFiles, problem: &Problem) -> InputError {
+        let sibling_groups = |need: String| {
+            InputError::file(
+                &files.children,
+                format!("sibling groups (column `sibling_group`) need {need}"),
+            )
+        };
+        match problem {
+            Problem::Field {
+                entity,
+                field,
+                message,
+            } => {
+                let (file, line) = self.of(files, *entity);
+                InputError {
+                    file,
+                    line,
+                    field: Some(field.to_string()),
+                    message: message.clone(),
+                }
+            }
+            Problem::Missing { .. } => InputError::file(&files.scenario, problem.to_string()),
+            Problem::TooManyChildren { .. } => {
+                InputError::file(&files.children, problem.to_string())
+            }
+            Problem::ReservedSeatsNeedStrictPriorities { rule } => InputError {
+                file: files.policy.clone(),
+                line: None,
+                field: Some("priority.rule".into()),
+                message: format!(
+                    "seats reserved for migrant children (`reserved_migrant` in {}, or `[quotas] migrant_share`) need strict priorities: rule `{}` keeps ties; use `lottery`",
+                    files.schools.display(),
+                    rule.name()
+                ),
+            },
+            Problem::SiblingGroupsNeedStrictPriorities { rule } => sibling_groups(format!(
+                "strict priorities: the policy's rule `{}` keeps ties; use `lottery`",
+                rule.name()
+            )),
+            Problem::SiblingGroupsWithReservedSeats => sibling_groups(
+                "no reserved seats: joint applications and reserved seats cannot be combined yet"
+                    .into(),
+            ),
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The public schools table: rows → [`School`]s of the intake's entry grade. Schools of the other
+//! entry grade are valid rows but not part of this intake; their ids and grades are kept so that
+//! a reference to one is answered precisely.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::common::{grade, index_by_id, location, non_negative, split, ById, IdRegistry, Known};
+use super::districts::Districts;
+use super::Context;
+use crate::domain::{School, SchoolIdx};
+use crate::error::InputError;
+use crate::input::rows::{Located, SchoolRow, Table};
+use crate::scenario::rules;
+
+/// The schools of the intake, by id, and what the file defines besides.
+pub(super) struct Schools {
+    pub(super) by_id: ById<School>,
+    pub(super) known: Known,
+    /// Entry grade of every valid row, this intake's or not.
+    pub(super) grade_of: HashMap<String, u8>,
+    /// Line of every id the file defines (the shared id space with private schools).
+    pub(super) lines_of_ids: HashMap<String, u64>,
+}
+
+/// Where a school id named in another file leads.
+pub(super) enum Found {
+    /// A school of this intake.
+    School(SchoolIdx),
+    /// A valid school of another entry grade.
+    OtherGrade(u8),
+    /// Not a valid school, explained by an error already reported.
+    Explained,
+    /// Not in the schools file.
+    Unknown,
+}
+
+impl Schools {
+    /// Looks a school id up.
+    pub(super) fn find(&self, id: &str) -> Found {
+        match (self.by_id.index.get(id), self.grade_of.get(id)) {
+            (Some(&s), _) => Found::School(SchoolIdx(s)),
+            (None, Some(&g)) => Found::OtherGrade(g),
+            (None, None) if self.known.explains(id) => Found::Explained,
+            (None, None) => Found::Unknown,
+        }
+    }
+}
+
+/// Checks each row; a school without `reserved_migrant` reserves `[quotas] migrant_share` of its
+/// seats (rounded down), else none.
+pub(super) fn validate(
+    path: &Path,
+    table: Option<Table<SchoolRow>>,
+    districts: &Districts,
+    cx: &Context,
+    errors: &mut Vec<InputError>,
+) -> Schools {
+    let (rows, mut known) = split(table);
+    let mut ids = IdRegistry::new(path);
+    let mut schools = Vec::new();
+    let mut grade_of = HashMap::new();
+    for Located { line, row, .. } in rows {
+        let fresh = ids.register(&row.id, line, "id", errors);
+        let district = districts.find(
+            path,
+            line,
+            "district",
+            &row.district,
+            &cx.files.districts,
+            errors,
+        );
+        let g = grade(path, line, row.entry_grade, errors);
+        let seats = non_negative(path, line, "seats", row.seats, rules::MAX_SEATS, errors);
+        let loc = location(path, line, row.x_km, row.y_km, errors);
+        let reserved = seats.and_then(|seats| match row.reserved_migrant {
+            Some(r) => match rules::reserved_seats(r, seats) {
+                Ok(()) => Some(r as u32),
+                Err(msg) => {
+                    errors.push(InputError::at(path, line, "reserved_migrant", msg));
+                    None
+                }
+            },
+            None => Some(
+                cx.settings
+                    .migrant_share
+                    .map_or(0, |share| (share * seats as f64).floor() as u32),
+            ),
+        });
+        if let (true, Some(district), Some(g), Some(seats), Some(location), Some(reserved)) =
+            (fresh, district, g, seats, loc, reserved)
+        {
+            grade_of.insert(row.id.clone(), g);
+            if g == cx.settings.entry_grade {
+                schools.push((
+                    row.id.clone(),
+                    line,
+                    School {
+                        id: row.id,
+                        name: row.name,
+                        district,
+                        entry_grade: g,
+                        seats: seats as u32,
+                        reserved_migrant: reserved,
+                        location,
+                    },
+                ));
+            }
+        }
+    }
+    known.ids.extend(ids.seen.keys().cloned());
+    Schools {
+        by_id: index_by_id(schools),
+        known,
+        grade_of,
+        lines_of_ids: ids.seen,
+    }
+}

@@ -1,0 +1,430 @@
+//! The rules of a valid scenario (listed in the [`super`] module documentation), and the bounds
+//! and words the loader shares with them, so that each bound is written down once.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{Entity, Problem, ScenarioParts};
+use crate::domain::{ChildIdx, DistrictIdx, Location, PrivateIdx, SchoolIdx};
+use crate::policy::TieRule;
+
+/// Most residents of a district.
+pub(crate) const MAX_POPULATION: u64 = 2_000_000_000;
+/// Most children of one entry age counted in a district.
+pub(crate) const MAX_COHORT_CHILDREN: u64 = 10_000_000;
+/// Most seats of a school (public seats, or purchasable private places).
+pub(crate) const MAX_SEATS: u64 = 1_000_000;
+/// Highest subsidy per bought place, in yuan.
+pub(crate) const MAX_SUBSIDY_YUAN: u64 = 1_000_000;
+/// Highest private-school fee, in yuan.
+pub(crate) const MAX_FEE_YUAN: u64 = 10_000_000;
+/// Most months of any month count (a hundred years).
+pub(crate) const MAX_MONTHS: u64 = 1_200;
+/// Most children of a scenario: a child index fits in 24 bits.
+pub(crate) const MAX_CHILDREN: usize = (1 << 24) - 1;
+/// Largest coordinate, in km either way.
+const MAX_COORDINATE_KM: f64 = 10_000.0;
+
+/// `value` ≤ `max`, else the words for a count that is too large.
+pub(crate) fn at_most(value: u64, max: u64) -> Result<(), String> {
+    if value <= max {
+        Ok(())
+    } else {
+        Err(format!("{value} is implausibly large (at most {max})"))
+    }
+}
+
+/// A share in (0, 1] (`open_zero`) or [0, 1].
+pub(crate) fn share(s: f64, open_zero: bool) -> Result<(), String> {
+    let low_ok = if open_zero { s > 0.0 } else { s >= 0.0 };
+    if s.is_finite() && low_ok && s <= 1.0 {
+        Ok(())
+    } else {
+        let range = if open_zero { "(0, 1]" } else { "[0, 1]" };
+        Err(format!("must be in {range}, got {s}"))
+    }
+}
+
+/// A yearly growth rate in [−0.5, 0.5].
+pub(crate) fn growth_rate(g: f64) -> Result<(), String> {
+    if g.is_finite() && (-0.5..=0.5).contains(&g) {
+        Ok(())
+    } else {
+        Err(format!(
+            "must be a yearly rate between -0.5 and 0.5, got {g}"
+        ))
+    }
+}
+
+/// A coordinate: finite and within ±10,000 km.
+pub(crate) fn coordinate(v: f64) -> Result<(), String> {
+    if v.is_finite() && v.abs() <= MAX_COORDINATE_KM {
+        Ok(())
+    } else {
+        Err(format!("`{v}` is not a coordinate in km within ±10,000"))
+    }
+}
+
+/// Seats reserved for migrant children: between 0 and the school's seats.
+pub(crate) fn reserved_seats(reserved: i64, seats: u64) -> Result<(), String> {
+    if (0..=seats as i64).contains(&reserved) {
+        Ok(())
+    } else {
+        Err(format!(
+            "must be between 0 and the school's {seats} seats, got {reserved}"
+        ))
+    }
+}
+
+/// An entry grade: 1 (primary) or 7 (junior secondary).
+pub(crate) fn entry_grade(g: i64) -> Result<(), String> {
+    match g {
+        1 | 7 => Ok(()),
+        _ => Err(format!(
+            "must be 1 (primary) or 7 (junior secondary), got {g}"
+        )),
+    }
+}
+
+/// A distance limit: finite and ≥ 0 km.
+pub(crate) fn distance(km: f64) -> Result<(), String> {
+    if km.is_finite() && km >= 0.0 {
+        Ok(())
+    } else {
+        Err(format!("must be a distance ≥ 0 km, got {km}"))
+    }
+}
+
+/// Collects the problems of one check.
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn check(&mut self, entity: Entity, field: &'static str, result: Result<(), String>) {
+        if let Err(message) = result {
+            self.0.push(Problem::Field {
+                entity,
+                field,
+                message,
+            });
+        }
+    }
+
+    fn location(&mut self, entity: Entity, at: Location) {
+        self.check(entity, "x_km", coordinate(at.x_km));
+        self.check(entity, "y_km", coordinate(at.y_km));
+    }
+
+    fn reference(&mut self, entity: Entity, field: &'static str, index: u32, len: usize, of: &str) {
+        if index as usize >= len {
+            self.check(
+                entity,
+                field,
+                Err(format!("{of} #{index} does not exist (there are {len})")),
+            );
+        }
+    }
+}
+
+/// Which ids repeat: (the later entity's position, the first one's), in order of the later.
+/// Sorted ids (as loaded) are checked in one pass, others through a map.
+fn repeated<'a>(ids: impl Iterator<Item = &'a str> + Clone) -> Vec<(usize, usize)> {
+    let mut prev: Option<&str> = None;
+    let sorted = ids.clone().all(|id| {
+        let ok = prev.is_none_or(|p| p < id);
+        prev = Some(id);
+        ok
+    });
+    if sorted {
+        return Vec::new();
+    }
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (i, id) in ids.enumerate() {
+        match first.get(id) {
+            Some(&f) => out.push((i, f)),
+            None => {
+                first.insert(id, i);
+            }
+        }
+    }
+    out
+}
+
+/// Every rule the parts break, in the order of the module documentation's list.
+pub(crate) fn check(sc: &ScenarioParts) -> Vec<Problem> {
+    let mut p = Problems(Vec::new());
+    let (n_districts, n_schools) = (sc.districts.len(), sc.schools.len());
+
+    p.check(
+        Entity::Scenario,
+        "entry_grade",
+        entry_grade(i64::from(sc.entry_grade)),
+    );
+    for (field, km) in [
+        (
+            "fallback.coordinated_max_km",
+            sc.fallback.coordinated_max_km,
+        ),
+        ("fallback.purchase_max_km", sc.fallback.purchase_max_km),
+    ] {
+        if let Some(km) = km {
+            p.check(Entity::Scenario, field, distance(km));
+        }
+    }
+
+    for (i, d) in sc.districts.iter().enumerate() {
+        let e = Entity::District(DistrictIdx(i as u32));
+        if d.id.is_empty() {
+            p.check(e, "id", Err("the id is empty".into()));
+        }
+        p.check(
+            e,
+            "permanent_population",
+            at_most(d.permanent_population, MAX_POPULATION),
+        );
+        p.check(e, "cohort_share", share(d.cohort_share, true));
+        if let Some(s) = d.migrant_share {
+            p.check(e, "migrant_share", share(s, false));
+        }
+        p.check(e, "apply_share", share(d.apply_share, false));
+        p.check(e, "growth_rate", growth_rate(d.growth_rate));
+        if let Some(n) = d.cohort_children {
+            p.check(e, "cohort_children", at_most(n, MAX_COHORT_CHILDREN));
+        }
+    }
+    for (i, f) in repeated(sc.districts.iter().map(|d| d.id.as_str())) {
+        p.check(
+            Entity::District(DistrictIdx(i as u32)),
+            "id",
+            Err(format!(
+                "duplicate id `{}` (first at district #{f})",
+                sc.districts[i].id
+            )),
+        );
+    }
+
+    for (i, s) in sc.schools.iter().enumerate() {
+        let e = Entity::School(SchoolIdx(i as u32));
+        if s.id.is_empty() {
+            p.check(e, "id", Err("the id is empty".into()));
+        }
+        p.reference(e, "district", s.district.0, n_districts, "district");
+        if s.entry_grade != sc.entry_grade {
+            p.check(
+                e,
+                "entry_grade",
+                Err(format!(
+                    "takes grade-{} entrants, but this intake is for grade {}",
+                    s.entry_grade, sc.entry_grade
+                )),
+            );
+        }
+        p.check(e, "seats", at_most(u64::from(s.seats), MAX_SEATS));
+        p.check(
+            e,
+            "reserved_migrant",
+            reserved_seats(i64::from(s.reserved_migrant), u64::from(s.seats)),
+        );
+        p.location(e, s.location);
+    }
+    for (i, s) in sc.private_schools.iter().enumerate() {
+        let e = Entity::PrivateSchool(PrivateIdx(i as u32));
+        if s.id.is_empty() {
+            p.check(e, "id", Err("the id is empty".into()));
+        }
+        p.reference(e, "district", s.district.0, n_districts, "district");
+        if s.entry_grade != sc.entry_grade {
+            p.check(
+                e,
+                "entry_grade",
+                Err(format!(
+                    "takes grade-{} entrants, but this intake is for grade {}",
+                    s.entry_grade, sc.entry_grade
+                )),
+            );
+        }
+        p.check(
+            e,
+            "purchasable_seats",
+            at_most(u64::from(s.purchasable_seats), MAX_SEATS),
+        );
+        p.check(e, "subsidy_yuan", at_most(s.subsidy_yuan, MAX_SUBSIDY_YUAN));
+        p.check(e, "fee_yuan", at_most(s.fee_yuan, MAX_FEE_YUAN));
+        p.location(e, s.location);
+    }
+    // Public and private schools share one id space.
+    let school_ids = sc
+        .schools
+        .iter()
+        .map(|s| s.id.as_str())
+        .chain(sc.private_schools.iter().map(|s| s.id.as_str()));
+    let name = |i: usize| {
+        if i < n_schools {
+            (Entity::School(SchoolIdx(i as u32)), &sc.schools[i].id)
+        } else {
+            let q = i - n_schools;
+            (
+                Entity::PrivateSchool(PrivateIdx(q as u32)),
+                &sc.private_schools[q].id,
+            )
+        }
+    };
+    let public_sorted = sc.schools.windows(2).all(|w| w[0].id < w[1].id);
+    let private_sorted = sc.private_schools.windows(2).all(|w| w[0].id < w[1].id);
+    let disjoint = || {
+        let public: std::collections::HashSet<&str> =
+            sc.schools.iter().map(|s| s.id.as_str()).collect();
+        sc.private_schools
+            .iter()
+            .all(|q| !public.contains(q.id.as_str()))
+    };
+    if !(public_sorted && private_sorted && disjoint()) {
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for (i, id) in school_ids.enumerate() {
+            if let Some(&f) = first.get(id) {
+                let (entity, id) = name(i);
+                let (first_entity, _) = name(f);
+                p.check(
+                    entity,
+                    "id",
+                    Err(format!(
+                        "duplicate id `{id}` (first at {first_entity}); school ids must be unique across public and private schools"
+                    )),
+                );
+            } else {
+                first.insert(id, i);
+            }
+        }
+    }
+
+    for (i, c) in sc.children.iter().enumerate() {
+        let e = Entity::Child(ChildIdx(i as u32));
+        if c.id.is_empty() {
+            p.check(e, "id", Err("the id is empty".into()));
+        }
+        p.reference(
+            e,
+            "residence_district",
+            c.residence_district.0,
+            n_districts,
+            "district",
+        );
+        if let Some(h) = c.hukou_district {
+            p.reference(e, "hukou_district", h.0, n_districts, "district");
+        }
+        p.location(e, c.location);
+        for (field, months) in [
+            ("permit_months", c.permit_months),
+            ("insurance_months", c.insurance_months),
+            ("residence_months", c.residence_months),
+            ("insurance_months_elsewhere", c.insurance_months_elsewhere),
+            ("residence_months_elsewhere", c.residence_months_elsewhere),
+        ] {
+            p.check(e, field, at_most(u64::from(months), MAX_MONTHS));
+        }
+        if let Some(s) = c.sibling_school {
+            p.reference(e, "sibling_school", s.0, n_schools, "public school");
+        }
+        if c.extra_facts.len() != sc.extra_facts.len() {
+            p.check(
+                e,
+                "extra_facts",
+                Err(format!(
+                    "{} values for the scenario's {} extra facts",
+                    c.extra_facts.len(),
+                    sc.extra_facts.len()
+                )),
+            );
+        }
+        for (position, s) in c.choices.iter().enumerate() {
+            let choice = Entity::Choice {
+                child: ChildIdx(i as u32),
+                position,
+            };
+            p.reference(choice, "school", s.0, n_schools, "public school");
+            if let Some(first) = c.choices[..position].iter().position(|x| x == s) {
+                p.check(
+                    choice,
+                    "school",
+                    Err(format!(
+                        "child `{}` already lists school #{} (choice {})",
+                        c.id,
+                        s.0,
+                        first + 1
+                    )),
+                );
+            }
+        }
+    }
+    for (i, f) in repeated(sc.children.iter().map(|c| c.id.as_str())) {
+        p.check(
+            Entity::Child(ChildIdx(i as u32)),
+            "id",
+            Err(format!(
+                "duplicate id `{}` (first at child #{f})",
+                sc.children[i].id
+            )),
+        );
+    }
+
+    // Sibling groups: members in order, the first one the group's head.
+    let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (i, c) in sc.children.iter().enumerate() {
+        if let Some(g) = c.sibling_group {
+            groups.entry(g).or_default().push(i);
+        }
+    }
+    for (g, members) in &groups {
+        let head = &sc.children[members[0]];
+        if members.len() < 2 {
+            p.check(
+                Entity::Child(ChildIdx(members[0] as u32)),
+                "sibling_group",
+                Err(format!(
+                    "sibling group {g} has only child `{}`: a joint application needs at least two children",
+                    head.id
+                )),
+            );
+        }
+        for &m in &members[1..] {
+            let c = &sc.children[m];
+            let problem = if c.residence_district != head.residence_district
+                || c.location != head.location
+            {
+                Some("lives elsewhere: siblings applying together share one home (district and location)")
+            } else if c.choices != head.choices {
+                Some("lists other choices: a joint application has one list of schools, in one order")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                p.check(
+                    Entity::Child(ChildIdx(m as u32)),
+                    "sibling_group",
+                    Err(format!(
+                        "child `{}` is in sibling group {g} with `{}` but {problem}",
+                        c.id, head.id
+                    )),
+                );
+            }
+        }
+    }
+
+    if sc.children.len() > MAX_CHILDREN {
+        p.0.push(Problem::TooManyChildren {
+            count: sc.children.len(),
+        });
+    }
+    let rule = sc.policy.tie_rule;
+    let reserved = sc.schools.iter().any(|s| s.reserved_migrant > 0);
+    if rule != TieRule::Lottery && reserved {
+        p.0.push(Problem::ReservedSeatsNeedStrictPriorities { rule });
+    }
+    if !groups.is_empty() {
+        if rule != TieRule::Lottery {
+            p.0.push(Problem::SiblingGroupsNeedStrictPriorities { rule });
+        } else if reserved {
+            p.0.push(Problem::SiblingGroupsWithReservedSeats);
+        }
+    }
+    p.0
+}
