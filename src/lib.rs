@@ -27,7 +27,7 @@
 //! // The same run with every output file and its manifest, written atomically.
 //! let out = tempfile::tempdir()?;
 //! let run = run_and_write(scenario, &out.path().join("run"), &RunSettings::default(), &NoReporter)?;
-//! assert_eq!(run.summary.children, loaded.scenario.children.len());
+//! assert_eq!(run.summary.children, loaded.scenario.children().len());
 //! assert!(out.path().join("run/manifest.json").is_file());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
