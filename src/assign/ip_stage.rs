@@ -20,6 +20,10 @@ use super::public::{trivial_bound, ComponentReport, ComponentStatus};
 use super::Applicants;
 use crate::error::SolveError;
 
+/// A component's report, and its children's positions in the pruned lists when the model
+/// replaced the deferred-acceptance start.
+type Solved = (ComponentReport, Option<Vec<Option<u8>>>);
+
 /// Whether two applicants of one school in the component share a priority.
 fn has_ties(component: &Component, applicants: &Applicants) -> bool {
     let mut slot = HashMap::new();
@@ -69,7 +73,7 @@ pub(super) fn solve(
         })
         .collect();
     let parts = components(work);
-    let results: Vec<(ComponentReport, Option<Vec<Option<u8>>>)> = parts
+    let results: Vec<Solved> = parts
         .par_iter()
         .enumerate()
         .map(|(index, part)| solve_one(index, part, work, &warm, every_component, options))
@@ -95,7 +99,7 @@ fn solve_one(
     warm: &[Option<u8>],
     every_component: bool,
     options: &SolverOptions,
-) -> Result<(ComponentReport, Option<Vec<Option<u8>>>), SolveError> {
+) -> Result<Solved, SolveError> {
     let ties = has_ties(part, work);
     let mut rep = ComponentReport {
         schools: part.schools.len(),
