@@ -128,7 +128,7 @@ pub enum SolveError {
         component: usize,
     },
     /// The backend failed on a component of the model in another way than infeasibility (the
-    /// choice stage then keeps the deferred-acceptance start there; see `IpFailed`).
+    /// choice stage then keeps the deferred-acceptance start there: `ComponentStatus::IpFailed`).
     #[error("component {component}: the solver failed")]
     Backend {
         /// Index of the component, in the order components are listed.

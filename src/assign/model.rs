@@ -478,3 +478,31 @@ fn run(
         seconds: started.elapsed().as_secs_f64(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use good_lp::ResolutionError;
+
+    use crate::error::BackendError;
+
+    #[test]
+    fn infeasibility_is_read_from_the_variant_not_the_words() {
+        assert!(BackendError::Resolution(ResolutionError::Infeasible).is_infeasible());
+        let worded = ResolutionError::Str("the model is infeasible".into());
+        assert!(!BackendError::Resolution(worded).is_infeasible());
+        assert!(!BackendError::Resolution(ResolutionError::Unbounded).is_infeasible());
+        assert!(!BackendError::HighsMissing.is_infeasible());
+    }
+
+    #[test]
+    fn backend_errors_keep_the_words_reports_show() {
+        assert_eq!(
+            BackendError::Resolution(ResolutionError::Other("boom")).to_string(),
+            ResolutionError::Other("boom").to_string()
+        );
+        assert_eq!(
+            BackendError::HighsMissing.to_string(),
+            "this build has no HiGHS backend: rebuild with `--features highs`"
+        );
+    }
+}
