@@ -190,24 +190,100 @@ impl fmt::Display for InputErrors {
 
 impl std::error::Error for InputErrors {}
 
-/// A failure of the integer-programming backend on one component of the model.
+/// A failure of the choice stage.
 #[derive(Debug, thiserror::Error)]
 pub enum SolveError {
-    /// The backend proved the model has no solution (a bug in the model if it happens: the
-    /// empty assignment is always feasible for the public stage).
+    /// The backend proved the model of a component has no solution (a bug in the model if it
+    /// happens: the empty assignment is always feasible for the public stage).
     #[error("component {component}: the solver proved the model infeasible")]
-    Infeasible { component: usize },
-    /// The backend stopped without any feasible solution.
-    #[error("component {component}: the solver stopped without a solution: {message}")]
-    Failed { component: usize, message: String },
+    Infeasible {
+        /// Index of the component, in the order components are listed.
+        component: usize,
+    },
+    /// The backend failed on a component of the model in another way than infeasibility (the
+    /// choice stage then keeps the deferred-acceptance start there: `ComponentStatus::IpFailed`).
+    #[error("component {component}: the solver failed")]
+    Backend {
+        /// Index of the component, in the order components are listed.
+        component: usize,
+        /// What the backend reported.
+        #[source]
+        source: BackendError,
+    },
+    /// The envy repair of joint applications of siblings did not reach an assignment without
+    /// justified envy within its limit of moves.
+    #[error(
+        "joint applications: no assignment without justified envy was reached after {moves} repair moves"
+    )]
+    RepairLimit {
+        /// The limit of repair moves that was reached.
+        moves: usize,
+    },
     /// The mechanism asked for does not model a feature the scenario uses.
     #[error(
         "mechanism `{mechanism}` does not handle {feature}; use `optimal` or `deferred-acceptance`"
     )]
     Unsupported {
+        /// The mechanism's name, as the command line spells it.
         mechanism: &'static str,
+        /// The feature, in words.
         feature: &'static str,
     },
+}
+
+/// What the integer-programming backend reported on one component, typed as the backend gave it.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    /// good_lp's error from building or solving the model.
+    #[error(transparent)]
+    Resolution(#[from] good_lp::ResolutionError),
+    /// The backend refused the requested relative optimality gap.
+    #[error(transparent)]
+    MipGap(#[from] good_lp::solvers::MipGapError),
+    /// The microlp backend was asked for but is not compiled into this build.
+    #[error("this build has no microlp backend (feature `microlp`)")]
+    MicrolpMissing,
+    /// The HiGHS backend was asked for but is not compiled into this build.
+    #[error("this build has no HiGHS backend: rebuild with `--features highs`")]
+    HighsMissing,
+    /// HiGHS refused an option.
+    #[cfg(feature = "highs")]
+    #[error("HiGHS refused the option {option}")]
+    HighsOption {
+        /// The option's name.
+        option: &'static str,
+    },
+    /// HiGHS refused the starting (deferred-acceptance) solution.
+    #[cfg(feature = "highs")]
+    #[error("HiGHS refused the starting solution: {0:?}")]
+    HighsStart(highs::HighsStatus),
+    /// HiGHS returned an error while solving.
+    #[cfg(feature = "highs")]
+    #[error("HiGHS error while solving: {0:?}")]
+    HighsRun(highs::HighsStatus),
+    /// HiGHS ended with a model status that gives no usable solution.
+    #[cfg(feature = "highs")]
+    #[error("HiGHS ended with status {0:?}")]
+    HighsStatus(highs::HighsModelStatus),
+    /// HiGHS stopped (at a limit) without a feasible solution.
+    #[cfg(feature = "highs")]
+    #[error("HiGHS stopped without a feasible solution")]
+    HighsNoSolution,
+}
+
+impl BackendError {
+    /// Whether the backend proved the model infeasible.
+    pub fn is_infeasible(&self) -> bool {
+        match self {
+            BackendError::Resolution(good_lp::ResolutionError::Infeasible) => true,
+            #[cfg(feature = "highs")]
+            BackendError::HighsStatus(
+                highs::HighsModelStatus::Infeasible
+                | highs::HighsModelStatus::UnboundedOrInfeasible,
+            ) => true,
+            _ => false,
+        }
+    }
 }
 
 /// A failure while writing outputs. Nothing is left half-written when this is returned.

@@ -1,4 +1,17 @@
-//! Reference mechanisms: child-proposing deferred acceptance (DA).
+//! Child-proposing deferred acceptance (DA), written once and parameterised by the schools'
+//! choice rule.
+//!
+//! Every proposer (a child, or a unit of siblings) starts free. A free proposer proposes to the
+//! next school on her list; the school, by its [`ChoiceRule`], either holds her — perhaps
+//! rejecting proposers it held, who become free again — or rejects her, and she proposes to her
+//! next school. It ends when every proposer is held or has exhausted her list. Free proposers
+//! are taken from a stack (the last rejected proposes first), so for a given rule the run is
+//! deterministic.
+//!
+//! The rules: [`Strict`] here (each school holds its best applicants by strict key), the
+//! over-admission of ties in [`super::admit_tied`], the reserved seats of [`super::quotas`], and
+//! the sibling units of [`super::siblings`]. [`DeferredAcceptance`] is generic over the rule, so
+//! each rule gets its own monomorphised loop.
 //!
 //! With strict priorities DA returns the child-optimal stable assignment: every child gets the
 //! best school she can have in any assignment without justified envy, and every stable
@@ -9,132 +22,158 @@
 
 use std::collections::BinaryHeap;
 
-use super::Applicants;
-use crate::domain::{ChildIdx, SchoolIdx};
+use super::{Applicants, Application};
 
-/// Child-proposing DA over the given applications. Returns, per child of `applicants`, the
-/// position in her list she was admitted at, or `None`.
-pub fn deferred_acceptance(applicants: &Applicants) -> Vec<Option<u8>> {
-    let n = applicants.lists.len();
-    let mut next = vec![0usize; n];
-    let mut held: Vec<BinaryHeap<(u64, u32)>> = applicants
-        .capacity
-        .iter()
-        .map(|&c| BinaryHeap::with_capacity(c as usize))
-        .collect();
-    let mut free: Vec<u32> = (0..n as u32).rev().collect();
-    while let Some(c) = free.pop() {
-        let list = &applicants.lists[c as usize];
-        while next[c as usize] < list.len() {
-            let app = list[next[c as usize]];
-            next[c as usize] += 1;
-            let s = app.school.ix();
-            let cap = applicants.capacity[s] as usize;
-            if cap == 0 {
-                continue;
-            }
-            let heap = &mut held[s];
-            if heap.len() < cap {
-                heap.push((app.key, c));
-                break;
-            }
-            let &(worst_key, worst) = heap.peek().expect("a full school holds someone");
-            if app.key < worst_key {
-                heap.pop();
-                heap.push((app.key, c));
-                free.push(worst);
-                break;
-            }
+/// What a school holds, given the proposals it has received: the one part of deferred
+/// acceptance that differs between mechanisms.
+pub trait ChoiceRule {
+    /// One proposal: the school proposed to and the proposer's priority there.
+    type Application: Copy;
+
+    /// The school of `application` receives a proposal from `proposer`. Proposers it held and
+    /// now rejects are pushed onto `rejected`, in the order rejected (they propose again, last
+    /// first). Returns whether `proposer` is held.
+    fn propose(
+        &mut self,
+        proposer: u32,
+        application: Self::Application,
+        rejected: &mut Vec<u32>,
+    ) -> bool;
+}
+
+/// A run of deferred acceptance: the choice rule with what each school holds, and each
+/// proposer's place in her list.
+pub struct DeferredAcceptance<'a, R: ChoiceRule> {
+    rule: R,
+    /// Per proposer, her applications best first.
+    lists: &'a [Vec<R::Application>],
+    /// Per proposer, the next list position to propose to; a held proposer is held at the
+    /// position before it.
+    next: Vec<usize>,
+    /// Proposers to propose next, the last first.
+    free: Vec<u32>,
+}
+
+impl<'a, R: ChoiceRule> DeferredAcceptance<'a, R> {
+    /// A run with every proposer free and at the top of her list (proposer 0 proposes first).
+    pub fn new(rule: R, lists: &'a [Vec<R::Application>]) -> Self {
+        let n = lists.len();
+        DeferredAcceptance {
+            rule,
+            lists,
+            next: vec![0; n],
+            free: (0..n as u32).rev().collect(),
         }
     }
-    admitted_from(&held, &next)
-}
 
-/// Reads the final assignment off the schools' held children: each held child is at the last
-/// position she proposed to.
-fn admitted_from<K>(held: &[BinaryHeap<(K, u32)>], next: &[usize]) -> Vec<Option<u8>>
-where
-    K: Ord,
-{
-    let mut admitted = vec![None; next.len()];
-    for heap in held {
-        for (_, c) in heap.iter() {
-            admitted[*c as usize] = Some((next[*c as usize] - 1) as u8);
-        }
-    }
-    admitted
-}
-
-/// Serial dictatorship over one master order: each child, best first, takes her best listed
-/// school with a free seat. Equals DA when every school ranks by the same order.
-pub fn serial_dictatorship(applicants: &Applicants, order: &[ChildIdx]) -> Vec<Option<u8>> {
-    let mut left: Vec<u32> = applicants.capacity.clone();
-    let mut admitted = vec![None; applicants.lists.len()];
-    for &c in order {
-        let list = &applicants.lists[c.ix()];
-        if let Some(pos) = list.iter().position(|a| left[a.school.ix()] > 0) {
-            left[list[pos].school.ix()] -= 1;
-            admitted[c.ix()] = Some(pos as u8);
-        }
-    }
-    admitted
-}
-
-/// The school a child was admitted to, from a list position.
-pub fn school_at(applicants: &Applicants, c: usize, pos: Option<u8>) -> Option<SchoolIdx> {
-    pos.map(|p| applicants.lists[c][p as usize].school)
-}
-
-/// Deferred acceptance where a school whose last seat falls inside a group of equal priority
-/// admits the whole group (over-admission, the `admit_all_tied` rule): a school holding more
-/// than its seats rejects its worst priority group only while the rest still fill every seat.
-pub fn deferred_acceptance_admit_tied(applicants: &Applicants) -> Vec<Option<u8>> {
-    use crate::ranking::Priority;
-    let n = applicants.lists.len();
-    let mut next = vec![0usize; n];
-    let mut held: Vec<BinaryHeap<(Priority, u32)>> = applicants
-        .capacity
-        .iter()
-        .map(|_| BinaryHeap::new())
-        .collect();
-    let mut free: Vec<u32> = (0..n as u32).rev().collect();
-    let mut worst_group = Vec::new();
-    while let Some(c) = free.pop() {
-        let list = &applicants.lists[c as usize];
-        while next[c as usize] < list.len() {
-            let app = list[next[c as usize]];
-            next[c as usize] += 1;
-            let s = app.school.ix();
-            let cap = applicants.capacity[s] as usize;
-            if cap == 0 {
-                continue;
-            }
-            let heap = &mut held[s];
-            heap.push((app.priority, c));
-            let mut kept = true;
-            while heap.len() > cap {
-                let worst = heap.peek().expect("over capacity").0;
-                worst_group.clear();
-                while heap.peek().is_some_and(|&(p, _)| p == worst) {
-                    worst_group.push(heap.pop().expect("peeked"));
-                }
-                if heap.len() >= cap {
-                    for &(_, rejected) in &worst_group {
-                        if rejected == c {
-                            kept = false;
-                        } else {
-                            free.push(rejected);
-                        }
-                    }
-                } else {
-                    heap.extend(worst_group.drain(..));
+    /// Runs proposals until every free proposer is held or has exhausted her list.
+    pub fn settle(&mut self) {
+        let lists = self.lists;
+        while let Some(p) = self.free.pop() {
+            let list = &lists[p as usize];
+            let next = &mut self.next[p as usize];
+            while *next < list.len() {
+                let application = list[*next];
+                *next += 1;
+                if self.rule.propose(p, application, &mut self.free) {
                     break;
                 }
             }
-            if kept {
-                break;
-            }
         }
     }
-    admitted_from(&held, &next)
+
+    /// The next list position `proposer` would propose to; if she is held, she is held at the
+    /// position before it.
+    pub fn next(&self, proposer: u32) -> usize {
+        self.next[proposer as usize]
+    }
+
+    /// Makes `proposer` free again, proposing next from list position `from` (the caller has
+    /// taken her out of any school holding her). Takes effect at the next [`Self::settle`].
+    pub fn propose_again(&mut self, proposer: u32, from: usize) {
+        self.next[proposer as usize] = from;
+        self.free.push(proposer);
+    }
+
+    /// The choice rule, with what each school holds.
+    pub fn rule(&self) -> &R {
+        &self.rule
+    }
+
+    /// The choice rule, to take proposers out of schools between settlements.
+    pub fn rule_mut(&mut self) -> &mut R {
+        &mut self.rule
+    }
+
+    /// Per proposer, the list position she is held at, or `None`; `held` lists every held
+    /// proposer once.
+    pub fn admitted(&self, held: impl Iterator<Item = u32>) -> Vec<Option<u8>> {
+        let mut admitted = vec![None; self.next.len()];
+        for p in held {
+            admitted[p as usize] = Some((self.next[p as usize] - 1) as u8);
+        }
+        admitted
+    }
+}
+
+/// Plain strict priority: a school holds its best applicants by strict key (priority, then the
+/// fallback order), as many as its seats.
+pub struct Strict<'a> {
+    capacity: &'a [u32],
+    /// Per school, the held children by key, worst (largest key) on top.
+    held: Vec<BinaryHeap<(u64, u32)>>,
+}
+
+impl<'a> Strict<'a> {
+    /// Every school empty, with the seats of `applicants`.
+    pub fn new(applicants: &'a Applicants) -> Self {
+        Strict {
+            capacity: &applicants.capacity,
+            held: applicants
+                .capacity
+                .iter()
+                .map(|&c| BinaryHeap::with_capacity(c as usize))
+                .collect(),
+        }
+    }
+
+    /// Every child held, once.
+    pub fn held(&self) -> impl Iterator<Item = u32> + '_ {
+        self.held.iter().flat_map(|h| h.iter().map(|&(_, c)| c))
+    }
+}
+
+impl ChoiceRule for Strict<'_> {
+    type Application = Application;
+
+    #[inline]
+    fn propose(&mut self, child: u32, app: Application, rejected: &mut Vec<u32>) -> bool {
+        let s = app.school.ix();
+        let cap = self.capacity[s] as usize;
+        if cap == 0 {
+            return false;
+        }
+        let heap = &mut self.held[s];
+        if heap.len() < cap {
+            heap.push((app.key, child));
+            return true;
+        }
+        let &(worst_key, worst) = heap.peek().expect("a full school holds someone");
+        if app.key < worst_key {
+            heap.pop();
+            heap.push((app.key, child));
+            rejected.push(worst);
+            return true;
+        }
+        false
+    }
+}
+
+/// Child-proposing DA with strict priorities over the given applications (kept ties broken by
+/// the fallback order). Returns, per child of `applicants`, the position in her list she was
+/// admitted at, or `None`.
+pub fn deferred_acceptance(applicants: &Applicants) -> Vec<Option<u8>> {
+    let mut da = DeferredAcceptance::new(Strict::new(applicants), &applicants.lists);
+    da.settle();
+    da.admitted(da.rule().held())
 }

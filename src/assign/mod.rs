@@ -3,12 +3,15 @@
 //! The pipeline, in order:
 //! 1. **Choice stage** ([`public`]): an assignment of children to the public schools they listed
 //!    with capacities respected, no justified envy, and — among such assignments — the most
-//!    children placed and then the best choice ranks. With strict priorities this optimum is
-//!    exactly child-proposing deferred acceptance ([`da`]); when ties are kept it is a maximum
-//!    weakly stable assignment, found by the integer program in [`model`] on each independent
-//!    component of the choice graph ([`components`]), in parallel. Seats reserved for migrant
-//!    children change each school's choice rule ([`quotas`]); deferred acceptance with that rule
-//!    is then used (strict priorities only).
+//!    children placed and then the best choice ranks. A strategy is chosen once from the
+//!    mechanism and the scenario's features (`strategy.rs`), then run. With strict priorities
+//!    the optimum is exactly child-proposing deferred acceptance ([`da`]: one loop, parameterised
+//!    by each school's choice rule); when ties are kept it is a maximum weakly stable
+//!    assignment, found by the integer program in [`model`] on each independent component of
+//!    the choice graph ([`components`]), in parallel (`ip_stage.rs`). Seats reserved for migrant
+//!    children ([`quotas`]), over-admission of ties at the last seat ([`admit_tied`]) and joint
+//!    applications of siblings ([`siblings`]) are other choice rules of the same deferred
+//!    acceptance (strict priorities only).
 //! 2. **Coordinated placement** (统筹, [`fallback`]): children still unplaced, best priority first,
 //!    take the nearest public school of their district with a spare seat.
 //! 3. **Purchased places** ([`purchase`]): among the rest, the best-priority set of children
@@ -18,15 +21,19 @@
 //! Anyone left is reported unplaced with the reason. The result is verified by [`crate::check`],
 //! which shares no code with this module.
 
+pub mod admit_tied;
 pub mod components;
 pub mod da;
 pub mod fallback;
+mod ip_stage;
 pub mod model;
 pub mod prune;
 pub mod public;
 pub mod purchase;
 pub mod quotas;
+pub mod serial;
 pub mod siblings;
+mod strategy;
 
 use crate::domain::{PrivateIdx, SchoolIdx};
 use crate::ranking::{Priority, Ranking};
@@ -130,10 +137,8 @@ impl Applicants {
     /// Builds the applications of every child. Children who failed the gates have none; a
     /// listed school where the child holds no tier is left out.
     pub fn build(scenario: &Scenario, ranking: &Ranking) -> Applicants {
-        assert!(
-            scenario.children.len() < 1 << 24,
-            "at most 16,777,215 children per scenario"
-        );
+        // At most 16,777,215 children, so a fallback position fits the 24 bits `strict_key`
+        // gives it: enforced by `Scenario::new` (`scenario/rules.rs`).
         let lists = scenario
             .child_indices()
             .map(|c| {

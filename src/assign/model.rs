@@ -19,12 +19,13 @@
 use std::time::Instant;
 
 use good_lp::{
-    variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolverModel,
-    Variable, WithMipGap, WithTimeLimit,
+    variable, Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable,
+    WithMipGap, WithTimeLimit,
 };
 
 use super::components::Component;
 use super::Applicants;
+use crate::error::{BackendError, SolveError};
 use crate::ranking::Priority;
 
 #[cfg(not(any(feature = "microlp", feature = "highs")))]
@@ -312,10 +313,6 @@ fn status_of(s: SolutionStatus) -> IpStatus {
     }
 }
 
-fn describe(e: ResolutionError) -> String {
-    e.to_string()
-}
-
 /// What a backend returns: the admitted list positions, the status and a proven bound on the
 /// children placed.
 #[cfg(feature = "highs")]
@@ -333,12 +330,16 @@ fn solve_highs(
     min_weight: f64,
     options: &SolverOptions,
     gap: f32,
-) -> Result<BackendAnswer, String> {
+) -> Result<BackendAnswer, BackendError> {
     use highs::{HighsModelStatus as S, HighsSolutionStatus};
     model.make_quiet();
-    fn set(m: &mut highs::Model, key: &str, v: impl highs::HighsOptionValue) -> Result<(), String> {
+    fn set(
+        m: &mut highs::Model,
+        key: &'static str,
+        v: impl highs::HighsOptionValue,
+    ) -> Result<(), BackendError> {
         m.try_set_option(key, v)
-            .map_err(|_| format!("HiGHS refused the option {key}"))
+            .map_err(|_| BackendError::HighsOption { option: key })
     }
     set(
         &mut model,
@@ -354,10 +355,8 @@ fn solve_highs(
     }
     model
         .try_set_solution(Some(initial), None, None, None)
-        .map_err(|e| format!("HiGHS refused the starting solution: {e:?}"))?;
-    let solved = model
-        .try_solve()
-        .map_err(|e| format!("HiGHS error while solving: {e:?}"))?;
+        .map_err(BackendError::HighsStart)?;
+    let solved = model.try_solve().map_err(BackendError::HighsRun)?;
     let status = match solved.status() {
         S::Optimal | S::ObjectiveBound | S::ObjectiveTarget => IpStatus::Optimal,
         S::ReachedTimeLimit
@@ -365,11 +364,11 @@ fn solve_highs(
         | S::ReachedInterrupt
         | S::ReachedIterationLimit
         | S::ReachedMemoryLimit => IpStatus::TimeLimit,
-        S::Infeasible | S::UnboundedOrInfeasible => return Err("infeasible".into()),
-        other => return Err(format!("HiGHS ended with status {other:?}")),
+        // Infeasible statuses too: `BackendError::is_infeasible` tells them apart.
+        other => return Err(BackendError::HighsStatus(other)),
     };
     if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
-        return Err("HiGHS stopped without a feasible solution".into());
+        return Err(BackendError::HighsNoSolution);
     }
     let columns = solved.get_solution().columns().to_vec();
     // Variables are declared x first (child by child, list order), in `x`'s order.
@@ -393,13 +392,35 @@ fn solve_highs(
     Ok((admitted, status, bound))
 }
 
-/// Builds and solves the model of one component.
+/// Builds and solves the model of one component; `index` numbers the component in errors.
+/// Fails with [`SolveError::Infeasible`] when the backend proves the model infeasible, else
+/// with [`SolveError::Backend`] and the backend's typed error.
 pub fn solve_component(
+    index: usize,
     component: &Component,
     applicants: &Applicants,
     warm: &[Option<u8>],
     options: &SolverOptions,
-) -> Result<ModelOutcome, String> {
+) -> Result<ModelOutcome, SolveError> {
+    run(component, applicants, warm, options).map_err(|source| {
+        if source.is_infeasible() {
+            SolveError::Infeasible { component: index }
+        } else {
+            SolveError::Backend {
+                component: index,
+                source,
+            }
+        }
+    })
+}
+
+/// Builds and solves the model of one component with the backend of `options`.
+fn run(
+    component: &Component,
+    applicants: &Applicants,
+    warm: &[Option<u8>],
+    options: &SolverOptions,
+) -> Result<ModelOutcome, BackendError> {
     let started = Instant::now();
     let Built {
         vars,
@@ -420,15 +441,15 @@ pub fn solve_component(
                 if let Some(t) = options.time_limit_s {
                     model = model.with_time_limit(t);
                 }
-                let mut model = model.with_mip_gap(gap).map_err(|e| e.to_string())?;
+                let mut model = model.with_mip_gap(gap)?;
                 let rows = add_rows(&mut model, &x, &schools);
-                let sol = model.solve().map_err(describe)?;
+                let sol = model.solve()?;
                 (extract(&sol, &x), status_of(sol.status()), None, rows)
             }
             #[cfg(not(feature = "microlp"))]
             {
                 let _ = (problem, schools, gap);
-                return Err("this build has no microlp backend (feature `microlp`)".into());
+                return Err(BackendError::MicrolpMissing);
             }
         }
         Backend::Highs => {
@@ -436,7 +457,7 @@ pub fn solve_component(
             {
                 let mut model = problem.using(good_lp::highs);
                 let rows = add_rows(&mut model, &x, &schools);
-                let model = model.try_into_inner().map_err(describe)?;
+                let model = model.try_into_inner()?;
                 let (admitted, status, bound) =
                     solve_highs(model, &initial, &x, min_weight, options, gap)?;
                 (admitted, status, bound, rows)
@@ -444,9 +465,7 @@ pub fn solve_component(
             #[cfg(not(feature = "highs"))]
             {
                 let _ = (problem, schools, gap, initial, min_weight);
-                return Err(
-                    "this build has no HiGHS backend: rebuild with `--features highs`".into(),
-                );
+                return Err(BackendError::HighsMissing);
             }
         }
     };
@@ -458,4 +477,32 @@ pub fn solve_component(
         constraints: n_constraints,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use good_lp::ResolutionError;
+
+    use crate::error::BackendError;
+
+    #[test]
+    fn infeasibility_is_read_from_the_variant_not_the_words() {
+        assert!(BackendError::Resolution(ResolutionError::Infeasible).is_infeasible());
+        let worded = ResolutionError::Str("the model is infeasible".into());
+        assert!(!BackendError::Resolution(worded).is_infeasible());
+        assert!(!BackendError::Resolution(ResolutionError::Unbounded).is_infeasible());
+        assert!(!BackendError::HighsMissing.is_infeasible());
+    }
+
+    #[test]
+    fn backend_errors_keep_the_words_reports_show() {
+        assert_eq!(
+            BackendError::Resolution(ResolutionError::Other("boom")).to_string(),
+            ResolutionError::Other("boom").to_string()
+        );
+        assert_eq!(
+            BackendError::HighsMissing.to_string(),
+            "this build has no HiGHS backend: rebuild with `--features highs`"
+        );
+    }
 }

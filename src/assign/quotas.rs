@@ -1,4 +1,4 @@
-//! Reserved seats (quotas) for migrant children, and deferred acceptance with them.
+//! Reserved seats (quotas) for migrant children: the choice rule deferred acceptance runs with.
 //!
 //! A school with `q` seats of which `r` are reserved for migrant children chooses among a set of
 //! applicants in two steps (reserved seats first, "precedence" as in Boston and Chile):
@@ -23,59 +23,84 @@
 
 use std::collections::BinaryHeap;
 
-use super::Applicants;
+use super::da::{ChoiceRule, DeferredAcceptance};
+use super::{Applicants, Application};
 
-/// Child-proposing DA where each school applies the reserved-seats choice rule above.
-/// `migrant[c]` says whether child `c` belongs to the group; `applicants.reserved[s]` gives the
-/// reserved seats of each school. Returns, per child, the admitted position in her list.
-pub fn deferred_acceptance_reserved(applicants: &Applicants, migrant: &[bool]) -> Vec<Option<u8>> {
-    let n = applicants.lists.len();
-    let mut next = vec![0usize; n];
-    let schools = applicants.capacity.len();
-    // Per school, the held migrants and the held others, worst (largest key) on top.
-    let mut held_m: Vec<BinaryHeap<(u64, u32)>> = vec![BinaryHeap::new(); schools];
-    let mut held_o: Vec<BinaryHeap<(u64, u32)>> = vec![BinaryHeap::new(); schools];
-    let mut free: Vec<u32> = (0..n as u32).rev().collect();
-    while let Some(c) = free.pop() {
-        let list = &applicants.lists[c as usize];
-        while next[c as usize] < list.len() {
-            let app = list[next[c as usize]];
-            next[c as usize] += 1;
-            let s = app.school.ix();
-            let cap = applicants.capacity[s] as usize;
-            if cap == 0 {
-                continue;
-            }
-            let is_migrant = migrant[c as usize];
-            if is_migrant {
-                held_m[s].push((app.key, c));
-            } else {
-                held_o[s].push((app.key, c));
-            }
-            if held_m[s].len() + held_o[s].len() <= cap {
-                break;
-            }
-            let reserved = applicants.reserved[s] as usize;
-            let worst_m = held_m[s].peek().copied();
-            let worst_o = held_o[s].peek().copied();
-            let reject_other = held_m[s].len() <= reserved || worst_o > worst_m;
-            let (_, rejected) = if reject_other {
-                held_o[s].pop()
-            } else {
-                held_m[s].pop()
-            }
-            .expect("a school over its seats holds someone to reject");
-            if rejected != c {
-                free.push(rejected);
-                break;
-            }
+/// The reserved-seats choice rule, with what each school holds.
+pub struct Reserved<'a> {
+    capacity: &'a [u32],
+    reserved: &'a [u32],
+    migrant: &'a [bool],
+    /// Per school, the held migrants by key, worst (largest key) on top.
+    held_migrants: Vec<BinaryHeap<(u64, u32)>>,
+    /// Per school, the held other children by key, worst on top.
+    held_others: Vec<BinaryHeap<(u64, u32)>>,
+}
+
+impl<'a> Reserved<'a> {
+    /// Every school empty, with the seats, reserved seats and migrant children of `applicants`.
+    pub fn new(applicants: &'a Applicants) -> Self {
+        let schools = applicants.capacity.len();
+        Reserved {
+            capacity: &applicants.capacity,
+            reserved: &applicants.reserved,
+            migrant: &applicants.migrant,
+            held_migrants: vec![BinaryHeap::new(); schools],
+            held_others: vec![BinaryHeap::new(); schools],
         }
     }
-    let mut admitted = vec![None; n];
-    for heap in held_m.iter().chain(&held_o) {
-        for &(_, c) in heap.iter() {
-            admitted[c as usize] = Some((next[c as usize] - 1) as u8);
-        }
+
+    /// Every child held, once.
+    pub fn held(&self) -> impl Iterator<Item = u32> + '_ {
+        self.held_migrants
+            .iter()
+            .chain(&self.held_others)
+            .flat_map(|h| h.iter().map(|&(_, c)| c))
     }
-    admitted
+}
+
+impl ChoiceRule for Reserved<'_> {
+    type Application = Application;
+
+    #[inline]
+    fn propose(&mut self, child: u32, app: Application, rejected: &mut Vec<u32>) -> bool {
+        let s = app.school.ix();
+        let cap = self.capacity[s] as usize;
+        if cap == 0 {
+            return false;
+        }
+        let (held_m, held_o) = (&mut self.held_migrants[s], &mut self.held_others[s]);
+        if self.migrant[child as usize] {
+            held_m.push((app.key, child));
+        } else {
+            held_o.push((app.key, child));
+        }
+        if held_m.len() + held_o.len() <= cap {
+            return true;
+        }
+        let reserved = self.reserved[s] as usize;
+        let worst_m = held_m.peek().copied();
+        let worst_o = held_o.peek().copied();
+        let reject_other = held_m.len() <= reserved || worst_o > worst_m;
+        let (_, out) = if reject_other {
+            held_o.pop()
+        } else {
+            held_m.pop()
+        }
+        .expect("a school over its seats holds someone to reject");
+        if out == child {
+            return false;
+        }
+        rejected.push(out);
+        true
+    }
+}
+
+/// Child-proposing DA where each school applies the reserved-seats choice rule above, with the
+/// reserved seats (`applicants.reserved`) and migrant children (`applicants.migrant`) of
+/// `applicants`. Returns, per child, the admitted position in her list, or `None`.
+pub fn deferred_acceptance_reserved(applicants: &Applicants) -> Vec<Option<u8>> {
+    let mut da = DeferredAcceptance::new(Reserved::new(applicants), &applicants.lists);
+    da.settle();
+    da.admitted(da.rule().held())
 }

@@ -8,6 +8,7 @@
 //! **Choice rule.** A school holds, among the units proposing to it, the highest-priority units
 //! that fit, in priority order: it walks them best first and keeps each unit that still fits
 //! in the seats left (a large unit that does not fit is skipped, smaller ones after it may fit).
+//! Units propose through the one deferred acceptance of [`super::da`], with this rule.
 //!
 //! **No justified envy for units.** Unit `u` envies school `s` when she prefers `s` to her
 //! outcome, holds a priority there, and the seats of the units `s` admitted with strictly lower
@@ -24,7 +25,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::da::{ChoiceRule, DeferredAcceptance};
 use super::Applicants;
+use crate::error::SolveError;
 
 /// One unit's application to a school.
 #[derive(Debug, Clone, Copy)]
@@ -85,114 +88,118 @@ fn units(applicants: &Applicants, group: &[Option<u32>]) -> Units {
     }
 }
 
-/// The state of deferred acceptance over units.
-struct State<'a> {
+/// The units' choice rule, with what each school holds.
+struct UnitRule<'a> {
     units: &'a Units,
     capacity: &'a [u32],
     /// Per school, the held units by key.
     held: Vec<BTreeSet<(u64, u32)>>,
+    /// Per school, the seats its held units take.
     used: Vec<u32>,
-    /// Per unit, the next list position to propose to; the held one is `next − 1`.
-    next: Vec<usize>,
+    /// Per unit, the school holding her.
     held_at: Vec<Option<usize>>,
-    free: Vec<u32>,
     /// Schools where a seat may have opened for a unit rejected earlier.
     dirty: BTreeSet<usize>,
+    /// The units a school over its seats rejects, while it rejects them.
+    rejecting: Vec<(u64, u32)>,
 }
 
-impl State<'_> {
+impl UnitRule<'_> {
     fn remove(&mut self, s: usize, key: u64, u: u32) {
         self.held[s].remove(&(key, u));
         self.used[s] -= self.units.size[u as usize];
         self.held_at[u as usize] = None;
     }
+}
 
-    /// Runs proposals until every free unit is held or has exhausted her list.
-    fn settle(&mut self) {
+impl ChoiceRule for UnitRule<'_> {
+    type Application = UnitApp;
+
+    fn propose(&mut self, u: u32, app: UnitApp, rejected: &mut Vec<u32>) -> bool {
         let units = self.units;
-        while let Some(u) = self.free.pop() {
-            let list = &units.lists[u as usize];
-            let size = units.size[u as usize];
-            while self.next[u as usize] < list.len() {
-                let app = list[self.next[u as usize]];
-                self.next[u as usize] += 1;
-                let s = app.school;
-                let q = self.capacity[s];
-                if size > q {
-                    continue;
-                }
-                self.held[s].insert((app.key, u));
-                self.used[s] += size;
-                self.held_at[u as usize] = Some(s);
-                if self.used[s] <= q {
-                    break;
-                }
-                // Over the seats: keep the best units that fit, in priority order.
-                let mut taken = 0;
-                let mut rejected = Vec::new();
-                for &(key, v) in &self.held[s] {
-                    let k = units.size[v as usize];
-                    if taken + k <= q {
-                        taken += k;
-                    } else {
-                        rejected.push((key, v));
-                    }
-                }
-                let mut kept = true;
-                for (key, v) in rejected {
-                    self.remove(s, key, v);
-                    if units.size[v as usize] > 1 {
-                        self.dirty.insert(s);
-                    }
-                    if v == u {
-                        kept = false;
-                    } else {
-                        self.free.push(v);
-                    }
-                }
-                if kept {
-                    break;
-                }
+        let size = units.size[u as usize];
+        let s = app.school;
+        let q = self.capacity[s];
+        if size > q {
+            return false;
+        }
+        self.held[s].insert((app.key, u));
+        self.used[s] += size;
+        self.held_at[u as usize] = Some(s);
+        if self.used[s] <= q {
+            return true;
+        }
+        // Over the seats: keep the best units that fit, in priority order.
+        let mut taken = 0;
+        let mut rejecting = std::mem::take(&mut self.rejecting);
+        for &(key, v) in &self.held[s] {
+            let k = units.size[v as usize];
+            if taken + k <= q {
+                taken += k;
+            } else {
+                rejecting.push((key, v));
             }
         }
+        let mut kept = true;
+        for (key, v) in rejecting.drain(..) {
+            self.remove(s, key, v);
+            if units.size[v as usize] > 1 {
+                self.dirty.insert(s);
+            }
+            if v == u {
+                kept = false;
+            } else {
+                rejected.push(v);
+            }
+        }
+        self.rejecting = rejecting;
+        kept
     }
+}
 
-    /// Units that envy a dirty school, each with the best such school's list position. A dirty
-    /// school where nobody envies is cleared; one where somebody does stays dirty, so it is
-    /// scanned again after this round's moves (which may have changed it).
-    fn envy(&mut self, at_school: &[Vec<(u32, usize)>]) -> Vec<(u32, usize)> {
-        let mut best: HashMap<u32, usize> = HashMap::new();
-        let mut still = BTreeSet::new();
-        for s in std::mem::take(&mut self.dirty) {
-            let spare = self.capacity[s] - self.used[s];
-            // Seats of the held units from each one downwards (by key).
-            let held: Vec<(u64, u32)> = self.held[s].iter().copied().collect();
-            let mut below = vec![0u32; held.len() + 1];
-            for i in (0..held.len()).rev() {
-                below[i] = below[i + 1] + self.units.size[held[i].1 as usize];
+/// Deferred acceptance over units.
+type Run<'a> = DeferredAcceptance<'a, UnitRule<'a>>;
+
+/// The list position unit `u` is held at, `usize::MAX` when no school holds her.
+fn current(da: &Run<'_>, u: u32) -> usize {
+    match da.rule().held_at[u as usize] {
+        Some(_) => da.next(u) - 1,
+        None => usize::MAX,
+    }
+}
+
+/// Units that envy a dirty school, each with the best such school's list position. A dirty
+/// school where nobody envies is cleared; one where somebody does stays dirty, so it is
+/// scanned again after this round's moves (which may have changed it).
+fn envy(da: &mut Run<'_>, at_school: &[Vec<(u32, usize)>]) -> Vec<(u32, usize)> {
+    let mut best: HashMap<u32, usize> = HashMap::new();
+    let mut still = BTreeSet::new();
+    for s in std::mem::take(&mut da.rule_mut().dirty) {
+        let rule = da.rule();
+        let spare = rule.capacity[s] - rule.used[s];
+        // Seats of the held units from each one downwards (by key).
+        let held: Vec<(u64, u32)> = rule.held[s].iter().copied().collect();
+        let mut below = vec![0u32; held.len() + 1];
+        for i in (0..held.len()).rev() {
+            below[i] = below[i + 1] + rule.units.size[held[i].1 as usize];
+        }
+        for &(u, pos) in &at_school[s] {
+            if pos >= current(da, u) {
+                continue;
             }
-            for &(u, pos) in &at_school[s] {
-                let current = match self.held_at[u as usize] {
-                    Some(_) => self.next[u as usize] - 1,
-                    None => usize::MAX,
-                };
-                if pos >= current {
-                    continue;
-                }
-                let key = self.units.lists[u as usize][pos].key;
-                let i = held.partition_point(|&(k, _)| k <= key);
-                if below[i] + spare >= self.units.size[u as usize] {
-                    let b = best.entry(u).or_insert(pos);
-                    *b = (*b).min(pos);
-                    still.insert(s);
-                }
+            let key = rule.units.lists[u as usize][pos].key;
+            let i = held.partition_point(|&(k, _)| k <= key);
+            if below[i] + spare >= rule.units.size[u as usize] {
+                let b = best.entry(u).or_insert(pos);
+                *b = (*b).min(pos);
+                still.insert(s);
             }
         }
-        self.dirty = still;
-        let mut out: Vec<(u32, usize)> = best.into_iter().collect();
-        out.sort_unstable();
-        out
     }
+    da.rule_mut().dirty = still;
+    let mut out: Vec<(u32, usize)> = best.into_iter().collect();
+    out.sort_unstable();
+    out
 }
 
 /// Deferred acceptance over units, with the envy repair described in the module doc. Returns,
@@ -201,7 +208,7 @@ impl State<'_> {
 pub fn deferred_acceptance_units(
     applicants: &Applicants,
     group: &[Option<u32>],
-) -> Result<Vec<Option<u8>>, String> {
+) -> Result<Vec<Option<u8>>, SolveError> {
     let units = units(applicants, group);
     let n_units = units.members.len();
     let n_schools = applicants.capacity.len();
@@ -211,21 +218,21 @@ pub fn deferred_acceptance_units(
             at_school[app.school].push((u as u32, pos));
         }
     }
-    let mut st = State {
+    let rule = UnitRule {
         units: &units,
         capacity: &applicants.capacity,
         held: vec![BTreeSet::new(); n_schools],
         used: vec![0; n_schools],
-        next: vec![0; n_units],
         held_at: vec![None; n_units],
-        free: (0..n_units as u32).rev().collect(),
         dirty: BTreeSet::new(),
+        rejecting: Vec::new(),
     };
-    st.settle();
+    let mut da = DeferredAcceptance::new(rule, &units.lists);
+    da.settle();
     let limit = 50 * n_units + 1000;
     let mut moves = 0;
     loop {
-        let envious = st.envy(&at_school);
+        let envious = envy(&mut da, &at_school);
         if envious.is_empty() {
             break;
         }
@@ -233,37 +240,35 @@ pub fn deferred_acceptance_units(
             // Re-check: earlier moves of this round may have changed the school.
             let app = units.lists[u as usize][pos];
             let s = app.school;
-            let current = st.held_at[u as usize].map_or(usize::MAX, |_| st.next[u as usize] - 1);
-            if pos >= current {
+            if pos >= current(&da, u) {
                 continue;
             }
-            let below: u32 = st.held[s]
+            let rule = da.rule();
+            let below: u32 = rule.held[s]
                 .iter()
                 .filter(|&&(k, _)| k > app.key)
                 .map(|&(_, v)| units.size[v as usize])
                 .sum();
-            if below + applicants.capacity[s] - st.used[s] < units.size[u as usize] {
+            if below + applicants.capacity[s] - rule.used[s] < units.size[u as usize] {
                 continue;
             }
             moves += 1;
             if moves > limit {
-                return Err(format!(
-                    "joint applications: no assignment without justified envy was reached after {limit} repair moves"
-                ));
+                return Err(SolveError::RepairLimit { moves: limit });
             }
-            if let Some(t) = st.held_at[u as usize] {
-                let key = units.lists[u as usize][st.next[u as usize] - 1].key;
-                st.remove(t, key, u);
-                st.dirty.insert(t);
+            if let Some(t) = da.rule().held_at[u as usize] {
+                let key = units.lists[u as usize][da.next(u) - 1].key;
+                let rule = da.rule_mut();
+                rule.remove(t, key, u);
+                rule.dirty.insert(t);
             }
-            st.next[u as usize] = pos;
-            st.free.push(u);
-            st.settle();
+            da.propose_again(u, pos);
+            da.settle();
         }
     }
     let mut admitted = vec![None; applicants.lists.len()];
     for (u, members) in units.members.iter().enumerate() {
-        if let Some(s) = st.held_at[u] {
+        if let Some(s) = da.rule().held_at[u] {
             for &c in members {
                 let list = &applicants.lists[c as usize];
                 let pos = list
