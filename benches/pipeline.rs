@@ -17,16 +17,17 @@ use criterion::{criterion_group, Criterion};
 
 mod common;
 
-use seatplan::assign::{da::deferred_acceptance, Applicants, Mechanism, SolverOptions};
-use seatplan::ranking::Ranking;
-use seatplan::{input, output, solve};
+use seatplan::internals::{deferred_acceptance, Applicants};
+use seatplan::Ranking;
+use seatplan::{load, solve};
+use seatplan::{Mechanism, SolverOptions};
 
 fn city() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hangzhou/scenario.toml")
 }
 
 fn bench_city(c: &mut Criterion) {
-    let loaded = input::load(&city()).expect("the shipped scenario is valid");
+    let loaded = load(&city()).expect("the shipped scenario is valid");
     let sc = &loaded.scenario;
     let ranking = Ranking::compute(sc);
     let applicants = Applicants::build(sc, &ranking);
@@ -40,7 +41,7 @@ fn bench_city(c: &mut Criterion) {
     });
     group.bench_function("da_with_io", |b| {
         b.iter(|| {
-            let loaded = input::load(&city()).unwrap();
+            let loaded = load(&city()).unwrap();
             let sc = &loaded.scenario;
             let ranking = Ranking::compute(sc);
             let applicants = Applicants::build(sc, &ranking);
@@ -60,7 +61,7 @@ fn bench_city(c: &mut Criterion) {
     });
     group.bench_function("pipeline", |b| {
         b.iter(|| {
-            let loaded = input::load(&city()).unwrap();
+            let loaded = load(&city()).unwrap();
             let solved = solve(
                 &loaded.scenario,
                 Mechanism::Optimal,
@@ -68,8 +69,8 @@ fn bench_city(c: &mut Criterion) {
             )
             .unwrap();
             assert!(solved.check.passed());
-            let files = seatplan::run_outputs::render(&loaded.scenario, &solved);
-            output::write_dir(&out.path().join("run"), &files).unwrap();
+            let files = seatplan::render(&loaded.scenario, &solved);
+            seatplan::write_dir(&out.path().join("run"), &files).unwrap();
         })
     });
     group.finish();

@@ -13,8 +13,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use seatplan::assign::{Mechanism, SolverOptions};
-use seatplan::sweep::run::{self, Shard};
+use seatplan::{load_sweep, Shard, Sweep};
+use seatplan::{Mechanism, SolverOptions};
 
 const REPEATS: usize = 2;
 
@@ -23,7 +23,7 @@ fn sweep_file() -> PathBuf {
 }
 
 /// Best wall time (seconds) of running the first `n` points on a pool of `threads`.
-fn time_points(sweep: &run::Sweep, n: usize, threads: usize) -> (f64, Vec<u8>) {
+fn time_points(sweep: &Sweep, n: usize, threads: usize) -> (f64, Vec<u8>) {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -76,7 +76,7 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let sweep = run::load(&sweep_file()).expect("the shipped sweep is valid");
+    let sweep = load_sweep(&sweep_file()).expect("the shipped sweep is valid");
     let total = sweep.spec.points.len();
     let n = std::env::var("SEATPLAN_SWEEP_POINTS")
         .ok()

@@ -18,8 +18,8 @@ use criterion::{criterion_group, Criterion};
 
 mod common;
 
-use seatplan::assign::{Formulation, Mechanism, SolverOptions};
-use seatplan::generate::{generate_city, read_census, CityConfig};
+use seatplan::{generate_city, read_census, CityConfig};
+use seatplan::{Formulation, Mechanism, SolverOptions};
 
 /// The coarse tie-keeping policy shared with the tests.
 fn coarse_policy() -> String {
@@ -45,7 +45,7 @@ fn bench_ties(c: &mut Criterion) {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
     std::fs::write(dir.path().join("policy.toml"), coarse_policy()).unwrap();
-    let sc = seatplan::input::load(&dir.path().join("scenario.toml"))
+    let sc = seatplan::load(&dir.path().join("scenario.toml"))
         .unwrap()
         .scenario;
     println!(
@@ -90,15 +90,15 @@ criterion_group!(benches, bench_ties);
 /// wall times is printed (a lower bound when the textbook model does not finish).
 #[cfg(feature = "highs")]
 fn county_with_highs() {
-    use seatplan::assign::Backend;
     use seatplan::policy::TieRule;
+    use seatplan::Backend;
     use std::time::Instant;
 
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/county/scenario.toml");
-    let mut sc = seatplan::input::load(&path).unwrap().scenario.into_parts();
+    let mut sc = seatplan::load(&path).unwrap().scenario.into_parts();
     sc.policy.tie_keys.clear();
     sc.policy.tie_rule = TieRule::KeepTies;
-    let sc = seatplan::scenario::Scenario::new(sc).expect("the county keeps ties validly");
+    let sc = seatplan::Scenario::new(sc).expect("the county keeps ties validly");
     let limit: f64 = std::env::var("SEATPLAN_TIES_TEXTBOOK_LIMIT")
         .ok()
         .and_then(|s| s.parse().ok())

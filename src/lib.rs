@@ -32,60 +32,84 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! The modules below are public for now; the flat re-exports are the supported surface.
 
-pub mod appeal;
-pub mod assign;
-pub mod atomic_dir;
-pub mod chart;
-pub mod check;
+// Every item reachable from outside is documented. The `internals` feature (the project's own
+// tests and benches) re-exports undocumented building blocks, so the lint is off there.
+#![cfg_attr(not(feature = "internals"), deny(missing_docs))]
+
+mod appeal;
+mod assign;
+mod atomic_dir;
+mod chart;
+mod check;
 pub mod domain;
-pub mod error;
-pub mod explain;
-pub mod generate;
-pub mod input;
-pub mod manifest;
-pub mod metrics;
-pub mod output;
-pub mod placements_file;
-pub mod plan;
+mod error;
+mod explain;
+mod generate;
+mod input;
+mod manifest;
+mod metrics;
+mod output;
+mod placements_file;
+mod plan;
 pub mod policy;
-pub mod progress;
-pub mod ranking;
-pub mod report;
-pub mod run_outputs;
-pub mod scenario;
-pub mod sweep;
-pub mod workflow;
+mod progress;
+mod ranking;
+mod report;
+mod run_outputs;
+mod scenario;
+mod sweep;
+mod workflow;
 
 pub use appeal::{load_appeal, Appeal, Change};
-pub use assign::{Assignment, Backend, Formulation, Mechanism, Outcome, SolverOptions};
+pub use assign::{
+    Assignment, Backend, ComponentReport, ComponentStatus, Formulation, Mechanism, Outcome,
+    PublicReport, PurchaseReport, SolverOptions, UnplacedReason,
+};
 pub use atomic_dir::write_file;
 pub use check::{check, CheckReport, Violation};
 pub use error::{
-    Cancelled, Error, InputError, InputErrors, InputKind, ManifestError, OutputError, PlanError,
-    SolveError,
+    BackendError, Cancelled, Error, InputError, InputErrors, InputKind, ManifestError, OutputError,
+    PlanError, SolveError,
 };
 pub use explain::render::{html as explain_html, json as explain_json, text as explain_text};
-pub use explain::{explain, Explanation};
-pub use generate::{generate_city, read_census, CityConfig};
-pub use input::{load, load_from_memory, Loaded, DEFAULT_COHORT_SHARE};
+pub use explain::{explain, pseudonym, Explanation, Verdict};
+pub use generate::{generate_city, read_census, CityConfig, DistrictSpec, Rng};
+pub use input::{load, load_from_memory, Loaded, Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
 pub use manifest::{verify as verify_run, Manifest, MANIFEST};
-pub use metrics::{summary, PointResult, PointStatus, SchoolTallies, Summary, SweepResults};
-pub use output::write_dir;
+pub use metrics::{
+    summary, Cutoff, DistrictKpis, ParameterInfo, PointKpis, PointResult, PointStatus,
+    PrivateTally, SchoolKpis, SchoolTallies, SchoolTally, StatusCount, Summary, SweepResults,
+};
+pub use output::{statements_csv, write_dir};
 pub use placements_file::read_placements;
 pub use plan::apply::{applied_scenario, render as render_plan};
 pub use plan::expansion::{plan, Plan};
 pub use plan::{read_candidates, Candidate};
 pub use progress::{NoReporter, Reporter, Stage};
-pub use ranking::Ranking;
+pub use ranking::{Priority, Ranking};
+pub use report::{run_report, sweep_report};
 pub use run_outputs::{render, render_run};
 pub use scenario::{Edit, Invalid, Problem, Scenario, ScenarioParts};
+pub use sweep::apply::derived_seed;
 pub use sweep::run::{load as load_sweep, Shard, ShardError, Sweep};
 pub use sweep::tables::{merge as merge_sweeps, render as render_sweep, MergeError, SWEEP_JSON};
 pub use workflow::{
     appeal_and_write, describe_scenario, require_passed, run_and_write, AppealRun, Run, RunSettings,
 };
+
+/// Internal building blocks, exposed only with the `internals` feature for the project's own
+/// property tests and benchmarks (which compare them against the whole pipeline). They carry no
+/// stability promise and are not part of the embedding surface.
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::assign::da::deferred_acceptance;
+    pub use crate::assign::prune::prune;
+    pub use crate::assign::siblings::deferred_acceptance_units;
+    pub use crate::assign::{Applicants, Application};
+    pub use crate::sweep::apply::apply as apply_sweep_point;
+}
 
 /// Everything a run computes.
 #[derive(Debug, Clone)]

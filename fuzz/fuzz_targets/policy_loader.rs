@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Err(errors) = seatplan::policy::file::parse_policy(Path::new("policy.toml"), text) {
+    if let Err(errors) = seatplan::policy::parse_policy(Path::new("policy.toml"), text) {
         assert!(!errors.is_empty());
         assert!(errors.iter().all(|e| !e.message.is_empty()));
     }

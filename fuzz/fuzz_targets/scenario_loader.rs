@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use libfuzzer_sys::fuzz_target;
-use seatplan::assign::{Mechanism, SolverOptions};
+use seatplan::{Mechanism, SolverOptions};
 
 const FILES: [&str; 7] = [
     "scenario.toml",
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         .zip(data.split(|&b| b == 0x1E))
         .map(|(name, bytes)| (PathBuf::from(name), bytes.to_vec()))
         .collect();
-    match seatplan::input::load_from_memory(Path::new("scenario.toml"), files) {
+    match seatplan::load_from_memory(Path::new("scenario.toml"), files) {
         Ok(loaded) => {
             let solved = seatplan::solve(
                 &loaded.scenario,

@@ -19,7 +19,7 @@ pub mod tally;
 pub mod wording;
 
 pub use balance::{balance, DistrictBalance};
-pub use cutoff::{cutoffs, Cutoff};
+pub use cutoff::Cutoff;
 pub use kpi::{DistrictKpis, PointKpis, SchoolKpis};
 pub use outcomes::{DistrictOutcomes, OutcomeCounts};
 pub use summary::{summary, StatusCount, Summary};

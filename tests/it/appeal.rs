@@ -100,7 +100,7 @@ fn a_bad_appeal_names_the_line() {
         ),
     )
     .unwrap();
-    let errors: Vec<String> = seatplan::appeal::load_appeal(&file)
+    let errors: Vec<String> = seatplan::load_appeal(&file)
         .unwrap_err()
         .errors
         .iter()
@@ -134,7 +134,7 @@ fn a_correction_out_of_range_names_the_appeal_file() {
         ),
     )
     .unwrap();
-    let errors: Vec<String> = seatplan::appeal::load_appeal(&file)
+    let errors: Vec<String> = seatplan::load_appeal(&file)
         .unwrap_err()
         .errors
         .iter()

@@ -61,8 +61,8 @@ fn errors(dir: &TempDir) -> Vec<String> {
 }
 
 /// The library's errors for a scenario it must refuse, after checking the CLI agrees.
-fn refused(dir: &TempDir) -> seatplan::error::InputErrors {
-    match seatplan::input::load(&scenario_toml(dir)) {
+fn refused(dir: &TempDir) -> seatplan::InputErrors {
+    match seatplan::load(&scenario_toml(dir)) {
         Ok(_) => panic!("the broken scenario was accepted"),
         Err(e) => {
             assert_cli_refuses(&scenario_toml(dir), &e);
@@ -72,11 +72,11 @@ fn refused(dir: &TempDir) -> seatplan::error::InputErrors {
 }
 
 /// Loads a scenario that must be accepted, by the library and the CLI alike.
-fn accepted(dir: &TempDir) -> seatplan::input::Loaded {
+fn accepted(dir: &TempDir) -> seatplan::Loaded {
     let o = seatplan(&["validate", scenario_toml(dir).to_str().unwrap()]);
     assert_no_panic("seatplan validate", &o);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    seatplan::input::load(&scenario_toml(dir)).unwrap_or_else(|e| panic!("{e}"))
+    seatplan::load(&scenario_toml(dir)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 const SCENARIO_KEYS: &str =
@@ -774,7 +774,7 @@ fn a_city_without_public_seats_places_nobody_in_public_school() {
     write(&dir, "schools.csv", out);
     let sc = crate::util::load(&scenario_toml(&dir));
     assert!(sc.schools().iter().all(|s| s.seats == 0));
-    let solved = crate::util::solve_checked(&sc, seatplan::assign::Mechanism::Optimal);
+    let solved = crate::util::solve_checked(&sc, seatplan::Mechanism::Optimal);
     assert!(solved
         .assignment
         .outcomes
@@ -803,7 +803,7 @@ fn more_children_than_all_seats() {
     let sc = crate::util::load(&city.join("scenario.toml"));
     let seats: u64 = sc.schools().iter().map(|s| u64::from(s.seats)).sum();
     assert!((sc.children().len() as u64) > 2 * seats);
-    let solved = crate::util::solve_checked(&sc, seatplan::assign::Mechanism::Optimal);
+    let solved = crate::util::solve_checked(&sc, seatplan::Mechanism::Optimal);
     let public = solved
         .assignment
         .outcomes
@@ -819,8 +819,7 @@ fn more_children_than_all_seats() {
         .filter(|o| {
             matches!(
                 o,
-                seatplan::assign::Outcome::Purchased { .. }
-                    | seatplan::assign::Outcome::Unplaced { .. }
+                seatplan::Outcome::Purchased { .. } | seatplan::Outcome::Unplaced { .. }
             )
         })
         .count() as u64;

@@ -4,12 +4,12 @@
 
 use proptest::prelude::*;
 
-use seatplan::assign::{Mechanism, Outcome};
 use seatplan::domain::ChildIdx;
-use seatplan::explain::{explain, pseudonym, render, Verdict};
-use seatplan::metrics::SchoolTallies;
 use seatplan::policy::{format_points, Fact, Indicator, IndicatorRule, Scope, TieRule};
-use seatplan::scenario::Scenario;
+use seatplan::Scenario;
+use seatplan::SchoolTallies;
+use seatplan::{explain, explain_text, pseudonym, Verdict};
+use seatplan::{Mechanism, Outcome};
 
 use super::properties::scenario;
 use super::util::{assert_same_text, load, scenario_dir, solve_checked};
@@ -56,7 +56,7 @@ fn two_schools_explanations_match_the_hand_checked_texts() {
     let all: String = sc
         .child_indices()
         .map(|c| {
-            render::text(&explain(
+            explain_text(&explain(
                 &sc,
                 &solved.ranking,
                 &solved.assignment.outcomes,

@@ -7,7 +7,7 @@
 
 use proptest::prelude::*;
 
-use seatplan::assign::{Mechanism, SolverOptions};
+use seatplan::{Mechanism, SolverOptions};
 
 use super::util::{assert_no_panic, copy_scenario, seatplan};
 
@@ -52,7 +52,7 @@ proptest! {
         let cli = seatplan(&["run", "-q", scenario.to_str().unwrap(), "--out", out.to_str().unwrap()]);
         assert_no_panic("seatplan run", &cli);
         let stderr = String::from_utf8_lossy(&cli.stderr);
-        match seatplan::input::load(&scenario) {
+        match seatplan::load(&scenario) {
             Ok(loaded) => {
                 prop_assert_eq!(cli.status.code(), Some(0), "{}", stderr);
                 prop_assert!(out.join("placements.csv").exists());
@@ -82,9 +82,8 @@ fn loading_from_memory_matches_loading_from_disk() {
             std::fs::read(dir.join(f)).unwrap(),
         )
     });
-    let memory =
-        seatplan::input::load_from_memory(std::path::Path::new("scenario.toml"), files).unwrap();
-    let disk = seatplan::input::load(&dir.join("scenario.toml")).unwrap();
+    let memory = seatplan::load_from_memory(std::path::Path::new("scenario.toml"), files).unwrap();
+    let disk = seatplan::load(&dir.join("scenario.toml")).unwrap();
     assert_eq!(
         format!("{:?}", memory.scenario),
         format!("{:?}", disk.scenario)
@@ -96,9 +95,8 @@ fn loading_from_memory_matches_loading_from_disk() {
             std::fs::read(dir.join(f)).unwrap(),
         )
     });
-    let errors =
-        seatplan::input::load_from_memory(std::path::Path::new("scenario.toml"), without_choices)
-            .unwrap_err();
+    let errors = seatplan::load_from_memory(std::path::Path::new("scenario.toml"), without_choices)
+        .unwrap_err();
     assert_eq!(
         errors.to_string(),
         "the scenario has 1 problem:\n  choices.csv: cannot read the file: entity not found"

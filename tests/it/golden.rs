@@ -1,8 +1,7 @@
 //! Golden scenarios: the shipped tiny scenarios reproduce their hand-checked expected outputs,
 //! and the Hangzhou-like city runs end to end with the checker passing.
 
-use seatplan::assign::{Mechanism, Outcome};
-use seatplan::output;
+use seatplan::{Mechanism, Outcome};
 
 use super::util::{assert_same_text, load, scenario_dir, solve_checked};
 
@@ -10,7 +9,7 @@ fn golden(name: &str) {
     let dir = scenario_dir(&format!("tiny/{name}"));
     let scenario = load(&dir.join("scenario.toml"));
     let solved = solve_checked(&scenario, Mechanism::Optimal);
-    for (file, bytes) in seatplan::run_outputs::render(&scenario, &solved) {
+    for (file, bytes) in seatplan::render(&scenario, &solved) {
         let expected = std::fs::read_to_string(dir.join("expected").join(file)).unwrap();
         assert_same_text(
             &format!("{name}/{file}"),
@@ -87,7 +86,7 @@ fn hangzhou_like_city_runs_end_to_end() {
         scenario.children().len()
     );
     let solved = solve_checked(&scenario, Mechanism::Optimal);
-    let s = seatplan::metrics::summary(&scenario, &solved);
+    let s = seatplan::summary(&scenario, &solved);
     assert_eq!(
         s.public_by_choice + s.coordinated + s.purchased + s.unplaced,
         scenario.children().len()
@@ -112,7 +111,7 @@ fn two_schools_statements_match_the_hand_checked_points() {
     let scenario = load(&dir.join("scenario.toml"));
     let solved = solve_checked(&scenario, Mechanism::Optimal);
     let expected = std::fs::read_to_string(dir.join("expected/statements.csv")).unwrap();
-    let actual = output::statements_csv(&scenario, &solved.ranking);
+    let actual = seatplan::statements_csv(&scenario, &solved.ranking);
     assert_same_text(
         "statements.csv",
         &expected,

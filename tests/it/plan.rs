@@ -3,12 +3,12 @@
 
 use proptest::prelude::*;
 
-use seatplan::plan::{expansion::plan, read_candidates};
+use seatplan::{plan, read_candidates};
 
 use super::util::{copy_scenario, scenario_dir, seatplan};
 
-fn tiny() -> (seatplan::input::Loaded, Vec<seatplan::plan::Candidate>) {
-    let loaded = seatplan::input::load(&scenario_dir("tiny/planning/scenario.toml")).unwrap();
+fn tiny() -> (seatplan::Loaded, Vec<seatplan::Candidate>) {
+    let loaded = seatplan::load(&scenario_dir("tiny/planning/scenario.toml")).unwrap();
     let candidates = read_candidates(
         loaded.planning.candidates.as_ref().unwrap(),
         &loaded.scenario,

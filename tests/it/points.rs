@@ -8,7 +8,7 @@ use seatplan::policy::{
     Bracket, Fact, Gates, Indicator, IndicatorRule, Layer, NumericFact, Policy, Scope, TieRule,
     Tier,
 };
-use seatplan::scenario::Scenario;
+use seatplan::Scenario;
 
 fn child(insurance: u32, residence: u32, elsewhere: u32) -> Child {
     Child {
@@ -143,7 +143,7 @@ proptest! {
     #[test]
     fn the_order_of_indicator_rows_changes_nothing(p in policy(), ins in 0u32..300, res in 0u32..300, extra in 0u32..60, seed in any::<u64>()) {
         let mut shuffled = p.clone();
-        let mut rng = seatplan::generate::Rng::new(seed);
+        let mut rng = seatplan::Rng::new(seed);
         for i in (1..shuffled.indicators.len()).rev() {
             shuffled.indicators.swap(i, rng.int(0, i as u64) as usize);
         }
@@ -163,7 +163,7 @@ proptest! {
 
 /// Runs a shipped policy preset on a small generated city of the given census city.
 fn run_preset(preset: &str, city: &str) -> (Scenario, seatplan::Solved) {
-    use seatplan::generate::{generate_city, read_census, CityConfig};
+    use seatplan::{generate_city, read_census, CityConfig};
     let census = super::util::scenario_dir("data/zhejiang_districts_2020.csv");
     let mut cfg = CityConfig::new("preset test", read_census(&census, city).unwrap(), 3);
     cfg.scale = 0.01;
@@ -177,7 +177,7 @@ fn run_preset(preset: &str, city: &str) -> (Scenario, seatplan::Solved) {
     )
     .unwrap();
     let sc = super::util::load(&tmp.path().join("scenario.toml"));
-    let solved = super::util::solve_checked(&sc, seatplan::assign::Mechanism::Optimal);
+    let solved = super::util::solve_checked(&sc, seatplan::Mechanism::Optimal);
     (sc, solved)
 }
 

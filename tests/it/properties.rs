@@ -4,12 +4,12 @@
 
 use proptest::prelude::*;
 
-use seatplan::assign::{Mechanism, Outcome};
 use seatplan::domain::*;
 use seatplan::policy::{
     Fact, Gates, Indicator, IndicatorRule, NumericFact, Policy, Scope, TieRule, Tier,
 };
-use seatplan::scenario::{Scenario, ScenarioParts};
+use seatplan::{Mechanism, Outcome};
+use seatplan::{Scenario, ScenarioParts};
 
 use super::util::solve_checked;
 
@@ -241,15 +241,15 @@ proptest! {
 
     #[test]
     fn solving_twice_gives_identical_outputs(sc in scenario(TieRule::KeepTies)) {
-        let a = seatplan::run_outputs::render(&sc, &solve_checked(&sc, Mechanism::Optimal));
-        let b = seatplan::run_outputs::render(&sc, &solve_checked(&sc, Mechanism::Optimal));
+        let a = seatplan::render(&sc, &solve_checked(&sc, Mechanism::Optimal));
+        let b = seatplan::render(&sc, &solve_checked(&sc, Mechanism::Optimal));
         prop_assert_eq!(a, b);
     }
 }
 
 /// Writes a generated city twice — rows in file order and rows shuffled — and solves both.
 fn outputs_with_rows(seed: u64, shuffle: Option<u64>) -> Vec<(&'static str, Vec<u8>)> {
-    use seatplan::generate::{generate_city, CityConfig, DistrictSpec, Rng};
+    use seatplan::{generate_city, CityConfig, DistrictSpec, Rng};
     let districts = ["A", "B", "C"]
         .iter()
         .map(|id| DistrictSpec {
@@ -280,7 +280,7 @@ fn outputs_with_rows(seed: u64, shuffle: Option<u64>) -> Vec<(&'static str, Vec<
         std::fs::write(tmp.path().join(name), text).unwrap();
     }
     let sc = super::util::load(&tmp.path().join("scenario.toml"));
-    seatplan::run_outputs::render(&sc, &solve_checked(&sc, Mechanism::Optimal))
+    seatplan::render(&sc, &solve_checked(&sc, Mechanism::Optimal))
 }
 
 #[test]
@@ -304,7 +304,7 @@ proptest! {
 
     #[test]
     fn the_textbook_and_compact_forms_reach_the_same_optimum(sc in scenario(TieRule::KeepTies)) {
-        use seatplan::assign::{Formulation, SolverOptions};
+        use seatplan::{Formulation, SolverOptions};
         let value = |f: Formulation| {
             let options = SolverOptions { formulation: f, ..SolverOptions::default() };
             let solved = seatplan::solve(&sc, Mechanism::Ip, &options).unwrap();
@@ -328,7 +328,7 @@ proptest! {
     /// independent check.
     #[test]
     fn pruning_keeps_the_optimum(sc in scenario(TieRule::KeepTies)) {
-        use seatplan::assign::SolverOptions;
+        use seatplan::SolverOptions;
         let value = |prune: bool| {
             let options = SolverOptions { prune, ..SolverOptions::default() };
             let solved = seatplan::solve(&sc, Mechanism::Ip, &options).unwrap();
@@ -347,8 +347,8 @@ proptest! {
     /// the lottery's) places, and only remove, never add or reorder.
     #[test]
     fn pruning_keeps_what_deferred_acceptance_places(sc in scenario(TieRule::KeepTies)) {
-        use seatplan::assign::{da::deferred_acceptance, prune::prune, Applicants};
-        let ranking = seatplan::ranking::Ranking::compute(&sc);
+        use seatplan::internals::{deferred_acceptance, prune, Applicants};
+        let ranking = seatplan::Ranking::compute(&sc);
         let applicants = Applicants::build(&sc, &ranking);
         let pruned = prune(&applicants);
         for (c, kept) in pruned.original.iter().enumerate() {

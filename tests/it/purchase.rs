@@ -4,10 +4,10 @@
 
 use proptest::prelude::*;
 
-use seatplan::assign::{Mechanism, Outcome, UnplacedReason};
 use seatplan::domain::{ChildIdx, Location, PrivateIdx, PrivateSchool};
 use seatplan::policy::TieRule;
-use seatplan::scenario::Scenario;
+use seatplan::Scenario;
+use seatplan::{Mechanism, Outcome, UnplacedReason};
 
 use super::util::{load, scenario_dir, solve_checked};
 
@@ -76,7 +76,7 @@ fn violations_with(changes: &[(&str, Outcome)]) -> Vec<&'static str> {
             .unwrap();
         outcomes[i] = *o;
     }
-    let mut rules: Vec<&str> = seatplan::check::check(&scenario, &solved.ranking, &outcomes)
+    let mut rules: Vec<&str> = seatplan::check(&scenario, &solved.ranking, &outcomes)
         .violations
         .iter()
         .map(|v| v.rule)
@@ -377,7 +377,7 @@ proptest! {
             }
             (y, d)
         };
-        let report = seatplan::check::check(&sc, &solved.ranking, &outcomes);
+        let report = seatplan::check(&sc, &solved.ranking, &outcomes);
         prop_assert_eq!(report.passed(), same, "{:#?}", report.violations);
     }
 }
@@ -391,7 +391,7 @@ fn shuffled_rows_give_the_same_outputs_for_the_new_stages() {
         let render = |path: &std::path::Path| {
             let sc = load(path);
             let solved = solve_checked(&sc, Mechanism::Optimal);
-            seatplan::run_outputs::render(&sc, &solved)
+            seatplan::render(&sc, &solved)
         };
         let before = render(&dir.path().join("scenario.toml"));
         for table in [

@@ -3,9 +3,9 @@
 
 use proptest::prelude::*;
 
-use seatplan::assign::{Mechanism, Outcome, SolverOptions};
 use seatplan::policy::TieRule;
-use seatplan::scenario::Scenario;
+use seatplan::Scenario;
+use seatplan::{Mechanism, Outcome, SolverOptions};
 
 use super::util::{copy_scenario, load, scenario_dir, solve_checked};
 
@@ -61,7 +61,7 @@ fn reserved_seats_go_to_migrant_children_first_and_unused_ones_are_released() {
 fn the_checker_rejects_a_placement_that_ignores_the_reserved_seats() {
     let scenario = load(&scenario_dir("tiny/reserved/scenario.toml"));
     let plain = solve_checked(&without_quotas(scenario.clone()), Mechanism::Optimal);
-    let report = seatplan::check::check(&scenario, &plain.ranking, &plain.assignment.outcomes);
+    let report = seatplan::check(&scenario, &plain.ranking, &plain.assignment.outcomes);
     let envy: Vec<&str> = report
         .violations
         .iter()
@@ -96,7 +96,7 @@ fn a_non_migrant_child_envies_only_open_seats() {
         rank: 1,
     };
     outcomes[ix("H2")] = outcomes[ix("H5")];
-    let report = seatplan::check::check(&scenario, &solved.ranking, &outcomes);
+    let report = seatplan::check(&scenario, &solved.ranking, &outcomes);
     let envy: Vec<&str> = report
         .violations
         .iter()
@@ -113,7 +113,7 @@ fn a_non_migrant_child_envies_only_open_seats() {
 }
 
 fn load_errors(dir: &tempfile::TempDir) -> Vec<String> {
-    match seatplan::input::load(&dir.path().join("scenario.toml")) {
+    match seatplan::load(&dir.path().join("scenario.toml")) {
         Ok(_) => panic!("the broken scenario was accepted"),
         Err(e) => e
             .iter()
@@ -283,11 +283,11 @@ proptest! {
                         rank: r,
                     },
                     None => Outcome::Unplaced {
-                        reason: seatplan::assign::UnplacedReason::NoPrivateInReach,
+                        reason: seatplan::UnplacedReason::NoPrivateInReach,
                     },
                 })
                 .collect();
-            let report = seatplan::check::check(&sc, &solved.ranking, &outcomes);
+            let report = seatplan::check(&sc, &solved.ranking, &outcomes);
             let stable = !report.violations.iter().any(|v| {
                 matches!(v.rule, "justified-envy" | "capacity" | "eligibility")
             });

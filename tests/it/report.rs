@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use seatplan::assign::Mechanism;
-use seatplan::metrics::{ParameterInfo, PointKpis, PointResult, PointStatus, SweepResults};
-use seatplan::report::{run_report, sweep_report};
-use seatplan::scenario::Scenario;
+use seatplan::Mechanism;
+use seatplan::Scenario;
+use seatplan::{run_report, sweep_report};
+use seatplan::{ParameterInfo, PointKpis, PointResult, PointStatus, SweepResults};
 
 use super::util::{copy_scenario, load, scenario_dir, solve_checked};
 
@@ -509,7 +509,7 @@ fn browser_renders_run_reports_of_a_tiny_and_a_generated_city() {
     let html = run_report(&sc, &solve_checked(&sc, Mechanism::Optimal));
     assert_renders(&browser, "two-schools", &html, 3);
 
-    use seatplan::generate::{generate_city, CityConfig, DistrictSpec};
+    use seatplan::{generate_city, CityConfig, DistrictSpec};
     let districts = [
         ("XH", "西湖区 <West & Lake>"),
         ("BJ", "滨江区"),

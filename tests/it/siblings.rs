@@ -3,11 +3,12 @@
 
 use proptest::prelude::*;
 
-use seatplan::assign::{Applicants, Mechanism, Outcome, SolverOptions};
 use seatplan::domain::SchoolIdx;
+use seatplan::internals::Applicants;
 use seatplan::policy::TieRule;
-use seatplan::ranking::Ranking;
-use seatplan::scenario::Scenario;
+use seatplan::Ranking;
+use seatplan::Scenario;
+use seatplan::{Mechanism, Outcome, SolverOptions};
 
 use super::util::{copy_scenario, load, scenario_dir, solve_checked};
 
@@ -48,7 +49,7 @@ fn twins_are_placed_together_with_the_priority_of_the_lower() {
 
 fn violations(scenario: &Scenario, outcomes: &[Outcome]) -> Vec<String> {
     let ranking = Ranking::compute(scenario);
-    seatplan::check::check(scenario, &ranking, outcomes)
+    seatplan::check(scenario, &ranking, outcomes)
         .violations
         .into_iter()
         .map(|v| format!("{}: {}", v.rule, v.message))
@@ -68,7 +69,7 @@ fn the_checker_rejects_split_siblings_and_a_passed_over_group() {
         rank: 1,
     };
     split[ix("B")] = Outcome::Unplaced {
-        reason: seatplan::assign::UnplacedReason::NoPrivateInReach,
+        reason: seatplan::UnplacedReason::NoPrivateInReach,
     };
     let v = violations(&scenario, &split);
     assert!(
@@ -110,7 +111,7 @@ fn a_group_rejected_before_seats_opened_up_proposes_again() {
 }
 
 fn load_errors(dir: &tempfile::TempDir) -> Vec<String> {
-    match seatplan::input::load(&dir.path().join("scenario.toml")) {
+    match seatplan::load(&dir.path().join("scenario.toml")) {
         Ok(_) => panic!("the broken scenario was accepted"),
         Err(e) => e
             .iter()
@@ -232,8 +233,8 @@ proptest! {
         let applicants = Applicants::build(&sc, &ranking);
         let none = vec![None; sc.children().len()];
         prop_assert_eq!(
-            seatplan::assign::siblings::deferred_acceptance_units(&applicants, &none).unwrap(),
-            seatplan::assign::da::deferred_acceptance(&applicants)
+            seatplan::internals::deferred_acceptance_units(&applicants, &none).unwrap(),
+            seatplan::internals::deferred_acceptance(&applicants)
         );
     }
 }

@@ -4,11 +4,11 @@
 
 #[cfg(feature = "highs")]
 mod highs {
-    use seatplan::assign::{Backend, Mechanism, SolverOptions};
+    use seatplan::{Backend, Mechanism, SolverOptions};
 
     use crate::util::generate_city;
 
-    fn county(scale: &str) -> (tempfile::TempDir, seatplan::scenario::Scenario) {
+    fn county(scale: &str) -> (tempfile::TempDir, seatplan::Scenario) {
         let tmp = tempfile::tempdir().unwrap();
         let dir = generate_city(tmp.path(), "Ningbo", scale, "5");
         std::fs::copy(
@@ -16,9 +16,7 @@ mod highs {
             dir.join("policy.toml"),
         )
         .unwrap();
-        let sc = seatplan::input::load(&dir.join("scenario.toml"))
-            .unwrap()
-            .scenario;
+        let sc = seatplan::load(&dir.join("scenario.toml")).unwrap().scenario;
         (tmp, sc)
     }
 

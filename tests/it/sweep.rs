@@ -3,11 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use seatplan::assign::{Mechanism, SolverOptions};
-use seatplan::metrics::PointStatus;
-use seatplan::progress::NoReporter;
-use seatplan::sweep::run::{self, Shard, Sweep};
-use seatplan::sweep::tables;
+use seatplan::NoReporter;
+use seatplan::PointStatus;
+use seatplan::{load_sweep, Shard, Sweep};
+use seatplan::{Mechanism, SolverOptions};
 
 use crate::util::{generate_city, scenario_dir, seatplan};
 
@@ -29,7 +28,7 @@ fn sweep_file(dir: &Path, scenario: &Path, body: &str) -> PathBuf {
 }
 
 fn load_err(path: &Path) -> String {
-    match run::load(path) {
+    match load_sweep(path) {
         Ok(_) => panic!("the sweep loaded"),
         Err(e) => e.to_string(),
     }
@@ -39,7 +38,7 @@ fn two_schools() -> PathBuf {
     scenario_dir("tiny/two-schools/scenario.toml")
 }
 
-fn run_all(sweep: &Sweep) -> seatplan::metrics::SweepResults {
+fn run_all(sweep: &Sweep) -> seatplan::SweepResults {
     sweep
         .run(
             Mechanism::Optimal,
@@ -122,7 +121,7 @@ fn cross_product_keys_and_derived_seeds() {
     let tmp = tempfile::tempdir().unwrap();
     let body = "[[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nrange = { from = 0, to = 10000, step = 5000 }\n\
                 [[parameter]]\nid = \"ties\"\nkind = \"tie_rule\"\nvalues = [\"lottery\", \"keep_ties\"]\n";
-    let sweep = run::load(&sweep_file(tmp.path(), &two_schools(), body)).unwrap();
+    let sweep = load_sweep(&sweep_file(tmp.path(), &two_schools(), body)).unwrap();
     let results = run_all(&sweep);
     let keys: Vec<&str> = results.points.iter().map(|p| p.key.as_str()).collect();
     assert_eq!(
@@ -138,10 +137,7 @@ fn cross_product_keys_and_derived_seeds() {
     );
     let base_seed = sweep.base.scenario.seed();
     for p in &results.points {
-        assert_eq!(
-            p.seed,
-            seatplan::sweep::apply::derived_seed(base_seed, &p.key)
-        );
+        assert_eq!(p.seed, seatplan::derived_seed(base_seed, &p.key));
         assert!(matches!(p.status, PointStatus::Solved { .. }), "{p:?}");
     }
     let seeds: std::collections::BTreeSet<u64> = results.points.iter().map(|p| p.seed).collect();
@@ -158,7 +154,7 @@ fn cross_product_keys_and_derived_seeds() {
 fn each_kind_changes_what_it_names() {
     let tmp = tempfile::tempdir().unwrap();
     let city = generate_city(tmp.path(), "Ningbo", "0.01", "5").join("scenario.toml");
-    let base = seatplan::input::load(&city).unwrap().scenario;
+    let base = seatplan::load(&city).unwrap().scenario;
     let d0 = &base.districts()[0].id;
     let s0 = &base.schools()[0].id;
     let p0 = &base.private_schools()[0].id;
@@ -183,11 +179,12 @@ fn each_kind_changes_what_it_names() {
             format!("{share}")
         }
     );
-    let sweep = run::load(&sweep_file(tmp.path(), &city, &body)).unwrap();
+    let sweep = load_sweep(&sweep_file(tmp.path(), &city, &body)).unwrap();
     let points = &sweep.spec.points;
     let params = &sweep.spec.parameters;
-    let apply =
-        |i: usize| seatplan::sweep::apply::apply(&base, params, &points[i], base.seed()).unwrap();
+    let apply = |i: usize| {
+        seatplan::internals::apply_sweep_point(&base, params, &points[i], base.seed()).unwrap()
+    };
 
     let same = apply(0);
     assert_eq!(same.schools(), base.schools());
@@ -255,7 +252,7 @@ fn each_kind_changes_what_it_names() {
 fn results_do_not_depend_on_threads_and_shards_merge_exactly() {
     let tmp = tempfile::tempdir().unwrap();
     let city = generate_city(tmp.path(), "Ningbo", "0.01", "11").join("scenario.toml");
-    let base = seatplan::input::load(&city).unwrap().scenario;
+    let base = seatplan::load(&city).unwrap().scenario;
     let body = format!(
         "[[parameter]]\nid = \"seats\"\nkind = \"seats_scale\"\ndistrict = \"{}\"\nvalues = [0.8, 1, 1.2]\n\
          [[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nvalues = [0, 2000000]\n\
@@ -263,7 +260,7 @@ fn results_do_not_depend_on_threads_and_shards_merge_exactly() {
         base.districts()[1].id
     );
     let path = sweep_file(tmp.path(), &city, &body);
-    let sweep = run::load(&path).unwrap();
+    let sweep = load_sweep(&path).unwrap();
     let render = |threads: usize, shard: Option<Shard>| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -279,7 +276,7 @@ fn results_do_not_depend_on_threads_and_shards_merge_exactly() {
                 )
                 .unwrap()
         });
-        tables::render(&results)
+        seatplan::render_sweep(&results)
     };
     let one = render(1, None);
     assert_eq!(one, render(2, None));
@@ -549,7 +546,7 @@ fn isolated_points_survive_an_abort_and_match_in_process_results() {
 /// sibling apply alone, and a sibling whose twin was removed applies alone.
 #[test]
 fn sweeps_keep_reserved_seats_and_sibling_groups_valid() {
-    let reserved = seatplan::input::load(&scenario_dir("tiny/reserved/scenario.toml"))
+    let reserved = seatplan::load(&scenario_dir("tiny/reserved/scenario.toml"))
         .unwrap()
         .scenario;
     let tmp = tempfile::tempdir().unwrap();
@@ -559,10 +556,11 @@ fn sweeps_keep_reserved_seats_and_sibling_groups_valid() {
         &scenario_dir("tiny/reserved/scenario.toml"),
         body,
     );
-    let sweep = run::load(&path).unwrap();
+    let sweep = load_sweep(&path).unwrap();
     for (i, point) in sweep.spec.points.iter().enumerate() {
         let sc =
-            seatplan::sweep::apply::apply(&reserved, &sweep.spec.parameters, point, 1).unwrap();
+            seatplan::internals::apply_sweep_point(&reserved, &sweep.spec.parameters, point, 1)
+                .unwrap();
         for s in sc.schools() {
             assert!(s.reserved_migrant <= s.seats, "point {i}: {s:?}");
         }
@@ -574,13 +572,14 @@ fn sweeps_keep_reserved_seats_and_sibling_groups_valid() {
         .all(|p| p.kpis().is_some_and(|k| k.check_passed)));
 
     let siblings = scenario_dir("tiny/siblings/scenario.toml");
-    let base = seatplan::input::load(&siblings).unwrap().scenario;
+    let base = seatplan::load(&siblings).unwrap().scenario;
     let body = "[[parameter]]\nid = \"g\"\nkind = \"demand_growth\"\nvalues = [-0.5, 0, 1]\n";
-    let sweep = run::load(&sweep_file(tmp.path(), &siblings, body)).unwrap();
+    let sweep = load_sweep(&sweep_file(tmp.path(), &siblings, body)).unwrap();
     for point in &sweep.spec.points {
         for seed in 0..20 {
             let sc =
-                seatplan::sweep::apply::apply(&base, &sweep.spec.parameters, point, seed).unwrap();
+                seatplan::internals::apply_sweep_point(&base, &sweep.spec.parameters, point, seed)
+                    .unwrap();
             let mut members = std::collections::BTreeMap::<u32, usize>::new();
             for c in sc.children() {
                 if let Some(g) = c.sibling_group {
@@ -651,7 +650,7 @@ fn a_cancelled_sweep_stops_between_points() {
     let tmp = tempfile::tempdir().unwrap();
     let body =
         "[[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nvalues = [0, 100, 200, 300]\n";
-    let sweep = run::load(&sweep_file(tmp.path(), &two_schools(), body)).unwrap();
+    let sweep = load_sweep(&sweep_file(tmp.path(), &two_schools(), body)).unwrap();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
@@ -689,10 +688,14 @@ fn a_point_that_keeps_ties_with_reserved_seats_fails_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let reserved = scenario_dir("tiny/reserved/scenario.toml");
     let body = "[[parameter]]\nid = \"rule\"\nkind = \"tie_rule\"\nvalues = [\"lottery\", \"keep_ties\"]\n";
-    let sweep = run::load(&sweep_file(tmp.path(), &reserved, body)).unwrap();
-    let base = seatplan::input::load(&reserved).unwrap().scenario;
-    let refused =
-        seatplan::sweep::apply::apply(&base, &sweep.spec.parameters, &sweep.spec.points[1], 1);
+    let sweep = load_sweep(&sweep_file(tmp.path(), &reserved, body)).unwrap();
+    let base = seatplan::load(&reserved).unwrap().scenario;
+    let refused = seatplan::internals::apply_sweep_point(
+        &base,
+        &sweep.spec.parameters,
+        &sweep.spec.points[1],
+        1,
+    );
     assert!(refused.is_err());
     let results = run_all(&sweep);
     assert!(results.points[0].kpis().is_some());

@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use seatplan::assign::{Mechanism, SolverOptions};
-use seatplan::scenario::Scenario;
+use seatplan::Scenario;
 use seatplan::Solved;
+use seatplan::{Mechanism, SolverOptions};
 
 /// A folder of the shipped scenarios.
 pub fn scenario_dir(name: &str) -> PathBuf {
@@ -28,7 +28,7 @@ pub fn copy_scenario(name: &str) -> tempfile::TempDir {
 
 /// Loads a scenario, panicking with every input error if it is invalid.
 pub fn load(path: &Path) -> Scenario {
-    match seatplan::input::load(path) {
+    match seatplan::load(path) {
         Ok(l) => l.scenario,
         Err(e) => panic!("{e}"),
     }
@@ -70,7 +70,7 @@ pub fn assert_no_panic(what: &str, output: &Output) {
 
 /// Runs `seatplan validate` on a scenario the library refused with `errors` and asserts the CLI
 /// exits 2 without panicking, printing exactly those errors.
-pub fn assert_cli_refuses(scenario: &Path, errors: &seatplan::error::InputErrors) {
+pub fn assert_cli_refuses(scenario: &Path, errors: &seatplan::InputErrors) {
     let o = seatplan(&["validate", scenario.to_str().unwrap()]);
     assert_no_panic("seatplan validate", &o);
     let stderr = String::from_utf8_lossy(&o.stderr);
