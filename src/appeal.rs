@@ -45,8 +45,11 @@ struct AppealFile {
 /// An archived scenario and the same scenario with the appeal's corrections.
 #[derive(Debug, Clone)]
 pub struct Appeal {
+    /// The archived scenario the appeal names, loaded as it stands (before any correction).
     pub base: Loaded,
+    /// The same scenario with the appeal's corrections applied.
     pub corrected: Scenario,
+    /// The appeal file's free-text `note`; empty when it has none.
     pub note: String,
     /// The children whose facts were corrected.
     pub children: Vec<String>,
@@ -257,8 +260,11 @@ fn fact(sc: &Scenario, field: &str, value: &toml::Value) -> Result<Fact, String>
 /// A child whose placement differs between two runs of the same children.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
+    /// Id of the child.
     pub child: String,
+    /// Her outcome in the first run, in a few words (e.g. `public S1 (choice 2)`).
     pub before: String,
+    /// Her outcome in the second run, in the same words.
     pub after: String,
 }
 

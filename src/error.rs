@@ -289,9 +289,12 @@ impl BackendError {
 /// A failure while writing outputs. Nothing is left half-written when this is returned.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
+    /// The output folder could not be written.
     #[error("cannot write output folder {path}: {source}")]
     Io {
+        /// The folder (or file in it) that could not be written.
         path: PathBuf,
+        /// The operating system's reason.
         #[source]
         source: std::io::Error,
     },
@@ -299,30 +302,42 @@ pub enum OutputError {
     /// did not exist). The operating system's reason is the `source`.
     #[error("{step}; the output folder {dir} is left as it was")]
     Folder {
+        /// The output folder that was being replaced.
         dir: PathBuf,
+        /// What was being done when it failed, in words (e.g. creating the staging folder).
         step: String,
+        /// The operating system's reason.
         #[source]
         source: std::io::Error,
     },
     /// Replacing a single output file failed at `step`; the file was left as it was.
     #[error("{step}; {path} is left as it was")]
     File {
+        /// The output file that was being replaced.
         path: PathBuf,
+        /// What was being done when it failed, in words (e.g. writing the partial file).
         step: String,
+        /// The operating system's reason.
         #[source]
         source: std::io::Error,
     },
     /// The new contents could not be moved in, nor the old ones back: they are kept in `kept`.
     #[error("cannot move the new results into {dir}; its previous contents are kept in {kept}")]
     Moved {
+        /// The output folder whose new contents could not be moved in.
         dir: PathBuf,
+        /// Where the folder's previous contents now are (a sibling of `dir`).
         kept: PathBuf,
+        /// The operating system's reason the new contents could not be moved in.
         #[source]
         source: std::io::Error,
     },
+    /// A CSV output could not be written.
     #[error("cannot write CSV {path}: {source}")]
     Csv {
+        /// The CSV file that could not be written.
         path: PathBuf,
+        /// The CSV writer's reason.
         #[source]
         source: csv::Error,
     },

@@ -55,6 +55,7 @@ pub enum UnplacedReason {
 }
 
 impl UnplacedReason {
+    /// The reason's word in placement files and reports (e.g. `budget_exhausted`).
     pub fn as_str(self) -> &'static str {
         match self {
             UnplacedReason::NoPrivateInReach => "no_private_school_in_reach",
@@ -69,18 +70,24 @@ impl UnplacedReason {
 pub enum Outcome {
     /// Admitted to a school she listed; `rank` is 1-based (1 = first choice).
     Choice {
+        /// The public school she was admitted to.
         school: SchoolIdx,
+        /// Position of that school in her list, 1-based.
         rank: u8,
     },
     /// Placed by the bureau in a public school of her district with spare seats.
     Coordinated {
+        /// The public school she was placed in.
         school: SchoolIdx,
     },
     /// A private place bought by the bureau.
     Purchased {
+        /// The private school whose place was bought for her.
         school: PrivateIdx,
     },
+    /// No place at all: neither by choice, coordinated, nor bought.
     Unplaced {
+        /// Why the purchase stage could not place her either.
         reason: UnplacedReason,
     },
 }

@@ -41,6 +41,7 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The backend's name as written on the command line and in the manifest (`microlp`, `highs`).
     pub fn name(self) -> &'static str {
         match self {
             Backend::Microlp => "microlp",
@@ -71,6 +72,7 @@ impl Default for Backend {
 /// Settings for the integer-programming backend.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolverOptions {
+    /// Which integer-programming backend solves the model (default: HiGHS if built in, else microlp).
     pub backend: Backend,
     /// Wall-clock limit per component, in seconds; `None` = no limit.
     pub time_limit_s: Option<f64>,

@@ -37,6 +37,7 @@ pub enum Mechanism {
 }
 
 impl Mechanism {
+    /// The mechanism's name as written on the command line and in the manifest (e.g. `optimal`).
     pub fn name(self) -> &'static str {
         match self {
             Mechanism::Optimal => "optimal",
@@ -57,7 +58,10 @@ pub enum ComponentStatus {
     /// The integer program hit its time limit; its best solution is used, optimality unproven.
     IpTimeLimit,
     /// The backend failed; the DA warm start (weakly stable, maybe not maximum) is used.
-    IpFailed { message: String },
+    IpFailed {
+        /// The backend's own words for the failure.
+        message: String,
+    },
     /// Rule `admit_all_tied`: deferred acceptance with over-admission of a tie at the last seat,
     /// the child-optimal outcome of that rule.
     AdmitAllTiedDa,
@@ -69,6 +73,7 @@ pub enum ComponentStatus {
 }
 
 impl ComponentStatus {
+    /// The status in words, as reports print it.
     pub fn name(&self) -> &'static str {
         match self {
             ComponentStatus::StrictPrioritiesDa => {
@@ -103,12 +108,19 @@ impl ComponentStatus {
 /// What was solved for one component (or for the whole city when no split was needed).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComponentReport {
+    /// Public schools in the component.
     pub schools: usize,
+    /// Children with at least one winnable application in the component.
     pub children: usize,
+    /// Whether some school of the component has applicants of equal priority (ties kept).
     pub ties: bool,
+    /// How the component was solved.
     pub status: ComponentStatus,
+    /// Variables of its integer program; 0 when no program was built.
     pub variables: usize,
+    /// Constraints of its integer program; 0 when no program was built.
     pub constraints: usize,
+    /// Wall-clock seconds spent solving it (0 for a component deferred acceptance settled alone).
     pub seconds: f64,
     /// Children placed by choice in this component.
     pub placed: usize,
@@ -120,8 +132,11 @@ pub struct ComponentReport {
 /// How the choice stage was solved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicReport {
+    /// The mechanism asked for.
     pub mechanism: Mechanism,
+    /// One report per independent component of the choice graph, or one for the whole city when it was not split.
     pub components: Vec<ComponentReport>,
+    /// Wall-clock seconds the whole choice stage took.
     pub seconds: f64,
 }
 

@@ -5,10 +5,13 @@ use super::{Date, DistrictIdx, Education, Housing, Location, SchoolIdx};
 /// An applicant and the facts the points scheme reads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Child {
+    /// The child's id in the children file (unique, non-empty); also an input to the lottery.
     pub id: String,
+    /// Date of birth; read only by the `birth_date` tie-break key (earlier ranks first).
     pub birth_date: Date,
     /// District the family lives in.
     pub residence_district: DistrictIdx,
+    /// Home location, on the same grid as the schools.
     pub location: Location,
     /// District of the child's local hukou; `None` for a migrant child (随迁子女).
     pub hukou_district: Option<DistrictIdx>,
@@ -24,7 +27,9 @@ pub struct Child {
     pub residence_months_elsewhere: u32,
     /// Whether social insurance was paid retroactively (补缴).
     pub insurance_back_paid: bool,
+    /// Kind of home the family lives in.
     pub housing: Housing,
+    /// Highest education level of the applying parent.
     pub education: Education,
     /// School an older sibling attends, if any.
     pub sibling_school: Option<SchoolIdx>,

@@ -5,8 +5,11 @@ use std::fmt;
 /// A calendar date, stored as (year, month, day) so it orders chronologically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
+    /// Year, written with four digits.
     pub year: u16,
+    /// Month, 1–12.
     pub month: u8,
+    /// Day of the month, 1 to the month's length (leap years counted).
     pub day: u8,
 }
 

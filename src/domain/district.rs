@@ -3,7 +3,9 @@
 /// A district (区/县) of the city.
 #[derive(Debug, Clone, PartialEq)]
 pub struct District {
+    /// The district's id in the districts file (unique, non-empty).
     pub id: String,
+    /// The district's name, for display.
     pub name: String,
     /// Permanent (resident) population, 常住人口.
     pub permanent_population: u64,

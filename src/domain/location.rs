@@ -3,7 +3,9 @@
 /// A point on the scenario's planar grid, in kilometres.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Location {
+    /// Horizontal (x) coordinate in km, within ±10,000.
     pub x_km: f64,
+    /// Vertical (y) coordinate in km, within ±10,000.
     pub y_km: f64,
 }
 

@@ -58,27 +58,34 @@ pub struct Cutoff {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum Verdict {
+    /// Admitted here by choice.
     Admitted,
     /// Admitted to a school listed higher, so this one was not needed.
     HigherChoiceAdmitted,
     /// Failed the eligibility gates.
     Ineligible {
+        /// The gates she failed, in words.
         reason: String,
     },
     /// The policy gives the child no tier at this school.
     NoTier,
+    /// The school admitted nobody by choice: it has no seats at this grade.
     NoSeats,
     /// The school filled with children of a better tier.
     HigherTier {
+        /// Name of the tier the cut-off holder held at the school.
         cutoff_tier: String,
     },
     /// Same tier, fewer points.
     FewerPoints {
+        /// Points she lacked to equal the cut-off holder's, as a decimal (e.g. `1.5`).
         needed: String,
     },
     /// Same tier and points; the named tie-break key decided.
     TieBreak {
+        /// The tie-break key's name as written in the policy file (e.g. `insurance_months`).
         key: String,
+        /// The child's own value of that key (the other child's is never shown).
         your_value: String,
     },
     /// Same on every key; the seeded lottery decided.
@@ -92,11 +99,13 @@ pub enum Verdict {
     /// The seats children of lower priority hold are reserved for migrant children, and this
     /// child is not one (the open seats went to children of higher priority).
     ReservedSeats {
+        /// Seats of the school reserved for migrant children.
         reserved: u32,
     },
     /// The child applied jointly with her siblings: the group competes with the priority of its
     /// lowest member and needs `children` seats together.
     JointApplication {
+        /// Children in her sibling group, herself included.
         children: u32,
     },
 }
@@ -129,18 +138,31 @@ pub struct Suggestion {
 /// Everything said about one child.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explanation {
+    /// The child's id.
     pub child: String,
+    /// Id of her district of residence.
     pub district: String,
+    /// Whether she passed the policy's eligibility gates.
     pub eligible: bool,
+    /// The gates she failed, in words; `None` when eligible.
     pub gate_failure: Option<String>,
+    /// Her points at schools of her own district, in points as a decimal (e.g. `12.5`).
     pub points: String,
+    /// The tier she holds in her own district: its name, `none`, or `ineligible`.
     pub tier: String,
+    /// Her priority class in her district's master list, 1-based (1 = best); shared only when ties are kept.
     pub class: u32,
+    /// Her points statement: any layer caps applied, then each indicator that counted for her.
     pub statement: Vec<PointsLine>,
+    /// Her outcome, in a sentence.
     pub outcome: String,
+    /// Id of the public or private school she ended in; `None` when unplaced.
     pub outcome_school: Option<String>,
+    /// Her admitted choice's position in her list, 1-based; `None` unless placed by choice.
     pub outcome_rank: Option<u8>,
+    /// One line per school she listed, in her order.
     pub choices: Vec<ChoiceLine>,
+    /// Up to five unlisted public schools of her district that would have admitted her, nearest first; empty when she got her first choice or is ineligible.
     pub suggestions: Vec<Suggestion>,
 }
 
