@@ -21,10 +21,12 @@ use crate::input::DEFAULT_COHORT_SHARE;
 pub struct Rng(u64);
 
 impl Rng {
+    /// A generator started from `seed`; the same seed gives the same numbers.
     pub fn new(seed: u64) -> Rng {
         Rng(seed ^ 0x6A09_E667_F3BC_C908)
     }
 
+    /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -48,6 +50,7 @@ impl Rng {
         lo + self.next_u64() % (hi - lo + 1)
     }
 
+    /// `true` with probability `p` (0–1).
     pub fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
     }
@@ -56,16 +59,22 @@ impl Rng {
 /// A district to generate: id, display name and permanent population.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DistrictSpec {
+    /// The district's id in the generated districts file.
     pub id: String,
+    /// The district's display name.
     pub name: String,
+    /// Permanent (resident) population, from the census.
     pub population: u64,
 }
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CityConfig {
+    /// The city's name, written into the generated scenario file.
     pub name: String,
+    /// The districts to generate, in order.
     pub districts: Vec<DistrictSpec>,
+    /// Seed of the generator and of the generated scenario's lottery; the same seed gives the same files.
     pub seed: u64,
     /// Share of residents in one year-cohort.
     pub cohort_share: f64,
@@ -76,6 +85,7 @@ pub struct CityConfig {
 }
 
 impl CityConfig {
+    /// A configuration with the default cohort share, full scale (1.0) and a budget share of 0.5.
     pub fn new(name: &str, districts: Vec<DistrictSpec>, seed: u64) -> CityConfig {
         CityConfig {
             name: name.to_string(),

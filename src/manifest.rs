@@ -44,18 +44,25 @@ pub struct SolverRecord {
 /// The record of one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// The program that wrote the manifest (`seatplan`).
     pub tool: String,
+    /// Its version (the crate version).
     pub version: String,
     /// The scenario file as given on the command line.
     pub scenario: String,
+    /// The scenario's seed (lottery and pseudonyms).
     pub seed: u64,
+    /// The mechanism and solver settings the run used.
     pub solver: SolverRecord,
     /// Whether `statements.csv` was written.
     pub statements: bool,
+    /// Every input file read, with its hash, scenario first.
     pub inputs: Vec<FileHash>,
+    /// Every output file written, with its hash.
     pub outputs: Vec<FileHash>,
 }
 
+/// File name of the manifest inside a run's output folder.
 pub const MANIFEST: &str = "manifest.json";
 
 /// SHA-256 of bytes, lower-case hex.
@@ -116,6 +123,7 @@ impl Manifest {
         }
     }
 
+    /// The manifest as pretty-printed JSON ending in a newline, as written to disk.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut v = serde_json::to_vec_pretty(self).expect("serialising");
         v.push(b'\n');

@@ -29,6 +29,7 @@ pub const DEFAULT_COHORT_SHARE: f64 = 0.012;
 pub struct Planning {
     /// Candidate expansions file, resolved against the scenario's folder.
     pub candidates: Option<PathBuf>,
+    /// Money available for the candidate expansions, in yuan (default 0).
     pub capital_budget_yuan: u64,
     /// Projection years after this one (0 = this year only).
     pub years: u32,
@@ -37,12 +38,19 @@ pub struct Planning {
 /// Where each input of a scenario lives, resolved against the scenario file's folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScenarioFiles {
+    /// The scenario file itself.
     pub scenario: PathBuf,
+    /// The points policy file.
     pub policy: PathBuf,
+    /// The districts table.
     pub districts: PathBuf,
+    /// The public schools table.
     pub schools: PathBuf,
+    /// The private schools table; `None` when the scenario has none.
     pub private_schools: Option<PathBuf>,
+    /// The children table.
     pub children: PathBuf,
+    /// The choices table (one row per school a family lists).
     pub choices: PathBuf,
 }
 
@@ -65,8 +73,11 @@ impl ScenarioFiles {
 /// A loaded scenario and the files it came from.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The validated scenario.
     pub scenario: Scenario,
+    /// Where each of its input files is.
     pub files: ScenarioFiles,
+    /// Its capacity-planning settings (`[planning]`; all defaults when absent).
     pub planning: Planning,
 }
 

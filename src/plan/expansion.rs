@@ -54,14 +54,23 @@ pub struct Chosen {
 /// The result of planning.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
+    /// The capital budget planned against, in yuan.
     pub capital_budget_yuan: u64,
+    /// Capital the chosen expansions cost, in yuan (at most the budget).
     pub capital_spent_yuan: u64,
+    /// Projection years after this one that were planned for (0 = this year only).
     pub years: u32,
+    /// The expansions chosen, in the order of the candidates.
     pub chosen: Vec<Chosen>,
+    /// Children left without a public seat or bought place, summed over districts and years, without the expansions.
     pub unplaced_before: u64,
+    /// The same with the chosen expansions built.
     pub unplaced_after: u64,
+    /// Cost of the places bought, summed over districts and years, without the expansions, in yuan.
     pub purchase_cost_before_yuan: u64,
+    /// The same with the chosen expansions built, in yuan.
     pub purchase_cost_after_yuan: u64,
+    /// Supply and demand per district and projection year, before and after the expansions.
     #[serde(skip)]
     pub balance: Vec<DistrictYear>,
     /// Units per candidate, in the order of the candidates given.

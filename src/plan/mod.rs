@@ -22,7 +22,9 @@ use crate::scenario::Scenario;
 /// One building option a bureau could fund.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
+    /// The candidate's id in the candidates file.
     pub id: String,
+    /// District the seats are added to.
     pub district: DistrictIdx,
     /// An existing public school that gains classes, or `None` for a new school.
     pub school: Option<SchoolIdx>,
@@ -36,6 +38,7 @@ pub struct Candidate {
     pub fixed_cost_yuan: u64,
     /// Fewest units if built at all (a minimum size), at least 1.
     pub min_units: u32,
+    /// Most units that may be built, 1–1000 (default 1).
     pub max_units: u32,
     /// Location of a new school.
     pub location: Option<Location>,

@@ -24,7 +24,9 @@ use crate::scenario::{Invalid, Problem};
 /// A sweep ready to run: its checked spec and its loaded base scenario.
 #[derive(Debug, Clone)]
 pub struct Sweep {
+    /// The checked sweep: its parameters, their values and the points to run.
     pub spec: SweepSpec,
+    /// The base scenario every point edits, as loaded.
     pub base: Loaded,
     /// SHA-256 of the sweep file and of every base input's bytes (not their paths).
     pub inputs_fingerprint: String,
@@ -59,11 +61,14 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
 /// One of `count` equal parts of a sweep (`index` is 1-based): points `index−1`, `index−1+count`, …
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
+    /// Which part this is, 1-based (1 to `count`).
     pub index: usize,
+    /// How many parts the sweep is split into (at least 1).
     pub count: usize,
 }
 
 impl Shard {
+    /// Whether point `point` (0-based, in the sweep's order) belongs to this part.
     pub fn contains(self, point: usize) -> bool {
         point % self.count == self.index - 1
     }

@@ -15,6 +15,7 @@ use crate::policy::format_points;
 pub const POINTS: &str = "points.csv";
 pub const DISTRICTS: &str = "districts.csv";
 pub const CUTOFFS: &str = "cutoffs.csv";
+/// The sweep's whole results as JSON, the file shards are merged from.
 pub const SWEEP_JSON: &str = "sweep.json";
 pub const REPORT: &str = "report.html";
 
@@ -206,34 +207,71 @@ pub fn render(results: &SweepResults) -> Vec<(&'static str, Vec<u8>)> {
 /// Why shards cannot be merged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MergeError {
+    /// The list of shards was empty.
     #[error("no shards given")]
     Empty,
+    /// One input holds a whole sweep's results, not one shard's.
     #[error("{which} is not a shard (it holds a whole sweep)")]
-    NotAShard { which: String },
+    NotAShard {
+        /// The input, as named by the caller.
+        which: String,
+    },
+    /// One shard comes from another sweep file, other inputs or other solver settings.
     #[error("{which} belongs to another sweep, inputs or solver settings (fingerprint {theirs} ≠ {ours})")]
     Fingerprint {
+        /// The shard, as named by the caller.
         which: String,
+        /// Fingerprint of the first shard given, which the others must match.
         ours: String,
+        /// Fingerprint of this shard.
         theirs: String,
     },
+    /// One shard splits the sweep into another number of parts than the first shard given.
     #[error("{which} is shard {index}/{count}, but the first shard given is one of {expected}")]
     ShardCount {
+        /// The shard, as named by the caller.
         which: String,
+        /// Its part number, 1-based.
         index: usize,
+        /// Its number of parts.
         count: usize,
+        /// The first shard's number of parts.
         expected: usize,
     },
+    /// The same part was given twice.
     #[error("shard {index}/{count} is given twice")]
-    Duplicate { index: usize, count: usize },
+    Duplicate {
+        /// The repeated part number, 1-based.
+        index: usize,
+        /// The number of parts.
+        count: usize,
+    },
+    /// Some parts were not given.
     #[error("shards missing: {missing} (of {count})")]
-    Missing { missing: String, count: usize },
+    Missing {
+        /// The missing part numbers, 1-based, comma-separated.
+        missing: String,
+        /// The number of parts.
+        count: usize,
+    },
+    /// Every part was given, but together they do not hold each point of the sweep exactly once.
     #[error("the shards hold {have} distinct points in all, but the sweep has {total}")]
-    Incomplete { have: usize, total: usize },
+    Incomplete {
+        /// Points the shards hold together.
+        have: usize,
+        /// Points the sweep has.
+        total: usize,
+    },
+    /// A shard holds a point that belongs to another part.
     #[error("{which}: point {point} does not belong to shard {index}/{count}")]
     Stray {
+        /// The shard, as named by the caller.
         which: String,
+        /// The stray point's position in the sweep, 0-based.
         point: usize,
+        /// The shard's part number, 1-based.
         index: usize,
+        /// The number of parts.
         count: usize,
     },
 }
