@@ -74,7 +74,8 @@ pub struct CityConfig {
     pub name: String,
     /// The districts to generate, in order.
     pub districts: Vec<DistrictSpec>,
-    /// Seed of the generator and of the generated scenario's lottery; the same seed gives the same files.
+    /// Seed of the generator and of the generated scenario's lottery; the same seed gives the
+    /// same files.
     pub seed: u64,
     /// Share of residents in one year-cohort.
     pub cohort_share: f64,

@@ -105,7 +105,7 @@ impl Outcome {
 /// A complete placement of every child of a scenario, with how it was obtained.
 #[derive(Debug, Clone)]
 pub struct Assignment {
-    /// One outcome per child, indexed by [`ChildIdx`].
+    /// One outcome per child, indexed by [`ChildIdx`](crate::domain::ChildIdx).
     pub outcomes: Vec<Outcome>,
     /// How the choice stage was solved.
     pub public: PublicReport,

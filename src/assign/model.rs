@@ -72,7 +72,8 @@ impl Default for Backend {
 /// Settings for the integer-programming backend.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolverOptions {
-    /// Which integer-programming backend solves the model (default: HiGHS if built in, else microlp).
+    /// Which integer-programming backend solves the model (default: HiGHS if built in, else
+    /// microlp).
     pub backend: Backend,
     /// Wall-clock limit per component, in seconds; `None` = no limit.
     pub time_limit_s: Option<f64>,
@@ -87,7 +88,7 @@ pub struct SolverOptions {
     /// minute; docs/formulation.md §4).
     pub presolve: bool,
     /// Prune applications no weakly stable assignment uses before building the model
-    /// ([`super::prune`]); off only to measure what pruning gains.
+    /// (the pruning pass); off only to measure what pruning gains.
     pub prune: bool,
 }
 

@@ -134,7 +134,8 @@ pub struct ComponentReport {
 pub struct PublicReport {
     /// The mechanism asked for.
     pub mechanism: Mechanism,
-    /// One report per independent component of the choice graph, or one for the whole city when it was not split.
+    /// One report per independent component of the choice graph, or one for the whole city when
+    /// it was not split.
     pub components: Vec<ComponentReport>,
     /// Wall-clock seconds the whole choice stage took.
     pub seconds: f64,

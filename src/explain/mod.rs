@@ -150,7 +150,8 @@ pub struct Explanation {
     pub points: String,
     /// The tier she holds in her own district: its name, `none`, or `ineligible`.
     pub tier: String,
-    /// Her priority class in her district's master list, 1-based (1 = best); shared only when ties are kept.
+    /// Her priority class in her district's master list, 1-based (1 = best); shared only when
+    /// ties are kept.
     pub class: u32,
     /// Her points statement: any layer caps applied, then each indicator that counted for her.
     pub statement: Vec<PointsLine>,
@@ -162,7 +163,8 @@ pub struct Explanation {
     pub outcome_rank: Option<u8>,
     /// One line per school she listed, in her order.
     pub choices: Vec<ChoiceLine>,
-    /// Up to five unlisted public schools of her district that would have admitted her, nearest first; empty when she got her first choice or is ineligible.
+    /// Up to five unlisted public schools of her district that would have admitted her, nearest
+    /// first; empty when she got her first choice or is ineligible.
     pub suggestions: Vec<Suggestion>,
 }
 

@@ -98,7 +98,7 @@ pub struct PointKpis {
 
 impl PointKpis {
     /// Computes the KPIs of a solved scenario from the run's [`summary`], its
-    /// [`DistrictOutcomes`], the districts' [`balance`] and the [`SchoolTallies`].
+    /// district outcomes, the districts' seat balance and the [`SchoolTallies`].
     pub fn compute(scenario: &Scenario, solved: &Solved) -> PointKpis {
         let outcomes = DistrictOutcomes::compute(scenario, &solved.assignment.outcomes);
         let s = summary(scenario, solved);

@@ -62,7 +62,8 @@ pub struct Plan {
     pub years: u32,
     /// The expansions chosen, in the order of the candidates.
     pub chosen: Vec<Chosen>,
-    /// Children left without a public seat or bought place, summed over districts and years, without the expansions.
+    /// Children left without a public seat or bought place, summed over districts and years,
+    /// without the expansions.
     pub unplaced_before: u64,
     /// The same with the chosen expansions built.
     pub unplaced_after: u64,
