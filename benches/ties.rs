@@ -122,7 +122,7 @@ fn county_with_highs() {
     };
     println!(
         "\ncounty with ties kept: {} children (scenarios/county, no tie-break keys), HiGHS",
-        sc.children.len()
+        sc.children().len()
     );
     let mut best = f64::INFINITY;
     let mut ours = None;

@@ -63,7 +63,7 @@ pub(super) fn solve(
         .iter()
         .enumerate()
         .map(|(c, &pos)| {
-            let p = pruned.from_original(c, pos);
+            let p = pruned.pruned_position(c, pos);
             assert_eq!(
                 p.is_some(),
                 pos.is_some(),

@@ -26,7 +26,8 @@ pub struct Pruned {
     pub applicants: Applicants,
     /// Per child, the position in the original list of each application kept.
     pub original: Vec<Vec<u8>>,
-    /// Applications removed.
+    /// Applications removed (read by the pruning property tests, through `internals`).
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))]
     pub removed: usize,
 }
 
@@ -51,7 +52,7 @@ impl Pruned {
 
     /// A position in the original list of child `c`, as a position in her pruned list (`None`
     /// also when that application was removed).
-    pub fn from_original(&self, c: usize, pos: Option<u8>) -> Option<u8> {
+    pub fn pruned_position(&self, c: usize, pos: Option<u8>) -> Option<u8> {
         let p = pos?;
         self.original[c]
             .iter()

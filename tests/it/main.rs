@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per concern.
 
 mod appeal;
+mod architecture;
 mod bad_inputs;
 mod cli;
 mod exit_codes;

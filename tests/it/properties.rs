@@ -361,7 +361,7 @@ proptest! {
             - pruned.applicants.lists.iter().map(|l| l.len()).sum::<usize>();
         prop_assert_eq!(removed, pruned.removed);
         for (c, pos) in deferred_acceptance(&applicants).into_iter().enumerate() {
-            prop_assert_eq!(pruned.from_original(c, pos).is_some(), pos.is_some(), "child {}", c);
+            prop_assert_eq!(pruned.pruned_position(c, pos).is_some(), pos.is_some(), "child {}", c);
         }
     }
 }
