@@ -1,10 +1,12 @@
 //! The rules of a valid scenario (listed in the [`super`] module documentation), and the bounds
 //! and words the loader shares with them, so that each bound is written down once.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{Entity, Problem, ScenarioParts};
-use crate::domain::{ChildIdx, DistrictIdx, Location, PrivateIdx, SchoolIdx};
+use crate::domain::{
+    Child, ChildIdx, District, DistrictIdx, Location, PrivateIdx, PrivateSchool, School, SchoolIdx,
+};
 use crate::policy::TieRule;
 
 /// Most residents of a district.
@@ -98,6 +100,7 @@ pub(crate) fn distance(km: f64) -> Result<(), String> {
 struct Problems(Vec<Problem>);
 
 impl Problems {
+    /// Records a broken rule of one field, if `result` says so.
     fn check(&mut self, entity: Entity, field: &'static str, result: Result<(), String>) {
         if let Err(message) = result {
             self.0.push(Problem::Field {
@@ -108,11 +111,33 @@ impl Problems {
         }
     }
 
+    /// The id is not empty.
+    fn id_present(&mut self, entity: Entity, id: &str) {
+        if id.is_empty() {
+            self.check(entity, "id", Err("the id is empty".into()));
+        }
+    }
+
+    /// A school takes entrants of the intake's grade.
+    fn grade(&mut self, entity: Entity, school: u8, intake: u8) {
+        if school != intake {
+            self.check(
+                entity,
+                "entry_grade",
+                Err(format!(
+                    "takes grade-{school} entrants, but this intake is for grade {intake}"
+                )),
+            );
+        }
+    }
+
+    /// Both coordinates of a location.
     fn location(&mut self, entity: Entity, at: Location) {
         self.check(entity, "x_km", coordinate(at.x_km));
         self.check(entity, "y_km", coordinate(at.y_km));
     }
 
+    /// An index points at one of the `len` entities it names.
     fn reference(&mut self, entity: Entity, field: &'static str, index: u32, len: usize, of: &str) {
         if index as usize >= len {
             self.check(
@@ -124,9 +149,9 @@ impl Problems {
     }
 }
 
-/// Which ids repeat: (the later entity's position, the first one's), in order of the later.
-/// Sorted ids (as loaded) are checked in one pass, others through a map.
-fn repeated<'a>(ids: impl Iterator<Item = &'a str> + Clone) -> Vec<(usize, usize)> {
+/// Which ids repeat: (the later entity's position, the first one's, the id), in order of the
+/// later. Sorted ids (as loaded) are checked in one pass, others through a map.
+fn repeated<'a>(ids: impl Iterator<Item = &'a str> + Clone) -> Vec<(usize, usize, &'a str)> {
     let mut prev: Option<&str> = None;
     let sorted = ids.clone().all(|id| {
         let ok = prev.is_none_or(|p| p < id);
@@ -140,7 +165,7 @@ fn repeated<'a>(ids: impl Iterator<Item = &'a str> + Clone) -> Vec<(usize, usize
     let mut out = Vec::new();
     for (i, id) in ids.enumerate() {
         match first.get(id) {
-            Some(&f) => out.push((i, f)),
+            Some(&f) => out.push((i, f, id)),
             None => {
                 first.insert(id, i);
             }
@@ -152,8 +177,37 @@ fn repeated<'a>(ids: impl Iterator<Item = &'a str> + Clone) -> Vec<(usize, usize
 /// Every rule the parts break, in the order of the module documentation's list.
 pub(crate) fn check(sc: &ScenarioParts) -> Vec<Problem> {
     let mut p = Problems(Vec::new());
-    let (n_districts, n_schools) = (sc.districts.len(), sc.schools.len());
+    scenario_fields(&mut p, sc);
+    for (i, d) in sc.districts.iter().enumerate() {
+        district(&mut p, DistrictIdx(i as u32), d);
+    }
+    unique_ids(&mut p, sc.districts.iter().map(|d| d.id.as_str()), |i| {
+        Entity::District(DistrictIdx(i))
+    });
+    for (i, s) in sc.schools.iter().enumerate() {
+        school(&mut p, sc, SchoolIdx(i as u32), s);
+    }
+    for (i, s) in sc.private_schools.iter().enumerate() {
+        private_school(&mut p, sc, PrivateIdx(i as u32), s);
+    }
+    school_ids(&mut p, sc);
+    for (i, c) in sc.children.iter().enumerate() {
+        child(&mut p, sc, ChildIdx(i as u32), c);
+    }
+    unique_ids(&mut p, sc.children.iter().map(|c| c.id.as_str()), |i| {
+        Entity::Child(ChildIdx(i))
+    });
+    let groups = sibling_groups(&sc.children);
+    for (&g, members) in &groups {
+        sibling_group(&mut p, &sc.children, g, members);
+    }
+    child_count(&mut p, sc);
+    priorities(&mut p, sc, !groups.is_empty());
+    p.0
+}
 
+/// The scenario's own fields: its entry grade and the fallback distances.
+fn scenario_fields(p: &mut Problems, sc: &ScenarioParts) {
     p.check(
         Entity::Scenario,
         "entry_grade",
@@ -170,261 +224,268 @@ pub(crate) fn check(sc: &ScenarioParts) -> Vec<Problem> {
             p.check(Entity::Scenario, field, distance(km));
         }
     }
+}
 
-    for (i, d) in sc.districts.iter().enumerate() {
-        let e = Entity::District(DistrictIdx(i as u32));
-        if d.id.is_empty() {
-            p.check(e, "id", Err("the id is empty".into()));
-        }
-        p.check(
-            e,
-            "permanent_population",
-            at_most(d.permanent_population, MAX_POPULATION),
-        );
-        p.check(e, "cohort_share", share(d.cohort_share, true));
-        if let Some(s) = d.migrant_share {
-            p.check(e, "migrant_share", share(s, false));
-        }
-        p.check(e, "apply_share", share(d.apply_share, false));
-        p.check(e, "growth_rate", growth_rate(d.growth_rate));
-        if let Some(n) = d.cohort_children {
-            p.check(e, "cohort_children", at_most(n, MAX_COHORT_CHILDREN));
-        }
+/// A district: an id, and its population, shares, growth rate and cohort within bounds.
+fn district(p: &mut Problems, i: DistrictIdx, d: &District) {
+    let e = Entity::District(i);
+    p.id_present(e, &d.id);
+    p.check(
+        e,
+        "permanent_population",
+        at_most(d.permanent_population, MAX_POPULATION),
+    );
+    p.check(e, "cohort_share", share(d.cohort_share, true));
+    if let Some(s) = d.migrant_share {
+        p.check(e, "migrant_share", share(s, false));
     }
-    for (i, f) in repeated(sc.districts.iter().map(|d| d.id.as_str())) {
-        p.check(
-            Entity::District(DistrictIdx(i as u32)),
-            "id",
-            Err(format!(
-                "duplicate id `{}` (first at district #{f})",
-                sc.districts[i].id
-            )),
-        );
+    p.check(e, "apply_share", share(d.apply_share, false));
+    p.check(e, "growth_rate", growth_rate(d.growth_rate));
+    if let Some(n) = d.cohort_children {
+        p.check(e, "cohort_children", at_most(n, MAX_COHORT_CHILDREN));
     }
+}
 
-    for (i, s) in sc.schools.iter().enumerate() {
-        let e = Entity::School(SchoolIdx(i as u32));
-        if s.id.is_empty() {
-            p.check(e, "id", Err("the id is empty".into()));
-        }
-        p.reference(e, "district", s.district.0, n_districts, "district");
-        if s.entry_grade != sc.entry_grade {
-            p.check(
-                e,
-                "entry_grade",
-                Err(format!(
-                    "takes grade-{} entrants, but this intake is for grade {}",
-                    s.entry_grade, sc.entry_grade
-                )),
-            );
-        }
-        p.check(e, "seats", at_most(u64::from(s.seats), MAX_SEATS));
-        p.check(
-            e,
-            "reserved_migrant",
-            reserved_seats(i64::from(s.reserved_migrant), u64::from(s.seats)),
-        );
-        p.location(e, s.location);
-    }
-    for (i, s) in sc.private_schools.iter().enumerate() {
-        let e = Entity::PrivateSchool(PrivateIdx(i as u32));
-        if s.id.is_empty() {
-            p.check(e, "id", Err("the id is empty".into()));
-        }
-        p.reference(e, "district", s.district.0, n_districts, "district");
-        if s.entry_grade != sc.entry_grade {
-            p.check(
-                e,
-                "entry_grade",
-                Err(format!(
-                    "takes grade-{} entrants, but this intake is for grade {}",
-                    s.entry_grade, sc.entry_grade
-                )),
-            );
-        }
-        p.check(
-            e,
-            "purchasable_seats",
-            at_most(u64::from(s.purchasable_seats), MAX_SEATS),
-        );
-        p.check(e, "subsidy_yuan", at_most(s.subsidy_yuan, MAX_SUBSIDY_YUAN));
-        p.check(e, "fee_yuan", at_most(s.fee_yuan, MAX_FEE_YUAN));
-        p.location(e, s.location);
-    }
-    // Public and private schools share one id space.
-    let school_ids = sc
-        .schools
-        .iter()
-        .map(|s| s.id.as_str())
-        .chain(sc.private_schools.iter().map(|s| s.id.as_str()));
-    let name = |i: usize| {
-        if i < n_schools {
-            (Entity::School(SchoolIdx(i as u32)), &sc.schools[i].id)
-        } else {
-            let q = i - n_schools;
-            (
-                Entity::PrivateSchool(PrivateIdx(q as u32)),
-                &sc.private_schools[q].id,
-            )
-        }
-    };
+/// A public school: an id, an existing district, the intake's grade, seats and reserved seats
+/// within bounds, a location.
+fn school(p: &mut Problems, sc: &ScenarioParts, i: SchoolIdx, s: &School) {
+    let e = Entity::School(i);
+    p.id_present(e, &s.id);
+    p.reference(e, "district", s.district.0, sc.districts.len(), "district");
+    p.grade(e, s.entry_grade, sc.entry_grade);
+    p.check(e, "seats", at_most(u64::from(s.seats), MAX_SEATS));
+    p.check(
+        e,
+        "reserved_migrant",
+        reserved_seats(i64::from(s.reserved_migrant), u64::from(s.seats)),
+    );
+    p.location(e, s.location);
+}
+
+/// A private school: an id, an existing district, the intake's grade, places, subsidy and fee
+/// within bounds, a location.
+fn private_school(p: &mut Problems, sc: &ScenarioParts, i: PrivateIdx, s: &PrivateSchool) {
+    let e = Entity::PrivateSchool(i);
+    p.id_present(e, &s.id);
+    p.reference(e, "district", s.district.0, sc.districts.len(), "district");
+    p.grade(e, s.entry_grade, sc.entry_grade);
+    p.check(
+        e,
+        "purchasable_seats",
+        at_most(u64::from(s.purchasable_seats), MAX_SEATS),
+    );
+    p.check(e, "subsidy_yuan", at_most(s.subsidy_yuan, MAX_SUBSIDY_YUAN));
+    p.check(e, "fee_yuan", at_most(s.fee_yuan, MAX_FEE_YUAN));
+    p.location(e, s.location);
+}
+
+/// School ids are unique across public and private schools, which share one id space. Sorted,
+/// disjoint lists (as loaded) are checked without a map.
+fn school_ids(p: &mut Problems, sc: &ScenarioParts) {
     let public_sorted = sc.schools.windows(2).all(|w| w[0].id < w[1].id);
     let private_sorted = sc.private_schools.windows(2).all(|w| w[0].id < w[1].id);
     let disjoint = || {
-        let public: std::collections::HashSet<&str> =
-            sc.schools.iter().map(|s| s.id.as_str()).collect();
+        let public: HashSet<&str> = sc.schools.iter().map(|s| s.id.as_str()).collect();
         sc.private_schools
             .iter()
             .all(|q| !public.contains(q.id.as_str()))
     };
-    if !(public_sorted && private_sorted && disjoint()) {
-        let mut first: HashMap<&str, usize> = HashMap::new();
-        for (i, id) in school_ids.enumerate() {
-            if let Some(&f) = first.get(id) {
-                let (entity, id) = name(i);
-                let (first_entity, _) = name(f);
-                p.check(
-                    entity,
-                    "id",
-                    Err(format!(
-                        "duplicate id `{id}` (first at {first_entity}); school ids must be unique across public and private schools"
-                    )),
-                );
-            } else {
+    if public_sorted && private_sorted && disjoint() {
+        return;
+    }
+    let ids = sc
+        .schools
+        .iter()
+        .map(|s| s.id.as_str())
+        .chain(sc.private_schools.iter().map(|s| s.id.as_str()));
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        match first.get(id) {
+            Some(&f) => p.check(
+                school_entity(sc, i),
+                "id",
+                Err(format!(
+                    "duplicate id `{id}` (first at {}); school ids must be unique across public and private schools",
+                    school_entity(sc, f)
+                )),
+            ),
+            None => {
                 first.insert(id, i);
             }
         }
     }
+}
 
-    for (i, c) in sc.children.iter().enumerate() {
-        let e = Entity::Child(ChildIdx(i as u32));
-        if c.id.is_empty() {
-            p.check(e, "id", Err("the id is empty".into()));
-        }
-        p.reference(
-            e,
-            "residence_district",
-            c.residence_district.0,
-            n_districts,
-            "district",
-        );
-        if let Some(h) = c.hukou_district {
-            p.reference(e, "hukou_district", h.0, n_districts, "district");
-        }
-        p.location(e, c.location);
-        for (field, months) in [
-            ("permit_months", c.permit_months),
-            ("insurance_months", c.insurance_months),
-            ("residence_months", c.residence_months),
-            ("insurance_months_elsewhere", c.insurance_months_elsewhere),
-            ("residence_months_elsewhere", c.residence_months_elsewhere),
-        ] {
-            p.check(e, field, at_most(u64::from(months), MAX_MONTHS));
-        }
-        if let Some(s) = c.sibling_school {
-            p.reference(e, "sibling_school", s.0, n_schools, "public school");
-        }
-        if c.extra_facts.len() != sc.extra_facts.len() {
-            p.check(
-                e,
-                "extra_facts",
-                Err(format!(
-                    "{} values for the scenario's {} extra facts",
-                    c.extra_facts.len(),
-                    sc.extra_facts.len()
-                )),
-            );
-        }
-        for (position, s) in c.choices.iter().enumerate() {
-            let choice = Entity::Choice {
-                child: ChildIdx(i as u32),
-                position,
-            };
-            p.reference(choice, "school", s.0, n_schools, "public school");
-            if let Some(first) = c.choices[..position].iter().position(|x| x == s) {
-                p.check(
-                    choice,
-                    "school",
-                    Err(format!(
-                        "child `{}` already lists school #{} (choice {})",
-                        c.id,
-                        s.0,
-                        first + 1
-                    )),
-                );
-            }
-        }
+/// The entity at position `i` of the public schools followed by the private ones.
+fn school_entity(sc: &ScenarioParts, i: usize) -> Entity {
+    match i.checked_sub(sc.schools.len()) {
+        None => Entity::School(SchoolIdx(i as u32)),
+        Some(q) => Entity::PrivateSchool(PrivateIdx(q as u32)),
     }
-    for (i, f) in repeated(sc.children.iter().map(|c| c.id.as_str())) {
+}
+
+/// A child: an id, existing districts, a location, month counts within bounds, an existing
+/// sibling school, one value per extra fact, and its choices.
+fn child(p: &mut Problems, sc: &ScenarioParts, i: ChildIdx, c: &Child) {
+    let e = Entity::Child(i);
+    let n_districts = sc.districts.len();
+    p.id_present(e, &c.id);
+    p.reference(
+        e,
+        "residence_district",
+        c.residence_district.0,
+        n_districts,
+        "district",
+    );
+    if let Some(h) = c.hukou_district {
+        p.reference(e, "hukou_district", h.0, n_districts, "district");
+    }
+    p.location(e, c.location);
+    child_months(p, e, c);
+    if let Some(s) = c.sibling_school {
+        p.reference(e, "sibling_school", s.0, sc.schools.len(), "public school");
+    }
+    extra_facts(p, sc, e, c);
+    choices(p, sc.schools.len(), i, c);
+}
+
+/// A child's five month counts are each at most [`MAX_MONTHS`].
+fn child_months(p: &mut Problems, e: Entity, c: &Child) {
+    for (field, months) in [
+        ("permit_months", c.permit_months),
+        ("insurance_months", c.insurance_months),
+        ("residence_months", c.residence_months),
+        ("insurance_months_elsewhere", c.insurance_months_elsewhere),
+        ("residence_months_elsewhere", c.residence_months_elsewhere),
+    ] {
+        p.check(e, field, at_most(u64::from(months), MAX_MONTHS));
+    }
+}
+
+/// A child has one value per extra fact of the scenario.
+fn extra_facts(p: &mut Problems, sc: &ScenarioParts, e: Entity, c: &Child) {
+    if c.extra_facts.len() != sc.extra_facts.len() {
         p.check(
-            Entity::Child(ChildIdx(i as u32)),
-            "id",
+            e,
+            "extra_facts",
             Err(format!(
-                "duplicate id `{}` (first at child #{f})",
-                sc.children[i].id
+                "{} values for the scenario's {} extra facts",
+                c.extra_facts.len(),
+                sc.extra_facts.len()
             )),
         );
     }
+}
 
-    // Sibling groups: members in order, the first one the group's head.
+/// A child's choices name existing public schools, each at most once.
+fn choices(p: &mut Problems, n_schools: usize, child: ChildIdx, c: &Child) {
+    for (position, s) in c.choices.iter().enumerate() {
+        let choice = Entity::Choice { child, position };
+        p.reference(choice, "school", s.0, n_schools, "public school");
+        if let Some(first) = c.choices[..position].iter().position(|x| x == s) {
+            p.check(
+                choice,
+                "school",
+                Err(format!(
+                    "child `{}` already lists school #{} (choice {})",
+                    c.id,
+                    s.0,
+                    first + 1
+                )),
+            );
+        }
+    }
+}
+
+/// Ids of one kind of entity are unique: each repeat is reported at the later entity, naming
+/// the first.
+fn unique_ids<'a>(
+    p: &mut Problems,
+    ids: impl Iterator<Item = &'a str> + Clone,
+    entity: impl Fn(u32) -> Entity,
+) {
+    for (i, f, id) in repeated(ids) {
+        p.check(
+            entity(i as u32),
+            "id",
+            Err(format!(
+                "duplicate id `{id}` (first at {})",
+                entity(f as u32)
+            )),
+        );
+    }
+}
+
+/// The sibling groups: each group's members in order, the first one the group's head.
+fn sibling_groups(children: &[Child]) -> BTreeMap<u32, Vec<usize>> {
     let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-    for (i, c) in sc.children.iter().enumerate() {
+    for (i, c) in children.iter().enumerate() {
         if let Some(g) = c.sibling_group {
             groups.entry(g).or_default().push(i);
         }
     }
-    for (g, members) in &groups {
-        let head = &sc.children[members[0]];
-        if members.len() < 2 {
+    groups
+}
+
+/// A sibling group has at least two children, who share the head's home (district and
+/// location) and list of choices.
+fn sibling_group(p: &mut Problems, children: &[Child], g: u32, members: &[usize]) {
+    let head = &children[members[0]];
+    if members.len() < 2 {
+        p.check(
+            Entity::Child(ChildIdx(members[0] as u32)),
+            "sibling_group",
+            Err(format!(
+                "sibling group {g} has only child `{}`: a joint application needs at least two children",
+                head.id
+            )),
+        );
+    }
+    for &m in &members[1..] {
+        let c = &children[m];
+        let problem = if c.residence_district != head.residence_district
+            || c.location != head.location
+        {
+            Some("lives elsewhere: siblings applying together share one home (district and location)")
+        } else if c.choices != head.choices {
+            Some("lists other choices: a joint application has one list of schools, in one order")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
             p.check(
-                Entity::Child(ChildIdx(members[0] as u32)),
+                Entity::Child(ChildIdx(m as u32)),
                 "sibling_group",
                 Err(format!(
-                    "sibling group {g} has only child `{}`: a joint application needs at least two children",
-                    head.id
+                    "child `{}` is in sibling group {g} with `{}` but {problem}",
+                    c.id, head.id
                 )),
             );
         }
-        for &m in &members[1..] {
-            let c = &sc.children[m];
-            let problem = if c.residence_district != head.residence_district
-                || c.location != head.location
-            {
-                Some("lives elsewhere: siblings applying together share one home (district and location)")
-            } else if c.choices != head.choices {
-                Some("lists other choices: a joint application has one list of schools, in one order")
-            } else {
-                None
-            };
-            if let Some(problem) = problem {
-                p.check(
-                    Entity::Child(ChildIdx(m as u32)),
-                    "sibling_group",
-                    Err(format!(
-                        "child `{}` is in sibling group {g} with `{}` but {problem}",
-                        c.id, head.id
-                    )),
-                );
-            }
-        }
     }
+}
 
+/// At most [`MAX_CHILDREN`] children.
+fn child_count(p: &mut Problems, sc: &ScenarioParts) {
     if sc.children.len() > MAX_CHILDREN {
         p.0.push(Problem::TooManyChildren {
             count: sc.children.len(),
         });
     }
+}
+
+/// Reserved seats and sibling groups each need strict priorities, and not both at once.
+fn priorities(p: &mut Problems, sc: &ScenarioParts, any_sibling_groups: bool) {
     let rule = sc.policy.tie_rule;
     let reserved = sc.schools.iter().any(|s| s.reserved_migrant > 0);
     if rule != TieRule::Lottery && reserved {
         p.0.push(Problem::ReservedSeatsNeedStrictPriorities { rule });
     }
-    if !groups.is_empty() {
+    if any_sibling_groups {
         if rule != TieRule::Lottery {
             p.0.push(Problem::SiblingGroupsNeedStrictPriorities { rule });
         } else if reserved {
             p.0.push(Problem::SiblingGroupsWithReservedSeats);
         }
     }
-    p.0
 }

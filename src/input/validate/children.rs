@@ -1,6 +1,22 @@
 //! The children table: rows → [`Child`]ren (their choices and sibling groups come from the
 //! choices validator and the sibling-group check). Extra `fact_<name>` columns become the
 //! scenario's extra facts.
+//!
+//! Each row's cells are checked in groups, in this order, and every problem of a row is
+//! reported (a row with any problem is refused):
+//!
+//! - **Id**: present and not repeated; a `sibling_group` is recorded for the sibling-group check.
+//! - **Extra facts**: each `fact_<name>` cell a whole number ≥ 0 or yes/no.
+//! - **History elsewhere**: `insurance_months_elsewhere`, `residence_months_elsewhere` month
+//!   counts (default 0), `insurance_back_paid` yes or no (default no).
+//! - **Birth date**: a date, before the intake date.
+//! - **Districts**: `residence_district` and the optional `hukou_district` known districts.
+//! - **Location**: `x_km`, `y_km` coordinates.
+//! - **Months**: `permit_months`, `insurance_months`, `residence_months` month counts.
+//! - **Categories**: `housing` and `education` among their words.
+//! - **Sibling school**: the optional `sibling_school` a public school of the intake's grade.
+//!
+//! Month counts are whole numbers in `0..=`[`rules::MAX_MONTHS`], the scenario's bound.
 
 use std::path::Path;
 
@@ -10,9 +26,9 @@ use super::common::{
 use super::districts::Districts;
 use super::schools::{Found, Schools};
 use super::Context;
-use crate::domain::{Child, Date, Education, Housing};
+use crate::domain::{Child, Date, DistrictIdx, Education, Housing, SchoolIdx};
 use crate::error::InputError;
-use crate::input::rows::{ChildRow, Located, Table};
+use crate::input::rows::{ChildRow, Extras, Located, Table};
 use crate::input::siblings::Membership;
 use crate::scenario::rules;
 
@@ -43,78 +59,199 @@ pub(super) fn validate(
     let mut ids = IdRegistry::new(path);
     let mut children = Vec::new();
     let mut memberships = Vec::new();
-    let months = |v: i64, field: &str, errors: &mut Vec<InputError>, line: u64| {
-        non_negative(path, line, field, v, rules::MAX_MONTHS, errors)
+    let rows_of = Rows {
+        path,
+        districts,
+        schools,
+        cx,
+        extra_facts: &extra_facts,
     };
     for Located { line, row, extras } in rows {
         let fresh = ids.register(&row.id, line, "id", errors);
-        if let Some(group) = row.sibling_group.clone() {
-            memberships.push(Membership {
-                group,
-                child: row.id.clone(),
-                line,
-            });
+        memberships.extend(membership(&row, line));
+        if let (true, Some(child)) = (fresh, rows_of.child(line, row, &extras, errors)) {
+            children.push((child.id.clone(), line, child));
         }
-        let mut extra_values = Some(Vec::with_capacity(extras.len()));
-        for (name, raw) in extra_facts.iter().zip(&extras) {
+    }
+    known.ids.extend(ids.seen.into_keys());
+    Children {
+        by_id: index_by_id(children),
+        known,
+        extra_facts,
+        memberships,
+    }
+}
+
+/// The row's `sibling_group`, if any, for the sibling-group check.
+fn membership(row: &ChildRow, line: u64) -> Option<Membership> {
+    let group = row.sibling_group.clone()?;
+    Some(Membership {
+        group,
+        child: row.id.clone(),
+        line,
+    })
+}
+
+/// What checking a row reads besides the row.
+struct Rows<'a> {
+    path: &'a Path,
+    districts: &'a Districts,
+    schools: &'a Schools,
+    cx: &'a Context<'a>,
+    /// Names of the extra fact columns, in column order.
+    extra_facts: &'a [String],
+}
+
+/// A child's insurance and residence history in another city.
+struct Elsewhere {
+    insurance_months: u32,
+    residence_months: u32,
+    back_paid: bool,
+}
+
+/// A child's local month counts.
+struct Months {
+    permit: u32,
+    insurance: u32,
+    residence: u32,
+}
+
+impl Rows<'_> {
+    /// Every cell of a row but its id, group by group in the module's order; the child if all
+    /// are valid.
+    fn child(
+        &self,
+        line: u64,
+        row: ChildRow,
+        extras: &Extras,
+        errors: &mut Vec<InputError>,
+    ) -> Option<Child> {
+        let extra_facts = self.extra_facts(line, extras, errors);
+        let elsewhere = self.elsewhere(line, &row, errors);
+        let birth_date = self.birth_date(line, &row.birth_date, errors);
+        let districts = self.districts(line, &row, errors);
+        let location = location(self.path, line, row.x_km, row.y_km, errors);
+        let months = self.months(line, &row, errors);
+        let categories = self.categories(line, &row, errors);
+        let sibling_school = self.sibling_school(line, row.sibling_school.as_deref(), errors);
+        let (residence_district, hukou_district) = districts?;
+        let (housing, education) = categories?;
+        let (elsewhere, months) = (elsewhere?, months?);
+        Some(Child {
+            id: row.id,
+            birth_date: birth_date?,
+            residence_district,
+            location: location?,
+            hukou_district,
+            permit_months: months.permit,
+            insurance_months: months.insurance,
+            residence_months: months.residence,
+            housing,
+            education,
+            sibling_school: sibling_school?,
+            insurance_months_elsewhere: elsewhere.insurance_months,
+            residence_months_elsewhere: elsewhere.residence_months,
+            insurance_back_paid: elsewhere.back_paid,
+            extra_facts: extra_facts?,
+            choices: Vec::new(),
+            sibling_group: None,
+        })
+    }
+
+    /// Each `fact_<name>` cell is a whole number ≥ 0 or yes/no; every bad cell is reported.
+    fn extra_facts(
+        &self,
+        line: u64,
+        extras: &Extras,
+        errors: &mut Vec<InputError>,
+    ) -> Option<Vec<u32>> {
+        let mut values = Some(Vec::with_capacity(extras.len()));
+        for (name, raw) in self.extra_facts.iter().zip(extras) {
             match yes_no_or_count(raw) {
                 Some(v) => {
-                    if let Some(values) = extra_values.as_mut() {
+                    if let Some(values) = values.as_mut() {
                         values.push(v);
                     }
                 }
                 None => {
                     errors.push(InputError::at(
-                        path,
+                        self.path,
                         line,
                         format!("fact_{name}"),
                         format!("`{raw}` is not a whole number ≥ 0 or yes/no"),
                     ));
-                    extra_values = None;
+                    values = None;
                 }
             }
         }
-        let insurance_elsewhere = months(
-            row.insurance_months_elsewhere.unwrap_or(0),
+        values
+    }
+
+    /// The history elsewhere: two month counts (default 0) and `insurance_back_paid` yes or no
+    /// (default no).
+    fn elsewhere(
+        &self,
+        line: u64,
+        row: &ChildRow,
+        errors: &mut Vec<InputError>,
+    ) -> Option<Elsewhere> {
+        let insurance = self.month_count(
+            line,
             "insurance_months_elsewhere",
+            row.insurance_months_elsewhere.unwrap_or(0),
             errors,
-            line,
         );
-        let residence_elsewhere = months(
-            row.residence_months_elsewhere.unwrap_or(0),
+        let residence = self.month_count(
+            line,
             "residence_months_elsewhere",
+            row.residence_months_elsewhere.unwrap_or(0),
             errors,
-            line,
         );
-        let back_paid = match row.insurance_back_paid.as_deref().map(yes_no_or_count) {
+        let back_paid = self.back_paid(line, row.insurance_back_paid.as_deref(), errors);
+        Some(Elsewhere {
+            insurance_months: insurance?,
+            residence_months: residence?,
+            back_paid: back_paid?,
+        })
+    }
+
+    /// `insurance_back_paid` is yes or no; an absent cell is no.
+    fn back_paid(
+        &self,
+        line: u64,
+        raw: Option<&str>,
+        errors: &mut Vec<InputError>,
+    ) -> Option<bool> {
+        match raw.map(yes_no_or_count) {
             None => Some(false),
             Some(Some(v)) if v <= 1 => Some(v == 1),
             Some(_) => {
                 errors.push(InputError::at(
-                    path,
+                    self.path,
                     line,
                     "insurance_back_paid",
-                    format!(
-                        "`{}` is not yes or no",
-                        row.insurance_back_paid.as_deref().unwrap_or("")
-                    ),
+                    format!("`{}` is not yes or no", raw.unwrap_or("")),
                 ));
                 None
             }
-        };
-        let birth_date = Date::parse(&row.birth_date);
-        if birth_date.is_none() {
+        }
+    }
+
+    /// `birth_date` is a date before the intake date (when the scenario sets one).
+    fn birth_date(&self, line: u64, raw: &str, errors: &mut Vec<InputError>) -> Option<Date> {
+        let Some(born) = Date::parse(raw) else {
             errors.push(InputError::at(
-                path,
+                self.path,
                 line,
                 "birth_date",
-                Date::problem(&row.birth_date),
+                Date::problem(raw),
             ));
-        }
-        if let (Some(born), Some(intake)) = (birth_date, cx.settings.intake_date) {
+            return None;
+        };
+        if let Some(intake) = self.cx.settings.intake_date {
             if born >= intake {
                 errors.push(InputError::at(
-                    path,
+                    self.path,
                     line,
                     "birth_date",
                     format!(
@@ -123,29 +260,69 @@ pub(super) fn validate(
                 ));
             }
         }
-        let districts_file = &cx.files.districts;
-        let residence = districts.find(
-            path,
+        Some(born)
+    }
+
+    /// `residence_district` and the optional `hukou_district` are known districts.
+    fn districts(
+        &self,
+        line: u64,
+        row: &ChildRow,
+        errors: &mut Vec<InputError>,
+    ) -> Option<(DistrictIdx, Option<DistrictIdx>)> {
+        let file = &self.cx.files.districts;
+        let residence = self.districts.find(
+            self.path,
             line,
             "residence_district",
             &row.residence_district,
-            districts_file,
+            file,
             errors,
         );
         let hukou = match row.hukou_district.as_deref() {
             None => Some(None),
-            Some(id) => districts
-                .find(path, line, "hukou_district", id, districts_file, errors)
+            Some(id) => self
+                .districts
+                .find(self.path, line, "hukou_district", id, file, errors)
                 .map(Some),
         };
-        let loc = location(path, line, row.x_km, row.y_km, errors);
-        let permit = months(row.permit_months, "permit_months", errors, line);
-        let insurance = months(row.insurance_months, "insurance_months", errors, line);
-        let residence_months = months(row.residence_months, "residence_months", errors, line);
+        Some((residence?, hukou?))
+    }
+
+    /// `permit_months`, `insurance_months`, `residence_months` are month counts.
+    fn months(&self, line: u64, row: &ChildRow, errors: &mut Vec<InputError>) -> Option<Months> {
+        let permit = self.month_count(line, "permit_months", row.permit_months, errors);
+        let insurance = self.month_count(line, "insurance_months", row.insurance_months, errors);
+        let residence = self.month_count(line, "residence_months", row.residence_months, errors);
+        Some(Months {
+            permit: permit?,
+            insurance: insurance?,
+            residence: residence?,
+        })
+    }
+
+    /// A month count: a whole number in `0..=`[`rules::MAX_MONTHS`].
+    fn month_count(
+        &self,
+        line: u64,
+        field: &str,
+        value: i64,
+        errors: &mut Vec<InputError>,
+    ) -> Option<u32> {
+        non_negative(self.path, line, field, value, rules::MAX_MONTHS, errors).map(|m| m as u32)
+    }
+
+    /// `housing` and `education` are among their words.
+    fn categories(
+        &self,
+        line: u64,
+        row: &ChildRow,
+        errors: &mut Vec<InputError>,
+    ) -> Option<(Housing, Education)> {
         let housing = Housing::parse(&row.housing);
         if housing.is_none() {
             errors.push(InputError::at(
-                path,
+                self.path,
                 line,
                 "housing",
                 format!("`{}` is not one of: owned, rented, none", row.housing),
@@ -155,105 +332,35 @@ pub(super) fn validate(
         if education.is_none() {
             let all: Vec<&str> = Education::ALL.iter().map(|e| e.as_str()).collect();
             errors.push(InputError::at(
-                path,
+                self.path,
                 line,
                 "education",
                 format!("`{}` is not one of: {}", row.education, all.join(", ")),
             ));
         }
-        let sibling = match row.sibling_school.as_deref() {
-            None => Some(None),
-            Some(id) => match schools.find(id) {
-                Found::School(s) => Some(Some(s)),
-                Found::OtherGrade(g) => {
-                    errors.push(InputError::at(
-                        path,
-                        line,
-                        "sibling_school",
-                        format!(
-                            "school `{id}` takes grade-{g} entrants, not grade {}",
-                            cx.settings.entry_grade
-                        ),
-                    ));
-                    None
-                }
-                Found::Explained => None,
-                Found::Unknown => {
-                    errors.push(InputError::at(
-                        path,
-                        line,
-                        "sibling_school",
-                        format!("unknown public school `{id}`"),
-                    ));
-                    None
-                }
-            },
-        };
-        let (
-            true,
-            Some(birth_date),
-            Some(residence_district),
-            Some(location),
-            Some(hukou_district),
-            Some(permit),
-            Some(insurance),
-            Some(residence_months),
-            Some(housing),
-            Some(education),
-            Some(sibling_school),
-            Some(insurance_months_elsewhere),
-            Some(residence_months_elsewhere),
-            Some(insurance_back_paid),
-            Some(extra_values),
-        ) = (
-            fresh,
-            birth_date,
-            residence,
-            loc,
-            hukou,
-            permit,
-            insurance,
-            residence_months,
-            housing,
-            education,
-            sibling,
-            insurance_elsewhere,
-            residence_elsewhere,
-            back_paid,
-            extra_values,
-        )
-        else {
-            continue;
-        };
-        children.push((
-            row.id.clone(),
-            line,
-            Child {
-                id: row.id,
-                birth_date,
-                residence_district,
-                location,
-                hukou_district,
-                permit_months: permit as u32,
-                insurance_months: insurance as u32,
-                residence_months: residence_months as u32,
-                housing,
-                education,
-                sibling_school,
-                insurance_months_elsewhere: insurance_months_elsewhere as u32,
-                residence_months_elsewhere: residence_months_elsewhere as u32,
-                insurance_back_paid,
-                extra_facts: extra_values,
-                choices: Vec::new(),
-                sibling_group: None,
-            },
-        ));
+        Some((housing?, education?))
     }
-    known.ids.extend(ids.seen.into_keys());
-    Children {
-        by_id: index_by_id(children),
-        known,
-        extra_facts,
-        memberships,
+
+    /// The optional `sibling_school` is a public school of the intake's entry grade.
+    fn sibling_school(
+        &self,
+        line: u64,
+        id: Option<&str>,
+        errors: &mut Vec<InputError>,
+    ) -> Option<Option<SchoolIdx>> {
+        let Some(id) = id else {
+            return Some(None);
+        };
+        let message = match self.schools.find(id) {
+            Found::School(s) => return Some(Some(s)),
+            Found::Explained => return None,
+            Found::OtherGrade(g) => format!(
+                "school `{id}` takes grade-{g} entrants, not grade {}",
+                self.cx.settings.entry_grade
+            ),
+            Found::Unknown => format!("unknown public school `{id}`"),
+        };
+        errors.push(InputError::at(self.path, line, "sibling_school", message));
+        None
     }
 }
