@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::balance::balance;
 use super::outcomes::DistrictOutcomes;
-use super::summary::summary;
+use super::summary::summary_of;
 use super::tally::SchoolTallies;
 use crate::scenario::Scenario;
 use crate::Solved;
@@ -97,11 +97,11 @@ pub struct PointKpis {
 }
 
 impl PointKpis {
-    /// Computes the KPIs of a solved scenario from the run's [`summary`], its
+    /// Computes the KPIs of a solved scenario from the run's summary, its
     /// district outcomes, the districts' seat balance and the [`SchoolTallies`].
     pub fn compute(scenario: &Scenario, solved: &Solved) -> PointKpis {
         let outcomes = DistrictOutcomes::compute(scenario, &solved.assignment.outcomes);
-        let s = summary(scenario, solved);
+        let s = summary_of(scenario, solved, &outcomes);
         let city = &outcomes.city;
         let districts = balance(scenario, &outcomes)
             .into_iter()

@@ -75,7 +75,18 @@ pub struct Summary {
 
 /// Builds the summary of a run.
 pub fn summary(scenario: &Scenario, solved: &Solved) -> Summary {
-    let city = DistrictOutcomes::compute(scenario, &solved.assignment.outcomes).city;
+    let outcomes = DistrictOutcomes::compute(scenario, &solved.assignment.outcomes);
+    summary_of(scenario, solved, &outcomes)
+}
+
+/// The summary of a run whose district outcomes are already counted (`outcomes` must be
+/// `DistrictOutcomes::compute` of this run).
+pub(crate) fn summary_of(
+    scenario: &Scenario,
+    solved: &Solved,
+    outcomes: &DistrictOutcomes,
+) -> Summary {
+    let city = outcomes.city;
     let public = &solved.assignment.public;
     let mut statuses: Vec<StatusCount> = Vec::new();
     for c in &public.components {

@@ -110,6 +110,11 @@ impl Scenario {
         if !problems.is_empty() {
             return Err(Invalid { problems });
         }
+        Ok(Scenario::from_valid_parts(parts))
+    }
+
+    /// The scenario made of parts already known to keep every rule.
+    fn from_valid_parts(parts: ScenarioParts) -> Scenario {
         let ScenarioParts {
             name,
             entry_grade,
@@ -124,7 +129,7 @@ impl Scenario {
             fallback,
             pseudonym_key,
         } = parts;
-        Ok(Scenario {
+        Scenario {
             name,
             entry_grade,
             seed,
@@ -137,7 +142,7 @@ impl Scenario {
             policy,
             fallback,
             pseudonym_key,
-        })
+        }
     }
 
     /// The scenario taken apart, to be changed and validated again.
@@ -177,14 +182,27 @@ impl Scenario {
         self.clone().into_parts()
     }
 
-    /// This scenario with `edits` applied in order, validated again by [`Scenario::new`].
+    /// This scenario with `edits` applied in order, validated again by the rules of
+    /// [`Scenario::new`]. Since `self` is valid, only the rules the edits can break are checked
+    /// again (all of them when an edit adds a school or adds or removes children); the problems
+    /// found are exactly those `Scenario::new` would report.
     pub fn edited(&self, edits: &[Edit]) -> Result<Scenario, Invalid> {
         let mut parts = self.to_parts();
         let problems: Vec<Problem> = edits.iter().filter_map(|e| parts.apply(e).err()).collect();
         if !problems.is_empty() {
             return Err(Invalid { problems });
         }
-        Scenario::new(parts)
+        Scenario::revalidated(parts, edits)
+    }
+
+    /// The parts of a valid scenario after `edits` were applied to them (and nothing else
+    /// changed), checked again on the rules those edits can break; see [`Scenario::edited`].
+    pub(crate) fn revalidated(parts: ScenarioParts, edits: &[Edit]) -> Result<Scenario, Invalid> {
+        match rules::check_edited(&parts, edits) {
+            Some(problems) if problems.is_empty() => Ok(Scenario::from_valid_parts(parts)),
+            Some(problems) => Err(Invalid { problems }),
+            None => Scenario::new(parts),
+        }
     }
 
     /// The scenario's name.

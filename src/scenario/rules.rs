@@ -1,9 +1,9 @@
 //! The rules of a valid scenario (listed in the [`super`] module documentation), and the bounds
 //! and words the loader shares with them, so that each bound is written down once.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::{Entity, Problem, ScenarioParts};
+use super::{Edit, Entity, Problem, ScenarioParts};
 use crate::domain::{
     Child, ChildIdx, District, DistrictIdx, Location, PrivateIdx, PrivateSchool, School, SchoolIdx,
 };
@@ -204,6 +204,89 @@ pub(crate) fn check(sc: &ScenarioParts) -> Vec<Problem> {
     child_count(&mut p, sc);
     priorities(&mut p, sc, !groups.is_empty());
     p.0
+}
+
+/// The rules that `edits` can break, checked on `sc` — the parts of a valid scenario with the
+/// edits applied — in the order [`check`] checks them; `None` when the edits need the whole
+/// [`check`] (a new school; children added or removed together with edits naming children by
+/// index, whose indices then moved; added children with repeated ids or in sibling
+/// groups).
+///
+/// An edit that sets fields of one entity can only break the rules that read those fields: its
+/// entity's own rules and, for seats and the tie rule, [`priorities`]. Added children break at
+/// most their own rules, unique ids and the child count; removing children can break only the
+/// sibling-group rules (a group left with one child is dissolved by the edit). Every other rule
+/// held before and reads nothing that changed, so the problems are exactly those [`check`]
+/// would find, in its order (a property test compares the two on random edits).
+pub(crate) fn check_edited(sc: &ScenarioParts, edits: &[Edit]) -> Option<Vec<Problem>> {
+    let mut schools = BTreeSet::new();
+    let mut privates = BTreeSet::new();
+    let mut children = BTreeSet::new();
+    let mut priority_rules = false;
+    // `by_index`: an edit names a child by index, which adding or removing children moves
+    // (schools never move: a new school needs the whole check anyway).
+    let (mut added, mut removed, mut by_index) = (Vec::new(), false, false);
+    for edit in edits {
+        match edit {
+            Edit::Seed(_) | Edit::BudgetYuan(_) | Edit::Indicator { .. } => {}
+            Edit::SchoolSeats { school, .. } => {
+                schools.insert(*school);
+                priority_rules = true;
+            }
+            Edit::SubsidyYuan { school, .. } => {
+                privates.insert(*school);
+            }
+            Edit::TieRule(_) => priority_rules = true,
+            Edit::ChildFact { child, .. } | Edit::Hukou { child, .. } => {
+                children.insert(*child);
+                by_index = true;
+            }
+            Edit::AddChildren(new) => added.extend(new.iter()),
+            Edit::RemoveChildren(_) => removed = true,
+            Edit::AddSchool(_) => return None,
+        }
+    }
+    let reshaped = removed || !added.is_empty();
+    if reshaped && (by_index || added.iter().any(|c| c.sibling_group.is_some())) {
+        return None;
+    }
+    if !added.is_empty() {
+        // Children are kept sorted by id; with no id repeated, each added child is found by hers.
+        if sc.children.windows(2).any(|w| w[0].id >= w[1].id) {
+            return None;
+        }
+        for c in &added {
+            let i = sc.children.binary_search_by(|x| x.id.cmp(&c.id)).ok()?;
+            children.insert(ChildIdx(i as u32));
+        }
+    }
+    let mut p = Problems(Vec::new());
+    for i in schools {
+        school(&mut p, sc, i, &sc.schools[i.ix()]);
+    }
+    for i in privates {
+        private_school(&mut p, sc, i, &sc.private_schools[i.ix()]);
+    }
+    for i in children {
+        child(&mut p, sc, i, &sc.children[i.ix()]);
+    }
+    let mut any_groups = None;
+    if removed {
+        let groups = sibling_groups(&sc.children);
+        for (&g, members) in &groups {
+            sibling_group(&mut p, &sc.children, g, members);
+        }
+        any_groups = Some(!groups.is_empty());
+    }
+    if !added.is_empty() {
+        child_count(&mut p, sc);
+    }
+    if priority_rules || removed {
+        let any_groups =
+            any_groups.unwrap_or_else(|| sc.children.iter().any(|c| c.sibling_group.is_some()));
+        priorities(&mut p, sc, any_groups);
+    }
+    Some(p.0)
 }
 
 /// The scenario's own fields: its entry grade and the fallback distances.

@@ -175,3 +175,134 @@ fn edits_apply_in_order() {
     assert_eq!(edited.budget_yuan(), 2);
     assert_eq!(edited.child(ChildIdx(0)).insurance_months, 7);
 }
+
+mod edits_recheck_what_they_can_break {
+    //! `Scenario::edited` checks again only the rules an edit can break; on random edits of
+    //! every kind it handles that way, with valid and invalid values, the problems it finds are
+    //! exactly those of the whole check.
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::{DistrictIdx, PrivateIdx};
+    use crate::scenario::rules;
+
+    const TINY: [&str; 5] = [
+        "two-schools",
+        "reserved",
+        "siblings",
+        "purchase",
+        "keep-ties",
+    ];
+
+    /// An edit of one of the kinds re-checked locally; indices are reduced modulo the
+    /// scenario's sizes when applied.
+    fn edit() -> impl Strategy<Value = (u8, u32, u64, u32)> {
+        (0u8..12, any::<u32>(), 0u64..2_500_000, 0u32..1_500)
+    }
+
+    fn make(sc: &Scenario, (kind, i, big, small): (u8, u32, u64, u32)) -> Edit {
+        let n_s = sc.schools().len().max(1) as u32;
+        let n_p = sc.private_schools().len().max(1) as u32;
+        let n_c = sc.children().len().max(1) as u32;
+        let n_d = sc.districts().len() as u32;
+        let rules = [TieRule::Lottery, TieRule::KeepTies, TieRule::AdmitAllTied];
+        match kind {
+            0 => Edit::SchoolSeats {
+                school: SchoolIdx(i % n_s),
+                seats: big as u32,
+                reserved_migrant: small,
+            },
+            1 => Edit::SubsidyYuan {
+                school: PrivateIdx(i % n_p),
+                yuan: big,
+            },
+            2 => Edit::TieRule(rules[i as usize % 3]),
+            3 => Edit::ChildFact {
+                child: ChildIdx(i % n_c),
+                fact: Fact::InsuranceMonths(small),
+            },
+            4 => Edit::ChildFact {
+                child: ChildIdx(i % n_c),
+                fact: Fact::PermitMonths(small),
+            },
+            5 => Edit::Hukou {
+                child: ChildIdx(i % n_c),
+                // Sometimes a district that does not exist.
+                district: (small % 3 > 0).then_some(DistrictIdx(small % (n_d + 1))),
+            },
+            6 => Edit::BudgetYuan(big),
+            7 => Edit::Seed(big),
+            9 => {
+                // A copy of a child: a new id (or, sometimes, a repeated one), months that may
+                // be out of range, sometimes in a sibling group.
+                let mut c = sc.children()[(i % n_c) as usize].clone();
+                if small % 4 != 0 {
+                    c.id = format!("{}~x{small}", c.id);
+                }
+                c.insurance_months = small;
+                c.sibling_group = (big % 5 == 0).then_some(0);
+                Edit::AddChildren(vec![c])
+            }
+            10 => Edit::RemoveChildren(vec![ChildIdx(i % n_c)]),
+            _ => Edit::ChildFact {
+                child: ChildIdx(i % n_c),
+                fact: Fact::ResidenceMonthsElsewhere(small),
+            },
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_same_problems_as_the_whole_check(
+            which in 0usize..TINY.len(),
+            raw in prop::collection::vec(edit(), 1..5),
+        ) {
+            let sc = tiny(TINY[which]);
+            let edits: Vec<Edit> = raw.into_iter().map(|e| make(&sc, e)).collect();
+            let mut parts = sc.to_parts();
+            for e in &edits {
+                prop_assume!(parts.apply(e).is_ok());
+            }
+            // `None`: the edits need the whole check, which `edited` then runs.
+            if let Some(local) = rules::check_edited(&parts, &edits) {
+                prop_assert_eq!(local, rules::check(&parts));
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_school_or_moved_indices_are_checked_whole() {
+        let sc = tiny("two-schools");
+        let parts = sc.to_parts();
+        let school = sc.schools()[0].clone();
+        assert_eq!(
+            rules::check_edited(&parts, &[Edit::AddSchool(school)]),
+            None
+        );
+        let moved = [
+            Edit::RemoveChildren(vec![ChildIdx(0)]),
+            Edit::ChildFact {
+                child: ChildIdx(0),
+                fact: Fact::PermitMonths(12),
+            },
+        ];
+        assert_eq!(rules::check_edited(&parts, &moved), None);
+    }
+
+    /// The local check is not vacuous: on a copy with months out of range it finds the
+    /// problem the whole check finds.
+    #[test]
+    fn an_added_child_out_of_range_is_found() {
+        let sc = tiny("two-schools");
+        let mut c = sc.children()[0].clone();
+        c.id = format!("{}~new", c.id);
+        c.permit_months = 5_000;
+        let edits = [Edit::AddChildren(vec![c])];
+        let mut parts = sc.to_parts();
+        parts.apply(&edits[0]).unwrap();
+        let local = rules::check_edited(&parts, &edits).unwrap();
+        assert_eq!(local.len(), 1, "{local:?}");
+        assert_eq!(local, rules::check(&parts));
+    }
+}

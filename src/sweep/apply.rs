@@ -43,10 +43,12 @@ pub fn apply(
 ) -> Result<Scenario, Invalid> {
     let mut sc = base.to_parts();
     let mut problems = Vec::new();
+    let mut applied = Vec::new();
     let mut edit = |sc: &mut ScenarioParts, e: Edit| {
         if let Err(p) = sc.apply(&e) {
             problems.push(p);
         }
+        applied.push(e);
     };
     edit(&mut sc, Edit::Seed(seed));
     for (param, &v) in parameters.iter().zip(point) {
@@ -57,7 +59,8 @@ pub fn apply(
     if !problems.is_empty() {
         return Err(Invalid { problems });
     }
-    Scenario::new(sc)
+    // Only the rules these edits can break are checked again (the base is valid).
+    Scenario::revalidated(sc, &applied)
 }
 
 fn number(v: &Value) -> f64 {
