@@ -209,13 +209,14 @@ pub(crate) fn check(sc: &ScenarioParts) -> Vec<Problem> {
 /// The rules that `edits` can break, checked on `sc` — the parts of a valid scenario with the
 /// edits applied — in the order [`check`] checks them; `None` when the edits need the whole
 /// [`check`] (a new school; children added or removed together with edits naming children by
-/// index, whose indices then moved; added children with repeated ids or in sibling
-/// groups).
+/// index, whose indices then moved; added children with repeated ids, in sibling groups or
+/// breaking a rule of their own, so that the whole check names them at their places).
 ///
 /// An edit that sets fields of one entity can only break the rules that read those fields: its
 /// entity's own rules and, for seats and the tie rule, [`priorities`]. Added children break at
-/// most their own rules, unique ids and the child count; removing children can break only the
-/// sibling-group rules (a group left with one child is dissolved by the edit). Every other rule
+/// most their own rules (checked on the edit's copies), unique ids and the child count;
+/// removing children can break only the sibling-group rules (a group left with one child is
+/// dissolved by the edit). Every other rule
 /// held before and reads nothing that changed, so the problems are exactly those [`check`]
 /// would find, in its order (a property test compares the two on random edits).
 pub(crate) fn check_edited(sc: &ScenarioParts, edits: &[Edit]) -> Option<Vec<Problem>> {
@@ -251,13 +252,18 @@ pub(crate) fn check_edited(sc: &ScenarioParts, edits: &[Edit]) -> Option<Vec<Pro
         return None;
     }
     if !added.is_empty() {
-        // Children are kept sorted by id; with no id repeated, each added child is found by hers.
+        // With children sorted by id and no id repeated, the added children broke no id rule;
+        // their own rules are checked on the edit's copies, and any problem sends the whole
+        // check to name them at their places.
         if sc.children.windows(2).any(|w| w[0].id >= w[1].id) {
             return None;
         }
+        let mut own = Problems(Vec::new());
         for c in &added {
-            let i = sc.children.binary_search_by(|x| x.id.cmp(&c.id)).ok()?;
-            children.insert(ChildIdx(i as u32));
+            child(&mut own, sc, ChildIdx(0), c);
+        }
+        if !own.0.is_empty() {
+            return None;
         }
     }
     let mut p = Problems(Vec::new());
