@@ -3,8 +3,8 @@
 //! It reads only the scenario, the ranking (points, tiers, classes, fallback order) and one
 //! outcome per child, and checks every rule directly on the final state — it never runs deferred
 //! acceptance, the integer program or the fallback stages, and it shares no code with
-//! [`crate::assign`] beyond the [`Outcome`] it is given. It does no I/O: reading a
-//! `placements.csv` back is [`crate::placements_file`]'s.
+//! [`crate::assign`] beyond the [`Outcome`]s (and their unplaced reasons) it is given. It does
+//! no I/O: reading a `placements.csv` back is [`crate::placements_file`]'s.
 //!
 //! Each rule is its own module, saying what it proves and how:
 //!
