@@ -12,7 +12,8 @@
 //!   by a child who can reach both; pools share only the budget): the children bought a place so
 //!   far are seated by augmenting paths without costs (breadth-first over the schools), then
 //!   brought to least cost by cancelling negative cycles (Bellman–Ford on the pool's schools). For an unplaced
-//!   child the same is tried on a copy: if she cannot be seated her reason must be
+//!   child the same is tried and then undone (a journal of the trial's changes, replayed
+//!   backwards, so no pool is ever copied): if she cannot be seated her reason must be
 //!   `private_places_full`; if she can and the least cost of everyone so far, over every pool,
 //!   fits the budget, she was wrongly passed over; otherwise her reason must be
 //!   `budget_exhausted`. If every unplaced child passes this test and the bought set itself fits
@@ -61,7 +62,7 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
 }
 
 /// One pool: its schools (local indices) and the children seated so far.
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct Pool {
     /// Seats of each local school.
     cap: Vec<u32>,
@@ -75,6 +76,17 @@ struct Pool {
     /// `count[j * n + l]`: children held at `j` who reach `l`.
     count: Vec<u32>,
     cost: i64,
+    /// While a trial runs ([`Pool::trial_cost`]): every change made, so it can be undone.
+    journal: Option<Vec<Change>>,
+}
+
+/// One change of a pool during a trial, with what undoing it needs.
+#[derive(Clone, Copy)]
+enum Change {
+    /// Child `i` was put at school `j` (pushed last on `held[j]`); she was at `before`.
+    Held { i: usize, j: usize, before: usize },
+    /// Child `i` was taken off school `j` from position `k` of `held[j]` (by `swap_remove`).
+    Released { i: usize, j: usize, k: usize },
 }
 
 impl Pool {
@@ -109,13 +121,68 @@ impl Pool {
         }
         if hold {
             self.held[j].push(i);
+            if let Some(journal) = &mut self.journal {
+                journal.push(Change::Held {
+                    i,
+                    j,
+                    before: self.at[i],
+                });
+            }
             self.at[i] = j;
             self.cost += self.yuan[j];
         } else {
             let k = self.held[j].iter().position(|&o| o == i).expect("held");
             self.held[j].swap_remove(k);
+            if let Some(journal) = &mut self.journal {
+                journal.push(Change::Released { i, j, k });
+            }
             self.cost -= self.yuan[j];
         }
+    }
+
+    /// The least total yuan of the seated children and one more with local reach `reach`, or
+    /// `None` if the seats cannot take her with everyone already seated. The pool is left
+    /// exactly as it was (every change undone in reverse order, the order of each school's
+    /// holders included), so what follows behaves as if the trial had run on a copy.
+    fn trial_cost(&mut self, reach: Vec<usize>) -> Option<i64> {
+        let seated = self.at.len();
+        self.journal = Some(Vec::new());
+        let cost = self.add(reach).then(|| {
+            self.cancel_cycles();
+            self.cost
+        });
+        let journal = self.journal.take().expect("the trial's journal");
+        let n = self.n();
+        for change in journal.into_iter().rev() {
+            let (i, j, hold) = match change {
+                Change::Held { i, j, before } => {
+                    let last = self.held[j].pop();
+                    debug_assert_eq!(last, Some(i), "undone in reverse order");
+                    self.at[i] = before;
+                    self.cost -= self.yuan[j];
+                    (i, j, false)
+                }
+                Change::Released { i, j, k } => {
+                    // `swap_remove(k)` moved the last holder into `k`: put it back behind.
+                    self.held[j].push(i);
+                    let last = self.held[j].len() - 1;
+                    self.held[j].swap(k, last);
+                    self.cost += self.yuan[j];
+                    (i, j, true)
+                }
+            };
+            for r in 0..self.reach[i].len() {
+                let l = self.reach[i][r];
+                if hold {
+                    self.count[j * n + l] += 1;
+                } else {
+                    self.count[j * n + l] -= 1;
+                }
+            }
+        }
+        self.reach.truncate(seated);
+        self.at.truncate(seated);
+        cost
     }
 
     /// A child held at `j` who reaches `l`.
@@ -432,8 +499,7 @@ pub(super) fn check(
                 total += pool.cost - before;
             }
             Outcome::Unplaced { reason } => {
-                let mut trial = pool.clone();
-                if !trial.add(local_reach) {
+                let Some(trial_cost) = pool.trial_cost(local_reach) else {
                     if reason != UnplacedReason::PrivateSeatsFull {
                         v.push(
                             "unplaced-reason",
@@ -444,9 +510,8 @@ pub(super) fn check(
                         );
                     }
                     continue;
-                }
-                trial.cancel_cycles();
-                let need = total - pool.cost + trial.cost;
+                };
+                let need = total - pool.cost + trial_cost;
                 if need <= budget as i64 {
                     v.push(
                         "purchase-priority",
@@ -465,6 +530,83 @@ pub(super) fn check(
                 }
             }
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::Pool;
+
+    /// Everything a trial may touch, to compare a pool before and after one.
+    fn state(p: &Pool) -> (Vec<Vec<usize>>, Vec<usize>, Vec<Vec<usize>>, Vec<u32>, i64) {
+        (
+            p.reach.clone(),
+            p.at.clone(),
+            p.held.clone(),
+            p.count.clone(),
+            p.cost,
+        )
+    }
+
+    /// A pool of `caps.len()` schools with the children `reaches` seated one by one (those that
+    /// fit), brought to least cost.
+    fn pool(caps: &[(u32, i64)], reaches: &[Vec<usize>]) -> Pool {
+        let mut p = Pool::default();
+        for &(cap, yuan) in caps {
+            p.add_school(cap, yuan);
+        }
+        for r in reaches {
+            if p.add(r.clone()) {
+                p.cancel_cycles();
+            }
+        }
+        p
+    }
+
+    fn reach(n: usize) -> impl Strategy<Value = Vec<usize>> {
+        proptest::sample::subsequence((0..n).collect::<Vec<_>>(), 1..=n)
+    }
+
+    proptest! {
+        /// A trial gives what seating the child for good gives, and leaves the pool exactly as
+        /// it was: the next children are seated as if the trial had never run.
+        #[test]
+        fn a_trial_is_the_real_thing_undone(
+            (caps, reaches, next) in (1usize..6).prop_flat_map(|n| (
+                proptest::collection::vec((0u32..4, 0i64..50), n),
+                proptest::collection::vec(reach(n), 0..12),
+                proptest::collection::vec(reach(n), 1..6),
+            ))
+        ) {
+            let mut tried = pool(&caps, &reaches);
+            let mut copy = pool(&caps, &reaches);
+            for (k, r) in next.iter().enumerate() {
+                let before = state(&tried);
+                let cost = tried.trial_cost(r.clone());
+                prop_assert!(state(&tried) == before, "the trial left changes behind");
+                let mut real = pool(&caps, &reaches);
+                for earlier in &next[..k] {
+                    if real.add(earlier.clone()) {
+                        real.cancel_cycles();
+                    }
+                }
+                let expected = real.add(r.clone()).then(|| {
+                    real.cancel_cycles();
+                    real.cost
+                });
+                prop_assert_eq!(cost, expected);
+                // Then seat her for good, in both, and go on.
+                let (a, b) = (tried.add(r.clone()), copy.add(r.clone()));
+                prop_assert_eq!(a, b);
+                if a {
+                    tried.cancel_cycles();
+                    copy.cancel_cycles();
+                }
+                prop_assert!(state(&tried) == state(&copy));
+            }
         }
     }
 }
