@@ -66,7 +66,7 @@ pub use assign::{
     Assignment, Backend, ComponentReport, ComponentStatus, Formulation, Mechanism, Outcome,
     PublicReport, PurchaseReport, SolverOptions, UnplacedReason,
 };
-pub use atomic_dir::write_file;
+pub use atomic_dir::{check_output_dir, write_file, Provenance, MARKER as OUTPUT_MARKER};
 pub use check::{check, CheckReport, Violation};
 pub use error::{
     BackendError, Cancelled, Error, InputError, InputErrors, InputKind, ManifestError, OutputError,
