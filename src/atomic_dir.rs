@@ -22,6 +22,7 @@ mod leftovers;
 mod owner;
 
 pub use owner::{Provenance, MARKER};
+pub(crate) use owner::safe_relative;
 
 use std::path::{Path, PathBuf};
 
