@@ -191,11 +191,15 @@ pub fn write_dir<N: AsRef<str>>(
 /// Replaces `dir` (checked again, just before) by the complete `staging` folder.
 fn swap(dir: &Path, staging: &Path) -> Result<(), OutputError> {
     let swap_failed = || format!("cannot move the new results into {}", dir.display());
-    match owner::check(dir, &[])? {
-        State::Absent => {
-            return std::fs::rename(staging, dir).map_err(failed(dir, swap_failed()));
+    if let State::Absent = owner::check(dir, &[])? {
+        match std::fs::rename(staging, dir) {
+            Ok(()) => return Ok(()),
+            // Another run moved its results in first: replace them like any owned folder.
+            Err(e) if dir.is_dir() => {
+                owner::check(dir, &[]).map_err(|_| failed(dir, swap_failed())(e))?;
+            }
+            Err(e) => return Err(failed(dir, swap_failed())(e)),
         }
-        State::Empty | State::Owned(_) => {}
     }
     if exchange(staging, dir).map_err(failed(dir, swap_failed()))? {
         // The staging name now holds the old contents: removed only if they are still what

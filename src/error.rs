@@ -334,7 +334,7 @@ pub enum OutputError {
     },
     /// The output folder is, or holds, an input of the run: replacing it would delete what the
     /// run reads. Nothing was written.
-    #[error("refusing to write the output folder {dir}: it holds {input}, an input of this run, which replacing the folder would delete; choose another output folder")]
+    #[error("refusing to write the output folder {dir}: it holds {input}, an input of this run, which replacing the folder would delete; choose another output folder (--out DIR)")]
     HoldsInput {
         /// The output folder.
         dir: PathBuf,
@@ -343,7 +343,7 @@ pub enum OutputError {
     },
     /// The output folder lies inside a folder that is an input of the run (a sweep shard's
     /// folder for `merge`). Nothing was written.
-    #[error("refusing to write the output folder {dir}: it is inside {input}, an input of this run; choose another output folder")]
+    #[error("refusing to write the output folder {dir}: it is inside {input}, an input of this run; choose another output folder (--out DIR)")]
     InsideInput {
         /// The output folder.
         dir: PathBuf,
@@ -358,7 +358,7 @@ pub enum OutputError {
     },
     /// The output folder is not empty and has no marker of a folder seatplan wrote
     /// ([`crate::OUTPUT_MARKER`]): it is never replaced. Nothing was written.
-    #[error("refusing to replace the output folder {dir}: it is not empty and seatplan did not write it (it has no {marker} file); it holds {}; choose an absent or empty folder", listing(entries, *more))]
+    #[error("refusing to replace the output folder {dir}: it is not empty and seatplan did not write it (it has no {marker} file); it holds {}; choose an absent or empty folder (--out DIR)", listing(entries, *more))]
     NotOwned {
         /// The output folder.
         dir: PathBuf,
@@ -371,7 +371,7 @@ pub enum OutputError {
     },
     /// The output folder was written by seatplan but now also holds files it did not write
     /// (not listed in its marker): it is not replaced. Nothing was written.
-    #[error("refusing to replace the output folder {dir}: seatplan wrote it, but it now also holds what seatplan did not write there: {}; move that away or choose another output folder", listing(entries, *more))]
+    #[error("refusing to replace the output folder {dir}: seatplan wrote it, but it now also holds what seatplan did not write there: {}; move that away or choose another output folder (--out DIR)", listing(entries, *more))]
     Foreign {
         /// The output folder.
         dir: PathBuf,
@@ -476,8 +476,8 @@ pub struct Cancelled;
 /// | code | meaning | variants |
 /// |---|---|---|
 /// | 0 | success | — |
-/// | 1 | any other failure (an output that cannot be written, a planning model the solver cannot solve, a cancelled run) | [`Error::Output`], [`Error::Plan`], [`Error::Cancelled`] |
-/// | 2 | invalid input: a scenario, sweep, appeal, placements, candidates or census file, or a manifest | [`Error::Input`], [`Error::Manifest`] |
+/// | 1 | any other failure (an output that cannot be written or an output folder refused, a planning model the solver cannot solve, a cancelled run) | [`Error::Output`], [`Error::Plan`], [`Error::Cancelled`] |
+/// | 2 | invalid input: a scenario, sweep, appeal, placements, candidates or census file, or a manifest (one that does not describe its folder's run too) | [`Error::Input`], [`Error::Manifest`] |
 /// | 3 | the independent check of a result failed (the outputs are still written) | [`Error::CheckFailed`] |
 /// | 4 | the solver failed (a sweep: a point failed) | [`Error::Solve`], [`Error::PointsFailed`] |
 /// | 5 | `verify` found a difference: inputs changed or outputs not byte-identical | [`Error::VerifyFailed`] |
