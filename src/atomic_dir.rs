@@ -21,8 +21,8 @@
 mod leftovers;
 mod owner;
 
-pub use owner::{Provenance, MARKER};
 pub(crate) use owner::safe_relative;
+pub use owner::{Provenance, MARKER};
 
 use std::path::{Path, PathBuf};
 
@@ -113,7 +113,9 @@ pub fn write_dir<N: AsRef<str>>(
             return Err(failed(
                 dir,
                 format!("cannot write a file named {name:?} into an output folder"),
-            )(std::io::Error::from(std::io::ErrorKind::InvalidInput)));
+            )(std::io::Error::from(
+                std::io::ErrorKind::InvalidInput,
+            )));
         }
     }
     if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {

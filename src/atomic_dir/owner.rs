@@ -100,7 +100,11 @@ impl Marker {
             .read_to_end(&mut bytes)
             .ok()?;
         let marker: Marker = serde_json::from_slice(&bytes).ok()?;
-        marker.files.iter().all(|f| safe_relative(f)).then_some(marker)
+        marker
+            .files
+            .iter()
+            .all(|f| safe_relative(f))
+            .then_some(marker)
     }
 }
 

@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{go_on, RunSettings};
+use crate::atomic_dir::{check_output_dir, Provenance};
 use crate::error::{Error, InputError, InputErrors, InputKind};
 use crate::input::Loaded;
 use crate::progress::{Reporter, Stage};
 use crate::scenario::Scenario;
-use crate::atomic_dir::{check_output_dir, Provenance};
 use crate::{manifest, output, Solved};
 
 /// What [`run_and_write`] did: the scenario it loaded, what it computed and where it wrote.

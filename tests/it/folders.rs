@@ -79,7 +79,10 @@ fn an_output_folder_that_is_the_scenarios_own_folder_is_refused_and_the_inputs_k
     let sc = copy_scenario("tiny/two-schools");
     let before = snapshot(sc.path());
     let scenario = sc.path().join("scenario.toml");
-    let stderr = exits(1, &seatplan(&["run", s(&scenario), "--out", s(sc.path())]));
+    let stderr = exits(
+        1,
+        &seatplan(&["run", s(&scenario), "--out", s(sc.path()), "-q"]),
+    );
     assert_eq!(
         stderr,
         format!(
@@ -103,7 +106,10 @@ fn a_folder_of_unrelated_documents_is_refused_naming_what_is_in_it() {
     let docs = tmp.path().join("docs");
     let before = documents(&docs);
     let scenario = scenario_dir("tiny/two-schools/scenario.toml");
-    let stderr = exits(1, &seatplan(&["run", s(&scenario), "--out", s(&docs)]));
+    let stderr = exits(
+        1,
+        &seatplan(&["run", s(&scenario), "--out", s(&docs), "-q"]),
+    );
     assert_eq!(
         stderr,
         format!(
@@ -133,14 +139,21 @@ fn run_without_out_refuses_the_default_folder_when_it_holds_the_plan_it_reads() 
         "{stderr}"
     );
     let plan = snapshot(&tmp.path().join("out/plan"));
-    let o = seatplan_in(tmp.path(), &["run", "out/plan/scenario/scenario.toml"]);
+    let o = seatplan_in(
+        tmp.path(),
+        &["run", "out/plan/scenario/scenario.toml", "-q"],
+    );
     assert_eq!(
         exits(1, &o),
         "error: refusing to write the output folder out: it holds \
          out/plan/scenario/scenario.toml, an input of this run, which replacing the folder would \
          delete; choose another output folder (--out DIR)\n"
     );
-    assert_eq!(snapshot(&tmp.path().join("out/plan")), plan, "the plan changed");
+    assert_eq!(
+        snapshot(&tmp.path().join("out/plan")),
+        plan,
+        "the plan changed"
+    );
     // The command the plan prints works, and leaves the plan as it was.
     let o = seatplan_in(
         tmp.path(),
@@ -158,7 +171,12 @@ fn run_without_out_refuses_the_default_folder_when_it_holds_the_plan_it_reads() 
     // Nor may the run write into the plan's folder, which holds its scenario.
     let o = seatplan_in(
         tmp.path(),
-        &["run", "out/plan/scenario/scenario.toml", "--out", "out/plan"],
+        &[
+            "run",
+            "out/plan/scenario/scenario.toml",
+            "--out",
+            "out/plan",
+        ],
     );
     assert!(exits(1, &o).contains("it holds out/plan/scenario/scenario.toml"));
     assert_eq!(snapshot(&tmp.path().join("out/plan")), plan);
@@ -205,7 +223,10 @@ fn an_output_folder_of_the_tool_is_replaced_whole_with_its_marker() {
     // An empty folder is written too.
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    exits(0, &seatplan(&["run", s(&scenario), "--out", s(&empty), "-q"]));
+    exits(
+        0,
+        &seatplan(&["run", s(&scenario), "--out", s(&empty), "-q"]),
+    );
     assert!(empty.join("placements.csv").is_file());
 }
 
@@ -219,7 +240,7 @@ fn a_file_added_to_an_output_folder_stops_its_replacement() {
     std::fs::create_dir(out.join("drafts")).unwrap();
     std::fs::write(out.join("drafts/x.txt"), "draft").unwrap();
     let before = snapshot(&out);
-    let stderr = exits(1, &seatplan(&["run", s(&scenario), "--out", s(&out)]));
+    let stderr = exits(1, &seatplan(&["run", s(&scenario), "--out", s(&out), "-q"]));
     assert_eq!(
         stderr,
         format!(
@@ -239,7 +260,7 @@ fn a_file_added_to_an_output_folder_stops_its_replacement() {
         marker.replace("\"manifest.json\"", "\"manifest.json\", \"../elsewhere\""),
     )
     .unwrap();
-    let stderr = exits(1, &seatplan(&["run", s(&scenario), "--out", s(&out)]));
+    let stderr = exits(1, &seatplan(&["run", s(&scenario), "--out", s(&out), "-q"]));
     assert!(stderr.contains("seatplan did not write it"), "{stderr}");
 }
 
@@ -377,6 +398,7 @@ fn every_writing_command_refuses_its_inputs_and_folders_it_did_not_write() {
             "D",
             "--out",
             s(&children),
+            "-q",
         ]),
     );
     assert_eq!(
@@ -408,8 +430,8 @@ fn the_library_workflows_refuse_with_a_typed_error() {
     let docs = tmp.path().join("docs");
     documents(&docs);
     let appeal = scenario_dir("tiny/appeal/appeal.toml");
-    let err = seatplan::appeal_and_write(&appeal, &docs, &settings, &seatplan::NoReporter)
-        .unwrap_err();
+    let err =
+        seatplan::appeal_and_write(&appeal, &docs, &settings, &seatplan::NoReporter).unwrap_err();
     match &err {
         Error::Output(OutputError::NotOwned {
             dir, entries, more, ..
@@ -492,7 +514,10 @@ fn leftovers_of_dead_runs_are_removed_and_those_of_live_runs_kept() {
         .spawn()
         .unwrap();
     let live_pid = live.id();
-    leftover(&dir.join(format!(".out.partial-{dead}")), &["placements.csv"]);
+    leftover(
+        &dir.join(format!(".out.partial-{dead}")),
+        &["placements.csv"],
+    );
     leftover(
         &dir.join(format!(".out.old-{dead}")),
         &["placements.csv", "summary.json"],
@@ -529,7 +554,10 @@ fn leftovers_of_dead_runs_are_removed_and_those_of_live_runs_kept() {
     ];
     expected.sort();
     assert_eq!(names(dir), expected);
-    assert_eq!(std::fs::read_to_string(foreign.join("mine.txt")).unwrap(), "keep");
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("mine.txt")).unwrap(),
+        "keep"
+    );
     assert_eq!(names(&extra), ["added.txt"]);
     assert!(locked.join("placements.csv").is_file());
     drop(lock);
