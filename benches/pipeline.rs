@@ -70,7 +70,8 @@ fn bench_city(c: &mut Criterion) {
             .unwrap();
             assert!(solved.check.passed());
             let files = seatplan::render(&loaded.scenario, &solved);
-            seatplan::write_dir(&out.path().join("run"), &files).unwrap();
+            let by = seatplan::Provenance::new("bench", loaded.files.all());
+            seatplan::write_dir(&out.path().join("run"), &files, &by).unwrap();
         })
     });
     group.finish();

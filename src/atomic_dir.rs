@@ -1,5 +1,12 @@
-//! Writing an output folder so that it is always whole: the new files are written and synced in
-//! a sibling staging folder, which then replaces the old folder in one step.
+//! Writing an output folder so that it is always whole, and only where the tool may write: the
+//! new files are written and synced in a sibling staging folder, which then replaces the old
+//! folder in one step.
+//!
+//! Only an absent folder, an empty one, or one seatplan wrote before (its marker
+//! `.seatplan-output`, [`owner`]) holding nothing but what it wrote is replaced; a folder that
+//! is, holds or lies inside an input of the run is refused, and so is anything else, naming the
+//! folder and what is in it. Leftovers of killed runs beside the folder are removed on the next
+//! write when their process is gone ([`leftovers`]).
 //!
 //! On Linux the swap is `renameat2(RENAME_EXCHANGE)`: at every instant the folder's name points
 //! at either the complete old contents or the complete new ones, even if the process is killed.
@@ -11,9 +18,17 @@
 //! staging folder and leaves the old folder as it was; the error names the step, the folder and
 //! the system's reason. [`write_file`] does the same for a single file.
 
+mod leftovers;
+mod owner;
+
+pub(crate) use owner::safe_relative;
+pub use owner::{Provenance, MARKER};
+
 use std::path::{Path, PathBuf};
 
 use crate::error::OutputError;
+use leftovers::Kind;
+use owner::{Marker, State};
 
 /// Builds the error of a failed `step` while replacing `dir` (before anything of `dir` changed).
 fn failed<'a>(dir: &'a Path, step: String) -> impl FnOnce(std::io::Error) -> OutputError + 'a {
@@ -24,12 +39,9 @@ fn failed<'a>(dir: &'a Path, step: String) -> impl FnOnce(std::io::Error) -> Out
     }
 }
 
-fn sibling(dir: &Path, tag: &str) -> PathBuf {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    dir.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+/// This process's leftover name of kind `kind` for output `path`.
+fn sibling(path: &Path, kind: Kind) -> PathBuf {
+    leftovers::name(path, kind, std::process::id())
 }
 
 /// Atomically exchanges two existing paths; `Ok(false)` if the system cannot.
@@ -64,35 +76,61 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
     Ok(false)
 }
 
-/// Writes `files` (names may contain `/` for subfolders) as the complete contents of folder
-/// `dir`, replacing any previous contents only once everything new is on disk.
-///
-/// On any error (disk full, read-only file system, no permission, a file too large) the
-/// staging folder is removed and `dir` is left exactly as it was; the error names the step
-/// (`cannot write placements.csv …`), the folder, and the system's reason as its source.
-pub fn write_dir<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<(), OutputError> {
-    let dir = if dir.as_os_str().is_empty() {
+/// Refuses output folder `dir` unless it may be written by a run reading `inputs`: it must be
+/// absent, empty, or a folder seatplan wrote (with its marker) that holds nothing else, and it
+/// must not be, hold or lie inside any input. [`write_dir`] checks this itself; call it first
+/// to refuse before long work.
+pub fn check_output_dir(dir: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
+    owner::check(non_empty(dir), inputs).map(|_| ())
+}
+
+/// `.` for an empty path.
+fn non_empty(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
-    };
-    let shown = dir.display();
+    }
+}
+
+/// Writes `files` (names may contain `/` for subfolders) with the marker [`MARKER`] as the
+/// complete contents of folder `dir`, replacing any previous contents only once everything new
+/// is on disk, and only if [`check_output_dir`] allows `dir` for `by`'s inputs.
+///
+/// On any error (a refused folder, disk full, read-only file system, no permission, a file too
+/// large) the staging folder is removed and `dir` is left exactly as it was; the error names
+/// the step (`cannot write placements.csv …`), the folder, and the system's reason as its
+/// source. Leftovers of killed writes of `dir` whose process is gone are removed.
+pub fn write_dir<N: AsRef<str>>(
+    dir: &Path,
+    files: &[(N, Vec<u8>)],
+    by: &Provenance,
+) -> Result<(), OutputError> {
+    let dir = non_empty(dir);
+    for (name, _) in files {
+        let name = name.as_ref();
+        if !owner::safe_relative(name) || name == MARKER {
+            return Err(failed(
+                dir,
+                format!("cannot write a file named {name:?} into an output folder"),
+            )(std::io::Error::from(
+                std::io::ErrorKind::InvalidInput,
+            )));
+        }
+    }
     if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.exists() {
+            // Nothing to refuse in a folder that does not exist yet; refuse before creating it.
+            owner::check(dir, &by.inputs)?;
+        }
         std::fs::create_dir_all(parent).map_err(failed(
             dir,
             format!("cannot create the folder {} to hold it", parent.display()),
         ))?;
     }
-    match std::fs::symlink_metadata(dir) {
-        Ok(m) if !m.is_dir() => {
-            return Err(failed(dir, format!("{shown} exists and is not a folder"))(
-                std::io::Error::from(std::io::ErrorKind::AlreadyExists),
-            ))
-        }
-        _ => {}
-    }
-    let staging = sibling(dir, "partial");
-    let _ = std::fs::remove_dir_all(&staging);
+    owner::check(dir, &by.inputs)?;
+    leftovers::clean(dir, Kind::Staging);
+    let staging = sibling(dir, Kind::Staging);
     std::fs::create_dir(&staging).map_err(failed(
         dir,
         format!(
@@ -100,9 +138,19 @@ pub fn write_dir<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<()
             staging.display()
         ),
     ))?;
+    let marker = Marker::new(&by.command, files);
     let result = (|| {
-        for (name, bytes) in files {
-            let name = name.as_ref();
+        // Held until the end: a run that finds this staging folder knows it is not a leftover.
+        let lock = lock(&staging).map_err(failed(
+            dir,
+            format!("cannot lock the staging folder {}", staging.display()),
+        ))?;
+        // The marker first: a staging folder left by a kill is known by it, and its list says
+        // what the next run may remove.
+        let marker_bytes = marker.to_bytes();
+        let mut all: Vec<(&str, &[u8])> = vec![(MARKER, marker_bytes.as_slice())];
+        all.extend(files.iter().map(|(n, b)| (n.as_ref(), b.as_slice())));
+        for (name, bytes) in all {
             let path = staging.join(name);
             let writing = || {
                 format!(
@@ -121,49 +169,134 @@ pub fn write_dir<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<()
             dir,
             format!("cannot sync the staging folder {}", staging.display()),
         ))?;
-        let swap = || format!("cannot move the new results into {shown}");
-        if !dir.exists() {
-            std::fs::rename(&staging, dir).map_err(failed(dir, swap()))?;
-        } else if exchange(&staging, dir).map_err(failed(dir, swap()))? {
-            // The staging name now holds the old contents.
-            let _ = std::fs::remove_dir_all(&staging);
-        } else {
-            let old = sibling(dir, "old");
-            let _ = std::fs::remove_dir_all(&old);
-            std::fs::rename(dir, &old).map_err(failed(dir, swap()))?;
-            if let Err(e) = std::fs::rename(&staging, dir) {
-                if std::fs::rename(&old, dir).is_err() {
-                    return Err(OutputError::Moved {
-                        dir: dir.to_path_buf(),
-                        kept: old,
-                        source: e,
-                    });
-                }
-                return Err(failed(dir, swap())(e));
-            }
-            let _ = std::fs::remove_dir_all(&old);
-        }
+        swap(dir, &staging)?;
+        drop(lock);
         // Make the rename itself durable; the results are complete whether or not this works.
         if let Some(parent) = dir.parent() {
-            let parent = if parent.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                parent
-            };
-            let _ = sync_dir(parent);
+            let _ = sync_dir(non_empty(parent));
         }
         Ok(())
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+    match result {
+        Ok(()) => {
+            // Old results renamed aside by killed runs are obsolete once new ones are in place.
+            leftovers::clean(dir, Kind::Old);
+            Ok(())
+        }
+        Err(e) => {
+            owner::remove_owned(&staging, &marker);
+            Err(e)
+        }
     }
-    result
+}
+
+/// Replaces `dir` (checked again, just before) by the complete `staging` folder.
+fn swap(dir: &Path, staging: &Path) -> Result<(), OutputError> {
+    let swap_failed = || format!("cannot move the new results into {}", dir.display());
+    if let State::Absent = owner::check(dir, &[])? {
+        match std::fs::rename(staging, dir) {
+            Ok(()) => return Ok(()),
+            // Another run moved its results in first: replace them like any owned folder.
+            Err(e) if dir.is_dir() => {
+                owner::check(dir, &[]).map_err(|_| failed(dir, swap_failed())(e))?;
+            }
+            Err(e) => return Err(failed(dir, swap_failed())(e)),
+        }
+    }
+    if exchange(staging, dir).map_err(failed(dir, swap_failed()))? {
+        // The staging name now holds the old contents: removed only if they are still what
+        // seatplan wrote (or nothing); if anything appeared in the meantime, swap back.
+        match owner::classify(staging) {
+            Ok(State::Owned(old)) => {
+                owner::remove_owned(staging, &old);
+                Ok(())
+            }
+            Ok(_) => {
+                let _ = std::fs::remove_dir(staging);
+                Ok(())
+            }
+            Err(refused) => match exchange(staging, dir) {
+                Ok(true) => Err(rename_refusal(refused, dir, staging)),
+                _ => Err(OutputError::Moved {
+                    dir: dir.to_path_buf(),
+                    kept: staging.to_path_buf(),
+                    source: std::io::Error::other(refused.to_string()),
+                }),
+            },
+        }
+    } else {
+        let old = sibling(dir, Kind::Old);
+        let old_lock = lock(dir).map_err(failed(dir, swap_failed()))?;
+        std::fs::rename(dir, &old).map_err(failed(dir, swap_failed()))?;
+        if let Err(e) = std::fs::rename(staging, dir) {
+            if std::fs::rename(&old, dir).is_err() {
+                return Err(OutputError::Moved {
+                    dir: dir.to_path_buf(),
+                    kept: old,
+                    source: e,
+                });
+            }
+            return Err(failed(dir, swap_failed())(e));
+        }
+        match Marker::read(&old) {
+            Some(m) => {
+                owner::remove_owned(&old, &m);
+            }
+            None => {
+                let _ = std::fs::remove_dir(&old);
+            }
+        }
+        drop(old_lock);
+        Ok(())
+    }
+}
+
+/// A refusal found on the swapped-out contents, named by the output folder they belong to.
+fn rename_refusal(refused: OutputError, dir: &Path, staging: &Path) -> OutputError {
+    let rename = |p: PathBuf| if p == staging { dir.to_path_buf() } else { p };
+    match refused {
+        OutputError::NotOwned {
+            dir: d,
+            marker,
+            entries,
+            more,
+        } => OutputError::NotOwned {
+            dir: rename(d),
+            marker,
+            entries,
+            more,
+        },
+        OutputError::Foreign {
+            dir: d,
+            entries,
+            more,
+        } => OutputError::Foreign {
+            dir: rename(d),
+            entries,
+            more,
+        },
+        other => other,
+    }
+}
+
+/// An open handle on `path` holding its exclusive lock (`WouldBlock` if another holds it).
+fn lock(path: &Path) -> std::io::Result<std::fs::File> {
+    let f = std::fs::File::open(path)?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            "another write of this output is under way in this process",
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
 }
 
 /// Writes one file whole or not at all: `bytes` go to a synced sibling `.NAME.partial-PID`,
 /// renamed over `path` only once complete; on any error the partial file is removed and `path`
-/// is left as it was.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+/// is left as it was. `path` must not be one of `inputs` (nor a folder). Partial files of
+/// killed writes of `path` whose process is gone are removed.
+pub fn write_file(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), OutputError> {
     let failed = |step: String| {
         move |source| OutputError::File {
             path: path.to_path_buf(),
@@ -171,6 +304,12 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
             source,
         }
     };
+    owner::check_file(path, inputs)?;
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(failed(format!("{} is a folder", path.display()))(
+            std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+        ));
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -179,10 +318,13 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         "cannot create the folder {}",
         dir.display()
     )))?;
-    let tmp = sibling(path, "partial");
+    leftovers::clean(path, Kind::PartialFile);
+    let tmp = sibling(path, Kind::PartialFile);
     let result = (|| {
         let writing = || format!("cannot write {}", tmp.display());
         let mut f = std::fs::File::create(&tmp).map_err(failed(writing()))?;
+        // Held until the rename: a run that finds this file knows it is not a leftover.
+        let _ = f.try_lock();
         std::io::Write::write_all(&mut f, bytes).map_err(failed(writing()))?;
         f.sync_all().map_err(failed(writing()))?;
         std::fs::rename(&tmp, path).map_err(failed(format!(

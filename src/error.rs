@@ -332,6 +332,54 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
+    /// The output folder is, or holds, an input of the run: replacing it would delete what the
+    /// run reads. Nothing was written.
+    #[error("refusing to write the output folder {dir}: it holds {input}, an input of this run, which replacing the folder would delete; choose another output folder (--out DIR)")]
+    HoldsInput {
+        /// The output folder.
+        dir: PathBuf,
+        /// The input inside it, as the run names it.
+        input: PathBuf,
+    },
+    /// The output folder lies inside a folder that is an input of the run (a sweep shard's
+    /// folder for `merge`). Nothing was written.
+    #[error("refusing to write the output folder {dir}: it is inside {input}, an input of this run; choose another output folder (--out DIR)")]
+    InsideInput {
+        /// The output folder.
+        dir: PathBuf,
+        /// The input folder it lies in, as the run names it.
+        input: PathBuf,
+    },
+    /// The output file is an input of the run. Nothing was written.
+    #[error("refusing to write {path}: it is an input of this run; choose another output file")]
+    IsInput {
+        /// The output file, as given.
+        path: PathBuf,
+    },
+    /// The output folder is not empty and has no marker of a folder seatplan wrote
+    /// ([`crate::OUTPUT_MARKER`]): it is never replaced. Nothing was written.
+    #[error("refusing to replace the output folder {dir}: it is not empty and seatplan did not write it (it has no {marker} file); it holds {}; choose an absent or empty folder (--out DIR)", listing(entries, *more))]
+    NotOwned {
+        /// The output folder.
+        dir: PathBuf,
+        /// The marker file it lacks.
+        marker: &'static str,
+        /// Its first few entries by name (folders end in `/`).
+        entries: Vec<String>,
+        /// How many entries there are besides `entries`.
+        more: usize,
+    },
+    /// The output folder was written by seatplan but now also holds files it did not write
+    /// (not listed in its marker): it is not replaced. Nothing was written.
+    #[error("refusing to replace the output folder {dir}: seatplan wrote it, but it now also holds what seatplan did not write there: {}; move that away or choose another output folder (--out DIR)", listing(entries, *more))]
+    Foreign {
+        /// The output folder.
+        dir: PathBuf,
+        /// The first few such paths inside it (folders end in `/`).
+        entries: Vec<String>,
+        /// How many there are besides `entries`.
+        more: usize,
+    },
     /// A CSV output could not be written.
     #[error("cannot write CSV {path}: {source}")]
     Csv {
@@ -341,6 +389,15 @@ pub enum OutputError {
         #[source]
         source: csv::Error,
     },
+}
+
+/// A few names, then "…and K more" when there are more.
+fn listing(entries: &[String], more: usize) -> String {
+    let mut s = entries.join(", ");
+    if more > 0 {
+        s.push_str(&format!(", …and {more} more"));
+    }
+    s
 }
 
 /// A run's `manifest.json` cannot be used by `verify`.
@@ -377,6 +434,16 @@ pub enum ManifestError {
         /// The backend's recorded name.
         name: String,
     },
+    /// The manifest does not describe a run of its scenario into its folder: an output path
+    /// that is absolute or leaves the folder, an input that is not one of the scenario's files,
+    /// a file of the scenario or of the run missing from it. Found before anything is re-run.
+    #[error("{}: not the record of a run of its scenario: {}", file.display(), problems.join("; "))]
+    NotThisRun {
+        /// The manifest file.
+        file: PathBuf,
+        /// Every way it does not describe the run, one sentence each.
+        problems: Vec<String>,
+    },
     /// The run used a backend this build was compiled without.
     #[error(
         "the run used the `{backend}` backend, which this build lacks (rebuild with `--features {backend}`)"
@@ -409,8 +476,8 @@ pub struct Cancelled;
 /// | code | meaning | variants |
 /// |---|---|---|
 /// | 0 | success | — |
-/// | 1 | any other failure (an output that cannot be written, a planning model the solver cannot solve, a cancelled run) | [`Error::Output`], [`Error::Plan`], [`Error::Cancelled`] |
-/// | 2 | invalid input: a scenario, sweep, appeal, placements, candidates or census file, or a manifest | [`Error::Input`], [`Error::Manifest`] |
+/// | 1 | any other failure (an output that cannot be written or an output folder refused, a planning model the solver cannot solve, a cancelled run) | [`Error::Output`], [`Error::Plan`], [`Error::Cancelled`] |
+/// | 2 | invalid input: a scenario, sweep, appeal, placements, candidates or census file, or a manifest (one that does not describe its folder's run too) | [`Error::Input`], [`Error::Manifest`] |
 /// | 3 | the independent check of a result failed (the outputs are still written) | [`Error::CheckFailed`] |
 /// | 4 | the solver failed (a sweep: a point failed) | [`Error::Solve`], [`Error::PointsFailed`] |
 /// | 5 | `verify` found a difference: inputs changed or outputs not byte-identical | [`Error::VerifyFailed`] |

@@ -66,7 +66,7 @@ pub use assign::{
     Assignment, Backend, ComponentReport, ComponentStatus, Formulation, Mechanism, Outcome,
     PublicReport, PurchaseReport, SolverOptions, UnplacedReason,
 };
-pub use atomic_dir::write_file;
+pub use atomic_dir::{check_output_dir, write_file, Provenance, MARKER as OUTPUT_MARKER};
 pub use check::{check, CheckReport, Violation};
 pub use error::{
     BackendError, Cancelled, Error, InputError, InputErrors, InputKind, ManifestError, OutputError,
@@ -89,7 +89,7 @@ pub use plan::{read_candidates, Candidate};
 pub use progress::{NoReporter, Reporter, Stage};
 pub use ranking::{Priority, Ranking};
 pub use report::{run_report, sweep_report};
-pub use run_outputs::{render, render_run};
+pub use run_outputs::{names as run_file_names, render, render_run};
 pub use scenario::{Edit, Invalid, Problem, Scenario, ScenarioParts};
 pub use sweep::apply::derived_seed;
 pub use sweep::run::{load as load_sweep, Shard, ShardError, Sweep};

@@ -191,17 +191,50 @@ impl Manifest {
 }
 
 /// Re-runs a recorded run and lists every way it does not reproduce: inputs changed or missing,
-/// outputs that re-running gives differently, and output files altered or missing in `folder`
-/// (the run's output folder). An empty list means verified.
+/// output files altered, missing or added in `folder` (the run's output folder), and outputs
+/// that re-running gives differently. An empty list means verified.
+///
+/// Before anything is re-run it checks that the record describes exactly this folder's run:
+/// its first input is its scenario, its inputs are exactly the files the scenario names (as it
+/// loads now), its outputs exactly the files a run writes, each a plain name inside the folder
+/// (no absolute path, no `..`). A record that does not is refused with
+/// [`ManifestError::NotThisRun`] (exit code 2), reading nothing it names beyond the scenario.
+/// The folder must then hold exactly those outputs, the manifest and the marker
+/// [`crate::OUTPUT_MARKER`], unaltered; otherwise the differences are returned without a re-run.
 pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::error::Error> {
-    let mut problems = Vec::new();
-    for input in &record.inputs {
-        match std::fs::read(&input.file) {
-            Ok(bytes) if sha256(&bytes) == input.sha256 => {}
-            Ok(_) => problems.push(format!("input changed since the run: {}", input.file)),
-            Err(e) => problems.push(format!("input missing: {} ({e})", input.file)),
-        }
+    let file = folder.join(MANIFEST);
+    let not_this_run = |problems: Vec<String>| ManifestError::NotThisRun {
+        file: file.clone(),
+        problems,
+    };
+    let wrong = record_problems(record);
+    if !wrong.is_empty() {
+        return Err(not_this_run(wrong).into());
     }
+    // The scenario first: while it is unchanged it names the files the run read.
+    if let Some(problem) = input_problem(&record.inputs[0]) {
+        return Ok(vec![problem]);
+    }
+    let loaded = match crate::input::load(Path::new(&record.scenario)) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            // A table changed so that the scenario no longer loads: say which.
+            let changed: Vec<String> = record.inputs.iter().filter_map(input_problem).collect();
+            if changed.is_empty() {
+                return Err(e.into());
+            }
+            return Ok(changed);
+        }
+    };
+    let wrong = input_set_problems(record, &loaded.files);
+    if !wrong.is_empty() {
+        return Err(not_this_run(wrong).into());
+    }
+    let problems: Vec<String> = record.inputs.iter().filter_map(input_problem).collect();
+    if !problems.is_empty() {
+        return Ok(problems);
+    }
+    let problems = folder_problems(record, folder);
     if !problems.is_empty() {
         return Ok(problems);
     }
@@ -211,9 +244,9 @@ pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::er
             InputError::file(folder.join(MANIFEST), e.to_string()),
         )
     })?;
-    let loaded = crate::input::load(Path::new(&record.scenario))?;
     let solved = crate::solve(&loaded.scenario, mechanism, &options)?;
     let files = crate::run_outputs::render_run(&loaded.scenario, &solved, record.statements);
+    let mut problems = Vec::new();
     for out in &record.outputs {
         let again = files
             .iter()
@@ -222,11 +255,142 @@ pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::er
         if again.as_deref() != Some(out.sha256.as_str()) {
             problems.push(format!("re-running gives a different {}", out.file));
         }
+    }
+    Ok(problems)
+}
+
+/// What is wrong with the record on its face: its tool, its first input, duplicate entries,
+/// output paths that are not plain names inside the folder, outputs a run does not write.
+fn record_problems(record: &Manifest) -> Vec<String> {
+    let mut problems = Vec::new();
+    if record.tool != "seatplan" {
+        problems.push(format!("it was written by `{}`, not seatplan", record.tool));
+    }
+    match record.inputs.first() {
+        None => problems.push("it lists no input".into()),
+        Some(first) if first.file != record.scenario => problems.push(format!(
+            "its first input {} is not its scenario {}",
+            first.file, record.scenario
+        )),
+        Some(_) => {}
+    }
+    for (what, list) in [("input", &record.inputs), ("output", &record.outputs)] {
+        let mut seen = std::collections::HashSet::new();
+        for f in list {
+            if !seen.insert(f.file.as_str()) {
+                problems.push(format!("it lists the {what} {} twice", f.file));
+            }
+        }
+    }
+    let written = crate::run_outputs::names(record.statements);
+    for out in &record.outputs {
+        if !crate::atomic_dir::safe_relative(&out.file) {
+            problems.push(format!(
+                "the output {} is not a file inside the run's folder (an absolute path, `.` or `..`)",
+                out.file
+            ));
+        } else if !written.contains(&out.file.as_str()) {
+            problems.push(format!(
+                "it lists {} as an output, which a run does not write",
+                out.file
+            ));
+        }
+    }
+    for name in written {
+        if !record.outputs.iter().any(|o| o.file == name) {
+            problems.push(format!(
+                "it does not list {name}, which a run {} writes",
+                if record.statements {
+                    "with statements"
+                } else {
+                    "without statements"
+                }
+            ));
+        }
+    }
+    problems
+}
+
+/// The recorded inputs against the files the scenario names now: the same set, no other.
+fn input_set_problems(record: &Manifest, files: &ScenarioFiles) -> Vec<String> {
+    let actual: Vec<String> = files
+        .all()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let mut problems = Vec::new();
+    for input in &record.inputs {
+        if !actual.contains(&input.file) {
+            problems.push(format!(
+                "it lists {} as an input, which is not a file of the scenario",
+                input.file
+            ));
+        }
+    }
+    for file in &actual {
+        if !record.inputs.iter().any(|i| &i.file == file) {
+            problems.push(format!(
+                "it does not list {file}, a file of the scenario, as an input"
+            ));
+        }
+    }
+    problems
+}
+
+/// Why a recorded input does not match its file now, if it does not.
+fn input_problem(input: &FileHash) -> Option<String> {
+    match std::fs::read(&input.file) {
+        Ok(bytes) if sha256(&bytes) == input.sha256 => None,
+        Ok(_) => Some(format!("input changed since the run: {}", input.file)),
+        Err(e) => Some(format!("input missing: {} ({e})", input.file)),
+    }
+}
+
+/// How many files the folder holds beyond the run's are named one by one.
+const EXTRA_SHOWN: usize = 5;
+
+/// The folder against the record: each output present and unaltered, nothing else but the
+/// manifest and the marker.
+fn folder_problems(record: &Manifest, folder: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    for out in &record.outputs {
         match std::fs::read(folder.join(&out.file)) {
             Ok(bytes) if sha256(&bytes) == out.sha256 => {}
             Ok(_) => problems.push(format!("{} was altered after the run", out.file)),
             Err(e) => problems.push(format!("{} is missing ({e})", out.file)),
         }
     }
-    Ok(problems)
+    let mut extra = Vec::new();
+    let mut stack = vec![folder.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let rel = path.strip_prefix(folder).unwrap_or(&path);
+            let name = rel.to_string_lossy().into_owned();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path);
+            } else if name != MANIFEST
+                && name != crate::atomic_dir::MARKER
+                && !record.outputs.iter().any(|o| o.file == name)
+            {
+                extra.push(name);
+            }
+        }
+    }
+    extra.sort();
+    for name in extra.iter().take(EXTRA_SHOWN) {
+        problems.push(format!(
+            "{name} is in the folder but is no output of the run"
+        ));
+    }
+    if extra.len() > EXTRA_SHOWN {
+        problems.push(format!(
+            "…and {} more files in the folder that are no output of the run",
+            extra.len() - EXTRA_SHOWN
+        ));
+    }
+    problems
 }

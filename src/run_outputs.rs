@@ -21,6 +21,15 @@ pub fn render(scenario: &Scenario, solved: &Solved) -> Vec<(&'static str, Vec<u8
     ]
 }
 
+/// The names of the files [`render_run`] gives, in its order, without rendering them.
+pub fn names(statements: bool) -> Vec<&'static str> {
+    let mut names = vec![PLACEMENTS, SCHOOLS, DISTRICTS, SUMMARY, REPORT];
+    if statements {
+        names.push(STATEMENTS);
+    }
+    names
+}
+
 /// Every output file of a run ([`render`]), with `statements.csv` when `statements` is set.
 pub fn render_run(
     scenario: &Scenario,

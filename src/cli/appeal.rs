@@ -13,7 +13,8 @@ use super::solver::SolverArgs;
 pub struct AppealArgs {
     /// The appeal file (TOML naming the archived scenario and the corrections).
     appeal: PathBuf,
-    /// Output folder: the corrected run's outputs and changes.csv.
+    /// Output folder: the corrected run's outputs and changes.csv (absent, empty or one seatplan
+    /// wrote; replaced atomically).
     #[arg(short, long, default_value = "appeal")]
     out: PathBuf,
     #[command(flatten)]

@@ -66,7 +66,8 @@ pub fn run(args: ExplainArgs, printer: Printer) -> Result<()> {
             if file.file_name().is_none() {
                 bail!("--out must name a file");
             }
-            write_file(&file, text.as_bytes()).map_err(Error::from)?;
+            let inputs: Vec<PathBuf> = loaded.files.all().into_iter().map(PathBuf::from).collect();
+            write_file(&file, text.as_bytes(), &inputs).map_err(Error::from)?;
             printer.say(format!("explanation written to {}", file.display()));
         }
         None => {

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use seatplan::{
-    generate_city, read_census, write_dir, CityConfig, Error, InputErrors, InputKind,
-    DEFAULT_COHORT_SHARE,
+    check_output_dir, generate_city, read_census, write_dir, CityConfig, Error, InputErrors,
+    InputKind, Provenance, DEFAULT_COHORT_SHARE,
 };
 
 use super::print::Printer;
@@ -19,7 +19,7 @@ pub struct GenerateArgs {
     /// City to take the districts of.
     #[arg(long, default_value = "Hangzhou")]
     city: String,
-    /// Folder to write the scenario into.
+    /// Folder to write the scenario into: absent, empty or one seatplan wrote.
     #[arg(short, long)]
     out: PathBuf,
     #[arg(long, default_value_t = 2023)]
@@ -52,6 +52,8 @@ pub fn run(args: GenerateArgs, printer: Printer) -> Result<()> {
     if !(scale > 0.0 && scale <= 10.0) {
         bail!("--scale must be in (0, 10], got {scale}");
     }
+    let by = Provenance::new("generate", [&census]);
+    check_output_dir(&out, &by.inputs).map_err(Error::from)?;
     let districts = read_census(&census, &city)
         .map_err(|e| Error::from(InputErrors::one(InputKind::Census, e)))?;
     let mut cfg = CityConfig::new(
@@ -65,7 +67,7 @@ pub fn run(args: GenerateArgs, printer: Printer) -> Result<()> {
         .into_iter()
         .map(|(n, s)| (n, s.into_bytes()))
         .collect();
-    write_dir(&out, &files).map_err(Error::from)?;
+    write_dir(&out, &files, &by).map_err(Error::from)?;
     printer.say(format!(
         "wrote a {city}-like scenario (seed {seed}) to {}",
         out.join("scenario.toml").display()

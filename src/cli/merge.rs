@@ -4,7 +4,10 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use seatplan::{merge_sweeps, render_sweep, write_dir, Error, SweepResults, SWEEP_JSON};
+use seatplan::{
+    check_output_dir, merge_sweeps, render_sweep, write_dir, Error, Provenance, SweepResults,
+    SWEEP_JSON,
+};
 
 use super::print::Printer;
 
@@ -14,13 +17,15 @@ pub struct MergeArgs {
     /// The shards' output folders.
     #[arg(required = true)]
     shards: Vec<PathBuf>,
-    /// Output folder (replaced atomically).
+    /// Output folder: absent, empty or one seatplan wrote (replaced atomically); never a shard's.
     #[arg(short, long)]
     out: PathBuf,
 }
 
 /// Reads every shard's results, merges and writes them.
 pub fn run(args: MergeArgs, printer: Printer) -> Result<()> {
+    let by = Provenance::new("merge", &args.shards);
+    check_output_dir(&args.out, &by.inputs).map_err(Error::from)?;
     let mut read = Vec::new();
     for dir in &args.shards {
         let file = dir.join(SWEEP_JSON);
@@ -31,7 +36,7 @@ pub fn run(args: MergeArgs, printer: Printer) -> Result<()> {
         read.push((dir.display().to_string(), results));
     }
     let merged = merge_sweeps(read)?;
-    write_dir(&args.out, &render_sweep(&merged)).map_err(Error::from)?;
+    write_dir(&args.out, &render_sweep(&merged), &by).map_err(Error::from)?;
     printer.say(format!(
         "merged {} shards: {} points written to {}/",
         args.shards.len(),

@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use anyhow::{bail, Result};
 use seatplan::{
-    applied_scenario, load, plan, read_candidates, render_plan, write_dir, Candidate, Error,
-    InputErrors,
+    applied_scenario, check_output_dir, load, plan, read_candidates, render_plan, write_dir,
+    Candidate, Error, InputErrors, Provenance,
 };
 
 use super::print::Printer;
@@ -15,7 +15,8 @@ use super::print::Printer;
 #[derive(Debug, clap::Args)]
 pub struct PlanArgs {
     scenario: PathBuf,
-    /// Output folder (replaced atomically); the applied scenario goes to OUT/scenario/.
+    /// Output folder: absent, empty or one seatplan wrote (replaced atomically); the applied
+    /// scenario goes to OUT/scenario/.
     #[arg(short, long, default_value = "plan")]
     out: PathBuf,
     /// Candidate expansions CSV (default: `[planning] candidates` of the scenario).
@@ -40,10 +41,15 @@ pub fn run(args: PlanArgs, printer: Printer) -> Result<()> {
     if years > 30 {
         bail!("--years: at most 30 projection years, got {years}");
     }
-    let options: Vec<Candidate> = match args.candidates.or(loaded.planning.candidates.clone()) {
-        Some(file) => read_candidates(&file, sc).map_err(Error::from)?,
+    let candidates = args.candidates.or(loaded.planning.candidates.clone());
+    let options: Vec<Candidate> = match &candidates {
+        Some(file) => read_candidates(file, sc).map_err(Error::from)?,
         None => Vec::new(),
     };
+    let mut inputs: Vec<PathBuf> = loaded.files.all().into_iter().map(PathBuf::from).collect();
+    inputs.extend(candidates);
+    let by = Provenance::new("plan", inputs);
+    check_output_dir(&args.out, &by.inputs).map_err(Error::from)?;
     let t = Instant::now();
     let chosen = plan(sc, &options, budget, years).map_err(Error::from)?;
     printer.say(format!(
@@ -58,7 +64,7 @@ pub fn run(args: PlanArgs, printer: Printer) -> Result<()> {
     {
         files.push((format!("scenario/{name}"), bytes));
     }
-    write_dir(&args.out, &files).map_err(Error::from)?;
+    write_dir(&args.out, &files, &by).map_err(Error::from)?;
     printer.say(format!(
         "capital: {} of {} yuan on {} expansion(s)",
         chosen.capital_spent_yuan,
@@ -74,9 +80,8 @@ pub fn run(args: PlanArgs, printer: Printer) -> Result<()> {
         chosen.purchase_cost_after_yuan
     ));
     printer.say(format!(
-        "plan written to {}/ (re-run the intake with: seatplan run {}/scenario/scenario.toml)",
-        args.out.display(),
-        args.out.display()
+        "plan written to {out}/ (re-run the intake with: seatplan run {out}/scenario/scenario.toml --out {out}-run)",
+        out = args.out.display().to_string().trim_end_matches('/'),
     ));
     Ok(())
 }

@@ -13,7 +13,8 @@ use super::solver::SolverArgs;
 pub struct RunArgs {
     /// The scenario TOML file.
     scenario: PathBuf,
-    /// Output folder (replaced atomically).
+    /// Output folder: absent, empty or one seatplan wrote (replaced atomically); never one
+    /// holding the scenario's files.
     #[arg(short, long, default_value = "out")]
     out: PathBuf,
     /// Also write statements.csv: every child's itemised points, tier and tie-break values.

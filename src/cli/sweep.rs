@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use anyhow::Result;
 use seatplan::{
-    load_sweep, render_sweep, write_dir, Error, PointResult, PointStatus, Shard, Sweep,
-    SweepResults,
+    check_output_dir, load_sweep, render_sweep, write_dir, Error, PointResult, PointStatus,
+    Provenance, Shard, Sweep, SweepResults,
 };
 
 use super::failpoints::Failpoints;
@@ -22,7 +22,7 @@ use super::solver::SolverArgs;
 pub struct SweepArgs {
     /// The sweep TOML file.
     sweep: PathBuf,
-    /// Output folder (replaced atomically).
+    /// Output folder: absent, empty or one seatplan wrote (replaced atomically).
     #[arg(short, long, default_value = "sweep")]
     out: PathBuf,
     /// Run only shard I of N (points I-1, I-1+N, I-1+2N, ...); merge the shards' output
@@ -122,6 +122,10 @@ pub fn run(args: SweepArgs, printer: Printer) -> Result<()> {
     let (path, shard) = (&args.sweep, args.shard);
     let t = Instant::now();
     let sweep = load_sweep(path).map_err(Error::from)?;
+    let mut inputs = vec![path.clone()];
+    inputs.extend(sweep.base.files.all().into_iter().map(PathBuf::from));
+    let by = Provenance::new("sweep", inputs);
+    check_output_dir(&args.out, &by.inputs).map_err(Error::from)?;
     let points = sweep.point_indices(shard);
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     printer.say(format!(
@@ -161,7 +165,7 @@ pub fn run(args: SweepArgs, printer: Printer) -> Result<()> {
         threads,
         plural(threads),
     ));
-    write_dir(&args.out, &render_sweep(&results)).map_err(Error::from)?;
+    write_dir(&args.out, &render_sweep(&results), &by).map_err(Error::from)?;
     printer.say(format!("results written to {}/", args.out.display()));
     verdict(&results, printer)
 }

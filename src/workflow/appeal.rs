@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::{go_on, RunSettings};
 use crate::appeal::{changes, load_appeal, Appeal, Change};
+use crate::atomic_dir::{check_output_dir, Provenance};
 use crate::error::Error;
 use crate::progress::{Reporter, Stage};
 use crate::{output, Solved};
@@ -30,7 +31,9 @@ pub struct AppealRun {
 
 /// Loads the appeal file at `file`, solves its archived scenario as it was and with the
 /// corrections, and writes the corrected run's outputs with `changes.csv` and `appeal.json` as
-/// the complete contents of folder `out` (replaced atomically).
+/// the complete contents of folder `out` (replaced atomically; refused, before solving, unless
+/// absent, empty or an output folder seatplan wrote that holds neither the appeal file nor an
+/// input of its scenario: [`crate::check_output_dir`]).
 ///
 /// As with [`super::run_and_write`], a corrected run that fails the independent check is still
 /// written; [`super::require_passed`] on `after.check` gives the verdict.
@@ -49,6 +52,10 @@ pub fn appeal_and_write(
         t.elapsed(),
         &super::describe_scenario(&appeal.corrected),
     );
+    let mut inputs = vec![file.to_path_buf()];
+    inputs.extend(appeal.base.files.all().into_iter().map(Path::to_path_buf));
+    let by = Provenance::new("appeal", inputs);
+    check_output_dir(out, &by.inputs)?;
     go_on(reporter)?;
     let t = std::time::Instant::now();
     let before = crate::solve(&appeal.base.scenario, mechanism, options)?;
@@ -74,7 +81,7 @@ pub fn appeal_and_write(
     .expect("serialising to memory");
     summary.push(b'\n');
     files.push((APPEAL_JSON, summary));
-    output::write_dir(out, &files)?;
+    output::write_dir(out, &files, &by)?;
     reporter.stage_finished(Stage::Write, t.elapsed(), "");
     Ok(AppealRun {
         appeal,

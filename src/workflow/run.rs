@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{go_on, RunSettings};
+use crate::atomic_dir::{check_output_dir, Provenance};
 use crate::error::{Error, InputError, InputErrors, InputKind};
 use crate::input::Loaded;
 use crate::progress::{Reporter, Stage};
@@ -27,7 +28,9 @@ pub struct Run {
 
 /// Loads the scenario at `scenario`, solves and checks it, and writes every output file with
 /// its `manifest.json` as the complete contents of folder `out` (replaced atomically: on any
-/// error it is left as it was).
+/// error it is left as it was). `out` must be absent, empty or an output folder seatplan wrote,
+/// and must not hold an input of the scenario ([`crate::check_output_dir`]); this is checked
+/// before solving.
 ///
 /// A result that fails the independent check is still written (and returned): its
 /// `summary.json` says so; [`super::require_passed`] turns that into
@@ -46,6 +49,9 @@ pub fn run_and_write(
         t.elapsed(),
         &describe_scenario(&loaded.scenario),
     );
+    // Refuse the output folder now, not after a long solve.
+    let by = Provenance::new("run", loaded.files.all());
+    check_output_dir(out, &by.inputs)?;
     go_on(reporter)?;
     let t = Instant::now();
     let sc = &loaded.scenario;
@@ -73,7 +79,7 @@ pub fn run_and_write(
         &files,
     );
     files.push((manifest::MANIFEST, record.to_bytes()));
-    output::write_dir(out, &files)?;
+    output::write_dir(out, &files, &by)?;
     reporter.stage_finished(Stage::Write, t.elapsed(), "");
     let summary = crate::metrics::summary(sc, &solved);
     Ok(Run {

@@ -127,9 +127,18 @@ fn check_rejects_a_tampered_placement() {
 fn a_new_run_replaces_the_old_output_folder_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    std::fs::create_dir(&out).unwrap();
-    std::fs::write(out.join("stale.csv"), "old").unwrap();
     let scenario = scenario_dir("tiny/coordinated/scenario.toml");
+    // A first run writes statements.csv, which the second does not.
+    let o = seatplan(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--statements",
+        "-q",
+    ]);
+    assert!(o.status.success());
+    assert!(out.join("statements.csv").exists());
     let o = seatplan(&[
         "run",
         scenario.to_str().unwrap(),
@@ -138,7 +147,7 @@ fn a_new_run_replaces_the_old_output_folder_whole() {
         "-q",
     ]);
     assert!(o.status.success());
-    assert!(!out.join("stale.csv").exists());
+    assert!(!out.join("statements.csv").exists());
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -147,6 +156,7 @@ fn a_new_run_replaces_the_old_output_folder_whole() {
     assert_eq!(
         names,
         [
+            ".seatplan-output",
             "districts.csv",
             "manifest.json",
             "placements.csv",

@@ -6,6 +6,7 @@ mod bad_inputs;
 mod cli;
 mod exit_codes;
 mod explain;
+mod folders;
 mod fuzz;
 mod golden;
 mod plan;

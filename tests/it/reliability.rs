@@ -220,7 +220,7 @@ fn a_full_disk_is_refused_and_the_old_results_kept() {
     while std::io::Write::write_all(&mut filler, &block).is_ok() {}
     let o = run_tiny(&out, no_setup);
     let expected = format!(
-        "error: cannot write placements.csv in the staging folder {p}/.out.partial-PID; \
+        "error: cannot write .seatplan-output in the staging folder {p}/.out.partial-PID; \
          the output folder {o} is left as it was\n  caused by: No space left on device (os error 28)\n",
         p = mnt.display(),
         o = out.display()
@@ -251,7 +251,7 @@ fn a_file_size_limit_is_refused_and_the_old_results_kept() {
         Ok(())
     });
     let expected = format!(
-        "error: cannot write placements.csv in the staging folder {p}/.out.partial-PID; \
+        "error: cannot write .seatplan-output in the staging folder {p}/.out.partial-PID; \
          the output folder {o} is left as it was\n  caused by: File too large (os error 27)\n",
         p = tmp.path().display(),
         o = out.display()
