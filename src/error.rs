@@ -212,9 +212,10 @@ fn shorten_quoted(message: &str) -> Cow<'_, str> {
     out.into()
 }
 
-/// The kind of a problem, to count problems of one kind: its file, field and wording with every
-/// backticked value and every digit left out.
-fn kind_of(e: &InputError) -> (String, Option<&str>, String) {
+/// The kind of a problem, to count problems of one kind: its file and its wording with every
+/// backticked value and every digit left out (the field is left out too, so that 100,000
+/// unknown columns are one kind).
+fn kind_of(e: &InputError) -> (String, String) {
     let mut template = String::new();
     for (i, part) in e.message.split('`').enumerate() {
         if i % 2 == 0 {
@@ -223,7 +224,7 @@ fn kind_of(e: &InputError) -> (String, Option<&str>, String) {
             template.push_str("`…`");
         }
     }
-    (e.file.display().to_string(), e.field.as_deref(), template)
+    (e.file.display().to_string(), template)
 }
 
 /// What kind of input file a set of problems was found in; it names the file in the headline
@@ -313,12 +314,13 @@ impl fmt::Display for InputErrors {
             self.input.name(),
             if n == 1 { "" } else { "s" }
         )?;
-        let mut seen: HashMap<(String, Option<&str>, String), usize> = HashMap::new();
+        // Problems of each kind so far, and the first problem of each kind.
+        let mut seen: HashMap<(String, String), (usize, &InputError)> = HashMap::new();
         // Kinds with problems left unlisted, in the order of their first problem.
-        let mut over: Vec<(String, Option<&str>, String)> = Vec::new();
+        let mut over: Vec<(String, String)> = Vec::new();
         for e in &self.errors {
             let kind = kind_of(e);
-            let count = seen.entry(kind.clone()).or_insert(0);
+            let (count, _) = seen.entry(kind.clone()).or_insert((0, e));
             *count += 1;
             if *count <= MAX_SHOWN_PER_KIND {
                 write!(f, "\n  {e}")?;
@@ -327,17 +329,17 @@ impl fmt::Display for InputErrors {
             }
         }
         for kind in over {
-            let more = seen[&kind] - MAX_SHOWN_PER_KIND;
-            let (file, field, _) = &kind;
+            let (count, first) = seen[&kind];
+            let more = count - MAX_SHOWN_PER_KIND;
+            let like = InputError {
+                line: None,
+                ..first.clone()
+            };
             write!(
                 f,
-                "\n  …and {more} more problem{} like the {MAX_SHOWN_PER_KIND} above in {}",
+                "\n  …and {more} more problem{} like {like}",
                 if more == 1 { "" } else { "s" },
-                shown(file)
             )?;
-            if let Some(field) = field {
-                write!(f, " (field `{}`)", shown(&cut(field, MAX_QUOTED_CHARS)))?;
-            }
         }
         Ok(())
     }

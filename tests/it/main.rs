@@ -8,6 +8,7 @@ mod exit_codes;
 mod explain;
 mod fuzz;
 mod golden;
+mod hostile;
 mod plan;
 mod points;
 pub mod properties;
