@@ -16,6 +16,55 @@ pub(crate) const NOT_WHOLE: &str = "not a whole number";
 /// The message of a cell that is not a decimal number.
 pub(crate) const NOT_NUMBER: &str = "not a number";
 
+/// The number columns of the scenario's tables read through this module: name, whether a whole
+/// number, whether optional (a blank cell is then no value). A refused cell's error carries no
+/// column index (the csv crate gives none for a visitor's own error), so the column is found
+/// here: the first of these columns, in header order, whose cell holds the refused value — the
+/// one the csv crate stopped at, since it reads the cells of a row in header order.
+const COLUMNS: &[(&str, bool, bool)] = &[
+    ("permanent_population", true, false),
+    ("cohort_share", false, true),
+    ("migrant_share", false, true),
+    ("cohort_children", true, true),
+    ("apply_share", false, true),
+    ("growth_rate", false, true),
+    ("entry_grade", true, false),
+    ("seats", true, false),
+    ("x_km", false, false),
+    ("y_km", false, false),
+    ("reserved_migrant", true, true),
+    ("purchasable_seats", true, false),
+    ("subsidy_yuan", true, false),
+    ("fee_yuan", true, false),
+    ("permit_months", true, false),
+    ("insurance_months", true, false),
+    ("residence_months", true, false),
+    ("insurance_months_elsewhere", true, true),
+    ("residence_months_elsewhere", true, true),
+    ("rank", true, false),
+];
+
+/// The index of the column whose cell was refused as not a whole number (`whole`) or not a
+/// number, given the header and the row.
+pub(crate) fn refused_column(
+    headers: &csv::StringRecord,
+    record: &csv::StringRecord,
+    whole: bool,
+) -> Option<usize> {
+    headers.iter().zip(record.iter()).position(|(h, cell)| {
+        COLUMNS.iter().any(|&(name, is_whole_column, optional)| {
+            name == h
+                && is_whole_column == whole
+                && !(optional && cell.is_empty())
+                && (if whole {
+                    parse_whole(cell).is_none()
+                } else {
+                    parse_decimal(cell).is_none()
+                })
+        })
+    })
+}
+
 /// Whether `s` is an optional `-` followed by one or more ASCII digits.
 pub fn is_whole(s: &str) -> bool {
     let digits = s.strip_prefix('-').unwrap_or(s);

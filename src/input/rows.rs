@@ -541,7 +541,14 @@ fn record_error(
 ) -> InputError {
     match err.kind() {
         csv::ErrorKind::Deserialize { err: de, .. } => {
-            let field_ix = de.field().map(|f| f as usize);
+            let refused = match de.kind() {
+                csv::DeserializeErrorKind::Message(m) if m == forms::NOT_WHOLE => Some(true),
+                csv::DeserializeErrorKind::Message(m) if m == forms::NOT_NUMBER => Some(false),
+                _ => None,
+            };
+            let field_ix = de.field().map(|f| f as usize).or_else(|| {
+                refused.and_then(|whole| forms::refused_column(headers, record, whole))
+            });
             let field = field_ix.and_then(|i| headers.get(i)).unwrap_or("?");
             let raw = field_ix.and_then(|i| record.get(i)).unwrap_or("");
             let message = match de.kind() {
