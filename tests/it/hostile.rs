@@ -232,7 +232,7 @@ fn a_header_of_100k_columns_is_checked_in_linear_time() {
     assert_eq!(shown.lines().count(), 1 + 20 + 1, "{shown}");
     assert!(
         shown.ends_with(&format!(
-            "  …and {} more problems like {}: field `other_20`: unknown column (expected: {})",
+            "  …and {} more problems like {}: field `other_0`: unknown column (expected: {})",
             n - 20,
             path.display(),
             "id, birth_date, residence_district, x_km, y_km, permit_months, insurance_months, residence_months, housing, education, hukou_district, sibling_school, insurance_months_elsewhere, residence_months_elsewhere, insurance_back_paid, sibling_group, fact_*"
