@@ -393,7 +393,7 @@ fn size_words(bytes: u64) -> String {
     const MIB: u64 = 1 << 20;
     if bytes < MIB {
         format!("{bytes} bytes")
-    } else if bytes % MIB == 0 {
+    } else if bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else {
         format!("{:.1} MiB ({bytes} bytes)", bytes as f64 / MIB as f64)
