@@ -16,8 +16,11 @@
 //! `permit_months`, `insurance_months`, `residence_months`, `insurance_months_elsewhere`,
 //! `residence_months_elsewhere` (whole numbers), `housing`, `education` (their words),
 //! `insurance_back_paid` (true/false), or an extra fact `fact_<name>` of the children file.
+//! Each fact of a child is corrected once: a second `[[child]]` table for the same child that
+//! corrects the same fact again is refused, naming both lines (the last one would otherwise win
+//! silently).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -28,7 +31,7 @@ use crate::domain::{ChildIdx, Education, Housing};
 use crate::error::{InputError, InputErrors, InputKind};
 use crate::input::{load, Loaded};
 use crate::metrics::wording::outcome_brief;
-use crate::policy::file::{line_of, toml_error};
+use crate::policy::file::{toml_error, LineIndex};
 use crate::scenario::rules::MAX_MONTHS;
 use crate::scenario::{Edit, Fact, Problem, Scenario};
 
@@ -58,7 +61,7 @@ pub struct Appeal {
 /// Loads an appeal file and applies it to its scenario.
 pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
     let one = |e: InputError| InputErrors::one(InputKind::Appeal, e);
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::input::read_input_text(path).map_err(|e| {
         one(InputError::file(
             path,
             format!("cannot read the appeal file: {e}"),
@@ -67,6 +70,15 @@ pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
     let file: AppealFile = toml::from_str(&text).map_err(|e| one(toml_error(path, &text, &e)))?;
     let base = load(&path.parent().unwrap_or(Path::new(".")).join(&file.scenario))?;
     let sc = &base.scenario;
+    let lines = LineIndex::new(&text);
+    let child_ix: HashMap<&str, usize> = sc
+        .children
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    // The line each (child, fact) was first corrected at: an appeal corrects each fact once.
+    let mut corrected_at: HashMap<(usize, &str), u64> = HashMap::new();
     // Problems in the order of the file; a correction stands in for the problem the scenario's
     // rules may find with it.
     let mut found: Vec<Found> = Vec::new();
@@ -91,18 +103,18 @@ pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
                         .is_some_and(|rest| rest.trim_start().starts_with('='))
                 })
                 .map_or(0, |(start, _)| start);
-            line_of(&text, span.start + offset)
+            lines.line(span.start + offset)
         };
         let Some(id) = fix.get_ref().get("id").and_then(|v| v.as_str()) else {
             found.push(Found::Error(InputError::at(
                 path,
-                line_of(&text, span.start),
+                lines.line(span.start),
                 "id",
                 "each [[child]] needs the child's `id`",
             )));
             continue;
         };
-        let Some(c) = sc.children.iter().position(|c| c.id == id) else {
+        let Some(&c) = child_ix.get(id) else {
             found.push(Found::Error(InputError::at(
                 path,
                 line_of_key("id"),
@@ -115,6 +127,17 @@ pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
         let facts: BTreeMap<&String, &toml::Value> =
             fix.get_ref().iter().filter(|(k, _)| *k != "id").collect();
         for (field, value) in facts {
+            let line = line_of_key(field);
+            if let Some(first) = corrected_at.insert((c, field.as_str()), line) {
+                corrected_at.insert((c, field.as_str()), first);
+                found.push(Found::Error(InputError::at(
+                    path,
+                    line,
+                    field.as_str(),
+                    format!("child `{id}`'s `{field}` is already corrected at line {first}: an appeal corrects each fact once"),
+                )));
+                continue;
+            }
             match fact(sc, field, value) {
                 Ok(fact) => {
                     found.push(Found::Edit(edits.len()));
@@ -123,14 +146,14 @@ pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
                             child: ChildIdx(c as u32),
                             fact,
                         },
-                        line_of_key(field),
+                        line,
                         field.clone(),
                         value,
                     ))
                 }
                 Err(msg) => found.push(Found::Error(InputError::at(
                     path,
-                    line_of_key(field),
+                    line,
                     field.as_str(),
                     msg,
                 ))),

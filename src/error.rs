@@ -4,6 +4,8 @@
 //! row it can find into [`InputErrors`], each naming the file, the line and the field, so an analyst
 //! can fix a spreadsheet in one pass. Solver trouble and output trouble have their own enums.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -49,30 +51,148 @@ impl InputError {
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        write!(f, "{}", shown(&self.file.display().to_string()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         if let Some(field) = &self.field {
-            write!(f, ": field `{field}`")?;
+            write!(f, ": field `{}`", shown(&cut(field, MAX_QUOTED_CHARS)))?;
         }
-        write!(f, ": {}", shorten_quoted(&self.message))
+        write!(f, ": {}", shown(&bounded(&self.message)))
     }
 }
 
-/// Values quoted in backticks longer than this are cut when shown (a pasted blob in a cell
-/// must not flood the terminal).
-const MAX_QUOTED_CHARS: usize = 80;
+/// Values quoted in backticks (and field names) longer than this many characters are cut when
+/// shown: a pasted blob in a cell, or a whole line of a file that is not CSV read as a column
+/// name, must not flood the terminal.
+pub const MAX_QUOTED_CHARS: usize = 48;
+
+/// Characters kept of a value that is cut.
+const KEPT_CHARS: usize = 40;
+
+/// A run of characters without spaces longer than this is cut even when not quoted (a value
+/// echoed as `got …`).
+const MAX_WORD_CHARS: usize = 120;
+
+/// A message longer than this many characters is cut at its end.
+const MAX_MESSAGE_CHARS: usize = 2000;
+
+/// At most this many problems of one kind (the same file, field and wording, whatever the
+/// values) are listed by [`InputErrors`]; the rest are counted on one line.
+pub const MAX_SHOWN_PER_KIND: usize = 20;
+
+/// `s` cut after [`KEPT_CHARS`] characters, with a `…` and its size in bytes, if it is longer
+/// than `max` characters.
+fn cut(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => s.into(),
+        Some(_) => {
+            let end = s.char_indices().nth(KEPT_CHARS).map_or(s.len(), |(i, _)| i);
+            format!("{}… ({} bytes)", &s[..end], s.len()).into()
+        }
+    }
+}
+
+/// Whether a character is escaped when shown: control characters (C0, DEL, C1: `ESC` would
+/// start a terminal escape sequence), format characters (zero-width spaces and joiners, the
+/// byte-order mark, bidirectional overrides that reorder what the reader sees) and the line and
+/// paragraph separators.
+pub fn is_hidden_char(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.is_control()
+        || matches!(
+            c.general_category(),
+            GeneralCategory::Format
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
+        )
+}
+
+/// `s` with every [`is_hidden_char`] written as a Rust escape (`\u{1b}`), so that a message
+/// shows it instead of letting the terminal act on it.
+pub fn shown(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_hidden_char) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_hidden_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// Text of several lines as printed to a terminal: [`shown`] on each line (the line breaks are
+/// kept). The CLI prints every error through it, so a control character in anything it echoes
+/// (a path or an id given on the command line) is shown, not obeyed.
+pub fn shown_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && is_hidden_char(c)) {
+        return s.into();
+    }
+    let lines: Vec<Cow<'_, str>> = s.split('\n').map(shown).collect();
+    lines.join("\n").into()
+}
+
+/// A path as shown in a message: [`shown`].
+pub(crate) fn shown_path(path: &std::path::Path) -> String {
+    shown(&path.display().to_string()).into_owned()
+}
+
+/// The message with every over-long backticked value cut to its start, a `…` and its size, every
+/// over-long run without spaces cut the same way, and the whole cut at [`MAX_MESSAGE_CHARS`].
+fn bounded(message: &str) -> Cow<'_, str> {
+    let quoted = shorten_quoted(message);
+    let words = shorten_words(&quoted);
+    match cut_long(&words, MAX_MESSAGE_CHARS) {
+        Some(c) => c.into(),
+        None if matches!(quoted, Cow::Borrowed(_)) && matches!(words, Cow::Borrowed(_)) => {
+            message.into()
+        }
+        None => words.into_owned().into(),
+    }
+}
+
+/// `s` cut at `max` characters with its size, or `None` if it is not longer.
+fn cut_long(s: &str, max: usize) -> Option<String> {
+    let (end, _) = s.char_indices().nth(max)?;
+    Some(format!("{}… ({} bytes in all)", &s[..end], s.len()))
+}
+
+/// Every run of more than [`MAX_WORD_CHARS`] characters without whitespace cut.
+fn shorten_words(message: &str) -> Cow<'_, str> {
+    let long = message
+        .split(char::is_whitespace)
+        .any(|w| w.chars().nth(MAX_WORD_CHARS).is_some());
+    if !long {
+        return message.into();
+    }
+    let mut out = String::new();
+    let mut rest = message;
+    while !rest.is_empty() {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        out.push_str(&cut(&rest[..word_end], MAX_WORD_CHARS));
+        rest = &rest[word_end..];
+        let space_end = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..space_end]);
+        rest = &rest[space_end..];
+    }
+    out.into()
+}
 
 /// The message with every over-long backticked value cut to its start, a `…` and its size.
-fn shorten_quoted(message: &str) -> std::borrow::Cow<'_, str> {
+fn shorten_quoted(message: &str) -> Cow<'_, str> {
     let parts: Vec<&str> = message.split('`').collect();
     if parts.len() < 3
         || !parts
             .iter()
             .skip(1)
             .step_by(2)
-            .any(|q| q.chars().count() > MAX_QUOTED_CHARS)
+            .any(|q| q.chars().nth(MAX_QUOTED_CHARS).is_some())
     {
         return message.into();
     }
@@ -83,14 +203,28 @@ fn shorten_quoted(message: &str) -> std::borrow::Cow<'_, str> {
         }
         // Odd parts are quoted, unless the last backtick is unmatched.
         let quoted = i % 2 == 1 && i + 1 < parts.len();
-        if quoted && part.chars().count() > MAX_QUOTED_CHARS {
-            let start: String = part.chars().take(MAX_QUOTED_CHARS / 2).collect();
-            out.push_str(&format!("{start}… ({} bytes)", part.len()));
+        if quoted {
+            out.push_str(&cut(part, MAX_QUOTED_CHARS));
         } else {
             out.push_str(part);
         }
     }
     out.into()
+}
+
+/// The kind of a problem, to count problems of one kind: its file and its wording with every
+/// backticked value and every digit left out (the field is left out too, so that 100,000
+/// unknown columns are one kind).
+fn kind_of(e: &InputError) -> (String, String) {
+    let mut template = String::new();
+    for (i, part) in e.message.split('`').enumerate() {
+        if i % 2 == 0 {
+            template.extend(part.chars().filter(|c| !c.is_ascii_digit()));
+        } else {
+            template.push_str("`…`");
+        }
+    }
+    (e.file.display().to_string(), template)
 }
 
 /// What kind of input file a set of problems was found in; it names the file in the headline
@@ -170,25 +304,101 @@ impl<'a> IntoIterator for &'a InputErrors {
 }
 
 impl fmt::Display for InputErrors {
+    /// The headline and the problems, one a line; of each kind of problem (same file, field and
+    /// wording) at most [`MAX_SHOWN_PER_KIND`] are listed, then one line counts the rest.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.errors.len();
-        writeln!(
+        write!(
             f,
             "the {} has {n} problem{}:",
             self.input.name(),
             if n == 1 { "" } else { "s" }
         )?;
-        for (i, e) in self.errors.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
+        // Problems of each kind so far, and the first problem of each kind.
+        let mut seen: HashMap<(String, String), (usize, &InputError)> = HashMap::new();
+        // Kinds with problems left unlisted, in the order of their first problem.
+        let mut over: Vec<(String, String)> = Vec::new();
+        for e in &self.errors {
+            let kind = kind_of(e);
+            let (count, _) = seen.entry(kind.clone()).or_insert((0, e));
+            *count += 1;
+            if *count <= MAX_SHOWN_PER_KIND {
+                write!(f, "\n  {e}")?;
+            } else if *count == MAX_SHOWN_PER_KIND + 1 {
+                over.push(kind);
             }
-            write!(f, "  {e}")?;
+        }
+        for kind in over {
+            let (count, first) = seen[&kind];
+            let more = count - MAX_SHOWN_PER_KIND;
+            let like = InputError {
+                line: None,
+                ..first.clone()
+            };
+            write!(
+                f,
+                "\n  …and {more} more problem{} like {like}",
+                if more == 1 { "" } else { "s" },
+            )?;
         }
         Ok(())
     }
 }
 
 impl std::error::Error for InputErrors {}
+
+/// Why an input file was not read ([`crate::input::read_input`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The operating system could not open or read it (missing, no permission, …).
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// It is not a regular file (a FIFO, a device, a socket, a folder); nothing was read.
+    #[error("it is {what}, not a regular file")]
+    NotRegular {
+        /// What it is, in words ("a FIFO (named pipe)").
+        what: &'static str,
+    },
+    /// It is larger than the limit for its kind of file; nothing was kept.
+    #[error(
+        "it is {}, over the limit of {} for {kind} ({hint})",
+        size_words(*size),
+        size_words(*limit)
+    )]
+    TooLarge {
+        /// Its size in bytes (at least this much, if it grew while read).
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+        /// The kind of file, in words ("a table").
+        kind: &'static str,
+        /// How to raise the limit, in words.
+        hint: &'static str,
+    },
+}
+
+impl From<ReadError> for std::io::Error {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Io(e) => e,
+            other => std::io::Error::new(std::io::ErrorKind::InvalidInput, other),
+        }
+    }
+}
+
+/// A size in bytes, in words: whole bytes below one MiB, else MiB with one decimal and the
+/// bytes.
+fn size_words(bytes: u64) -> String {
+    const MIB: u64 = 1 << 20;
+    if bytes < MIB {
+        format!("{bytes} bytes")
+    } else if bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{:.1} MiB ({bytes} bytes)", bytes as f64 / MIB as f64)
+    }
+}
 
 /// A failure of the choice stage.
 #[derive(Debug, thiserror::Error)]
@@ -290,7 +500,7 @@ impl BackendError {
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// The output folder could not be written.
-    #[error("cannot write output folder {path}: {source}")]
+    #[error("cannot write output folder {}: {source}", shown_path(path))]
     Io {
         /// The folder (or file in it) that could not be written.
         path: PathBuf,
@@ -300,7 +510,7 @@ pub enum OutputError {
     },
     /// Replacing an output folder failed at `step`; the folder was left as it was (absent if it
     /// did not exist). The operating system's reason is the `source`.
-    #[error("{step}; the output folder {dir} is left as it was")]
+    #[error("{step}; the output folder {} is left as it was", shown_path(dir))]
     Folder {
         /// The output folder that was being replaced.
         dir: PathBuf,
@@ -311,7 +521,7 @@ pub enum OutputError {
         source: std::io::Error,
     },
     /// Replacing a single output file failed at `step`; the file was left as it was.
-    #[error("{step}; {path} is left as it was")]
+    #[error("{step}; {} is left as it was", shown_path(path))]
     File {
         /// The output file that was being replaced.
         path: PathBuf,
@@ -322,7 +532,11 @@ pub enum OutputError {
         source: std::io::Error,
     },
     /// The new contents could not be moved in, nor the old ones back: they are kept in `kept`.
-    #[error("cannot move the new results into {dir}; its previous contents are kept in {kept}")]
+    #[error(
+        "cannot move the new results into {}; its previous contents are kept in {}",
+        shown_path(dir),
+        shown_path(kept)
+    )]
     Moved {
         /// The output folder whose new contents could not be moved in.
         dir: PathBuf,
@@ -381,7 +595,7 @@ pub enum OutputError {
         more: usize,
     },
     /// A CSV output could not be written.
-    #[error("cannot write CSV {path}: {source}")]
+    #[error("cannot write CSV {}: {source}", shown_path(path))]
     Csv {
         /// The CSV file that could not be written.
         path: PathBuf,
@@ -405,7 +619,7 @@ fn listing(entries: &[String], more: usize) -> String {
 #[non_exhaustive]
 pub enum ManifestError {
     /// The manifest file cannot be read.
-    #[error("cannot read {}", file.display())]
+    #[error("cannot read {}", shown_path(file))]
     Read {
         /// The manifest file.
         file: PathBuf,
@@ -414,7 +628,7 @@ pub enum ManifestError {
         source: std::io::Error,
     },
     /// The file is not JSON of a seatplan manifest.
-    #[error("{}: not a seatplan manifest", file.display())]
+    #[error("{}: not a seatplan manifest", shown_path(file))]
     Parse {
         /// The manifest file.
         file: PathBuf,
@@ -423,13 +637,13 @@ pub enum ManifestError {
         source: serde_json::Error,
     },
     /// The recorded mechanism is not one this version knows.
-    #[error("unknown mechanism `{name}`")]
+    #[error("unknown mechanism `{}`", shown(&cut(name, MAX_QUOTED_CHARS)))]
     UnknownMechanism {
         /// The mechanism's recorded name.
         name: String,
     },
     /// The recorded backend is not one this version knows.
-    #[error("unknown backend `{name}`")]
+    #[error("unknown backend `{}`", shown(&cut(name, MAX_QUOTED_CHARS)))]
     UnknownBackend {
         /// The backend's recorded name.
         name: String,
@@ -517,7 +731,7 @@ pub enum Error {
         failed: usize,
     },
     /// `verify` found that a recorded run does not reproduce.
-    #[error("verification failed: {}", problems.join("; "))]
+    #[error("verification failed: {}", shown(&bounded(&problems.join("; "))))]
     VerifyFailed {
         /// Every way the run does not reproduce, one sentence each.
         problems: Vec<String>,

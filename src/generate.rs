@@ -102,8 +102,9 @@ impl CityConfig {
 /// Reads districts of one city from a census CSV with columns
 /// `city,district,district_zh,permanent_population_2020[,source_note]`.
 pub fn read_census(path: &Path, city: &str) -> Result<Vec<DistrictSpec>, InputError> {
-    let mut reader = csv::Reader::from_path(path)
+    let bytes = crate::input::read_input(path, crate::input::FileKind::Table)
         .map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let mut reader = csv::Reader::from_reader(&bytes[..]);
     let headers = reader
         .headers()
         .map_err(|e| InputError::file(path, format!("cannot read the header: {e}")))?

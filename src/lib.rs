@@ -69,13 +69,14 @@ pub use assign::{
 pub use atomic_dir::{check_output_dir, write_file, Provenance, MARKER as OUTPUT_MARKER};
 pub use check::{check, CheckReport, Violation};
 pub use error::{
-    BackendError, Cancelled, Error, InputError, InputErrors, InputKind, ManifestError, OutputError,
-    PlanError, SolveError,
+    shown_lines, BackendError, Cancelled, Error, InputError, InputErrors, InputKind, ManifestError,
+    OutputError, PlanError, ReadError, SolveError,
 };
 pub use explain::render::{html as explain_html, json as explain_json, text as explain_text};
 pub use explain::{explain, pseudonym, Explanation, Verdict};
 pub use generate::{generate_city, read_census, CityConfig, DistrictSpec, Rng};
 pub use input::{load, load_from_memory, Loaded, Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
+pub use input::{read_input, with_input_limits, FileKind, InputLimits};
 pub use manifest::{verify as verify_run, Manifest, MANIFEST};
 pub use metrics::{
     summary, Cutoff, DistrictKpis, ParameterInfo, PointKpis, PointResult, PointStatus,

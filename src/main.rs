@@ -13,9 +13,10 @@ fn main() {
         std::process::exit(0)
     };
     if !cli::already_reported(&err) {
-        eprintln!("error: {err}");
+        // Control characters in what the error echoes are escaped, not sent to the terminal.
+        eprintln!("error: {}", seatplan::shown_lines(&err.to_string()));
         for cause in err.chain().skip(1) {
-            eprintln!("  caused by: {cause}");
+            eprintln!("  caused by: {}", seatplan::shown_lines(&cause.to_string()));
         }
     }
     std::process::exit(cli::exit_code(&err));

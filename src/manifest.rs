@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::assign::{Backend, Mechanism, SolverOptions};
 use crate::error::{InputError, InputErrors, InputKind, ManifestError};
-use crate::input::ScenarioFiles;
+use crate::input::{read_input, read_input_text, FileKind, ScenarioFiles};
 
 /// A file and its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +79,7 @@ pub fn hash_inputs(files: &ScenarioFiles) -> std::io::Result<Vec<FileHash>> {
     for p in files.all() {
         out.push(FileHash {
             file: p.display().to_string(),
-            sha256: sha256(&std::fs::read(p)?),
+            sha256: sha256(&read_input(p, FileKind::Table)?),
         });
     }
     Ok(out)
@@ -179,9 +179,12 @@ impl Manifest {
         } else {
             path.to_path_buf()
         };
-        let text = match std::fs::read_to_string(&file) {
+        let text = match read_input_text(&file) {
             Ok(text) => text,
-            Err(source) => return Err(ManifestError::Read { file, source }),
+            Err(e) => {
+                let source = e.into();
+                return Err(ManifestError::Read { file, source });
+            }
         };
         match serde_json::from_str(&text) {
             Ok(m) => Ok((m, file)),
@@ -339,7 +342,7 @@ fn input_set_problems(record: &Manifest, files: &ScenarioFiles) -> Vec<String> {
 
 /// Why a recorded input does not match its file now, if it does not.
 fn input_problem(input: &FileHash) -> Option<String> {
-    match std::fs::read(&input.file) {
+    match read_input(Path::new(&input.file), FileKind::Table) {
         Ok(bytes) if sha256(&bytes) == input.sha256 => None,
         Ok(_) => Some(format!("input changed since the run: {}", input.file)),
         Err(e) => Some(format!("input missing: {} ({e})", input.file)),
@@ -354,7 +357,7 @@ const EXTRA_SHOWN: usize = 5;
 fn folder_problems(record: &Manifest, folder: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     for out in &record.outputs {
-        match std::fs::read(folder.join(&out.file)) {
+        match read_input(&folder.join(&out.file), FileKind::Table) {
             Ok(bytes) if sha256(&bytes) == out.sha256 => {}
             Ok(_) => problems.push(format!("{} was altered after the run", out.file)),
             Err(e) => problems.push(format!("{} is missing ({e})", out.file)),

@@ -29,8 +29,8 @@ pub fn run(args: MergeArgs, printer: Printer) -> Result<()> {
     let mut read = Vec::new();
     for dir in &args.shards {
         let file = dir.join(SWEEP_JSON);
-        let bytes =
-            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let bytes = seatplan::read_input(&file, seatplan::FileKind::Text)
+            .with_context(|| format!("cannot read {}", file.display()))?;
         let results: SweepResults = serde_json::from_slice(&bytes)
             .with_context(|| format!("{} is not a sweep's results", file.display()))?;
         read.push((dir.display().to_string(), results));

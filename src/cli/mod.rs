@@ -40,6 +40,14 @@ pub struct Cli {
     /// Print nothing but errors.
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// Refuse a table (CSV) larger than this many MiB (default 2048; wins over a scenario's
+    /// `[limits] table_mib`).
+    #[arg(long, global = true, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+    max_table_mib: Option<u64>,
+    /// Refuse a TOML or JSON input larger than this many MiB (default 16; wins over a
+    /// scenario's `[limits] text_mib`).
+    #[arg(long, global = true, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+    max_text_mib: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,6 +85,19 @@ enum Command {
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> Result<()> {
+    if cli.max_table_mib.is_none() && cli.max_text_mib.is_none() {
+        return dispatch(cli);
+    }
+    let defaults = seatplan::InputLimits::default();
+    let limits = seatplan::InputLimits {
+        table_bytes: cli.max_table_mib.map_or(defaults.table_bytes, |m| m << 20),
+        text_bytes: cli.max_text_mib.map_or(defaults.text_bytes, |m| m << 20),
+    };
+    seatplan::with_input_limits(limits, || dispatch(cli))
+}
+
+/// Runs the parsed command under the input limits in force.
+fn dispatch(cli: Cli) -> Result<()> {
     let printer = Printer::new(cli.quiet);
     match cli.command {
         Command::Run(args) => run::run(args, printer),

@@ -1,4 +1,6 @@
-//! Calendar dates, parsed strictly from `YYYY-MM-DD`.
+//! Calendar dates, parsed strictly from `YYYY-MM-DD`: four, two and two ASCII digits, a real day
+//! of the Gregorian calendar, in the years [`Date::MIN_YEAR`]–[`Date::MAX_YEAR`] (a plausible
+//! range for birth and intake dates; year 0000 or 9999 is a typo or a placeholder).
 
 use std::fmt;
 
@@ -14,16 +16,26 @@ pub struct Date {
 }
 
 impl Date {
-    /// Parses `YYYY-MM-DD`, rejecting impossible days.
+    /// The earliest year a date may have.
+    pub const MIN_YEAR: u16 = 1900;
+    /// The latest year a date may have.
+    pub const MAX_YEAR: u16 = 2100;
+
+    /// Parses `YYYY-MM-DD` (ASCII digits only), rejecting impossible days and years outside
+    /// [`Date::MIN_YEAR`]–[`Date::MAX_YEAR`].
     pub fn parse(s: &str) -> Option<Date> {
         let mut parts = s.split('-');
         let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+        if parts.next().is_some() || !digits(y, 4) || !digits(m, 2) || !digits(d, 2) {
             return None;
         }
         let year: u16 = y.parse().ok()?;
         let month: u8 = m.parse().ok()?;
         let day: u8 = d.parse().ok()?;
+        if !(Date::MIN_YEAR..=Date::MAX_YEAR).contains(&year) {
+            return None;
+        }
         let days = Date::days_in_month(year, month)?;
         (day >= 1 && day <= days).then_some(Date { year, month, day })
     }
@@ -48,6 +60,13 @@ impl Date {
             let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
             if digits(y, 4) && digits(m, 2) && digits(d, 2) {
                 let (year, month): (u16, u8) = (y.parse().unwrap_or(0), m.parse().unwrap_or(0));
+                if !(Date::MIN_YEAR..=Date::MAX_YEAR).contains(&year) {
+                    return format!(
+                        "`{s}` is not a plausible date (years run from {} to {})",
+                        Date::MIN_YEAR,
+                        Date::MAX_YEAR
+                    );
+                }
                 return match Date::days_in_month(year, month) {
                     Some(days) => format!("`{s}` is not a real date ({y}-{m} has {days} days)"),
                     None => format!("`{s}` is not a real date (months run from 01 to 12)"),
@@ -79,5 +98,13 @@ mod tests {
         assert!(Date::parse("2017-13-01").is_none());
         assert!(Date::parse("2017/01/01").is_none());
         assert!(Date::parse("17-01-01").is_none());
+        assert!(Date::parse("+201-01-01").is_none());
+        assert!(Date::parse("0000-01-01").is_none());
+        assert!(Date::parse("2101-01-01").is_none());
+        assert!(Date::parse("1900-01-01").is_some());
+        assert_eq!(
+            Date::problem("0000-01-01"),
+            "`0000-01-01` is not a plausible date (years run from 1900 to 2100)"
+        );
     }
 }

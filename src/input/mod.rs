@@ -7,6 +7,9 @@
 //! together as [`InputErrors`], each naming its file, line and field. The format is specified
 //! column by column in `docs/scenario-format.md`.
 
+pub mod forms;
+pub mod ids;
+pub mod read;
 pub mod rows;
 mod settings;
 mod siblings;
@@ -18,6 +21,7 @@ use crate::error::{InputError, InputErrors};
 use crate::policy::file::{parse_policy, toml_error};
 use crate::policy::PolicySpec;
 use crate::scenario::Scenario;
+pub use read::{read_input, read_input_text, with_input_limits, FileKind, InputLimits};
 use settings::{ScenarioFile, Settings};
 
 /// Default share of residents in one year-cohort (Hangzhou: ≈ 150,000 first-graders in 2023
@@ -107,12 +111,17 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
     // `[planning]` and the intake date, then the tables.
     let mut errors = Vec::new();
     let mut settings = settings::intake(path, &text, &file, &mut errors);
-    let policy = read_policy(&files.policy, &mut errors);
-    let (planning, intake_date) = settings::planning(path, &text, &file, &mut errors);
-    settings.intake_date = intake_date;
-    let scenario = validate::validate(&files, settings, policy, &mut errors);
+    // The files the scenario names are read under its `[limits]`, unless the caller set limits.
+    let limits = settings::limits(path, &text, &file, &mut errors);
+    let scenario = with_input_limits(limits, || {
+        let policy = read_policy(&files.policy, &mut errors);
+        let (planning, intake_date) = settings::planning(path, &text, &file, &mut errors);
+        settings.intake_date = intake_date;
+        let scenario = validate::validate(&files, settings, policy, &mut errors);
+        scenario.map(|s| (s, planning))
+    });
     match scenario {
-        Some(scenario) if errors.is_empty() => Ok(Loaded {
+        Some((scenario, planning)) if errors.is_empty() => Ok(Loaded {
             scenario,
             files,
             planning,

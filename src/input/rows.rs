@@ -11,7 +11,9 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::error::InputError;
+use super::forms;
+use super::read::{check_size, read_input, FileKind, InputLimits};
+use crate::error::{InputError, ReadError};
 
 /// The rows of a table that could be read, and the ids of those that could not.
 #[derive(Debug, Clone)]
@@ -99,11 +101,17 @@ impl<'a> IntoIterator for &'a Extras {
 pub struct DistrictRow {
     pub id: String,
     pub name: String,
+    #[serde(deserialize_with = "forms::whole")]
     pub permanent_population: i64,
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
     pub cohort_share: Option<f64>,
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
     pub migrant_share: Option<f64>,
+    #[serde(default, deserialize_with = "forms::opt_whole")]
     pub cohort_children: Option<i64>,
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
     pub apply_share: Option<f64>,
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
     pub growth_rate: Option<f64>,
 }
 
@@ -123,11 +131,16 @@ pub struct SchoolRow {
     pub id: String,
     pub name: String,
     pub district: String,
+    #[serde(deserialize_with = "forms::whole")]
     pub entry_grade: i64,
+    #[serde(deserialize_with = "forms::whole")]
     pub seats: i64,
+    #[serde(deserialize_with = "forms::decimal")]
     pub x_km: f64,
+    #[serde(deserialize_with = "forms::decimal")]
     pub y_km: f64,
     /// Seats reserved for migrant children (optional column).
+    #[serde(default, deserialize_with = "forms::opt_whole")]
     pub reserved_migrant: Option<i64>,
 }
 
@@ -148,11 +161,17 @@ pub struct PrivateSchoolRow {
     pub id: String,
     pub name: String,
     pub district: String,
+    #[serde(deserialize_with = "forms::whole")]
     pub entry_grade: i64,
+    #[serde(deserialize_with = "forms::whole")]
     pub purchasable_seats: i64,
+    #[serde(deserialize_with = "forms::whole")]
     pub subsidy_yuan: i64,
+    #[serde(deserialize_with = "forms::whole")]
     pub fee_yuan: i64,
+    #[serde(deserialize_with = "forms::decimal")]
     pub x_km: f64,
+    #[serde(deserialize_with = "forms::decimal")]
     pub y_km: f64,
 }
 
@@ -175,16 +194,23 @@ pub struct ChildRow {
     pub id: String,
     pub birth_date: String,
     pub residence_district: String,
+    #[serde(deserialize_with = "forms::decimal")]
     pub x_km: f64,
+    #[serde(deserialize_with = "forms::decimal")]
     pub y_km: f64,
     pub hukou_district: Option<String>,
+    #[serde(deserialize_with = "forms::whole")]
     pub permit_months: i64,
+    #[serde(deserialize_with = "forms::whole")]
     pub insurance_months: i64,
+    #[serde(deserialize_with = "forms::whole")]
     pub residence_months: i64,
     pub housing: String,
     pub education: String,
     pub sibling_school: Option<String>,
+    #[serde(default, deserialize_with = "forms::opt_whole")]
     pub insurance_months_elsewhere: Option<i64>,
+    #[serde(default, deserialize_with = "forms::opt_whole")]
     pub residence_months_elsewhere: Option<i64>,
     pub insurance_back_paid: Option<String>,
     /// Joint application: children sharing this id apply together (optional column).
@@ -219,6 +245,7 @@ impl ChildRow {
 pub struct ChoiceRow {
     pub child: String,
     pub school: String,
+    #[serde(deserialize_with = "forms::whole")]
     pub rank: i64,
 }
 
@@ -249,27 +276,27 @@ pub(crate) fn with_files_in_memory<R>(
     f()
 }
 
-/// Reads an input file: from memory inside [`with_files_in_memory`], else from the disk.
-pub(crate) fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+/// Reads an input file of `kind` through [`read_input`] (regular files only, within the size
+/// limit), or from memory inside [`with_files_in_memory`] (within the same limit).
+pub(crate) fn read_file(path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
     let held = IN_MEMORY.with(|m| {
         m.borrow()
             .as_ref()
             .map(|files| files.get(path).cloned().ok_or(std::io::ErrorKind::NotFound))
     });
     match held {
-        Some(bytes) => Ok(bytes?),
-        None => std::fs::read(path),
+        Some(bytes) => {
+            let bytes = bytes.map_err(std::io::Error::from)?;
+            check_size(bytes.len() as u64, kind, InputLimits::current().bytes(kind))?;
+            Ok(bytes)
+        }
+        None => read_input(path, kind),
     }
 }
 
-/// Reads an input file as UTF-8 text (see [`read_file`]).
-pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
-    String::from_utf8(read_file(path)?).map_err(|_| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            "stream did not contain valid UTF-8",
-        )
-    })
+/// Reads a text input file (TOML) as UTF-8 (see [`read_file`]).
+pub(crate) fn read_text(path: &Path) -> Result<String, ReadError> {
+    super::read::utf8(read_file(path, FileKind::Text)?)
 }
 
 /// Reads one CSV table. Problems go to `errors`; rows that could not be read are skipped, so the
@@ -280,7 +307,7 @@ pub fn read_table<T: DeserializeOwned>(
     optional: &[&str],
     errors: &mut Vec<InputError>,
 ) -> Option<Table<T>> {
-    let mut bytes = match read_file(path) {
+    let mut bytes = match read_file(path, FileKind::Table) {
         Ok(b) => b,
         Err(e) => {
             errors.push(InputError::file(path, format!("cannot read the file: {e}")));
@@ -377,16 +404,17 @@ pub fn parse_table<T: DeserializeOwned>(
         .iter()
         .find_map(|o| o.strip_suffix('*'))
         .filter(|p| !p.is_empty());
-    let extra_ix: Vec<usize> = headers
+    let is_extra: Vec<bool> = headers
         .iter()
-        .enumerate()
-        .filter(|(_, h)| prefix.is_some_and(|p| h.len() > p.len() && h.starts_with(p)))
-        .map(|(i, _)| i)
+        .map(|h| prefix.is_some_and(|p| h.len() > p.len() && h.starts_with(p)))
         .collect();
-    let mut seen = Vec::new();
+    let extra_ix: Vec<usize> = (0..is_extra.len()).filter(|&i| is_extra[i]).collect();
+    // Each name once, in a set: a header of 100,000 columns is checked in linear time.
+    let mut seen = std::collections::HashSet::new();
     for (i, h) in headers.iter().enumerate() {
-        if extra_ix.contains(&i) {
-            if seen.contains(&h) {
+        let fresh = seen.insert(h);
+        if is_extra[i] {
+            if !fresh {
                 errors.push(InputError::at(path, 1, h, "column appears twice"));
             }
         } else if h.is_empty() {
@@ -407,10 +435,9 @@ pub fn parse_table<T: DeserializeOwned>(
                 h,
                 format!("unknown column (expected: {})", all.join(", ")),
             ));
-        } else if seen.contains(&h) {
+        } else if !fresh {
             errors.push(InputError::at(path, 1, h, "column appears twice"));
         }
-        seen.push(h);
     }
     if errors.len() > before {
         return None;
@@ -514,7 +541,14 @@ fn record_error(
 ) -> InputError {
     match err.kind() {
         csv::ErrorKind::Deserialize { err: de, .. } => {
-            let field_ix = de.field().map(|f| f as usize);
+            let refused = match de.kind() {
+                csv::DeserializeErrorKind::Message(m) if m == forms::NOT_WHOLE => Some(true),
+                csv::DeserializeErrorKind::Message(m) if m == forms::NOT_NUMBER => Some(false),
+                _ => None,
+            };
+            let field_ix = de.field().map(|f| f as usize).or_else(|| {
+                refused.and_then(|whole| forms::refused_column(headers, record, whole))
+            });
             let field = field_ix.and_then(|i| headers.get(i)).unwrap_or("?");
             let raw = field_ix.and_then(|i| record.get(i)).unwrap_or("");
             let message = match de.kind() {
@@ -524,6 +558,12 @@ fn record_error(
                 csv::DeserializeErrorKind::ParseFloat(_) => format!("`{raw}` is not a number"),
                 csv::DeserializeErrorKind::UnexpectedEndOfRow => {
                     "the row has fewer fields than the header".to_string()
+                }
+                csv::DeserializeErrorKind::Message(m) if m == forms::NOT_WHOLE => {
+                    format!("`{raw}` is not a whole number")
+                }
+                csv::DeserializeErrorKind::Message(m) if m == forms::NOT_NUMBER => {
+                    format!("`{raw}` is not a number")
                 }
                 other => format!("`{raw}`: {other}"),
             };

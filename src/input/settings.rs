@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::read::{InputLimits, MIB};
 use super::{Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
 use crate::domain::{Date, FallbackRules};
 use crate::error::InputError;
@@ -35,6 +36,16 @@ pub(super) struct ScenarioFile {
     privacy: PrivacyFile,
     #[serde(default)]
     quotas: QuotasFile,
+    #[serde(default)]
+    limits: LimitsFile,
+}
+
+/// `[limits]`: the size limits, in MiB, of the files the scenario names.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct LimitsFile {
+    table_mib: Option<Spanned<i64>>,
+    text_mib: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -254,6 +265,44 @@ pub(super) fn intake(
         pseudonym_key: file.privacy.pseudonym_key.clone(),
     }
 }
+
+/// The size limits for the files the scenario names: the caller's ([`InputLimits::current`])
+/// if it set them, else the scenario's `[limits]` over the defaults.
+pub(super) fn limits(
+    path: &Path,
+    text: &str,
+    file: &ScenarioFile,
+    errors: &mut Vec<InputError>,
+) -> InputLimits {
+    let mut limits = InputLimits::current();
+    let mut mib = |v: &Option<Spanned<i64>>, field: &str, slot: &mut u64| {
+        let Some(v) = v else { return };
+        match u64::try_from(*v.get_ref()) {
+            Ok(m) if (1..=MAX_LIMIT_MIB).contains(&m) => *slot = m * MIB,
+            _ => errors.push(at(
+                path,
+                text,
+                v.span(),
+                field,
+                format!(
+                    "must be a size in MiB from 1 to {MAX_LIMIT_MIB}, got {}",
+                    v.get_ref()
+                ),
+            )),
+        }
+    };
+    let (mut table, mut text_bytes) = (limits.table_bytes, limits.text_bytes);
+    mib(&file.limits.table_mib, "limits.table_mib", &mut table);
+    mib(&file.limits.text_mib, "limits.text_mib", &mut text_bytes);
+    if !InputLimits::set_by_caller() {
+        limits.table_bytes = table;
+        limits.text_bytes = text_bytes;
+    }
+    limits
+}
+
+/// The largest limit a scenario or the command line may set, in MiB (1 TiB).
+pub const MAX_LIMIT_MIB: u64 = 1 << 20;
 
 /// Checks `[planning]` and `intake_date`.
 pub(super) fn planning(

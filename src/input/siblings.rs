@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use super::ids;
 use crate::domain::Child;
 use crate::error::InputError;
 
@@ -30,7 +31,35 @@ pub(crate) fn link(
 ) {
     let mut groups: BTreeMap<(u64, String), Vec<(usize, u64)>> = BTreeMap::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
+    // Group ids by their folded form, to refuse two spellings of one group.
+    let mut spelled: HashMap<String, (String, u64)> = HashMap::new();
+    let mut refused = std::collections::HashSet::new();
     for m in &rows {
+        let problem = ids::id_problem(&m.group).or_else(|| {
+            let (other, line) = spelled
+                .entry(ids::folded(&m.group).into_owned())
+                .or_insert_with(|| (m.group.clone(), m.line));
+            (*other != m.group).then(|| {
+                format!(
+                    "sibling group `{}` is written differently from `{other}` (line {line}) but is the same after Unicode compatibility folding: write one group's id alike",
+                    m.group
+                )
+            })
+        });
+        if let Some(problem) = problem {
+            errors.push(InputError::at(path, m.line, "sibling_group", problem));
+            refused.insert(m.group.clone());
+        }
+    }
+    // A group with a refused id is not linked (the scenario is refused anyway).
+    let rows: Vec<Membership> = rows
+        .into_iter()
+        .filter(|m| !refused.contains(&m.group))
+        .collect();
+    // Rows naming each group, counted once (not once per group: linear in the rows).
+    let mut in_file: HashMap<&str, usize> = HashMap::new();
+    for m in &rows {
+        *in_file.entry(m.group.as_str()).or_default() += 1;
         let first = *first_line.entry(m.group.clone()).or_insert(m.line);
         if let Some(&c) = child_ix.get(&m.child) {
             groups
@@ -41,7 +70,7 @@ pub(crate) fn link(
     }
     let mut next = 0u32;
     for ((_, group), members) in groups {
-        let members_in_file = rows.iter().filter(|m| m.group == group).count();
+        let members_in_file = in_file[group.as_str()];
         if members_in_file < 2 {
             let (c, line) = members[0];
             errors.push(InputError::at(

@@ -154,8 +154,10 @@ pub fn applied_scenario(
     candidates: &[Candidate],
     plan: &Plan,
 ) -> Result<Vec<(String, Vec<u8>)>, InputError> {
-    let read =
-        |p: &Path| std::fs::read(p).map_err(|e| InputError::file(p, format!("cannot read: {e}")));
+    let read = |p: &Path| {
+        crate::input::read_input(p, crate::input::FileKind::Table)
+            .map_err(|e| InputError::file(p, format!("cannot read: {e}")))
+    };
     let text = String::from_utf8_lossy(&read(&files.scenario)?).into_owned();
     let mut toml: toml::Table =
         toml::from_str(&text).map_err(|e| InputError::file(&files.scenario, e.to_string()))?;
@@ -273,8 +275,8 @@ fn schools_with_plan(
                 u64::from(c.seats_per_unit) * u64::from(u);
         }
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let bytes = crate::input::read_input(path, crate::input::FileKind::Table)
+        .map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&bytes)

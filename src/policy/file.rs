@@ -120,6 +120,32 @@ pub(crate) fn line_of(text: &str, offset: usize) -> u64 {
         .count() as u64
 }
 
+/// The 1-based line of any byte offset of a text, found by binary search over the offsets where
+/// lines start (built once, in one pass): for many lookups in one file, where [`line_of`] would
+/// count from the start each time (100,000 indicators would take minutes).
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// The index of `text`'s lines.
+    pub(crate) fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// 1-based line of a byte offset (the same as [`line_of`]).
+    pub(crate) fn line(&self, offset: usize) -> u64 {
+        self.starts.partition_point(|&s| s <= offset) as u64
+    }
+}
+
 /// Turns a `toml` parse error into an input error with its line.
 pub(crate) fn toml_error(path: &Path, text: &str, err: &toml::de::Error) -> InputError {
     let message = match err.message().trim() {
@@ -154,7 +180,7 @@ pub fn parse_policy(path: &Path, text: &str) -> Result<PolicySpec, Vec<InputErro
     let file: PolicyFile = toml::from_str(text).map_err(|e| vec![toml_error(path, text, &e)])?;
     let mut e = Errors {
         path,
-        text,
+        lines: LineIndex::new(text),
         list: Vec::new(),
     };
     let indicators: Vec<_> = file

@@ -189,7 +189,7 @@ pub const MAX_POINTS: usize = 1_000_000;
 /// Reads the sweep file; the base scenario is named by [`SweepSpec::scenario_file`] and checked
 /// by [`SweepFileText::resolve`] once loaded.
 pub fn read(path: &Path) -> Result<(SweepFileText, PathBuf), InputErrors> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::input::read_input_text(path).map_err(|e| {
         InputErrors::one(
             InputKind::Sweep,
             InputError::file(path, format!("cannot read the sweep file: {e}")),

@@ -9,6 +9,7 @@ mod explain;
 mod folders;
 mod fuzz;
 mod golden;
+mod hostile;
 mod plan;
 mod points;
 pub mod properties;

@@ -1,18 +1,25 @@
 //! What the table validators share: id registries, number and coordinate cells, the lookup of
 //! rows refused earlier, and sorting entities by id.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::domain::Location;
 use crate::error::InputError;
+use crate::input::ids;
 use crate::input::rows::{Located, Table};
 use crate::scenario::rules;
 
-/// Keeps the first line each id was seen at and reports later duplicates.
+/// Keeps the first line each id was seen at and reports later duplicates: ids written alike,
+/// and ids equal after Unicode compatibility folding ([`ids::folded`]). Ids holding control or
+/// format characters are refused ([`ids::id_problem`]).
 pub(super) struct IdRegistry<'a> {
     path: &'a Path,
+    /// Every id registered, as written, with its first line.
     pub(super) seen: HashMap<String, u64>,
+    /// Ids whose folded form differs from how they are written: folded form → (id, line).
+    folded: HashMap<String, (String, u64)>,
 }
 
 impl<'a> IdRegistry<'a> {
@@ -20,6 +27,7 @@ impl<'a> IdRegistry<'a> {
         IdRegistry {
             path,
             seen: HashMap::new(),
+            folded: HashMap::new(),
         }
     }
 
@@ -43,6 +51,32 @@ impl<'a> IdRegistry<'a> {
                 format!("duplicate id `{id}` (first defined at line {first})"),
             ));
             return false;
+        }
+        if let Some(problem) = ids::id_problem(id) {
+            errors.push(InputError::at(self.path, line, field, problem));
+            // Known, so references to it are not reported again as unknown.
+            self.seen.insert(id.to_string(), line);
+            return false;
+        }
+        let key = ids::folded(id);
+        let alike = match &key {
+            Cow::Owned(k) => self.seen.get_key_value(k.as_str()),
+            Cow::Borrowed(_) => None,
+        }
+        .map(|(other, &l)| (other.as_str(), l))
+        .or_else(|| self.folded.get(key.as_ref()).map(|(o, l)| (o.as_str(), *l)));
+        if let Some((other, first)) = alike {
+            errors.push(InputError::at(
+                self.path,
+                line,
+                field,
+                format!("duplicate id `{id}`: the same as `{other}` (line {first}) after Unicode compatibility folding (full-width and other variant forms of a character count as the same)"),
+            ));
+            self.seen.insert(id.to_string(), line);
+            return false;
+        }
+        if let Cow::Owned(k) = key {
+            self.folded.insert(k, (id.to_string(), line));
         }
         self.seen.insert(id.to_string(), line);
         true

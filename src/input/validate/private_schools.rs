@@ -39,6 +39,21 @@ pub(super) fn validate(
                     ),
                 ));
                 fresh = false;
+            } else if let Some((other, first)) = schools
+                .folded_ids
+                .get(crate::input::ids::folded(&row.id).as_ref())
+            {
+                errors.push(InputError::at(
+                    path,
+                    line,
+                    "id",
+                    format!(
+                        "id `{}` is the same as public school `{other}` ({}:{first}) after Unicode compatibility folding; school ids must be unique across both files",
+                        row.id,
+                        cx.files.schools.display()
+                    ),
+                ));
+                fresh = false;
             }
         }
         let district = districts.find(

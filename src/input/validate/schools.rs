@@ -10,6 +10,7 @@ use super::districts::Districts;
 use super::Context;
 use crate::domain::{School, SchoolIdx};
 use crate::error::InputError;
+use crate::input::ids::folded;
 use crate::input::rows::{Located, SchoolRow, Table};
 use crate::scenario::rules;
 
@@ -21,6 +22,9 @@ pub(super) struct Schools {
     pub(super) grade_of: HashMap<String, u8>,
     /// Line of every id the file defines (the shared id space with private schools).
     pub(super) lines_of_ids: HashMap<String, u64>,
+    /// Every id the file defines by its folded form ([`crate::input::ids::folded`]), with its
+    /// line.
+    pub(super) folded_ids: HashMap<String, (String, u64)>,
 }
 
 /// Where a school id named in another file leads.
@@ -109,7 +113,13 @@ pub(super) fn validate(
         }
     }
     known.ids.extend(ids.seen.keys().cloned());
+    let folded_ids = ids
+        .seen
+        .iter()
+        .map(|(id, &line)| (folded(id).into_owned(), (id.clone(), line)))
+        .collect();
     Schools {
+        folded_ids,
         by_id: index_by_id(schools),
         known,
         grade_of,

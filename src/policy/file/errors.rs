@@ -5,7 +5,7 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::line_of;
+use super::LineIndex;
 use crate::error::InputError;
 use crate::policy::{MilliPoints, Tier};
 
@@ -13,8 +13,8 @@ use crate::policy::{MilliPoints, Tier};
 pub(super) struct Errors<'a> {
     /// The file, as named in errors.
     pub(super) path: &'a Path,
-    /// Its text, to turn byte spans into lines.
-    pub(super) text: &'a str,
+    /// Where its lines start, to turn byte spans into lines.
+    pub(super) lines: LineIndex,
     /// The problems so far, in the order found.
     pub(super) list: Vec<InputError>,
 }
@@ -30,7 +30,7 @@ impl Errors<'_> {
     pub(super) fn at(&mut self, span: Range<usize>, field: &str, message: String) {
         self.list.push(InputError {
             file: self.path.to_path_buf(),
-            line: (span.end > 0).then(|| line_of(self.text, span.start)),
+            line: (span.end > 0).then(|| self.lines.line(span.start)),
             field: Some(field.to_string()),
             message,
         });

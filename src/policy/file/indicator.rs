@@ -9,14 +9,14 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::errors::Errors;
-use super::{line_of, IndicatorFile};
+use super::IndicatorFile;
 use crate::policy::spec::{FactSpec, IndicatorSpec};
 use crate::policy::{Bracket, CategoryFact, IndicatorRule, Layer, NumericFact};
 
 /// The indicator as checked, or `None` after reporting its first problem.
 pub(super) fn check(e: &mut Errors, ind: &IndicatorFile) -> Option<IndicatorSpec> {
     let name = ind.name.get_ref().clone();
-    let line = line_of(e.text, ind.fact.span().start);
+    let line = e.lines.line(ind.fact.span().start);
     let here = ind.fact.span();
     let layer = match &ind.layer {
         None => Layer::City,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 use super::errors::Errors;
-use super::{line_of, PriorityFile};
+use super::PriorityFile;
 use crate::error::InputError;
 use crate::policy::{TieKey, TieRule, Tier};
 
@@ -26,7 +26,7 @@ pub(super) fn tiers(e: &mut Errors, priority: &PriorityFile) -> (Vec<Tier>, Scho
     let mut school_tiers = BTreeMap::new();
     for (school, list) in &priority.schools {
         let t = e.tiers(list.get_ref(), &format!("priority.schools.{school}"));
-        school_tiers.insert(school.clone(), (t, line_of(e.text, list.span().start)));
+        school_tiers.insert(school.clone(), (t, e.lines.line(list.span().start)));
     }
     (tiers, school_tiers)
 }

@@ -1,0 +1,188 @@
+//! The written forms of numbers in the tables, stricter than Rust's parsers and the csv crate's.
+//!
+//! A whole number is an optional `-` and decimal digits (`24`, `-3`, `007`); a number is that,
+//! optionally followed by `.` and digits (`1.5`, `-2.616`, `.5`, `3.`). Nothing else: no `+`
+//! sign, no hexadecimal (`0x10`, which the csv crate would read as 16), no exponent (`1e3`), no
+//! `inf`, `NaN` or `infinity`, no `_` separators, no spaces inside. The row shapes of
+//! [`super::rows`] read their number cells through these functions (`deserialize_with`), and a
+//! cell in another form is reported as `` `0x10` is not a whole number `` like any other cell
+//! that is not one.
+
+use serde::de::{self, Deserializer, Visitor};
+
+/// The message of a cell that is not a whole number in decimal digits (turned into
+/// `` `raw` is not a whole number `` where the error is reported).
+pub(crate) const NOT_WHOLE: &str = "not a whole number";
+/// The message of a cell that is not a decimal number.
+pub(crate) const NOT_NUMBER: &str = "not a number";
+
+/// The number columns of the scenario's tables read through this module: name, whether a whole
+/// number, whether optional (a blank cell is then no value). A refused cell's error carries no
+/// column index (the csv crate gives none for a visitor's own error), so the column is found
+/// here: the first of these columns, in header order, whose cell holds the refused value — the
+/// one the csv crate stopped at, since it reads the cells of a row in header order.
+const COLUMNS: &[(&str, bool, bool)] = &[
+    ("permanent_population", true, false),
+    ("cohort_share", false, true),
+    ("migrant_share", false, true),
+    ("cohort_children", true, true),
+    ("apply_share", false, true),
+    ("growth_rate", false, true),
+    ("entry_grade", true, false),
+    ("seats", true, false),
+    ("x_km", false, false),
+    ("y_km", false, false),
+    ("reserved_migrant", true, true),
+    ("purchasable_seats", true, false),
+    ("subsidy_yuan", true, false),
+    ("fee_yuan", true, false),
+    ("permit_months", true, false),
+    ("insurance_months", true, false),
+    ("residence_months", true, false),
+    ("insurance_months_elsewhere", true, true),
+    ("residence_months_elsewhere", true, true),
+    ("rank", true, false),
+];
+
+/// The index of the column whose cell was refused as not a whole number (`whole`) or not a
+/// number, given the header and the row.
+pub(crate) fn refused_column(
+    headers: &csv::StringRecord,
+    record: &csv::StringRecord,
+    whole: bool,
+) -> Option<usize> {
+    headers.iter().zip(record.iter()).position(|(h, cell)| {
+        COLUMNS.iter().any(|&(name, is_whole_column, optional)| {
+            name == h
+                && is_whole_column == whole
+                && !(optional && cell.is_empty())
+                && (if whole {
+                    parse_whole(cell).is_none()
+                } else {
+                    parse_decimal(cell).is_none()
+                })
+        })
+    })
+}
+
+/// Whether `s` is an optional `-` followed by one or more ASCII digits.
+pub fn is_whole(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `s` is a whole number, optionally followed by `.` and digits, or `-.5`/`.5`: at least
+/// one digit in all.
+pub fn is_decimal(s: &str) -> bool {
+    let unsigned = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    !(int.is_empty() && frac.is_empty()) && digits(int) && digits(frac)
+}
+
+/// A whole number parsed from its decimal form, or `None`.
+pub fn parse_whole(s: &str) -> Option<i64> {
+    is_whole(s).then(|| s.parse().ok()).flatten()
+}
+
+/// A decimal number parsed from its decimal form, or `None` (always finite).
+pub fn parse_decimal(s: &str) -> Option<f64> {
+    is_decimal(s)
+        .then(|| s.parse().ok())
+        .flatten()
+        .filter(|v: &f64| v.is_finite())
+}
+
+#[derive(Clone, Copy)]
+struct Whole;
+
+impl Visitor<'_> for Whole {
+    type Value = i64;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a whole number in decimal digits")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
+        parse_whole(v).ok_or_else(|| E::custom(NOT_WHOLE))
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Decimal;
+
+impl Visitor<'_> for Decimal {
+    type Value = f64;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a decimal number")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
+        parse_decimal(v).ok_or_else(|| E::custom(NOT_NUMBER))
+    }
+}
+
+/// An optional cell: `None` when blank, else read by the inner visitor.
+struct Optional<V>(V);
+
+impl<'de, V: Visitor<'de> + Copy> Visitor<'de> for Optional<V> {
+    type Value = Option<V::Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self.0).map(Some)
+    }
+}
+
+/// Reads a whole-number cell (`deserialize_with`).
+pub(crate) fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    d.deserialize_str(Whole)
+}
+
+/// Reads an optional whole-number cell (`deserialize_with`, with `default`).
+pub(crate) fn opt_whole<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    d.deserialize_option(Optional(Whole))
+}
+
+/// Reads a decimal-number cell (`deserialize_with`).
+pub(crate) fn decimal<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    d.deserialize_str(Decimal)
+}
+
+/// Reads an optional decimal-number cell (`deserialize_with`, with `default`).
+pub(crate) fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    d.deserialize_option(Optional(Decimal))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_decimal_forms_are_numbers() {
+        for ok in ["0", "24", "-3", "007"] {
+            assert!(is_whole(ok), "{ok}");
+        }
+        for bad in ["", "-", "+5", "0x10", "1e3", "24.0", "1_000", " 1", "١٢"] {
+            assert!(!is_whole(bad), "{bad}");
+        }
+        for ok in ["1.5", "-2.616", ".5", "3.", "-0", "12"] {
+            assert!(is_decimal(ok), "{ok}");
+        }
+        for bad in [
+            "", ".", "-.", "+1", "1e3", "inf", "NaN", "infinity", "0x10", "1.2.3",
+        ] {
+            assert!(!is_decimal(bad), "{bad}");
+        }
+        assert_eq!(parse_whole("99999999999999999999"), None);
+        assert_eq!(parse_decimal("-2.5"), Some(-2.5));
+    }
+}
