@@ -109,6 +109,7 @@ pub mod internals {
     pub use crate::assign::prune::prune;
     pub use crate::assign::siblings::deferred_acceptance_units;
     pub use crate::assign::{Applicants, Application};
+    pub use crate::check::priority::{Priority as CheckerPriority, Ranks as CheckerRanks};
     pub use crate::sweep::apply::apply as apply_sweep_point;
 }
 

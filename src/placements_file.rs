@@ -155,7 +155,10 @@ pub fn read_placements(path: &Path, scenario: &Scenario) -> Result<Placements, I
                 path,
                 line,
                 "child",
-                format!("child `{}` appears again (first at line {})", r.child, first.line),
+                format!(
+                    "child `{}` appears again (first at line {})",
+                    r.child, first.line
+                ),
             ));
             continue;
         }

@@ -67,12 +67,22 @@ pub struct Placements {
 }
 
 /// Compares every column of every row with its expected value.
-pub(super) fn check(scenario: &Scenario, ranks: &Ranks, placements: &Placements, v: &mut Violations) {
+pub(super) fn check(
+    scenario: &Scenario,
+    ranks: &Ranks,
+    placements: &Placements,
+    v: &mut Violations,
+) {
     for (c, (&outcome, row)) in scenario
         .child_indices()
         .zip(placements.outcomes.iter().zip(&placements.rows))
     {
-        let mut at = Row { scenario, c, row, v };
+        let mut at = Row {
+            scenario,
+            c,
+            row,
+            v,
+        };
         row_matches(scenario, ranks, c, outcome, &mut at);
     }
 }
@@ -122,18 +132,39 @@ fn row_matches(scenario: &Scenario, ranks: &Ranks, c: ChildIdx, outcome: Outcome
         Outcome::Choice { school, rank } => {
             let s = scenario.school(school);
             let km = child.location.distance_km(s.location);
-            ("public", s.id.as_str(), s.name.as_str(), Some(rank), Some(km), None)
+            (
+                "public",
+                s.id.as_str(),
+                s.name.as_str(),
+                Some(rank),
+                Some(km),
+                None,
+            )
         }
         Outcome::Coordinated { school } => {
             let s = scenario.school(school);
             let km = child.location.distance_km(s.location);
-            ("public", s.id.as_str(), s.name.as_str(), None, Some(km), None)
+            (
+                "public",
+                s.id.as_str(),
+                s.name.as_str(),
+                None,
+                Some(km),
+                None,
+            )
         }
         Outcome::Purchased { school } => {
             let p = scenario.private_school(school);
             let km = child.location.distance_km(p.location);
             let cost = Some(p.cost_per_seat());
-            ("purchased", p.id.as_str(), p.name.as_str(), None, Some(km), cost)
+            (
+                "purchased",
+                p.id.as_str(),
+                p.name.as_str(),
+                None,
+                Some(km),
+                cost,
+            )
         }
         Outcome::Unplaced { .. } => ("unplaced", "", "", None, None, None),
     };
@@ -238,7 +269,8 @@ fn reason_and_note(
         Outcome::Choice { rank, .. } => ("choice", format!("admitted to choice {rank}")),
         Outcome::Coordinated { .. } => {
             let (code, why) = not_at_a_choice(scenario, ranks, c);
-            let placed = "coordinated to the nearest public school of the district with a spare seat";
+            let placed =
+                "coordinated to the nearest public school of the district with a spare seat";
             (code, format!("{why}; {placed}"))
         }
         Outcome::Purchased { .. } => {
@@ -330,7 +362,12 @@ mod tests {
 
     #[test]
     fn points_are_read_and_written_as_decimals() {
-        for (text, milli) in [("20", 20_000), ("12.5", 12_500), ("-0.25", -250), ("0.001", 1)] {
+        for (text, milli) in [
+            ("20", 20_000),
+            ("12.5", 12_500),
+            ("-0.25", -250),
+            ("0.001", 1),
+        ] {
             assert_eq!(parse_points(text), Some(milli), "{text}");
             assert_eq!(show_points(milli), text);
         }

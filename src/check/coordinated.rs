@@ -17,12 +17,12 @@
 
 use std::collections::HashMap;
 
+use super::priority::Ranks;
 use super::reach::within;
 use super::tally::Tally;
 use super::Violations;
 use crate::assign::Outcome;
 use crate::domain::{ChildIdx, SchoolIdx};
-use super::priority::Ranks;
 use crate::scenario::Scenario;
 
 /// The coordinated-placement rule over one placement.
@@ -235,9 +235,9 @@ fn joint_groups(
     }
     groups.retain(|_, members| {
         members.len() > 1
-            && members.iter().all(|&m| {
-                ranks.eligible(m) && !matches!(outcomes[m.ix()], Outcome::Choice { .. })
-            })
+            && members
+                .iter()
+                .all(|&m| ranks.eligible(m) && !matches!(outcomes[m.ix()], Outcome::Choice { .. }))
     });
     groups
 }

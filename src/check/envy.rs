@@ -8,12 +8,12 @@
 //! matching cannot have. Children of sibling groups are checked as units in
 //! [`super::siblings`].
 
+use super::priority::Ranks;
 use super::reserved::Quotas;
 use super::tally::Tally;
 use super::Violations;
 use crate::assign::Outcome;
 use crate::domain::ChildIdx;
-use super::priority::Ranks;
 use crate::scenario::Scenario;
 
 /// Child `c` envies no school she ranked higher with justification.

@@ -5,10 +5,10 @@
 //! public place passes the gates. Checked on each outcome alone, against the checker's own
 //! gates and tiers ([`super::priority`]).
 
+use super::priority::Ranks;
 use super::Violations;
 use crate::assign::Outcome;
 use crate::domain::ChildIdx;
-use super::priority::Ranks;
 use crate::scenario::Scenario;
 
 /// The child's public place, if any, is one the gates and tiers allow.

@@ -54,7 +54,7 @@ mod gates;
 mod lottery;
 mod once;
 mod points;
-mod priority;
+pub(crate) mod priority;
 mod purchase;
 mod reach;
 mod reserved;

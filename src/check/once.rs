@@ -35,7 +35,11 @@ pub(super) fn one_outcome_per_child(
 /// Whether every school an outcome names exists and every choice rank is at least 1; records
 /// each one that is not. Outcomes built in code (not read from a file) may hold any index, and
 /// no later rule may index out of range.
-pub(super) fn indices_in_range(scenario: &Scenario, outcomes: &[Outcome], v: &mut Violations) -> bool {
+pub(super) fn indices_in_range(
+    scenario: &Scenario,
+    outcomes: &[Outcome],
+    v: &mut Violations,
+) -> bool {
     let mut ok = true;
     for (c, &outcome) in scenario.child_indices().zip(outcomes) {
         let id = &scenario.child(c).id;

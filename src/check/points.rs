@@ -9,7 +9,9 @@
 //! schools of their own district, and only for the children living there.
 
 use crate::domain::Child;
-use crate::policy::{Fact, Indicator, IndicatorRule, Layer, MilliPoints, NumericFact, Policy, Scope};
+use crate::policy::{
+    Fact, Indicator, IndicatorRule, Layer, MilliPoints, NumericFact, Policy, Scope,
+};
 
 /// The child's points at the schools of her own district (`at_home`), or at the schools of any
 /// other district (where no district-layer indicator counts for her).
@@ -102,9 +104,7 @@ fn value(indicator: &Indicator, child: &Child) -> Option<u64> {
             };
             // floor(months elsewhere × factor), the factor kept in thousandths.
             let recognised = match indicator.recognition {
-                Some(factor) if factor > 0 => {
-                    (u64::from(elsewhere) * factor.unsigned_abs()) / 1000
-                }
+                Some(factor) if factor > 0 => (u64::from(elsewhere) * factor.unsigned_abs()) / 1000,
                 _ => 0,
             };
             Some(u64::from(own) + recognised)

@@ -25,7 +25,7 @@ use crate::scenario::Scenario;
 
 /// A child's priority at one school; smaller is better, equal is a tie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(super) struct Priority {
+pub struct Priority {
     /// Position of her tier in the school's tier list.
     tier: u8,
     /// Her points at the school's district, more first.
@@ -50,7 +50,7 @@ impl Priority {
 }
 
 /// The checker's view of the policy applied to a scenario.
-pub(super) struct Ranks<'a> {
+pub struct Ranks<'a> {
     scenario: &'a Scenario,
     /// Points at the schools of the child's own district.
     home_points: Vec<MilliPoints>,
@@ -216,6 +216,11 @@ impl<'a> Ranks<'a> {
             draw,
             id,
         })
+    }
+
+    /// The child's lottery draw.
+    pub fn draw(&self, c: ChildIdx) -> u64 {
+        self.draws[c.ix()]
     }
 
     /// The children in the fallback order.

@@ -31,12 +31,12 @@
 
 use std::collections::HashMap;
 
+use super::priority::Ranks;
 use super::reach::in_reach;
 use super::tally::Tally;
 use super::Violations;
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::{ChildIdx, PrivateIdx};
-use super::priority::Ranks;
 use crate::scenario::Scenario;
 
 /// Above this estimate of work (Σ over pools of children × (schools³ + children)) the priority

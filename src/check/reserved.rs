@@ -9,10 +9,10 @@
 //! lower priority; a non-migrant child only if an open seat holds a child of lower priority.
 //! [`super::envy`] applies it to every refused choice.
 
+use super::priority::{Priority, Ranks};
 use super::WORST;
 use crate::assign::Outcome;
 use crate::domain::SchoolIdx;
-use super::priority::{Priority, Ranks};
 use crate::scenario::Scenario;
 
 /// How a school with reserved seats filled them: its migrant children, and the worst priority

@@ -11,11 +11,11 @@
 
 use std::collections::BTreeMap;
 
+use super::priority::{Priority, Ranks};
 use super::tally::Tally;
 use super::{Violations, WORST};
 use crate::assign::Outcome;
 use crate::domain::ChildIdx;
-use super::priority::{Priority, Ranks};
 use crate::scenario::Scenario;
 
 /// Checks every sibling group's joint application; see the module doc.
@@ -104,10 +104,8 @@ pub(super) fn check(
         }
         .min(head.choices.len());
         for &s in &head.choices[..better_than] {
-            let prios: Option<Vec<Priority>> = members
-                .iter()
-                .map(|&c| ranks.priority(c, s))
-                .collect();
+            let prios: Option<Vec<Priority>> =
+                members.iter().map(|&c| ranks.priority(c, s)).collect();
             let Some(prios) = prios else {
                 continue;
             };

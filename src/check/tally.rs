@@ -4,10 +4,10 @@
 //! (a child without a tier there counting as after everyone); per private school, how many
 //! places were bought; and what the bought places cost in all. Counted from the outcomes alone.
 
+use super::priority::{Priority, Ranks};
 use super::WORST;
 use crate::assign::Outcome;
 use crate::domain::ChildIdx;
-use super::priority::{Priority, Ranks};
 use crate::scenario::Scenario;
 
 /// The tallies of one placement.

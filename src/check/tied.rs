@@ -6,11 +6,11 @@
 //! overflow is then the tie at the last seat). Counted in one extra pass over the children, and
 //! only under that rule; under any other rule no school is excused.
 
+use super::priority::Ranks;
 use super::tally::Tally;
 use super::WORST;
 use crate::assign::Outcome;
 use crate::policy::TieRule;
-use super::priority::Ranks;
 use crate::scenario::Scenario;
 
 /// Per public school, whether it may exceed its seats by a whole tie at its last seat.
