@@ -207,7 +207,7 @@ impl<'a> Ranks<'a> {
         let (draw, id) = if self.ties_kept {
             (0, 0)
         } else {
-            (self.draws[c.ix()], self.id_places[c.ix()])
+            (self.draw(c), self.id_places[c.ix()])
         };
         Some(Priority {
             tier,
@@ -242,7 +242,7 @@ impl<'a> Ranks<'a> {
             tier,
             Reverse(self.home_points[c.ix()]),
             self.key_values(self.scenario.child(c)),
-            self.draws[c.ix()],
+            self.draw(c),
             self.id_places[c.ix()],
         )
     }

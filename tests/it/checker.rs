@@ -62,7 +62,7 @@ fn indicator(draw: IndicatorDraw, n_d: u32, i: usize) -> Indicator {
         Fact::Category(CategoryFact::Education) => {
             IndicatorRule::Category([("college".to_string(), a), ("senior".to_string(), c)].into())
         }
-        _ if i % 2 == 0 => IndicatorRule::PerUnit { per_unit: a },
+        _ if i.is_multiple_of(2) => IndicatorRule::PerUnit { per_unit: a },
         _ => IndicatorRule::Brackets(vec![
             Bracket {
                 from: 1,
