@@ -10,7 +10,7 @@
 //! it, with a `manifest.json` recording inputs and outputs, by [`run_and_write`]. Everything an
 //! embedding program needs is re-exported here: loading and validating ([`load`],
 //! [`load_from_memory`]), solving ([`solve`]), checking a placements file ([`read_placements`],
-//! [`check()`]), explaining one child's placement ([`explain()`]), capacity planning
+//! [`check_placements`]; [`check()`] for outcomes in memory), explaining one child's placement ([`explain()`]), capacity planning
 //! ([`plan()`]), what-if sweeps ([`load_sweep`], [`Sweep::run`]), appeals
 //! ([`appeal_and_write`]) and re-running a recorded run ([`verify_run`]). Every failure is an
 //! [`Error`] whose [`Error::exit_code`] is the CLI's exit code; long work reports progress to a
@@ -67,7 +67,7 @@ pub use assign::{
     PublicReport, PurchaseReport, SolverOptions, UnplacedReason,
 };
 pub use atomic_dir::{check_output_dir, write_file, Provenance, MARKER as OUTPUT_MARKER};
-pub use check::{check, CheckReport, Violation};
+pub use check::{check, check_placements, CheckReport, Placements, Violation, WrittenRow};
 pub use error::{
     shown_lines, BackendError, Cancelled, Error, InputError, InputErrors, InputKind, ManifestError,
     OutputError, PlanError, ReadError, SolveError,
@@ -105,10 +105,12 @@ pub use workflow::{
 #[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod internals {
+    pub use crate::assign::assign;
     pub use crate::assign::da::deferred_acceptance;
     pub use crate::assign::prune::prune;
     pub use crate::assign::siblings::deferred_acceptance_units;
     pub use crate::assign::{Applicants, Application};
+    pub use crate::check::priority::{Priority as CheckerPriority, Ranks as CheckerRanks};
     pub use crate::sweep::apply::apply as apply_sweep_point;
 }
 
@@ -131,7 +133,7 @@ pub fn solve(
 ) -> Result<Solved, SolveError> {
     let ranking = Ranking::compute(scenario);
     let assignment = assign::assign(scenario, &ranking, mechanism, options)?;
-    let check = check::check(scenario, &ranking, &assignment.outcomes);
+    let check = check::check(scenario, &assignment.outcomes);
     Ok(Solved {
         ranking,
         assignment,

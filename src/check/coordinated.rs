@@ -17,18 +17,18 @@
 
 use std::collections::HashMap;
 
+use super::priority::Ranks;
 use super::reach::within;
 use super::tally::Tally;
 use super::Violations;
 use crate::assign::Outcome;
 use crate::domain::{ChildIdx, SchoolIdx};
-use crate::ranking::Ranking;
 use crate::scenario::Scenario;
 
 /// The coordinated-placement rule over one placement.
 pub(super) struct Order<'a> {
     scenario: &'a Scenario,
-    ranking: &'a Ranking,
+    ranks: &'a Ranks<'a>,
     outcomes: &'a [Outcome],
     /// Sibling groups coordinated as one, members in the fallback order.
     joint: HashMap<u32, Vec<ChildIdx>>,
@@ -42,16 +42,16 @@ pub(super) struct Order<'a> {
 
 impl<'a> Order<'a> {
     /// Finds the sibling groups coordinated as one; nothing recorded yet.
-    pub fn new(scenario: &'a Scenario, ranking: &'a Ranking, outcomes: &'a [Outcome]) -> Self {
+    pub fn new(scenario: &'a Scenario, ranks: &'a Ranks<'a>, outcomes: &'a [Outcome]) -> Self {
         let mut district_schools: Vec<Vec<SchoolIdx>> = vec![Vec::new(); scenario.districts.len()];
         for s in scenario.school_indices() {
             district_schools[scenario.school(s).district.ix()].push(s);
         }
         Order {
             scenario,
-            ranking,
+            ranks,
             outcomes,
-            joint: joint_groups(scenario, ranking, outcomes),
+            joint: joint_groups(scenario, ranks, outcomes),
             last_coordinated: vec![None; scenario.schools.len()],
             coordinated_at: vec![Vec::new(); scenario.schools.len()],
             district_schools,
@@ -61,10 +61,10 @@ impl<'a> Order<'a> {
     /// The child's turn in coordinated placement: her fallback position, or her joint group's
     /// last member's.
     fn turn(&self, c: ChildIdx) -> u32 {
-        let position = &self.ranking.fallback_position;
-        self.group_of(c).map_or(position[c.ix()], |m| {
+        let ranks = self.ranks;
+        self.group_of(c).map_or(ranks.fallback_position(c), |m| {
             m.iter()
-                .map(|x| position[x.ix()])
+                .map(|&x| ranks.fallback_position(x))
                 .max()
                 .expect("a group has members")
         })
@@ -179,7 +179,7 @@ impl<'a> Order<'a> {
     /// after her.
     pub fn single(&self, c: ChildIdx, outcome: Outcome, tally: &Tally, v: &mut Violations) {
         let together = self.group_of(c).is_some_and(|m| self.together(m).is_some());
-        if !self.ranking.eligible(c) || together || matches!(outcome, Outcome::Choice { .. }) {
+        if !self.ranks.eligible(c) || together || matches!(outcome, Outcome::Choice { .. }) {
             return;
         }
         let scenario = self.scenario;
@@ -224,20 +224,20 @@ impl<'a> Order<'a> {
 /// placed by choice. Members in the fallback order.
 fn joint_groups(
     scenario: &Scenario,
-    ranking: &Ranking,
+    ranks: &Ranks,
     outcomes: &[Outcome],
 ) -> HashMap<u32, Vec<ChildIdx>> {
     let mut groups: HashMap<u32, Vec<ChildIdx>> = HashMap::new();
-    for &c in &ranking.fallback_order {
+    for &c in ranks.fallback_order() {
         if let Some(g) = scenario.child(c).sibling_group {
             groups.entry(g).or_default().push(c);
         }
     }
     groups.retain(|_, members| {
         members.len() > 1
-            && members.iter().all(|&m| {
-                ranking.eligible(m) && !matches!(outcomes[m.ix()], Outcome::Choice { .. })
-            })
+            && members
+                .iter()
+                .all(|&m| ranks.eligible(m) && !matches!(outcomes[m.ix()], Outcome::Choice { .. }))
     });
     groups
 }

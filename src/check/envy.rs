@@ -8,18 +8,18 @@
 //! matching cannot have. Children of sibling groups are checked as units in
 //! [`super::siblings`].
 
+use super::priority::Ranks;
 use super::reserved::Quotas;
 use super::tally::Tally;
 use super::Violations;
 use crate::assign::Outcome;
 use crate::domain::ChildIdx;
-use crate::ranking::Ranking;
 use crate::scenario::Scenario;
 
 /// Child `c` envies no school she ranked higher with justification.
 pub(super) fn single(
     scenario: &Scenario,
-    ranking: &Ranking,
+    ranks: &Ranks,
     c: ChildIdx,
     outcome: Outcome,
     tally: &Tally,
@@ -29,11 +29,13 @@ pub(super) fn single(
     let child = scenario.child(c);
     let better_than = match outcome {
         _ if child.sibling_group.is_some() => 0,
-        Outcome::Choice { rank, .. } => rank as usize - 1,
+        // A rank beyond her list (from a hand-edited file) is reported by `once`.
+        Outcome::Choice { rank, .. } => (rank as usize).saturating_sub(1),
         _ => child.choices.len(),
-    };
+    }
+    .min(child.choices.len());
     for &s in &child.choices[..better_than] {
-        let Some(mine) = ranking.priority(scenario, c, s) else {
+        let Some(mine) = ranks.priority(c, s) else {
             continue;
         };
         let school = scenario.school(s);

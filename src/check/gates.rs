@@ -2,18 +2,19 @@
 //!
 //! Proves that a child placed by choice at a school passes the gates and holds a tier there
 //! (the ranking gives her a priority at that school), and that a child given a coordinated
-//! public place passes the gates. Checked on each outcome alone, against the ranking.
+//! public place passes the gates. Checked on each outcome alone, against the checker's own
+//! gates and tiers ([`super::priority`]).
 
+use super::priority::Ranks;
 use super::Violations;
 use crate::assign::Outcome;
 use crate::domain::ChildIdx;
-use crate::ranking::Ranking;
 use crate::scenario::Scenario;
 
 /// The child's public place, if any, is one the gates and tiers allow.
 pub(super) fn held(
     scenario: &Scenario,
-    ranking: &Ranking,
+    ranks: &Ranks,
     c: ChildIdx,
     outcome: Outcome,
     v: &mut Violations,
@@ -21,7 +22,7 @@ pub(super) fn held(
     let child = scenario.child(c);
     match outcome {
         Outcome::Choice { school, .. } => {
-            if ranking.priority(scenario, c, school).is_none() {
+            if ranks.priority(c, school).is_none() {
                 v.push(
                     "eligibility",
                     format!(
@@ -33,7 +34,7 @@ pub(super) fn held(
             }
         }
         Outcome::Coordinated { .. } => {
-            if !ranking.eligible(c) {
+            if !ranks.eligible(c) {
                 v.push(
                     "eligibility",
                     format!(

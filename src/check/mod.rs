@@ -1,14 +1,19 @@
 //! The independent checker: verifies a placement without the code that produced it.
 //!
-//! It reads only the scenario, the ranking (points, tiers, classes, fallback order) and one
-//! outcome per child, and checks every rule directly on the final state — it never runs deferred
-//! acceptance, the integer program or the fallback stages, and it shares no code with
-//! [`crate::assign`] beyond the [`Outcome`]s (and their unplaced reasons) it is given. It does
-//! no I/O: reading a `placements.csv` back is [`crate::placements_file`]'s.
+//! It reads only the scenario and one outcome per child, and checks every rule directly on the
+//! final state — it never runs deferred acceptance, the integer program or the fallback stages,
+//! and it shares no code with [`crate::assign`] beyond the [`Outcome`]s (and their unplaced
+//! reasons) it is given, nor with [`crate::ranking`]: the points, gates, tiers, lottery and
+//! fallback order it judges by are its own ([`priority`], from [`points`], [`eligibility`] and
+//! [`lottery`]), recomputed from the policy's definition, so a bug in the solver's ranking
+//! cannot pass both. It does no I/O: reading a `placements.csv` back is
+//! [`crate::placements_file`]'s; [`check_placements`] then also verifies every column of it
+//! ([`columns`]).
 //!
 //! Each rule is its own module, saying what it proves and how:
 //!
-//! - [`once`]: one outcome per child, and a choice placement names the school at its rank;
+//! - [`once`]: one outcome per child, every school it names exists, and a choice placement names
+//!   the school at its rank;
 //! - [`gates`]: a child is admitted by choice only where she passes the gates and holds a tier,
 //!   and coordinated only if she passes the gates;
 //! - [`capacity`]: public schools and purchasable places hold no more than their seats, except
@@ -36,21 +41,28 @@
 //! [`purchase`] make their own — and reports the violations in the order found.
 
 use crate::assign::Outcome;
-use crate::ranking::{Priority, Ranking};
 use crate::scenario::Scenario;
+use priority::{Priority, Ranks};
 
 mod budget;
 mod capacity;
+mod columns;
 mod coordinated;
+mod eligibility;
 mod envy;
 mod gates;
+mod lottery;
 mod once;
+mod points;
+pub(crate) mod priority;
 mod purchase;
 mod reach;
 mod reserved;
 mod siblings;
 mod tally;
 mod tied;
+
+pub use columns::{Placements, WrittenRow};
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,10 +92,7 @@ impl CheckReport {
 }
 
 /// The priority given to a child placed where she holds no tier: after everyone.
-const WORST: Priority = Priority {
-    tier: u8::MAX,
-    class: u32::MAX,
-};
+const WORST: Priority = Priority::WORST;
 
 /// The violations found so far, in order.
 #[derive(Default)]
@@ -96,47 +105,72 @@ impl Violations {
     }
 }
 
-/// Verifies one outcome per child against every rule.
-pub fn check(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> CheckReport {
-    let mut v = Violations::default();
-    let report = |v: Violations, notes| CheckReport {
+/// Verifies one outcome per child against every rule, with the checker's own ranking of the
+/// scenario's children.
+pub fn check(scenario: &Scenario, outcomes: &[Outcome]) -> CheckReport {
+    let ranks = Ranks::new(scenario);
+    let (v, notes) = rules(scenario, &ranks, outcomes);
+    CheckReport {
         children: scenario.children.len(),
         violations: v.0,
         notes,
-    };
-    if !once::one_outcome_per_child(scenario, outcomes, &mut v) {
-        return report(v, Vec::new());
+    }
+}
+
+/// Verifies a placements file read back from disk: every rule on its outcomes, as [`check()`]
+/// does, then every column of every row against what the scenario and those outcomes imply
+/// (points, tier, distance, cost, reason, note, …).
+pub fn check_placements(scenario: &Scenario, placements: &Placements) -> CheckReport {
+    let ranks = Ranks::new(scenario);
+    let (mut v, notes) = rules(scenario, &ranks, &placements.outcomes);
+    if placements.outcomes.len() == scenario.children.len() {
+        columns::check(scenario, &ranks, placements, &mut v);
+    }
+    CheckReport {
+        children: scenario.children.len(),
+        violations: v.0,
+        notes,
+    }
+}
+
+/// Runs every rule; returns the violations and the notes.
+fn rules(scenario: &Scenario, ranks: &Ranks, outcomes: &[Outcome]) -> (Violations, Vec<String>) {
+    let mut v = Violations::default();
+    if !once::one_outcome_per_child(scenario, outcomes, &mut v)
+        || !once::indices_in_range(scenario, outcomes, &mut v)
+    {
+        return (v, Vec::new());
     }
 
     // First pass: what each outcome is on its own, and the tallies of the final state.
     let mut tally = tally::Tally::new(scenario);
-    let mut order = coordinated::Order::new(scenario, ranking, outcomes);
+    let mut order = coordinated::Order::new(scenario, ranks, outcomes);
     for c in scenario.child_indices() {
         let outcome = outcomes[c.ix()];
         once::choice_rank(scenario, c, outcome, &mut v);
-        gates::held(scenario, ranking, c, outcome, &mut v);
+        gates::held(scenario, ranks, c, outcome, &mut v);
         order.record(c, outcome, &mut v);
         reach::bought_in_reach(scenario, c, outcome, &mut v);
-        tally.add(scenario, ranking, c, outcome);
+        tally.add(scenario, ranks, c, outcome);
     }
 
-    let excused = tied::whole_tie_at_last_seat(scenario, ranking, outcomes, &tally);
+    let excused = tied::whole_tie_at_last_seat(scenario, ranks, outcomes, &tally);
     capacity::public(scenario, &tally, &excused, &mut v);
     capacity::private(scenario, &tally, &mut v);
     budget::check(scenario, &tally, &mut v);
 
     // Second pass: what each child could have had instead.
-    let quotas = reserved::Quotas::new(scenario, ranking, outcomes);
+    let quotas = reserved::Quotas::new(scenario, ranks, outcomes);
     for c in scenario.child_indices() {
         let outcome = outcomes[c.ix()];
         order.group(c, &tally, &mut v);
-        envy::single(scenario, ranking, c, outcome, &tally, &quotas, &mut v);
+        envy::single(scenario, ranks, c, outcome, &tally, &quotas, &mut v);
         order.single(c, outcome, &tally, &mut v);
         reach::reason_agrees(scenario, c, outcome, &mut v);
     }
 
-    siblings::check(scenario, ranking, outcomes, &tally, &mut v);
+    siblings::check(scenario, ranks, outcomes, &tally, &mut v);
     let mut notes = Vec::new();
-    purchase::check(scenario, ranking, outcomes, &tally, &mut v, &mut notes);
-    report(v, notes)
+    purchase::check(scenario, ranks, outcomes, &tally, &mut v, &mut notes);
+    (v, notes)
 }

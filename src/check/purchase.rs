@@ -32,12 +32,12 @@
 
 use std::collections::HashMap;
 
+use super::priority::Ranks;
 use super::reach::in_reach;
 use super::tally::Tally;
 use super::Violations;
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::{ChildIdx, PrivateIdx};
-use crate::ranking::Ranking;
 use crate::scenario::Scenario;
 
 /// Above this estimate of work (Σ over pools of children × (schools³ + children)) the priority
@@ -321,7 +321,7 @@ impl std::ops::Add for Lex {
 /// Checks the purchase stage; see the module doc.
 pub(super) fn check(
     scenario: &Scenario,
-    ranking: &Ranking,
+    ranks: &Ranks,
     outcomes: &[Outcome],
     tally: &Tally,
     v: &mut Violations,
@@ -335,7 +335,7 @@ pub(super) fn check(
         .child_indices()
         .filter(|c| outcomes[c.ix()].public_school().is_none())
         .collect();
-    stage.sort_unstable_by_key(|c| ranking.fallback_position[c.ix()]);
+    stage.sort_unstable_by_key(|&c| ranks.fallback_position(c));
     let reach: Vec<Vec<PrivateIdx>> = stage
         .iter()
         .map(|&c| {

@@ -9,10 +9,10 @@
 //! lower priority; a non-migrant child only if an open seat holds a child of lower priority.
 //! [`super::envy`] applies it to every refused choice.
 
+use super::priority::{Priority, Ranks};
 use super::WORST;
 use crate::assign::Outcome;
 use crate::domain::SchoolIdx;
-use crate::ranking::{Priority, Ranking};
 use crate::scenario::Scenario;
 
 /// How a school with reserved seats filled them: its migrant children, and the worst priority
@@ -53,12 +53,12 @@ pub(super) struct Quotas(Vec<Option<QuotaView>>);
 
 impl Quotas {
     /// Splits the children of every school with reserved seats into reserved and open seats.
-    pub fn new(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Self {
+    pub fn new(scenario: &Scenario, ranks: &Ranks, outcomes: &[Outcome]) -> Self {
         let mut held: Vec<Vec<(Priority, bool)>> = vec![Vec::new(); scenario.schools.len()];
         for c in scenario.child_indices() {
             if let Some(s) = outcomes[c.ix()].public_school() {
                 if scenario.school(s).reserved_migrant > 0 {
-                    let p = ranking.priority(scenario, c, s).unwrap_or(WORST);
+                    let p = ranks.priority(c, s).unwrap_or(WORST);
                     held[s.ix()].push((p, scenario.child(c).is_migrant()));
                 }
             }

@@ -11,17 +11,17 @@
 
 use std::collections::BTreeMap;
 
+use super::priority::{Priority, Ranks};
 use super::tally::Tally;
 use super::{Violations, WORST};
 use crate::assign::Outcome;
 use crate::domain::ChildIdx;
-use crate::ranking::{Priority, Ranking};
 use crate::scenario::Scenario;
 
 /// Checks every sibling group's joint application; see the module doc.
 pub(super) fn check(
     scenario: &Scenario,
-    ranking: &Ranking,
+    ranks: &Ranks,
     outcomes: &[Outcome],
     tally: &Tally,
     v: &mut Violations,
@@ -50,7 +50,7 @@ pub(super) fn check(
             continue;
         }
         if let Some(s) = outcomes[c.ix()].public_school() {
-            let p = ranking.priority(scenario, c, s).unwrap_or(WORST);
+            let p = ranks.priority(c, s).unwrap_or(WORST);
             units_at[s.ix()].push((p, 1));
         }
     }
@@ -78,14 +78,14 @@ pub(super) fn check(
                     continue;
                 }
                 // Coordinated or split: each child is her own unit.
-                let p = ranking.priority(scenario, c, s).unwrap_or(WORST);
+                let p = ranks.priority(c, s).unwrap_or(WORST);
                 units_at[s.ix()].push((p, 1));
             }
         }
         if let Some((s, _)) = first {
             let p = members
                 .iter()
-                .map(|&c| ranking.priority(scenario, c, s).unwrap_or(WORST))
+                .map(|&c| ranks.priority(c, s).unwrap_or(WORST))
                 .max()
                 .expect("a group has members");
             let at_s = members
@@ -97,15 +97,15 @@ pub(super) fn check(
     }
     for (g, members) in &groups {
         let head = scenario.child(members[0]);
+        // A rank beyond the list (from a hand-edited file) is reported by `once`.
         let better_than = match placed[g] {
-            Some((_, rank)) => rank as usize - 1,
+            Some((_, rank)) => (rank as usize).saturating_sub(1),
             None => head.choices.len(),
-        };
+        }
+        .min(head.choices.len());
         for &s in &head.choices[..better_than] {
-            let prios: Option<Vec<Priority>> = members
-                .iter()
-                .map(|&c| ranking.priority(scenario, c, s))
-                .collect();
+            let prios: Option<Vec<Priority>> =
+                members.iter().map(|&c| ranks.priority(c, s)).collect();
             let Some(prios) = prios else {
                 continue;
             };

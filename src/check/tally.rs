@@ -4,10 +4,10 @@
 //! (a child without a tier there counting as after everyone); per private school, how many
 //! places were bought; and what the bought places cost in all. Counted from the outcomes alone.
 
+use super::priority::{Priority, Ranks};
 use super::WORST;
 use crate::assign::Outcome;
 use crate::domain::ChildIdx;
-use crate::ranking::{Priority, Ranking};
 use crate::scenario::Scenario;
 
 /// The tallies of one placement.
@@ -34,14 +34,14 @@ impl Tally {
     }
 
     /// Counts child `c`'s outcome.
-    pub fn add(&mut self, scenario: &Scenario, ranking: &Ranking, c: ChildIdx, outcome: Outcome) {
+    pub fn add(&mut self, scenario: &Scenario, ranks: &Ranks, c: ChildIdx, outcome: Outcome) {
         if let Outcome::Purchased { school } = outcome {
             self.bought[school.ix()] += 1;
             self.spent += scenario.private_school(school).cost_per_seat();
         }
         if let Some(s) = outcome.public_school() {
             self.filled[s.ix()] += 1;
-            let p = ranking.priority(scenario, c, s).unwrap_or(WORST);
+            let p = ranks.priority(c, s).unwrap_or(WORST);
             let w = &mut self.worst_occupant[s.ix()];
             *w = Some(w.map_or(p, |x| x.max(p)));
         }

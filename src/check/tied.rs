@@ -6,17 +6,17 @@
 //! overflow is then the tie at the last seat). Counted in one extra pass over the children, and
 //! only under that rule; under any other rule no school is excused.
 
+use super::priority::Ranks;
 use super::tally::Tally;
 use super::WORST;
 use crate::assign::Outcome;
 use crate::policy::TieRule;
-use crate::ranking::Ranking;
 use crate::scenario::Scenario;
 
 /// Per public school, whether it may exceed its seats by a whole tie at its last seat.
 pub(super) fn whole_tie_at_last_seat(
     scenario: &Scenario,
-    ranking: &Ranking,
+    ranks: &Ranks,
     outcomes: &[Outcome],
     tally: &Tally,
 ) -> Vec<bool> {
@@ -26,7 +26,7 @@ pub(super) fn whole_tie_at_last_seat(
     let mut better_than_worst = vec![0u32; scenario.schools.len()];
     for c in scenario.child_indices() {
         if let Some(s) = outcomes[c.ix()].public_school() {
-            let p = ranking.priority(scenario, c, s).unwrap_or(WORST);
+            let p = ranks.priority(c, s).unwrap_or(WORST);
             if tally.worst_occupant[s.ix()].is_some_and(|w| p < w) {
                 better_than_worst[s.ix()] += 1;
             }

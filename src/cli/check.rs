@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use seatplan::{check, load, read_placements, require_passed, Error, Ranking};
+use seatplan::{check_placements, load, read_placements, require_passed, Error};
 
 use super::print::Printer;
 
@@ -16,13 +16,13 @@ pub struct CheckArgs {
     placements: PathBuf,
 }
 
-/// Reads the placements back and checks them; exit code 3 if the check fails.
+/// Reads the placements back and checks every rule and every column with the checker's own
+/// ranking; exit code 3 if the check fails.
 pub fn run(args: CheckArgs, printer: Printer) -> Result<()> {
     let loaded = load(&args.scenario).map_err(Error::from)?;
     let sc = &loaded.scenario;
-    let outcomes = read_placements(&args.placements, sc).map_err(Error::from)?;
-    let ranking = Ranking::compute(sc);
-    let report = check(sc, &ranking, &outcomes);
+    let placements = read_placements(&args.placements, sc).map_err(Error::from)?;
+    let report = check_placements(sc, &placements);
     printer.check(&report);
     require_passed(&report)?;
     Ok(())

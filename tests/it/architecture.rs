@@ -94,3 +94,97 @@ fn the_lowest_layers_import_nothing_above_them() {
         assert!(extra.is_empty(), "`{module}` imports {extra:?}");
     }
 }
+
+/// The code lines (comments and unit tests left out) of every file of `src/<module>/`.
+fn code_lines(module: &str) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src")
+            .join(module),
+        &mut files,
+    );
+    let mut lines = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for line in text.lines() {
+            if line.trim_start() == "#[cfg(test)]" {
+                break;
+            }
+            lines.push((file.clone(), line.split("//").next().unwrap().to_string()));
+        }
+    }
+    lines
+}
+
+#[test]
+fn the_checker_uses_neither_the_solvers_ranking_nor_its_assignment_code() {
+    // `check` recomputes points, gates, tiers, the lottery and the fallback order itself: it may
+    // not name `crate::ranking` at all, and from `crate::assign` only the two types it is given.
+    let named = edges().get("check").cloned().unwrap_or_default();
+    assert!(!named.contains("ranking"), "`check` imports `ranking`");
+    let allowed = ["Outcome", "UnplacedReason"];
+    let mut wrong = Vec::new();
+    for (file, code) in code_lines("check") {
+        let mut rest = code.as_str();
+        while let Some(i) = rest.find("crate::assign") {
+            rest = &rest[i + "crate::assign".len()..];
+            let names: Vec<String> = if let Some(group) = rest.strip_prefix("::{") {
+                group
+                    .split('}')
+                    .next()
+                    .unwrap()
+                    .split(',')
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty())
+                    .collect()
+            } else if let Some(path) = rest.strip_prefix("::") {
+                vec![path
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect()]
+            } else {
+                vec!["(the module itself)".to_string()]
+            };
+            for n in names {
+                if !allowed.contains(&n.as_str()) {
+                    wrong.push(format!("{}: crate::assign::{n}", file.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "`check` uses more of `assign`: {wrong:#?}"
+    );
+    // Nor the policy's own scoring, tier or tie-break code: the policy's data types only.
+    let scoring = [
+        "statement(",
+        ".score(",
+        "policy.points_at(",
+        "tiers_at(",
+        "holds_at(",
+        "holds_at_home(",
+        "sort_value(",
+        "has_district_layer(",
+        ".applies(",
+        "gates.failure(",
+        "lottery_number(",
+        "format_points(",
+        "CategoryFact::read",
+        "read_elsewhere(",
+    ];
+    let calls: Vec<String> = code_lines("check")
+        .into_iter()
+        .filter_map(|(file, code)| {
+            scoring
+                .iter()
+                .find(|f| code.contains(*f))
+                .map(|f| format!("{}: {f}", file.display()))
+        })
+        .collect();
+    assert!(
+        calls.is_empty(),
+        "`check` calls the policy's scoring: {calls:#?}"
+    );
+}

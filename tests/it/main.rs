@@ -3,6 +3,7 @@
 mod appeal;
 mod architecture;
 mod bad_inputs;
+mod checker;
 mod cli;
 mod exit_codes;
 mod explain;

@@ -61,7 +61,7 @@ fn reserved_seats_go_to_migrant_children_first_and_unused_ones_are_released() {
 fn the_checker_rejects_a_placement_that_ignores_the_reserved_seats() {
     let scenario = load(&scenario_dir("tiny/reserved/scenario.toml"));
     let plain = solve_checked(&without_quotas(scenario.clone()), Mechanism::Optimal);
-    let report = seatplan::check(&scenario, &plain.ranking, &plain.assignment.outcomes);
+    let report = seatplan::check(&scenario, &plain.assignment.outcomes);
     let envy: Vec<&str> = report
         .violations
         .iter()
@@ -96,7 +96,7 @@ fn a_non_migrant_child_envies_only_open_seats() {
         rank: 1,
     };
     outcomes[ix("H2")] = outcomes[ix("H5")];
-    let report = seatplan::check(&scenario, &solved.ranking, &outcomes);
+    let report = seatplan::check(&scenario, &outcomes);
     let envy: Vec<&str> = report
         .violations
         .iter()
@@ -287,7 +287,7 @@ proptest! {
                     },
                 })
                 .collect();
-            let report = seatplan::check(&sc, &solved.ranking, &outcomes);
+            let report = seatplan::check(&sc, &outcomes);
             let stable = !report.violations.iter().any(|v| {
                 matches!(v.rule, "justified-envy" | "capacity" | "eligibility")
             });

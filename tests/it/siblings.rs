@@ -48,8 +48,7 @@ fn twins_are_placed_together_with_the_priority_of_the_lower() {
 }
 
 fn violations(scenario: &Scenario, outcomes: &[Outcome]) -> Vec<String> {
-    let ranking = Ranking::compute(scenario);
-    seatplan::check(scenario, &ranking, outcomes)
+    seatplan::check(scenario, outcomes)
         .violations
         .into_iter()
         .map(|v| format!("{}: {}", v.rule, v.message))
