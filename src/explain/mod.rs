@@ -139,6 +139,8 @@ pub struct ChoiceLine {
     pub cutoff: Option<Cutoff>,
     #[serde(flatten)]
     pub verdict: Verdict,
+    /// The verdict in words, English then Chinese, as the text form prints it.
+    pub verdict_text: String,
 }
 
 /// An unlisted school that would have admitted the child.
@@ -265,7 +267,7 @@ pub fn explain(
         } else {
             Verdict::NoTier
         };
-        choices.push(ChoiceLine {
+        let mut line = ChoiceLine {
             rank: i + 1,
             school: school.id.clone(),
             name: school.name.clone(),
@@ -277,7 +279,10 @@ pub fn explain(
             admitted_by_choice: tally.by_choice,
             cutoff,
             verdict,
-        });
+            verdict_text: String::new(),
+        };
+        line.verdict_text = render::verdict_text(&line);
+        choices.push(line);
     }
     let (outcome_school, outcome_school_name) = match outcome {
         Outcome::Choice { school, .. } | Outcome::Coordinated { school } => {

@@ -136,23 +136,10 @@ pub fn text(e: &Explanation) -> String {
     t
 }
 
-/// The explanation as pretty JSON: the data of [`Explanation`] (codes as the policy file
-/// writes them, each beside its words), with each choice's verdict also in words
-/// (`verdict_text`) and the rank's meaning (`rank.meaning`).
+/// The explanation as pretty JSON: the data of [`Explanation`], codes as the policy file
+/// writes them each beside its words.
 pub fn json(e: &Explanation) -> String {
-    let mut v = serde_json::to_value(e).expect("serialising");
-    if let Some(rank) = v.get_mut("rank").and_then(|r| r.as_object_mut()) {
-        rank.insert("words".into(), e.rank.words().into());
-        rank.insert("meaning".into(), RANK_MEANING.into());
-    }
-    if let Some(choices) = v.get_mut("choices").and_then(|c| c.as_array_mut()) {
-        for (j, line) in choices.iter_mut().zip(&e.choices) {
-            if let Some(o) = j.as_object_mut() {
-                o.insert("verdict_text".into(), verdict_text(line).into());
-            }
-        }
-    }
-    serde_json::to_string_pretty(&v).expect("serialising") + "\n"
+    serde_json::to_string_pretty(e).expect("serialising") + "\n"
 }
 
 fn esc(s: &str) -> String {

@@ -22,8 +22,9 @@ pub const RANK_MEANING: &str = "place in the points order of her own district's 
 (1 = most points; tie-breaks and lottery decide equal points; priority tiers not included) \
 本区学校积分排序名次（1 为最高；同分按排序规则与摇号；不含优先类别）";
 
-/// A child's rank (see the module doc).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// A child's rank (see the module doc). It serialises as its fields plus `words`
+/// ([`Rank::words`]) and `meaning` ([`RANK_MEANING`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rank {
     /// Her place, 1-based (1 = first).
     pub place: u32,
@@ -41,6 +42,19 @@ impl Rank {
             1 => format!("{} of {}, tied with 1 other 与 1 人并列", self.place, self.of),
             k => format!("{} of {}, tied with {k} others 与 {k} 人并列", self.place, self.of),
         }
+    }
+}
+
+impl serde::Serialize for Rank {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = serializer.serialize_struct("Rank", 5)?;
+        st.serialize_field("place", &self.place)?;
+        st.serialize_field("of", &self.of)?;
+        st.serialize_field("tied_with", &self.tied_with)?;
+        st.serialize_field("words", &self.words())?;
+        st.serialize_field("meaning", RANK_MEANING)?;
+        st.end()
     }
 }
 

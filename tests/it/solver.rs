@@ -1,6 +1,7 @@
-//! The HiGHS backend's proven bound: when a time limit stops the tie-keeping model, the bound
-//! reported lies between what the run placed and the trivial bound, and the checker passes;
-//! when the model is solved, the bound is what was placed. (Only with `--features highs`.)
+//! The solver backends' time limits: microlp's default limit stops a long search and says so;
+//! HiGHS's proven bound, when a time limit stops the tie-keeping model, lies between what the
+//! run placed and the trivial bound, and the checker passes; when the model is solved, the bound
+//! is what was placed (the HiGHS tests only with `--features highs`).
 
 #[cfg(feature = "highs")]
 mod highs {
