@@ -182,6 +182,9 @@ pub struct Explanation {
     pub outcome_school: Option<String>,
     /// Name of that school; `None` when unplaced.
     pub outcome_school_name: Option<String>,
+    /// Why she has no place, as the `reason` code of `placements.csv` (e.g. `budget_exhausted`);
+    /// `None` when placed.
+    pub unplaced_reason: Option<String>,
     /// Her admitted choice's position in her list, 1-based; `None` unless placed by choice.
     pub outcome_rank: Option<u8>,
     /// One line per school she listed, in her order.
@@ -303,7 +306,9 @@ pub fn explain(
     Explanation {
         child: child.id.clone(),
         district: scenario.districts[child.residence_district.ix()].id.clone(),
-        district_name: scenario.districts[child.residence_district.ix()].name.clone(),
+        district_name: scenario.districts[child.residence_district.ix()]
+            .name
+            .clone(),
         eligible: ranking.eligible(c),
         gate_failure: ranking.gate_failure[c.ix()].clone(),
         points: format_points(ranking.points[c.ix()]),
@@ -314,6 +319,10 @@ pub fn explain(
         outcome: outcome_sentence(outcome),
         outcome_school,
         outcome_school_name,
+        unplaced_reason: match outcome {
+            Outcome::Unplaced { reason } => Some(reason.as_str().to_string()),
+            _ => None,
+        },
         outcome_rank: match outcome {
             Outcome::Choice { rank, .. } => Some(rank),
             _ => None,
@@ -418,7 +427,8 @@ fn suggestions(
         };
         let cutoff_tells = siblings == 1 && (school.reserved_migrant == 0 || child.is_migrant());
         let why = if filled + siblings <= tally.seats {
-            "it had seats left after every listed choice was served 志愿录取后仍有空余学位".to_string()
+            "it had seats left after every listed choice was served 志愿录取后仍有空余学位"
+                .to_string()
         } else {
             match tally.cutoff {
                 Some(cut) if mine < cut.priority && cutoff_tells => {

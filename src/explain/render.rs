@@ -167,11 +167,7 @@ td,th{{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:to
         esc(&named(&e.district_name, &e.district)),
         esc(e.gate_failure.as_deref().unwrap_or("passed 通过"))
     );
-    let _ = writeln!(
-        h,
-        "<p>Outcome 结果: <b>{}</b></p>",
-        esc(&outcome_words(e))
-    );
+    let _ = writeln!(h, "<p>Outcome 结果: <b>{}</b></p>", esc(&outcome_words(e)));
     let _ = writeln!(
         h,
         "<h2>Points 积分: {}</h2>\n<p>Tier 类别: {} · {}: {}<br><small>{}: {}</small></p>",

@@ -39,8 +39,14 @@ impl Rank {
     pub fn words(&self) -> String {
         match self.tied_with {
             0 => format!("{} of {}", self.place, self.of),
-            1 => format!("{} of {}, tied with 1 other 与 1 人并列", self.place, self.of),
-            k => format!("{} of {}, tied with {k} others 与 {k} 人并列", self.place, self.of),
+            1 => format!(
+                "{} of {}, tied with 1 other 与 1 人并列",
+                self.place, self.of
+            ),
+            k => format!(
+                "{} of {}, tied with {k} others 与 {k} 人并列",
+                self.place, self.of
+            ),
         }
     }
 }

@@ -17,7 +17,9 @@ use crate::scenario::Scenario;
 /// A priority tier in words, English then Chinese (`migrant` → `migrant child 随迁子女`).
 pub fn tier_words(tier: Tier) -> &'static str {
     match tier {
-        Tier::CatchmentHukou => "local hukou and home in the school's district 本区户籍并在本区居住",
+        Tier::CatchmentHukou => {
+            "local hukou and home in the school's district 本区户籍并在本区居住"
+        }
         Tier::Sibling => "a brother or sister at the school 兄弟姐妹在该校就读",
         Tier::Hukou => "local hukou 本地户籍",
         Tier::Migrant => "migrant child 随迁子女",
@@ -33,15 +35,21 @@ pub fn home_tier_words(scenario: &Scenario, ranking: &Ranking, c: ChildIdx) -> &
         .policy
         .tiers
         .get(ranking.home_tier[c.ix()] as usize)
-        .map_or("none: no priority tier applies 无优先类别", |&t| tier_words(t))
+        .map_or("none: no priority tier applies 无优先类别", |&t| {
+            tier_words(t)
+        })
 }
 
 /// A tie-break key in words, English then Chinese, with the order it ranks in.
 pub fn tie_key_words(key: TieKey) -> &'static str {
     match key {
-        TieKey::InsuranceMonths => "months of social insurance (more first) 社保缴纳月数（多者优先）",
+        TieKey::InsuranceMonths => {
+            "months of social insurance (more first) 社保缴纳月数（多者优先）"
+        }
         TieKey::ResidenceMonths => "months of residence (more first) 居住月数（多者优先）",
-        TieKey::PermitMonths => "months the residence permit has been held (more first) 居住证持有月数（多者优先）",
+        TieKey::PermitMonths => {
+            "months the residence permit has been held (more first) 居住证持有月数（多者优先）"
+        }
         TieKey::BirthDate => "birth date (the older child first) 出生日期（年长者优先）",
     }
 }
@@ -140,7 +148,10 @@ pub fn placement_reason(
         }
         Outcome::Unplaced { reason } => {
             let (_, why) = not_at_a_choice(scenario, ranking, c);
-            (reason.as_str(), format!("{why}; {}", unplaced_words(reason)))
+            (
+                reason.as_str(),
+                format!("{why}; {}", unplaced_words(reason)),
+            )
         }
     }
 }

@@ -134,7 +134,8 @@ proptest! {
     /// acceptance respects improvements), but it need not win her the school: another child may
     /// move in: the child she displaces may win another school from a child of a better tier
     /// there (tiers differ by district: catchment hukou), who then takes the seat. The regression
-    /// seed `cc 7c54…` is such a case (C02 still misses choice 1 with 12 more points). So the
+    /// seed `cc 7c54…` keeps a case where the child still missed the school (C02 still missed
+    /// choice 1 with 12 more points, failing the former property that she wins it). So the
     /// property checks what the explanation says, and that the gain never hurts.
     #[test]
     fn the_points_said_to_be_missing_are_the_gap_to_the_last_admitted(sc in scenario(TieRule::Lottery)) {
