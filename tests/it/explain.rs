@@ -176,3 +176,45 @@ proptest! {
         }
     }
 }
+
+/// Regression: one family saw two ranks — `statements.csv` said 119 and `explain` 132 for child
+/// C0000831 of the Ningbo worked example (`docs/points-policy.md` §11), which has a district
+/// layer. Now both read the one rank of `metrics::rank`, in the same words, for every child.
+#[test]
+fn statements_and_explanations_give_every_child_the_same_rank() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = super::util::generate_city(tmp.path(), "Ningbo", "0.02", "3");
+    std::fs::copy(
+        scenario_dir("policies/ningbo-300.toml"),
+        dir.join("policy.toml"),
+    )
+    .unwrap();
+    let sc = load(&dir.join("scenario.toml"));
+    let solved = solve_checked(&sc, Mechanism::Optimal);
+    let cutoffs = SchoolTallies::compute(&sc, &solved.ranking, &solved.assignment.outcomes);
+    let csv = String::from_utf8(seatplan::statements_csv(&sc, &solved.ranking)).unwrap();
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let ranks: std::collections::HashMap<String, String> = rows
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[1] == "rank" && &r[2] == "Rank 排名")
+        .map(|r| (r[0].to_string(), r[3].to_string()))
+        .collect();
+    assert_eq!(ranks.len(), sc.children().len());
+    for c in sc.child_indices() {
+        let e = explain(
+            &sc,
+            &solved.ranking,
+            &solved.assignment.outcomes,
+            &cutoffs,
+            c,
+        );
+        assert_eq!(ranks[&e.child], e.rank.words(), "child {}", e.child);
+        let text = explain_text(&e);
+        assert!(
+            text.contains(&format!("Rank 排名: {}\n", e.rank.words())),
+            "{text}"
+        );
+    }
+    assert_eq!(ranks["C0000831"], "119 of 1517");
+}
