@@ -49,6 +49,16 @@ impl Backend {
         }
     }
 
+    /// The time limit per component a run uses when none is given, in seconds: 60 for microlp,
+    /// which can search for many minutes on some tie-keeping models of a few hundred children
+    /// (`docs/formulation.md`); none for HiGHS, which proves them optimal in well under a second.
+    pub fn default_time_limit_s(self) -> Option<f64> {
+        match self {
+            Backend::Microlp => Some(DEFAULT_MICROLP_TIME_LIMIT_S),
+            Backend::Highs => None,
+        }
+    }
+
     /// Whether this build includes the backend.
     pub fn available(self) -> bool {
         match self {
@@ -69,13 +79,18 @@ impl Default for Backend {
     }
 }
 
+/// The default time limit per component of the microlp backend, in seconds
+/// ([`Backend::default_time_limit_s`]).
+pub const DEFAULT_MICROLP_TIME_LIMIT_S: f64 = 60.0;
+
 /// Settings for the integer-programming backend.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolverOptions {
     /// Which integer-programming backend solves the model (default: HiGHS if built in, else
     /// microlp).
     pub backend: Backend,
-    /// Wall-clock limit per component, in seconds; `None` = no limit.
+    /// Wall-clock limit per component, in seconds; `None` = no limit. The default is the
+    /// default backend's [`Backend::default_time_limit_s`] (60 s with microlp).
     pub time_limit_s: Option<f64>,
     /// Relative optimality gap at which the solver may stop (0 = prove optimality).
     pub mip_gap: f64,
@@ -107,7 +122,7 @@ impl Default for SolverOptions {
     fn default() -> Self {
         SolverOptions {
             backend: Backend::default(),
-            time_limit_s: None,
+            time_limit_s: Backend::default().default_time_limit_s(),
             mip_gap: 0.0,
             threads: 1,
             formulation: Formulation::Compact,
@@ -122,7 +137,8 @@ impl Default for SolverOptions {
 pub enum IpStatus {
     /// Proven optimal (within the requested gap, 0 by default).
     Optimal,
-    /// Stopped at the time limit with a feasible solution that may not be optimal.
+    /// Stopped at the time limit with a feasible solution that may not be optimal: the best the
+    /// backend found, or the warm start when it stopped before finding any.
     TimeLimit,
 }
 
@@ -132,8 +148,8 @@ pub struct ModelOutcome {
     /// Per child of the component (same order), the admitted list position.
     pub admitted: Vec<Option<u8>>,
     pub status: IpStatus,
-    /// A bound on the children placed that the backend proved (HiGHS's dual bound), when it
-    /// gives one.
+    /// A bound on the children placed that the backend proved (its dual bound), when it gives
+    /// one.
     pub bound: Option<usize>,
     pub variables: usize,
     pub constraints: usize,
@@ -316,9 +332,42 @@ fn status_of(s: SolutionStatus) -> IpStatus {
     }
 }
 
+/// Solves a microlp model through good_lp and reads microlp's proven bound when the time limit
+/// stopped it. microlp checks its deadline inside the simplex iterations, so it stops close to
+/// the limit; if the limit struck before it had any assignment (in the root relaxation, before
+/// adopting the warm start) good_lp returns [`good_lp::ResolutionError::Other`] — the only
+/// use good_lp's microlp solver makes of that variant — and the warm start (deferred
+/// acceptance, feasible) is kept, reported as stopped by the time limit with no bound.
+#[cfg(feature = "microlp")]
+fn solve_microlp(
+    model: good_lp::solvers::microlp::MicroLpProblem,
+    x: &[Vec<Variable>],
+    warm: &[Option<u8>],
+    min_weight: f64,
+) -> Result<BackendAnswer, BackendError> {
+    match model.solve() {
+        Ok(sol) => {
+            let admitted = extract(&sol, x);
+            let status = status_of(sol.status());
+            let bound = match status {
+                IpStatus::Optimal => None,
+                IpStatus::TimeLimit => sol
+                    .into_inner()
+                    .stats()
+                    .best_bound
+                    .filter(|b| b.is_finite() && *b >= 0.0)
+                    .map(|b| (b / min_weight + 1e-6).floor() as usize),
+            };
+            Ok((admitted, status, bound))
+        }
+        Err(good_lp::ResolutionError::Other(_)) => Ok((warm.to_vec(), IpStatus::TimeLimit, None)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// What a backend returns: the admitted list positions, the status and a proven bound on the
 /// children placed.
-#[cfg(feature = "highs")]
+#[cfg(any(feature = "highs", feature = "microlp"))]
 type BackendAnswer = (Vec<Option<u8>>, IpStatus, Option<usize>);
 
 /// Solves a HiGHS model directly (rather than through good_lp) to read the proven dual bound.
@@ -446,8 +495,8 @@ fn run(
                 }
                 let mut model = model.with_mip_gap(gap)?;
                 let rows = add_rows(&mut model, &x, &schools);
-                let sol = model.solve()?;
-                (extract(&sol, &x), status_of(sol.status()), None, rows)
+                let (admitted, status, bound) = solve_microlp(model, &x, warm, min_weight)?;
+                (admitted, status, bound, rows)
             }
             #[cfg(not(feature = "microlp"))]
             {

@@ -55,7 +55,8 @@ pub enum ComponentStatus {
     StrictPrioritiesDa,
     /// The integer program proved optimality.
     IpOptimal,
-    /// The integer program hit its time limit; its best solution is used, optimality unproven.
+    /// The integer program hit its time limit; its best solution is used (at worst the
+    /// deferred-acceptance warm start), optimality unproven.
     IpTimeLimit,
     /// The backend failed; the DA warm start (weakly stable, maybe not maximum) is used.
     IpFailed {
@@ -80,7 +81,9 @@ impl ComponentStatus {
                 "optimal (strict priorities: deferred acceptance)"
             }
             ComponentStatus::IpOptimal => "optimal (integer program)",
-            ComponentStatus::IpTimeLimit => "time limit (integer program, optimality not proven)",
+            ComponentStatus::IpTimeLimit => {
+                "time limit reached (integer program: kept its best assignment, at worst the deferred-acceptance start; optimality not proven)"
+            }
             ComponentStatus::IpFailed { .. } => {
                 "solver failed (kept the deferred-acceptance start)"
             }

@@ -41,7 +41,9 @@ pub struct SolverArgs {
     /// MIP backend (default: highs if built with `--features highs`, else microlp).
     #[arg(long, value_enum)]
     backend: Option<BackendArg>,
-    /// Time limit per component of the integer program, in seconds.
+    /// Time limit per component of the integer program, in seconds (default: 60 with microlp,
+    /// none with highs). A component stopped by it keeps the best assignment found (at worst the
+    /// deferred-acceptance start), and the run says so with the bound that was proven.
     #[arg(long, value_name = "SECONDS")]
     time_limit: Option<f64>,
     /// Relative optimality gap at which the solver may stop (0 proves optimality).
@@ -142,7 +144,7 @@ impl SolverArgs {
             mechanism,
             SolverOptions {
                 backend,
-                time_limit_s: self.time_limit,
+                time_limit_s: self.time_limit.or(backend.default_time_limit_s()),
                 mip_gap: self.mip_gap,
                 threads: self.solver_threads,
                 formulation: match self.formulation {

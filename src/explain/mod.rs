@@ -15,8 +15,10 @@ use sha2::{Digest, Sha256};
 
 use crate::assign::Outcome;
 use crate::domain::{ChildIdx, SchoolIdx};
-use crate::metrics::wording::{home_tier, outcome_sentence};
-use crate::metrics::SchoolTallies;
+use crate::metrics::wording::{
+    home_tier, home_tier_words, layer_words, outcome_sentence, tie_key_words, tier_words,
+};
+use crate::metrics::{rank, Rank, SchoolTallies};
 use crate::policy::{format_points, MilliPoints, TieRule};
 use crate::ranking::{Priority, Ranking};
 use crate::scenario::Scenario;
@@ -39,7 +41,10 @@ pub fn pseudonym(scenario: &Scenario, child_id: &str) -> String {
 /// One line of the child's points statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PointsLine {
+    /// The layer's code as written in the policy file (`provincial`, `city`, `district`).
     pub layer: String,
+    /// The layer in words, English then Chinese (`city 市级`).
+    pub layer_words: String,
     pub item: String,
     pub value: String,
     pub points: String,
@@ -50,7 +55,10 @@ pub struct PointsLine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Cutoff {
     pub holder: String,
+    /// The holder's tier at the school, as written in the policy file.
     pub tier: String,
+    /// The same tier in words, English then Chinese.
+    pub tier_words: String,
     pub points: String,
 }
 
@@ -78,13 +86,17 @@ pub enum Verdict {
     },
     /// Same tier, fewer points.
     FewerPoints {
-        /// Points she lacked to equal the cut-off holder's, as a decimal (e.g. `1.5`).
+        /// Points she lacked to equal the cut-off holder's, as a decimal (e.g. `1.5`): with
+        /// more she would rank above that child at the school, though the school could then go
+        /// to another child whose place moved too (her gain never costs her a better choice).
         needed: String,
     },
     /// Same tier and points; the named tie-break key decided.
     TieBreak {
         /// The tie-break key's name as written in the policy file (e.g. `insurance_months`).
         key: String,
+        /// The key in words, English then Chinese, with the order it ranks in.
+        key_words: String,
         /// The child's own value of that key (the other child's is never shown).
         your_value: String,
     },
@@ -117,13 +129,18 @@ pub struct ChoiceLine {
     pub school: String,
     pub name: String,
     pub district: String,
+    /// Her tier at this school as written in the policy file; `None` if she holds none there.
     pub your_tier: Option<String>,
+    /// The same tier in words, English then Chinese.
+    pub your_tier_words: Option<String>,
     pub your_points: String,
     pub seats: u32,
     pub admitted_by_choice: u32,
     pub cutoff: Option<Cutoff>,
     #[serde(flatten)]
     pub verdict: Verdict,
+    /// The verdict in words, English then Chinese, as the text form prints it.
+    pub verdict_text: String,
 }
 
 /// An unlisted school that would have admitted the child.
@@ -142,23 +159,32 @@ pub struct Explanation {
     pub child: String,
     /// Id of her district of residence.
     pub district: String,
+    /// Name of her district of residence.
+    pub district_name: String,
     /// Whether she passed the policy's eligibility gates.
     pub eligible: bool,
     /// The gates she failed, in words; `None` when eligible.
     pub gate_failure: Option<String>,
     /// Her points at schools of her own district, in points as a decimal (e.g. `12.5`).
     pub points: String,
-    /// The tier she holds in her own district: its name, `none`, or `ineligible`.
+    /// The tier she holds in her own district: its name as written in the policy file, `none`,
+    /// or `ineligible`.
     pub tier: String,
-    /// Her priority class in her district's master list, 1-based (1 = best); shared only when
-    /// ties are kept.
-    pub class: u32,
+    /// The same tier in words, English then Chinese.
+    pub tier_words: String,
+    /// Her rank ([`crate::metrics::rank`]): the same number `statements.csv` gives.
+    pub rank: Rank,
     /// Her points statement: any layer caps applied, then each indicator that counted for her.
     pub statement: Vec<PointsLine>,
     /// Her outcome, in a sentence.
     pub outcome: String,
     /// Id of the public or private school she ended in; `None` when unplaced.
     pub outcome_school: Option<String>,
+    /// Name of that school; `None` when unplaced.
+    pub outcome_school_name: Option<String>,
+    /// Why she has no place, as the `reason` code of `placements.csv` (e.g. `budget_exhausted`);
+    /// `None` when placed.
+    pub unplaced_reason: Option<String>,
     /// Her admitted choice's position in her list, 1-based; `None` unless placed by choice.
     pub outcome_rank: Option<u8>,
     /// One line per school she listed, in her order.
@@ -168,10 +194,8 @@ pub struct Explanation {
     pub suggestions: Vec<Suggestion>,
 }
 
-fn tier_name(ranking: &Ranking, s: SchoolIdx, p: Priority) -> String {
+fn tier_at(ranking: &Ranking, s: SchoolIdx, p: Priority) -> crate::policy::Tier {
     ranking.school_tiers[s.ix()][p.tier as usize]
-        .name()
-        .to_string()
 }
 
 /// Explains the placement of one child. `tallies` are the run's school tallies
@@ -191,10 +215,11 @@ pub fn explain(
         if st.layers_raw[i] > st.layers[i] {
             statement.push(PointsLine {
                 layer: layer.name().into(),
-                item: "layer total".into(),
+                layer_words: layer_words(*layer).into(),
+                item: "layer total 层级合计".into(),
                 value: format_points(st.layers_raw[i]),
                 points: format_points(st.layers[i]),
-                note: "layer cap".into(),
+                note: "layer cap 层级封顶".into(),
             });
         }
     }
@@ -202,11 +227,14 @@ pub fn explain(
         if let Some(item) = item {
             statement.push(PointsLine {
                 layer: ind.layer().name().into(),
+                layer_words: layer_words(ind.layer()).into(),
                 item: ind.name.clone(),
                 value: item.value.clone(),
                 points: format_points(item.points),
                 note: match ind.cap {
-                    Some(cap) if item.raw > cap => format!("capped at {}", format_points(cap)),
+                    Some(cap) if item.raw > cap => {
+                        format!("capped at {} 封顶", format_points(cap))
+                    }
                     _ => String::new(),
                 },
             });
@@ -226,6 +254,7 @@ pub fn explain(
         let cutoff = tally.cutoff.map(|cut| Cutoff {
             holder: pseudonym(scenario, &scenario.child(cut.holder).id),
             tier: cut.tier.to_string(),
+            tier_words: tier_words(tier_at(ranking, s, cut.priority)).into(),
             points: format_points(cut.points),
         });
         let verdict = if i + 1 == placed_rank {
@@ -241,25 +270,33 @@ pub fn explain(
         } else {
             Verdict::NoTier
         };
-        choices.push(ChoiceLine {
+        let mut line = ChoiceLine {
             rank: i + 1,
             school: school.id.clone(),
             name: school.name.clone(),
             district: scenario.districts[school.district.ix()].id.clone(),
-            your_tier: mine.map(|p| tier_name(ranking, s, p)),
+            your_tier: mine.map(|p| tier_at(ranking, s, p).name().to_string()),
+            your_tier_words: mine.map(|p| tier_words(tier_at(ranking, s, p)).to_string()),
             your_points: format_points(my_points),
             seats: tally.seats,
             admitted_by_choice: tally.by_choice,
             cutoff,
             verdict,
-        });
+            verdict_text: String::new(),
+        };
+        line.verdict_text = render::verdict_text(&line);
+        choices.push(line);
     }
-    let outcome_school = match outcome {
+    let (outcome_school, outcome_school_name) = match outcome {
         Outcome::Choice { school, .. } | Outcome::Coordinated { school } => {
-            Some(scenario.school(school).id.clone())
+            let s = scenario.school(school);
+            (Some(s.id.clone()), Some(s.name.clone()))
         }
-        Outcome::Purchased { school } => Some(scenario.private_school(school).id.clone()),
-        Outcome::Unplaced { .. } => None,
+        Outcome::Purchased { school } => {
+            let p = scenario.private_school(school);
+            (Some(p.id.clone()), Some(p.name.clone()))
+        }
+        Outcome::Unplaced { .. } => (None, None),
     };
     let suggestions = if placed_rank == 1 || !ranking.eligible(c) {
         Vec::new()
@@ -269,14 +306,23 @@ pub fn explain(
     Explanation {
         child: child.id.clone(),
         district: scenario.districts[child.residence_district.ix()].id.clone(),
+        district_name: scenario.districts[child.residence_district.ix()]
+            .name
+            .clone(),
         eligible: ranking.eligible(c),
         gate_failure: ranking.gate_failure[c.ix()].clone(),
         points: format_points(ranking.points[c.ix()]),
         tier: home_tier(scenario, ranking, c).to_string(),
-        class: ranking.class[c.ix()] + 1,
+        tier_words: home_tier_words(scenario, ranking, c).to_string(),
+        rank: rank(scenario, ranking, c),
         statement,
         outcome: outcome_sentence(outcome),
         outcome_school,
+        outcome_school_name,
+        unplaced_reason: match outcome {
+            Outcome::Unplaced { reason } => Some(reason.as_str().to_string()),
+            _ => None,
+        },
         outcome_rank: match outcome {
             Outcome::Choice { rank, .. } => Some(rank),
             _ => None,
@@ -339,6 +385,7 @@ fn refusal(
     {
         return Verdict::TieBreak {
             key: key.name().into(),
+            key_words: tie_key_words(*key).into(),
             your_value: key.display_value(me),
         };
     }
@@ -380,11 +427,12 @@ fn suggestions(
         };
         let cutoff_tells = siblings == 1 && (school.reserved_migrant == 0 || child.is_migrant());
         let why = if filled + siblings <= tally.seats {
-            "it had seats left after every listed choice was served".to_string()
+            "it had seats left after every listed choice was served 志愿录取后仍有空余学位"
+                .to_string()
         } else {
             match tally.cutoff {
                 Some(cut) if mine < cut.priority && cutoff_tells => {
-                    "the child's priority is above its cut-off".to_string()
+                    "the child's priority is above its last admitted child's 优先顺序高于该校最后录取者".to_string()
                 }
                 _ => continue,
             }

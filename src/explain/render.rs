@@ -4,6 +4,12 @@
 use std::fmt::Write as _;
 
 use super::{ChoiceLine, Explanation, Verdict};
+use crate::metrics::{RANK_LABEL, RANK_MEANING};
+
+/// A school or district as a parent reads it: its name, then its id in brackets.
+fn named(name: &str, id: &str) -> String {
+    format!("{name} ({id})")
+}
 
 /// The verdict in words, English then Chinese.
 pub fn verdict_text(line: &ChoiceLine) -> String {
@@ -13,7 +19,7 @@ pub fn verdict_text(line: &ChoiceLine) -> String {
         .map(|c| {
             format!(
                 "last seat 最后录取: {} ({}, {} points 分)",
-                c.holder, c.tier, c.points
+                c.holder, c.tier_words, c.points
             )
         })
         .unwrap_or_default();
@@ -23,16 +29,22 @@ pub fn verdict_text(line: &ChoiceLine) -> String {
         Verdict::Ineligible { reason } => format!("not admitted: did not pass the eligibility gates 未通过准入条件 ({reason})"),
         Verdict::NoTier => "not admitted: the policy gives the child no priority tier at this school 该校招生类别不含本儿童".into(),
         Verdict::NoSeats => "not admitted: the school has no seats at this grade 无学位".into(),
-        Verdict::HigherTier { cutoff_tier } => format!(
-            "not admitted: every seat went to children of a higher tier ({cutoff_tier}) 学位已由更高类别录满; points cannot change this 积分无法改变; {cut}"
-        ),
+        Verdict::HigherTier { cutoff_tier } => {
+            let words = line
+                .cutoff
+                .as_ref()
+                .map_or(cutoff_tier.as_str(), |c| c.tier_words.as_str());
+            format!(
+                "not admitted: every seat went to children of a higher priority tier 学位已由更高优先类别录满 ({words}); points cannot change this 积分无法改变; {cut}"
+            )
+        }
         Verdict::FewerPoints { needed } => format!(
-            "not admitted: fewer points 积分不足; {needed} more points needed 还需 {needed} 分 (with equal points the tie-break decides); {cut}"
+            "not admitted: fewer points 积分不足; {needed} points below the last admitted 比最后录取者少 {needed} 分 (with more she would have ranked above that child here, with as many the tie-break decides; others' places could then change too 其他儿童的录取也可能随之变化); {cut}"
         ),
-        Verdict::TieBreak { key, your_value } => format!(
-            "not admitted: equal points, decided by the tie-break `{key}` 同分按 `{key}` 排序 (the child's value 本人: {your_value}); {cut}"
+        Verdict::TieBreak { key_words, your_value, .. } => format!(
+            "not admitted: equal points, decided by the tie-break 同分排序: {key_words}; the child's value 本人: {your_value}; {cut}"
         ),
-        Verdict::Lottery => format!("not admitted: equal on points and every tie-break key, decided by the seeded lottery 同分同序，电脑摇号; {cut}"),
+        Verdict::Lottery => format!("not admitted: equal on points and every tie-break, decided by the seeded lottery 同分同序，电脑摇号; {cut}"),
         Verdict::Unexplained => "not explained: a child of lower priority holds the seat, which the rules forbid; the independent check reports this placement 录取结果未通过校验".into(),
         Verdict::ReservedSeats { reserved } => format!(
             "not admitted: the open seats went to children of higher priority; {reserved} of the school's seats are reserved for migrant children 随迁子女专项学位, and the child is not one; {cut}"
@@ -46,13 +58,22 @@ pub fn verdict_text(line: &ChoiceLine) -> String {
     }
 }
 
+/// The outcome with the school named.
+fn outcome_words(e: &Explanation) -> String {
+    match (&e.outcome_school_name, &e.outcome_school) {
+        (Some(name), Some(id)) => format!("{} — {}", e.outcome, named(name, id)),
+        _ => e.outcome.clone(),
+    }
+}
+
 /// The explanation as plain text.
 pub fn text(e: &Explanation) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
         "Child 儿童: {}    District 居住区: {}",
-        e.child, e.district
+        e.child,
+        named(&e.district_name, &e.district)
     );
     match &e.gate_failure {
         None => {
@@ -64,9 +85,13 @@ pub fn text(e: &Explanation) -> String {
     }
     let _ = writeln!(
         t,
-        "Points 积分: {}    Tier 类别: {}    Place in the master list 排名: {}",
-        e.points, e.tier, e.class
+        "Points 积分: {}    Tier 类别: {}    {}: {}",
+        e.points,
+        e.tier_words,
+        RANK_LABEL,
+        e.rank.words()
     );
+    let _ = writeln!(t, "  ({RANK_LABEL}: {RANK_MEANING})");
     for l in &e.statement {
         let note = if l.note.is_empty() {
             String::new()
@@ -75,19 +100,11 @@ pub fn text(e: &Explanation) -> String {
         };
         let _ = writeln!(
             t,
-            "  [{}] {} = {} → {}{}",
-            l.layer, l.item, l.value, l.points, note
+            "  [{}] {}: {} → {} points 分{}",
+            l.layer_words, l.item, l.value, l.points, note
         );
     }
-    let _ = writeln!(
-        t,
-        "Outcome 结果: {}{}",
-        e.outcome,
-        e.outcome_school
-            .as_ref()
-            .map(|s| format!(" — {s}"))
-            .unwrap_or_default()
-    );
+    let _ = writeln!(t, "Outcome 结果: {}", outcome_words(e));
     if e.choices.is_empty() {
         let _ = writeln!(t, "Choices 志愿: none listed 未填报");
     } else {
@@ -96,10 +113,9 @@ pub fn text(e: &Explanation) -> String {
     for c in &e.choices {
         let _ = writeln!(
             t,
-            "  {}. {} {} (seats 学位 {}, admitted by choice 志愿录取 {}) — {}",
+            "  {}. {} (seats 学位 {}, admitted by choice 志愿录取 {}) — {}",
             c.rank,
-            c.school,
-            c.name,
+            named(&c.name, &c.school),
             c.seats,
             c.admitted_by_choice,
             verdict_text(c)
@@ -110,15 +126,18 @@ pub fn text(e: &Explanation) -> String {
         for s in &e.suggestions {
             let _ = writeln!(
                 t,
-                "  {} {} ({} km): {}",
-                s.school, s.name, s.distance_km, s.why
+                "  {} ({} km): {}",
+                named(&s.name, &s.school),
+                s.distance_km,
+                s.why
             );
         }
     }
     t
 }
 
-/// The explanation as pretty JSON.
+/// The explanation as pretty JSON: the data of [`Explanation`], codes as the policy file
+/// writes them each beside its words.
 pub fn json(e: &Explanation) -> String {
     serde_json::to_string_pretty(e).expect("serialising") + "\n"
 }
@@ -145,31 +164,26 @@ td,th{{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:to
         h,
         "<p>Child 儿童: <b>{}</b> · District 居住区: {} · Eligibility 准入条件: {}</p>",
         esc(&e.child),
-        esc(&e.district),
+        esc(&named(&e.district_name, &e.district)),
         esc(e.gate_failure.as_deref().unwrap_or("passed 通过"))
     );
+    let _ = writeln!(h, "<p>Outcome 结果: <b>{}</b></p>", esc(&outcome_words(e)));
     let _ = writeln!(
         h,
-        "<p>Outcome 结果: <b>{}{}</b></p>",
-        esc(&e.outcome),
-        e.outcome_school
-            .as_ref()
-            .map(|s| format!(" — {}", esc(s)))
-            .unwrap_or_default()
-    );
-    let _ = writeln!(
-        h,
-        "<h2>Points 积分: {} (tier 类别 {}, place 排名 {})</h2>",
+        "<h2>Points 积分: {}</h2>\n<p>Tier 类别: {} · {}: {}<br><small>{}: {}</small></p>",
         esc(&e.points),
-        esc(&e.tier),
-        e.class
+        esc(&e.tier_words),
+        RANK_LABEL,
+        esc(&e.rank.words()),
+        RANK_LABEL,
+        esc(RANK_MEANING)
     );
     let _ = writeln!(h, "<table><tr><th>Layer 层级</th><th>Indicator 指标</th><th>Value 数值</th><th>Points 分值</th><th>Note 说明</th></tr>");
     for l in &e.statement {
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&l.layer),
+            esc(&l.layer_words),
             esc(&l.item),
             esc(&l.value),
             esc(&l.points),
@@ -184,10 +198,9 @@ td,th{{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:to
     for c in &e.choices {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{} {}</td><td>{} / {}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td></tr>",
             c.rank,
-            esc(&c.school),
-            esc(&c.name),
+            esc(&named(&c.name, &c.school)),
             c.admitted_by_choice,
             c.seats,
             esc(&verdict_text(c))
@@ -202,9 +215,8 @@ td,th{{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:to
         for s in &e.suggestions {
             let _ = writeln!(
                 h,
-                "<li>{} {} ({} km): {}</li>",
-                esc(&s.school),
-                esc(&s.name),
+                "<li>{} ({} km): {}</li>",
+                esc(&named(&s.name, &s.school)),
                 esc(&s.distance_km),
                 esc(&s.why)
             );

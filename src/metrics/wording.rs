@@ -4,12 +4,79 @@
 //!   `note`), [`placement_tier`];
 //! - `changes.csv` of an appeal and its command-line lines: [`outcome_brief`];
 //! - explanations: [`outcome_sentence`];
-//! - a child's tier in her own district (explanations, `statements.csv`): [`home_tier`].
+//! - a child's tier in her own district (explanations, `statements.csv`): [`home_tier`];
+//! - words a parent reads for the policy's codes (explanations): [`tier_words`],
+//!   [`home_tier_words`], [`tie_key_words`], [`layer_words`], [`unplaced_words`].
 
 use crate::assign::{Outcome, UnplacedReason};
 use crate::domain::ChildIdx;
+use crate::policy::{Layer, TieKey, Tier};
 use crate::ranking::Ranking;
 use crate::scenario::Scenario;
+
+/// A priority tier in words, English then Chinese (`migrant` → `migrant child 随迁子女`).
+pub fn tier_words(tier: Tier) -> &'static str {
+    match tier {
+        Tier::CatchmentHukou => {
+            "local hukou and home in the school's district 本区户籍并在本区居住"
+        }
+        Tier::Sibling => "a brother or sister at the school 兄弟姐妹在该校就读",
+        Tier::Hukou => "local hukou 本地户籍",
+        Tier::Migrant => "migrant child 随迁子女",
+    }
+}
+
+/// The tier a child holds in her own district in words (see [`home_tier`]).
+pub fn home_tier_words(scenario: &Scenario, ranking: &Ranking, c: ChildIdx) -> &'static str {
+    if !ranking.eligible(c) {
+        return "none: did not pass the eligibility gates 无：未通过准入条件";
+    }
+    scenario
+        .policy
+        .tiers
+        .get(ranking.home_tier[c.ix()] as usize)
+        .map_or("none: no priority tier applies 无优先类别", |&t| {
+            tier_words(t)
+        })
+}
+
+/// A tie-break key in words, English then Chinese, with the order it ranks in.
+pub fn tie_key_words(key: TieKey) -> &'static str {
+    match key {
+        TieKey::InsuranceMonths => {
+            "months of social insurance (more first) 社保缴纳月数（多者优先）"
+        }
+        TieKey::ResidenceMonths => "months of residence (more first) 居住月数（多者优先）",
+        TieKey::PermitMonths => {
+            "months the residence permit has been held (more first) 居住证持有月数（多者优先）"
+        }
+        TieKey::BirthDate => "birth date (the older child first) 出生日期（年长者优先）",
+    }
+}
+
+/// A points layer in words, English then Chinese (`city` → `city 市级`).
+pub fn layer_words(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Provincial => "provincial 省级",
+        Layer::City => "city 市级",
+        Layer::District => "district 区级",
+    }
+}
+
+/// Why a child could not be given a bought place, in words (as `placements.csv` notes it).
+pub fn unplaced_words(reason: UnplacedReason) -> &'static str {
+    match reason {
+        UnplacedReason::NoPrivateInReach => {
+            "no private school with purchasable places within reach"
+        }
+        UnplacedReason::PrivateSeatsFull => {
+            "the purchasable places within reach were all taken by children of higher priority"
+        }
+        UnplacedReason::BudgetExhausted => {
+            "the purchase budget left could not pay for a place within reach"
+        }
+    }
+}
 
 /// Why a child is not at a listed school: a reason code and words.
 fn not_at_a_choice(scenario: &Scenario, ranking: &Ranking, c: ChildIdx) -> (&'static str, String) {
@@ -81,18 +148,10 @@ pub fn placement_reason(
         }
         Outcome::Unplaced { reason } => {
             let (_, why) = not_at_a_choice(scenario, ranking, c);
-            let bought = match reason {
-                UnplacedReason::NoPrivateInReach => {
-                    "no private school with purchasable places within reach"
-                }
-                UnplacedReason::PrivateSeatsFull => {
-                    "the purchasable places within reach were all taken by children of higher priority"
-                }
-                UnplacedReason::BudgetExhausted => {
-                    "the purchase budget left could not pay for a place within reach"
-                }
-            };
-            (reason.as_str(), format!("{why}; {bought}"))
+            (
+                reason.as_str(),
+                format!("{why}; {}", unplaced_words(reason)),
+            )
         }
     }
 }
@@ -143,12 +202,13 @@ pub fn outcome_brief(scenario: &Scenario, outcome: Outcome) -> String {
     }
 }
 
-/// An outcome as an explanation states it (the school is named beside it).
+/// An outcome as an explanation states it, English then Chinese (the school is named beside
+/// it).
 pub fn outcome_sentence(outcome: Outcome) -> String {
     match outcome {
-        Outcome::Choice { rank, .. } => format!("admitted by choice {rank}"),
-        Outcome::Coordinated { .. } => "coordinated placement (统筹) in the nearest public school of the district with a spare seat".into(),
-        Outcome::Purchased { .. } => "a government-purchased private place (highest priority first; then least total cost and distance)".into(),
-        Outcome::Unplaced { reason } => format!("no place: {}", reason.as_str()),
+        Outcome::Choice { rank, .. } => format!("admitted to choice {rank} 第 {rank} 志愿录取"),
+        Outcome::Coordinated { .. } => "coordinated placement 统筹安排 in the nearest public school of the district with a spare seat".into(),
+        Outcome::Purchased { .. } => "a government-purchased private place 政府购买民办学位 (highest priority first; then least total cost and distance)".into(),
+        Outcome::Unplaced { reason } => format!("no place 未安排学位: {}", unplaced_words(reason)),
     }
 }

@@ -1,9 +1,10 @@
-//! `statements.csv`: each child's points itemised, her tier, her place in the master list and
-//! her tie-break values (written when a run asks for statements).
+//! `statements.csv`: each child's points itemised, her tier, her rank ([`crate::metrics::rank`])
+//! and her tie-break values (written when a run asks for statements).
 
 use serde::Serialize;
 
 use crate::metrics::wording::home_tier;
+use crate::metrics::{Ranks, RANK_LABEL, RANK_MEANING};
 use crate::policy::format_points;
 use crate::ranking::Ranking;
 use crate::scenario::Scenario;
@@ -21,9 +22,11 @@ struct StatementRow<'a> {
 
 /// Renders `statements.csv`: each child's itemised points at schools of her own district —
 /// every indicator with its value, points before and after its cap; the layer totals with their
-/// caps; the total — then her tier, her place in the master list and the tie-break values.
+/// caps; the total — then her tier, her rank ([`crate::metrics::rank`]) and the tie-break
+/// values.
 pub fn statements_csv(scenario: &Scenario, ranking: &Ranking) -> Vec<u8> {
     let policy = &scenario.policy;
+    let ranks = Ranks::compute(scenario, ranking);
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut row = |child: &str,
                    section,
@@ -110,18 +113,14 @@ pub fn statements_csv(scenario: &Scenario, ranking: &Ranking) -> Vec<u8> {
             None,
             String::new(),
         );
-        let class = ranking
-            .class_by_district
-            .get(child.residence_district.ix())
-            .map_or(ranking.class[c.ix()], |classes| classes[c.ix()]);
         row(
             &child.id,
             "rank",
-            "class at her own district's schools",
-            (class + 1).to_string(),
+            RANK_LABEL,
+            ranks.of(c).words(),
             None,
             None,
-            "1 = highest points; children sharing a class are tied".into(),
+            RANK_MEANING.into(),
         );
         for key in &policy.tie_keys {
             row(

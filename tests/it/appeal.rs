@@ -163,7 +163,11 @@ fn explain_writes_json_and_a_printable_page() {
     ]);
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["outcome"], "no place: budget_exhausted");
+    assert_eq!(
+        v["outcome"],
+        "no place 未安排学位: the purchase budget left could not pay for a place within reach"
+    );
+    assert_eq!(v["unplaced_reason"], "budget_exhausted");
     assert_eq!(v["choices"][0]["verdict"], "fewer_points");
     assert_eq!(v["choices"][0]["needed"], "50");
 
