@@ -92,11 +92,11 @@ pub use plan::{read_candidates, Candidate};
 pub use progress::{NoReporter, Reporter, Stage};
 pub use ranking::{Priority, Ranking};
 pub use report::{run_report, sweep_report};
+pub use rounds::outputs::{summary as round_summary, RoundSummary};
 pub use rounds::{
     compute as compute_round, earlier as read_earlier_round, explain_round, round_and_write,
     verify_round, Earlier, Move, MoveKind, Round, RoundFiles, RoundRun, RoundSettings,
 };
-pub use rounds::outputs::{summary as round_summary, RoundSummary};
 pub use run_outputs::{render, render_run};
 pub use scenario::{Edit, Invalid, Problem, Scenario, ScenarioParts};
 pub use sweep::apply::derived_seed;

@@ -228,7 +228,10 @@ pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::er
     let mut problems = Vec::new();
     if record.round.is_some() {
         // A later round re-runs from its earlier round, not from the scenario alone.
-        problems.push("a later round's manifest: verify it with `verify_round` (as `seatplan verify` does)".into());
+        problems.push(
+            "a later round's manifest: verify it with `verify_round` (as `seatplan verify` does)"
+                .into(),
+        );
         return Ok(problems);
     }
     for input in &record.inputs {

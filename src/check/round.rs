@@ -39,7 +39,12 @@ struct Options {
     keep_choice: bool,
 }
 
-fn options(scenario: &Scenario, ranking: &Ranking, c: ChildIdx, before: Option<Outcome>) -> Options {
+fn options(
+    scenario: &Scenario,
+    ranking: &Ranking,
+    c: ChildIdx,
+    before: Option<Outcome>,
+) -> Options {
     let child = scenario.child(c);
     let above = match before {
         Some(Outcome::Choice { rank, .. }) => rank as usize - 1,
@@ -88,7 +93,14 @@ pub fn check_round(
         }
         if let Outcome::Choice { school, rank } = now {
             if scenario.child(c).choices.get(rank as usize - 1) != Some(&school) {
-                push("once", format!("child {} is placed at {} as her choice {rank}, which it is not", scenario.child(c).id, scenario.school(school).id));
+                push(
+                    "once",
+                    format!(
+                        "child {} is placed at {} as her choice {rank}, which it is not",
+                        scenario.child(c).id,
+                        scenario.school(school).id
+                    ),
+                );
             }
         }
         if !no_worse(before, now) {
@@ -104,17 +116,39 @@ pub fn check_round(
     for s in scenario.school_indices() {
         let seats = scenario.school(s).seats.max(kept[s.ix()]);
         if filled[s.ix()] > seats {
-            push("capacity", format!("public school {} holds {} children for {} seats", scenario.school(s).id, filled[s.ix()], seats));
+            push(
+                "capacity",
+                format!(
+                    "public school {} holds {} children for {} seats",
+                    scenario.school(s).id,
+                    filled[s.ix()],
+                    seats
+                ),
+            );
         }
     }
     for p in scenario.private_indices() {
         let ps = scenario.private_school(p);
         if bought[p.ix()] > ps.purchasable_seats {
-            push("capacity", format!("private school {} has {} bought places of {} purchasable", ps.id, bought[p.ix()], ps.purchasable_seats));
+            push(
+                "capacity",
+                format!(
+                    "private school {} has {} bought places of {} purchasable",
+                    ps.id,
+                    bought[p.ix()],
+                    ps.purchasable_seats
+                ),
+            );
         }
     }
     if cost > scenario.budget_yuan {
-        push("budget", format!("the bought places cost {cost} yuan, over the budget of {}", scenario.budget_yuan));
+        push(
+            "budget",
+            format!(
+                "the bought places cost {cost} yuan, over the budget of {}",
+                scenario.budget_yuan
+            ),
+        );
     }
     // The worst priority at each school among children who are not keeping their place there,
     // and the best newcomer's.
@@ -169,11 +203,17 @@ pub fn check_round(
 fn no_worse(before: Option<Outcome>, now: Outcome) -> bool {
     match (before, now) {
         (None | Some(Outcome::Unplaced { .. }), _) => true,
-        (Some(Outcome::Choice { rank: r0, school: s0 }), Outcome::Choice { rank, school }) => {
-            rank < r0 || (rank == r0 && school == s0)
-        }
+        (
+            Some(Outcome::Choice {
+                rank: r0,
+                school: s0,
+            }),
+            Outcome::Choice { rank, school },
+        ) => rank < r0 || (rank == r0 && school == s0),
         (Some(Outcome::Choice { .. }), _) => false,
-        (Some(Outcome::Coordinated { school: s0 }), Outcome::Coordinated { school }) => s0 == school,
+        (Some(Outcome::Coordinated { school: s0 }), Outcome::Coordinated { school }) => {
+            s0 == school
+        }
         (Some(Outcome::Coordinated { .. }), Outcome::Choice { .. }) => true,
         (Some(Outcome::Coordinated { .. }), _) => false,
         (Some(Outcome::Purchased { school: p0 }), Outcome::Purchased { school }) => p0 == school,
@@ -240,7 +280,11 @@ fn minimality(
                 return;
             }
             let c = active[i];
-            choice[i] = if choice[i] == opts.len() { 0 } else { choice[i] + 1 };
+            choice[i] = if choice[i] == opts.len() {
+                0
+            } else {
+                choice[i] + 1
+            };
             if choice[i] < opts[c].up.len() {
                 break;
             }

@@ -138,7 +138,11 @@ fn waitlists_text(t: &mut String, e: &Explanation) {
             r.round,
             r.round,
             r.before,
-            if r.moved { "moved 已调整" } else { "not moved 未调整" },
+            if r.moved {
+                "moved 已调整"
+            } else {
+                "not moved 未调整"
+            },
             r.why
         );
     }

@@ -53,7 +53,10 @@ fn files_of(record: &RoundRecord) -> RoundFiles {
 pub fn earlier(folder: &Path) -> Result<Earlier, Error> {
     let (manifest, file, manifest_sha256) = read_manifest(folder)?;
     let (scenario, number) = match &manifest.round {
-        None => (crate::input::load(Path::new(&manifest.scenario))?.scenario, 0),
+        None => (
+            crate::input::load(Path::new(&manifest.scenario))?.scenario,
+            0,
+        ),
         Some(record) => {
             let before = earlier(Path::new(&record.previous))?;
             let settings = RoundSettings {
@@ -88,7 +91,10 @@ pub fn verify_round(record: &Manifest, folder: &Path) -> Result<Vec<String>, Err
     let (before, before_file, before_sha) = match read_manifest(previous) {
         Ok(m) => m,
         Err(e) => {
-            problems.push(format!("the earlier round {} cannot be read: {e}", round.previous));
+            problems.push(format!(
+                "the earlier round {} cannot be read: {e}",
+                round.previous
+            ));
             return Ok(problems);
         }
     };
@@ -238,7 +244,11 @@ pub fn explain_round(folder: &Path, child: &str) -> Result<Option<Explanation>, 
     let Some(r) = &record.round else {
         let e = earlier(folder)?;
         let ranking = crate::ranking::Ranking::compute(&e.scenario);
-        let Some(c) = e.scenario.child_indices().find(|&c| e.scenario.child(c).id == child) else {
+        let Some(c) = e
+            .scenario
+            .child_indices()
+            .find(|&c| e.scenario.child(c).id == child)
+        else {
             return Ok(None);
         };
         let tallies = SchoolTallies::compute(&e.scenario, &ranking, &e.outcomes);

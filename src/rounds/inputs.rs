@@ -202,7 +202,12 @@ fn read_late(
     // The lines of the ids, to name the row of an id the earlier round already has.
     let mut lines = HashMap::new();
     let mut ignored = Vec::new();
-    if let Some(t) = read_table::<ChildRow>(children, ChildRow::REQUIRED, ChildRow::OPTIONAL, &mut ignored) {
+    if let Some(t) = read_table::<ChildRow>(
+        children,
+        ChildRow::REQUIRED,
+        ChildRow::OPTIONAL,
+        &mut ignored,
+    ) {
         for r in t.rows {
             lines.insert(r.row.id.trim().to_string(), r.line);
         }

@@ -134,7 +134,8 @@ impl Round {
                 "did not move: she holds her first choice".to_string()
             }
             (None, _) => {
-                let lists = Waitlists::compute(sc, &self.solved.ranking, &self.solved.assignment.outcomes);
+                let lists =
+                    Waitlists::compute(sc, &self.solved.ranking, &self.solved.assignment.outcomes);
                 let waits: Vec<String> = lists.by_child[c.ix()]
                     .iter()
                     .map(|e| format!("{} position {}", sc.school(e.school).id, e.position))

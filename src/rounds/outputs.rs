@@ -152,7 +152,8 @@ pub fn render(round: &Round) -> Vec<(&'static str, Vec<u8>)> {
         if *name == REPORT {
             let page = String::from_utf8(std::mem::take(bytes)).expect("the report is UTF-8");
             let at = page.rfind("</body>").unwrap_or(page.len());
-            *bytes = format!("{}{}{}", &page[..at], report_section(round), &page[at..]).into_bytes();
+            *bytes =
+                format!("{}{}{}", &page[..at], report_section(round), &page[at..]).into_bytes();
         }
     }
     files.push((MOVES, moves_csv(round)));

@@ -15,6 +15,7 @@ mod purchase;
 mod quotas;
 mod reliability;
 mod report;
+mod rounds;
 mod siblings;
 mod solver;
 mod sweep;
