@@ -326,9 +326,8 @@ fn stable(scenario: &Scenario, opts: &[Options], pick: &[Option<usize>]) -> Opti
         .enumerate()
         .filter(|(c, o)| pick[*c].is_none() && o.keep_choice)
         .count();
-    for s in 0..n_s {
-        let cap = scenario.schools[s].seats.max(keepers[s]) as usize;
-        if at[s].len() > cap {
+    for ((school, here), &keep) in scenario.schools.iter().zip(&at).zip(&keepers) {
+        if here.len() > school.seats.max(keep) as usize {
             return None;
         }
     }

@@ -136,8 +136,8 @@ fn build(lists: &FloorLists, floors: &[Floor]) -> Built {
                 .expect("every grade has its prefix")
                 .1;
             let mut lhs = Expression::from(y);
-            for k2 in 0..=k {
-                lhs += q * x[c][k2];
+            for &better in &x[c][..=k] {
+                lhs += q * better;
             }
             rows.push(lhs.geq(q));
         }
