@@ -203,7 +203,25 @@ pub fn compute(
         reallocate::choice_stage_da(&lists)
     };
     let chosen = lists.outcomes(&floors, &admitted);
-    let realloc = reallocate::fallback_stages(&scenario, &ranking, chosen);
+    let mut realloc = reallocate::fallback_stages(&scenario, &ranking, chosen);
+    // When the round bought and released no place and the budget is the same, the private
+    // side is as it was: a child unplaced before and still unplaced keeps the earlier verdict,
+    // found with every bought place free to move.
+    let bought = |o: &Option<Outcome>| matches!(o, Some(Outcome::Purchased { .. }));
+    let released = previous
+        .iter()
+        .zip(&realloc.outcomes)
+        .any(|(p, o)| bought(p) && !bought(&Some(*o)));
+    if realloc.purchase.seats == 0
+        && !released
+        && scenario.budget_yuan == earlier.scenario.budget_yuan
+    {
+        for (p, o) in previous.iter().zip(realloc.outcomes.iter_mut()) {
+            if let (Some(Outcome::Unplaced { reason }), Outcome::Unplaced { .. }) = (p, &o) {
+                *o = Outcome::Unplaced { reason: *reason };
+            }
+        }
+    }
     let check = crate::check::round::check_round(
         &scenario,
         &ranking,

@@ -24,7 +24,9 @@
 //! deferred acceptance when the bureau asks for the fewest moves.
 
 use crate::assign::da::deferred_acceptance;
-use crate::assign::{fallback, purchase, Applicants, Application, Outcome, PurchaseReport};
+use crate::assign::{
+    fallback, purchase, Applicants, Application, Outcome, PurchaseReport, UnplacedReason,
+};
 use crate::domain::{PrivateIdx, SchoolIdx};
 use crate::error::SolveError;
 use crate::ranking::{Priority, Ranking};
@@ -212,6 +214,16 @@ pub fn fallback_stages(
     // Fewer seats and a smaller budget keep every rule of a valid scenario.
     let left = Scenario::new(parts).expect("fewer private seats and budget stay valid");
     let report = purchase::purchase(&left, ranking, &mut chosen);
+    // The kept bought places still fill their schools: a school they fill is in reach, full.
+    for (c, o) in chosen.iter_mut().enumerate() {
+        if let Some(Outcome::Unplaced { reason }) = o {
+            if *reason == UnplacedReason::NoPrivateInReach
+                && !purchase::reach(scenario, crate::domain::ChildIdx(c as u32)).is_empty()
+            {
+                *reason = UnplacedReason::PrivateSeatsFull;
+            }
+        }
+    }
     Reallocated {
         outcomes: chosen
             .into_iter()
