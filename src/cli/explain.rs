@@ -80,7 +80,7 @@ fn explain_after_round(args: &ExplainArgs, dir: &std::path::Path, printer: Print
         );
     }
     let child = &args.child;
-    let Some(e) = seatplan::explain_round(dir, child).map_err(Error::from)? else {
+    let Some(e) = seatplan::explain_round(dir, child)? else {
         bail!("no child `{child}` in the round {}", dir.display());
     };
     emit(args, &e, printer)
@@ -98,7 +98,7 @@ fn emit(args: &ExplainArgs, e: &seatplan::Explanation, printer: Printer) -> Resu
             if file.file_name().is_none() {
                 bail!("--out must name a file");
             }
-            write_file(&file, text.as_bytes()).map_err(Error::from)?;
+            write_file(file, text.as_bytes()).map_err(Error::from)?;
             printer.say(format!("explanation written to {}", file.display()));
         }
         None => {
