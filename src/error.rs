@@ -246,6 +246,8 @@ pub enum InputKind {
     Census,
     /// A run's `manifest.json` (`seatplan verify`).
     Manifest,
+    /// A later round's files: declines, late applicants, seat changes (`seatplan round`).
+    Round,
 }
 
 impl InputKind {
@@ -259,6 +261,7 @@ impl InputKind {
             InputKind::Candidates => "candidates file",
             InputKind::Census => "census file",
             InputKind::Manifest => "manifest",
+            InputKind::Round => "round input",
         }
     }
 }

@@ -12,7 +12,9 @@
 //! [`load_from_memory`]), solving ([`solve`]), checking a placements file ([`read_placements`],
 //! [`check_placements`]; [`check()`] for outcomes in memory), explaining one child's placement ([`explain()`]), capacity planning
 //! ([`plan()`]), what-if sweeps ([`load_sweep`], [`Sweep::run`]), appeals
-//! ([`appeal_and_write`]) and re-running a recorded run ([`verify_run`]). Every failure is an
+//! ([`appeal_and_write`]), later rounds with declines, late applicants and seat changes
+//! ([`round_and_write`], `docs/rounds.md`) and re-running a recorded run or chain of rounds
+//! ([`verify_run`], [`verify_round`]). Every failure is an
 //! [`Error`] whose [`Error::exit_code`] is the CLI's exit code; long work reports progress to a
 //! [`Reporter`] and stops when it asks ([`Reporter::should_cancel`]).
 //!
@@ -56,6 +58,7 @@ pub mod policy;
 mod progress;
 mod ranking;
 mod report;
+mod rounds;
 mod run_outputs;
 mod scenario;
 mod sweep;
@@ -77,7 +80,7 @@ pub use explain::{explain, pseudonym, Explanation, Verdict};
 pub use generate::{generate_city, read_census, CityConfig, DistrictSpec, Rng};
 pub use input::{load, load_from_memory, Loaded, Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
 pub use input::{read_input, with_input_limits, FileKind, InputLimits};
-pub use manifest::{verify as verify_run, Manifest, MANIFEST};
+pub use manifest::{verify as verify_run, Manifest, RoundRecord, MANIFEST};
 pub use metrics::{
     summary, Cutoff, DistrictKpis, ParameterInfo, PointKpis, PointResult, PointStatus,
     PrivateTally, SchoolKpis, SchoolTallies, SchoolTally, StatusCount, Summary, SweepResults,
@@ -90,6 +93,11 @@ pub use plan::{read_candidates, Candidate};
 pub use progress::{NoReporter, Reporter, Stage};
 pub use ranking::{Priority, Ranking};
 pub use report::{run_report, sweep_report};
+pub use rounds::outputs::{summary as round_summary, RoundSummary};
+pub use rounds::{
+    compute as compute_round, earlier as read_earlier_round, explain_round, round_and_write,
+    verify_round, Earlier, Move, MoveKind, Round, RoundFiles, RoundRun, RoundSettings,
+};
 pub use run_outputs::{names as run_file_names, render, render_run};
 pub use scenario::{Edit, Invalid, Problem, Scenario, ScenarioParts};
 pub use sweep::apply::derived_seed;

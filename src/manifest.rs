@@ -60,6 +60,36 @@ pub struct Manifest {
     pub inputs: Vec<FileHash>,
     /// Every output file written, with its hash.
     pub outputs: Vec<FileHash>,
+    /// For a later round (`seatplan round`): the earlier round it continues, by folder and
+    /// manifest hash, and its own inputs; absent for a first run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<RoundRecord>,
+}
+
+/// What a later round continues and read besides: the chain of rounds back to the first run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundRecord {
+    /// The round's number: 1 for the first round after the initial run.
+    pub number: u32,
+    /// The earlier round's output folder, as given on the command line.
+    pub previous: String,
+    /// SHA-256 of the earlier round's `manifest.json`.
+    pub previous_manifest_sha256: String,
+    /// The declines file, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declines: Option<String>,
+    /// The late applicants' children file, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_children: Option<String>,
+    /// The late applicants' choices file, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_choices: Option<String>,
+    /// The seat changes file, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<String>,
+    /// Whether the round chose the fewest moves (`--fewest-moves`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fewest_moves: bool,
 }
 
 /// File name of the manifest inside a run's output folder.
@@ -120,6 +150,7 @@ impl Manifest {
                     sha256: sha256(bytes),
                 })
                 .collect(),
+            round: None,
         }
     }
 
@@ -205,6 +236,13 @@ impl Manifest {
 /// The folder must then hold exactly those outputs, the manifest and the marker
 /// [`crate::OUTPUT_MARKER`], unaltered; otherwise the differences are returned without a re-run.
 pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::error::Error> {
+    if record.round.is_some() {
+        // A later round re-runs from its earlier round, not from the scenario alone.
+        return Ok(vec![
+            "a later round's manifest: verify it with `verify_round` (as `seatplan verify` does)"
+                .into(),
+        ]);
+    }
     let file = folder.join(MANIFEST);
     let not_this_run = |problems: Vec<String>| ManifestError::NotThisRun {
         file: file.clone(),

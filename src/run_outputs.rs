@@ -5,25 +5,30 @@
 //! appeal's corrected run and `seatplan verify` (which re-renders a run to compare bytes,
 //! [`crate::manifest::verify`]) all write exactly these files.
 
-use crate::output::{self, DISTRICTS, PLACEMENTS, SCHOOLS, STATEMENTS, SUMMARY};
+use crate::output::{self, DISTRICTS, PLACEMENTS, SCHOOLS, STATEMENTS, SUMMARY, WAITLISTS};
 use crate::report::{self, REPORT};
 use crate::scenario::Scenario;
 use crate::Solved;
 
-/// Every output file of a run, rendered: the tables, the summary and `report.html`.
+/// Every output file of a run, rendered: the tables (with `waitlists.csv`), the summary and
+/// `report.html`.
 pub fn render(scenario: &Scenario, solved: &Solved) -> Vec<(&'static str, Vec<u8>)> {
     vec![
         (PLACEMENTS, output::placements_csv(scenario, solved)),
         (SCHOOLS, output::schools_csv(scenario, solved)),
         (DISTRICTS, output::districts_csv(scenario, solved)),
         (SUMMARY, output::summary_json(scenario, solved)),
+        (
+            WAITLISTS,
+            output::waitlists_csv(scenario, &solved.ranking, &solved.assignment.outcomes),
+        ),
         (REPORT, report::run_report(scenario, solved).into_bytes()),
     ]
 }
 
 /// The names of the files [`render_run`] gives, in its order, without rendering them.
 pub fn names(statements: bool) -> Vec<&'static str> {
-    let mut names = vec![PLACEMENTS, SCHOOLS, DISTRICTS, SUMMARY, REPORT];
+    let mut names = vec![PLACEMENTS, SCHOOLS, DISTRICTS, SUMMARY, WAITLISTS, REPORT];
     if statements {
         names.push(STATEMENTS);
     }

@@ -36,6 +36,9 @@
 //!   child's reason is the true one. What is proven exactly, and what only by necessary
 //!   conditions on very large pools, is said there.
 //!
+//! A later round is checked by [`round`], on its own rules (floors instead of a fresh
+//! assignment).
+//!
 //! [`check`] runs them in that order, in two passes over the children — the first also
 //! gathers the [`tally::Tally`] the later rules read; [`tied`], [`reserved`], [`siblings`] and
 //! [`purchase`] make their own — and reports the violations in the order found.
@@ -58,6 +61,7 @@ pub(crate) mod priority;
 mod purchase;
 mod reach;
 mod reserved;
+pub mod round;
 mod siblings;
 mod tally;
 mod tied;

@@ -31,12 +31,19 @@ pub struct ExplainArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     out: Option<PathBuf>,
+    /// Explain the child's placement after this later round (a `seatplan round` folder of a
+    /// run of SCENARIO): her waitlist positions then, and why she did or did not move.
+    #[arg(long)]
+    round: Option<PathBuf>,
     #[command(flatten)]
     solver: SolverArgs,
 }
 
 /// Solves the scenario and explains the child's placement.
 pub fn run(args: ExplainArgs, printer: Printer) -> Result<()> {
+    if let Some(dir) = &args.round {
+        return explain_after_round(&args, dir, printer);
+    }
     let (mechanism, options) = args.solver.options()?;
     let loaded = load(&args.scenario).map_err(Error::from)?;
     let sc = &loaded.scenario;
@@ -56,18 +63,49 @@ pub fn run(args: ExplainArgs, printer: Printer) -> Result<()> {
     let outcomes = &solved.assignment.outcomes;
     let tallies = SchoolTallies::compute(sc, &solved.ranking, outcomes);
     let e = explain(sc, &solved.ranking, outcomes, &tallies, c);
-    let text = match args.format {
-        ExplainFormat::Text => explain_text(&e),
-        ExplainFormat::Json => explain_json(&e),
-        ExplainFormat::Html => explain_html(&e),
+    let inputs: Vec<PathBuf> = loaded.files.all().into_iter().map(PathBuf::from).collect();
+    emit(&args, &e, &inputs, printer)?;
+    require_passed(&solved.check)?;
+    Ok(())
+}
+
+/// Explains the child after the later round written to `dir`.
+fn explain_after_round(args: &ExplainArgs, dir: &std::path::Path, printer: Printer) -> Result<()> {
+    let (record, _) = seatplan::Manifest::read(dir).map_err(Error::from)?;
+    if record.scenario != args.scenario.display().to_string() {
+        bail!(
+            "{} is a round of {}, not of {}",
+            dir.display(),
+            record.scenario,
+            args.scenario.display()
+        );
+    }
+    let child = &args.child;
+    let Some(e) = seatplan::explain_round(dir, child)? else {
+        bail!("no child `{child}` in the round {}", dir.display());
     };
-    match args.out {
+    let inputs: Vec<PathBuf> = record.inputs.iter().map(|f| PathBuf::from(&f.file)).collect();
+    emit(args, &e, &inputs, printer)
+}
+
+/// Writes the explanation in the asked format, to the file or standard output.
+fn emit(
+    args: &ExplainArgs,
+    e: &seatplan::Explanation,
+    inputs: &[PathBuf],
+    printer: Printer,
+) -> Result<()> {
+    let text = match args.format {
+        ExplainFormat::Text => explain_text(e),
+        ExplainFormat::Json => explain_json(e),
+        ExplainFormat::Html => explain_html(e),
+    };
+    match &args.out {
         Some(file) => {
             if file.file_name().is_none() {
                 bail!("--out must name a file");
             }
-            let inputs: Vec<PathBuf> = loaded.files.all().into_iter().map(PathBuf::from).collect();
-            write_file(&file, text.as_bytes(), &inputs).map_err(Error::from)?;
+            write_file(file, text.as_bytes(), inputs).map_err(Error::from)?;
             printer.say(format!("explanation written to {}", file.display()));
         }
         None => {
@@ -79,6 +117,5 @@ pub fn run(args: ExplainArgs, printer: Printer) -> Result<()> {
                 .context("cannot write the explanation to standard output")?;
         }
     }
-    require_passed(&solved.check)?;
     Ok(())
 }

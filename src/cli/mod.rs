@@ -2,7 +2,7 @@
 //!
 //! One file per subcommand: [`run`] (solve a scenario and write its outputs), [`check`] (verify a
 //! placements file independently), [`plan`] (capacity expansions), [`explain`] (one child's
-//! placement), [`appeal`], [`verify`] (re-run a recorded run), [`sweep`] and [`merge`] (what-if
+//! placement), [`appeal`], [`round`] (a later round), [`verify`] (re-run a recorded run), [`sweep`] and [`merge`] (what-if
 //! sweeps and their shards), [`validate`] (report every problem in a scenario), [`generate`] (a
 //! synthetic city). The solver arguments they share are in [`solver`], what they print in
 //! [`print`], the progress bar in [`progress`]. Every subcommand returns `Ok(())` or an error;
@@ -17,6 +17,7 @@ mod merge;
 mod plan;
 mod print;
 mod progress;
+mod round;
 mod run;
 mod solver;
 mod sweep;
@@ -66,6 +67,9 @@ enum Command {
     /// Re-run the intake with an appeal's corrected facts and list every child whose placement
     /// changes.
     Appeal(appeal::AppealArgs),
+    /// A later round after published results: declines, late applicants and seat changes,
+    /// nobody placed moved to a school she likes less; writes moves.csv and waitlists.csv.
+    Round(round::RoundArgs),
     /// Re-run a recorded run (its manifest.json) and confirm the inputs are unchanged and the
     /// outputs byte-identical.
     Verify(verify::VerifyArgs),
@@ -105,6 +109,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Plan(args) => plan::run(args, printer),
         Command::Explain(args) => explain::run(args, printer),
         Command::Appeal(args) => appeal::run(args, printer),
+        Command::Round(args) => round::run(args, printer),
         Command::Verify(args) => verify::run(args, printer),
         Command::Sweep(args) => sweep::run(args, printer),
         Command::SweepPoint(args) => sweep::point(args),

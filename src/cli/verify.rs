@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use seatplan::{verify_run, Error, Manifest};
+use seatplan::{verify_round, Error, Manifest};
 
 use super::print::Printer;
 
@@ -18,7 +18,7 @@ pub struct VerifyArgs {
 pub fn run(args: VerifyArgs, printer: Printer) -> Result<()> {
     let (record, file) = Manifest::read(&args.run).map_err(Error::from)?;
     let folder = file.parent().unwrap_or(Path::new("."));
-    let problems = verify_run(&record, folder)?;
+    let problems = verify_round(&record, folder)?;
     if problems.is_empty() {
         printer.say(format!(
             "verified: inputs unchanged ({} files), re-run outputs byte-identical ({} files)",

@@ -192,6 +192,12 @@ pub struct Explanation {
     /// Up to five unlisted public schools of her district that would have admitted her, nearest
     /// first; empty when she got her first choice or is ineligible.
     pub suggestions: Vec<Suggestion>,
+    /// Her position on the waitlist of every school she ranked above her placement.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waitlists: Vec<crate::metrics::waitlist::WaitlistLine>,
+    /// After a later round: whether and why she moved (set by `crate::rounds`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round: Option<crate::metrics::waitlist::Movement>,
 }
 
 fn tier_at(ranking: &Ranking, s: SchoolIdx, p: Priority) -> crate::policy::Tier {
@@ -329,6 +335,8 @@ pub fn explain(
         },
         choices,
         suggestions,
+        waitlists: crate::metrics::waitlist::child_lines(scenario, ranking, outcomes, c),
+        round: None,
     }
 }
 

@@ -133,7 +133,37 @@ pub fn text(e: &Explanation) -> String {
             );
         }
     }
+    waitlists_text(&mut t, e);
     t
+}
+
+/// The waitlist positions and, after a later round, whether and why the child moved.
+fn waitlists_text(t: &mut String, e: &Explanation) {
+    if !e.waitlists.is_empty() {
+        let _ = writeln!(t, "Waitlists 候补名单:");
+        for w in &e.waitlists {
+            let _ = writeln!(
+                t,
+                "  choice {} {}: position {} of {} 第 {} 位",
+                w.rank, w.school, w.position, w.of, w.position
+            );
+        }
+    }
+    if let Some(r) = &e.round {
+        let _ = writeln!(
+            t,
+            "Round {} 第 {} 轮: before 此前: {}; {} — {}",
+            r.round,
+            r.round,
+            r.before,
+            if r.moved {
+                "moved 已调整"
+            } else {
+                "not moved 未调整"
+            },
+            r.why
+        );
+    }
 }
 
 /// The explanation as pretty JSON: the data of [`Explanation`], codes as the policy file

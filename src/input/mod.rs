@@ -98,6 +98,16 @@ pub fn load_from_memory(
 
 /// Loads and validates a scenario; returns every problem found if it is not valid.
 pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
+    load_with_tables(path, None)
+}
+
+/// [`load`], with the children and choices tables read from `tables` instead of the files the
+/// scenario names (a later round's late applicants, `crate::rounds`): the same readers and
+/// validators, every problem reported at the given files' lines.
+pub(crate) fn load_with_tables(
+    path: &Path,
+    tables: Option<(&Path, &Path)>,
+) -> Result<Loaded, InputErrors> {
     let text = rows::read_text(path).map_err(|e| {
         InputErrors::scenario(vec![InputError::file(
             path,
@@ -106,7 +116,11 @@ pub fn load(path: &Path) -> Result<Loaded, InputErrors> {
     })?;
     let file: ScenarioFile = toml::from_str(&text)
         .map_err(|e| InputErrors::scenario(vec![toml_error(path, &text, &e)]))?;
-    let files = file.files(path);
+    let mut files = file.files(path);
+    if let Some((children, choices)) = tables {
+        files.children = children.to_path_buf();
+        files.choices = choices.to_path_buf();
+    }
     // Problems in the order they are reported: the intake's settings, the policy file, then
     // `[planning]` and the intake date, then the tables.
     let mut errors = Vec::new();

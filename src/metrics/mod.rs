@@ -1,7 +1,7 @@
 //! The derived figures of a run, each defined once: a school's cut-off ([`cutoff`]), school
 //! tallies ([`tally`]), district outcomes ([`outcomes`]), supply against demand by district
 //! ([`mod@balance`]), the run summary ([`mod@summary`]), a child's rank ([`mod@rank`]), the
-//! words for an outcome ([`wording`]), and a sweep point's key figures and a sweep's results ([`kpi`], [`sweep`]).
+//! words for an outcome ([`wording`]), the waitlists ([`waitlist`]), and a sweep point's key figures and a sweep's results ([`kpi`], [`sweep`]).
 //!
 //! Every renderer — the CSV tables ([`crate::output`]), `report.html` ([`crate::report`]), the
 //! explanations ([`crate::explain`]) and the sweep's tables — reads its figures from here and
@@ -17,6 +17,7 @@ pub mod rank;
 pub mod summary;
 pub mod sweep;
 pub mod tally;
+pub mod waitlist;
 pub mod wording;
 
 pub use balance::{balance, DistrictBalance};

@@ -9,11 +9,13 @@
 mod placements;
 mod schools;
 mod statements;
+mod waitlists;
 
 pub use crate::atomic_dir::write_dir;
 pub use placements::placements_csv;
 pub use schools::schools_csv;
 pub use statements::statements_csv;
+pub use waitlists::waitlists_csv;
 
 use crate::metrics::{balance, summary, DistrictOutcomes};
 use crate::scenario::Scenario;
@@ -29,6 +31,8 @@ pub const DISTRICTS: &str = "districts.csv";
 pub const SUMMARY: &str = "summary.json";
 /// Name of the points statements, written when asked for ([`statements_csv`]).
 pub const STATEMENTS: &str = "statements.csv";
+/// Name of the waitlists table ([`waitlists_csv`]).
+pub const WAITLISTS: &str = "waitlists.csv";
 
 /// Renders `districts.csv`: supply against demand and outcomes per district.
 pub fn districts_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {

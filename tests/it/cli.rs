@@ -8,11 +8,12 @@ fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap()
 }
 
-const FILES: [&str; 4] = [
+const FILES: [&str; 5] = [
     "placements.csv",
     "schools.csv",
     "districts.csv",
     "summary.json",
+    "waitlists.csv",
 ];
 
 #[test]
@@ -162,7 +163,8 @@ fn a_new_run_replaces_the_old_output_folder_whole() {
             "placements.csv",
             "report.html",
             "schools.csv",
-            "summary.json"
+            "summary.json",
+            "waitlists.csv"
         ]
     );
     // No staging folders left beside it.

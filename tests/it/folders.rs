@@ -202,7 +202,8 @@ fn an_output_folder_of_the_tool_is_replaced_whole_with_its_marker() {
             "placements.csv",
             "report.html",
             "schools.csv",
-            "summary.json"
+            "summary.json",
+            "waitlists.csv"
         ]
     );
     let marker: serde_json::Value =
@@ -215,6 +216,7 @@ fn an_output_folder_of_the_tool_is_replaced_whole_with_its_marker() {
             "schools.csv",
             "districts.csv",
             "summary.json",
+            "waitlists.csv",
             "report.html",
             "manifest.json"
         ])

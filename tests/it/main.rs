@@ -18,6 +18,7 @@ mod purchase;
 mod quotas;
 mod reliability;
 mod report;
+mod rounds;
 mod siblings;
 mod solver;
 mod sweep;

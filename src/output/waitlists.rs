@@ -1,0 +1,71 @@
+//! `waitlists.csv`: every public school's waitlist with positions — each child on the waitlist of
+//! every school she ranked above the place she holds ([`crate::metrics::waitlist`]).
+
+use serde::Serialize;
+
+use crate::assign::Outcome;
+use crate::metrics::waitlist::Waitlists;
+use crate::policy::format_points;
+use crate::ranking::Ranking;
+use crate::scenario::Scenario;
+
+#[derive(Serialize)]
+struct WaitlistRow<'a> {
+    school: &'a str,
+    position: u32,
+    child: &'a str,
+    choice_rank: u8,
+    tier: &'static str,
+    points: String,
+    holds: &'a str,
+}
+
+/// Renders `waitlists.csv`: one row per child and school she waits for, by school (in the
+/// scenario's order) then position; `holds` is the school she holds now (empty if none).
+/// A header even when nobody waits.
+pub fn waitlists_csv(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Vec<u8> {
+    let lists = Waitlists::compute(scenario, ranking, outcomes);
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    w.write_record([
+        "school",
+        "position",
+        "child",
+        "choice_rank",
+        "tier",
+        "points",
+        "holds",
+    ])
+    .expect("writing to memory");
+    for s in scenario.school_indices() {
+        let school = scenario.school(s);
+        for (i, &c) in lists.by_school[s.ix()].iter().enumerate() {
+            let entry = lists.by_child[c.ix()]
+                .iter()
+                .find(|e| e.school == s)
+                .expect("a waiting child has an entry");
+            let tier = ranking
+                .tier_at(scenario, c, s)
+                .map_or("none", |(_, t)| t.name());
+            let holds = match outcomes[c.ix()] {
+                Outcome::Choice { school, .. } | Outcome::Coordinated { school } => {
+                    scenario.school(school).id.as_str()
+                }
+                Outcome::Purchased { school } => scenario.private_school(school).id.as_str(),
+                Outcome::Unplaced { .. } => "",
+            };
+            w.serialize(WaitlistRow {
+                school: &school.id,
+                position: i as u32 + 1,
+                child: &scenario.child(c).id,
+                choice_rank: entry.rank,
+                tier,
+                points: format_points(ranking.points_at(scenario, c, school.district)),
+                holds,
+            })
+            .expect("writing to memory");
+        }
+    }
+    w.into_inner().expect("writing to memory")
+}

@@ -1,0 +1,265 @@
+//! Later rounds (`seatplan round`): the shipped two-round example checked by hand, the CLI end
+//! to end with a chained `verify`, and properties of the reallocation with floors.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use seatplan::policy::TieRule;
+use seatplan::{
+    compute_round, Earlier, Manifest, Mechanism, Outcome, RoundFiles, RoundSettings, Scenario,
+    SolverOptions,
+};
+
+use super::properties::scenario;
+use super::util::{copy_scenario, seatplan, solve_checked};
+
+fn ok(args: &[&str]) -> String {
+    let o = seatplan(args);
+    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "{args:?}: {stderr}");
+    stderr
+}
+
+#[test]
+fn a_chain_of_three_moves_and_a_late_arrival_then_a_seat_change_verify_as_a_chain() {
+    let dir = copy_scenario("tiny/rounds");
+    let d = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+    for f in [
+        "declines.csv",
+        "late_children.csv",
+        "late_choices.csv",
+        "seats.csv",
+    ] {
+        std::fs::copy(
+            Path::new("scenarios/tiny/rounds").join(f),
+            dir.path().join(f),
+        )
+        .unwrap();
+    }
+    ok(&["run", &d("scenario.toml"), "--out", &d("r0"), "-q"]);
+    let stderr = ok(&[
+        "round",
+        &d("r0"),
+        "--declines",
+        &d("declines.csv"),
+        "--late-children",
+        &d("late_children.csv"),
+        "--late-choices",
+        &d("late_choices.csv"),
+        "--out",
+        &d("r1"),
+    ]);
+    assert!(
+        stderr.contains("3 moved up, 0 newly placed, 1 of 1 late applicant(s) in a public school"),
+        "{stderr}"
+    );
+    // By hand: A's seat at S1 goes to B (first on S1's waitlist), B's at S2 to C, C's at S3 to
+    // D, and D's at S4 to the late L (35 points) ahead of F (25), who keeps her bought place.
+    assert_eq!(
+        std::fs::read_to_string(d("r1/moves.csv")).unwrap(),
+        "child,from,to,kind,why\n\
+         A,S1,,declined,declined the place: took a private place\n\
+         B,S2,S1,moved_up,moved up to her choice 1: a seat came free and she was position 1 on its waitlist\n\
+         C,S3,S2,moved_up,moved up to her choice 1: a seat came free and she was position 1 on its waitlist\n\
+         D,S4,S3,moved_up,moved up to her choice 1: a seat came free and she was position 1 on its waitlist\n\
+         L,,S4,late_applicant,late applicant: admitted to choice 1 第 1 志愿录取\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d("r1/waitlists.csv")).unwrap(),
+        "school,position,child,choice_rank,tier,points,holds\nS4,1,F,1,migrant,25,P1\n"
+    );
+    let placements = std::fs::read_to_string(d("r1/placements.csv")).unwrap();
+    assert!(!placements.contains("\nA,"), "{placements}");
+    assert!(placements.contains("\nL,D1,public,S4,"), "{placements}");
+    // The round's own checker (floors, not a fresh assignment) gives its verdict in round.json.
+    let json = std::fs::read_to_string(d("r1/round.json")).unwrap();
+    assert!(json.contains("\"check_passed\": true"), "{json}");
+
+    ok(&[
+        "round",
+        &d("r1"),
+        "--seats",
+        &d("seats.csv"),
+        "--out",
+        &d("r2"),
+        "-q",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(d("r2/moves.csv")).unwrap(),
+        "child,from,to,kind,why\n\
+         F,P1,S4,moved_up,moved up to her choice 1: a seat came free and she was position 1 on its waitlist\n"
+    );
+    let manifest = std::fs::read_to_string(d("r2/manifest.json")).unwrap();
+    assert!(
+        manifest.contains("\"previous_manifest_sha256\""),
+        "{manifest}"
+    );
+    let stderr = ok(&["verify", &d("r2")]);
+    assert!(stderr.contains("verified"), "{stderr}");
+
+    // The explanation after round 1 tells F her waitlist position and why she did not move.
+    let o = seatplan(&[
+        "explain",
+        &d("scenario.toml"),
+        "--round",
+        &d("r1"),
+        "--child",
+        "F",
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("choice 1 S4: position 1 of 1"), "{text}");
+    assert!(
+        text.contains("Round 1") && text.contains("not moved"),
+        "{text}"
+    );
+
+    // Changing an input of round 1 breaks the chain: verifying round 2 names it.
+    std::fs::write(d("declines.csv"), "child,reason\nB,moved away\n").unwrap();
+    let o = seatplan(&["verify", &d("r2")]);
+    assert_eq!(o.status.code(), Some(5));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("input changed since the round"), "{stderr}");
+    // And a round on a changed chain is refused, writing nothing.
+    let o = seatplan(&["round", &d("r1"), "--out", &d("r3")]);
+    assert_eq!(o.status.code(), Some(5));
+    assert!(!dir.path().join("r3").exists());
+}
+
+#[test]
+fn bad_round_inputs_name_file_line_and_field_and_write_nothing() {
+    let dir = copy_scenario("tiny/rounds");
+    let d = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+    ok(&["run", &d("scenario.toml"), "--out", &d("r0"), "-q"]);
+    std::fs::write(d("declines.csv"), "child\nA\nZ\nA\n").unwrap();
+    std::fs::write(d("seats.csv"), "school,seats\nS4,1\n").unwrap();
+    let o = seatplan(&[
+        "round",
+        &d("r0"),
+        "--declines",
+        &d("declines.csv"),
+        "--seats",
+        &d("seats.csv"),
+        "--out",
+        &d("r1"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("declines.csv:3: field `child`: unknown child `Z`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("declines.csv:4: field `child`: child `A` declines twice"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("seats.csv:2: field `seats`"), "{stderr}");
+    assert!(!dir.path().join("r1").exists());
+}
+
+/// The earlier round of a scenario solved in memory.
+fn earlier(sc: &Scenario) -> Earlier {
+    let solved = solve_checked(sc, Mechanism::Optimal);
+    let no_files: Vec<(&str, Vec<u8>)> = Vec::new();
+    Earlier {
+        folder: "earlier".into(),
+        manifest: Manifest::new(
+            Path::new("scenario.toml"),
+            sc.seed(),
+            Mechanism::Optimal,
+            &SolverOptions::default(),
+            false,
+            Vec::new(),
+            &no_files,
+        ),
+        manifest_sha256: String::new(),
+        scenario: sc.clone(),
+        outcomes: solved.assignment.outcomes,
+        number: 0,
+    }
+}
+
+fn declines_file(dir: &Path, ids: &[&str]) -> RoundFiles {
+    let path = dir.join("declines.csv");
+    let mut text = "child,reason\n".to_string();
+    for id in ids {
+        text.push_str(&format!("{id},moved away\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    RoundFiles {
+        declines: Some(path),
+        ..RoundFiles::default()
+    }
+}
+
+fn better_or_same(before: Outcome, now: Outcome) -> bool {
+    match (before, now) {
+        (
+            Outcome::Choice {
+                rank: r0,
+                school: s0,
+            },
+            Outcome::Choice { rank, school },
+        ) => rank < r0 || (rank, school) == (r0, s0),
+        (Outcome::Choice { .. }, _) => false,
+        (Outcome::Coordinated { .. } | Outcome::Purchased { .. }, Outcome::Choice { .. }) => true,
+        (Outcome::Unplaced { .. }, _) => true,
+        (b, n) => b == n,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn a_round_without_changes_reproduces_the_earlier_round(sc in scenario(TieRule::Lottery), fewest in any::<bool>()) {
+        let e = earlier(&sc);
+        let r = compute_round(&e, &RoundFiles::default(), RoundSettings { fewest_moves: fewest }).unwrap();
+        prop_assert_eq!(&r.solved.assignment.outcomes, &e.outcomes);
+        prop_assert!(r.moves.is_empty());
+        prop_assert!(r.solved.check.passed(), "{:?}", r.solved.check.violations);
+    }
+
+    #[test]
+    fn a_decline_never_makes_anyone_worse_off(
+        sc in scenario(TieRule::Lottery),
+        pick in prop::collection::vec(any::<bool>(), 24),
+        fewest in any::<bool>(),
+    ) {
+        let e = earlier(&sc);
+        let ids: Vec<&str> = sc.children().iter().zip(&pick).filter(|(_, &p)| p).map(|(c, _)| c.id.as_str()).collect();
+        let tmp = tempfile::tempdir().unwrap();
+        let files = declines_file(tmp.path(), &ids);
+        let r = compute_round(&e, &files, RoundSettings { fewest_moves: fewest }).unwrap();
+        prop_assert!(r.solved.check.passed(), "{:?}", r.solved.check.violations);
+        for (c, now) in r.scenario.children().iter().zip(&r.solved.assignment.outcomes) {
+            let i = sc.children().iter().position(|x| x.id == c.id).unwrap();
+            prop_assert!(better_or_same(e.outcomes[i], *now), "{}: {:?} -> {:?}", c.id, e.outcomes[i], now);
+        }
+        // Row order changes nothing.
+        let mut reversed = ids.clone();
+        reversed.reverse();
+        let again = compute_round(&e, &declines_file(tmp.path(), &reversed), RoundSettings { fewest_moves: fewest }).unwrap();
+        prop_assert_eq!(&again.solved.assignment.outcomes, &r.solved.assignment.outcomes);
+        prop_assert_eq!(&again.moves, &r.moves);
+    }
+
+    #[test]
+    fn the_fewest_moves_equal_the_brute_force_minimum_on_small_instances(
+        sc in scenario(TieRule::KeepTies),
+        pick in prop::collection::vec(any::<bool>(), 24),
+    ) {
+        let e = earlier(&sc);
+        let ids: Vec<&str> = sc.children().iter().zip(&pick).filter(|(_, &p)| p).map(|(c, _)| c.id.as_str()).collect();
+        let tmp = tempfile::tempdir().unwrap();
+        let files = declines_file(tmp.path(), &ids);
+        let fewest = compute_round(&e, &files, RoundSettings { fewest_moves: true }).unwrap();
+        // The checker's `fewest-moves` rule searches every assignment exhaustively.
+        prop_assert!(fewest.solved.check.passed(), "{:?}", fewest.solved.check.violations);
+        let da = compute_round(&e, &files, RoundSettings { fewest_moves: false }).unwrap();
+        let placed = |r: &seatplan::Round| r.solved.assignment.outcomes.iter().filter(|o| matches!(o, Outcome::Choice { .. })).count();
+        prop_assert!(placed(&fewest) >= placed(&da));
+        if placed(&fewest) == placed(&da) {
+            prop_assert!(fewest.moved() <= da.moved());
+        }
+    }
+}
