@@ -18,6 +18,7 @@ mod plan;
 mod print;
 mod progress;
 mod run;
+mod serve;
 mod solver;
 mod sweep;
 mod validate;
@@ -73,6 +74,8 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Write a synthetic city scenario from census district populations.
     Generate(generate::GenerateArgs),
+    /// Start the analyst's workbench: a local web application (first line: its address).
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the parsed command.
@@ -90,6 +93,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Merge(args) => merge::run(args, printer),
         Command::Validate(args) => validate::run(args, printer),
         Command::Generate(args) => generate::run(args, printer),
+        Command::Serve(args) => serve::run(args, printer),
     }
 }
 
