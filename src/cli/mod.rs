@@ -4,9 +4,10 @@
 //! placements file independently), [`plan`] (capacity expansions), [`explain`] (one child's
 //! placement), [`appeal`], [`verify`] (re-run a recorded run), [`sweep`] and [`merge`] (what-if
 //! sweeps and their shards), [`validate`] (report every problem in a scenario), [`generate`] (a
-//! synthetic city). The solver arguments they share are in [`solver`], what they print in
-//! [`print`], the progress bar in [`progress`]. Every subcommand returns `Ok(())` or an error;
-//! [`exit_code`] maps it to the process exit code through [`seatplan::Error::exit_code`].
+//! synthetic city), [`serve`] (the analyst's workbench in the browser). The solver arguments they
+//! share are in [`solver`], what they print in [`print`], the progress bar in [`progress`]. Every
+//! subcommand returns `Ok(())` or an error; [`exit_code`] maps it to the process exit code
+//! through [`seatplan::Error::exit_code`].
 
 mod appeal;
 mod check;

@@ -14,6 +14,8 @@ pub mod properties;
 mod purchase;
 mod quotas;
 mod reliability;
+mod serve;
+mod serve_browser;
 mod report;
 mod siblings;
 mod solver;

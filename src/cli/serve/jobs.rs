@@ -133,6 +133,10 @@ impl Reporter for Job {
     }
 }
 
+/// A job whose title contains this variable's value panics when it starts (fault injection for
+/// `tests/it/serve.rs`: a crashed run shows its error and the server keeps serving).
+pub const PANIC_FAILPOINT: &str = "SEATPLAN_FAILPOINT_PANIC_JOB";
+
 /// Starts `work` on a blocking thread. Its `Ok` is the path of the result page; an error, a
 /// cancellation (an error whose chain holds the library's `Cancelled`) or a panic is recorded.
 pub fn spawn<F>(app: &Arc<App>, job: Arc<Job>, work: F)
@@ -141,7 +145,12 @@ where
 {
     app.add_job(job.clone());
     tokio::task::spawn_blocking(move || {
-        let outcome = catch_unwind(AssertUnwindSafe(|| work(&job)));
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            if std::env::var(PANIC_FAILPOINT).is_ok_and(|k| !k.is_empty() && job.title.contains(&k)) {
+                panic!("{PANIC_FAILPOINT} asked job `{}` to panic", job.title);
+            }
+            work(&job)
+        }));
         let state = match outcome {
             Ok(Ok(url)) => JobState::Done(url),
             Ok(Err(e)) if is_cancelled(&e) => JobState::Cancelled,
