@@ -18,7 +18,7 @@ use crate::progress::Reporter;
 use crate::scenario::{Invalid, Scenario};
 use crate::sweep::apply::apply;
 use crate::sweep::run::Sweep;
-use crate::{Mechanism, SolverOptions, Solved};
+use crate::{Mechanism, Solved, SolverOptions};
 
 /// SHA-256 of every input file of a loaded scenario, as a sweep's fingerprint reads them; kept
 /// with the scenario so that [`load_sweep_on`] reads no input again.

@@ -90,7 +90,10 @@ impl Browser {
         let base = format!("http://127.0.0.1:{port}");
         let t = Instant::now();
         while agent.get(&format!("{base}/status")).call().is_err() {
-            assert!(t.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            assert!(
+                t.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         let profile = tempfile::tempdir().unwrap();
@@ -111,7 +114,10 @@ impl Browser {
             _profile: profile,
         };
         let session = b.call("POST", "/session", Some(caps));
-        let id = session["sessionId"].as_str().expect("a session").to_string();
+        let id = session["sessionId"]
+            .as_str()
+            .expect("a session")
+            .to_string();
         b.url = format!("{}/session/{id}", b.url);
         b
     }
@@ -133,7 +139,7 @@ impl Browser {
             "{method} {path}: {}",
             v["value"]
         );
-        v.get("sessionId").map_or(v["value"].clone(), |_| v)
+        v["value"].clone()
     }
 
     fn go(&self, url: &str) {
@@ -156,7 +162,11 @@ impl Browser {
 
     fn type_in(&self, css: &str, text: &str) {
         let e = self.find(css);
-        self.call("POST", &format!("/element/{e}/value"), Some(json!({ "text": text })));
+        self.call(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({ "text": text })),
+        );
     }
 
     fn script(&self, js: &str) -> Value {

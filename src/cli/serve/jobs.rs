@@ -146,7 +146,8 @@ where
     app.add_job(job.clone());
     tokio::task::spawn_blocking(move || {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            if std::env::var(PANIC_FAILPOINT).is_ok_and(|k| !k.is_empty() && job.title.contains(&k)) {
+            if std::env::var(PANIC_FAILPOINT).is_ok_and(|k| !k.is_empty() && job.title.contains(&k))
+            {
                 panic!("{PANIC_FAILPOINT} asked job `{}` to panic", job.title);
             }
             work(&job)

@@ -26,7 +26,7 @@ use seatplan::domain::{ChildIdx, DistrictIdx, SchoolIdx};
 use seatplan::{
     changes_csv, input_hashes, load, load_from_memory, load_sweep_on, render, render_sweep,
     run_and_write, solve, what_if, write_dir, Mechanism, NoReporter, PointKpis, PointStatus,
-    RunSettings, SchoolTallies, SolverOptions, Solved,
+    RunSettings, SchoolTallies, Solved, SolverOptions,
 };
 
 use super::i18n::Ctx;
@@ -88,10 +88,7 @@ fn redirect(to: String) -> Response {
 }
 
 fn problem(ctx: &Ctx, status: StatusCode, title: &str, lines: Vec<String>) -> Response {
-    html(
-        status,
-        pages::problems(ctx, title, &lines, &ctx.url("/")),
-    )
+    html(status, pages::problems(ctx, title, &lines, &ctx.url("/")))
 }
 
 fn not_found(ctx: &Ctx, what: &str) -> Response {
@@ -298,7 +295,11 @@ async fn start_run(State(app): Shared, ctx: Ctx, UrlPath(sid): UrlPath<u64>) -> 
         return gone_scenario(&ctx);
     };
     let id = app.next_id();
-    let title = format!("{} — {} #{id}", ws.loaded.scenario.name(), ctx.t("运行", "run"));
+    let title = format!(
+        "{} — {} #{id}",
+        ws.loaded.scenario.name(),
+        ctx.t("运行", "run")
+    );
     let job = Arc::new(Job::new(app.next_id(), title.clone(), sid, 3));
     let a = app.clone();
     jobs::spawn(&app, job.clone(), move |job| {
@@ -355,18 +356,38 @@ async fn start_whatif(
     let id = app.next_id();
     let dir = match app.session.new_folder("whatifs", id) {
         Ok(d) => d,
-        Err(e) => return problem(&ctx, StatusCode::INTERNAL_SERVER_ERROR, "error", vec![e.to_string()]),
+        Err(e) => {
+            return problem(
+                &ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error",
+                vec![e.to_string()],
+            )
+        }
     };
     let file = dir.join("whatif.toml");
     if let Err(e) = seatplan::write_file(&file, text.as_bytes()) {
-        return problem(&ctx, StatusCode::INTERNAL_SERVER_ERROR, "error", vec![e.to_string()]);
+        return problem(
+            &ctx,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error",
+            vec![e.to_string()],
+        );
     }
-    let title = format!("{} — {}: {label}", ws.loaded.scenario.name(), ctx.t("假设", "what-if"));
+    let title = format!(
+        "{} — {}: {label}",
+        ws.loaded.scenario.name(),
+        ctx.t("假设", "what-if")
+    );
     let job = Arc::new(Job::new(app.next_id(), title.clone(), sid, 3));
     let a = app.clone();
     jobs::spawn(&app, job.clone(), move |job| {
         let sweep = load_sweep_on(&file, &ws.loaded, &ws.hashes).map_err(seatplan::Error::from)?;
-        job.step(format!("{} {}", "what-if file checked 已校验", file.display()));
+        job.step(format!(
+            "{} {}",
+            "what-if file checked 已校验",
+            file.display()
+        ));
         let base = base_of(&ws)?;
         job.step("base solved 基准已求解".to_string());
         let (mechanism, options) = (Mechanism::default(), SolverOptions::default());
@@ -387,8 +408,11 @@ async fn start_whatif(
         let mut files = render(&wi.scenario, &wi.solved);
         files.push(("changes.csv", changes_csv(&wi.changes)));
         write_dir(&dir.join("run"), &files)?;
-        let tallies =
-            SchoolTallies::compute(&wi.scenario, &wi.solved.ranking, &wi.solved.assignment.outcomes);
+        let tallies = SchoolTallies::compute(
+            &wi.scenario,
+            &wi.solved.ranking,
+            &wi.solved.assignment.outcomes,
+        );
         a.add_result(
             id,
             Finished::WhatIf(WhatIfResult {
@@ -432,13 +456,29 @@ async fn start_sweep(
     let id = app.next_id();
     let dir = match app.session.new_folder("sweeps", id) {
         Ok(d) => d,
-        Err(e) => return problem(&ctx, StatusCode::INTERNAL_SERVER_ERROR, "error", vec![e.to_string()]),
+        Err(e) => {
+            return problem(
+                &ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error",
+                vec![e.to_string()],
+            )
+        }
     };
     let file = dir.join("sweep.toml");
     if let Err(e) = seatplan::write_file(&file, text.as_bytes()) {
-        return problem(&ctx, StatusCode::INTERNAL_SERVER_ERROR, "error", vec![e.to_string()]);
+        return problem(
+            &ctx,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error",
+            vec![e.to_string()],
+        );
     }
-    let title = format!("{} — {} #{id}", ws.loaded.scenario.name(), ctx.t("参数扫描", "sweep"));
+    let title = format!(
+        "{} — {} #{id}",
+        ws.loaded.scenario.name(),
+        ctx.t("参数扫描", "sweep")
+    );
     let job = Arc::new(Job::new(app.next_id(), title.clone(), sid, 0));
     let a = app.clone();
     jobs::spawn(&app, job.clone(), move |job| {
@@ -526,7 +566,9 @@ fn finished(app: &App, kind: &str, id: u64) -> Option<Arc<Finished>> {
     let f = app.result(id)?;
     let fits = matches!(
         (&*f, kind),
-        (Finished::Run(_), "runs") | (Finished::WhatIf(_), "whatifs") | (Finished::Sweep(_), "sweeps")
+        (Finished::Run(_), "runs")
+            | (Finished::WhatIf(_), "whatifs")
+            | (Finished::Sweep(_), "sweeps")
     );
     fits.then_some(f)
 }
@@ -610,10 +652,7 @@ async fn result_page(
 async fn sweep_page(State(app): Shared, ctx: Ctx, UrlPath(id): UrlPath<u64>) -> Response {
     match finished(&app, "sweeps", id).as_deref() {
         Some(Finished::Sweep(s)) => {
-            let files = app
-                .folder(id)
-                .map(|f| files_of(&f.dir))
-                .unwrap_or_default();
+            let files = app.folder(id).map(|f| files_of(&f.dir)).unwrap_or_default();
             let _ = s.workspace;
             html(
                 StatusCode::OK,
@@ -625,7 +664,13 @@ async fn sweep_page(State(app): Shared, ctx: Ctx, UrlPath(id): UrlPath<u64>) -> 
 }
 
 /// Looks up a result for a drill-down page and calls `page` with its view.
-fn drill(app: &App, ctx: &Ctx, kind: &str, id: u64, page: impl FnOnce(&View) -> Option<String>) -> Response {
+fn drill(
+    app: &App,
+    ctx: &Ctx,
+    kind: &str,
+    id: u64,
+    page: impl FnOnce(&View) -> Option<String>,
+) -> Response {
     let Some(f) = finished(app, kind, id) else {
         return evicted(app, ctx, kind, id);
     };
@@ -634,7 +679,13 @@ fn drill(app: &App, ctx: &Ctx, kind: &str, id: u64, page: impl FnOnce(&View) -> 
     };
     match page(&v) {
         Some(body) => html(StatusCode::OK, body),
-        None => not_found(ctx, ctx.t("没有这个区、学校或儿童", "No such district, school or child")),
+        None => not_found(
+            ctx,
+            ctx.t(
+                "没有这个区、学校或儿童",
+                "No such district, school or child",
+            ),
+        ),
     }
 }
 
@@ -702,7 +753,10 @@ async fn find_child(
         Some(c) => redirect(ctx.url(&format!("{}/child/{c}", v.base))),
         None => not_found(
             &ctx,
-            &format!("{} `{wanted}`", ctx.t("没有这个儿童编号", "No child with id")),
+            &format!(
+                "{} `{wanted}`",
+                ctx.t("没有这个儿童编号", "No child with id")
+            ),
         ),
     }
 }

@@ -29,9 +29,11 @@ impl Refused {
                 format!("文件 `{n}` 上传了两次 — the file `{n}` was uploaded twice")
             }
             Refused::Empty => "没有选择文件 — no file was uploaded".to_string(),
-            Refused::NoScenario => "没有情景文件：需要 scenario.toml，或唯一一个含 [tables] 的 .toml 文件 — \
+            Refused::NoScenario => {
+                "没有情景文件：需要 scenario.toml，或唯一一个含 [tables] 的 .toml 文件 — \
                  no scenario file: upload scenario.toml, or one .toml file with a [tables] section"
-                .to_string(),
+                    .to_string()
+            }
         }
     }
 }
@@ -108,15 +110,7 @@ mod tests {
     #[test]
     fn names_that_could_leave_the_folder_are_refused() {
         for bad in [
-            "../x.csv",
-            "..",
-            ".",
-            ".hidden",
-            "a/b.csv",
-            "a\\b.csv",
-            "C:x",
-            "",
-            "a\0b",
+            "../x.csv", "..", ".", ".hidden", "a/b.csv", "a\\b.csv", "C:x", "", "a\0b",
         ] {
             assert!(!plain_name(bad), "{bad:?}");
         }

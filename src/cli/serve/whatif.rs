@@ -60,10 +60,26 @@ pub struct SweepForm {
 /// The kinds of parameter the sweep form offers, with their Chinese and English names.
 pub const KINDS: [(&str, &str, &str); 6] = [
     ("seats", "学校学位数", "seats of a school"),
-    ("seats_scale", "学位倍数（区或校）", "seats × factor (district or school)"),
-    ("budget_yuan", "购买学位预算（元）", "purchase budget (yuan)"),
-    ("subsidy_yuan", "每个购买学位补贴（元）", "subsidy per bought place (yuan)"),
-    ("weight_scale", "积分指标权重倍数", "indicator weight × factor"),
+    (
+        "seats_scale",
+        "学位倍数（区或校）",
+        "seats × factor (district or school)",
+    ),
+    (
+        "budget_yuan",
+        "购买学位预算（元）",
+        "purchase budget (yuan)",
+    ),
+    (
+        "subsidy_yuan",
+        "每个购买学位补贴（元）",
+        "subsidy per bought place (yuan)",
+    ),
+    (
+        "weight_scale",
+        "积分指标权重倍数",
+        "indicator weight × factor",
+    ),
     ("tie_rule", "同分规则", "tie rule"),
 ];
 
@@ -111,7 +127,9 @@ fn whole(field: &str, text: &str) -> Result<toml::Value, String> {
         .ok()
         .filter(|v| *v >= 0)
         .map(toml::Value::Integer)
-        .ok_or_else(|| format!("`{field}`: 需要非负整数 — must be a whole number ≥ 0, got `{text}`"))
+        .ok_or_else(|| {
+            format!("`{field}`: 需要非负整数 — must be a whole number ≥ 0, got `{text}`")
+        })
 }
 
 fn factor(field: &str, text: &str) -> Result<toml::Value, String> {
@@ -134,17 +152,18 @@ fn value(kind: &str, text: &str) -> Result<toml::Value, String> {
 
 /// The what-if as a sweep file over `scenario_file` and the words that say what it changes;
 /// an error if a field is not a number or nothing is changed.
-pub fn whatif_file(
-    form: &WhatIfForm,
-    scenario_file: &str,
-) -> Result<(String, String), String> {
+pub fn whatif_file(form: &WhatIfForm, scenario_file: &str) -> Result<(String, String), String> {
     let mut params = Vec::new();
     let mut label = Vec::new();
     let set = |s: &str| !s.trim().is_empty();
     if set(&form.school) || set(&form.seats) {
         let mut p = Param::new("seats", "seats", vec![whole("seats", &form.seats)?]);
         p.school = Some(form.school.trim().to_string());
-        label.push(format!("{} seats={}", form.school.trim(), form.seats.trim()));
+        label.push(format!(
+            "{} seats={}",
+            form.school.trim(),
+            form.seats.trim()
+        ));
         params.push(p);
     }
     if set(&form.district) || set(&form.district_scale) {
@@ -178,7 +197,11 @@ pub fn whatif_file(
         label.push(format!("subsidy={}", form.subsidy.trim()));
     }
     if set(&form.indicator) || set(&form.weight) {
-        let mut p = Param::new("weight", "weight_scale", vec![factor("weight", &form.weight)?]);
+        let mut p = Param::new(
+            "weight",
+            "weight_scale",
+            vec![factor("weight", &form.weight)?],
+        );
         p.indicator = Some(form.indicator.trim().to_string());
         label.push(format!("{}×{}", form.indicator.trim(), form.weight.trim()));
         params.push(p);
@@ -192,7 +215,9 @@ pub fn whatif_file(
         label.push(format!("tie_rule={}", form.tie_rule.trim()));
     }
     if params.is_empty() {
-        return Err("没有修改任何参数 — the what-if changes nothing: fill in at least one field".into());
+        return Err(
+            "没有修改任何参数 — the what-if changes nothing: fill in at least one field".into(),
+        );
     }
     let label = label.join("; ");
     let file = File {
@@ -223,14 +248,22 @@ pub fn sweep_file(
             continue;
         }
         if !KINDS.iter().any(|k| k.0 == kind) {
-            return Err(format!("参数 {}: 未知类型 — parameter {}: unknown kind `{kind}`", i + 1, i + 1));
+            return Err(format!(
+                "参数 {}: 未知类型 — parameter {}: unknown kind `{kind}`",
+                i + 1,
+                i + 1
+            ));
         }
         let words: Vec<&str> = values
             .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
             .filter(|w| !w.is_empty())
             .collect();
         if words.is_empty() {
-            return Err(format!("参数 {}: 没有取值 — parameter {}: no values", i + 1, i + 1));
+            return Err(format!(
+                "参数 {}: 没有取值 — parameter {}: no values",
+                i + 1,
+                i + 1
+            ));
         }
         let values = words
             .iter()
@@ -307,7 +340,9 @@ mod tests {
             budget: "lots".into(),
             ..Default::default()
         };
-        assert!(whatif_file(&bad, "s.toml").unwrap_err().contains("`budget`"));
+        assert!(whatif_file(&bad, "s.toml")
+            .unwrap_err()
+            .contains("`budget`"));
         assert!(whatif_file(&WhatIfForm::default(), "s.toml").is_err());
     }
 }

@@ -17,24 +17,96 @@ fn delta(base: u64, now: u64, more_is_better: Option<bool>) -> String {
         (1, Some(true)) | (-1, Some(false)) => "better",
         _ => "worse",
     };
-    let text = if d > 0 { format!("+{}", num(d as u64)) } else if d < 0 { format!("−{}", num(d.unsigned_abs())) } else { "0".into() };
+    let text = if d > 0 {
+        format!("+{}", num(d as u64))
+    } else if d < 0 {
+        format!("−{}", num(d.unsigned_abs()))
+    } else {
+        "0".into()
+    };
     format!("<td class=\"n {class}\">{text}</td>")
 }
 
 /// The key figures of the base and the what-if side by side, with the difference.
 pub fn side_by_side(ctx: &Ctx, base: &PointKpis, now: &PointKpis) -> String {
     let rows: [(&str, &str, u64, u64, Option<bool>); 11] = [
-        ("申请儿童", "children applying", base.children, now.children, None),
-        ("公办学位安置", "in public schools", base.public, now.public, Some(true)),
-        ("其中随迁子女", "of them migrant", base.public_migrant, now.public_migrant, Some(true)),
-        ("志愿录取", "by choice", base.public_by_choice, now.public_by_choice, Some(true)),
-        ("第一志愿", "first choice", base.first_choice, now.first_choice, Some(true)),
-        ("统筹安置", "coordinated", base.coordinated, now.coordinated, None),
-        ("政府购买学位", "bought places", base.purchased, now.purchased, None),
-        ("购买费用（元）", "purchase cost (yuan)", base.purchase_cost_yuan, now.purchase_cost_yuan, Some(false)),
-        ("购买预算（元）", "purchase budget (yuan)", base.budget_yuan, now.budget_yuan, None),
-        ("未安置", "unplaced", base.unplaced, now.unplaced, Some(false)),
-        ("公办学位总数", "public seats", base.public_seats, now.public_seats, None),
+        (
+            "申请儿童",
+            "children applying",
+            base.children,
+            now.children,
+            None,
+        ),
+        (
+            "公办学位安置",
+            "in public schools",
+            base.public,
+            now.public,
+            Some(true),
+        ),
+        (
+            "其中随迁子女",
+            "of them migrant",
+            base.public_migrant,
+            now.public_migrant,
+            Some(true),
+        ),
+        (
+            "志愿录取",
+            "by choice",
+            base.public_by_choice,
+            now.public_by_choice,
+            Some(true),
+        ),
+        (
+            "第一志愿",
+            "first choice",
+            base.first_choice,
+            now.first_choice,
+            Some(true),
+        ),
+        (
+            "统筹安置",
+            "coordinated",
+            base.coordinated,
+            now.coordinated,
+            None,
+        ),
+        (
+            "政府购买学位",
+            "bought places",
+            base.purchased,
+            now.purchased,
+            None,
+        ),
+        (
+            "购买费用（元）",
+            "purchase cost (yuan)",
+            base.purchase_cost_yuan,
+            now.purchase_cost_yuan,
+            Some(false),
+        ),
+        (
+            "购买预算（元）",
+            "purchase budget (yuan)",
+            base.budget_yuan,
+            now.budget_yuan,
+            None,
+        ),
+        (
+            "未安置",
+            "unplaced",
+            base.unplaced,
+            now.unplaced,
+            Some(false),
+        ),
+        (
+            "公办学位总数",
+            "public seats",
+            base.public_seats,
+            now.public_seats,
+            None,
+        ),
     ];
     let mut b = format!(
         "<table id=\"side-by-side\"><tr><th></th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr>",
@@ -53,7 +125,11 @@ pub fn side_by_side(ctx: &Ctx, base: &PointKpis, now: &PointKpis) -> String {
         );
     }
     let check = |k: &PointKpis| {
-        if k.check_passed { ctx.t("通过", "passed") } else { ctx.t("未通过", "FAILED") }
+        if k.check_passed {
+            ctx.t("通过", "passed")
+        } else {
+            ctx.t("未通过", "FAILED")
+        }
     };
     let _ = write!(
         b,
@@ -66,11 +142,20 @@ pub fn side_by_side(ctx: &Ctx, base: &PointKpis, now: &PointKpis) -> String {
 }
 
 /// The what-if's page.
-pub fn whatif(ctx: &Ctx, w: &WhatIfResult, view: &View, base_run: Option<String>, files: &[String]) -> String {
+pub fn whatif(
+    ctx: &Ctx,
+    w: &WhatIfResult,
+    view: &View,
+    base_run: Option<String>,
+    files: &[String],
+) -> String {
     let wi = &w.whatif;
     let mut b = format!(
         "<section><h2>{}</h2>{}</section>",
-        ctx.t("关键指标：基准与假设并列", "Key figures: base and what-if side by side"),
+        ctx.t(
+            "关键指标：基准与假设并列",
+            "Key figures: base and what-if side by side"
+        ),
         side_by_side(ctx, &wi.base_kpis, &wi.kpis)
     );
     let _ = write!(
@@ -108,7 +193,14 @@ pub fn whatif(ctx: &Ctx, w: &WhatIfResult, view: &View, base_run: Option<String>
     }
     b.push_str("</table>");
     if wi.changes.len() > 2000 {
-        let _ = write!(b, "<p class=\"muted\">{}</p>", ctx.t("仅显示前 2000 行；完整名单见 changes.csv。", "Only the first 2000 rows; changes.csv has them all."));
+        let _ = write!(
+            b,
+            "<p class=\"muted\">{}</p>",
+            ctx.t(
+                "仅显示前 2000 行；完整名单见 changes.csv。",
+                "Only the first 2000 rows; changes.csv has them all."
+            )
+        );
     }
     b.push_str("</section>");
     let _ = write!(
@@ -122,10 +214,19 @@ pub fn whatif(ctx: &Ctx, w: &WhatIfResult, view: &View, base_run: Option<String>
         )
     );
     if let Some(base) = base_run {
-        let _ = write!(b, "<p><a href=\"{}\">{}</a></p>", esc(&ctx.url(&base)), ctx.t("基准运行", "The base run"));
+        let _ = write!(
+            b,
+            "<p><a href=\"{}\">{}</a></p>",
+            esc(&ctx.url(&base)),
+            ctx.t("基准运行", "The base run")
+        );
     }
     b.push_str(&downloads(ctx, &format!("{}/files", view.base), files));
-    layout(ctx, &format!("{}: {}", ctx.t("假设分析", "What-if"), w.label), &b)
+    layout(
+        ctx,
+        &format!("{}: {}", ctx.t("假设分析", "What-if"), w.label),
+        &b,
+    )
 }
 
 /// A sweep's page: its points with their key figures, the sweep report and the downloads.
@@ -172,5 +273,9 @@ pub fn sweep(ctx: &Ctx, id: u64, results: &SweepResults, files: &[String]) -> St
     }
     b.push_str("</table></section>");
     b.push_str(&downloads(ctx, &format!("{base}/files"), files));
-    layout(ctx, &format!("{}: {}", ctx.t("参数扫描", "Sweep"), results.name), &b)
+    layout(
+        ctx,
+        &format!("{}: {}", ctx.t("参数扫描", "Sweep"), results.name),
+        &b,
+    )
 }

@@ -94,11 +94,9 @@ pub fn outcome_words(ctx: &Ctx, sc: &Scenario, o: Outcome) -> String {
             ctx.t("政府购买民办学位", "purchased place"),
             sc.private_school(school).id
         ),
-        Outcome::Unplaced { reason } => format!(
-            "{} ({})",
-            ctx.t("未安置", "unplaced"),
-            reason.as_str()
-        ),
+        Outcome::Unplaced { reason } => {
+            format!("{} ({})", ctx.t("未安置", "unplaced"), reason.as_str())
+        }
     }
 }
 
@@ -152,6 +150,9 @@ mod tests {
         assert_eq!(num(1234), "1,234");
         assert_eq!(num(80147500), "80,147,500");
         assert_eq!(pct(1, 3), "33.3%");
-        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

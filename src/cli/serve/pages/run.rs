@@ -7,7 +7,9 @@ use std::fmt::Write;
 
 use seatplan::domain::{ChildIdx, DistrictIdx, SchoolIdx};
 use seatplan::policy::format_points;
-use seatplan::{explain, explain_html, pseudonym, Outcome, PointKpis, Scenario, SchoolTallies, Solved};
+use seatplan::{
+    explain, explain_html, pseudonym, Outcome, PointKpis, Scenario, SchoolTallies, Solved,
+};
 
 use super::{downloads, esc, layout, num, outcome_words, pct};
 use crate::cli::serve::i18n::Ctx;
@@ -42,10 +44,17 @@ pub fn figures(ctx: &Ctx, k: &PointKpis) -> String {
     fig(num(k.children), ctx.t("申请儿童", "children applying"));
     fig(
         format!("{} ({})", num(k.public), pct(k.public, k.children)),
-        ctx.t("公办学位（志愿+统筹）", "in public schools (choice + coordinated)"),
+        ctx.t(
+            "公办学位（志愿+统筹）",
+            "in public schools (choice + coordinated)",
+        ),
     );
     fig(
-        format!("{} ({})", num(k.first_choice), pct(k.first_choice, k.children)),
+        format!(
+            "{} ({})",
+            num(k.first_choice),
+            pct(k.first_choice, k.children)
+        ),
         ctx.t("第一志愿录取", "at their first choice"),
     );
     fig(num(k.coordinated), ctx.t("统筹安置", "coordinated"));
@@ -131,12 +140,18 @@ pub fn run(ctx: &Ctx, v: &View, files: &[String], extra: &str) -> String {
         extra,
     );
     if files.iter().any(|f| f.ends_with("report.html")) {
-        let report = files.iter().find(|f| f.ends_with("report.html")).expect("found");
+        let report = files
+            .iter()
+            .find(|f| f.ends_with("report.html"))
+            .expect("found");
         let _ = write!(
             b,
             "<p><a id=\"report\" href=\"{}\">{}</a></p>",
             esc(&ctx.url(&format!("{}/files/{report}", v.base))),
-            ctx.t("完整报告（report.html，可打印）", "The full report (report.html, printable)")
+            ctx.t(
+                "完整报告（report.html，可打印）",
+                "The full report (report.html, printable)"
+            )
         );
     }
     b.push_str(&downloads(ctx, &format!("{}/files", v.base), files));
@@ -182,11 +197,7 @@ pub fn district(ctx: &Ctx, v: &View, d: DistrictIdx) -> String {
         esc(&ctx.url(&v.base)),
         ctx.t("返回全市", "Back to the city")
     );
-    layout(
-        ctx,
-        &format!("{} — {} {}", v.title, dist.id, dist.name),
-        &b,
-    )
+    layout(ctx, &format!("{} — {} {}", v.title, dist.id, dist.name), &b)
 }
 
 /// The most rows a child list shows.
@@ -223,7 +234,8 @@ pub fn school(ctx: &Ctx, v: &View, s: SchoolIdx) -> String {
     waitlist.sort();
     let mut b = String::new();
     let cutoff = t.cutoff.as_ref().map_or(
-        ctx.t("无（无人按志愿录取）", "none (nobody admitted by choice)").to_string(),
+        ctx.t("无（无人按志愿录取）", "none (nobody admitted by choice)")
+            .to_string(),
         |c| {
             format!(
                 "{} · {} {} · {} {}",
@@ -235,7 +247,8 @@ pub fn school(ctx: &Ctx, v: &View, s: SchoolIdx) -> String {
             )
         },
     );
-    let _ = write!(
+    let _ =
+        write!(
         b,
         "<section><p>{}: {} · {}: {} · {}: {} · {}: {}</p><p id=\"cutoff\">{}: {}</p></section>",
         ctx.t("学位", "Seats"),
@@ -283,9 +296,15 @@ pub fn school(ctx: &Ctx, v: &View, s: SchoolIdx) -> String {
     let _ = write!(
         b,
         "<section><h2>{} ({})</h2><p class=\"muted\">{}</p>{}",
-        ctx.t("候补（报了该校但未按志愿录取）", "Waitlist (listed the school, not admitted by choice)"),
+        ctx.t(
+            "候补（报了该校但未按志愿录取）",
+            "Waitlist (listed the school, not admitted by choice)"
+        ),
         waitlist.len(),
-        ctx.t("按该校的录取顺序排列。", "In the school's order of priority."),
+        ctx.t(
+            "按该校的录取顺序排列。",
+            "In the school's order of priority."
+        ),
         head("waitlist", ctx.t("现结果", "Now"))
     );
     for &(_, c) in waitlist.iter().take(MAX_ROWS) {
@@ -297,7 +316,10 @@ pub fn school(ctx: &Ctx, v: &View, s: SchoolIdx) -> String {
             b,
             "<p class=\"muted\">{} {MAX_ROWS} {}</p>",
             ctx.t("仅显示前", "Only the first"),
-            ctx.t("行；完整名单见 placements.csv。", "rows are shown; placements.csv has them all.")
+            ctx.t(
+                "行；完整名单见 placements.csv。",
+                "rows are shown; placements.csv has them all."
+            )
         );
     }
     let _ = write!(

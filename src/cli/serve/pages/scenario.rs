@@ -41,12 +41,9 @@ pub fn scenario(ctx: &Ctx, ws: &Workspace) -> String {
     );
     let unchanged = ctx.t("（不变）", "(unchanged)");
     let schools = options(
-        sc.schools().iter().map(|s| {
-            (
-                s.id.clone(),
-                format!("{} {} ({})", s.id, s.name, s.seats),
-            )
-        }),
+        sc.schools()
+            .iter()
+            .map(|s| (s.id.clone(), format!("{} {} ({})", s.id, s.name, s.seats))),
         unchanged,
     );
     let districts = options(
