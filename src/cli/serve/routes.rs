@@ -229,14 +229,10 @@ async fn upload(State(app): Shared, ctx: Ctx, mut form: Multipart) -> Response {
     };
     let id = app.next_id();
     let dir = app.session.root.join("uploads").join(id.to_string());
-    let (d, memory) = (dir.clone(), uploads::in_folder(&dir, &files));
+    let memory = uploads::in_folder(&dir, &files);
     let path = dir.join(&scenario_name);
     let p = path.clone();
-    let loaded = tokio::task::spawn_blocking(move || {
-        let _ = &d;
-        load_from_memory(&p, memory)
-    })
-    .await;
+    let loaded = tokio::task::spawn_blocking(move || load_from_memory(&p, memory)).await;
     match loaded {
         Ok(Ok(loaded)) => {
             let written = std::fs::create_dir(&dir).and_then(|()| uploads::write_all(&dir, &files));
@@ -415,13 +411,13 @@ async fn start_whatif(
         );
         a.add_result(
             id,
-            Finished::WhatIf(WhatIfResult {
+            Finished::WhatIf(Box::new(WhatIfResult {
                 id,
                 workspace: ws.clone(),
                 label,
                 whatif: wi,
                 tallies,
-            }),
+            })),
             Folder {
                 kind: "whatifs",
                 dir,

@@ -153,7 +153,7 @@ pub enum Finished {
     /// A run.
     Run(RunResult),
     /// A what-if.
-    WhatIf(WhatIfResult),
+    WhatIf(Box<WhatIfResult>),
     /// A sweep.
     Sweep(SweepResult),
 }
