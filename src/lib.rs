@@ -62,6 +62,7 @@ mod rounds;
 mod run_outputs;
 mod scenario;
 mod sweep;
+mod whatif;
 mod workflow;
 
 pub use appeal::{load_appeal, Appeal, Change};
@@ -103,6 +104,9 @@ pub use scenario::{Edit, Invalid, Problem, Scenario, ScenarioParts};
 pub use sweep::apply::derived_seed;
 pub use sweep::run::{load as load_sweep, Shard, ShardError, Sweep};
 pub use sweep::tables::{merge as merge_sweeps, render as render_sweep, MergeError, SWEEP_JSON};
+pub use whatif::{
+    changes_csv, input_hashes, load_sweep_on, point_scenario, what_if, InputHashes, WhatIf,
+};
 pub use workflow::{
     appeal_and_write, describe_scenario, require_passed, run_and_write, AppealRun, Run, RunSettings,
 };

@@ -84,7 +84,11 @@ fn explain_after_round(args: &ExplainArgs, dir: &std::path::Path, printer: Print
     let Some(e) = seatplan::explain_round(dir, child)? else {
         bail!("no child `{child}` in the round {}", dir.display());
     };
-    let inputs: Vec<PathBuf> = record.inputs.iter().map(|f| PathBuf::from(&f.file)).collect();
+    let inputs: Vec<PathBuf> = record
+        .inputs
+        .iter()
+        .map(|f| PathBuf::from(&f.file))
+        .collect();
     emit(args, &e, &inputs, printer)
 }
 

@@ -4,9 +4,10 @@
 //! placements file independently), [`plan`] (capacity expansions), [`explain`] (one child's
 //! placement), [`appeal`], [`round`] (a later round), [`verify`] (re-run a recorded run), [`sweep`] and [`merge`] (what-if
 //! sweeps and their shards), [`validate`] (report every problem in a scenario), [`generate`] (a
-//! synthetic city). The solver arguments they share are in [`solver`], what they print in
-//! [`print`], the progress bar in [`progress`]. Every subcommand returns `Ok(())` or an error;
-//! [`exit_code`] maps it to the process exit code through [`seatplan::Error::exit_code`].
+//! synthetic city), [`serve`] (the analyst's workbench in the browser). The solver arguments they
+//! share are in [`solver`], what they print in [`print`], the progress bar in [`progress`]. Every
+//! subcommand returns `Ok(())` or an error; [`exit_code`] maps it to the process exit code
+//! through [`seatplan::Error::exit_code`].
 
 mod appeal;
 mod check;
@@ -19,6 +20,7 @@ mod print;
 mod progress;
 mod round;
 mod run;
+mod serve;
 mod solver;
 mod sweep;
 mod validate;
@@ -85,6 +87,8 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Write a synthetic city scenario from census district populations.
     Generate(generate::GenerateArgs),
+    /// Start the analyst's workbench: a local web application (first line: its address).
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the parsed command.
@@ -116,6 +120,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Merge(args) => merge::run(args, printer),
         Command::Validate(args) => validate::run(args, printer),
         Command::Generate(args) => generate::run(args, printer),
+        Command::Serve(args) => serve::run(args, printer),
     }
 }
 

@@ -93,7 +93,7 @@ pub fn appeal_and_write(
 }
 
 /// `changes.csv`: one row per child placed differently (only the header if none).
-fn changes_csv(changes: &[Change]) -> Vec<u8> {
+pub(crate) fn changes_csv(changes: &[Change]) -> Vec<u8> {
     if changes.is_empty() {
         return b"child,before,after\n".to_vec();
     }

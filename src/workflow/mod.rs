@@ -10,6 +10,7 @@
 mod appeal;
 mod run;
 
+pub(crate) use appeal::changes_csv;
 pub use appeal::{appeal_and_write, AppealRun};
 pub use run::{describe_scenario, run_and_write, Run};
 

@@ -19,6 +19,8 @@ mod quotas;
 mod reliability;
 mod report;
 mod rounds;
+mod serve;
+mod serve_browser;
 mod siblings;
 mod solver;
 mod sweep;

@@ -1,0 +1,161 @@
+//! What-if studies on a scenario already in memory: a sweep file checked against a loaded base
+//! (nothing re-read but the sweep file itself), the scenario of one of its points, and that point
+//! solved and set against the base run — key figures and every child whose outcome changed, in the
+//! words and the `changes.csv` format of an appeal.
+//!
+//! A what-if is a one-point sweep, so the same file run by `seatplan sweep` gives the same
+//! figures: [`load_sweep_on`] checks and fingerprints exactly as [`crate::load_sweep`] does, and
+//! [`point_scenario`] applies a point exactly as [`Sweep::run`] does.
+
+use std::path::Path;
+
+use crate::appeal::{changes, Change};
+use crate::error::{Error, InputError, InputErrors, InputKind};
+use crate::input::Loaded;
+use crate::manifest::sha256;
+use crate::metrics::PointKpis;
+use crate::progress::Reporter;
+use crate::scenario::{Invalid, Scenario};
+use crate::sweep::apply::apply;
+use crate::sweep::run::Sweep;
+use crate::{Mechanism, Solved, SolverOptions};
+
+/// SHA-256 of every input file of a loaded scenario, as a sweep's fingerprint reads them; kept
+/// with the scenario so that [`load_sweep_on`] reads no input again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputHashes(Vec<String>);
+
+/// The [`InputHashes`] of a loaded scenario (reads each of its input files once).
+pub fn input_hashes(loaded: &Loaded) -> Result<InputHashes, InputErrors> {
+    let hashes = crate::manifest::hash_inputs(&loaded.files).map_err(|e| {
+        InputErrors::one(
+            InputKind::Scenario,
+            InputError::file(
+                &loaded.files.scenario,
+                format!("cannot read an input of the base scenario: {e}"),
+            ),
+        )
+    })?;
+    Ok(InputHashes(hashes.into_iter().map(|h| h.sha256).collect()))
+}
+
+/// Loads the sweep file at `path` over `base`, an already loaded scenario (with `hashes`, its
+/// [`input_hashes`]): the same [`Sweep`] as [`crate::load_sweep`] would give, without reading the
+/// base again. The sweep file must name `base`'s scenario file.
+pub fn load_sweep_on(
+    path: &Path,
+    base: &Loaded,
+    hashes: &InputHashes,
+) -> Result<Sweep, InputErrors> {
+    let (text, scenario_file) = crate::sweep::spec::read(path)?;
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    if !same(&scenario_file, &base.files.scenario) {
+        return Err(InputErrors::one(
+            InputKind::Sweep,
+            InputError::at(
+                path,
+                1,
+                "scenario",
+                format!(
+                    "names {}, not the loaded scenario {}",
+                    scenario_file.display(),
+                    base.files.scenario.display()
+                ),
+            ),
+        ));
+    }
+    let mut material = sha256(text.bytes());
+    for h in &hashes.0 {
+        material.push(' ');
+        material.push_str(h);
+    }
+    let spec = text.resolve(&base.scenario, scenario_file)?;
+    Ok(Sweep {
+        spec,
+        base: base.clone(),
+        inputs_fingerprint: sha256(material.as_bytes()),
+    })
+}
+
+/// The scenario of point `index` of `sweep`: the base with the point's values applied and its
+/// seed, exactly as [`Sweep::run`] solves it.
+pub fn point_scenario(sweep: &Sweep, index: usize) -> Result<Scenario, Invalid> {
+    let seed = sweep.failed_point(index, String::new()).seed;
+    apply(
+        &sweep.base.scenario,
+        &sweep.spec.parameters,
+        &sweep.spec.points[index],
+        seed,
+    )
+}
+
+/// A what-if solved and set against its base.
+#[derive(Debug, Clone)]
+pub struct WhatIf {
+    /// The changed scenario.
+    pub scenario: Scenario,
+    /// It solved and checked.
+    pub solved: Solved,
+    /// Its key figures.
+    pub kpis: PointKpis,
+    /// The base's key figures.
+    pub base_kpis: PointKpis,
+    /// Every child whose outcome differs from the base run, by child id.
+    pub changes: Vec<Change>,
+}
+
+/// Solves point `index` of `sweep` and compares it with `base`, the base scenario solved with
+/// the same mechanism. Fails with [`Error::Invalid`] if the point's values break a rule, and
+/// with [`Error::Solve`] if the solver fails; a point that adds or removes children cannot be
+/// compared child by child and is refused as invalid.
+pub fn what_if(
+    sweep: &Sweep,
+    index: usize,
+    base: &Solved,
+    mechanism: Mechanism,
+    options: &SolverOptions,
+    reporter: &dyn Reporter,
+) -> Result<WhatIf, Error> {
+    if reporter.should_cancel() {
+        return Err(crate::error::Cancelled.into());
+    }
+    let scenario = point_scenario(sweep, index).map_err(|invalid| {
+        InputErrors::one(
+            InputKind::Sweep,
+            InputError::file(&sweep.spec.file, invalid.to_string()),
+        )
+    })?;
+    let base_sc = &sweep.base.scenario;
+    if scenario.children().len() != base_sc.children().len() {
+        return Err(InputErrors::one(
+            InputKind::Sweep,
+            InputError::file(
+                &sweep.spec.file,
+                "a what-if that adds or removes children cannot be compared child by child",
+            ),
+        )
+        .into());
+    }
+    let solved = crate::solve(&scenario, mechanism, options)?;
+    let moved = changes(
+        &scenario,
+        &base.assignment.outcomes,
+        &solved.assignment.outcomes,
+    );
+    Ok(WhatIf {
+        kpis: PointKpis::compute(&scenario, &solved),
+        base_kpis: PointKpis::compute(base_sc, base),
+        scenario,
+        solved,
+        changes: moved,
+    })
+}
+
+/// `changes.csv` as `seatplan appeal` writes it: `child,before,after`, one row per child placed
+/// differently (only the header if none).
+pub fn changes_csv(changes: &[Change]) -> Vec<u8> {
+    crate::workflow::changes_csv(changes)
+}
