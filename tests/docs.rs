@@ -128,7 +128,8 @@ fn every_command_in_the_docs_runs_as_shown() {
 
 /// What in one page the test cannot run as shown: a `$ ` line outside a console block, a
 /// console command of a program that is neither `seatplan` nor one of [`TOOLS`] (trycmd would
-/// skip it silently), a console block marked `ignore`, a `seatplan` command in a shell block.
+/// skip it silently), a console block marked `ignore`, a `seatplan` command in a shell block, a
+/// block without a language (which trycmd reads as commands).
 fn lint(page: &Path, text: &str) -> Vec<String> {
     let mut problems = Vec::new();
     let mut lines = text.lines().enumerate();
@@ -150,6 +151,10 @@ fn lint(page: &Path, text: &str) -> Vec<String> {
         }
         let at = |line: usize| format!("{}:{line}", page.display());
         match lang {
+            "" => problems.push(format!(
+                "{}: a block without a language is read by trycmd as commands: label it (```text)",
+                at(start)
+            )),
             "console" | "trycmd" => {
                 if info.split(',').any(|i| i == "ignore") {
                     problems.push(format!("{}: a console block marked `ignore`", at(start)));
