@@ -540,8 +540,11 @@ mod tests {
 
     use super::Pool;
 
+    /// Reaches, places, holders, counts and cost: everything a trial may touch.
+    type State = (Vec<Vec<usize>>, Vec<usize>, Vec<Vec<usize>>, Vec<u32>, i64);
+
     /// Everything a trial may touch, to compare a pool before and after one.
-    fn state(p: &Pool) -> (Vec<Vec<usize>>, Vec<usize>, Vec<Vec<usize>>, Vec<u32>, i64) {
+    fn state(p: &Pool) -> State {
         (
             p.reach.clone(),
             p.at.clone(),
