@@ -18,10 +18,10 @@
 //!   the choice stage that keeps the floors, the capacities and no justified envy finds none
 //!   placing more children by choice, or as many with fewer moves. Larger instances get a note.
 
+use super::priority::{Priority, Ranks};
 use super::{CheckReport, Violation};
 use crate::assign::Outcome;
 use crate::domain::{ChildIdx, SchoolIdx};
-use super::priority::{Priority, Ranks};
 use crate::scenario::Scenario;
 
 /// The most assignments the minimality search tries.
@@ -39,12 +39,7 @@ struct Options {
     keep_choice: bool,
 }
 
-fn options(
-    scenario: &Scenario,
-    ranks: &Ranks,
-    c: ChildIdx,
-    before: Option<Outcome>,
-) -> Options {
+fn options(scenario: &Scenario, ranks: &Ranks, c: ChildIdx, before: Option<Outcome>) -> Options {
     let child = scenario.child(c);
     let above = match before {
         Some(Outcome::Choice { rank, .. }) => rank as usize - 1,
