@@ -17,8 +17,9 @@
 //!   or `s` is full of floors and of children whose priority is at least hers.
 //!
 //! Objective: minimise `−A·placed + B·moves + Σ choice index · x` with `B = n·L + 1` and
-//! `A = (n + 1)·B`, so the most children placed by choice come first, then the fewest moves (a
-//! move: a child with a floor — public or bought — who ends elsewhere), then the best choices.
+//! `A = (n + 1)·B`, so the most children placed by choice come first (a listed school, or a
+//! floor won by choice; a coordinated floor kept is no choice placement), then the fewest moves
+//! (a move: a child with a floor — public or bought — who ends elsewhere), then the best choices.
 //! With strict priorities every such assignment places the same children (deferred acceptance's
 //! count), so only the moves are chosen; with kept ties the program also chooses how ties fall.
 
@@ -91,7 +92,11 @@ fn build(lists: &FloorLists, floors: &[Floor]) -> Built {
             } else {
                 0.0
             };
-            objective += (k as f64 - w_place + mv) * x[c][k];
+            // Placed by choice: every school of her list, and her floor only when she won it by
+            // choice — a coordinated seat kept is not a choice placement.
+            let by_choice = !floor || matches!(floors[c], Floor::Choice { .. });
+            let place = if by_choice { w_place } else { 0.0 };
+            objective += (k as f64 - place + mv) * x[c][k];
         }
         if lists.floor_last[c] {
             rows.push(one.eq(1.0));

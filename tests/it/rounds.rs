@@ -207,6 +207,153 @@ fn better_or_same(before: Outcome, now: Outcome) -> bool {
     }
 }
 
+/// The minimal failing input of `the_fewest_moves_equal_the_brute_force_minimum_on_small_instances`
+/// (seed `0fe1fa5f…` in `tests/proptest-regressions/rounds.txt`), without its two children who
+/// fail the insurance gate: three schools of one seat each at one spot, ties kept.
+fn a_coordinated_child_and_a_child_placed_by_choice_tied_for_a_freed_seat() -> Scenario {
+    use seatplan::domain::*;
+    use seatplan::policy::{
+        Fact, Gates, Indicator, IndicatorRule, NumericFact, Policy, Scope, Tier,
+    };
+    use seatplan::ScenarioParts;
+    let here = Location {
+        x_km: 0.0,
+        y_km: 0.0,
+    };
+    let school = |i: u32| School {
+        id: format!("S{i}"),
+        name: format!("School {i}"),
+        district: DistrictIdx(0),
+        entry_grade: 1,
+        seats: 1,
+        reserved_migrant: 0,
+        location: here,
+    };
+    let child = |id: &str, hukou: bool, insurance_months: u32, choices: Vec<SchoolIdx>| Child {
+        id: id.into(),
+        birth_date: Date {
+            year: 2017,
+            month: 1,
+            day: 1,
+        },
+        residence_district: DistrictIdx(0),
+        location: here,
+        hukou_district: hukou.then_some(DistrictIdx(0)),
+        permit_months: 36,
+        insurance_months,
+        residence_months: 24,
+        insurance_months_elsewhere: 0,
+        residence_months_elsewhere: 0,
+        insurance_back_paid: false,
+        housing: Housing::Rented,
+        education: Education::Senior,
+        sibling_school: None,
+        extra_facts: vec![],
+        choices,
+        sibling_group: None,
+    };
+    Scenario::new(ScenarioParts {
+        name: "regression".into(),
+        entry_grade: 1,
+        seed: 0,
+        budget_yuan: 0,
+        districts: vec![District {
+            id: "D0".into(),
+            name: "District 0".into(),
+            permanent_population: 1000,
+            cohort_share: 0.012,
+            migrant_share: None,
+            cohort_children: None,
+            apply_share: 1.0,
+            growth_rate: 0.0,
+        }],
+        schools: vec![school(0), school(1), school(2)],
+        private_schools: vec![],
+        children: vec![
+            child("C02", false, 24, vec![SchoolIdx(2)]),
+            child("C03", false, 24, vec![SchoolIdx(2), SchoolIdx(0)]),
+            child("C04", true, 0, vec![SchoolIdx(2)]),
+        ],
+        extra_facts: vec![],
+        policy: Policy {
+            name: "regression".into(),
+            gates: Gates {
+                min_permit_months: 0,
+                min_insurance_months: 12,
+                require_housing: false,
+                no_back_payment: false,
+            },
+            indicators: vec![Indicator {
+                name: "insurance".into(),
+                scope: Scope::City,
+                fact: Fact::Numeric(NumericFact::InsuranceMonths),
+                recognition: None,
+                rule: IndicatorRule::PerUnit { per_unit: 1000 },
+                cap: Some(24_000),
+            }],
+            layer_caps: [None; 3],
+            tiers: vec![Tier::CatchmentHukou, Tier::Hukou, Tier::Migrant],
+            school_tiers: Default::default(),
+            tie_keys: vec![],
+            tie_rule: TieRule::KeepTies,
+        },
+        pseudonym_key: None,
+        fallback: FallbackRules {
+            coordinated_max_km: Some(8.0),
+            purchase_max_km: None,
+            purchase_same_district: true,
+        },
+    })
+    .expect("a valid scenario")
+}
+
+#[test]
+fn the_fewest_moves_give_a_freed_seat_to_the_coordinated_child_when_ties_are_kept() {
+    use seatplan::domain::SchoolIdx;
+    let sc = a_coordinated_child_and_a_child_placed_by_choice_tied_for_a_freed_seat();
+    let e = earlier(&sc);
+    // By hand, first run: C04 (hukou tier) takes S2; C02 and C03 (migrants, 24 points each)
+    // are tied and refused S2; C03 takes her second choice S0; C02 is coordinated into S1.
+    assert_eq!(
+        e.outcomes,
+        vec![
+            Outcome::Coordinated {
+                school: SchoolIdx(1)
+            },
+            Outcome::Choice {
+                school: SchoolIdx(0),
+                rank: 2
+            },
+            Outcome::Choice {
+                school: SchoolIdx(2),
+                rank: 1
+            },
+        ]
+    );
+    // C04 declines S2. C02 and C03 are tied for it, so either may take it without justified
+    // envy, and each way moves one child. Giving it to C03 frees S0, which nobody else lists:
+    // only C03 is placed by choice. Giving it to C02 keeps C03 at S0, her choice: two children
+    // placed by choice with one move, the only best assignment.
+    let tmp = tempfile::tempdir().unwrap();
+    let files = declines_file(tmp.path(), &["C04"]);
+    let r = compute_round(&e, &files, RoundSettings { fewest_moves: true }).unwrap();
+    assert!(r.solved.check.passed(), "{:?}", r.solved.check.violations);
+    assert_eq!(
+        r.solved.assignment.outcomes,
+        vec![
+            Outcome::Choice {
+                school: SchoolIdx(2),
+                rank: 1
+            },
+            Outcome::Choice {
+                school: SchoolIdx(0),
+                rank: 2
+            },
+        ]
+    );
+    assert_eq!(r.moved(), 1);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
