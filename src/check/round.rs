@@ -25,7 +25,7 @@ use crate::domain::{ChildIdx, SchoolIdx};
 use crate::scenario::Scenario;
 
 /// The most assignments the minimality search tries.
-pub const SEARCH_LIMIT: u64 = 2_000_000;
+pub const SEARCH_LIMIT: u64 = 100_000;
 
 /// A child's options in the choice stage, as the search sees them.
 struct Options {

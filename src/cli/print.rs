@@ -20,10 +20,11 @@ impl Printer {
         self.quiet
     }
 
-    /// Prints one line (unless quiet).
+    /// Prints one line (unless quiet), control and format characters escaped as in every error
+    /// (`seatplan::shown_lines`), so a path or id cannot drive the terminal.
     pub fn say(&self, line: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("{line}");
+            eprintln!("{}", seatplan::shown_lines(&line.to_string()));
         }
     }
 
@@ -41,7 +42,8 @@ impl Printer {
                 report.violations.len()
             );
             for v in report.violations.iter().take(20) {
-                eprintln!("  [{}] {}", v.rule, v.message);
+                let line = format!("  [{}] {}", v.rule, v.message);
+                eprintln!("{}", seatplan::shown_lines(&line));
             }
         }
         for note in &report.notes {

@@ -50,7 +50,7 @@ pub fn run(args: RoundArgs, printer: Printer) -> Result<()> {
         Err(Error::VerifyFailed { problems }) => {
             eprintln!("the earlier round does not verify; nothing written:");
             for p in &problems {
-                eprintln!("  {p}");
+                eprintln!("  {}", seatplan::shown_lines(p));
             }
             return Err(Error::VerifyFailed { problems }.into());
         }

@@ -29,7 +29,7 @@ pub fn run(args: VerifyArgs, printer: Printer) -> Result<()> {
     }
     eprintln!("verification FAILED:");
     for p in &problems {
-        eprintln!("  {p}");
+        eprintln!("  {}", seatplan::shown_lines(p));
     }
     Err(Error::VerifyFailed { problems }.into())
 }

@@ -451,3 +451,41 @@ fn an_appeal_that_corrects_one_fact_twice_is_refused() {
         ["appeal.toml:13: field `insurance_months`: child `D`'s `insurance_months` is already corrected at line 5: an appeal corrects each fact once"]
     );
 }
+
+/// A placements file read back takes a choice rank in the documented decimal form only: `+1`
+/// (which Rust's own parsing takes) is refused as invalid input.
+#[test]
+fn a_placements_choice_rank_takes_only_the_decimal_form() {
+    let dir = tiny();
+    let out = dir.path().join("out");
+    let o = seatplan(&[
+        "run",
+        scenario(&dir).to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    let placements = out.join("placements.csv");
+    let text = std::fs::read_to_string(&placements).unwrap();
+    // Child A is admitted to her first choice: write her rank as `+1`.
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("A,"))
+        .unwrap()
+        .to_string();
+    let mut cells: Vec<&str> = line.split(',').collect();
+    let rank = cells.iter().position(|c| *c == "1").unwrap();
+    cells[rank] = "+1";
+    std::fs::write(&placements, text.replace(&line, &cells.join(","))).unwrap();
+    let o = seatplan(&[
+        "check",
+        scenario(&dir).to_str().unwrap(),
+        "--placements",
+        placements.to_str().unwrap(),
+    ]);
+    assert_no_panic("seatplan check", &o);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("`+1` is not a choice rank"), "{stderr}");
+}
