@@ -128,9 +128,11 @@ pub fn read_placements(path: &Path, scenario: &Scenario) -> Result<Placements, I
             }
         } else if let Some(&s) = school_ix.get(school) {
             // Only the documented decimal form (`+1`, which `parse` takes, is refused).
-            let parsed = crate::input::forms::is_whole(rank)
-                .then(|| rank.parse::<u8>())
-                .unwrap_or(Ok(0));
+            let parsed = if crate::input::forms::is_whole(rank) {
+                rank.parse::<u8>()
+            } else {
+                Ok(0)
+            };
             match parsed {
                 _ if rank.is_empty() => Ok(Outcome::Coordinated { school: s }),
                 Ok(rank) if rank >= 1 => Ok(Outcome::Choice { school: s, rank }),
