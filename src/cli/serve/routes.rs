@@ -362,13 +362,7 @@ async fn start_whatif(
         }
     };
     let file = dir.join("whatif.toml");
-    let inputs: Vec<std::path::PathBuf> = ws
-        .loaded
-        .files
-        .all()
-        .into_iter()
-        .map(std::path::PathBuf::from)
-        .collect();
+    let inputs = ws.inputs();
     if let Err(e) = seatplan::write_file(&file, text.as_bytes(), &inputs) {
         return problem(
             &ctx,
@@ -470,13 +464,7 @@ async fn start_sweep(
         }
     };
     let file = dir.join("sweep.toml");
-    let inputs: Vec<std::path::PathBuf> = ws
-        .loaded
-        .files
-        .all()
-        .into_iter()
-        .map(std::path::PathBuf::from)
-        .collect();
+    let inputs = ws.inputs();
     if let Err(e) = seatplan::write_file(&file, text.as_bytes(), &inputs) {
         return problem(
             &ctx,

@@ -106,6 +106,18 @@ pub struct Workspace {
     pub base: Mutex<Option<Arc<Solved>>>,
 }
 
+impl Workspace {
+    /// The files the scenario read: what a workbench write must never hold or replace.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        self.loaded
+            .files
+            .all()
+            .into_iter()
+            .map(PathBuf::from)
+            .collect()
+    }
+}
+
 /// A finished run kept for drill-down.
 #[derive(Debug)]
 pub struct RunResult {
