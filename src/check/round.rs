@@ -248,8 +248,11 @@ fn minimality(
     let moves = (0..opts.len())
         .filter(|&c| opts[c].held && Some(outcomes[c]) != previous[c])
         .count();
-    // Every child starts at "not moving up"; choice[i] = k < up.len() moves active[i] up.
-    let mut choice = vec![opts.len(); active.len()];
+    // Every child starts at "not moving up" (`STAY`); choice[i] = k < up.len() moves active[i]
+    // up. The marker is no index, so it can never be confused with one (a child may list more
+    // schools than there are children).
+    const STAY: usize = usize::MAX;
+    let mut choice = vec![STAY; active.len()];
     let mut pick = vec![None::<usize>; opts.len()];
     let mut best: Option<(usize, usize)> = None;
     loop {
@@ -273,15 +276,11 @@ fn minimality(
                 return;
             }
             let c = active[i];
-            choice[i] = if choice[i] == opts.len() {
-                0
-            } else {
-                choice[i] + 1
-            };
+            choice[i] = if choice[i] == STAY { 0 } else { choice[i] + 1 };
             if choice[i] < opts[c].up.len() {
                 break;
             }
-            choice[i] = opts.len();
+            choice[i] = STAY;
             i += 1;
         }
     }

@@ -10,7 +10,7 @@ use std::process::Output;
 
 use seatplan::{Error, ManifestError, OutputError, Provenance, OUTPUT_MARKER};
 
-use super::util::{copy_scenario, scenario_dir, seatplan};
+use super::util::{copy_scenario, scenario_dir, seatplan, snapshot};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -32,24 +32,6 @@ fn exits(code: i32, o: &Output) -> String {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(o.status.code(), Some(code), "{stderr}");
     stderr
-}
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, into: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, into);
-            } else {
-                let bytes = std::fs::read(&path).unwrap();
-                into.insert(path.strip_prefix(root).unwrap().to_path_buf(), bytes);
-            }
-        }
-    }
-    let mut files = BTreeMap::new();
-    walk(dir, dir, &mut files);
-    files
 }
 
 /// Names in a folder, sorted.

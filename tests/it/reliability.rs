@@ -15,7 +15,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use super::util::scenario_dir;
+use super::util::{scenario_dir, snapshot};
 
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
@@ -40,24 +40,6 @@ fn run_tiny(
 
 fn no_setup() -> std::io::Result<()> {
     Ok(())
-}
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, into: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, into);
-            } else {
-                let bytes = std::fs::read(&path).unwrap();
-                into.insert(path.strip_prefix(root).unwrap().to_path_buf(), bytes);
-            }
-        }
-    }
-    let mut files = BTreeMap::new();
-    walk(dir, dir, &mut files);
-    files
 }
 
 /// Runs once into `out` (which must succeed) and returns what it wrote.
