@@ -79,6 +79,7 @@ pub use error::{
 pub use explain::render::{html as explain_html, json as explain_json, text as explain_text};
 pub use explain::{explain, pseudonym, Explanation, Verdict};
 pub use generate::{generate_city, read_census, CityConfig, DistrictSpec, Rng};
+pub use input::dictionary;
 pub use input::{load, load_from_memory, Loaded, Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
 pub use input::{read_input, with_input_limits, FileKind, InputLimits};
 pub use manifest::{verify as verify_run, Manifest, RoundRecord, MANIFEST};

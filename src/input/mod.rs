@@ -7,6 +7,7 @@
 //! together as [`InputErrors`], each naming its file, line and field. The format is specified
 //! column by column in `docs/scenario-format.md`.
 
+pub mod dictionary;
 pub mod forms;
 pub mod ids;
 pub mod read;
