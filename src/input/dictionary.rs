@@ -40,6 +40,17 @@ impl TableKind {
             TableKind::Choices => "choices",
         }
     }
+
+    /// The table's Chinese name (a workbook sheet may be named so).
+    pub fn zh(self) -> &'static str {
+        match self {
+            TableKind::Districts => "区县",
+            TableKind::Schools => "公办学校",
+            TableKind::PrivateSchools => "民办学校",
+            TableKind::Children => "儿童",
+            TableKind::Choices => "志愿",
+        }
+    }
 }
 
 /// What a column holds.
@@ -96,10 +107,15 @@ pub struct Word {
     pub zh: &'static [&'static str],
 }
 
-const fn col(name: &'static str, required: bool, kind: ValueKind) -> Column {
+const fn col(
+    name: &'static str,
+    zh: &'static [&'static str],
+    required: bool,
+    kind: ValueKind,
+) -> Column {
     Column {
         name,
-        zh: &[],
+        zh,
         required,
         kind,
         help_en: "",
@@ -108,66 +124,152 @@ const fn col(name: &'static str, required: bool, kind: ValueKind) -> Column {
 }
 
 const DISTRICTS: &[Column] = &[
-    col("id", true, ValueKind::Id),
-    col("name", true, ValueKind::Text),
-    col("permanent_population", true, ValueKind::Whole),
-    col("cohort_share", false, ValueKind::Decimal),
-    col("migrant_share", false, ValueKind::Decimal),
-    col("cohort_children", false, ValueKind::Whole),
-    col("apply_share", false, ValueKind::Decimal),
-    col("growth_rate", false, ValueKind::Decimal),
+    col("id", &["编号", "区县编号"], true, ValueKind::Id),
+    col("name", &["名称", "区县名称"], true, ValueKind::Text),
+    col(
+        "permanent_population",
+        &["常住人口"],
+        true,
+        ValueKind::Whole,
+    ),
+    col("cohort_share", &["适龄儿童占比"], false, ValueKind::Decimal),
+    col(
+        "migrant_share",
+        &["随迁子女占比"],
+        false,
+        ValueKind::Decimal,
+    ),
+    col("cohort_children", &["适龄儿童数"], false, ValueKind::Whole),
+    col("apply_share", &["申请比例"], false, ValueKind::Decimal),
+    col("growth_rate", &["增长率"], false, ValueKind::Decimal),
 ];
 
 const SCHOOLS: &[Column] = &[
-    col("id", true, ValueKind::Id),
-    col("name", true, ValueKind::Text),
-    col("district", true, ValueKind::Id),
-    col("entry_grade", true, ValueKind::Whole),
-    col("seats", true, ValueKind::Whole),
-    col("x_km", true, ValueKind::Decimal),
-    col("y_km", true, ValueKind::Decimal),
-    col("reserved_migrant", false, ValueKind::Whole),
+    col("id", &["编号", "学校编号"], true, ValueKind::Id),
+    col("name", &["名称", "学校名称"], true, ValueKind::Text),
+    col("district", &["所属区县", "区县"], true, ValueKind::Id),
+    col(
+        "entry_grade",
+        &["起始年级", "入学年级"],
+        true,
+        ValueKind::Whole,
+    ),
+    col("seats", &["学位数", "招生计划"], true, ValueKind::Whole),
+    col(
+        "x_km",
+        &["横坐标（公里）", "横坐标"],
+        true,
+        ValueKind::Decimal,
+    ),
+    col(
+        "y_km",
+        &["纵坐标（公里）", "纵坐标"],
+        true,
+        ValueKind::Decimal,
+    ),
+    col(
+        "reserved_migrant",
+        &["随迁子女预留学位"],
+        false,
+        ValueKind::Whole,
+    ),
 ];
 
 const PRIVATE_SCHOOLS: &[Column] = &[
-    col("id", true, ValueKind::Id),
-    col("name", true, ValueKind::Text),
-    col("district", true, ValueKind::Id),
-    col("entry_grade", true, ValueKind::Whole),
-    col("purchasable_seats", true, ValueKind::Whole),
-    col("subsidy_yuan", true, ValueKind::Whole),
-    col("fee_yuan", true, ValueKind::Whole),
-    col("x_km", true, ValueKind::Decimal),
-    col("y_km", true, ValueKind::Decimal),
+    col("id", &["编号", "学校编号"], true, ValueKind::Id),
+    col("name", &["名称", "学校名称"], true, ValueKind::Text),
+    col("district", &["所属区县", "区县"], true, ValueKind::Id),
+    col(
+        "entry_grade",
+        &["起始年级", "入学年级"],
+        true,
+        ValueKind::Whole,
+    ),
+    col(
+        "purchasable_seats",
+        &["可购买学位数", "可购买学位"],
+        true,
+        ValueKind::Whole,
+    ),
+    col(
+        "subsidy_yuan",
+        &["每生补贴（元）", "补贴（元）"],
+        true,
+        ValueKind::Whole,
+    ),
+    col("fee_yuan", &["学费（元）"], true, ValueKind::Whole),
+    col(
+        "x_km",
+        &["横坐标（公里）", "横坐标"],
+        true,
+        ValueKind::Decimal,
+    ),
+    col(
+        "y_km",
+        &["纵坐标（公里）", "纵坐标"],
+        true,
+        ValueKind::Decimal,
+    ),
 ];
 
 const CHILDREN: &[Column] = &[
-    col("id", true, ValueKind::Id),
-    col("birth_date", true, ValueKind::Date),
-    col("residence_district", true, ValueKind::Id),
-    col("x_km", true, ValueKind::Decimal),
-    col("y_km", true, ValueKind::Decimal),
-    col("hukou_district", false, ValueKind::Id),
-    col("permit_months", true, ValueKind::Whole),
-    col("insurance_months", true, ValueKind::Whole),
-    col("residence_months", true, ValueKind::Whole),
-    col("housing", true, ValueKind::Words(WordSet::Housing)),
-    col("education", true, ValueKind::Words(WordSet::Education)),
-    col("sibling_school", false, ValueKind::Id),
-    col("insurance_months_elsewhere", false, ValueKind::Whole),
-    col("residence_months_elsewhere", false, ValueKind::Whole),
+    col("id", &["编号", "儿童编号", "学生编号"], true, ValueKind::Id),
+    col("birth_date", &["出生日期"], true, ValueKind::Date),
+    col("residence_district", &["居住区县"], true, ValueKind::Id),
+    col(
+        "x_km",
+        &["横坐标（公里）", "横坐标"],
+        true,
+        ValueKind::Decimal,
+    ),
+    col(
+        "y_km",
+        &["纵坐标（公里）", "纵坐标"],
+        true,
+        ValueKind::Decimal,
+    ),
+    col("hukou_district", &["户籍区县"], false, ValueKind::Id),
+    col("permit_months", &["居住证月数"], true, ValueKind::Whole),
+    col("insurance_months", &["社保月数"], true, ValueKind::Whole),
+    col("residence_months", &["居住月数"], true, ValueKind::Whole),
+    col(
+        "housing",
+        &["住房情况", "住房"],
+        true,
+        ValueKind::Words(WordSet::Housing),
+    ),
+    col(
+        "education",
+        &["父母学历", "学历"],
+        true,
+        ValueKind::Words(WordSet::Education),
+    ),
+    col("sibling_school", &["兄姐在读学校"], false, ValueKind::Id),
+    col(
+        "insurance_months_elsewhere",
+        &["外地社保月数"],
+        false,
+        ValueKind::Whole,
+    ),
+    col(
+        "residence_months_elsewhere",
+        &["外地居住月数"],
+        false,
+        ValueKind::Whole,
+    ),
     col(
         "insurance_back_paid",
+        &["社保补缴"],
         false,
         ValueKind::Words(WordSet::YesNo),
     ),
-    col("sibling_group", false, ValueKind::Id),
+    col("sibling_group", &["同胞申请组"], false, ValueKind::Id),
 ];
 
 const CHOICES: &[Column] = &[
-    col("child", true, ValueKind::Id),
-    col("school", true, ValueKind::Id),
-    col("rank", true, ValueKind::Whole),
+    col("child", &["儿童编号", "学生编号"], true, ValueKind::Id),
+    col("school", &["学校编号"], true, ValueKind::Id),
+    col("rank", &["志愿序号", "志愿顺序"], true, ValueKind::Whole),
 ];
 
 /// The columns of a table, in the order the template writes them.
@@ -184,53 +286,53 @@ pub fn columns(table: TableKind) -> &'static [Column] {
 const HOUSING: &[Word] = &[
     Word {
         canonical: "owned",
-        zh: &[],
+        zh: &["自有住房", "自有", "自购房"],
     },
     Word {
         canonical: "rented",
-        zh: &[],
+        zh: &["租房", "租赁"],
     },
     Word {
         canonical: "none",
-        zh: &[],
+        zh: &["无住房", "无"],
     },
 ];
 
 const EDUCATION: &[Word] = &[
     Word {
         canonical: "none",
-        zh: &[],
+        zh: &["无", "未受教育"],
     },
     Word {
         canonical: "junior",
-        zh: &[],
+        zh: &["初中"],
     },
     Word {
         canonical: "senior",
-        zh: &[],
+        zh: &["高中", "中专"],
     },
     Word {
         canonical: "college",
-        zh: &[],
+        zh: &["大专", "专科"],
     },
     Word {
         canonical: "bachelor",
-        zh: &[],
+        zh: &["本科"],
     },
     Word {
         canonical: "postgraduate",
-        zh: &[],
+        zh: &["研究生", "硕士", "博士"],
     },
 ];
 
 const YES_NO: &[Word] = &[
     Word {
         canonical: "yes",
-        zh: &[],
+        zh: &["是"],
     },
     Word {
         canonical: "no",
-        zh: &[],
+        zh: &["否"],
     },
 ];
 
@@ -312,5 +414,12 @@ mod tests {
         assert_eq!(canonical_column(TableKind::Choices, "skool"), None);
         assert_eq!(canonical_word(WordSet::Housing, " rented "), Some("rented"));
         assert_eq!(canonical_word(WordSet::YesNo, "maybe"), None);
+        assert_eq!(canonical_column(TableKind::Children, "常住人口"), None);
+        assert_eq!(
+            canonical_column(TableKind::Districts, "常住人口"),
+            Some("permanent_population")
+        );
+        assert_eq!(canonical_word(WordSet::Housing, "租房"), Some("rented"));
+        assert_eq!(canonical_word(WordSet::Education, "本科"), Some("bachelor"));
     }
 }
