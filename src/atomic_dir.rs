@@ -279,6 +279,15 @@ fn rename_refusal(refused: OutputError, dir: &Path, staging: &Path) -> OutputErr
     }
 }
 
+/// What [`write_file`] does when its file already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Refuse to write ([`OutputError::FileExists`]); nothing is written.
+    Refuse,
+    /// Replace it (the user asked to).
+    Replace,
+}
+
 /// An open handle on `path` holding its exclusive lock (`WouldBlock` if another holds it).
 fn lock(path: &Path) -> std::io::Result<std::fs::File> {
     let f = std::fs::File::open(path)?;
@@ -294,9 +303,15 @@ fn lock(path: &Path) -> std::io::Result<std::fs::File> {
 
 /// Writes one file whole or not at all: `bytes` go to a synced sibling `.NAME.partial-PID`,
 /// renamed over `path` only once complete; on any error the partial file is removed and `path`
-/// is left as it was. `path` must not be one of `inputs` (nor a folder). Partial files of
-/// killed writes of `path` whose process is gone are removed.
-pub fn write_file(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), OutputError> {
+/// is left as it was. `path` must not be one of `inputs` (nor a folder), and an existing `path`
+/// is replaced only with [`Existing::Replace`]: a single file carries no mark of who wrote it.
+/// Partial files of killed writes of `path` whose process is gone are removed.
+pub fn write_file(
+    path: &Path,
+    bytes: &[u8],
+    inputs: &[PathBuf],
+    existing: Existing,
+) -> Result<(), OutputError> {
     let failed = |step: String| {
         move |source| OutputError::File {
             path: path.to_path_buf(),
@@ -305,7 +320,13 @@ pub fn write_file(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), O
         }
     };
     owner::check_file(path, inputs)?;
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+    let metadata = std::fs::symlink_metadata(path);
+    if existing == Existing::Refuse && metadata.as_ref().is_ok_and(|m| !m.is_dir()) {
+        return Err(OutputError::FileExists {
+            path: path.to_path_buf(),
+        });
+    }
+    if metadata.is_ok_and(|m| m.is_dir()) {
         return Err(failed(format!("{} is a folder", path.display()))(
             std::io::Error::from(std::io::ErrorKind::AlreadyExists),
         ));

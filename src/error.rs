@@ -573,6 +573,13 @@ pub enum OutputError {
         /// The output file, as given.
         path: PathBuf,
     },
+    /// The output file exists and its replacement was not asked for: a single file carries no
+    /// mark of who wrote it. Nothing was written.
+    #[error("refusing to replace {path}: it exists, and a single file carries no mark of who wrote it; choose another file, or pass --replace to overwrite it")]
+    FileExists {
+        /// The output file, as given.
+        path: PathBuf,
+    },
     /// The output folder is not empty and has no marker of a folder seatplan wrote
     /// ([`crate::OUTPUT_MARKER`]): it is never replaced. Nothing was written.
     #[error("refusing to replace the output folder {dir}: it is not empty and seatplan did not write it (it has no {marker} file); it holds {}; choose an absent or empty folder (--out DIR)", listing(entries, *more))]

@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use seatplan::{
     explain, explain_html, explain_json, explain_text, load, require_passed, solve, write_file,
-    Error, SchoolTallies,
+    Error, Existing, OutputError, SchoolTallies,
 };
 
 use super::print::Printer;
@@ -28,9 +28,12 @@ pub struct ExplainArgs {
     child: String,
     #[arg(long, value_enum, default_value = "text")]
     format: ExplainFormat,
-    /// Write to this file instead of standard output.
+    /// Write to this file instead of standard output (refused if it exists, unless --replace).
     #[arg(short, long)]
     out: Option<PathBuf>,
+    /// Overwrite the --out file if it exists.
+    #[arg(long, requires = "out")]
+    replace: bool,
     /// Explain the child's placement after this later round (a `seatplan round` folder of a
     /// run of SCENARIO): her waitlist positions then, and why she did or did not move.
     #[arg(long)]
@@ -41,6 +44,10 @@ pub struct ExplainArgs {
 
 /// Solves the scenario and explains the child's placement.
 pub fn run(args: ExplainArgs, printer: Printer) -> Result<()> {
+    // Refused before the solve, which may take a while; `write_file` checks again.
+    if let Some(file) = args.out.as_ref().filter(|f| !args.replace && f.exists()) {
+        return Err(Error::from(OutputError::FileExists { path: file.clone() }).into());
+    }
     if let Some(dir) = &args.round {
         return explain_after_round(&args, dir, printer);
     }
@@ -109,7 +116,12 @@ fn emit(
             if file.file_name().is_none() {
                 bail!("--out must name a file");
             }
-            write_file(file, text.as_bytes(), inputs).map_err(Error::from)?;
+            let existing = if args.replace {
+                Existing::Replace
+            } else {
+                Existing::Refuse
+            };
+            write_file(file, text.as_bytes(), inputs, existing).map_err(Error::from)?;
             printer.say(format!("explanation written to {}", file.display()));
         }
         None => {

@@ -107,6 +107,7 @@ pub fn run(cli: Cli) -> Result<()> {
 /// Runs the parsed command under the input limits in force.
 fn dispatch(cli: Cli) -> Result<()> {
     let printer = Printer::new(cli.quiet);
+    let limit_args = limit_args(&cli);
     match cli.command {
         Command::Run(args) => run::run(args, printer),
         Command::Check(args) => check::run(args, printer),
@@ -115,13 +116,27 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Appeal(args) => appeal::run(args, printer),
         Command::Round(args) => round::run(args, printer),
         Command::Verify(args) => verify::run(args, printer),
-        Command::Sweep(args) => sweep::run(args, printer),
+        Command::Sweep(args) => sweep::run(args, printer, &limit_args),
         Command::SweepPoint(args) => sweep::point(args),
         Command::Merge(args) => merge::run(args, printer),
         Command::Validate(args) => validate::run(args, printer),
         Command::Generate(args) => generate::run(args, printer),
         Command::Serve(args) => serve::run(args, printer),
     }
+}
+
+/// The input limits given on the command line, as arguments for the processes a command starts
+/// (`sweep --isolate`), so they load the same files under the same limits; limits a scenario
+/// sets itself (`[limits]`) each process reads from the scenario.
+fn limit_args(cli: &Cli) -> Vec<String> {
+    let mut args = Vec::new();
+    if let Some(m) = cli.max_table_mib {
+        args.extend(["--max-table-mib".to_string(), m.to_string()]);
+    }
+    if let Some(m) = cli.max_text_mib {
+        args.extend(["--max-text-mib".to_string(), m.to_string()]);
+    }
+    args
 }
 
 /// The library error behind `err`, if it has one.
@@ -148,4 +163,40 @@ pub fn already_reported(err: &anyhow::Error) -> bool {
                 | seatplan::Error::VerifyFailed { .. }
         )
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    #[test]
+    fn input_limits_given_on_the_command_line_reach_the_point_processes() {
+        let parse = |args: &[&str]| limit_args(&Cli::parse_from(args));
+        assert_eq!(
+            parse(&[
+                "seatplan",
+                "sweep",
+                "s.toml",
+                "--isolate",
+                "--max-text-mib",
+                "3"
+            ]),
+            ["--max-text-mib", "3"]
+        );
+        assert_eq!(
+            parse(&[
+                "seatplan",
+                "--max-table-mib",
+                "7",
+                "sweep",
+                "s.toml",
+                "--max-text-mib",
+                "2"
+            ]),
+            ["--max-table-mib", "7", "--max-text-mib", "2"]
+        );
+        assert!(parse(&["seatplan", "sweep", "s.toml", "--isolate"]).is_empty());
+    }
 }

@@ -114,11 +114,16 @@ pub fn point(args: SweepPointArgs) -> Result<()> {
     Ok(())
 }
 
-/// Runs a sweep (or one shard of it) and writes its outputs.
-pub fn run(args: SweepArgs, printer: Printer) -> Result<()> {
+/// Runs a sweep (or one shard of it) and writes its outputs; `limit_args` are the input-limit
+/// options of the command line, passed on to each point's process under `--isolate`.
+pub fn run(args: SweepArgs, printer: Printer, limit_args: &[String]) -> Result<()> {
     let (mechanism, options) = args.solver.options()?;
     args.solver.set_up_threads()?;
-    let isolate = args.isolate.then(|| args.solver.to_args());
+    let isolate = args.isolate.then(|| {
+        let mut child = args.solver.to_args();
+        child.extend_from_slice(limit_args);
+        child
+    });
     let (path, shard) = (&args.sweep, args.shard);
     let t = Instant::now();
     let sweep = load_sweep(path).map_err(Error::from)?;

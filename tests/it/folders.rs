@@ -778,3 +778,41 @@ fn verify_refuses_a_folder_with_an_output_missing_or_a_file_added() {
         ]
     );
 }
+
+/// `explain --out FILE` writes a new file; an existing one (a document that happens to share the
+/// name) is kept unless `--replace` asks for it, and the refusal comes before the solve.
+#[test]
+fn an_explanation_never_replaces_an_existing_file_unasked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = scenario_dir("tiny/two-schools").join("scenario.toml");
+    let file = tmp.path().join("why.txt");
+    let explain = |extra: &[&str]| {
+        let mut args = vec![
+            "explain",
+            s(&scenario),
+            "--child",
+            "D",
+            "-q",
+            "--out",
+            s(&file),
+        ];
+        args.extend_from_slice(extra);
+        seatplan_in(tmp.path(), &args)
+    };
+    exits(0, &explain(&[]));
+    let first = std::fs::read_to_string(&file).unwrap();
+    assert!(first.contains("D"), "{first}");
+    std::fs::write(&file, "a parent's letter").unwrap();
+    let stderr = exits(1, &explain(&[]));
+    assert_eq!(
+        stderr,
+        format!(
+            "error: refusing to replace {}: it exists, and a single file carries no mark of who wrote it; choose another file, or pass --replace to overwrite it\n",
+            file.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "a parent's letter");
+    exits(0, &explain(&["--replace"]));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), first);
+    assert_eq!(names(tmp.path()), ["why.txt"]);
+}

@@ -324,10 +324,19 @@ fn an_explanation_file_that_cannot_be_written_keeps_the_old_one() {
     std::fs::write(&file, "old").unwrap();
     let scenario = scenario_dir("tiny/two-schools").join("scenario.toml");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_seatplan"));
-    cmd.args(["explain", "-q", "--child", "D", "--format", "html", "--out"])
-        .arg(&file)
-        .arg(scenario)
-        .env("RUST_BACKTRACE", "1");
+    cmd.args([
+        "explain",
+        "-q",
+        "--child",
+        "D",
+        "--format",
+        "html",
+        "--replace",
+        "--out",
+    ])
+    .arg(&file)
+    .arg(scenario)
+    .env("RUST_BACKTRACE", "1");
     // SAFETY: plain system calls, as in `a_file_size_limit_is_refused_and_the_old_results_kept`.
     unsafe {
         cmd.pre_exec(|| {

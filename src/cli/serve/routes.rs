@@ -363,7 +363,9 @@ async fn start_whatif(
     };
     let file = dir.join("whatif.toml");
     let inputs = ws.inputs();
-    if let Err(e) = seatplan::write_file(&file, text.as_bytes(), &inputs) {
+    if let Err(e) =
+        seatplan::write_file(&file, text.as_bytes(), &inputs, seatplan::Existing::Refuse)
+    {
         return problem(
             &ctx,
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -465,7 +467,9 @@ async fn start_sweep(
     };
     let file = dir.join("sweep.toml");
     let inputs = ws.inputs();
-    if let Err(e) = seatplan::write_file(&file, text.as_bytes(), &inputs) {
+    if let Err(e) =
+        seatplan::write_file(&file, text.as_bytes(), &inputs, seatplan::Existing::Refuse)
+    {
         return problem(
             &ctx,
             StatusCode::INTERNAL_SERVER_ERROR,
