@@ -15,16 +15,12 @@ use super::forms;
 use super::read::{check_size, read_input, FileKind, InputLimits};
 use crate::error::{InputError, ReadError};
 
-/// The rows of a table that could be read, and the ids of those that could not.
+/// The rows of a table that could be read, collected by [`read_table`] (the scenario's own tables
+/// are read as a stream instead, [`read_table_with`], which also says which rows could not be
+/// read and what extra columns the table has).
 #[derive(Debug, Clone)]
 pub struct Table<T> {
     pub rows: Vec<Located<T>>,
-    /// Values of the key column (`id`, else `child`) of rows that failed to deserialise, so
-    /// later checks do not report them again as unknown.
-    pub unreadable_ids: std::collections::HashSet<String>,
-    /// Names (without the prefix) of the extra columns accepted by an `optional` pattern
-    /// ending in `*` (e.g. `fact_*`), in header order.
-    pub extra_columns: Vec<String>,
 }
 
 /// A row with the 1-based line it came from.
@@ -314,21 +310,12 @@ pub fn read_table<T: DeserializeOwned>(
 /// What a table read as a stream ([`read_table_with`]) says besides its rows.
 #[derive(Debug, Clone, Default)]
 pub struct TableInfo {
-    /// Values of the key column (`id`, else `child`) of rows that failed to deserialise so far.
+    /// Values of the key column (`id`, else `child`) of rows that failed to deserialise so far,
+    /// so later checks do not report them again as unknown.
     pub unreadable_ids: std::collections::HashSet<String>,
     /// Names (without the prefix) of the extra columns accepted by an `optional` pattern
     /// ending in `*`, in header order; known before the first row is visited.
     pub extra_columns: Vec<String>,
-}
-
-impl<T> Table<T> {
-    fn new(rows: Vec<Located<T>>, info: TableInfo) -> Table<T> {
-        Table {
-            rows,
-            unreadable_ids: info.unreadable_ids,
-            extra_columns: info.extra_columns,
-        }
-    }
 }
 
 /// [`read_table`] as a stream: each readable row is handed to `visit` as soon as it is
@@ -389,10 +376,10 @@ pub fn parse_table<T: DeserializeOwned>(
     // Sized once from the line count: growing by doubling would briefly hold two copies of
     // the largest tables and leave up to half the capacity unused.
     let mut rows = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count());
-    let info = parse_table_with(path, bytes, required, optional, errors, |row, _| {
+    parse_table_with(path, bytes, required, optional, errors, |row, _| {
         rows.push(row)
     })?;
-    Some(Table::new(rows, info))
+    Some(Table { rows })
 }
 
 /// Parses CSV bytes as a table read as a stream; see [`read_table_with`].
