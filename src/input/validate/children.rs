@@ -66,7 +66,7 @@ pub(super) fn validate(
             extra_facts: &info.extra_columns,
         };
         if let (true, Some(child)) = (fresh, rows_of.child(line, row, &extras, errors)) {
-            children.push((child.id.clone(), line, child));
+            children.push((line, child));
         }
     });
     if info.is_none() {
@@ -76,10 +76,17 @@ pub(super) fn validate(
         .as_ref()
         .map(|t| t.extra_columns.clone())
         .unwrap_or_default();
+    let by_id = index_by_id(children, |c| &c.id);
+    // Only ids without a child are looked up here (refused rows): a million valid ids are not
+    // kept a third time.
     let mut known = Known::of(info);
-    known.ids.extend(ids.seen.into_keys());
+    known.ids.extend(
+        ids.seen
+            .into_keys()
+            .filter(|id| !by_id.index.contains_key(id)),
+    );
     Children {
-        by_id: index_by_id(children),
+        by_id,
         known,
         extra_facts,
         memberships,

@@ -143,17 +143,18 @@ pub(super) struct ById<T> {
     pub(super) index: HashMap<String, u32>,
 }
 
-/// Sorts `(id, line, entity)` triples by id.
-pub(super) fn index_by_id<T>(mut items: Vec<(String, u64, T)>) -> ById<T> {
-    items.sort_by(|a, b| a.0.cmp(&b.0));
+/// Sorts `(line, entity)` pairs by the entity's `id` (each entity's id is copied once, into the
+/// index).
+pub(super) fn index_by_id<T>(mut items: Vec<(u64, T)>, id: impl Fn(&T) -> &str) -> ById<T> {
+    items.sort_by(|a, b| id(&a.1).cmp(id(&b.1)));
     let index = items
         .iter()
         .enumerate()
-        .map(|(i, (id, _, _))| (id.clone(), i as u32))
+        .map(|(i, (_, e))| (id(e).to_string(), i as u32))
         .collect();
-    let lines = items.iter().map(|(_, line, _)| *line).collect();
+    let lines = items.iter().map(|(line, _)| *line).collect();
     ById {
-        entities: items.into_iter().map(|(_, _, v)| v).collect(),
+        entities: items.into_iter().map(|(_, v)| v).collect(),
         lines,
         index,
     }

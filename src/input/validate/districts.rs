@@ -93,7 +93,6 @@ pub(super) fn validate(
             cohort_children,
         ) {
             districts.push((
-                row.id.clone(),
                 line,
                 District {
                     id: row.id,
@@ -114,7 +113,7 @@ pub(super) fn validate(
     let mut known = Known::of(info);
     known.ids.extend(ids.seen.into_keys());
     Districts {
-        by_id: index_by_id(districts),
+        by_id: index_by_id(districts, |d| &d.id),
         known,
     }
 }

@@ -104,7 +104,6 @@ pub(super) fn validate(
         {
             if g == cx.settings.entry_grade {
                 private_schools.push((
-                    row.id.clone(),
                     line,
                     PrivateSchool {
                         id: row.id,
@@ -123,5 +122,5 @@ pub(super) fn validate(
     if info.is_none() {
         private_schools.clear();
     }
-    index_by_id(private_schools)
+    index_by_id(private_schools, |p| &p.id)
 }

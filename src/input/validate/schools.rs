@@ -99,7 +99,6 @@ pub(super) fn validate(
             grade_of.insert(row.id.clone(), g);
             if g == cx.settings.entry_grade {
                 schools.push((
-                    row.id.clone(),
                     line,
                     School {
                         id: row.id,
@@ -126,7 +125,7 @@ pub(super) fn validate(
         .collect();
     Schools {
         folded_ids,
-        by_id: index_by_id(schools),
+        by_id: index_by_id(schools, |s| &s.id),
         known,
         grade_of,
         lines_of_ids: ids.seen,
