@@ -15,16 +15,12 @@ use super::forms;
 use super::read::{check_size, read_input, FileKind, InputLimits};
 use crate::error::{InputError, ReadError};
 
-/// The rows of a table that could be read, and the ids of those that could not.
+/// The rows of a table that could be read, collected by [`read_table`] (the scenario's own tables
+/// are read as a stream instead, [`read_table_with`], which also says which rows could not be
+/// read and what extra columns the table has).
 #[derive(Debug, Clone)]
 pub struct Table<T> {
     pub rows: Vec<Located<T>>,
-    /// Values of the key column (`id`, else `child`) of rows that failed to deserialise, so
-    /// later checks do not report them again as unknown.
-    pub unreadable_ids: std::collections::HashSet<String>,
-    /// Names (without the prefix) of the extra columns accepted by an `optional` pattern
-    /// ending in `*` (e.g. `fact_*`), in header order.
-    pub extra_columns: Vec<String>,
 }
 
 /// A row with the 1-based line it came from.
@@ -307,6 +303,38 @@ pub fn read_table<T: DeserializeOwned>(
     optional: &[&str],
     errors: &mut Vec<InputError>,
 ) -> Option<Table<T>> {
+    let bytes = table_bytes(path, errors)?;
+    parse_table(path, &bytes, required, optional, errors)
+}
+
+/// What a table read as a stream ([`read_table_with`]) says besides its rows.
+#[derive(Debug, Clone, Default)]
+pub struct TableInfo {
+    /// Values of the key column (`id`, else `child`) of rows that failed to deserialise so far,
+    /// so later checks do not report them again as unknown.
+    pub unreadable_ids: std::collections::HashSet<String>,
+    /// Names (without the prefix) of the extra columns accepted by an `optional` pattern
+    /// ending in `*`, in header order; known before the first row is visited.
+    pub extra_columns: Vec<String>,
+}
+
+/// [`read_table`] as a stream: each readable row is handed to `visit` as soon as it is
+/// deserialised (with what the table has said so far), in file order, and none is kept. When the
+/// file turns out unusable part-way, `None` is returned after some rows were visited: the caller
+/// then drops what it built from them, as [`read_table`] would have given no rows.
+pub fn read_table_with<T: DeserializeOwned>(
+    path: &Path,
+    required: &[&str],
+    optional: &[&str],
+    errors: &mut Vec<InputError>,
+    visit: impl FnMut(Located<T>, &TableInfo),
+) -> Option<TableInfo> {
+    let bytes = table_bytes(path, errors)?;
+    parse_table_with(path, &bytes, required, optional, errors, visit)
+}
+
+/// The bytes of a table file, CRLF line ends normalised; `None` (and an error) if unreadable.
+fn table_bytes(path: &Path, errors: &mut Vec<InputError>) -> Option<Vec<u8>> {
     let mut bytes = match read_file(path, FileKind::Table) {
         Ok(b) => b,
         Err(e) => {
@@ -316,7 +344,7 @@ pub fn read_table<T: DeserializeOwned>(
     };
     // Normalised in the buffer already held, so a Windows file is not copied a second time.
     crlf_to_lf(&mut bytes);
-    parse_table(path, &bytes, required, optional, errors)
+    Some(bytes)
 }
 
 /// Replaces every CRLF by LF in place (no copy of the file).
@@ -345,6 +373,24 @@ pub fn parse_table<T: DeserializeOwned>(
     optional: &[&str],
     errors: &mut Vec<InputError>,
 ) -> Option<Table<T>> {
+    // Sized once from the line count: growing by doubling would briefly hold two copies of
+    // the largest tables and leave up to half the capacity unused.
+    let mut rows = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count());
+    parse_table_with(path, bytes, required, optional, errors, |row, _| {
+        rows.push(row)
+    })?;
+    Some(Table { rows })
+}
+
+/// Parses CSV bytes as a table read as a stream; see [`read_table_with`].
+pub fn parse_table_with<T: DeserializeOwned>(
+    path: &Path,
+    bytes: &[u8],
+    required: &[&str],
+    optional: &[&str],
+    errors: &mut Vec<InputError>,
+    mut visit: impl FnMut(Located<T>, &TableInfo),
+) -> Option<TableInfo> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if std::str::from_utf8(bytes).is_err() {
         errors.push(InputError::file(
@@ -447,10 +493,13 @@ pub fn parse_table<T: DeserializeOwned>(
         .iter()
         .position(|h| h == "id")
         .or_else(|| headers.iter().position(|h| h == "child"));
-    // Sized once from the line count: growing by doubling would briefly hold two copies of
-    // the largest tables (a million children) and leave up to half the capacity unused.
-    let mut rows = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count());
-    let mut unreadable_ids = std::collections::HashSet::new();
+    let mut info = TableInfo {
+        unreadable_ids: std::collections::HashSet::new(),
+        extra_columns: extra_ix
+            .iter()
+            .map(|&i| headers[i][prefix.map_or(0, str::len)..].to_string())
+            .collect(),
+    };
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::new(bytes);
     loop {
@@ -465,7 +514,7 @@ pub fn parse_table<T: DeserializeOwned>(
                     return None;
                 }
                 if let Some(id) = key.and_then(|k| record.get(k)) {
-                    unreadable_ids.insert(id.to_string());
+                    info.unreadable_ids.insert(id.to_string());
                 }
                 continue;
             }
@@ -475,27 +524,23 @@ pub fn parse_table<T: DeserializeOwned>(
             continue;
         }
         match record.deserialize::<T>(Some(&headers)) {
-            Ok(row) => rows.push(Located {
-                line,
-                row,
-                extras: Extras::from_record(&record, &extra_ix),
-            }),
+            Ok(row) => visit(
+                Located {
+                    line,
+                    row,
+                    extras: Extras::from_record(&record, &extra_ix),
+                },
+                &info,
+            ),
             Err(e) => {
                 errors.push(record_error(path, line, &headers, &record, &e));
                 if let Some(id) = key.and_then(|k| record.get(k)) {
-                    unreadable_ids.insert(id.to_string());
+                    info.unreadable_ids.insert(id.to_string());
                 }
             }
         }
     }
-    Some(Table {
-        rows,
-        unreadable_ids,
-        extra_columns: extra_ix
-            .iter()
-            .map(|&i| headers[i][prefix.map_or(0, str::len)..].to_string())
-            .collect(),
-    })
+    Some(info)
 }
 
 /// Physical 1-based line numbers of byte offsets, counted forwards (offsets never go back).

@@ -21,14 +21,14 @@
 use std::path::Path;
 
 use super::common::{
-    index_by_id, location, non_negative, split, yes_no_or_count, ById, IdRegistry, Known,
+    index_by_id, location, non_negative, stream, yes_no_or_count, ById, Columns, IdRegistry, Known,
 };
 use super::districts::Districts;
 use super::schools::{Found, Schools};
 use super::Context;
 use crate::domain::{Child, Date, DistrictIdx, Education, Housing, SchoolIdx};
 use crate::error::InputError;
-use crate::input::rows::{ChildRow, Extras, Located, Table};
+use crate::input::rows::{ChildRow, Extras, Located};
 use crate::input::siblings::Membership;
 use crate::scenario::rules;
 
@@ -42,40 +42,51 @@ pub(super) struct Children {
     pub(super) memberships: Vec<Membership>,
 }
 
-/// Checks each row.
+/// Reads and checks each row: each becomes a [`Child`] as it is read.
 pub(super) fn validate(
     path: &Path,
-    table: Option<Table<ChildRow>>,
+    columns: Columns,
     districts: &Districts,
     schools: &Schools,
     cx: &Context,
     errors: &mut Vec<InputError>,
 ) -> Children {
-    let extra_facts: Vec<String> = table
-        .as_ref()
-        .map(|t| t.extra_columns.clone())
-        .unwrap_or_default();
-    let (rows, mut known) = split(table);
     let mut ids = IdRegistry::new(path);
     let mut children = Vec::new();
     let mut memberships = Vec::new();
-    let rows_of = Rows {
-        path,
-        districts,
-        schools,
-        cx,
-        extra_facts: &extra_facts,
-    };
-    for Located { line, row, extras } in rows {
+    let info = stream::<ChildRow>(path, columns, errors, |row, info, errors| {
+        let Located { line, row, extras } = row;
         let fresh = ids.register(&row.id, line, "id", errors);
         memberships.extend(membership(&row, line));
+        let rows_of = Rows {
+            path,
+            districts,
+            schools,
+            cx,
+            extra_facts: &info.extra_columns,
+        };
         if let (true, Some(child)) = (fresh, rows_of.child(line, row, &extras, errors)) {
-            children.push((child.id.clone(), line, child));
+            children.push((line, child));
         }
+    });
+    if info.is_none() {
+        (ids, children, memberships) = (IdRegistry::new(path), Vec::new(), Vec::new());
     }
-    known.ids.extend(ids.seen.into_keys());
+    let extra_facts = info
+        .as_ref()
+        .map(|t| t.extra_columns.clone())
+        .unwrap_or_default();
+    let by_id = index_by_id(children, |c| &c.id);
+    // Only ids without a child are looked up here (refused rows): a million valid ids are not
+    // kept a third time.
+    let mut known = Known::of(info);
+    known.ids.extend(
+        ids.seen
+            .into_keys()
+            .filter(|id| !by_id.index.contains_key(id)),
+    );
     Children {
-        by_id: index_by_id(children),
+        by_id,
         known,
         extra_facts,
         memberships,

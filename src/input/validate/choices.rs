@@ -4,12 +4,12 @@
 use std::path::Path;
 
 use super::children::Children;
-use super::common::split;
+use super::common::{stream, Columns};
 use super::schools::{Found, Schools};
 use super::Context;
 use crate::domain::{ChildIdx, SchoolIdx};
 use crate::error::InputError;
-use crate::input::rows::{ChoiceRow, Located, Table};
+use crate::input::rows::{ChoiceRow, Located};
 
 /// The line of every child's every choice, in one vector (two allocations for a million children).
 pub(super) struct ChoiceLines {
@@ -30,18 +30,19 @@ impl ChoiceLines {
 /// each choice.
 pub(super) fn validate(
     path: &Path,
-    table: Option<Table<ChoiceRow>>,
+    columns: Columns,
     children: &mut Children,
     schools: &Schools,
     cx: &Context,
     errors: &mut Vec<InputError>,
 ) -> ChoiceLines {
-    let (rows, _) = split(table);
     let n = children.by_id.entities.len();
-    let mut lists: Vec<Vec<(i64, SchoolIdx, u64)>> = vec![Vec::new(); n];
+    // Each child's choices as they are read: (rank, school, line); ranks are 1..=100.
+    let mut lists: Vec<Vec<(u8, SchoolIdx, u64)>> = vec![Vec::new(); n];
     // Rows naming each child, to skip the gap check where a row was refused for another reason.
     let mut rows_of_child = vec![0usize; n];
-    for Located { line, row, .. } in rows {
+    let info = stream::<ChoiceRow>(path, columns, errors, |row, _, errors| {
+        let Located { line, row, .. } = row;
         let child = children.by_id.index.get(&row.child).map(|&c| ChildIdx(c));
         if child.is_none() && !children.known.explains(&row.child) {
             errors.push(InputError::at(
@@ -94,11 +95,12 @@ pub(super) fn validate(
                 "rank",
                 format!("must be between 1 and 100, got {}", row.rank),
             ));
-            continue;
+            return;
         }
+        let rank = row.rank as u8;
         if let (Some(c), Some(s)) = (child, school) {
             let list = &mut lists[c.ix()];
-            if let Some(&(_, _, first)) = list.iter().find(|(r, _, _)| *r == row.rank) {
+            if let Some(&(_, _, first)) = list.iter().find(|(r, _, _)| *r == rank) {
                 errors.push(InputError::at(
                     path,
                     line,
@@ -119,9 +121,12 @@ pub(super) fn validate(
                     ),
                 ));
             } else {
-                list.push((row.rank, s, line));
+                list.push((rank, s, line));
             }
         }
+    });
+    if info.is_none() {
+        (lists, rows_of_child) = (vec![Vec::new(); n], vec![0; n]);
     }
     let mut lines = ChoiceLines {
         start: Vec::with_capacity(n),
@@ -140,7 +145,7 @@ pub(super) fn validate(
             .iter()
             .filter(|_| complete)
             .enumerate()
-            .find(|(i, (r, _, _))| *r != *i as i64 + 1)
+            .find(|(i, (r, _, _))| usize::from(*r) != i + 1)
             .map(|(_, x)| x)
         {
             let ranks: Vec<String> = list.iter().map(|(r, _, _)| r.to_string()).collect();

@@ -1,14 +1,16 @@
-//! What the table validators share: id registries, number and coordinate cells, the lookup of
-//! rows refused earlier, and sorting entities by id.
+//! What the table validators share: reading a table as a stream of rows, id registries, number
+//! and coordinate cells, the lookup of rows refused earlier, and sorting entities by id.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use serde::de::DeserializeOwned;
+
 use crate::domain::Location;
 use crate::error::InputError;
 use crate::input::ids;
-use crate::input::rows::{Located, Table};
+use crate::input::rows::{read_table_with, Located, TableInfo};
 use crate::scenario::rules;
 
 /// Keeps the first line each id was seen at and reports later duplicates: ids written alike,
@@ -141,17 +143,18 @@ pub(super) struct ById<T> {
     pub(super) index: HashMap<String, u32>,
 }
 
-/// Sorts `(id, line, entity)` triples by id.
-pub(super) fn index_by_id<T>(mut items: Vec<(String, u64, T)>) -> ById<T> {
-    items.sort_by(|a, b| a.0.cmp(&b.0));
+/// Sorts `(line, entity)` pairs by the entity's `id` (each entity's id is copied once, into the
+/// index).
+pub(super) fn index_by_id<T>(mut items: Vec<(u64, T)>, id: impl Fn(&T) -> &str) -> ById<T> {
+    items.sort_by(|a, b| id(&a.1).cmp(id(&b.1)));
     let index = items
         .iter()
         .enumerate()
-        .map(|(i, (id, _, _))| (id.clone(), i as u32))
+        .map(|(i, (_, e))| (id(e).to_string(), i as u32))
         .collect();
-    let lines = items.iter().map(|(_, line, _)| *line).collect();
+    let lines = items.iter().map(|(line, _)| *line).collect();
     ById {
-        entities: items.into_iter().map(|(_, _, v)| v).collect(),
+        entities: items.into_iter().map(|(_, v)| v).collect(),
         lines,
         index,
     }
@@ -171,24 +174,46 @@ impl Known {
     }
 }
 
-/// The readable rows of a table, and what it is known to define.
-pub(super) fn split<T>(table: Option<Table<T>>) -> (Vec<Located<T>>, Known) {
-    match table {
-        Some(t) => (
-            t.rows,
-            Known {
+impl Known {
+    /// What a table read as a stream is known to define from its reading alone: nothing if it
+    /// could not be read (every reference to it is then explained), else the ids of its rows
+    /// that could not be deserialised.
+    pub(super) fn of(info: Option<TableInfo>) -> Known {
+        match info {
+            Some(info) => Known {
                 readable: true,
-                ids: t.unreadable_ids,
+                ids: info.unreadable_ids,
             },
-        ),
-        None => (
-            Vec::new(),
-            Known {
+            None => Known {
                 readable: false,
                 ids: HashSet::new(),
             },
-        ),
+        }
     }
+}
+
+/// A table's required and optional columns (see [`read_table_with`]).
+pub(super) type Columns<'a> = (&'a [&'a str], &'a [&'a str]);
+
+/// Reads the table at `path` with its `(required, optional)` columns as a stream: each readable
+/// row is handed to `visit` as it is read, in file order, with what the table has said so far
+/// and the list for the row's problems. The reader's own problems (header, cells that are not
+/// numbers) of the whole table come first in `errors`, then those `visit` found, in row order,
+/// as when the rows were first read whole and then checked. `None` if the file is unusable:
+/// the caller then drops what it built (and `visit`'s problems are dropped here), as if no row
+/// had been read.
+pub(super) fn stream<T: DeserializeOwned>(
+    path: &Path,
+    (required, optional): Columns,
+    errors: &mut Vec<InputError>,
+    mut visit: impl FnMut(Located<T>, &TableInfo, &mut Vec<InputError>),
+) -> Option<TableInfo> {
+    let mut found = Vec::new();
+    let info = read_table_with(path, required, optional, errors, |row, info| {
+        visit(row, info, &mut found)
+    })?;
+    errors.append(&mut found);
+    Some(info)
 }
 
 /// Reads a yes/no or whole-number cell: `yes`/`true` = 1, `no`/`false`/empty = 0.

@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use super::common::{index_by_id, non_negative, rule, split, ById, IdRegistry, Known};
+use super::common::{index_by_id, non_negative, rule, stream, ById, Columns, IdRegistry, Known};
 use crate::domain::{District, DistrictIdx};
 use crate::error::InputError;
-use crate::input::rows::{DistrictRow, Located, Table};
+use crate::input::rows::{DistrictRow, Located};
 use crate::scenario::rules;
 
 /// The valid districts, by id, and every id the file defines.
@@ -42,17 +42,17 @@ impl Districts {
     }
 }
 
-/// Checks each row; `cohort_share` is the scenario's default for rows without one.
+/// Reads and checks each row; `cohort_share` is the scenario's default for rows without one.
 pub(super) fn validate(
     path: &Path,
-    table: Option<Table<DistrictRow>>,
+    columns: Columns,
     cohort_share: f64,
     errors: &mut Vec<InputError>,
 ) -> Districts {
-    let (rows, mut known) = split(table);
     let mut ids = IdRegistry::new(path);
     let mut districts = Vec::new();
-    for Located { line, row, .. } in rows {
+    let info = stream::<DistrictRow>(path, columns, errors, |row, _, errors| {
+        let Located { line, row, .. } = row;
         let fresh = ids.register(&row.id, line, "id", errors);
         let pop = non_negative(
             path,
@@ -93,7 +93,6 @@ pub(super) fn validate(
             cohort_children,
         ) {
             districts.push((
-                row.id.clone(),
                 line,
                 District {
                     id: row.id,
@@ -107,10 +106,14 @@ pub(super) fn validate(
                 },
             ));
         }
+    });
+    if info.is_none() {
+        (ids, districts) = (IdRegistry::new(path), Vec::new());
     }
+    let mut known = Known::of(info);
     known.ids.extend(ids.seen.into_keys());
     Districts {
-        by_id: index_by_id(districts),
+        by_id: index_by_id(districts, |d| &d.id),
         known,
     }
 }

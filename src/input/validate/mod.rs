@@ -1,6 +1,7 @@
-//! Rows → entities → [`Scenario`]: one validator per table, each taking the rows [`super::rows`]
-//! read and doing no I/O, then [`Scenario::new`], whose problems are reported at the file and line
-//! of the entity they name.
+//! Rows → entities → [`Scenario`]: one validator per table, each turning the rows
+//! [`super::rows`] reads into entities as they are read (a table is a stream: no row is kept
+//! once checked, so a million children are never held twice), then [`Scenario::new`], whose
+//! problems are reported at the file and line of the entity they name.
 //!
 //! The table validators check what concerns how a file is written: ids present and unique
 //! (public and private schools share one id space, since placements name either), every id
@@ -17,7 +18,7 @@ mod districts;
 mod private_schools;
 mod schools;
 
-use super::rows::{read_table, ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow};
+use super::rows::{ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow};
 use super::{ScenarioFiles, Settings};
 use crate::domain::{DistrictIdx, SchoolIdx};
 use crate::error::InputError;
@@ -42,40 +43,31 @@ pub(crate) fn validate(
         files,
         settings: &settings,
     };
-    let table = read_table(
-        &files.districts,
-        DistrictRow::REQUIRED,
-        DistrictRow::OPTIONAL,
-        errors,
-    );
-    let districts = districts::validate(&files.districts, table, settings.cohort_share, errors);
-    let table = read_table(
-        &files.schools,
-        SchoolRow::REQUIRED,
-        &["reserved_migrant"],
-        errors,
-    );
-    let schools = schools::validate(&files.schools, table, &districts, &cx, errors);
+    let columns = (DistrictRow::REQUIRED, DistrictRow::OPTIONAL);
+    let districts = districts::validate(&files.districts, columns, settings.cohort_share, errors);
+    let columns = (SchoolRow::REQUIRED, &["reserved_migrant"][..]);
+    let schools = schools::validate(&files.schools, columns, &districts, &cx, errors);
     let private_schools = match files.private_schools.as_deref() {
         Some(path) => {
-            let table = read_table(path, PrivateSchoolRow::REQUIRED, &[], errors);
+            let columns = (PrivateSchoolRow::REQUIRED, &[][..]);
             Some(private_schools::validate(
-                path, table, &districts, &schools, &cx, errors,
+                path, columns, &districts, &schools, &cx, errors,
             ))
         }
         None => None,
     };
-    let table = read_table(
-        &files.children,
-        ChildRow::REQUIRED,
-        ChildRow::OPTIONAL,
+    let columns = (ChildRow::REQUIRED, ChildRow::OPTIONAL);
+    let mut children =
+        children::validate(&files.children, columns, &districts, &schools, &cx, errors);
+    let columns = (ChoiceRow::REQUIRED, &[][..]);
+    let choice_lines = choices::validate(
+        &files.choices,
+        columns,
+        &mut children,
+        &schools,
+        &cx,
         errors,
     );
-    let mut children =
-        children::validate(&files.children, table, &districts, &schools, &cx, errors);
-    let table = read_table(&files.choices, ChoiceRow::REQUIRED, &[], errors);
-    let choice_lines =
-        choices::validate(&files.choices, table, &mut children, &schools, &cx, errors);
     super::siblings::link(
         &files.children,
         std::mem::take(&mut children.memberships),

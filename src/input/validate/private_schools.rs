@@ -3,28 +3,30 @@
 
 use std::path::Path;
 
-use super::common::{grade, index_by_id, location, non_negative, split, ById, IdRegistry};
+use super::common::{
+    grade, index_by_id, location, non_negative, stream, ById, Columns, IdRegistry,
+};
 use super::districts::Districts;
 use super::schools::Schools;
 use super::Context;
 use crate::domain::PrivateSchool;
 use crate::error::InputError;
-use crate::input::rows::{Located, PrivateSchoolRow, Table};
+use crate::input::rows::{Located, PrivateSchoolRow};
 use crate::scenario::rules;
 
-/// Checks each row.
+/// Reads and checks each row.
 pub(super) fn validate(
     path: &Path,
-    table: Option<Table<PrivateSchoolRow>>,
+    columns: Columns,
     districts: &Districts,
     schools: &Schools,
     cx: &Context,
     errors: &mut Vec<InputError>,
 ) -> ById<PrivateSchool> {
-    let (rows, _) = split(table);
     let mut ids = IdRegistry::new(path);
     let mut private_schools = Vec::new();
-    for Located { line, row, .. } in rows {
+    let info = stream::<PrivateSchoolRow>(path, columns, errors, |row, _, errors| {
+        let Located { line, row, .. } = row;
         let mut fresh = ids.register(&row.id, line, "id", errors);
         if fresh {
             if let Some(first) = schools.lines_of_ids.get(&row.id) {
@@ -102,7 +104,6 @@ pub(super) fn validate(
         {
             if g == cx.settings.entry_grade {
                 private_schools.push((
-                    row.id.clone(),
                     line,
                     PrivateSchool {
                         id: row.id,
@@ -117,6 +118,9 @@ pub(super) fn validate(
                 ));
             }
         }
+    });
+    if info.is_none() {
+        private_schools.clear();
     }
-    index_by_id(private_schools)
+    index_by_id(private_schools, |p| &p.id)
 }

@@ -5,13 +5,15 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::common::{grade, index_by_id, location, non_negative, split, ById, IdRegistry, Known};
+use super::common::{
+    grade, index_by_id, location, non_negative, stream, ById, Columns, IdRegistry, Known,
+};
 use super::districts::Districts;
 use super::Context;
 use crate::domain::{School, SchoolIdx};
 use crate::error::InputError;
 use crate::input::ids::folded;
-use crate::input::rows::{Located, SchoolRow, Table};
+use crate::input::rows::{Located, SchoolRow};
 use crate::scenario::rules;
 
 /// The schools of the intake, by id, and what the file defines besides.
@@ -51,20 +53,20 @@ impl Schools {
     }
 }
 
-/// Checks each row; a school without `reserved_migrant` reserves `[quotas] migrant_share` of its
-/// seats (rounded down), else none.
+/// Reads and checks each row; a school without `reserved_migrant` reserves `[quotas]
+/// migrant_share` of its seats (rounded down), else none.
 pub(super) fn validate(
     path: &Path,
-    table: Option<Table<SchoolRow>>,
+    columns: Columns,
     districts: &Districts,
     cx: &Context,
     errors: &mut Vec<InputError>,
 ) -> Schools {
-    let (rows, mut known) = split(table);
     let mut ids = IdRegistry::new(path);
     let mut schools = Vec::new();
     let mut grade_of = HashMap::new();
-    for Located { line, row, .. } in rows {
+    let info = stream::<SchoolRow>(path, columns, errors, |row, _, errors| {
+        let Located { line, row, .. } = row;
         let fresh = ids.register(&row.id, line, "id", errors);
         let district = districts.find(
             path,
@@ -97,7 +99,6 @@ pub(super) fn validate(
             grade_of.insert(row.id.clone(), g);
             if g == cx.settings.entry_grade {
                 schools.push((
-                    row.id.clone(),
                     line,
                     School {
                         id: row.id,
@@ -111,7 +112,11 @@ pub(super) fn validate(
                 ));
             }
         }
+    });
+    if info.is_none() {
+        (ids, schools, grade_of) = (IdRegistry::new(path), Vec::new(), HashMap::new());
     }
+    let mut known = Known::of(info);
     known.ids.extend(ids.seen.keys().cloned());
     let folded_ids = ids
         .seen
@@ -120,7 +125,7 @@ pub(super) fn validate(
         .collect();
     Schools {
         folded_ids,
-        by_id: index_by_id(schools),
+        by_id: index_by_id(schools, |s| &s.id),
         known,
         grade_of,
         lines_of_ids: ids.seen,
