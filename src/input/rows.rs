@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use super::dictionary::{self, TableKind};
 use super::forms;
 use super::read::{check_size, read_input, FileKind, InputLimits};
 use crate::error::{InputError, ReadError};
@@ -307,6 +308,28 @@ pub fn read_table<T: DeserializeOwned>(
     optional: &[&str],
     errors: &mut Vec<InputError>,
 ) -> Option<Table<T>> {
+    let format = match super::source::lookup(path, errors) {
+        super::source::Lookup::Plain => None,
+        super::source::Lookup::Unusable => return None,
+        super::source::Lookup::Text {
+            mut bytes,
+            delimiter,
+            kind,
+        } => {
+            crlf_to_lf(&mut bytes);
+            return parse_table_as(
+                path,
+                &bytes,
+                Format {
+                    delimiter,
+                    kind: Some(kind),
+                },
+                required,
+                optional,
+                errors,
+            );
+        }
+    };
     let mut bytes = match read_file(path, FileKind::Table) {
         Ok(b) => b,
         Err(e) => {
@@ -316,7 +339,21 @@ pub fn read_table<T: DeserializeOwned>(
     };
     // Normalised in the buffer already held, so a Windows file is not copied a second time.
     crlf_to_lf(&mut bytes);
-    parse_table(path, &bytes, required, optional, errors)
+    let format = format.unwrap_or(Format {
+        delimiter: b',',
+        kind: None,
+    });
+    parse_table_as(path, &bytes, format, required, optional, errors)
+}
+
+/// How a table's text is split and named: its separator, and the table whose dictionary maps
+/// its headers (English or Chinese) to the canonical names (`None`: English names only).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Format {
+    /// The separator byte.
+    pub delimiter: u8,
+    /// The table, for the headers' names.
+    pub kind: Option<TableKind>,
 }
 
 /// Replaces every CRLF by LF in place (no copy of the file).
@@ -338,9 +375,26 @@ fn crlf_to_lf(bytes: &mut Vec<u8>) {
 }
 
 /// Parses CSV bytes as a table; see [`read_table`].
+#[cfg(test)]
 pub fn parse_table<T: DeserializeOwned>(
     path: &Path,
     bytes: &[u8],
+    required: &[&str],
+    optional: &[&str],
+    errors: &mut Vec<InputError>,
+) -> Option<Table<T>> {
+    let format = Format {
+        delimiter: b',',
+        kind: None,
+    };
+    parse_table_as(path, bytes, format, required, optional, errors)
+}
+
+/// [`parse_table`] of text split and named as `format` says.
+pub(crate) fn parse_table_as<T: DeserializeOwned>(
+    path: &Path,
+    bytes: &[u8],
+    format: Format,
     required: &[&str],
     optional: &[&str],
     errors: &mut Vec<InputError>,
@@ -378,6 +432,7 @@ pub fn parse_table<T: DeserializeOwned>(
     };
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
+        .delimiter(format.delimiter)
         .from_reader(bytes);
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
@@ -390,6 +445,16 @@ pub fn parse_table<T: DeserializeOwned>(
         }
     };
     let before = errors.len();
+    // Headers in English or Chinese, by the dictionary's canonical names; as written kept for
+    // the messages.
+    let written = headers.clone();
+    let headers = match format.kind {
+        Some(kind) => headers
+            .iter()
+            .map(|h| dictionary::canonical_column(kind, h).unwrap_or(h))
+            .collect(),
+        None => headers,
+    };
     for column in required {
         if !headers.iter().any(|h| h == *column) {
             errors.push(InputError::at(
@@ -428,15 +493,23 @@ pub fn parse_table<T: DeserializeOwned>(
                 ),
             });
         } else if !required.contains(&h) && !optional.contains(&h) {
-            let all: Vec<&str> = required.iter().chain(optional).copied().collect();
             errors.push(InputError::at(
                 path,
                 1,
                 h,
-                format!("unknown column (expected: {})", all.join(", ")),
+                unknown_column(h, format.kind, required, optional),
             ));
         } else if !fresh {
-            errors.push(InputError::at(path, 1, h, "column appears twice"));
+            let first = headers.iter().position(|o| o == h).unwrap_or(i);
+            let message = if written[first] == written[i] {
+                "column appears twice".to_string()
+            } else {
+                format!(
+                    "column appears twice, as `{}` and as `{}`; keep one",
+                    &written[first], &written[i]
+                )
+            };
+            errors.push(InputError::at(path, 1, h, message));
         }
     }
     if errors.len() > before {
@@ -496,6 +569,38 @@ pub fn parse_table<T: DeserializeOwned>(
             .map(|&i| headers[i][prefix.map_or(0, str::len)..].to_string())
             .collect(),
     })
+}
+
+/// Why header `h` is refused: the accepted names, with their Chinese names too when `h` is not
+/// written in English and the table has a dictionary.
+fn unknown_column(
+    h: &str,
+    kind: Option<TableKind>,
+    required: &[&str],
+    optional: &[&str],
+) -> String {
+    let all: Vec<&str> = required.iter().chain(optional).copied().collect();
+    match kind {
+        Some(kind) if !h.is_ascii() => {
+            let named: Vec<String> = all
+                .iter()
+                .map(|name| {
+                    let zh = dictionary::columns(kind)
+                        .iter()
+                        .find(|c| c.name == *name)
+                        .map(|c| c.zh.join(" / "))
+                        .unwrap_or_default();
+                    if zh.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{name} ({zh})")
+                    }
+                })
+                .collect();
+            format!("unknown column (expected: {})", named.join(", "))
+        }
+        _ => format!("unknown column (expected: {})", all.join(", ")),
+    }
 }
 
 /// Physical 1-based line numbers of byte offsets, counted forwards (offsets never go back).
