@@ -164,7 +164,7 @@ fn placements(scenario: &Path) -> String {
             let files = seatplan::render(&loaded.scenario, &solved);
             let (_, bytes) = files
                 .into_iter()
-                .find(|(f, _)| f == "placements.csv")
+                .find(|(f, _)| *f == "placements.csv")
                 .unwrap();
             String::from_utf8(bytes).unwrap()
         }
@@ -260,7 +260,7 @@ fn errors(scenario: &Path) -> Vec<String> {
 
 /// The two-schools scenario's workbook with `edit` applied to its children sheet (given the
 /// worksheet), in a temp folder.
-fn workbook_with(edit: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> tempfile::TempDir {
+fn workbook_with(edit: impl Fn(&mut rust_xlsxwriter::Worksheet)) -> tempfile::TempDir {
     let tmp = as_workbook("two-schools");
     let src = scenario_dir("tiny/two-schools");
     let scenario: toml::Table = std::fs::read_to_string(src.join("scenario.toml"))
