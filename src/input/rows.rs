@@ -2,8 +2,10 @@
 //!
 //! Each table is read with its header checked against the columns it must and may have, every
 //! row deserialised on its own so one bad cell does not hide the next, and each row kept with its
-//! line number for the validation step. A UTF-8 byte-order mark (as Excel writes) is accepted;
-//! other encodings are refused with a hint.
+//! line number for the validation step. A scenario's tables are read as [`super::source`] says
+//! (decoded from GB18030/GBK or UTF-16, split at a tab or semicolon, taken from a workbook sheet;
+//! headers named in English or Chinese through the dictionary); any other file read here must be
+//! UTF-8 CSV with commas (a UTF-8 byte-order mark, as Excel writes, is accepted).
 
 use std::fmt::Write as _;
 use std::path::Path;
