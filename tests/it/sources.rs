@@ -99,7 +99,7 @@ fn workbook_of(dir: &Path, tables: &[(TableKind, String)]) -> Vec<u8> {
                     Some(ValueKind::Date) => {
                         let ymd: Vec<u16> = value.split('-').map(|p| p.parse().unwrap()).collect();
                         let d = ExcelDateTime::from_ymd(ymd[0], ymd[1] as u8, ymd[2] as u8);
-                        sheet.write_datetime_with_format(r, c, &d.unwrap(), &date)
+                        sheet.write_datetime_with_format(r, c, d.unwrap(), &date)
                     }
                     _ => sheet.write_string(r, c, value),
                 }
