@@ -80,6 +80,7 @@ pub use explain::render::{html as explain_html, json as explain_json, text as ex
 pub use explain::{explain, pseudonym, Explanation, Verdict};
 pub use generate::{generate_city, read_census, CityConfig, DistrictSpec, Rng};
 pub use input::dictionary;
+pub use input::source::TableRead;
 pub use input::{load, load_from_memory, Loaded, Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
 pub use input::{read_input, with_input_limits, FileKind, InputLimits};
 pub use manifest::{verify as verify_run, Manifest, RoundRecord, MANIFEST};

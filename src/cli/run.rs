@@ -33,6 +33,9 @@ pub fn run(args: RunArgs, printer: Printer) -> Result<()> {
         input: &args.scenario,
     };
     let run = seatplan::run_and_write(&args.scenario, &args.out, &settings, &lines)?;
+    for read in run.loaded.sources.iter().filter(|r| !r.is_plain()) {
+        printer.say(read.to_string());
+    }
     let s = &run.summary;
     printer.say(format!(
         "{} children: {} public by choice ({} first choice), {} coordinated, {} purchased ({} of {} yuan), {} unplaced",

@@ -16,6 +16,9 @@ pub struct ValidateArgs {
 /// Loads the scenario; exit code 2 with every problem if it is invalid.
 pub fn run(args: ValidateArgs, printer: Printer) -> Result<()> {
     let loaded = load(&args.scenario).map_err(Error::from)?;
+    for read in loaded.sources.iter().filter(|r| !r.is_plain()) {
+        printer.say(read.to_string());
+    }
     printer.say(format!(
         "{} is valid: {}",
         args.scenario.display(),

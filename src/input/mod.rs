@@ -1,7 +1,8 @@
-//! Loading a scenario: a TOML file that names its CSV tables and its policy file.
+//! Loading a scenario: a TOML file that names its tables (CSV files or workbook sheets) and its
+//! policy file.
 //!
 //! Loading happens in three steps. [`rows`] reads each file into rows shaped like the file (the
-//! only I/O on inputs); one validator per table (in `validate`) turns rows into entities, with
+//! only I/O on inputs), each table as [`source`] says where it is and how it is written; one validator per table (in `validate`) turns rows into entities, with
 //! no I/O; the entities are then handed to [`Scenario::new`], whose problems are reported at the
 //! line each entity came from. Every problem found in any step is collected and returned
 //! together as [`InputErrors`], each naming its file, line and field. The format is specified
@@ -14,6 +15,7 @@ pub mod read;
 pub mod rows;
 mod settings;
 mod siblings;
+pub mod source;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -22,8 +24,10 @@ use crate::error::{InputError, InputErrors};
 use crate::policy::file::{parse_policy, toml_error};
 use crate::policy::PolicySpec;
 use crate::scenario::Scenario;
+use dictionary::TableKind;
 pub use read::{read_input, read_input_text, with_input_limits, FileKind, InputLimits};
 use settings::{ScenarioFile, Settings};
+use source::Declared;
 
 /// Default share of residents in one year-cohort (Hangzhou: ≈ 150,000 first-graders in 2023
 /// for ≈ 12 million residents).
@@ -60,7 +64,7 @@ pub struct ScenarioFiles {
 }
 
 impl ScenarioFiles {
-    /// Every input file, scenario first.
+    /// Every input file, scenario first, each once (one workbook may hold several tables).
     pub fn all(&self) -> Vec<&Path> {
         let mut v = vec![
             self.scenario.as_path(),
@@ -71,6 +75,8 @@ impl ScenarioFiles {
         v.extend(self.private_schools.as_deref());
         v.push(&self.children);
         v.push(&self.choices);
+        let mut seen = std::collections::HashSet::new();
+        v.retain(|p| seen.insert(*p));
         v
     }
 }
@@ -84,6 +90,9 @@ pub struct Loaded {
     pub files: ScenarioFiles,
     /// Its capacity-planning settings (`[planning]`; all defaults when absent).
     pub planning: Planning,
+    /// How each table was read (encoding and separator, or workbook sheet), in the order of
+    /// [`dictionary::TableKind::ALL`].
+    pub sources: Vec<source::TableRead>,
 }
 
 /// Loads and validates a scenario held in memory: `files` gives the bytes of the scenario file
@@ -117,10 +126,28 @@ pub(crate) fn load_with_tables(
     })?;
     let file: ScenarioFile = toml::from_str(&text)
         .map_err(|e| InputErrors::scenario(vec![toml_error(path, &text, &e)]))?;
-    let mut files = file.files(path);
+    let mut table_errors = Vec::new();
+    let (mut files, mut declared) = file.files(path, &mut table_errors);
+    if !table_errors.is_empty() {
+        return Err(InputErrors::scenario(table_errors));
+    }
     if let Some((children, choices)) = tables {
         files.children = children.to_path_buf();
         files.choices = choices.to_path_buf();
+        declared.retain(|d| !matches!(d.kind, TableKind::Children | TableKind::Choices));
+        for (kind, file) in [
+            (TableKind::Children, children),
+            (TableKind::Choices, choices),
+        ] {
+            declared.push(Declared {
+                kind,
+                file: file.to_path_buf(),
+                form: source::Form::Csv {
+                    encoding: source::Encoding::Auto,
+                    separator: source::Separator::Auto,
+                },
+            });
+        }
     }
     // Problems in the order they are reported: the intake's settings, the policy file, then
     // `[planning]` and the intake date, then the tables.
@@ -128,18 +155,22 @@ pub(crate) fn load_with_tables(
     let mut settings = settings::intake(path, &text, &file, &mut errors);
     // The files the scenario names are read under its `[limits]`, unless the caller set limits.
     let limits = settings::limits(path, &text, &file, &mut errors);
-    let scenario = with_input_limits(limits, || {
+    let (scenario, sources) = with_input_limits(limits, || {
         let policy = read_policy(&files.policy, &mut errors);
         let (planning, intake_date) = settings::planning(path, &text, &file, &mut errors);
         settings.intake_date = intake_date;
-        let scenario = validate::validate(&files, settings, policy, &mut errors);
-        scenario.map(|s| (s, planning))
+        let (scenario, sources) =
+            source::with_tables(&mut files, &declared, &mut errors, |shown, errors| {
+                validate::validate(shown, settings, policy, errors)
+            });
+        (scenario.map(|s| (s, planning)), sources)
     });
     match scenario {
         Some((scenario, planning)) if errors.is_empty() => Ok(Loaded {
             scenario,
             files,
             planning,
+            sources,
         }),
         _ => Err(InputErrors::scenario(errors)),
     }

@@ -2,8 +2,10 @@
 //!
 //! Each table is read with its header checked against the columns it must and may have, every
 //! row deserialised on its own so one bad cell does not hide the next, and each row kept with its
-//! line number for the validation step. A UTF-8 byte-order mark (as Excel writes) is accepted;
-//! other encodings are refused with a hint.
+//! line number for the validation step. A scenario's tables are read as [`super::source`] says
+//! (decoded from GB18030/GBK or UTF-16, split at a tab or semicolon, taken from a workbook sheet;
+//! headers named in English or Chinese through the dictionary); any other file read here must be
+//! UTF-8 CSV with commas (a UTF-8 byte-order mark, as Excel writes, is accepted).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,6 +13,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use super::dictionary::{self, TableKind};
 use super::forms;
 use super::read::{check_size, read_input, FileKind, InputLimits};
 use crate::error::{InputError, ReadError};
@@ -303,8 +306,9 @@ pub fn read_table<T: DeserializeOwned>(
     optional: &[&str],
     errors: &mut Vec<InputError>,
 ) -> Option<Table<T>> {
-    let bytes = table_bytes(path, errors)?;
-    parse_table(path, &bytes, required, optional, errors)
+    let mut rows = Vec::new();
+    read_table_with(path, required, optional, errors, |row, _| rows.push(row))?;
+    Some(Table { rows })
 }
 
 /// What a table read as a stream ([`read_table_with`]) says besides its rows.
@@ -329,12 +333,32 @@ pub fn read_table_with<T: DeserializeOwned>(
     errors: &mut Vec<InputError>,
     visit: impl FnMut(Located<T>, &TableInfo),
 ) -> Option<TableInfo> {
-    let bytes = table_bytes(path, errors)?;
-    parse_table_with(path, &bytes, required, optional, errors, visit)
+    let (bytes, format) = table_bytes(path, errors)?;
+    parse_table_as(path, &bytes, format, required, optional, errors, visit)
 }
 
-/// The bytes of a table file, CRLF line ends normalised; `None` (and an error) if unreadable.
-fn table_bytes(path: &Path, errors: &mut Vec<InputError>) -> Option<Vec<u8>> {
+/// The text of a table (a registered table decoded or a workbook sheet as CSV, else the file's
+/// bytes), CRLF line ends normalised, and how it is split and named; `None` (and an error) if
+/// unusable.
+fn table_bytes(path: &Path, errors: &mut Vec<InputError>) -> Option<(Vec<u8>, Format)> {
+    let format = match super::source::lookup(path, errors) {
+        super::source::Lookup::Plain => None,
+        super::source::Lookup::Unusable => return None,
+        super::source::Lookup::Text {
+            mut bytes,
+            delimiter,
+            kind,
+        } => {
+            crlf_to_lf(&mut bytes);
+            return Some((
+                bytes,
+                Format {
+                    delimiter,
+                    kind: Some(kind),
+                },
+            ));
+        }
+    };
     let mut bytes = match read_file(path, FileKind::Table) {
         Ok(b) => b,
         Err(e) => {
@@ -344,7 +368,21 @@ fn table_bytes(path: &Path, errors: &mut Vec<InputError>) -> Option<Vec<u8>> {
     };
     // Normalised in the buffer already held, so a Windows file is not copied a second time.
     crlf_to_lf(&mut bytes);
-    Some(bytes)
+    let format = format.unwrap_or(Format {
+        delimiter: b',',
+        kind: None,
+    });
+    Some((bytes, format))
+}
+
+/// How a table's text is split and named: its separator, and the table whose dictionary maps
+/// its headers (English or Chinese) to the canonical names (`None`: English names only).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Format {
+    /// The separator byte.
+    pub delimiter: u8,
+    /// The table, for the headers' names.
+    pub kind: Option<TableKind>,
 }
 
 /// Replaces every CRLF by LF in place (no copy of the file).
@@ -366,6 +404,7 @@ fn crlf_to_lf(bytes: &mut Vec<u8>) {
 }
 
 /// Parses CSV bytes as a table; see [`read_table`].
+#[cfg(test)]
 pub fn parse_table<T: DeserializeOwned>(
     path: &Path,
     bytes: &[u8],
@@ -376,16 +415,22 @@ pub fn parse_table<T: DeserializeOwned>(
     // Sized once from the line count: growing by doubling would briefly hold two copies of
     // the largest tables and leave up to half the capacity unused.
     let mut rows = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count());
-    parse_table_with(path, bytes, required, optional, errors, |row, _| {
+    let format = Format {
+        delimiter: b',',
+        kind: None,
+    };
+    parse_table_as(path, bytes, format, required, optional, errors, |row, _| {
         rows.push(row)
     })?;
     Some(Table { rows })
 }
 
-/// Parses CSV bytes as a table read as a stream; see [`read_table_with`].
-pub fn parse_table_with<T: DeserializeOwned>(
+/// Parses a table's text, split and named as `format` says, as a stream; see
+/// [`read_table_with`].
+pub(crate) fn parse_table_as<T: DeserializeOwned>(
     path: &Path,
     bytes: &[u8],
+    format: Format,
     required: &[&str],
     optional: &[&str],
     errors: &mut Vec<InputError>,
@@ -424,6 +469,7 @@ pub fn parse_table_with<T: DeserializeOwned>(
     };
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
+        .delimiter(format.delimiter)
         .from_reader(bytes);
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
@@ -436,6 +482,16 @@ pub fn parse_table_with<T: DeserializeOwned>(
         }
     };
     let before = errors.len();
+    // Headers in English or Chinese, by the dictionary's canonical names; as written kept for
+    // the messages.
+    let written = headers.clone();
+    let headers = match format.kind {
+        Some(kind) => headers
+            .iter()
+            .map(|h| dictionary::canonical_column(kind, h).unwrap_or(h))
+            .collect(),
+        None => headers,
+    };
     for column in required {
         if !headers.iter().any(|h| h == *column) {
             errors.push(InputError::at(
@@ -474,15 +530,23 @@ pub fn parse_table_with<T: DeserializeOwned>(
                 ),
             });
         } else if !required.contains(&h) && !optional.contains(&h) {
-            let all: Vec<&str> = required.iter().chain(optional).copied().collect();
             errors.push(InputError::at(
                 path,
                 1,
                 h,
-                format!("unknown column (expected: {})", all.join(", ")),
+                unknown_column(h, format.kind, required, optional),
             ));
         } else if !fresh {
-            errors.push(InputError::at(path, 1, h, "column appears twice"));
+            let first = headers.iter().position(|o| o == h).unwrap_or(i);
+            let message = if written[first] == written[i] {
+                "column appears twice".to_string()
+            } else {
+                format!(
+                    "column appears twice, as `{}` and as `{}`; keep one",
+                    &written[first], &written[i]
+                )
+            };
+            errors.push(InputError::at(path, 1, h, message));
         }
     }
     if errors.len() > before {
@@ -541,6 +605,38 @@ pub fn parse_table_with<T: DeserializeOwned>(
         }
     }
     Some(info)
+}
+
+/// Why header `h` is refused: the accepted names, with their Chinese names too when `h` is not
+/// written in English and the table has a dictionary.
+fn unknown_column(
+    h: &str,
+    kind: Option<TableKind>,
+    required: &[&str],
+    optional: &[&str],
+) -> String {
+    let all: Vec<&str> = required.iter().chain(optional).copied().collect();
+    match kind {
+        Some(kind) if !h.is_ascii() => {
+            let named: Vec<String> = all
+                .iter()
+                .map(|name| {
+                    let zh = dictionary::columns(kind)
+                        .iter()
+                        .find(|c| c.name == *name)
+                        .map(|c| c.zh.join(" / "))
+                        .unwrap_or_default();
+                    if zh.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{name} ({zh})")
+                    }
+                })
+                .collect();
+            format!("unknown column (expected: {})", named.join(", "))
+        }
+        _ => format!("unknown column (expected: {})", all.join(", ")),
+    }
 }
 
 /// Physical 1-based line numbers of byte offsets, counted forwards (offsets never go back).

@@ -6,7 +6,9 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::dictionary::TableKind;
 use super::read::{InputLimits, MIB};
+use super::source::{declare, Declared, TableDecl};
 use super::{Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
 use crate::domain::{Date, FallbackRules};
 use crate::error::InputError;
@@ -70,14 +72,29 @@ struct PlanningFile {
     years: u32,
 }
 
+/// `[tables]`: each table's file (or sheet), and the workbook whose sheets are the tables not
+/// named otherwise.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TablesFile {
-    districts: String,
-    schools: String,
-    private_schools: Option<String>,
-    children: String,
-    choices: String,
+    workbook: Option<String>,
+    districts: Option<TableDecl>,
+    schools: Option<TableDecl>,
+    private_schools: Option<TableDecl>,
+    children: Option<TableDecl>,
+    choices: Option<TableDecl>,
+}
+
+impl TablesFile {
+    fn decl(&self, kind: TableKind) -> Option<&TableDecl> {
+        match kind {
+            TableKind::Districts => self.districts.as_ref(),
+            TableKind::Schools => self.schools.as_ref(),
+            TableKind::PrivateSchools => self.private_schools.as_ref(),
+            TableKind::Children => self.children.as_ref(),
+            TableKind::Choices => self.choices.as_ref(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,18 +156,45 @@ pub(crate) struct Settings {
 }
 
 impl ScenarioFile {
-    /// Where each input lives, resolved against the folder of the scenario file at `path`.
-    pub(super) fn files(&self, path: &Path) -> ScenarioFiles {
+    /// Where each input lives, resolved against the folder of the scenario file at `path`, and
+    /// how each table is declared; a table that cannot be resolved is reported in `errors` (and
+    /// left out).
+    pub(super) fn files(
+        &self,
+        path: &Path,
+        errors: &mut Vec<InputError>,
+    ) -> (ScenarioFiles, Vec<Declared>) {
         let base = path.parent().unwrap_or(Path::new("."));
-        ScenarioFiles {
+        let mut declared = Vec::new();
+        for kind in TableKind::ALL {
+            let decl = self.tables.decl(kind);
+            match declare::resolve(kind, decl, self.tables.workbook.as_deref(), base) {
+                Ok(Some(d)) => declared.push(d),
+                Ok(None) => {}
+                Err(message) => errors.push(InputError {
+                    file: path.to_path_buf(),
+                    line: None,
+                    field: Some(format!("tables.{}", kind.name())),
+                    message,
+                }),
+            }
+        }
+        let file = |kind| {
+            declared
+                .iter()
+                .find(|d: &&Declared| d.kind == kind)
+                .map(|d| d.file.clone())
+        };
+        let files = ScenarioFiles {
             scenario: path.to_path_buf(),
             policy: base.join(&self.policy),
-            districts: base.join(&self.tables.districts),
-            schools: base.join(&self.tables.schools),
-            private_schools: self.tables.private_schools.as_ref().map(|p| base.join(p)),
-            children: base.join(&self.tables.children),
-            choices: base.join(&self.tables.choices),
-        }
+            districts: file(TableKind::Districts).unwrap_or_default(),
+            schools: file(TableKind::Schools).unwrap_or_default(),
+            private_schools: file(TableKind::PrivateSchools),
+            children: file(TableKind::Children).unwrap_or_default(),
+            choices: file(TableKind::Choices).unwrap_or_default(),
+        };
+        (files, declared)
     }
 }
 

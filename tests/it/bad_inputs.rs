@@ -128,19 +128,29 @@ fn empty_file() {
 }
 
 #[test]
-fn gbk_encoded_csv_is_refused_with_a_hint() {
+fn gbk_encoded_csv_is_read_as_gb18030() {
     let dir = tiny();
-    // "民办" (private-run) in GBK, as an Excel export on a Chinese Windows writes it.
+    // "民办" (private-run) in GBK, as an Excel export on a Chinese Windows writes it: detected
+    // and read as GB18030 (it was refused with a hint before GBK was read).
     let mut bytes = read(&dir, "private_schools.csv").into_bytes();
     let at = bytes.len() - "Minban One,D1,1,2,6000,8000,1,1\n".len();
     bytes.splice(at..at + "Minban".len(), *b"\xc3\xf1\xb0\xec");
     write(&dir, "private_schools.csv", bytes);
-    assert_eq!(
-        errors(&dir),
-        vec![
-            "private_schools.csv: the file is not UTF-8 text (an Excel export in GBK? save it as \
-             \"CSV UTF-8\")"
-        ]
+    let loaded = accepted(&dir);
+    assert!(loaded
+        .scenario
+        .private_schools()
+        .iter()
+        .any(|p| p.name == "民办 One"));
+    // Bytes that are neither UTF-8 nor GB18030 are still refused with a hint.
+    let mut bytes = read(&dir, "choices.csv").into_bytes();
+    bytes.extend(b"\xff\xff\n");
+    write(&dir, "choices.csv", bytes);
+    let errs = errors(&dir);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("choices.csv: the file is neither UTF-8 nor GB18030/GBK text"),
+        "{errs:?}"
     );
 }
 

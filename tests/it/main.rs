@@ -23,5 +23,6 @@ mod serve;
 mod serve_browser;
 mod siblings;
 mod solver;
+mod sources;
 mod sweep;
 mod util;

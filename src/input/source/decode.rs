@@ -1,0 +1,203 @@
+//! A CSV table's bytes as text: UTF-8 with or without a byte-order mark, GB18030/GBK (the
+//! default of Excel and WPS on a Chinese Windows), or UTF-16 with a byte-order mark, declared
+//! per table or detected.
+//!
+//! Detection never guesses between two readings: a byte-order mark decides; else bytes that are
+//! valid UTF-8 are UTF-8; else bytes that decode as GB18030 without a single malformed sequence
+//! are GB18030 (GBK is a subset of it); anything else is refused with a hint. Line breaks are
+//! kept as they are, so every physical line number stays right.
+
+use super::{Chosen, Encoding};
+
+/// The text of a table and the encoding it was read in.
+#[derive(Debug)]
+pub(crate) struct Decoded {
+    /// The text, without a byte-order mark.
+    pub text: String,
+    /// The encoding it was read in.
+    pub encoding: Encoding,
+    /// Whether the encoding was declared or detected.
+    pub chosen: Chosen,
+}
+
+/// Decodes `bytes` as `declared` says (`Encoding::Auto`: detected); the error is the message
+/// for the file.
+pub(crate) fn decode(bytes: Vec<u8>, declared: Encoding) -> Result<Decoded, String> {
+    let bom = encoding_rs::Encoding::for_bom(&bytes);
+    if let Some((found, len)) = bom {
+        let encoding = if found == encoding_rs::UTF_8 {
+            Encoding::Utf8
+        } else if found == encoding_rs::UTF_16LE {
+            Encoding::Utf16Le
+        } else {
+            Encoding::Utf16Be
+        };
+        if declared != Encoding::Auto && !declared.same_as(encoding) {
+            return Err(format!(
+                "the file starts with a {} byte-order mark but its encoding is declared `{}`; \
+                 remove the declaration or save the file in {}",
+                encoding.name(),
+                declared.key(),
+                declared.name()
+            ));
+        }
+        let chosen = if declared == Encoding::Auto {
+            Chosen::Detected
+        } else {
+            Chosen::Declared
+        };
+        if encoding == Encoding::Utf8 {
+            let mut bytes = bytes;
+            bytes.drain(..len);
+            return utf8(bytes, chosen);
+        }
+        let (text, malformed) = found.decode_without_bom_handling(&bytes[len..]);
+        if malformed {
+            return Err(format!(
+                "the file is not valid {} text (it starts with a {} byte-order mark)",
+                encoding.name(),
+                encoding.name()
+            ));
+        }
+        return Ok(Decoded {
+            text: text.into_owned(),
+            encoding,
+            chosen,
+        });
+    }
+    match declared {
+        Encoding::Auto => {
+            if std::str::from_utf8(&bytes).is_ok() {
+                return utf8(bytes, Chosen::Detected);
+            }
+            match gb18030(&bytes) {
+                Some(text) => Ok(Decoded {
+                    text,
+                    encoding: Encoding::Gb18030,
+                    chosen: Chosen::Detected,
+                }),
+                None => Err(format!(
+                    "the file is neither UTF-8 nor GB18030/GBK text (line {} is neither); save it \
+                     as \"CSV UTF-8\", or declare its encoding (`encoding = \"gbk\"`)",
+                    first_bad_line(&bytes)
+                )),
+            }
+        }
+        Encoding::Utf8 => utf8(bytes, Chosen::Declared),
+        Encoding::Gb18030 | Encoding::Gbk => match gb18030(&bytes) {
+            Some(text) => Ok(Decoded {
+                text,
+                encoding: declared,
+                chosen: Chosen::Declared,
+            }),
+            None => Err(format!(
+                "the file is declared `{}` but line {} is not {} text",
+                declared.key(),
+                first_bad_gb18030_line(&bytes),
+                declared.name()
+            )),
+        },
+        Encoding::Utf16Le | Encoding::Utf16Be => Err(format!(
+            "the file is declared {} but has no byte-order mark",
+            declared.name()
+        )),
+    }
+}
+
+/// UTF-8 bytes as text, without a copy.
+fn utf8(bytes: Vec<u8>, chosen: Chosen) -> Result<Decoded, String> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded {
+            text,
+            encoding: Encoding::Utf8,
+            chosen,
+        }),
+        Err(e) => {
+            let line = first_bad_line(e.as_bytes());
+            Err(format!(
+                "the file is not UTF-8 text (line {line}; an Excel export in GBK? declare \
+                 `encoding = \"gbk\"` or save it as \"CSV UTF-8\")"
+            ))
+        }
+    }
+}
+
+/// The bytes decoded as GB18030, or `None` if any sequence is malformed.
+fn gb18030(bytes: &[u8]) -> Option<String> {
+    encoding_rs::GB18030
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|t| t.into_owned())
+}
+
+/// The 1-based line of the first byte that is not UTF-8.
+fn first_bad_line(bytes: &[u8]) -> u64 {
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(_) => bytes.len(),
+        Err(e) => e.valid_up_to(),
+    };
+    line_of(bytes, valid)
+}
+
+/// The 1-based line of the first line that is not GB18030.
+fn first_bad_gb18030_line(bytes: &[u8]) -> u64 {
+    let mut line = 1;
+    for chunk in bytes.split(|&b| b == b'\n') {
+        if gb18030(chunk).is_none() {
+            return line;
+        }
+        line += 1;
+    }
+    line
+}
+
+/// The 1-based line of byte `offset`.
+fn line_of(bytes: &[u8], offset: usize) -> u64 {
+    1 + bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// "上城区" in GBK.
+    const GBK: &[u8] = b"id,name\nD1,\xc9\xcf\xb3\xc7\xc7\xf8\n";
+
+    #[test]
+    fn utf8_gbk_and_utf16_are_told_apart() {
+        let d = decode(b"\xEF\xBB\xBFid\n".to_vec(), Encoding::Auto).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("id\n", Encoding::Utf8));
+        let d = decode(GBK.to_vec(), Encoding::Auto).unwrap();
+        assert_eq!(d.text, "id,name\nD1,上城区\n");
+        assert_eq!(
+            (d.encoding, d.chosen),
+            (Encoding::Gb18030, Chosen::Detected)
+        );
+        let d = decode(GBK.to_vec(), Encoding::Gbk).unwrap();
+        assert_eq!((d.encoding, d.chosen), (Encoding::Gbk, Chosen::Declared));
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "id,名\n".encode_utf16() {
+            utf16.extend(u.to_le_bytes());
+        }
+        let d = decode(utf16, Encoding::Auto).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("id,名\n", Encoding::Utf16Le)
+        );
+    }
+
+    #[test]
+    fn what_is_neither_is_refused_at_its_line() {
+        let e = decode(b"id\nok\n\xff\xff\n".to_vec(), Encoding::Auto).unwrap_err();
+        assert!(
+            e.contains("neither UTF-8 nor GB18030/GBK text (line 3"),
+            "{e}"
+        );
+        let e = decode(GBK.to_vec(), Encoding::Utf8).unwrap_err();
+        assert!(e.contains("not UTF-8 text (line 2"), "{e}");
+        let e = decode(b"\xEF\xBB\xBFid\n".to_vec(), Encoding::Gbk).unwrap_err();
+        assert!(e.contains("UTF-8 byte-order mark"), "{e}");
+    }
+}
