@@ -723,6 +723,88 @@ mod tests {
         }
     }
 
+    /// The tables of `docs/dictionary.md` between its markers, made from the dictionary.
+    fn doc_tables() -> String {
+        let kind = |k: ValueKind| match k {
+            ValueKind::Text => "text".to_string(),
+            ValueKind::Id => "id".to_string(),
+            ValueKind::Whole => "whole number".to_string(),
+            ValueKind::Decimal => "number".to_string(),
+            ValueKind::Date => "date".to_string(),
+            ValueKind::Words(set) => format!("a word of [`{}`](#{})", set_name(set), set_name(set)),
+        };
+        let list = |v: &[&str]| {
+            v.iter()
+                .map(|x| format!("`{x}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut out = String::from("\n## The tables and their columns\n");
+        for t in TableKind::ALL {
+            out.push_str(&format!(
+                "\n### `{}` ({})\n\n| Column | Chinese headers | Required | Holds | Help | 说明 |\n|---|---|---|---|---|---|\n",
+                t.name(),
+                t.zh()
+            ));
+            for c in columns(t) {
+                out.push_str(&format!(
+                    "| `{}` | {} | {} | {} | {} | {} |\n",
+                    c.name,
+                    list(c.zh),
+                    if c.required { "yes" } else { "no" },
+                    kind(c.kind),
+                    c.help_en,
+                    c.help_zh
+                ));
+            }
+        }
+        out.push_str("\n## The category words\n");
+        for set in [WordSet::Housing, WordSet::Education, WordSet::YesNo] {
+            out.push_str(&format!(
+                "\n### {}\n\n| Word | Chinese words | Other English words |\n|---|---|---|\n",
+                set_name(set)
+            ));
+            for w in words(set) {
+                out.push_str(&format!(
+                    "| `{}` | {} | {} |\n",
+                    w.canonical,
+                    list(w.zh),
+                    list(w.en)
+                ));
+            }
+        }
+        out.push('\n');
+        out
+    }
+
+    fn set_name(set: WordSet) -> &'static str {
+        match set {
+            WordSet::Housing => "housing",
+            WordSet::Education => "education",
+            WordSet::YesNo => "yes-no",
+        }
+    }
+
+    /// `docs/dictionary.md` lists exactly the dictionary: its tables between the markers are
+    /// made from it (`SEATPLAN_WRITE_DICTIONARY=1 cargo test --lib dictionary` writes them).
+    #[test]
+    fn the_dictionary_doc_lists_exactly_the_dictionary() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/dictionary.md");
+        let doc = std::fs::read_to_string(&path).unwrap();
+        let (start, end) = ("<!-- dictionary tables: start -->", "<!-- dictionary tables: end -->");
+        let a = doc.find(start).expect("start marker") + start.len();
+        let b = doc.find(end).expect("end marker");
+        let tables = doc_tables();
+        if std::env::var_os("SEATPLAN_WRITE_DICTIONARY").is_some() {
+            std::fs::write(&path, format!("{}{tables}{}", &doc[..a], &doc[b..])).unwrap();
+        } else {
+            assert!(
+                doc[a..b] == tables,
+                "docs/dictionary.md is not the dictionary; run SEATPLAN_WRITE_DICTIONARY=1 cargo test --lib dictionary"
+            );
+        }
+    }
+
     #[test]
     fn every_column_has_help_in_both_languages() {
         for t in TableKind::ALL {

@@ -25,3 +25,4 @@ mod siblings;
 mod solver;
 mod sweep;
 mod util;
+mod words;
