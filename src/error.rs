@@ -422,9 +422,10 @@ impl fmt::Display for KindSummary<'_> {
         if let (false, Some(name)) = (self.same_field, field(first)) {
             which.push(format!("in field {name}"));
         }
-        let which = match which.is_empty() {
-            true => "this one".to_string(),
-            false => format!("the one {}", which.join(" ")),
+        let which = if which.is_empty() {
+            "this one".to_string()
+        } else {
+            format!("the one {}", which.join(" "))
         };
         write!(f, "{which}: {}", shown(&bounded(&first.message)))?;
         let place = |e: &InputError| {
@@ -438,7 +439,7 @@ impl fmt::Display for KindSummary<'_> {
                 },
             }
         };
-        let places: Vec<String> = self.listed.iter().filter_map(|e| place(e)).collect();
+        let places: Vec<String> = self.listed.iter().copied().filter_map(place).collect();
         if !places.is_empty() && !(self.same_line && self.same_field) {
             let what = match (self.same_line, self.same_field) {
                 (true, false) => "fields",

@@ -130,9 +130,7 @@ impl Date {
     pub fn parse_written(s: &str) -> Result<Date, String> {
         let hint = "write dates year first, as YYYY-MM-DD (2017-01-10), 2017/1/10 or 2017年1月10日";
         let Some(date) = without_midnight(s) else {
-            return Err(format!(
-                "`{s}` is not a date: it has a time of day; {hint}"
-            ));
+            return Err(format!("`{s}` is not a date: it has a time of day; {hint}"));
         };
         if let Some((y, m, d)) = year_first(date) {
             if y.len() == 4 && digits_upto(y, 4) && digits_upto(m, 2) && digits_upto(d, 2) {
@@ -245,8 +243,19 @@ mod tests {
             problem("42745"),
             format!("`42745` is a bare number, not a date (an Excel serial date? format the column as a date, or write it as text); {hint}")
         );
-        for bad in ["2017-1/10", "2017/001/10", "２０１７-01-10", "2017年1月10", "", "soon"] {
-            assert_eq!(problem(bad), format!("`{bad}` is not a date; {hint}"), "{bad}");
+        for bad in [
+            "2017-1/10",
+            "2017/001/10",
+            "２０１７-01-10",
+            "2017年1月10",
+            "",
+            "soon",
+        ] {
+            assert_eq!(
+                problem(bad),
+                format!("`{bad}` is not a date; {hint}"),
+                "{bad}"
+            );
         }
     }
 }

@@ -553,7 +553,10 @@ const fn word(canonical: &'static str, zh: &'static [&'static str]) -> Word {
 }
 
 const HOUSING: &[Word] = &[
-    word("owned", &["自有住房", "自有", "自购房", "自有产权", "产权房"]),
+    word(
+        "owned",
+        &["自有住房", "自有", "自购房", "自有产权", "产权房"],
+    ),
     word("rented", &["租房", "租赁", "租住"]),
     word("none", &["无住房", "无", "借住"]),
 ];
@@ -564,7 +567,10 @@ const EDUCATION: &[Word] = &[
     word("senior", &["高中", "中专", "职高", "技校"]),
     word("college", &["大专", "专科", "高职"]),
     word("bachelor", &["本科", "大学本科", "学士"]),
-    word("postgraduate", &["研究生", "硕士", "博士", "硕士研究生", "博士研究生"]),
+    word(
+        "postgraduate",
+        &["研究生", "硕士", "博士", "硕士研究生", "博士研究生"],
+    ),
 ];
 
 const YES_NO: &[Word] = &[
@@ -700,7 +706,11 @@ mod tests {
             for c in columns(t) {
                 for h in std::iter::once(&c.name).chain(c.zh) {
                     if let Some(other) = seen.insert(key(h), c.name) {
-                        assert_eq!(other, c.name, "{t:?}: `{h}` names `{other}` and `{}`", c.name);
+                        assert_eq!(
+                            other, c.name,
+                            "{t:?}: `{h}` names `{other}` and `{}`",
+                            c.name
+                        );
                         panic!("{t:?}: `{h}` listed twice for `{}`", c.name);
                     }
                 }
@@ -715,7 +725,10 @@ mod tests {
             for w in words(set) {
                 for v in std::iter::once(&w.canonical).chain(w.en).chain(w.zh) {
                     if let Some(other) = seen.insert(key(v), w.canonical) {
-                        panic!("{set:?}: `{v}` is listed for `{other}` and `{}`", w.canonical);
+                        panic!(
+                            "{set:?}: `{v}` is listed for `{other}` and `{}`",
+                            w.canonical
+                        );
                     }
                     assert_eq!(canonical_word(set, v), Some(w.canonical), "{set:?} {v}");
                 }
@@ -791,7 +804,10 @@ mod tests {
     fn the_dictionary_doc_lists_exactly_the_dictionary() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/dictionary.md");
         let doc = std::fs::read_to_string(&path).unwrap();
-        let (start, end) = ("<!-- dictionary tables: start -->", "<!-- dictionary tables: end -->");
+        let (start, end) = (
+            "<!-- dictionary tables: start -->",
+            "<!-- dictionary tables: end -->",
+        );
         let a = doc.find(start).expect("start marker") + start.len();
         let b = doc.find(end).expect("end marker");
         let tables = doc_tables();

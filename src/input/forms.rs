@@ -104,7 +104,13 @@ pub fn whole_problem(raw: &str) -> String {
         ": a whole number has no `.`; thousands are grouped by `,` (`1,000`), never by `.`"
     } else if raw.contains(',') {
         ": thousands are grouped by `,` in threes (`1,000`, `12,345,678`)"
-    } else if raw.contains('.') && raw.trim_start_matches('-').split('.').skip(1).all(|g| g.len() == 3 && all_digits(g)) {
+    } else if raw.contains('.')
+        && raw
+            .trim_start_matches('-')
+            .split('.')
+            .skip(1)
+            .all(|g| g.len() == 3 && all_digits(g))
+    {
         ": `.` is not read as a thousands separator; write `1000` or `1,000`"
     } else {
         ""
@@ -260,7 +266,8 @@ mod tests {
             assert_eq!(parse_whole(text), Some(value), "{text}");
         }
         for bad in [
-            "1,00", "1,0000", ",100", "1,", "1000,000", "1,,000", "1,000.5", "1.000", "1.000,5", "+1,000",
+            "1,00", "1,0000", ",100", "1,", "1000,000", "1,,000", "1,000.5", "1.000", "1.000,5",
+            "+1,000",
         ] {
             assert_eq!(parse_whole(bad), None, "{bad}");
         }

@@ -99,7 +99,10 @@ fn chinese_words_and_written_dates_give_the_same_outputs() {
         let before = std::fs::read_to_string(&children).unwrap();
         rewrite_children(&children);
         let after = std::fs::read_to_string(&children).unwrap();
-        assert!(after.contains('年') && after.contains('否'), "{name}: {after}");
+        assert!(
+            after.contains('年') && after.contains('否'),
+            "{name}: {after}"
+        );
         assert_ne!(before, after);
         let expected = outputs(&original.path().join("scenario.toml"));
         let got = outputs(&converted.path().join("scenario.toml"));

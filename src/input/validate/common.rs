@@ -8,8 +8,8 @@ use std::path::Path;
 use crate::domain::Location;
 use crate::error::InputError;
 use crate::input::dictionary::{self, WordSet};
-use crate::input::{forms, ids};
 use crate::input::rows::{Located, Table};
+use crate::input::{forms, ids};
 use crate::scenario::rules;
 
 /// Keeps the first line each id was seen at and reports later duplicates: ids written alike,
