@@ -35,10 +35,10 @@ fn written_date(iso: &str, i: usize) -> String {
     let (m, d) = rest.split_once('-').unwrap();
     let (m1, d1) = (m.trim_start_matches('0'), d.trim_start_matches('0'));
     match i % 6 {
-        0 => format!("{y}/{m1}/{d1}"),
-        1 => format!("{y}-{m1}-{d1}"),
-        2 => format!("{y}.{m1}.{d1}"),
-        3 => format!("{y}年{m1}月{d1}日"),
+        0 => format!("{y}年{m1}月{d1}日"),
+        1 => format!("{y}/{m1}/{d1}"),
+        2 => format!("{y}-{m1}-{d1}"),
+        3 => format!("{y}.{m1}.{d1}"),
         4 => format!("{y}年{m}月{d}日"),
         _ => format!("{y}/{m1}/{d1} 0:00"),
     }
