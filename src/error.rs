@@ -391,7 +391,7 @@ fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -440,7 +440,8 @@ impl fmt::Display for KindSummary<'_> {
             }
         };
         let places: Vec<String> = self.listed.iter().copied().filter_map(place).collect();
-        if !places.is_empty() && !(self.same_line && self.same_field) {
+        let listed_apart = !(self.same_line && self.same_field);
+        if listed_apart && !places.is_empty() {
             let what = match (self.same_line, self.same_field) {
                 (true, false) => "fields",
                 _ => "lines",
