@@ -258,4 +258,32 @@ mod tests {
             );
         }
     }
+
+    proptest::proptest! {
+        /// Every real day reads back from each written form; the same day written day-first is
+        /// refused, never read as another day.
+        #[test]
+        fn every_written_form_reads_back(year in 1900u16..=2100, month in 1u8..=12, day in 1u8..=31) {
+            let Some(days) = Date::days_in_month(year, month) else { unreachable!() };
+            let real = day <= days;
+            let date = Date { year, month, day };
+            for form in [
+                format!("{year}-{month:02}-{day:02}"),
+                format!("{year}-{month}-{day}"),
+                format!("{year}/{month}/{day}"),
+                format!("{year}.{month}.{day}"),
+                format!("{year}年{month}月{day}日"),
+                format!("{year}年{month:02}月{day:02}日"),
+                format!("{year}/{month}/{day} 00:00"),
+            ] {
+                let read = Date::parse_written(&form);
+                proptest::prop_assert_eq!(read.is_ok(), real, "{}", form);
+                if real {
+                    proptest::prop_assert_eq!(read, Ok(date));
+                }
+            }
+            let day_first = format!("{day}/{month}/{year}");
+            proptest::prop_assert!(Date::parse_written(&day_first).is_err(), "{}", day_first);
+        }
+    }
 }

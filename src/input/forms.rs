@@ -302,4 +302,37 @@ mod tests {
         );
         assert_eq!(number_problem("NaN"), "`NaN` is not a number");
     }
+
+    /// `n` written with its thousands grouped by `,`.
+    fn grouped(n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if n < 0 {
+            out.insert(0, '-');
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Every whole number reads back the same, grouped or not; a comma moved by one digit
+        /// is refused.
+        #[test]
+        fn grouped_numbers_read_back(n in proptest::num::i64::ANY) {
+            proptest::prop_assert_eq!(parse_whole(&n.to_string()), Some(n));
+            let g = grouped(n);
+            proptest::prop_assert_eq!(parse_whole(&g), Some(n));
+            if let Some(comma) = g.find(',') {
+                let mut moved = g.clone();
+                moved.remove(comma);
+                moved.insert(comma + 1, ',');
+                proptest::prop_assert_eq!(parse_whole(&moved), None, "{}", moved);
+            }
+        }
+    }
 }
