@@ -77,8 +77,9 @@ const MAX_WORD_CHARS: usize = 120;
 /// A message longer than this many characters is cut at its end.
 const MAX_MESSAGE_CHARS: usize = 2000;
 
-/// At most this many problems of one kind (the same file, field and wording, whatever the
-/// values) are listed by [`InputErrors`]; the rest are counted on one line.
+/// At most this many problems of one kind (the same file and wording, whatever the values,
+/// lines and fields) are listed by [`InputErrors`] one a line; a kind found more often is one
+/// line instead, with its count, its first problem and the lines of its first this many.
 pub const MAX_SHOWN_PER_KIND: usize = 20;
 
 /// `s` cut after [`KEPT_CHARS`] characters, with a `…` and its size in bytes, if it is longer
@@ -307,8 +308,11 @@ impl<'a> IntoIterator for &'a InputErrors {
 }
 
 impl fmt::Display for InputErrors {
-    /// The headline and the problems, one a line; of each kind of problem (same file, field and
-    /// wording) at most [`MAX_SHOWN_PER_KIND`] are listed, then one line counts the rest.
+    /// The headline and the problems, one a line, in the order found; a kind of problem (same
+    /// file and wording, whatever the values, lines and fields) found more than
+    /// [`MAX_SHOWN_PER_KIND`] times is one line instead, where its first problem would be: the
+    /// count, the first problem, and the lines (or fields) of the first
+    /// [`MAX_SHOWN_PER_KIND`] ([`KindSummary`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.errors.len();
         write!(
@@ -317,32 +321,136 @@ impl fmt::Display for InputErrors {
             self.input.name(),
             if n == 1 { "" } else { "s" }
         )?;
-        // Problems of each kind so far, and the first problem of each kind.
-        let mut seen: HashMap<(String, String), (usize, &InputError)> = HashMap::new();
-        // Kinds with problems left unlisted, in the order of their first problem.
-        let mut over: Vec<(String, String)> = Vec::new();
-        for e in &self.errors {
-            let kind = kind_of(e);
-            let (count, _) = seen.entry(kind.clone()).or_insert((0, e));
-            *count += 1;
-            if *count <= MAX_SHOWN_PER_KIND {
+        let mut kinds: HashMap<(String, String), usize> = HashMap::new();
+        let mut groups: Vec<KindSummary<'_>> = Vec::new();
+        let group_of: Vec<usize> = self
+            .errors
+            .iter()
+            .map(|e| {
+                let g = *kinds.entry(kind_of(e)).or_insert_with(|| {
+                    groups.push(KindSummary::new(e));
+                    groups.len() - 1
+                });
+                groups[g].add(e);
+                g
+            })
+            .collect();
+        for (e, &g) in self.errors.iter().zip(&group_of) {
+            let group = &groups[g];
+            if group.count <= MAX_SHOWN_PER_KIND {
                 write!(f, "\n  {e}")?;
-            } else if *count == MAX_SHOWN_PER_KIND + 1 {
-                over.push(kind);
+            } else if std::ptr::eq(group.first, e) {
+                write!(f, "\n  {group}")?;
             }
         }
-        for kind in over {
-            let (count, first) = seen[&kind];
-            let more = count - MAX_SHOWN_PER_KIND;
-            let like = InputError {
-                line: None,
-                ..first.clone()
+        Ok(())
+    }
+}
+
+/// One kind of problem found many times, shown as one line:
+/// `` t/children.csv: field `birth_date`: 1,000 problems like the one at line 8: `2017/13/1` is
+/// not a real date (months run from 01 to 12); lines 8, 9, 10, …, 27 and 980 more ``. The field
+/// (or line) stands before the count when every problem of the kind shares it; else the first
+/// problem's is named, and the list gives each problem's.
+struct KindSummary<'a> {
+    /// The first problem of the kind.
+    first: &'a InputError,
+    /// How many problems of the kind.
+    count: usize,
+    /// Whether every problem has the first one's line.
+    same_line: bool,
+    /// Whether every problem has the first one's field.
+    same_field: bool,
+    /// The first [`MAX_SHOWN_PER_KIND`] problems.
+    listed: Vec<&'a InputError>,
+}
+
+impl<'a> KindSummary<'a> {
+    fn new(first: &'a InputError) -> Self {
+        KindSummary {
+            first,
+            count: 0,
+            same_line: true,
+            same_field: true,
+            listed: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, e: &'a InputError) {
+        self.count += 1;
+        self.same_line &= e.line == self.first.line;
+        self.same_field &= e.field == self.first.field;
+        if self.listed.len() < MAX_SHOWN_PER_KIND {
+            self.listed.push(e);
+        }
+    }
+}
+
+/// `n` with its thousands grouped by `,` (`142,947`).
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl fmt::Display for KindSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let first = self.first;
+        let field = |e: &InputError| {
+            e.field
+                .as_deref()
+                .map(|x| format!("`{}`", shown(&cut(x, MAX_QUOTED_CHARS))))
+        };
+        write!(f, "{}", shown(&first.file.display().to_string()))?;
+        if let (true, Some(line)) = (self.same_line, first.line) {
+            write!(f, ":{line}")?;
+        }
+        if let (true, Some(name)) = (self.same_field, field(first)) {
+            write!(f, ": field {name}")?;
+        }
+        write!(f, ": {} problems like ", grouped(self.count))?;
+        let mut which = Vec::new();
+        if let (false, Some(line)) = (self.same_line, first.line) {
+            which.push(format!("at line {line}"));
+        }
+        if let (false, Some(name)) = (self.same_field, field(first)) {
+            which.push(format!("in field {name}"));
+        }
+        let which = if which.is_empty() {
+            "this one".to_string()
+        } else {
+            format!("the one {}", which.join(" "))
+        };
+        write!(f, "{which}: {}", shown(&bounded(&first.message)))?;
+        let place = |e: &InputError| {
+            let line = e.line.map(|l| l.to_string());
+            match (self.same_line, self.same_field) {
+                (false, true) => line,
+                (true, false) => field(e),
+                _ => match (line, field(e)) {
+                    (Some(l), Some(n)) => Some(format!("{l} ({n})")),
+                    (l, n) => l.or(n),
+                },
+            }
+        };
+        let places: Vec<String> = self.listed.iter().copied().filter_map(place).collect();
+        let listed_apart = !(self.same_line && self.same_field);
+        if listed_apart && !places.is_empty() {
+            let what = match (self.same_line, self.same_field) {
+                (true, false) => "fields",
+                _ => "lines",
             };
-            write!(
-                f,
-                "\n  …and {more} more problem{} like {like}",
-                if more == 1 { "" } else { "s" },
-            )?;
+            write!(f, "; {what} {}", places.join(", "))?;
+            let more = self.count - self.listed.len();
+            if more > 0 {
+                write!(f, " and {} more", grouped(more))?;
+            }
         }
         Ok(())
     }

@@ -105,6 +105,8 @@ pub struct Word {
     pub canonical: &'static str,
     /// Chinese words accepted for it; the first is the one the template offers.
     pub zh: &'static [&'static str],
+    /// Other English words accepted for it (`true` for `yes`).
+    pub en: &'static [&'static str],
 }
 
 const fn col(
@@ -112,164 +114,423 @@ const fn col(
     zh: &'static [&'static str],
     required: bool,
     kind: ValueKind,
+    help: [&'static str; 2],
 ) -> Column {
     Column {
         name,
         zh,
         required,
         kind,
-        help_en: "",
-        help_zh: "",
+        help_en: help[0],
+        help_zh: help[1],
     }
 }
 
+const X_KM: Column = col(
+    "x_km",
+    &["横坐标（公里）", "横坐标(公里)", "横坐标", "X坐标"],
+    true,
+    ValueKind::Decimal,
+    [
+        "East–west position on the city's kilometre grid, in km (a number, -10000 to 10000).",
+        "在全市公里网格上的东西向位置，单位公里（数字，-10000 至 10000）。",
+    ],
+);
+
+const Y_KM: Column = col(
+    "y_km",
+    &["纵坐标（公里）", "纵坐标(公里)", "纵坐标", "Y坐标"],
+    true,
+    ValueKind::Decimal,
+    [
+        "North–south position on the city's kilometre grid, in km (a number, -10000 to 10000).",
+        "在全市公里网格上的南北向位置，单位公里（数字，-10000 至 10000）。",
+    ],
+);
+
+const ENTRY_GRADE: Column = col(
+    "entry_grade",
+    &["起始年级", "入学年级"],
+    true,
+    ValueKind::Whole,
+    [
+        "The grade the school admits: 1 (primary) or 7 (junior secondary).",
+        "学校招收的起始年级：1（小学）或 7（初中）。",
+    ],
+);
+
 const DISTRICTS: &[Column] = &[
-    col("id", &["编号", "区县编号"], true, ValueKind::Id),
-    col("name", &["名称", "区县名称"], true, ValueKind::Text),
+    col(
+        "id",
+        &["编号", "区县编号", "区县代码", "行政区划代码"],
+        true,
+        ValueKind::Id,
+        [
+            "The district's id, unique in the table; the other tables refer to it.",
+            "区县编号，表内唯一；其他表用它指代该区县。",
+        ],
+    ),
+    col(
+        "name",
+        &["名称", "区县名称"],
+        true,
+        ValueKind::Text,
+        ["The district's name, any text.", "区县名称，任意文字。"],
+    ),
     col(
         "permanent_population",
-        &["常住人口"],
+        &["常住人口", "常住人口数", "常住人口（人）"],
         true,
         ValueKind::Whole,
+        [
+            "Permanent (resident) population, in people (a whole number, 0 to 2,000,000,000).",
+            "常住人口，单位人（整数，0 至 2,000,000,000）。",
+        ],
     ),
-    col("cohort_share", &["适龄儿童占比"], false, ValueKind::Decimal),
     col(
-        "migrant_share",
-        &["随迁子女占比"],
+        "cohort_share",
+        &["适龄儿童占比", "适龄人口比例"],
         false,
         ValueKind::Decimal,
+        [
+            "Share of residents in one year-cohort, a fraction above 0 and at most 1; blank: the scenario's value.",
+            "一个年龄组占常住人口的比例，大于 0 且不超过 1 的小数；留空则用情景文件中的值。",
+        ],
     ),
-    col("cohort_children", &["适龄儿童数"], false, ValueKind::Whole),
-    col("apply_share", &["申请比例"], false, ValueKind::Decimal),
-    col("growth_rate", &["增长率"], false, ValueKind::Decimal),
+    col(
+        "migrant_share",
+        &["随迁子女占比", "随迁子女比例"],
+        false,
+        ValueKind::Decimal,
+        [
+            "Share of the projected children who are migrant children, a fraction 0 to 1; blank: no migrant projection.",
+            "预测儿童中随迁子女的比例，0 至 1 的小数；留空则不预测随迁子女。",
+        ],
+    ),
+    col(
+        "cohort_children",
+        &["适龄儿童数", "适龄儿童人数"],
+        false,
+        ValueKind::Whole,
+        [
+            "Children of the entry age counted directly (a whole number, 0 to 10,000,000); replaces population × share.",
+            "直接统计的入学适龄儿童数（整数，0 至 10,000,000）；填写后取代“常住人口 × 占比”。",
+        ],
+    ),
+    col(
+        "apply_share",
+        &["申请比例", "申请率"],
+        false,
+        ValueKind::Decimal,
+        [
+            "Share of the cohort expected to apply for a public place, a fraction 0 to 1; blank: 1.",
+            "预计申请公办学位的适龄儿童比例，0 至 1 的小数；留空为 1。",
+        ],
+    ),
+    col(
+        "growth_rate",
+        &["增长率", "年增长率"],
+        false,
+        ValueKind::Decimal,
+        [
+            "Yearly growth of the cohort as a fraction, -0.5 to 0.5 (0.03 = +3 % a year); blank: 0.",
+            "适龄人口年增长率，-0.5 至 0.5 的小数（0.03 即每年增长 3%）；留空为 0。",
+        ],
+    ),
 ];
 
 const SCHOOLS: &[Column] = &[
-    col("id", &["编号", "学校编号"], true, ValueKind::Id),
-    col("name", &["名称", "学校名称"], true, ValueKind::Text),
-    col("district", &["所属区县", "区县"], true, ValueKind::Id),
     col(
-        "entry_grade",
-        &["起始年级", "入学年级"],
+        "id",
+        &["编号", "学校编号", "学校代码"],
+        true,
+        ValueKind::Id,
+        [
+            "The school's id, unique among public and private schools.",
+            "学校编号，在公办和民办学校中唯一。",
+        ],
+    ),
+    col(
+        "name",
+        &["名称", "学校名称"],
+        true,
+        ValueKind::Text,
+        ["The school's name, any text.", "学校名称，任意文字。"],
+    ),
+    col(
+        "district",
+        &["所属区县", "区县", "所在区县"],
+        true,
+        ValueKind::Id,
+        [
+            "The id of the district the school belongs to (a district's id).",
+            "学校所属区县的编号（须为区县表中的编号）。",
+        ],
+    ),
+    ENTRY_GRADE,
+    col(
+        "seats",
+        &["学位数", "招生计划", "计划招生数", "招生人数"],
         true,
         ValueKind::Whole,
+        [
+            "Places offered at the entry grade this year (a whole number, 0 to 1,000,000).",
+            "本年度起始年级提供的学位数（整数，0 至 1,000,000）。",
+        ],
     ),
-    col("seats", &["学位数", "招生计划"], true, ValueKind::Whole),
-    col(
-        "x_km",
-        &["横坐标（公里）", "横坐标"],
-        true,
-        ValueKind::Decimal,
-    ),
-    col(
-        "y_km",
-        &["纵坐标（公里）", "纵坐标"],
-        true,
-        ValueKind::Decimal,
-    ),
+    X_KM,
+    Y_KM,
     col(
         "reserved_migrant",
-        &["随迁子女预留学位"],
+        &["随迁子女预留学位", "随迁子女学位数"],
         false,
         ValueKind::Whole,
+        [
+            "Of the seats, how many are reserved for migrant children (a whole number, 0 to seats); blank: from the scenario.",
+            "学位中为随迁子女预留的数量（整数，0 至学位数）；留空则按情景文件计算。",
+        ],
     ),
 ];
 
 const PRIVATE_SCHOOLS: &[Column] = &[
-    col("id", &["编号", "学校编号"], true, ValueKind::Id),
-    col("name", &["名称", "学校名称"], true, ValueKind::Text),
-    col("district", &["所属区县", "区县"], true, ValueKind::Id),
     col(
-        "entry_grade",
-        &["起始年级", "入学年级"],
+        "id",
+        &["编号", "学校编号", "学校代码"],
         true,
-        ValueKind::Whole,
+        ValueKind::Id,
+        [
+            "The school's id, unique among public and private schools.",
+            "学校编号，在公办和民办学校中唯一。",
+        ],
     ),
     col(
+        "name",
+        &["名称", "学校名称"],
+        true,
+        ValueKind::Text,
+        ["The school's name, any text.", "学校名称，任意文字。"],
+    ),
+    col(
+        "district",
+        &["所属区县", "区县", "所在区县"],
+        true,
+        ValueKind::Id,
+        [
+            "The id of the district the school belongs to (a district's id).",
+            "学校所属区县的编号（须为区县表中的编号）。",
+        ],
+    ),
+    ENTRY_GRADE,
+    col(
         "purchasable_seats",
-        &["可购买学位数", "可购买学位"],
+        &["可购买学位数", "可购买学位", "购买学位数"],
         true,
         ValueKind::Whole,
+        [
+            "Places the bureau may buy this year (a whole number, 0 to 1,000,000).",
+            "本年度教育部门可购买的学位数（整数，0 至 1,000,000）。",
+        ],
     ),
     col(
         "subsidy_yuan",
-        &["每生补贴（元）", "补贴（元）"],
+        &["每生补贴（元）", "每生补贴(元)", "补贴（元）", "生均补贴"],
         true,
         ValueKind::Whole,
-    ),
-    col("fee_yuan", &["学费（元）"], true, ValueKind::Whole),
-    col(
-        "x_km",
-        &["横坐标（公里）", "横坐标"],
-        true,
-        ValueKind::Decimal,
+        [
+            "What the bureau pays per bought place per year, in yuan (a whole number, 0 to 1,000,000).",
+            "每个购买学位每年的政府补贴，单位元（整数，0 至 1,000,000）。",
+        ],
     ),
     col(
-        "y_km",
-        &["纵坐标（公里）", "纵坐标"],
+        "fee_yuan",
+        &["学费（元）", "学费(元)", "学费"],
         true,
-        ValueKind::Decimal,
+        ValueKind::Whole,
+        [
+            "The school's own fee per year, in yuan (a whole number, 0 to 10,000,000).",
+            "学校每年收取的学费，单位元（整数，0 至 10,000,000）。",
+        ],
     ),
+    X_KM,
+    Y_KM,
 ];
 
 const CHILDREN: &[Column] = &[
-    col("id", &["编号", "儿童编号", "学生编号"], true, ValueKind::Id),
-    col("birth_date", &["出生日期"], true, ValueKind::Date),
-    col("residence_district", &["居住区县"], true, ValueKind::Id),
     col(
-        "x_km",
-        &["横坐标（公里）", "横坐标"],
+        "id",
+        &["编号", "儿童编号", "学生编号", "申请编号"],
         true,
-        ValueKind::Decimal,
+        ValueKind::Id,
+        [
+            "The applicant's id, unique in the table; it also seeds the lottery.",
+            "申请儿童编号，表内唯一；也用于摇号。",
+        ],
     ),
     col(
-        "y_km",
-        &["纵坐标（公里）", "纵坐标"],
+        "birth_date",
+        &["出生日期", "出生年月日"],
         true,
-        ValueKind::Decimal,
+        ValueKind::Date,
+        [
+            "Date of birth, year first: 2017-01-10, 2017/1/10 or 2017年1月10日.",
+            "出生日期，年份在前：2017-01-10、2017/1/10 或 2017年1月10日。",
+        ],
     ),
-    col("hukou_district", &["户籍区县"], false, ValueKind::Id),
-    col("permit_months", &["居住证月数"], true, ValueKind::Whole),
-    col("insurance_months", &["社保月数"], true, ValueKind::Whole),
-    col("residence_months", &["居住月数"], true, ValueKind::Whole),
+    col(
+        "residence_district",
+        &["居住区县", "现居住区县", "居住地区县"],
+        true,
+        ValueKind::Id,
+        [
+            "The id of the district the family lives in (a district's id).",
+            "家庭居住区县的编号（须为区县表中的编号）。",
+        ],
+    ),
+    X_KM,
+    Y_KM,
+    col(
+        "hukou_district",
+        &["户籍区县", "户籍所在区县"],
+        false,
+        ValueKind::Id,
+        [
+            "The id of the district of the child's local hukou; blank: a migrant child.",
+            "儿童本地户籍所在区县的编号；留空即随迁子女。",
+        ],
+    ),
+    col(
+        "permit_months",
+        &["居住证月数", "居住证持有月数"],
+        true,
+        ValueKind::Whole,
+        [
+            "Months the parent has held a residence permit (a whole number, 0 to 1,200).",
+            "父母持有居住证的月数（整数，0 至 1,200）。",
+        ],
+    ),
+    col(
+        "insurance_months",
+        &["社保月数", "社保缴纳月数", "连续社保月数"],
+        true,
+        ValueKind::Whole,
+        [
+            "Months of continuous social insurance in the city (a whole number, 0 to 1,200).",
+            "在本市连续缴纳社保的月数（整数，0 至 1,200）。",
+        ],
+    ),
+    col(
+        "residence_months",
+        &["居住月数", "连续居住月数"],
+        true,
+        ValueKind::Whole,
+        [
+            "Months of continuous residence in the city (a whole number, 0 to 1,200).",
+            "在本市连续居住的月数（整数，0 至 1,200）。",
+        ],
+    ),
     col(
         "housing",
-        &["住房情况", "住房"],
+        &["住房情况", "住房", "住房类型"],
         true,
         ValueKind::Words(WordSet::Housing),
+        [
+            "Kind of home: owned, rented or none (自有住房, 租房, 无住房).",
+            "住房情况：自有住房、租房或无住房（owned、rented、none）。",
+        ],
     ),
     col(
         "education",
-        &["父母学历", "学历"],
+        &["父母学历", "学历", "家长学历"],
         true,
         ValueKind::Words(WordSet::Education),
+        [
+            "Highest education of the applying parent: none, junior, senior, college, bachelor or postgraduate.",
+            "申请家长的最高学历：无、初中、高中、大专、本科或研究生。",
+        ],
     ),
-    col("sibling_school", &["兄姐在读学校"], false, ValueKind::Id),
+    col(
+        "sibling_school",
+        &["兄姐在读学校", "兄姊在读学校"],
+        false,
+        ValueKind::Id,
+        [
+            "The id of the public school an older sibling attends; blank: none.",
+            "哥哥或姐姐在读公办学校的编号；留空即无。",
+        ],
+    ),
     col(
         "insurance_months_elsewhere",
-        &["外地社保月数"],
+        &["外地社保月数", "省内外地社保月数"],
         false,
         ValueKind::Whole,
+        [
+            "Months of social insurance in other cities of the province (a whole number, 0 to 1,200); blank: 0.",
+            "在省内其他城市缴纳社保的月数（整数，0 至 1,200）；留空为 0。",
+        ],
     ),
     col(
         "residence_months_elsewhere",
-        &["外地居住月数"],
+        &["外地居住月数", "省内外地居住月数"],
         false,
         ValueKind::Whole,
+        [
+            "Months of residence in other cities of the province (a whole number, 0 to 1,200); blank: 0.",
+            "在省内其他城市居住的月数（整数，0 至 1,200）；留空为 0。",
+        ],
     ),
     col(
         "insurance_back_paid",
-        &["社保补缴"],
+        &["社保补缴", "是否补缴社保", "是否补缴"],
         false,
         ValueKind::Words(WordSet::YesNo),
+        [
+            "Whether social insurance was paid retroactively: yes or no (是 or 否); blank: no.",
+            "社保是否为补缴：是或否（yes、no）；留空为否。",
+        ],
     ),
-    col("sibling_group", &["同胞申请组"], false, ValueKind::Id),
+    col(
+        "sibling_group",
+        &["同胞申请组", "多胞胎申请组"],
+        false,
+        ValueKind::Id,
+        [
+            "An id shared by the 2 or more children of one family applying together; blank: alone.",
+            "同一家庭共同申请的 2 名及以上儿童共用的组编号；留空即单独申请。",
+        ],
+    ),
 ];
 
 const CHOICES: &[Column] = &[
-    col("child", &["儿童编号", "学生编号"], true, ValueKind::Id),
-    col("school", &["学校编号"], true, ValueKind::Id),
-    col("rank", &["志愿序号", "志愿顺序"], true, ValueKind::Whole),
+    col(
+        "child",
+        &["儿童编号", "学生编号", "申请编号"],
+        true,
+        ValueKind::Id,
+        [
+            "The id of the applying child (a child's id).",
+            "申请儿童的编号（须为儿童表中的编号）。",
+        ],
+    ),
+    col(
+        "school",
+        &["学校编号", "学校代码", "志愿学校"],
+        true,
+        ValueKind::Id,
+        [
+            "The id of a public school of the entry grade the family applies to.",
+            "所申请的起始年级公办学校的编号。",
+        ],
+    ),
+    col(
+        "rank",
+        &["志愿序号", "志愿顺序", "志愿"],
+        true,
+        ValueKind::Whole,
+        [
+            "Order of preference, 1 = most wanted (a whole number, 1 to 100).",
+            "志愿顺序，1 为第一志愿（整数，1 至 100）。",
+        ],
+    ),
 ];
 
 /// The columns of a table, in the order the template writes them.
@@ -283,56 +544,45 @@ pub fn columns(table: TableKind) -> &'static [Column] {
     }
 }
 
+const fn word(canonical: &'static str, zh: &'static [&'static str]) -> Word {
+    Word {
+        canonical,
+        zh,
+        en: &[],
+    }
+}
+
 const HOUSING: &[Word] = &[
-    Word {
-        canonical: "owned",
-        zh: &["自有住房", "自有", "自购房"],
-    },
-    Word {
-        canonical: "rented",
-        zh: &["租房", "租赁"],
-    },
-    Word {
-        canonical: "none",
-        zh: &["无住房", "无"],
-    },
+    word(
+        "owned",
+        &["自有住房", "自有", "自购房", "自有产权", "产权房"],
+    ),
+    word("rented", &["租房", "租赁", "租住"]),
+    word("none", &["无住房", "无", "借住"]),
 ];
 
 const EDUCATION: &[Word] = &[
-    Word {
-        canonical: "none",
-        zh: &["无", "未受教育"],
-    },
-    Word {
-        canonical: "junior",
-        zh: &["初中"],
-    },
-    Word {
-        canonical: "senior",
-        zh: &["高中", "中专"],
-    },
-    Word {
-        canonical: "college",
-        zh: &["大专", "专科"],
-    },
-    Word {
-        canonical: "bachelor",
-        zh: &["本科"],
-    },
-    Word {
-        canonical: "postgraduate",
-        zh: &["研究生", "硕士", "博士"],
-    },
+    word("none", &["无", "未受教育"]),
+    word("junior", &["初中"]),
+    word("senior", &["高中", "中专", "职高", "技校"]),
+    word("college", &["大专", "专科", "高职"]),
+    word("bachelor", &["本科", "大学本科", "学士"]),
+    word(
+        "postgraduate",
+        &["研究生", "硕士", "博士", "硕士研究生", "博士研究生"],
+    ),
 ];
 
 const YES_NO: &[Word] = &[
     Word {
         canonical: "yes",
-        zh: &["是"],
+        zh: &["是", "有"],
+        en: &["true", "y"],
     },
     Word {
         canonical: "no",
-        zh: &["否"],
+        zh: &["否", "无"],
+        en: &["false", "n"],
     },
 ];
 
@@ -356,14 +606,31 @@ pub fn canonical_column(table: TableKind, header: &str) -> Option<&'static str> 
         .map(|c| c.name)
 }
 
-/// The canonical word of a category cell, written in English or in Chinese (surrounding white
-/// space ignored); `None` for any other word.
+/// The canonical word of a category cell, written in English (in any letter case) or in Chinese
+/// (surrounding white space ignored); `None` for any other word.
 pub fn canonical_word(set: WordSet, value: &str) -> Option<&'static str> {
     let value = value.trim();
     words(set)
         .iter()
-        .find(|w| w.canonical == value || w.zh.contains(&value))
+        .find(|w| {
+            w.canonical.eq_ignore_ascii_case(value)
+                || w.en.iter().any(|e| e.eq_ignore_ascii_case(value))
+                || w.zh.contains(&value)
+        })
         .map(|w| w.canonical)
+}
+
+/// Every word a set accepts, as a list for a message: `owned (自有住房), rented (租房), none
+/// (无住房)` — each canonical word with the first Chinese word for it.
+pub fn word_list(set: WordSet) -> String {
+    let listed: Vec<String> = words(set)
+        .iter()
+        .map(|w| match w.zh.first() {
+            Some(zh) => format!("{} ({zh})", w.canonical),
+            None => w.canonical.to_string(),
+        })
+        .collect();
+    listed.join(", ")
 }
 
 #[cfg(test)]
@@ -421,5 +688,148 @@ mod tests {
         );
         assert_eq!(canonical_word(WordSet::Housing, "租房"), Some("rented"));
         assert_eq!(canonical_word(WordSet::Education, "本科"), Some("bachelor"));
+        assert_eq!(canonical_word(WordSet::Housing, "Rented"), Some("rented"));
+        assert_eq!(canonical_word(WordSet::YesNo, "TRUE"), Some("yes"));
+        assert_eq!(canonical_word(WordSet::YesNo, "否"), Some("no"));
+        assert_eq!(canonical_word(WordSet::Education, "小学"), None);
+    }
+
+    /// A header or word as compared: English letters in lower case.
+    fn key(s: &str) -> String {
+        s.to_ascii_lowercase()
+    }
+
+    #[test]
+    fn no_header_names_two_columns_of_a_table() {
+        for t in TableKind::ALL {
+            let mut seen: std::collections::HashMap<String, &str> = Default::default();
+            for c in columns(t) {
+                for h in std::iter::once(&c.name).chain(c.zh) {
+                    if let Some(other) = seen.insert(key(h), c.name) {
+                        assert_eq!(
+                            other, c.name,
+                            "{t:?}: `{h}` names `{other}` and `{}`",
+                            c.name
+                        );
+                        panic!("{t:?}: `{h}` listed twice for `{}`", c.name);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_word_means_two_words_of_a_set() {
+        for set in [WordSet::Housing, WordSet::Education, WordSet::YesNo] {
+            let mut seen: std::collections::HashMap<String, &str> = Default::default();
+            for w in words(set) {
+                for v in std::iter::once(&w.canonical).chain(w.en).chain(w.zh) {
+                    if let Some(other) = seen.insert(key(v), w.canonical) {
+                        panic!(
+                            "{set:?}: `{v}` is listed for `{other}` and `{}`",
+                            w.canonical
+                        );
+                    }
+                    assert_eq!(canonical_word(set, v), Some(w.canonical), "{set:?} {v}");
+                }
+            }
+        }
+    }
+
+    /// The tables of `docs/dictionary.md` between its markers, made from the dictionary.
+    fn doc_tables() -> String {
+        let kind = |k: ValueKind| match k {
+            ValueKind::Text => "text".to_string(),
+            ValueKind::Id => "id".to_string(),
+            ValueKind::Whole => "whole number".to_string(),
+            ValueKind::Decimal => "number".to_string(),
+            ValueKind::Date => "date".to_string(),
+            ValueKind::Words(set) => format!("a word of [`{}`](#{})", set_name(set), set_name(set)),
+        };
+        let list = |v: &[&str]| {
+            v.iter()
+                .map(|x| format!("`{x}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut out = String::from("\n## The tables and their columns\n");
+        for t in TableKind::ALL {
+            out.push_str(&format!(
+                "\n### `{}` ({})\n\n| Column | Chinese headers | Required | Holds | Help | 说明 |\n|---|---|---|---|---|---|\n",
+                t.name(),
+                t.zh()
+            ));
+            for c in columns(t) {
+                out.push_str(&format!(
+                    "| `{}` | {} | {} | {} | {} | {} |\n",
+                    c.name,
+                    list(c.zh),
+                    if c.required { "yes" } else { "no" },
+                    kind(c.kind),
+                    c.help_en,
+                    c.help_zh
+                ));
+            }
+        }
+        out.push_str("\n## The category words\n");
+        for set in [WordSet::Housing, WordSet::Education, WordSet::YesNo] {
+            out.push_str(&format!(
+                "\n### {}\n\n| Word | Chinese words | Other English words |\n|---|---|---|\n",
+                set_name(set)
+            ));
+            for w in words(set) {
+                out.push_str(&format!(
+                    "| `{}` | {} | {} |\n",
+                    w.canonical,
+                    list(w.zh),
+                    list(w.en)
+                ));
+            }
+        }
+        out.push('\n');
+        out
+    }
+
+    fn set_name(set: WordSet) -> &'static str {
+        match set {
+            WordSet::Housing => "housing",
+            WordSet::Education => "education",
+            WordSet::YesNo => "yes-no",
+        }
+    }
+
+    /// `docs/dictionary.md` lists exactly the dictionary: its tables between the markers are
+    /// made from it (`SEATPLAN_WRITE_DICTIONARY=1 cargo test --lib dictionary` writes them).
+    #[test]
+    fn the_dictionary_doc_lists_exactly_the_dictionary() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/dictionary.md");
+        let doc = std::fs::read_to_string(&path).unwrap();
+        let (start, end) = (
+            "<!-- dictionary tables: start -->",
+            "<!-- dictionary tables: end -->",
+        );
+        let a = doc.find(start).expect("start marker") + start.len();
+        let b = doc.find(end).expect("end marker");
+        let tables = doc_tables();
+        if std::env::var_os("SEATPLAN_WRITE_DICTIONARY").is_some() {
+            std::fs::write(&path, format!("{}{tables}{}", &doc[..a], &doc[b..])).unwrap();
+        } else {
+            assert!(
+                doc[a..b] == tables,
+                "docs/dictionary.md is not the dictionary; run SEATPLAN_WRITE_DICTIONARY=1 cargo test --lib dictionary"
+            );
+        }
+    }
+
+    #[test]
+    fn every_column_has_help_in_both_languages() {
+        for t in TableKind::ALL {
+            for c in columns(t) {
+                assert!(!c.zh.is_empty(), "{t:?} {}", c.name);
+                for help in [c.help_en, c.help_zh] {
+                    assert!(!help.is_empty() && !help.contains('\n'), "{t:?} {}", c.name);
+                }
+            }
+        }
     }
 }

@@ -1,12 +1,18 @@
 //! The written forms of numbers in the tables, stricter than Rust's parsers and the csv crate's.
 //!
-//! A whole number is an optional `-` and decimal digits (`24`, `-3`, `007`); a number is that,
-//! optionally followed by `.` and digits (`1.5`, `-2.616`, `.5`, `3.`). Nothing else: no `+`
+//! A whole number is an optional `-` and decimal digits (`24`, `-3`, `007`), or digits grouped
+//! in thousands by `,` as Excel and WPS write them (`1,000`, `12,345,678`, `-1,000`; in a CSV
+//! such a cell is quoted): the first group of one to three digits, every other group of exactly
+//! three. A number is a whole number without grouping, optionally followed by `.` and digits
+//! (`1.5`, `-2.616`, `.5`, `3.`); a decimal column takes no `,` at all, since `1,234` there could
+//! be a European decimal comma (1.234) as well as a thousands separator. Nothing else: no `+`
 //! sign, no hexadecimal (`0x10`, which the csv crate would read as 16), no exponent (`1e3`), no
-//! `inf`, `NaN` or `infinity`, no `_` separators, no spaces inside. The row shapes of
-//! [`super::rows`] read their number cells through these functions (`deserialize_with`), and a
-//! cell in another form is reported as `` `0x10` is not a whole number `` like any other cell
-//! that is not one.
+//! `inf`, `NaN` or `infinity`, no `_` separators, no spaces inside, and no full-width digits
+//! (`１２`: Excel and WPS keep such a cell as text and leave it out of their sums, so the tool
+//! does not count it either). The row shapes of [`super::rows`] read their number cells through
+//! these functions (`deserialize_with`), and a cell in another form is reported as
+//! [`whole_problem`] or [`number_problem`] words it: `` `0x10` is not a whole number ``, with a
+//! hint where the form is a known mistake (`1,00`, `1.000,5`, `１２`).
 
 use serde::de::{self, Deserializer, Visitor};
 
@@ -65,14 +71,68 @@ pub(crate) fn refused_column(
     })
 }
 
-/// Whether `s` is an optional `-` followed by one or more ASCII digits.
-pub fn is_whole(s: &str) -> bool {
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+/// Whether `s` is one or more ASCII digits.
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Whether `s` is a whole number, optionally followed by `.` and digits, or `-.5`/`.5`: at least
-/// one digit in all.
+/// Whether `s` is ASCII digits grouped in thousands by `,`: one to three digits, then one or
+/// more groups of `,` and exactly three digits.
+fn is_grouped(s: &str) -> bool {
+    let mut groups = s.split(',');
+    let first = groups.next().unwrap_or("");
+    let mut rest = groups.peekable();
+    rest.peek().is_some()
+        && all_digits(first)
+        && first.len() <= 3
+        && rest.all(|g| g.len() == 3 && all_digits(g))
+}
+
+/// Whether `s` is an optional `-` followed by one or more ASCII digits, ungrouped or grouped in
+/// thousands by `,` (`12,345`).
+pub fn is_whole(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    all_digits(digits) || is_grouped(digits)
+}
+
+/// The message of a cell refused as a whole number: `` `raw` is not a whole number ``, with a
+/// hint for a known mistake.
+pub fn whole_problem(raw: &str) -> String {
+    let hint = if raw.chars().any(|c| ('０'..='９').contains(&c)) {
+        ": full-width digits are text to Excel and WPS; write ASCII digits (`12`, not `１２`)"
+    } else if raw.contains(',') && raw.contains('.') {
+        ": a whole number has no `.`; thousands are grouped by `,` (`1,000`), never by `.`"
+    } else if raw.contains(',') {
+        ": thousands are grouped by `,` in threes (`1,000`, `12,345,678`)"
+    } else if raw.contains('.')
+        && raw
+            .trim_start_matches('-')
+            .split('.')
+            .skip(1)
+            .all(|g| g.len() == 3 && all_digits(g))
+    {
+        ": `.` is not read as a thousands separator; write `1000` or `1,000`"
+    } else {
+        ""
+    };
+    format!("`{raw}` is not a whole number{hint}")
+}
+
+/// The message of a cell refused as a decimal number: `` `raw` is not a number ``, with a hint
+/// for a known mistake.
+pub fn number_problem(raw: &str) -> String {
+    let hint = if raw.chars().any(|c| ('０'..='９').contains(&c)) {
+        ": full-width digits are text to Excel and WPS; write ASCII digits (`1.5`, not `１.５`)"
+    } else if raw.contains(',') {
+        ": a decimal number takes no `,` (a decimal comma or a thousands separator cannot be told apart); write `1234.5` or `1.2345`"
+    } else {
+        ""
+    };
+    format!("`{raw}` is not a number{hint}")
+}
+
+/// Whether `s` is a whole number without grouping, optionally followed by `.` and digits, or
+/// `-.5`/`.5`: at least one digit in all.
 pub fn is_decimal(s: &str) -> bool {
     let unsigned = s.strip_prefix('-').unwrap_or(s);
     let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
@@ -80,9 +140,16 @@ pub fn is_decimal(s: &str) -> bool {
     !(int.is_empty() && frac.is_empty()) && digits(int) && digits(frac)
 }
 
-/// A whole number parsed from its decimal form, or `None`.
+/// A whole number parsed from its decimal form (grouped or not), or `None`.
 pub fn parse_whole(s: &str) -> Option<i64> {
-    is_whole(s).then(|| s.parse().ok()).flatten()
+    if !is_whole(s) {
+        return None;
+    }
+    if s.contains(',') {
+        s.replace(',', "").parse().ok()
+    } else {
+        s.parse().ok()
+    }
 }
 
 /// A decimal number parsed from its decimal form, or `None` (always finite).
@@ -183,6 +250,89 @@ mod tests {
             assert!(!is_decimal(bad), "{bad}");
         }
         assert_eq!(parse_whole("99999999999999999999"), None);
+        assert_eq!(parse_whole("99,999,999,999,999,999,999"), None);
         assert_eq!(parse_decimal("-2.5"), Some(-2.5));
+    }
+
+    #[test]
+    fn thousands_are_grouped_by_three() {
+        for (text, value) in [
+            ("1,000", 1000),
+            ("12,345,678", 12_345_678),
+            ("-1,000", -1000),
+            ("999,999", 999_999),
+            ("0,000", 0),
+        ] {
+            assert_eq!(parse_whole(text), Some(value), "{text}");
+        }
+        for bad in [
+            "1,00", "1,0000", ",100", "1,", "1000,000", "1,,000", "1,000.5", "1.000", "1.000,5",
+            "+1,000",
+        ] {
+            assert_eq!(parse_whole(bad), None, "{bad}");
+        }
+        for bad in ["1,5", "1,000.5", "1,234"] {
+            assert_eq!(parse_decimal(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn known_mistakes_get_a_hint() {
+        assert_eq!(
+            whole_problem("1,00"),
+            "`1,00` is not a whole number: thousands are grouped by `,` in threes (`1,000`, `12,345,678`)"
+        );
+        assert_eq!(
+            whole_problem("1.000,5"),
+            "`1.000,5` is not a whole number: a whole number has no `.`; thousands are grouped by `,` (`1,000`), never by `.`"
+        );
+        assert_eq!(
+            whole_problem("1.000"),
+            "`1.000` is not a whole number: `.` is not read as a thousands separator; write `1000` or `1,000`"
+        );
+        assert_eq!(whole_problem("2.5"), "`2.5` is not a whole number");
+        assert_eq!(whole_problem("0x10"), "`0x10` is not a whole number");
+        assert_eq!(
+            whole_problem("１２"),
+            "`１２` is not a whole number: full-width digits are text to Excel and WPS; write ASCII digits (`12`, not `１２`)"
+        );
+        assert_eq!(
+            number_problem("1,5"),
+            "`1,5` is not a number: a decimal number takes no `,` (a decimal comma or a thousands separator cannot be told apart); write `1234.5` or `1.2345`"
+        );
+        assert_eq!(number_problem("NaN"), "`NaN` is not a number");
+    }
+
+    /// `n` written with its thousands grouped by `,`.
+    fn grouped(n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if n < 0 {
+            out.insert(0, '-');
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Every whole number reads back the same, grouped or not; a comma moved by one digit
+        /// is refused.
+        #[test]
+        fn grouped_numbers_read_back(n in proptest::num::i64::ANY) {
+            proptest::prop_assert_eq!(parse_whole(&n.to_string()), Some(n));
+            let g = grouped(n);
+            proptest::prop_assert_eq!(parse_whole(&g), Some(n));
+            if let Some(comma) = g.find(',') {
+                let mut moved = g.clone();
+                moved.remove(comma);
+                moved.insert(comma + 1, ',');
+                proptest::prop_assert_eq!(parse_whole(&moved), None, "{}", moved);
+            }
+        }
     }
 }

@@ -701,10 +701,10 @@ fn record_error(
                     "the row has fewer fields than the header".to_string()
                 }
                 csv::DeserializeErrorKind::Message(m) if m == forms::NOT_WHOLE => {
-                    format!("`{raw}` is not a whole number")
+                    forms::whole_problem(raw)
                 }
                 csv::DeserializeErrorKind::Message(m) if m == forms::NOT_NUMBER => {
-                    format!("`{raw}` is not a number")
+                    forms::number_problem(raw)
                 }
                 other => format!("`{raw}`: {other}"),
             };

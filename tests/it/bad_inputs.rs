@@ -279,7 +279,7 @@ fn malformed_birth_date() {
     edit(&dir, "children.csv", "B,2017-02-10,", "B,10/02/2017,");
     assert_eq!(
         errors(&dir),
-        vec!["children.csv:3: field `birth_date`: `10/02/2017` is not a date written YYYY-MM-DD"]
+        vec!["children.csv:3: field `birth_date`: `10/02/2017` is written day-first or month-first, which cannot be told apart; write dates year first, as YYYY-MM-DD (2017-01-10), 2017/1/10 or 2017年1月10日"]
     );
 }
 
@@ -312,7 +312,7 @@ fn unknown_housing_value() {
     edit(&dir, "children.csv", ",24,20,24,none,", ",24,20,24,dorm,");
     assert_eq!(
         errors(&dir),
-        vec!["children.csv:7: field `housing`: `dorm` is not one of: owned, rented, none"]
+        vec!["children.csv:7: field `housing`: `dorm` is not one of: owned (自有住房), rented (租房), none (无住房) (see docs/dictionary.md)"]
     );
 }
 
@@ -500,7 +500,7 @@ fn errors_in_several_files_are_reported_together() {
             "private_schools.csv:2: field `id`: id `S1` is already a public school \
              (schools.csv:2); school ids must be unique across both files"
                 .to_string(),
-            "children.csv:7: field `housing`: `dorm` is not one of: owned, rented, none"
+            "children.csv:7: field `housing`: `dorm` is not one of: owned (自有住房), rented (租房), none (无住房) (see docs/dictionary.md)"
                 .to_string(),
             "choices.csv:10: field `child`: unknown child `Z` (not in children.csv)".to_string(),
         ]
@@ -613,7 +613,7 @@ fn cli_run_on_a_broken_scenario_exits_2_and_writes_nothing() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "stderr:\n{stderr}");
     let expected = format!(
-        "{}:7: field `housing`: `dorm` is not one of: owned, rented, none",
+        "{}:7: field `housing`: `dorm` is not one of: owned (自有住房), rented (租房), none (无住房) (see docs/dictionary.md)",
         dir.path().join("children.csv").display()
     );
     assert!(stderr.contains(&expected), "stderr:\n{stderr}");

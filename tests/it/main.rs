@@ -26,3 +26,4 @@ mod solver;
 mod sources;
 mod sweep;
 mod util;
+mod words;

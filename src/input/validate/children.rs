@@ -21,13 +21,15 @@
 use std::path::Path;
 
 use super::common::{
-    index_by_id, location, non_negative, stream, yes_no_or_count, ById, Columns, IdRegistry, Known,
+    index_by_id, location, non_negative, stream, word, word_problem, yes_no_or_count, ById,
+    Columns, IdRegistry, Known,
 };
 use super::districts::Districts;
 use super::schools::{Found, Schools};
 use super::Context;
 use crate::domain::{Child, Date, DistrictIdx, Education, Housing, SchoolIdx};
 use crate::error::InputError;
+use crate::input::dictionary::WordSet;
 use crate::input::rows::{ChildRow, Extras, Located};
 use crate::input::siblings::Membership;
 use crate::scenario::rules;
@@ -241,7 +243,7 @@ impl Rows<'_> {
                     self.path,
                     line,
                     "insurance_back_paid",
-                    format!("`{}` is not yes or no", raw.unwrap_or("")),
+                    format!("`{}` is not yes or no (是 or 否)", raw.unwrap_or("")),
                 ));
                 None
             }
@@ -250,15 +252,9 @@ impl Rows<'_> {
 
     /// `birth_date` is a date before the intake date (when the scenario sets one).
     fn birth_date(&self, line: u64, raw: &str, errors: &mut Vec<InputError>) -> Option<Date> {
-        let Some(born) = Date::parse(raw) else {
-            errors.push(InputError::at(
-                self.path,
-                line,
-                "birth_date",
-                Date::problem(raw),
-            ));
-            return None;
-        };
+        let born = Date::parse_written(raw)
+            .map_err(|m| errors.push(InputError::at(self.path, line, "birth_date", m)))
+            .ok()?;
         if let Some(intake) = self.cx.settings.intake_date {
             if born >= intake {
                 errors.push(InputError::at(
@@ -330,23 +326,22 @@ impl Rows<'_> {
         row: &ChildRow,
         errors: &mut Vec<InputError>,
     ) -> Option<(Housing, Education)> {
-        let housing = Housing::parse(&row.housing);
+        let housing = word(&row.housing, WordSet::Housing).and_then(Housing::parse);
         if housing.is_none() {
             errors.push(InputError::at(
                 self.path,
                 line,
                 "housing",
-                format!("`{}` is not one of: owned, rented, none", row.housing),
+                word_problem(&row.housing, WordSet::Housing),
             ));
         }
-        let education = Education::parse(&row.education);
+        let education = word(&row.education, WordSet::Education).and_then(Education::parse);
         if education.is_none() {
-            let all: Vec<&str> = Education::ALL.iter().map(|e| e.as_str()).collect();
             errors.push(InputError::at(
                 self.path,
                 line,
                 "education",
-                format!("`{}` is not one of: {}", row.education, all.join(", ")),
+                word_problem(&row.education, WordSet::Education),
             ));
         }
         Some((housing?, education?))

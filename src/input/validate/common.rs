@@ -9,8 +9,9 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::Location;
 use crate::error::InputError;
-use crate::input::ids;
+use crate::input::dictionary::{self, WordSet};
 use crate::input::rows::{read_table_with, Located, TableInfo};
+use crate::input::{forms, ids};
 use crate::scenario::rules;
 
 /// Keeps the first line each id was seen at and reports later duplicates: ids written alike,
@@ -216,11 +217,30 @@ pub(super) fn stream<T: DeserializeOwned>(
     Some(info)
 }
 
-/// Reads a yes/no or whole-number cell: `yes`/`true` = 1, `no`/`false`/empty = 0.
+/// A category cell's canonical (English) word, the cell written in English or Chinese
+/// ([`dictionary::canonical_word`]): what the domain's `parse` functions read.
+pub(super) fn word(raw: &str, set: WordSet) -> Option<&'static str> {
+    dictionary::canonical_word(set, raw)
+}
+
+/// The message of a category cell that is none of its set's words, listing them in English and
+/// Chinese.
+pub(super) fn word_problem(raw: &str, set: WordSet) -> String {
+    format!(
+        "`{raw}` is not one of: {} (see docs/dictionary.md)",
+        dictionary::word_list(set)
+    )
+}
+
+/// Reads a yes/no or whole-number cell: yes (`yes`, `true`, `y`, `是`, `有`, any letter case)
+/// = 1, no (`no`, `false`, `n`, `否`, `无`) or empty = 0, else a whole number
+/// ([`forms::parse_whole`]: `1,000` grouped, no `+`) that fits in 32 bits.
 pub(super) fn yes_no_or_count(raw: &str) -> Option<u32> {
-    match raw.to_ascii_lowercase().as_str() {
-        "yes" | "true" | "y" | "是" => Some(1),
-        "no" | "false" | "n" | "否" | "" => Some(0),
-        other => other.parse().ok(),
+    if raw.is_empty() {
+        return Some(0);
+    }
+    match word(raw, WordSet::YesNo) {
+        Some(yes_or_no) => Some(u32::from(yes_or_no == "yes")),
+        None => forms::parse_whole(raw).and_then(|v| u32::try_from(v).ok()),
     }
 }
