@@ -158,15 +158,17 @@ const SCHOOLS: &[Column] = &[
     col(
         "x_km",
         &["横坐标（公里）", "横坐标"],
-        true,
+        false,
         ValueKind::Decimal,
     ),
     col(
         "y_km",
         &["纵坐标（公里）", "纵坐标"],
-        true,
+        false,
         ValueKind::Decimal,
     ),
+    col("lat", &["纬度"], false, ValueKind::Decimal),
+    col("lon", &["经度"], false, ValueKind::Decimal),
     col(
         "reserved_migrant",
         &["随迁子女预留学位"],
@@ -201,15 +203,17 @@ const PRIVATE_SCHOOLS: &[Column] = &[
     col(
         "x_km",
         &["横坐标（公里）", "横坐标"],
-        true,
+        false,
         ValueKind::Decimal,
     ),
     col(
         "y_km",
         &["纵坐标（公里）", "纵坐标"],
-        true,
+        false,
         ValueKind::Decimal,
     ),
+    col("lat", &["纬度"], false, ValueKind::Decimal),
+    col("lon", &["经度"], false, ValueKind::Decimal),
 ];
 
 const CHILDREN: &[Column] = &[
@@ -219,15 +223,17 @@ const CHILDREN: &[Column] = &[
     col(
         "x_km",
         &["横坐标（公里）", "横坐标"],
-        true,
+        false,
         ValueKind::Decimal,
     ),
     col(
         "y_km",
         &["纵坐标（公里）", "纵坐标"],
-        true,
+        false,
         ValueKind::Decimal,
     ),
+    col("lat", &["纬度"], false, ValueKind::Decimal),
+    col("lon", &["经度"], false, ValueKind::Decimal),
     col("hukou_district", &["户籍区县"], false, ValueKind::Id),
     col("permit_months", &["居住证月数"], true, ValueKind::Whole),
     col("insurance_months", &["社保月数"], true, ValueKind::Whole),
@@ -394,12 +400,12 @@ mod tests {
             DistrictRow::REQUIRED,
             DistrictRow::OPTIONAL,
         );
+        expect(TableKind::Schools, SchoolRow::REQUIRED, SchoolRow::OPTIONAL);
         expect(
-            TableKind::Schools,
-            SchoolRow::REQUIRED,
-            &["reserved_migrant"],
+            TableKind::PrivateSchools,
+            PrivateSchoolRow::REQUIRED,
+            PrivateSchoolRow::OPTIONAL,
         );
-        expect(TableKind::PrivateSchools, PrivateSchoolRow::REQUIRED, &[]);
         expect(TableKind::Children, ChildRow::REQUIRED, ChildRow::OPTIONAL);
         expect(TableKind::Choices, ChoiceRow::REQUIRED, &[]);
     }

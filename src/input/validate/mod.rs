@@ -13,6 +13,7 @@
 mod children;
 mod choices;
 mod common;
+mod coordinates;
 mod districts;
 mod private_schools;
 mod schools;
@@ -28,6 +29,13 @@ use crate::scenario::{Entity, Problem, Scenario, ScenarioParts};
 pub(super) struct Context<'a> {
     pub(super) files: &'a ScenarioFiles,
     pub(super) settings: &'a Settings,
+}
+
+impl Context<'_> {
+    /// The declared datum of the tables' `lat`/`lon` cells, if any.
+    pub(super) fn datum(&self) -> Option<crate::domain::Datum> {
+        self.settings.coordinates.map(|(datum, _)| datum)
+    }
 }
 
 /// Reads and checks every table, then builds the scenario; `None` if anything is wrong (every
@@ -52,13 +60,18 @@ pub(crate) fn validate(
     let table = read_table(
         &files.schools,
         SchoolRow::REQUIRED,
-        &["reserved_migrant"],
+        SchoolRow::OPTIONAL,
         errors,
     );
     let schools = schools::validate(&files.schools, table, &districts, &cx, errors);
     let private_schools = match files.private_schools.as_deref() {
         Some(path) => {
-            let table = read_table(path, PrivateSchoolRow::REQUIRED, &[], errors);
+            let table = read_table(
+                path,
+                PrivateSchoolRow::REQUIRED,
+                PrivateSchoolRow::OPTIONAL,
+                errors,
+            );
             Some(private_schools::validate(
                 path, table, &districts, &schools, &cx, errors,
             ))
@@ -83,6 +96,32 @@ pub(crate) fn validate(
         &children.by_id.index,
         errors,
     );
+
+    let located = |path, lines: &[u64], at: &mut dyn Iterator<Item = crate::domain::Location>| {
+        coordinates::TableLocations {
+            path,
+            located: lines.iter().copied().zip(at).collect(),
+        }
+    };
+    let mut tables = vec![located(
+        &files.schools,
+        &schools.by_id.lines,
+        &mut schools.by_id.entities.iter().map(|s| s.location),
+    )];
+    if let (Some(path), Some(p)) = (files.private_schools.as_deref(), &private_schools) {
+        tables.push(located(
+            path,
+            &p.lines,
+            &mut p.entities.iter().map(|s| s.location),
+        ));
+    }
+    tables.push(located(
+        &files.children,
+        &children.by_id.lines,
+        &mut children.by_id.entities.iter().map(|c| c.location),
+    ));
+    let coordinates_ok = coordinates::check(&tables, &cx, errors);
+    drop(tables);
 
     let spec = policy?;
     let names = ScenarioNames {
@@ -128,6 +167,9 @@ pub(crate) fn validate(
         fallback: settings.fallback.clone(),
         pseudonym_key: settings.pseudonym_key.clone(),
     };
+    if !coordinates_ok {
+        return None;
+    }
     match Scenario::new(parts) {
         Ok(scenario) if errors.is_empty() => Some(scenario),
         Ok(_) => None,

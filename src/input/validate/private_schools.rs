@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::common::{grade, index_by_id, location, non_negative, split, ById, IdRegistry};
+use super::common::{grade, index_by_id, location, non_negative, split, ById, Cells, IdRegistry};
 use super::districts::Districts;
 use super::schools::Schools;
 use super::Context;
@@ -89,7 +89,13 @@ pub(super) fn validate(
             rules::MAX_FEE_YUAN,
             errors,
         );
-        let loc = location(path, line, row.x_km, row.y_km, errors);
+        let cells = Cells {
+            x_km: row.x_km,
+            y_km: row.y_km,
+            lat: row.lat,
+            lon: row.lon,
+        };
+        let loc = location(path, line, cells, cx.datum(), errors);
         if let (
             true,
             Some(district),
