@@ -290,7 +290,9 @@ pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::er
     let mut problems = Vec::new();
     for (name, _) in &files {
         if !record.outputs.iter().any(|o| o.file == *name) {
-            problems.push(format!("re-running writes {name}, which the manifest does not list"));
+            problems.push(format!(
+                "re-running writes {name}, which the manifest does not list"
+            ));
         }
     }
     for out in &record.outputs {

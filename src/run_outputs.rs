@@ -5,7 +5,9 @@
 //! appeal's corrected run and `seatplan verify` (which re-renders a run to compare bytes,
 //! [`crate::manifest::verify`]) all write exactly these files.
 
-use crate::output::{self, DISTRICTS, GEOJSON, PLACEMENTS, SCHOOLS, STATEMENTS, SUMMARY, WAITLISTS};
+use crate::output::{
+    self, DISTRICTS, GEOJSON, PLACEMENTS, SCHOOLS, STATEMENTS, SUMMARY, WAITLISTS,
+};
 use crate::report::{self, REPORT};
 use crate::scenario::Scenario;
 use crate::Solved;

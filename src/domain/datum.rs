@@ -59,6 +59,21 @@ impl Datum {
     }
 }
 
+impl Datum {
+    /// WGS84 `(lat, lon)` in degrees as this datum writes them (what a Chinese map service would
+    /// show for a GPS point): the forward transforms, for tests and for writing such data.
+    pub fn from_wgs84(self, lat: f64, lon: f64) -> (f64, f64) {
+        match self {
+            Datum::Wgs84 => (lat, lon),
+            Datum::Gcj02 => wgs84_to_gcj02(lat, lon),
+            Datum::Bd09 => {
+                let (lat, lon) = wgs84_to_gcj02(lat, lon);
+                gcj02_to_bd09(lat, lon)
+            }
+        }
+    }
+}
+
 /// Semi-major axis (m) and first eccentricity squared of the Krasovsky 1940 ellipsoid, as the
 /// GCJ-02 transform uses them.
 const KRASOVSKY_A: f64 = 6378245.0;
@@ -134,6 +149,13 @@ pub fn bd09_to_gcj02(lat: f64, lon: f64) -> (f64, f64) {
     (z * libm::sin(theta), z * libm::cos(theta))
 }
 
+/// GCJ-02 → BD-09, `(lat, lon)` in degrees: Baidu's published rotation and shift.
+pub fn gcj02_to_bd09(lat: f64, lon: f64) -> (f64, f64) {
+    let z = (lon * lon + lat * lat).sqrt() + 0.00002 * libm::sin(lat * BD_X_PI);
+    let theta = libm::atan2(lat, lon) + 0.000003 * libm::cos(lon * BD_X_PI);
+    (z * libm::sin(theta) + 0.006, z * libm::cos(theta) + 0.0065)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +169,10 @@ mod tests {
         let (lat, lon) = wgs84_to_gcj02(39.915, 116.404);
         assert!((lon - 116.41024449916938).abs() < 1e-9, "{lon}");
         assert!((lat - 39.91640428150164).abs() < 1e-9, "{lat}");
+        // gcj02tobd09 → (116.41036949371029, 39.92133699351021).
+        let (lat, lon) = gcj02_to_bd09(39.915, 116.404);
+        assert!((lon - 116.41036949371029).abs() < 1e-9, "{lon}");
+        assert!((lat - 39.92133699351021).abs() < 1e-9, "{lat}");
         let (lat, lon) = bd09_to_gcj02(39.915, 116.404);
         assert!((lon - 116.39762729119315).abs() < 1e-9, "{lon}");
         assert!((lat - 39.90865673957631).abs() < 1e-9, "{lat}");
@@ -168,6 +194,10 @@ mod tests {
         let (wlat, wlon) = Datum::Gcj02.to_wgs84(glat, glon);
         assert!((wlat - lat).abs() < 1e-9 && (wlon - lon).abs() < 1e-9);
         assert_eq!(Datum::Gcj02.to_wgs84(48.85, 2.35), (48.85, 2.35));
+        let (blat, blon) = Datum::Bd09.from_wgs84(lat, lon);
+        let (wlat, wlon) = Datum::Bd09.to_wgs84(blat, blon);
+        // BD-09 ↔ GCJ-02 is closed-form both ways but not an exact inverse: within 1e-6° (0.1 m).
+        assert!((wlat - lat).abs() < 1e-6 && (wlon - lon).abs() < 1e-6);
         assert_eq!(Datum::Wgs84.to_wgs84(30.0, 120.0), (30.0, 120.0));
         assert_eq!(Datum::parse("GCJ-02"), Some(Datum::Gcj02));
         assert_eq!(Datum::parse("bd09"), Some(Datum::Bd09));

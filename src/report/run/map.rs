@@ -206,7 +206,14 @@ pub(super) fn schools_map(
         if m.private {
             // A square of the circle's area.
             let side = r * std::f64::consts::PI.sqrt();
-            svg.rect(x - side / 2.0, y - side / 2.0, side, side, colour(m.share), &m.tip);
+            svg.rect(
+                x - side / 2.0,
+                y - side / 2.0,
+                side,
+                side,
+                colour(m.share),
+                &m.tip,
+            );
         } else {
             svg.dot(x, y, r, colour(m.share), &m.tip);
         }
@@ -214,7 +221,10 @@ pub(super) fn schools_map(
     let items: Vec<(String, String)> = CLASSES
         .iter()
         .map(|(name, _, c)| (name.to_string(), c.to_string()))
-        .chain(std::iter::once(("no seats".to_string(), NO_SEATS.to_string())))
+        .chain(std::iter::once((
+            "no seats".to_string(),
+            NO_SEATS.to_string(),
+        )))
         .collect();
     svg.legend(MARGIN, height - FOOTER + 22.0, &items);
     let bar_km = scale_length(span_x / 4.0);
