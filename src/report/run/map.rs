@@ -198,7 +198,7 @@ pub(super) fn schools_map(
     );
     // Larger circles first, so smaller ones stay visible on top.
     let mut order: Vec<&Mark> = marks.iter().collect();
-    order.sort_by(|a, b| b.seats.cmp(&a.seats));
+    order.sort_by_key(|m| std::cmp::Reverse(m.seats));
     for m in order {
         let (x, y) = at(m);
         // Area ∝ seats; a school of no seats still shows as a dot.
