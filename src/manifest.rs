@@ -288,6 +288,13 @@ pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::er
     let solved = crate::solve(&loaded.scenario, mechanism, &options)?;
     let files = crate::run_outputs::render_run(&loaded.scenario, &solved, record.statements);
     let mut problems = Vec::new();
+    for (name, _) in &files {
+        if !record.outputs.iter().any(|o| o.file == *name) {
+            problems.push(format!(
+                "re-running writes {name}, which the manifest does not list"
+            ));
+        }
+    }
     for out in &record.outputs {
         let again = files
             .iter()
@@ -330,7 +337,9 @@ fn record_problems(record: &Manifest) -> Vec<String> {
                 "the output {} is not a file inside the run's folder (an absolute path, `.` or `..`)",
                 out.file
             ));
-        } else if !written.contains(&out.file.as_str()) {
+        } else if !written.contains(&out.file.as_str())
+            && !crate::run_outputs::OPTIONAL.contains(&out.file.as_str())
+        {
             problems.push(format!(
                 "it lists {} as an output, which a run does not write",
                 out.file

@@ -11,7 +11,7 @@ pub struct Child {
     pub birth_date: Date,
     /// District the family lives in.
     pub residence_district: DistrictIdx,
-    /// Home location, on the same grid as the schools.
+    /// Home location, in the same coordinate system as the schools.
     pub location: Location,
     /// District of the child's local hukou; `None` for a migrant child (随迁子女).
     pub hukou_district: Option<DistrictIdx>,

@@ -1,19 +1,149 @@
-//! Points on the scenario's planar grid and the distance between them.
+//! Where a school or a home is, in one of the two coordinate systems a scenario may use — a
+//! planar grid in kilometres or WGS84 latitude/longitude in degrees — and the distance between
+//! two places of the same system: straight-line on the grid, great-circle (haversine) on the
+//! globe. Every distance of the tool (fallback limits, purchase reach, the placements' distance,
+//! the checker's) is this one function.
 
-/// A point on the scenario's planar grid, in kilometres.
+/// Mean Earth radius in km (the IUGG mean radius R₁ = 6,371.0088 km), for great-circle distances.
+pub const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// The coordinate system of a [`Location`]; a scenario uses one for all its tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CoordinateSystem {
+    /// A planar grid in kilometres (`x_km`, `y_km`).
+    Km,
+    /// WGS84 latitude and longitude in degrees (`lat`, `lon`).
+    Degrees,
+}
+
+impl CoordinateSystem {
+    /// The columns that give a location in this system, as a table names them.
+    pub fn columns(self) -> &'static str {
+        match self {
+            CoordinateSystem::Km => "x_km/y_km",
+            CoordinateSystem::Degrees => "lat/lon",
+        }
+    }
+}
+
+/// A point: on the scenario's planar grid in kilometres, or WGS84 degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Location {
-    /// Horizontal (x) coordinate in km, within ±10,000.
-    pub x_km: f64,
-    /// Vertical (y) coordinate in km, within ±10,000.
-    pub y_km: f64,
+pub enum Location {
+    /// A point on the scenario's planar grid.
+    Km {
+        /// Horizontal (x) coordinate in km, within ±10,000.
+        x_km: f64,
+        /// Vertical (y) coordinate in km, within ±10,000.
+        y_km: f64,
+    },
+    /// A point on the WGS84 ellipsoid (what GPS gives; GCJ-02 and BD-09 coordinates are
+    /// converted to it when read, [`crate::domain::Datum`]).
+    Degrees {
+        /// Latitude in degrees north, within [-90, 90].
+        lat: f64,
+        /// Longitude in degrees east, within [-180, 180].
+        lon: f64,
+    },
 }
 
 impl Location {
-    /// Straight-line distance in kilometres. Computed with `sqrt` (correctly rounded by
-    /// IEEE 754), not `hypot`, so it is bit-identical on every platform.
+    /// A point on the kilometre grid.
+    pub const fn km(x_km: f64, y_km: f64) -> Location {
+        Location::Km { x_km, y_km }
+    }
+
+    /// A point in WGS84 degrees.
+    pub const fn degrees(lat: f64, lon: f64) -> Location {
+        Location::Degrees { lat, lon }
+    }
+
+    /// The system the point is given in.
+    pub fn system(self) -> CoordinateSystem {
+        match self {
+            Location::Km { .. } => CoordinateSystem::Km,
+            Location::Degrees { .. } => CoordinateSystem::Degrees,
+        }
+    }
+
+    /// Distance in kilometres: straight-line on the grid, great-circle on the globe.
+    ///
+    /// On the grid it is computed with `sqrt` (correctly rounded by IEEE 754), not `hypot`; on
+    /// the globe by the haversine formula over a sphere of [`EARTH_RADIUS_KM`] with the pure-Rust
+    /// `libm`'s functions — so it is bit-identical on every platform either way. The sphere is
+    /// within 0.5 % of the ellipsoid's distances, far below what decides a school place.
+    ///
+    /// # Panics
+    ///
+    /// If the two points are in different systems: a valid [`crate::domain`] scenario never
+    /// mixes them (`Scenario::new` refuses it), so such a call is a bug of the caller.
     pub fn distance_km(self, other: Location) -> f64 {
-        let (dx, dy) = (self.x_km - other.x_km, self.y_km - other.y_km);
-        (dx * dx + dy * dy).sqrt()
+        match (self, other) {
+            (Location::Km { x_km: x1, y_km: y1 }, Location::Km { x_km: x2, y_km: y2 }) => {
+                let (dx, dy) = (x1 - x2, y1 - y2);
+                (dx * dx + dy * dy).sqrt()
+            }
+            (Location::Degrees { lat: a, lon: b }, Location::Degrees { lat: c, lon: d }) => {
+                haversine_km(a, b, c, d)
+            }
+            (a, b) => panic!(
+                "distance between a point in {} and one in {}: a scenario uses one coordinate system",
+                a.system().columns(),
+                b.system().columns()
+            ),
+        }
+    }
+}
+
+/// The great-circle distance between two WGS84 points, in km (haversine on the mean sphere).
+fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let s = libm::sin(dp / 2.0);
+    let t = libm::sin(dl / 2.0);
+    let h = s * s + libm::cos(p1) * libm::cos(p2) * t * t;
+    // `h` may exceed 1 by a rounding error for antipodal points.
+    2.0 * EARTH_RADIUS_KM * libm::asin(h.min(1.0).sqrt())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grid_distance_is_euclidean() {
+        assert_eq!(
+            Location::km(0.0, 0.0).distance_km(Location::km(3.0, 4.0)),
+            5.0
+        );
+    }
+
+    /// One degree of latitude is R·π/180 = 6371.0088 × 0.0174533 = 111.1951 km; one degree of
+    /// longitude at 60° N is half that.
+    #[test]
+    fn great_circle_distances_by_hand() {
+        let d = Location::degrees(30.0, 120.0).distance_km(Location::degrees(31.0, 120.0));
+        assert!((d - 111.1951).abs() < 1e-3, "{d}");
+        let d = Location::degrees(0.0, 0.0).distance_km(Location::degrees(0.0, 180.0));
+        assert!(
+            (d - EARTH_RADIUS_KM * std::f64::consts::PI).abs() < 1e-9,
+            "{d}"
+        );
+        // At 60° N, 1° of longitude: 2R·asin(cos 60° · sin 0.5°) = 55.5967 km.
+        let d = Location::degrees(60.0, 10.0).distance_km(Location::degrees(60.0, 11.0));
+        assert!((d - 55.5967).abs() < 1e-3, "{d}");
+        // Symmetric, and zero at the same point.
+        let (a, b) = (
+            Location::degrees(30.27, 120.15),
+            Location::degrees(30.25, 120.2),
+        );
+        assert_eq!(a.distance_km(b), b.distance_km(a));
+        assert_eq!(a.distance_km(a), 0.0);
+    }
+
+    #[test]
+    #[should_panic(expected = "one coordinate system")]
+    fn mixing_systems_is_a_bug() {
+        Location::km(0.0, 0.0).distance_km(Location::degrees(0.0, 0.0));
     }
 }

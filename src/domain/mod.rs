@@ -9,6 +9,7 @@
 
 mod child;
 mod date;
+mod datum;
 mod district;
 mod fallback;
 mod family;
@@ -18,9 +19,10 @@ mod school;
 
 pub use child::Child;
 pub use date::Date;
+pub use datum::Datum;
 pub use district::District;
 pub use fallback::FallbackRules;
 pub use family::{Education, Housing};
 pub use index::{ChildIdx, DistrictIdx, PrivateIdx, SchoolIdx};
-pub use location::Location;
+pub use location::{CoordinateSystem, Location, EARTH_RADIUS_KM};
 pub use school::{PrivateSchool, School};

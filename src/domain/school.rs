@@ -65,10 +65,7 @@ mod tests {
             purchasable_seats: 1,
             subsidy_yuan: 7000,
             fee_yuan: 5000,
-            location: Location {
-                x_km: 0.0,
-                y_km: 0.0,
-            },
+            location: Location::km(0.0, 0.0),
         };
         assert_eq!(p.cost_per_seat(), 5000);
     }

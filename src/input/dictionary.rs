@@ -129,22 +129,44 @@ const fn col(
 const X_KM: Column = col(
     "x_km",
     &["横坐标（公里）", "横坐标(公里)", "横坐标", "X坐标"],
-    true,
+    false,
     ValueKind::Decimal,
     [
-        "East–west position on the city's kilometre grid, in km (a number, -10000 to 10000).",
-        "在全市公里网格上的东西向位置，单位公里（数字，-10000 至 10000）。",
+        "East–west position on the city's kilometre grid, in km (a number, -10000 to 10000); or give lat/lon instead.",
+        "在全市公里网格上的东西向位置，单位公里（数字，-10000 至 10000）；或改填经纬度。",
     ],
 );
 
 const Y_KM: Column = col(
     "y_km",
     &["纵坐标（公里）", "纵坐标(公里)", "纵坐标", "Y坐标"],
-    true,
+    false,
     ValueKind::Decimal,
     [
         "North–south position on the city's kilometre grid, in km (a number, -10000 to 10000).",
         "在全市公里网格上的南北向位置，单位公里（数字，-10000 至 10000）。",
+    ],
+);
+
+const LAT: Column = col(
+    "lat",
+    &["纬度"],
+    false,
+    ValueKind::Decimal,
+    [
+        "Latitude in degrees (WGS84 unless the scenario declares `coordinates`), -90 to 90; instead of x_km/y_km.",
+        "纬度，单位度（除非情景文件声明 coordinates，否则为 WGS84），-90 至 90；代替 x_km/y_km。",
+    ],
+);
+
+const LON: Column = col(
+    "lon",
+    &["经度"],
+    false,
+    ValueKind::Decimal,
+    [
+        "Longitude in degrees (WGS84 unless the scenario declares `coordinates`), -180 to 180; instead of x_km/y_km.",
+        "经度，单位度（除非情景文件声明 coordinates，否则为 WGS84），-180 至 180；代替 x_km/y_km。",
     ],
 );
 
@@ -280,6 +302,8 @@ const SCHOOLS: &[Column] = &[
     ),
     X_KM,
     Y_KM,
+    LAT,
+    LON,
     col(
         "reserved_migrant",
         &["随迁子女预留学位", "随迁子女学位数"],
@@ -353,6 +377,8 @@ const PRIVATE_SCHOOLS: &[Column] = &[
     ),
     X_KM,
     Y_KM,
+    LAT,
+    LON,
 ];
 
 const CHILDREN: &[Column] = &[
@@ -388,6 +414,8 @@ const CHILDREN: &[Column] = &[
     ),
     X_KM,
     Y_KM,
+    LAT,
+    LON,
     col(
         "hukou_district",
         &["户籍区县", "户籍所在区县"],
@@ -661,12 +689,12 @@ mod tests {
             DistrictRow::REQUIRED,
             DistrictRow::OPTIONAL,
         );
+        expect(TableKind::Schools, SchoolRow::REQUIRED, SchoolRow::OPTIONAL);
         expect(
-            TableKind::Schools,
-            SchoolRow::REQUIRED,
-            &["reserved_migrant"],
+            TableKind::PrivateSchools,
+            PrivateSchoolRow::REQUIRED,
+            PrivateSchoolRow::OPTIONAL,
         );
-        expect(TableKind::PrivateSchools, PrivateSchoolRow::REQUIRED, &[]);
         expect(TableKind::Children, ChildRow::REQUIRED, ChildRow::OPTIONAL);
         expect(TableKind::Choices, ChoiceRow::REQUIRED, &[]);
     }

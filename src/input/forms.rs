@@ -36,8 +36,10 @@ const COLUMNS: &[(&str, bool, bool)] = &[
     ("growth_rate", false, true),
     ("entry_grade", true, false),
     ("seats", true, false),
-    ("x_km", false, false),
-    ("y_km", false, false),
+    ("x_km", false, true),
+    ("y_km", false, true),
+    ("lat", false, true),
+    ("lon", false, true),
     ("reserved_migrant", true, true),
     ("purchasable_seats", true, false),
     ("subsidy_yuan", true, false),
@@ -217,11 +219,6 @@ pub(crate) fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
 /// Reads an optional whole-number cell (`deserialize_with`, with `default`).
 pub(crate) fn opt_whole<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     d.deserialize_option(Optional(Whole))
-}
-
-/// Reads a decimal-number cell (`deserialize_with`).
-pub(crate) fn decimal<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    d.deserialize_str(Decimal)
 }
 
 /// Reads an optional decimal-number cell (`deserialize_with`, with `default`).

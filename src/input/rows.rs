@@ -134,25 +134,27 @@ pub struct SchoolRow {
     pub entry_grade: i64,
     #[serde(deserialize_with = "forms::whole")]
     pub seats: i64,
-    #[serde(deserialize_with = "forms::decimal")]
-    pub x_km: f64,
-    #[serde(deserialize_with = "forms::decimal")]
-    pub y_km: f64,
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
+    pub x_km: Option<f64>,
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
+    pub y_km: Option<f64>,
+    /// WGS84 (or the declared datum's) latitude, instead of `x_km`/`y_km`.
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
+    pub lat: Option<f64>,
+    /// Longitude, with `lat`.
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
+    pub lon: Option<f64>,
     /// Seats reserved for migrant children (optional column).
     #[serde(default, deserialize_with = "forms::opt_whole")]
     pub reserved_migrant: Option<i64>,
 }
 
 impl SchoolRow {
-    pub const REQUIRED: &'static [&'static str] = &[
-        "id",
-        "name",
-        "district",
-        "entry_grade",
-        "seats",
-        "x_km",
-        "y_km",
-    ];
+    pub const REQUIRED: &'static [&'static str] =
+        &["id", "name", "district", "entry_grade", "seats"];
+    /// `x_km`, `y_km` or `lat`, `lon` (exactly one pair, checked by the validator).
+    pub const OPTIONAL: &'static [&'static str] =
+        &["x_km", "y_km", "lat", "lon", "reserved_migrant"];
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -168,10 +170,16 @@ pub struct PrivateSchoolRow {
     pub subsidy_yuan: i64,
     #[serde(deserialize_with = "forms::whole")]
     pub fee_yuan: i64,
-    #[serde(deserialize_with = "forms::decimal")]
-    pub x_km: f64,
-    #[serde(deserialize_with = "forms::decimal")]
-    pub y_km: f64,
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
+    pub x_km: Option<f64>,
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
+    pub y_km: Option<f64>,
+    /// WGS84 (or the declared datum's) latitude, instead of `x_km`/`y_km`.
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
+    pub lat: Option<f64>,
+    /// Longitude, with `lat`.
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
+    pub lon: Option<f64>,
 }
 
 impl PrivateSchoolRow {
@@ -183,9 +191,9 @@ impl PrivateSchoolRow {
         "purchasable_seats",
         "subsidy_yuan",
         "fee_yuan",
-        "x_km",
-        "y_km",
     ];
+    /// `x_km`, `y_km` or `lat`, `lon` (exactly one pair, checked by the validator).
+    pub const OPTIONAL: &'static [&'static str] = &["x_km", "y_km", "lat", "lon"];
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -193,10 +201,16 @@ pub struct ChildRow {
     pub id: String,
     pub birth_date: String,
     pub residence_district: String,
-    #[serde(deserialize_with = "forms::decimal")]
-    pub x_km: f64,
-    #[serde(deserialize_with = "forms::decimal")]
-    pub y_km: f64,
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
+    pub x_km: Option<f64>,
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
+    pub y_km: Option<f64>,
+    /// WGS84 (or the declared datum's) latitude, instead of `x_km`/`y_km`.
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
+    pub lat: Option<f64>,
+    /// Longitude, with `lat`.
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
+    pub lon: Option<f64>,
     pub hukou_district: Option<String>,
     #[serde(deserialize_with = "forms::whole")]
     pub permit_months: i64,
@@ -221,8 +235,6 @@ impl ChildRow {
         "id",
         "birth_date",
         "residence_district",
-        "x_km",
-        "y_km",
         "permit_months",
         "insurance_months",
         "residence_months",
@@ -230,6 +242,10 @@ impl ChildRow {
         "education",
     ];
     pub const OPTIONAL: &'static [&'static str] = &[
+        "x_km",
+        "y_km",
+        "lat",
+        "lon",
         "hukou_district",
         "sibling_school",
         "insurance_months_elsewhere",

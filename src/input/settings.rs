@@ -40,6 +40,10 @@ pub(super) struct ScenarioFile {
     quotas: QuotasFile,
     #[serde(default)]
     limits: LimitsFile,
+    /// The datum of the tables' `lat`/`lon` cells: `wgs84`, `gcj02` or `bd09` (required when
+    /// they give latitude/longitude; refused on a kilometre grid).
+    #[serde(default)]
+    coordinates: Option<Spanned<String>>,
 }
 
 /// `[limits]`: the size limits, in MiB, of the files the scenario names.
@@ -153,6 +157,11 @@ pub(crate) struct Settings {
     pub migrant_share: Option<f64>,
     /// `intake_date`: birth dates on or after it are refused (dates in the future).
     pub intake_date: Option<crate::domain::Date>,
+    /// `coordinates`: the datum of the tables' `lat`/`lon` cells, with the line it is set at
+    /// (`None` if not set, or set to a name that is refused here).
+    pub coordinates: Option<(crate::domain::Datum, Option<u64>)>,
+    /// Whether `coordinates` was set at all (a refused name included).
+    pub coordinates_set: bool,
 }
 
 impl ScenarioFile {
@@ -297,7 +306,28 @@ pub(super) fn intake(
         }
     });
 
+    let coordinates = file.coordinates.as_ref().and_then(|c| {
+        match crate::domain::Datum::parse(c.get_ref()) {
+            Some(datum) => Some((datum, Some(line_of(text, c.span().start)))),
+            None => {
+                errors.push(at(
+                    path,
+                    text,
+                    c.span(),
+                    "coordinates",
+                    format!(
+                        "`{}` is not a datum this tool converts: write \"wgs84\" (GPS, OpenStreetMap), \"gcj02\" (Amap/高德, Tencent, Google China) or \"bd09\" (Baidu); convert others (CGCS2000 is WGS84 within centimetres: write \"wgs84\") first",
+                        c.get_ref()
+                    ),
+                ));
+                None
+            }
+        }
+    });
+
     Settings {
+        coordinates,
+        coordinates_set: file.coordinates.is_some(),
         intake_date: None,
         name: file.name.clone(),
         entry_grade,

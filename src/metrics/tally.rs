@@ -34,6 +34,11 @@ impl SchoolTally {
     pub fn spare(&self) -> u32 {
         self.seats.saturating_sub(self.filled())
     }
+
+    /// Seats taken as a share of seats (`None` for a school of no seats).
+    pub fn fill_share(&self) -> Option<f64> {
+        (self.seats > 0).then(|| f64::from(self.filled()) / f64::from(self.seats))
+    }
 }
 
 /// The tally of one private school.
@@ -49,6 +54,11 @@ impl PrivateTally {
     /// Purchasable places not bought.
     pub fn spare(&self) -> u32 {
         self.places - self.bought
+    }
+
+    /// Places bought as a share of the purchasable places (`None` when there are none).
+    pub fn fill_share(&self) -> Option<f64> {
+        (self.places > 0).then(|| f64::from(self.bought) / f64::from(self.places))
     }
 }
 

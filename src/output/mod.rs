@@ -6,12 +6,14 @@
 //! previous complete output folder or the new complete one. Outputs carry no timings or paths
 //! of the machine, so the same scenario and seed give the same bytes.
 
+mod geojson;
 mod placements;
 mod schools;
 mod statements;
 mod waitlists;
 
 pub use crate::atomic_dir::write_dir;
+pub use geojson::{schools_geojson, GEOJSON};
 pub use placements::placements_csv;
 pub use schools::schools_csv;
 pub use statements::statements_csv;

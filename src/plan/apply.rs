@@ -9,6 +9,7 @@ use std::path::Path;
 
 use super::expansion::Plan;
 use super::Candidate;
+use crate::domain::Location;
 use crate::error::InputError;
 use crate::input::ScenarioFiles;
 use crate::scenario::Scenario;
@@ -327,8 +328,11 @@ fn schools_with_plan(
                 "district" => scenario.districts[c.district.ix()].id.clone(),
                 "entry_grade" => scenario.entry_grade.to_string(),
                 "seats" => (u64::from(c.seats_per_unit) * u64::from(u)).to_string(),
-                "x_km" => loc.x_km.to_string(),
-                "y_km" => loc.y_km.to_string(),
+                "x_km" | "y_km" => match (h, loc) {
+                    ("x_km", Location::Km { x_km, .. }) => x_km.to_string(),
+                    (_, Location::Km { y_km, .. }) => y_km.to_string(),
+                    (_, Location::Degrees { .. }) => String::new(),
+                },
                 _ => String::new(),
             })
             .collect();

@@ -166,7 +166,7 @@ pub fn read_candidates(path: &Path, scenario: &Scenario) -> Result<Vec<Candidate
         }
         let within = |v: f64| v.is_finite() && v.abs() <= 10_000.0;
         let location = match (row.x_km, row.y_km) {
-            (Some(x), Some(y)) if within(x) && within(y) => Some(Location { x_km: x, y_km: y }),
+            (Some(x), Some(y)) if within(x) && within(y) => Some(Location::km(x, y)),
             (None, None) => None,
             _ => {
                 err(
@@ -187,6 +187,16 @@ pub fn read_candidates(path: &Path, scenario: &Scenario) -> Result<Vec<Candidate
             err(
                 "x_km",
                 "a new school (no `school`) needs its location x_km, y_km".into(),
+            );
+        }
+        let in_degrees = scenario
+            .schools
+            .first()
+            .is_some_and(|s| s.location.system() == crate::domain::CoordinateSystem::Degrees);
+        if row.school.is_none() && in_degrees {
+            err(
+                "x_km",
+                "the scenario gives its locations as lat/lon, and a new school of the candidates file is placed by x_km, y_km only: leave new schools out of the plan of a scenario in degrees (more seats at existing schools are fine)".into(),
             );
         }
         let taken = schools.contains_key(row.id.as_str())

@@ -8,6 +8,7 @@
 //! [`charts`], the tables in [`tables`].
 
 mod charts;
+mod map;
 mod overview;
 mod tables;
 
@@ -34,6 +35,7 @@ pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
     charts::cutoffs(&mut b, scenario, &tallies, &labels);
     tables::districts(&mut b, &balance, &outcomes.districts, &labels);
     tables::schools(&mut b, scenario, &tallies, &labels);
+    map::schools_map(&mut b, scenario, &tallies, &labels);
     overview::footer(&mut b);
     page(&format!("Intake report: {}", s.scenario), &b)
 }

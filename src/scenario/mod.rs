@@ -19,7 +19,9 @@
 //!   `migrant_share` and `apply_share` in [0, 1]; `growth_rate` in [−0.5, 0.5];
 //!   `cohort_children` ≤ 10,000,000.
 //! - **Schools**: of the scenario's entry grade; `seats` ≤ 1,000,000;
-//!   `reserved_migrant` ≤ `seats`; coordinates finite and within ±10,000 km. Private schools:
+//!   `reserved_migrant` ≤ `seats`; coordinates finite and within ±10,000 km on the grid, or a
+//!   latitude in [−90, 90] and a longitude in [−180, 180] degrees; every location of the
+//!   scenario in the coordinate system of its first school (no mixing). Private schools:
 //!   `purchasable_seats` ≤ 1,000,000, `subsidy_yuan` ≤ 1,000,000, `fee_yuan` ≤ 10,000,000.
 //! - **Children**: the five month counts (`permit_months`, `insurance_months`,
 //!   `residence_months`, `insurance_months_elsewhere`, `residence_months_elsewhere`) ≤ 1,200;

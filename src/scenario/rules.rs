@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{Edit, Entity, Problem, ScenarioParts};
 use crate::domain::{
-    Child, ChildIdx, District, DistrictIdx, Location, PrivateIdx, PrivateSchool, School, SchoolIdx,
+    Child, ChildIdx, CoordinateSystem, District, DistrictIdx, Location, PrivateIdx, PrivateSchool,
+    School, SchoolIdx,
 };
 use crate::policy::TieRule;
 
@@ -64,6 +65,39 @@ pub(crate) fn coordinate(v: f64) -> Result<(), String> {
     } else {
         Err(format!("`{v}` is not a coordinate in km within ±10,000"))
     }
+}
+
+/// A latitude: finite and within [-90, 90] degrees.
+pub(crate) fn latitude(v: f64) -> Result<(), String> {
+    if v.is_finite() && v.abs() <= 90.0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{v}` is not a latitude in degrees within [-90, 90]"
+        ))
+    }
+}
+
+/// A longitude: finite and within [-180, 180] degrees.
+pub(crate) fn longitude(v: f64) -> Result<(), String> {
+    if v.is_finite() && v.abs() <= 180.0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{v}` is not a longitude in degrees within [-180, 180]"
+        ))
+    }
+}
+
+/// The coordinate system of a scenario: that of its first public school, else of its first
+/// private school, else of its first child. Every other location must be in it.
+pub(crate) fn coordinate_system(sc: &ScenarioParts) -> Option<CoordinateSystem> {
+    sc.schools
+        .first()
+        .map(|s| s.location)
+        .or_else(|| sc.private_schools.first().map(|s| s.location))
+        .or_else(|| sc.children.first().map(|c| c.location))
+        .map(Location::system)
 }
 
 /// Seats reserved for migrant children: between 0 and the school's seats.
@@ -131,10 +165,31 @@ impl Problems {
         }
     }
 
-    /// Both coordinates of a location.
-    fn location(&mut self, entity: Entity, at: Location) {
-        self.check(entity, "x_km", coordinate(at.x_km));
-        self.check(entity, "y_km", coordinate(at.y_km));
+    /// Both coordinates of a location, in the scenario's coordinate system.
+    fn location(&mut self, entity: Entity, at: Location, system: Option<CoordinateSystem>) {
+        let first = match at {
+            Location::Km { x_km, y_km } => {
+                self.check(entity, "x_km", coordinate(x_km));
+                self.check(entity, "y_km", coordinate(y_km));
+                "x_km"
+            }
+            Location::Degrees { lat, lon } => {
+                self.check(entity, "lat", latitude(lat));
+                self.check(entity, "lon", longitude(lon));
+                "lat"
+            }
+        };
+        if let Some(system) = system.filter(|&s| s != at.system()) {
+            self.check(
+                entity,
+                first,
+                Err(format!(
+                    "given in {} while the scenario's first school is in {}: a scenario uses one coordinate system for all its tables",
+                    at.system().columns(),
+                    system.columns()
+                )),
+            );
+        }
     }
 
     /// An index points at one of the `len` entities it names.
@@ -348,7 +403,7 @@ fn school(p: &mut Problems, sc: &ScenarioParts, i: SchoolIdx, s: &School) {
         "reserved_migrant",
         reserved_seats(i64::from(s.reserved_migrant), u64::from(s.seats)),
     );
-    p.location(e, s.location);
+    p.location(e, s.location, coordinate_system(sc));
 }
 
 /// A private school: an id, an existing district, the intake's grade, places, subsidy and fee
@@ -365,7 +420,7 @@ fn private_school(p: &mut Problems, sc: &ScenarioParts, i: PrivateIdx, s: &Priva
     );
     p.check(e, "subsidy_yuan", at_most(s.subsidy_yuan, MAX_SUBSIDY_YUAN));
     p.check(e, "fee_yuan", at_most(s.fee_yuan, MAX_FEE_YUAN));
-    p.location(e, s.location);
+    p.location(e, s.location, coordinate_system(sc));
 }
 
 /// School ids are unique across public and private schools, which share one id space. Sorted,
@@ -429,7 +484,7 @@ fn child(p: &mut Problems, sc: &ScenarioParts, i: ChildIdx, c: &Child) {
     if let Some(h) = c.hukou_district {
         p.reference(e, "hukou_district", h.0, n_districts, "district");
     }
-    p.location(e, c.location);
+    p.location(e, c.location, coordinate_system(sc));
     child_months(p, e, c);
     if let Some(s) = c.sibling_school {
         p.reference(e, "sibling_school", s.0, sc.schools.len(), "public school");

@@ -81,7 +81,7 @@ fn accepted(dir: &TempDir) -> seatplan::Loaded {
 
 const SCENARIO_KEYS: &str =
     "`name`, `entry_grade`, `intake_date`, `seed`, `budget_yuan`, `policy`, `tables`, \
-                             `demand`, `fallback`, `planning`, `privacy`, `quotas`, `limits`";
+                             `demand`, `fallback`, `planning`, `privacy`, `quotas`, `limits`, `coordinates`";
 const KNOWN_FACTS: &str = "insurance_months, residence_months, permit_months, housing, education";
 const TIE_KEYS: &str = "insurance_months, residence_months, permit_months, birth_date";
 

@@ -9,6 +9,7 @@ mod exit_codes;
 mod explain;
 mod folders;
 mod fuzz;
+mod geo;
 mod golden;
 mod hostile;
 mod plan;

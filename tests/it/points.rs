@@ -19,10 +19,7 @@ fn child(insurance: u32, residence: u32, elsewhere: u32) -> Child {
             day: 1,
         },
         residence_district: DistrictIdx(0),
-        location: Location {
-            x_km: 0.0,
-            y_km: 0.0,
-        },
+        location: Location::km(0.0, 0.0),
         hukou_district: None,
         permit_months: 24,
         insurance_months: insurance,

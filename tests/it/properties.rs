@@ -58,7 +58,7 @@ pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                     entry_grade: 1,
                     seats,
                     reserved_migrant: 0,
-                    location: Location { x_km: x, y_km: y },
+                    location: Location::km(x, y),
                 })
                 .collect();
             let children = children
@@ -81,7 +81,7 @@ pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                             day: 1,
                         },
                         residence_district: d,
-                        location: Location { x_km: x, y_km: y },
+                        location: Location::km(x, y),
                         hukou_district: (hukou == 0).then_some(d),
                         permit_months: 12 * (months + 1),
                         insurance_months: 12 * months,
@@ -109,10 +109,7 @@ pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                     purchasable_seats: seats,
                     subsidy_yuan: subsidy,
                     fee_yuan: 6000,
-                    location: Location {
-                        x_km: 5.0,
-                        y_km: 5.0,
-                    },
+                    location: Location::km(5.0, 5.0),
                 })
                 .collect();
             Scenario::new(ScenarioParts {
@@ -232,7 +229,7 @@ proptest! {
             entry_grade: 1,
             seats: 0,
             reserved_migrant: 0,
-            location: Location { x_km: 0.0, y_km: 0.0 },
+            location: Location::km(0.0, 0.0),
         });
         let more = Scenario::new(more).unwrap();
         let after = solve_checked(&more, Mechanism::Optimal);

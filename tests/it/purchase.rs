@@ -251,7 +251,7 @@ fn small_purchase_scenario() -> impl Strategy<Value = Scenario> {
                     // Few distinct costs, so equal-cost alternatives occur.
                     subsidy_yuan: subsidy / 1000 * 1000,
                     fee_yuan: 4000,
-                    location: Location { x_km: x, y_km: y },
+                    location: Location::km(x, y),
                 })
                 .collect();
             sc.fallback.purchase_max_km = max_km;

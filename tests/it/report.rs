@@ -44,7 +44,7 @@ fn run_report_shows_the_headline_figures_and_three_charts() {
     assert!(html.ends_with("</html>\n"));
     assert_self_contained(&html);
     assert!(!html.contains("<script"), "a run report needs no script");
-    assert_eq!(count(&html, "<svg "), 3);
+    assert_eq!(count(&html, "<svg "), 4, "three charts and the map");
     for text in [
         "Supply and demand by district",
         "Outcomes by district",
@@ -507,7 +507,7 @@ fn browser_renders_run_reports_of_a_tiny_and_a_generated_city() {
     let Some(browser) = chromium() else { return };
     let sc = two_schools();
     let html = run_report(&sc, &solve_checked(&sc, Mechanism::Optimal));
-    assert_renders(&browser, "two-schools", &html, 3);
+    assert_renders(&browser, "two-schools", &html, 4);
 
     use seatplan::{generate_city, CityConfig, DistrictSpec};
     let districts = [
@@ -529,7 +529,7 @@ fn browser_renders_run_reports_of_a_tiny_and_a_generated_city() {
     let city = load(&tmp.path().join("scenario.toml"));
     let html = run_report(&city, &solve_checked(&city, Mechanism::Optimal));
     assert!(html.contains("西湖区 &lt;West &amp; Lake&gt;"));
-    assert_renders(&browser, "generated city", &html, 3);
+    assert_renders(&browser, "generated city", &html, 4);
 }
 
 #[test]

@@ -216,10 +216,7 @@ fn a_coordinated_child_and_a_child_placed_by_choice_tied_for_a_freed_seat() -> S
         Fact, Gates, Indicator, IndicatorRule, NumericFact, Policy, Scope, Tier,
     };
     use seatplan::ScenarioParts;
-    let here = Location {
-        x_km: 0.0,
-        y_km: 0.0,
-    };
+    let here = Location::km(0.0, 0.0);
     let school = |i: u32| School {
         id: format!("S{i}"),
         name: format!("School {i}"),

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use seatplan::domain::SchoolIdx;
+use seatplan::domain::{Location, SchoolIdx};
 use seatplan::internals::Applicants;
 use seatplan::policy::TieRule;
 use seatplan::Ranking;
@@ -274,7 +274,10 @@ fn siblings_without_a_place_by_choice_are_coordinated_together() {
     sc.schools[1].seats = 2;
     let mut s3 = sc.schools[1].clone();
     s3.id = "S3".into();
-    s3.location.x_km = 6.0;
+    let Location::Km { y_km, .. } = s3.location else {
+        unreachable!("a km scenario")
+    };
+    s3.location = Location::km(6.0, y_km);
     sc.schools.push(s3);
     let sc = Scenario::new(sc).unwrap();
     let solved = solve_checked(&sc, Mechanism::Optimal);

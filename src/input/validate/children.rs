@@ -11,7 +11,7 @@
 //!   counts (default 0), `insurance_back_paid` yes or no (default no).
 //! - **Birth date**: a date, before the intake date.
 //! - **Districts**: `residence_district` and the optional `hukou_district` known districts.
-//! - **Location**: `x_km`, `y_km` coordinates.
+//! - **Location**: `x_km`, `y_km` coordinates or `lat`, `lon` degrees.
 //! - **Months**: `permit_months`, `insurance_months`, `residence_months` month counts.
 //! - **Categories**: `housing` and `education` among their words.
 //! - **Sibling school**: the optional `sibling_school` a public school of the intake's grade.
@@ -21,7 +21,7 @@
 use std::path::Path;
 
 use super::common::{
-    index_by_id, location, non_negative, stream, word, word_problem, yes_no_or_count, ById,
+    index_by_id, location, non_negative, stream, word, word_problem, yes_no_or_count, ById, Cells,
     Columns, IdRegistry, Known,
 };
 use super::districts::Districts;
@@ -143,7 +143,13 @@ impl Rows<'_> {
         let elsewhere = self.elsewhere(line, &row, errors);
         let birth_date = self.birth_date(line, &row.birth_date, errors);
         let districts = self.districts(line, &row, errors);
-        let location = location(self.path, line, row.x_km, row.y_km, errors);
+        let cells = Cells {
+            x_km: row.x_km,
+            y_km: row.y_km,
+            lat: row.lat,
+            lon: row.lon,
+        };
+        let location = location(self.path, line, cells, self.cx.datum(), errors);
         let months = self.months(line, &row, errors);
         let categories = self.categories(line, &row, errors);
         let sibling_school = self.sibling_school(line, row.sibling_school.as_deref(), errors);

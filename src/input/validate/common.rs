@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::domain::Location;
+use crate::domain::{Datum, Location};
 use crate::error::InputError;
 use crate::input::dictionary::{self, WordSet};
 use crate::input::rows::{read_table_with, Located, TableInfo};
@@ -119,17 +119,90 @@ pub(super) fn rule(
         .is_ok()
 }
 
-/// The `x_km`, `y_km` cells of a row.
+/// The coordinate cells of a row: `x_km`, `y_km` (km grid) or `lat`, `lon` (degrees).
+pub(super) struct Cells {
+    pub(super) x_km: Option<f64>,
+    pub(super) y_km: Option<f64>,
+    pub(super) lat: Option<f64>,
+    pub(super) lon: Option<f64>,
+}
+
+/// The location of a row: exactly one pair of coordinate cells, within bounds; degrees in
+/// `datum` converted to WGS84 (taken as WGS84 when the scenario declares none, which
+/// [`super::coordinates`] refuses once for the scenario).
 pub(super) fn location(
     path: &Path,
     line: u64,
-    x: f64,
-    y: f64,
+    cells: Cells,
+    datum: Option<Datum>,
     errors: &mut Vec<InputError>,
 ) -> Option<Location> {
-    let x_ok = rule(path, line, "x_km", rules::coordinate(x), errors);
-    let y_ok = rule(path, line, "y_km", rules::coordinate(y), errors);
-    (x_ok && y_ok).then_some(Location { x_km: x, y_km: y })
+    let mut err = |field: &str, msg: String| {
+        errors.push(InputError::at(path, line, field, msg));
+        None
+    };
+    let km = cells.x_km.is_some() || cells.y_km.is_some();
+    let degrees = cells.lat.is_some() || cells.lon.is_some();
+    match (km, degrees) {
+        (true, true) => err(
+            if cells.lat.is_some() { "lat" } else { "lon" },
+            "give either x_km, y_km (a kilometre grid) or lat, lon (degrees), not both".into(),
+        ),
+        (false, false) => err(
+            "x_km",
+            "no location: give x_km and y_km (a kilometre grid) or lat and lon (degrees)".into(),
+        ),
+        (true, false) => {
+            let (Some(x), Some(y)) = (cells.x_km, cells.y_km) else {
+                let (empty, given) = if cells.x_km.is_none() {
+                    ("x_km", "y_km")
+                } else {
+                    ("y_km", "x_km")
+                };
+                return err(empty, format!("empty while `{given}` is given: give both"));
+            };
+            let x_ok = rule(path, line, "x_km", rules::coordinate(x), errors);
+            let y_ok = rule(path, line, "y_km", rules::coordinate(y), errors);
+            (x_ok && y_ok).then_some(Location::km(x, y))
+        }
+        (false, true) => {
+            let (Some(lat), Some(lon)) = (cells.lat, cells.lon) else {
+                let (empty, given) = if cells.lat.is_none() {
+                    ("lat", "lon")
+                } else {
+                    ("lon", "lat")
+                };
+                return err(empty, format!("empty while `{given}` is given: give both"));
+            };
+            if let Some((field, hint)) = degrees_hint(lat, lon) {
+                return err(field, hint);
+            }
+            let lat_ok = rule(path, line, "lat", rules::latitude(lat), errors);
+            let lon_ok = rule(path, line, "lon", rules::longitude(lon), errors);
+            let (lat, lon) = datum.unwrap_or(Datum::Wgs84).to_wgs84(lat, lon);
+            (lat_ok && lon_ok).then_some(Location::degrees(lat, lon))
+        }
+    }
+}
+
+/// Why a latitude/longitude pair is refused although it may be in range: projected metres, or
+/// the two swapped (China lies at latitude 18–54 N, longitude 73–135 E).
+fn degrees_hint(lat: f64, lon: f64) -> Option<(&'static str, String)> {
+    let in_china_lat = |v: f64| (18.0..=54.0).contains(&v);
+    let in_china_lon = |v: f64| (73.0..=135.0).contains(&v);
+    if lat.abs() > 1000.0 || lon.abs() > 1000.0 {
+        let field = if lat.abs() > 1000.0 { "lat" } else { "lon" };
+        return Some((
+            field,
+            format!("lat {lat}, lon {lon} look like projected metres (a Gauss–Krüger or UTM grid), not degrees: give the geocoder's degrees as lat/lon, or the grid in kilometres (metres ÷ 1000) as x_km/y_km"),
+        ));
+    }
+    (in_china_lon(lat) && in_china_lat(lon) && !in_china_lat(lat)).then(|| {
+        (
+            "lat",
+            format!("lat {lat}, lon {lon} look swapped (China lies at latitude 18–54 N, longitude 73–135 E): is the latitude {lon} and the longitude {lat}?"),
+        )
+    })
 }
 
 /// The `entry_grade` cell of a row.

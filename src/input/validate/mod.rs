@@ -14,6 +14,7 @@
 mod children;
 mod choices;
 mod common;
+mod coordinates;
 mod districts;
 mod private_schools;
 mod schools;
@@ -31,6 +32,13 @@ pub(super) struct Context<'a> {
     pub(super) settings: &'a Settings,
 }
 
+impl Context<'_> {
+    /// The declared datum of the tables' `lat`/`lon` cells, if any.
+    pub(super) fn datum(&self) -> Option<crate::domain::Datum> {
+        self.settings.coordinates.map(|(datum, _)| datum)
+    }
+}
+
 /// Reads and checks every table, then builds the scenario; `None` if anything is wrong (every
 /// problem is in `errors`).
 pub(crate) fn validate(
@@ -45,11 +53,11 @@ pub(crate) fn validate(
     };
     let columns = (DistrictRow::REQUIRED, DistrictRow::OPTIONAL);
     let districts = districts::validate(&files.districts, columns, settings.cohort_share, errors);
-    let columns = (SchoolRow::REQUIRED, &["reserved_migrant"][..]);
+    let columns = (SchoolRow::REQUIRED, SchoolRow::OPTIONAL);
     let schools = schools::validate(&files.schools, columns, &districts, &cx, errors);
     let private_schools = match files.private_schools.as_deref() {
         Some(path) => {
-            let columns = (PrivateSchoolRow::REQUIRED, &[][..]);
+            let columns = (PrivateSchoolRow::REQUIRED, PrivateSchoolRow::OPTIONAL);
             Some(private_schools::validate(
                 path, columns, &districts, &schools, &cx, errors,
             ))
@@ -75,6 +83,32 @@ pub(crate) fn validate(
         &children.by_id.index,
         errors,
     );
+
+    let located = |path, lines: &[u64], at: &mut dyn Iterator<Item = crate::domain::Location>| {
+        coordinates::TableLocations {
+            path,
+            located: lines.iter().copied().zip(at).collect(),
+        }
+    };
+    let mut tables = vec![located(
+        &files.schools,
+        &schools.by_id.lines,
+        &mut schools.by_id.entities.iter().map(|s| s.location),
+    )];
+    if let (Some(path), Some(p)) = (files.private_schools.as_deref(), &private_schools) {
+        tables.push(located(
+            path,
+            &p.lines,
+            &mut p.entities.iter().map(|s| s.location),
+        ));
+    }
+    tables.push(located(
+        &files.children,
+        &children.by_id.lines,
+        &mut children.by_id.entities.iter().map(|c| c.location),
+    ));
+    let coordinates_ok = coordinates::check(&tables, &cx, errors);
+    drop(tables);
 
     let spec = policy?;
     let names = ScenarioNames {
@@ -120,6 +154,9 @@ pub(crate) fn validate(
         fallback: settings.fallback.clone(),
         pseudonym_key: settings.pseudonym_key.clone(),
     };
+    if !coordinates_ok {
+        return None;
+    }
     match Scenario::new(parts) {
         Ok(scenario) if errors.is_empty() => Some(scenario),
         Ok(_) => None,

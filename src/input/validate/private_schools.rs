@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::common::{
-    grade, index_by_id, location, non_negative, stream, ById, Columns, IdRegistry,
+    grade, index_by_id, location, non_negative, stream, ById, Cells, Columns, IdRegistry,
 };
 use super::districts::Districts;
 use super::schools::Schools;
@@ -91,7 +91,13 @@ pub(super) fn validate(
             rules::MAX_FEE_YUAN,
             errors,
         );
-        let loc = location(path, line, row.x_km, row.y_km, errors);
+        let cells = Cells {
+            x_km: row.x_km,
+            y_km: row.y_km,
+            lat: row.lat,
+            lon: row.lon,
+        };
+        let loc = location(path, line, cells, cx.datum(), errors);
         if let (
             true,
             Some(district),

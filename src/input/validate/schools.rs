@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::common::{
-    grade, index_by_id, location, non_negative, stream, ById, Columns, IdRegistry, Known,
+    grade, index_by_id, location, non_negative, stream, ById, Cells, Columns, IdRegistry, Known,
 };
 use super::districts::Districts;
 use super::Context;
@@ -78,7 +78,13 @@ pub(super) fn validate(
         );
         let g = grade(path, line, row.entry_grade, errors);
         let seats = non_negative(path, line, "seats", row.seats, rules::MAX_SEATS, errors);
-        let loc = location(path, line, row.x_km, row.y_km, errors);
+        let cells = Cells {
+            x_km: row.x_km,
+            y_km: row.y_km,
+            lat: row.lat,
+            lon: row.lon,
+        };
+        let loc = location(path, line, cells, cx.datum(), errors);
         let reserved = seats.and_then(|seats| match row.reserved_migrant {
             Some(r) => match rules::reserved_seats(r, seats) {
                 Ok(()) => Some(r as u32),
