@@ -97,7 +97,10 @@ impl Candidates {
             max_km.is_none_or(|max| d <= max).then(|| {
                 (
                     p,
-                    (ps.cost_per_seat() as i64, metres(child.location, ps.location)),
+                    (
+                        ps.cost_per_seat() as i64,
+                        metres(child.location, ps.location),
+                    ),
                 )
             })
         })
@@ -154,9 +157,11 @@ impl Instance {
     /// school at most once, in ascending order, each with seats.
     pub fn push_child(&mut self, reach: impl IntoIterator<Item = (u32, i64)>) {
         self.entries.extend(reach);
-        debug_assert!(self.entries[*self.offsets.last().expect("offsets start at 0")..]
-            .windows(2)
-            .all(|w| w[0].0 < w[1].0));
+        debug_assert!(
+            self.entries[*self.offsets.last().expect("offsets start at 0")..]
+                .windows(2)
+                .all(|w| w[0].0 < w[1].0)
+        );
         self.offsets.push(self.entries.len());
     }
 
@@ -326,18 +331,15 @@ pub fn purchase(
     );
     let candidates = Candidates::new(scenario);
     for &c in &stage {
-        inst.push_child(
-            candidates
-                .of(scenario, c)
-                .map(|(p, (_, m))| (p.0, m)),
-        );
+        inst.push_child(candidates.of(scenario, c).map(|(p, (_, m))| (p.0, m)));
     }
     let verdicts = buy(&inst);
     let mut report = PurchaseReport::default();
     for (slot, (&c, verdict)) in stage.iter().zip(verdicts).enumerate() {
         outcomes[c.ix()] = Some(match verdict {
             Verdict::Bought(p) => {
-                let m = inst.reach(slot)
+                let m = inst
+                    .reach(slot)
                     .iter()
                     .find(|r| r.0 == p)
                     .expect("a bought place is in reach")
