@@ -170,15 +170,15 @@ pub fn buy_oracle(inst: &Instance) -> Vec<Verdict> {
     let mut dist = vec![None; n_p];
     let mut via = vec![Via::Start; n_p];
     let mut touched = Vec::new();
-    for s in 0..n_c {
+    for (s, verdict) in verdicts.iter_mut().enumerate() {
         let slot = s as u32;
         if flow.reach[s].is_empty() {
             continue;
         }
         match flow.shortest_path(slot, &mut dist, &mut via, &mut touched) {
-            None => verdicts[s] = Verdict::SeatsFull,
+            None => *verdict = Verdict::SeatsFull,
             Some((delta, _)) if total.0 + delta.0 > inst.budget => {
-                verdicts[s] = Verdict::BudgetExhausted
+                *verdict = Verdict::BudgetExhausted
             }
             Some((delta, end)) => {
                 total = add(total, delta);

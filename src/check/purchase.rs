@@ -176,9 +176,9 @@ impl Pool {
         while head < queue.len() {
             let j = queue[head];
             head += 1;
-            for w in 0..seen.len() {
-                let mut new = self.next[j][w] & !seen[w];
-                seen[w] |= new;
+            for (w, seen_w) in seen.iter_mut().enumerate() {
+                let mut new = self.next[j][w] & !*seen_w;
+                *seen_w |= new;
                 while new != 0 {
                     let l = w * 64 + new.trailing_zeros() as usize;
                     new &= new - 1;
