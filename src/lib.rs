@@ -122,6 +122,10 @@ pub mod internals {
     pub use crate::assign::assign;
     pub use crate::assign::da::deferred_acceptance;
     pub use crate::assign::prune::prune;
+    pub use crate::assign::purchase::{
+        buy as buy_places, Instance as PurchaseInstance, Verdict as PurchaseVerdict,
+    };
+    pub use crate::assign::purchase_oracle::buy_oracle as buy_places_oracle;
     pub use crate::assign::siblings::deferred_acceptance_units;
     pub use crate::assign::{Applicants, Application};
     pub use crate::check::priority::{Priority as CheckerPriority, Ranks as CheckerRanks};

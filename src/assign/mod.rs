@@ -30,6 +30,9 @@ pub mod model;
 pub mod prune;
 pub mod public;
 pub mod purchase;
+#[cfg(any(test, feature = "internals"))]
+pub mod purchase_oracle;
+mod purchase_pool;
 pub mod quotas;
 pub mod serial;
 pub mod siblings;

@@ -9,18 +9,22 @@
 //! the least total cost, then the least total distance (each distance rounded to the metre), is
 //! returned.
 //!
-//! This is incremental min-cost flow. The current assignment is always a min-cost assignment of
-//! the granted set, so the min-cost assignment of the granted set plus `k` is the current one
-//! changed along a shortest augmenting path from `k` (successive shortest paths): `k` takes a seat
-//! at `p1`, a child at `p1` moves to `p2`, …, until a school with a spare seat. The search runs on
-//! the private schools only: the edge `p → q` costs the cheapest move of a child held at `p` to
-//! `q`, kept per edge in an ordered set, so a step costs O(schools reached × edges · log n), not
-//! O(children). If no augmenting path exists, the seats cannot take `k`
+//! This is incremental min-cost flow (successive shortest paths): the current assignment is
+//! always a min-cost assignment of the granted set, so the min-cost assignment of the granted set
+//! plus `k` is the current one changed along a shortest augmenting path from `k` — `k` takes a
+//! seat at `p1`, a child at `p1` moves to `p2`, …, until a school with a spare seat. The search
+//! runs on the private schools of `k`'s pool only ([`super::purchase_pool`]: Dijkstra with node
+//! potentials, stopped at the first spare seat), so a step costs about (schools settled × the
+//! pool's schools), not O(children). If no augmenting path exists, the seats cannot take `k`
 //! ([`UnplacedReason::PrivateSeatsFull`]); if the cheapest one would break the budget,
-//! [`UnplacedReason::BudgetExhausted`]; both verdicts are exact. Equal costs are decided by the
-//! smaller school index, then the earlier child in the fallback order.
-
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+//! [`UnplacedReason::BudgetExhausted`]; both verdicts are exact. Pools (schools linked by a child
+//! who reaches both; the districts when `purchase_same_district`) share only the budget and walk
+//! their children in parallel wherever the budget cannot bind ([`buy`]). Equal path costs end at
+//! the smaller school index; equal moves take the earlier child in the fallback order.
+//!
+//! The stage is decided on plain data ([`Instance`] → [`Verdict`]s); the former algorithm
+//! (label-correcting search, ordered sets per edge) is kept as the property tests' oracle in
+//! `purchase_oracle.rs`.
 
 use super::{Outcome, UnplacedReason};
 use crate::domain::{ChildIdx, Location, PrivateIdx};
@@ -29,14 +33,6 @@ use crate::scenario::Scenario;
 
 /// The cost of a bought place in the objective: yuan first, then metres from home.
 pub type Cost = (i64, i64);
-
-fn add(a: Cost, b: Cost) -> Cost {
-    (a.0 + b.0, a.1 + b.1)
-}
-
-fn sub(a: Cost, b: Cost) -> Cost {
-    (a.0 - b.0, a.1 - b.1)
-}
 
 /// Distance in whole metres, as the purchase objective counts it.
 pub fn metres(from: Location, to: Location) -> i64 {
@@ -47,17 +43,58 @@ pub fn metres(from: Location, to: Location) -> i64 {
 /// schools with purchasable seats, in her district when `purchase_same_district`, within
 /// `purchase_max_km` if set. Ascending school index.
 pub fn reach(scenario: &Scenario, c: ChildIdx) -> Vec<(PrivateIdx, Cost)> {
-    let child = scenario.child(c);
-    let rules = &scenario.fallback;
-    scenario
-        .private_indices()
-        .filter_map(|p| {
+    Candidates::new(scenario).of(scenario, c).collect()
+}
+
+/// The private schools with purchasable seats, per district when the purchase is bound to the
+/// child's district (so finding a child's reach looks at her district's schools only).
+struct Candidates {
+    /// Per district (or a single list of all, when not district-bound), ascending.
+    lists: Vec<Vec<PrivateIdx>>,
+    same_district: bool,
+}
+
+impl Candidates {
+    fn new(scenario: &Scenario) -> Candidates {
+        let same_district = scenario.fallback.purchase_same_district;
+        let n = if same_district {
+            scenario.districts.len()
+        } else {
+            1
+        };
+        let mut lists = vec![Vec::new(); n];
+        for p in scenario.private_indices() {
+            let ps = scenario.private_school(p);
+            if ps.purchasable_seats > 0 {
+                let k = if same_district { ps.district.ix() } else { 0 };
+                lists[k].push(p);
+            }
+        }
+        Candidates {
+            lists,
+            same_district,
+        }
+    }
+
+    /// Child `c`'s reach, as [`reach`] gives it.
+    fn of<'a>(
+        &'a self,
+        scenario: &'a Scenario,
+        c: ChildIdx,
+    ) -> impl Iterator<Item = (PrivateIdx, Cost)> + 'a {
+        let child = scenario.child(c);
+        let list: &[PrivateIdx] = if self.same_district {
+            self.lists
+                .get(child.residence_district.ix())
+                .map_or(&[], |l| l.as_slice())
+        } else {
+            &self.lists[0]
+        };
+        let max_km = scenario.fallback.purchase_max_km;
+        list.iter().filter_map(move |&p| {
             let ps = scenario.private_school(p);
             let d = child.location.distance_km(ps.location);
-            let ok = ps.purchasable_seats > 0
-                && (!rules.purchase_same_district || ps.district == child.residence_district)
-                && rules.purchase_max_km.is_none_or(|max| d <= max);
-            ok.then(|| {
+            max_km.is_none_or(|max| d <= max).then(|| {
                 (
                     p,
                     (
@@ -67,7 +104,7 @@ pub fn reach(scenario: &Scenario, c: ChildIdx) -> Vec<(PrivateIdx, Cost)> {
                 )
             })
         })
-        .collect()
+    }
 }
 
 /// What the purchase stage did.
@@ -88,125 +125,189 @@ pub struct PurchaseReport {
     pub budget_exhausted: usize,
 }
 
-/// How a school was reached in the shortest-path search.
-#[derive(Debug, Clone, Copy)]
-enum Via {
-    /// The new child takes a seat here directly.
-    Start,
-    /// A child held at `from` moves here.
-    Move { from: u32, child: u32 },
+/// One purchase stage as plain data: the private schools' prices and seats, the budget, and
+/// each child of the stage (in the fallback order) with her reach.
+#[derive(Debug, Clone, Default)]
+pub struct Instance {
+    /// Per private school, the yuan one bought place costs.
+    pub yuan: Vec<i64>,
+    /// Per private school, its purchasable seats.
+    pub seats: Vec<u32>,
+    /// The budget, in yuan.
+    pub budget: i64,
+    /// Where each child's reach starts in `entries` (one more than the children).
+    offsets: Vec<usize>,
+    /// Every child's reach, one after the other: (school, metres from home).
+    entries: Vec<(u32, i64)>,
 }
 
-/// The state of the incremental min-cost assignment.
-struct Flow {
-    /// Per stage child (by slot), her reach.
-    reach: Vec<Vec<(PrivateIdx, Cost)>>,
-    /// Per stage child, the school she holds.
-    at: Vec<Option<PrivateIdx>>,
-    /// Per school, seats left.
-    spare: Vec<u32>,
-    /// Per school `p`, per school `q`: the children held at `p` who reach `q`, keyed by the change
-    /// of cost if they moved (then by slot, which follows the fallback order).
-    moves: Vec<BTreeMap<u32, BTreeSet<(Cost, u32)>>>,
+impl Instance {
+    /// A stage with these schools and budget and no children yet.
+    pub fn new(yuan: Vec<i64>, seats: Vec<u32>, budget: i64) -> Instance {
+        Instance {
+            yuan,
+            seats,
+            budget,
+            offsets: vec![0],
+            entries: Vec::new(),
+        }
+    }
+
+    /// Appends the next child in the fallback order, with her reach: (school, metres), each
+    /// school at most once, in ascending order, each with seats.
+    pub fn push_child(&mut self, reach: impl IntoIterator<Item = (u32, i64)>) {
+        self.entries.extend(reach);
+        debug_assert!(
+            self.entries[*self.offsets.last().expect("offsets start at 0")..]
+                .windows(2)
+                .all(|w| w[0].0 < w[1].0)
+        );
+        self.offsets.push(self.entries.len());
+    }
+
+    /// How many children the stage has.
+    pub fn children(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// The reach of the child at `slot`: (school, metres), ascending school.
+    pub fn reach(&self, slot: usize) -> &[(u32, i64)] {
+        &self.entries[self.offsets[slot]..self.offsets[slot + 1]]
+    }
 }
 
-impl Flow {
-    fn cost_at(&self, slot: u32, p: PrivateIdx) -> Cost {
-        self.reach[slot as usize]
-            .iter()
-            .find(|r| r.0 == p)
-            .expect("a held school is in reach")
-            .1
+/// What the purchase stage decided for one child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// A place bought at this private school.
+    Bought(u32),
+    /// No school in reach.
+    NoSchoolInReach,
+    /// The seats in reach cannot take her with every child granted before her.
+    SeatsFull,
+    /// The seats could, the budget could not.
+    BudgetExhausted,
+}
+
+/// Below this many children a window of the walk is not worth spreading over threads.
+const PARALLEL_WINDOW: usize = 256;
+
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        parent[x as usize] = parent[parent[x as usize] as usize];
+        x = parent[x as usize];
+    }
+    x
+}
+
+/// Decides the stage, as the module doc says.
+///
+/// The schools are split into pools (linked by a child who reaches two of them); each pool keeps
+/// its own min-cost assignment ([`super::purchase_pool`]). The walk in the fallback order is
+/// cut into windows the budget cannot bind in — a child granted adds the price of the school
+/// her augmenting path ends at (the yuan of the moves along it cancel out), so at most the
+/// dearest price — and the pools walk each window's children in parallel. Where the money left
+/// could run out within a few children, the walk goes child by child. Pools share nothing but
+/// the budget, so the verdicts are the same on any number of threads.
+pub fn buy(inst: &Instance) -> Vec<Verdict> {
+    use super::purchase_pool::{Pool, State};
+    use rayon::prelude::*;
+
+    let n_p = inst.yuan.len();
+    let n_c = inst.children();
+    let mut parent: Vec<u32> = (0..n_p as u32).collect();
+    for slot in 0..n_c {
+        for w in inst.reach(slot).windows(2) {
+            let (a, b) = (find(&mut parent, w[0].0), find(&mut parent, w[1].0));
+            parent[a.max(b) as usize] = a.min(b);
+        }
+    }
+    let root: Vec<u32> = (0..n_p as u32).map(|p| find(&mut parent, p)).collect();
+    // Pools in order of their smallest school; local indices ascending with the global ones.
+    let mut pool_of_root = vec![u32::MAX; n_p];
+    let mut local = vec![0u32; n_p];
+    let mut schools: Vec<Vec<u32>> = Vec::new();
+    for p in 0..n_p {
+        let r = root[p] as usize;
+        if pool_of_root[r] == u32::MAX {
+            pool_of_root[r] = schools.len() as u32;
+            schools.push(Vec::new());
+        }
+        let k = pool_of_root[r] as usize;
+        local[p] = schools[k].len() as u32;
+        schools[k].push(p as u32);
+    }
+    let mut children: Vec<Vec<u32>> = vec![Vec::new(); schools.len()];
+    let pool_of: Vec<u32> = (0..n_c)
+        .map(|slot| match inst.reach(slot).first() {
+            Some(&(p, _)) => {
+                let k = pool_of_root[root[p as usize] as usize];
+                children[k as usize].push(slot as u32);
+                k
+            }
+            None => u32::MAX,
+        })
+        .collect();
+    let mut pools: Vec<Pool> = schools
+        .into_iter()
+        .zip(children)
+        .map(|(s, c)| Pool::new(inst, &local, s, c))
+        .collect();
+
+    let dearest = (0..n_p)
+        .filter(|&p| inst.seats[p] > 0)
+        .map(|p| inst.yuan[p])
+        .max()
+        .unwrap_or(0)
+        .max(0);
+    let mut total: i64 = 0;
+    let mut slot = 0;
+    while slot < n_c {
+        let money_left = inst.budget - total;
+        let room = if dearest == 0 {
+            usize::MAX
+        } else {
+            usize::try_from(money_left.max(0) / dearest).unwrap_or(usize::MAX)
+        };
+        if room < PARALLEL_WINDOW {
+            // Child by child, with the budget.
+            if pool_of[slot] != u32::MAX {
+                total += pools[pool_of[slot] as usize].step_next(Some(money_left));
+            }
+            slot += 1;
+            continue;
+        }
+        // The window: the next `room` children with a school in reach.
+        let mut end = slot;
+        let mut count = 0;
+        while end < n_c && count < room {
+            if pool_of[end] != u32::MAX {
+                count += 1;
+            }
+            end += 1;
+        }
+        let end32 = end as u32;
+        total += pools
+            .par_iter_mut()
+            .map(|pool| pool.run_until(end32))
+            .sum::<i64>();
+        slot = end;
     }
 
-    /// Records that child `slot` is held at `p` (or leaves it, when `hold` is false).
-    fn set_held(&mut self, slot: u32, p: PrivateIdx, hold: bool) {
-        let here = self.cost_at(slot, p);
-        for i in 0..self.reach[slot as usize].len() {
-            let (q, cost) = self.reach[slot as usize][i];
-            if q == p {
-                continue;
-            }
-            let key = (sub(cost, here), slot);
-            let edges = &mut self.moves[p.ix()];
-            if hold {
-                edges.entry(q.0).or_default().insert(key);
-            } else if let Some(set) = edges.get_mut(&q.0) {
-                set.remove(&key);
-                if set.is_empty() {
-                    edges.remove(&q.0);
-                }
-            }
+    let mut verdicts = vec![Verdict::NoSchoolInReach; n_c];
+    for pool in &pools {
+        for (i, &s) in pool.children.iter().enumerate() {
+            verdicts[s as usize] = match pool.state[i] {
+                State::SeatsFull => Verdict::SeatsFull,
+                State::BudgetExhausted => Verdict::BudgetExhausted,
+                State::Granted | State::Pending => Verdict::NoSchoolInReach,
+            };
         }
-        self.at[slot as usize] = hold.then_some(p);
-    }
-
-    /// The cheapest way to add child `slot`: the total cost change and the end school, with
-    /// the search's predecessors to replay it. `None` when the seats cannot take her.
-    fn shortest_path(
-        &self,
-        slot: u32,
-        dist: &mut [Option<Cost>],
-        via: &mut [Via],
-        touched: &mut Vec<u32>,
-    ) -> Option<(Cost, u32)> {
-        for &p in touched.iter() {
-            dist[p as usize] = None;
-        }
-        touched.clear();
-        let mut queue = VecDeque::new();
-        let mut queued = BTreeSet::new();
-        for &(p, cost) in &self.reach[slot as usize] {
-            dist[p.ix()] = Some(cost);
-            via[p.ix()] = Via::Start;
-            touched.push(p.0);
-            queue.push_back(p.0);
-            queued.insert(p.0);
-        }
-        // Label-correcting search (Bellman–Ford with a queue); edges can be negative, but the
-        // current assignment is min-cost, so there is no negative cycle.
-        while let Some(p) = queue.pop_front() {
-            queued.remove(&p);
-            let here = dist[p as usize].expect("queued schools have a distance");
-            for (&q, set) in &self.moves[p as usize] {
-                let &(delta, child) = set.first().expect("empty edges are removed");
-                let nd = add(here, delta);
-                if dist[q as usize].is_none_or(|d| nd < d) {
-                    if dist[q as usize].is_none() {
-                        touched.push(q);
-                    }
-                    dist[q as usize] = Some(nd);
-                    via[q as usize] = Via::Move { from: p, child };
-                    if queued.insert(q) {
-                        queue.push_back(q);
-                    }
-                }
-            }
-        }
-        touched
-            .iter()
-            .filter(|&&p| self.spare[p as usize] > 0)
-            .map(|&p| (dist[p as usize].expect("touched"), p))
-            .min()
-    }
-
-    /// Applies the augmenting path ending at `end` found for child `slot`.
-    fn augment(&mut self, slot: u32, mut end: u32, via: &[Via]) {
-        self.spare[end as usize] -= 1;
-        loop {
-            match via[end as usize] {
-                Via::Start => {
-                    self.set_held(slot, PrivateIdx(end), true);
-                    return;
-                }
-                Via::Move { from, child } => {
-                    self.set_held(child, PrivateIdx(from), false);
-                    self.set_held(child, PrivateIdx(end), true);
-                    end = from;
-                }
-            }
+        for (s, p) in pool.placed() {
+            verdicts[s as usize] = Verdict::Bought(p);
         }
     }
+    verdicts
 }
 
 /// Buys private places for every child still without a place, as the module doc says, and
@@ -222,60 +323,53 @@ pub fn purchase(
         .copied()
         .filter(|c| outcomes[c.ix()].is_none())
         .collect();
-    let n_p = scenario.private_schools.len();
-    let mut flow = Flow {
-        reach: stage.iter().map(|&c| reach(scenario, c)).collect(),
-        at: vec![None; stage.len()],
-        spare: scenario
-            .private_schools
-            .iter()
-            .map(|p| p.purchasable_seats)
-            .collect(),
-        moves: vec![BTreeMap::new(); n_p],
-    };
-    let budget = i64::try_from(scenario.budget_yuan).unwrap_or(i64::MAX);
-    let mut total: Cost = (0, 0);
+    let schools = &scenario.private_schools;
+    let mut inst = Instance::new(
+        schools.iter().map(|p| p.cost_per_seat() as i64).collect(),
+        schools.iter().map(|p| p.purchasable_seats).collect(),
+        i64::try_from(scenario.budget_yuan).unwrap_or(i64::MAX),
+    );
+    let candidates = Candidates::new(scenario);
+    for &c in &stage {
+        inst.push_child(candidates.of(scenario, c).map(|(p, (_, m))| (p.0, m)));
+    }
+    let verdicts = buy(&inst);
     let mut report = PurchaseReport::default();
-    let mut dist = vec![None; n_p];
-    let mut via = vec![Via::Start; n_p];
-    let mut touched = Vec::new();
-    for (slot, &c) in stage.iter().enumerate() {
-        let slot = slot as u32;
-        if flow.reach[slot as usize].is_empty() {
-            report.no_school_in_reach += 1;
-            outcomes[c.ix()] = Some(Outcome::Unplaced {
-                reason: UnplacedReason::NoPrivateInReach,
-            });
-            continue;
-        }
-        match flow.shortest_path(slot, &mut dist, &mut via, &mut touched) {
-            None => {
+    for (slot, (&c, verdict)) in stage.iter().zip(verdicts).enumerate() {
+        outcomes[c.ix()] = Some(match verdict {
+            Verdict::Bought(p) => {
+                let m = inst
+                    .reach(slot)
+                    .iter()
+                    .find(|r| r.0 == p)
+                    .expect("a bought place is in reach")
+                    .1;
+                report.seats += 1;
+                report.cost_yuan += inst.yuan[p as usize] as u64;
+                report.distance_m += m as u64;
+                Outcome::Purchased {
+                    school: PrivateIdx(p),
+                }
+            }
+            Verdict::NoSchoolInReach => {
+                report.no_school_in_reach += 1;
+                Outcome::Unplaced {
+                    reason: UnplacedReason::NoPrivateInReach,
+                }
+            }
+            Verdict::SeatsFull => {
                 report.seats_full += 1;
-                outcomes[c.ix()] = Some(Outcome::Unplaced {
+                Outcome::Unplaced {
                     reason: UnplacedReason::PrivateSeatsFull,
-                });
+                }
             }
-            Some((delta, _)) if total.0 + delta.0 > budget => {
+            Verdict::BudgetExhausted => {
                 report.budget_exhausted += 1;
-                outcomes[c.ix()] = Some(Outcome::Unplaced {
+                Outcome::Unplaced {
                     reason: UnplacedReason::BudgetExhausted,
-                });
+                }
             }
-            Some((delta, end)) => {
-                total = add(total, delta);
-                flow.augment(slot, end, &via);
-            }
-        }
+        });
     }
-    for (slot, &c) in stage.iter().enumerate() {
-        if let Some(p) = flow.at[slot] {
-            let (yuan, m) = flow.cost_at(slot as u32, p);
-            report.seats += 1;
-            report.cost_yuan += yuan as u64;
-            report.distance_m += m as u64;
-            outcomes[c.ix()] = Some(Outcome::Purchased { school: p });
-        }
-    }
-    debug_assert_eq!(report.cost_yuan as i64, total.0);
     report
 }

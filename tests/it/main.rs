@@ -16,6 +16,7 @@ mod plan;
 mod points;
 pub mod properties;
 mod purchase;
+mod purchase_linear;
 mod quotas;
 mod reliability;
 mod report;

@@ -411,3 +411,32 @@ fn shuffled_rows_give_the_same_outputs_for_the_new_stages() {
         assert_eq!(before, render(&dir.path().join("scenario.toml")), "{name}");
     }
 }
+
+/// Mutations of a correct purchase, each caught by the exact check: a worse-priority child
+/// bought in a better one's place, the budget exceeded by one yuan, two children swapped.
+#[test]
+fn the_checker_catches_mutated_purchases() {
+    let scenario = load(&scenario_dir("tiny/purchase/scenario.toml"));
+    let at = |s: &str| Outcome::Purchased {
+        school: private(&scenario, s),
+    };
+    let full = Outcome::Unplaced {
+        reason: UnplacedReason::PrivateSeatsFull,
+    };
+    // E (30 points, reaches only P1) bought at P1 instead of B (60 points).
+    assert!(violations_with(&[("B", full), ("E", at("P1"))]).contains(&"purchase-priority"));
+    // A and B swapped: B's new place P3 is out of her reach.
+    assert!(violations_with(&[("A", at("P1")), ("B", at("P3"))]).contains(&"purchase-reach"));
+    // The right purchase (9,000 yuan) against a budget of 8,999.
+    let solved = solve_checked(&scenario, Mechanism::Optimal);
+    assert_eq!(solved.assignment.spent_yuan, 9000);
+    let poorer = scenario
+        .edited(&[seatplan::Edit::BudgetYuan(8999)])
+        .expect("a valid edit");
+    let rules: Vec<&str> = seatplan::check(&poorer, &solved.assignment.outcomes)
+        .violations
+        .iter()
+        .map(|v| v.rule)
+        .collect();
+    assert!(rules.contains(&"budget"), "{rules:?}");
+}

@@ -1,0 +1,323 @@
+//! One pool of the purchase stage: successive shortest paths by Dijkstra with potentials.
+//!
+//! A *pool* is a set of private schools linked by children who reach two of them; pools share
+//! only the budget. The pool keeps a min-cost assignment (yuan, then metres) of the children
+//! granted so far. Adding child `k` is a shortest augmenting path on the pool's schools (the
+//! edge `p → q` is the cheapest move of a child held at `p` to `q`; a school with a spare seat
+//! leads to a sink). Node potentials keep every reduced edge cost non-negative, so the path is
+//! found by Dijkstra's algorithm, which stops as soon as the sink is settled: when her cheapest
+//! school has a spare seat, adding a child settles one school. The potentials are then updated
+//! by `min(d(v), D)` (`D` the sink's distance), which keeps them valid without finishing the
+//! search. Each edge keeps its candidate moves in a binary heap whose entries are dropped lazily
+//! (an entry is stale once its child left the school) and compacted when stale entries outnumber
+//! live ones. Equal path lengths go to the sink through the smaller school index; equal moves to
+//! the earlier child in the fallback order.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::purchase::{Cost, Instance};
+
+/// No school: a child not (yet) holding a seat.
+const NONE: u32 = u32::MAX;
+
+/// How a school was reached in the search.
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    /// The new child takes a seat here directly.
+    Start,
+    /// A child (local index) held at `from` moves here.
+    Move { from: u32, child: u32 },
+}
+
+/// What became of one child of the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum State {
+    /// Not yet walked.
+    Pending,
+    /// Granted a place (which one is read at the end).
+    Granted,
+    /// The seats cannot take her with the children granted before her.
+    SeatsFull,
+    /// The seats could take her but the money left could not pay for it.
+    BudgetExhausted,
+}
+
+fn add(a: Cost, b: Cost) -> Cost {
+    (a.0 + b.0, a.1 + b.1)
+}
+
+fn sub(a: Cost, b: Cost) -> Cost {
+    (a.0 - b.0, a.1 - b.1)
+}
+
+/// One pool's incremental min-cost assignment.
+pub(super) struct Pool<'a> {
+    inst: &'a Instance,
+    /// Global school index → local index in its pool.
+    local: &'a [u32],
+    /// Local school → global school, ascending.
+    pub(super) schools: Vec<u32>,
+    /// Local child → global slot, ascending (the fallback order).
+    pub(super) children: Vec<u32>,
+    /// Per local child, what became of her.
+    pub(super) state: Vec<State>,
+    /// Per local child, the local school she holds, or [`NONE`].
+    at: Vec<u32>,
+    /// Per local school: yuan per place, seats left.
+    yuan: Vec<i64>,
+    spare: Vec<u32>,
+    /// Edge `p → q` at `p * n + q`: candidate moves (metres gained or lost, local child).
+    heaps: Vec<BinaryHeap<Reverse<(i64, u32)>>>,
+    /// Edge `p → q`: how many children held at `p` reach `q`.
+    live: Vec<u32>,
+    /// Node potentials (the sink's is zero throughout).
+    pi: Vec<Cost>,
+    /// The next local child to walk.
+    pub(super) cursor: usize,
+    // Scratch space of the search, reset through `touched`.
+    label: Vec<Option<Cost>>,
+    settled: Vec<bool>,
+    via: Vec<Via>,
+    touched: Vec<u32>,
+}
+
+impl<'a> Pool<'a> {
+    /// An empty pool of the given schools (global, ascending) and children (global slots,
+    /// ascending); `local` maps every school of the pool to its position in `schools`.
+    pub(super) fn new(
+        inst: &'a Instance,
+        local: &'a [u32],
+        schools: Vec<u32>,
+        children: Vec<u32>,
+    ) -> Pool<'a> {
+        let n = schools.len();
+        Pool {
+            inst,
+            local,
+            yuan: schools.iter().map(|&p| inst.yuan[p as usize]).collect(),
+            spare: schools.iter().map(|&p| inst.seats[p as usize]).collect(),
+            state: vec![State::Pending; children.len()],
+            at: vec![NONE; children.len()],
+            heaps: (0..n * n).map(|_| BinaryHeap::new()).collect(),
+            live: vec![0; n * n],
+            pi: vec![(0, 0); n],
+            cursor: 0,
+            label: vec![None; n],
+            settled: vec![false; n],
+            via: vec![Via::Start; n],
+            touched: Vec::new(),
+            schools,
+            children,
+        }
+    }
+
+    fn n(&self) -> usize {
+        self.schools.len()
+    }
+
+    /// Metres from local child `i`'s home to local school `p` (in her reach).
+    fn metres_at(&self, i: u32, p: u32) -> i64 {
+        let reach = self.inst.reach(self.children[i as usize] as usize);
+        let global = self.schools[p as usize];
+        let k = reach
+            .binary_search_by_key(&global, |r| r.0)
+            .expect("a held school is in reach");
+        reach[k].1
+    }
+
+    /// Moves local child `i` to school `to` (or just seats her, when she holds none).
+    fn hold(&mut self, i: u32, to: u32) {
+        let n = self.n();
+        let (inst, local) = (self.inst, self.local);
+        let reach = inst.reach(self.children[i as usize] as usize);
+        let from = self.at[i as usize];
+        if from != NONE {
+            for &(p, _) in reach {
+                let q = local[p as usize];
+                if q != from {
+                    self.live[from as usize * n + q as usize] -= 1;
+                }
+            }
+        }
+        self.at[i as usize] = to;
+        let here = self.metres_at(i, to);
+        for &(p, m) in reach {
+            let q = local[p as usize];
+            if q == to {
+                continue;
+            }
+            let e = to as usize * n + q as usize;
+            self.live[e] += 1;
+            self.heaps[e].push(Reverse((m - here, i)));
+            if self.heaps[e].len() > 2 * self.live[e] as usize + 16 {
+                self.compact(e, to);
+            }
+        }
+    }
+
+    /// Drops the stale entries of edge `e` (leaving `p`), and duplicates.
+    fn compact(&mut self, e: usize, p: u32) {
+        let at = &self.at;
+        let mut keep: Vec<Reverse<(i64, u32)>> = std::mem::take(&mut self.heaps[e])
+            .into_vec()
+            .into_iter()
+            .filter(|Reverse((_, c))| at[*c as usize] == p)
+            .collect();
+        keep.sort_unstable();
+        keep.dedup();
+        self.heaps[e] = BinaryHeap::from(keep);
+    }
+
+    /// The cheapest move along edge `p → q` (metres change, local child), stale entries
+    /// dropped; `None` if no child held at `p` reaches `q`.
+    fn best_move(&mut self, p: u32, q: u32) -> Option<(i64, u32)> {
+        let e = p as usize * self.n() + q as usize;
+        if self.live[e] == 0 {
+            return None;
+        }
+        let heap = &mut self.heaps[e];
+        while let Some(&Reverse((m, c))) = heap.peek() {
+            if self.at[c as usize] == p {
+                return Some((m, c));
+            }
+            heap.pop();
+        }
+        unreachable!("a live edge has a valid move")
+    }
+
+    /// Walks the pool's children with global slot below `end`, granting every one the seats can
+    /// take (the caller has made sure the money suffices). Returns the yuan added.
+    pub(super) fn run_until(&mut self, end: u32) -> i64 {
+        let mut spent = 0;
+        while self.cursor < self.children.len() && self.children[self.cursor] < end {
+            let i = self.cursor as u32;
+            spent += self.step(i, None);
+            self.cursor += 1;
+        }
+        spent
+    }
+
+    /// Walks the next child, granting her if the seats can take her and the cheapest way costs
+    /// at most `money_left` yuan (no limit when `None`). Returns the yuan added.
+    pub(super) fn step_next(&mut self, money_left: Option<i64>) -> i64 {
+        let i = self.cursor as u32;
+        self.cursor += 1;
+        self.step(i, money_left)
+    }
+
+    fn step(&mut self, i: u32, money_left: Option<i64>) -> i64 {
+        let Some((delta, end)) = self.shortest_path(i) else {
+            self.state[i as usize] = State::SeatsFull;
+            return 0;
+        };
+        if money_left.is_some_and(|m| delta.0 > m) {
+            self.state[i as usize] = State::BudgetExhausted;
+            return 0;
+        }
+        self.state[i as usize] = State::Granted;
+        self.augment(i, end, delta);
+        delta.0
+    }
+
+    /// Dijkstra from child `i`'s reach to the sink. Returns the path's true cost (yuan, metres)
+    /// and the school whose spare seat it ends at; `None` when no path exists.
+    fn shortest_path(&mut self, i: u32) -> Option<(Cost, u32)> {
+        for &p in &self.touched {
+            self.label[p as usize] = None;
+            self.settled[p as usize] = false;
+        }
+        self.touched.clear();
+        let n = self.n() as u32;
+        let mut queue: BinaryHeap<Reverse<(Cost, u32)>> = BinaryHeap::new();
+        let (inst, local) = (self.inst, self.local);
+        for &(global, m) in inst.reach(self.children[i as usize] as usize) {
+            let p = local[global as usize];
+            let d = sub((self.yuan[p as usize], m), self.pi[p as usize]);
+            self.label[p as usize] = Some(d);
+            self.via[p as usize] = Via::Start;
+            self.touched.push(p);
+            queue.push(Reverse((d, p)));
+        }
+        // The sink: its label and the school it is reached from.
+        let mut sink: Option<(Cost, u32)> = None;
+        while let Some(Reverse((d, p))) = queue.pop() {
+            if p == n {
+                break;
+            }
+            if self.settled[p as usize] || self.label[p as usize] != Some(d) {
+                continue;
+            }
+            self.settled[p as usize] = true;
+            if self.spare[p as usize] > 0 {
+                // Edge to the sink, reduced cost pi(p) - pi(sink) = pi(p).
+                let nd = add(d, self.pi[p as usize]);
+                if sink.is_none_or(|s| (nd, p) < s) {
+                    sink = Some((nd, p));
+                    queue.push(Reverse((nd, n)));
+                }
+            }
+            for q in 0..n {
+                if q == p || self.settled[q as usize] {
+                    continue;
+                }
+                let Some((m, child)) = self.best_move(p, q) else {
+                    continue;
+                };
+                let w = (self.yuan[q as usize] - self.yuan[p as usize], m);
+                let nd = add(add(d, w), sub(self.pi[p as usize], self.pi[q as usize]));
+                let better = match self.label[q as usize] {
+                    None => {
+                        self.touched.push(q);
+                        true
+                    }
+                    Some(old) => nd < old,
+                };
+                if better {
+                    self.label[q as usize] = Some(nd);
+                    self.via[q as usize] = Via::Move { from: p, child };
+                    queue.push(Reverse((nd, q)));
+                }
+            }
+        }
+        let (big_d, end) = sink?;
+        // Potentials: pi(v) += min(d(v), D) - D for every settled school (the others keep
+        // theirs), which keeps every reduced cost non-negative and the sink's potential zero.
+        for k in 0..self.touched.len() {
+            let p = self.touched[k] as usize;
+            if self.settled[p] {
+                let d = self.label[p].expect("settled schools have a label");
+                if d < big_d {
+                    self.pi[p] = add(self.pi[p], sub(d, big_d));
+                }
+            }
+        }
+        Some((big_d, end))
+    }
+
+    /// Applies the path found for child `i` ending at `end`.
+    fn augment(&mut self, i: u32, mut end: u32, _delta: Cost) {
+        self.spare[end as usize] -= 1;
+        loop {
+            match self.via[end as usize] {
+                Via::Start => {
+                    self.hold(i, end);
+                    return;
+                }
+                Via::Move { from, child } => {
+                    self.hold(child, end);
+                    end = from;
+                }
+            }
+        }
+    }
+
+    /// Every granted child's school: (global slot, global school).
+    pub(super) fn placed(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.at
+            .iter()
+            .enumerate()
+            .filter(|(_, &p)| p != NONE)
+            .map(|(i, &p)| (self.children[i], self.schools[p as usize]))
+    }
+}
