@@ -10,7 +10,7 @@
 #SBATCH --cpus-per-task=4
 #SBATCH --mem=4G
 #SBATCH --time=02:00:00
-#SBATCH --output=logs/sweep-%A_%a.log
+#SBATCH --output=seatplan-sweep-%A_%a.log
 set -euo pipefail
 
 sweep_file=${1:?usage: sbatch --array=1-N slurm-sweep.sh SWEEP.toml}

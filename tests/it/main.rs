@@ -22,6 +22,7 @@ mod rounds;
 mod serve;
 mod serve_browser;
 mod siblings;
+mod slurm;
 mod solver;
 mod sweep;
 mod util;
