@@ -9,6 +9,7 @@
 //! [`crate::metrics::sweep`] and [`crate::metrics::kpi`], below both the sweep and its report.
 
 pub mod apply;
+pub mod reuse;
 pub mod run;
 pub mod spec;
 pub mod tables;
