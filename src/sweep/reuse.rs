@@ -85,9 +85,11 @@ mod tests {
     use crate::policy::TieRule;
 
     fn county() -> Scenario {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("scenarios/county/scenario.toml");
-        crate::input::load(&path).expect("the shipped county loads").scenario
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/county/scenario.toml");
+        crate::input::load(&path)
+            .expect("the shipped county loads")
+            .scenario
     }
 
     /// Rankings compared in every field (`Ranking` has no `PartialEq`; its `Debug` shows all).
@@ -112,7 +114,12 @@ mod tests {
         let other_seed = Edit::Seed(base.seed() + 1);
         assert_eq!(reuse(&[]), RankingReuse::Whole);
         assert_eq!(
-            reuse(&[same_seed.clone(), seats.clone(), Edit::BudgetYuan(0), subsidy]),
+            reuse(&[
+                same_seed.clone(),
+                seats.clone(),
+                Edit::BudgetYuan(0),
+                subsidy
+            ]),
             RankingReuse::Whole
         );
         assert_eq!(

@@ -29,7 +29,14 @@ fn program(name: &str) -> Option<PathBuf> {
 }
 
 const PROGRAMS: [&str; 8] = [
-    "slurmctld", "slurmd", "sbatch", "squeue", "sinfo", "scontrol", "scancel", "munged",
+    "slurmctld",
+    "slurmd",
+    "sbatch",
+    "squeue",
+    "sinfo",
+    "scontrol",
+    "scancel",
+    "munged",
 ];
 
 /// Whether the test can run here; installs Slurm as root when it is missing. `Err` says why not.
@@ -252,7 +259,11 @@ PartitionName=local Nodes={node_name} Default=YES MaxTime=INFINITE State=UP
         let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.join("log"))
             .into_iter()
             .flatten()
-            .chain(std::fs::read_dir(self.dir.join("jobs")).into_iter().flatten())
+            .chain(
+                std::fs::read_dir(self.dir.join("jobs"))
+                    .into_iter()
+                    .flatten(),
+            )
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.is_file())
