@@ -6,14 +6,19 @@
 //!   runs), giving points per second and the speed-up from 1 to 2 threads; the two results
 //!   must be identical;
 //! - peak memory (max RSS, from `wait4`) of `seatplan sweep` over the first 100 points and over
-//!   all 1,000, to show memory does not grow with the number of points.
+//!   all 1,000, to show memory does not grow with the number of points;
+//! - the 100-point city sweep `scenarios/hangzhou/sweeps/bench-100.toml` (142,947 children,
+//!   seats × budget) on a 2-thread pool, once as `seatplan sweep` runs it (each point reusing
+//!   the loaded base and its ranking) and once with every point's scenario built and solved from
+//!   scratch (`point_scenario`, then `solve`: what a point did before); points per second of
+//!   each, and the two results must be identical.
 //!
 //! `SEATPLAN_SWEEP_POINTS=n` limits the timed part to the first `n` points (quicker runs).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use seatplan::{load_sweep, Shard, Sweep};
+use seatplan::{load_sweep, point_scenario, PointKpis, Shard, Sweep};
 use seatplan::{Mechanism, SolverOptions};
 
 const REPEATS: usize = 2;
@@ -44,6 +49,50 @@ fn time_points(sweep: &Sweep, n: usize, threads: usize) -> (f64, Vec<u8>) {
         bytes = serde_json::to_vec(&results).expect("serialising");
     }
     (best, bytes)
+}
+
+/// The 100-point city sweep on a 2-thread pool, as `seatplan sweep` runs it and with every point
+/// solved from scratch: the two wall times (seconds), after checking the results are the same.
+fn city_sweep() -> (usize, f64, f64) {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hangzhou/sweeps/bench-100.toml");
+    let sweep = load_sweep(&file).expect("the shipped city sweep is valid");
+    let n = sweep.spec.points.len();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("a thread pool");
+    let options = SolverOptions::default();
+    use rayon::prelude::*;
+    let t = Instant::now();
+    let reused: Vec<Option<PointKpis>> = pool.install(|| {
+        (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let p = sweep.run_point(i, Mechanism::Optimal, &options);
+                p.kpis().cloned()
+            })
+            .collect()
+    });
+    let t_reused = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let fresh: Vec<Option<PointKpis>> = pool.install(|| {
+        (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let sc = point_scenario(&sweep, i).ok()?;
+                let solved = seatplan::solve(&sc, Mechanism::Optimal, &options).ok()?;
+                Some(PointKpis::compute(&sc, &solved))
+            })
+            .collect()
+    });
+    let t_fresh = t.elapsed().as_secs_f64();
+    assert!(reused.iter().all(Option::is_some), "a city point failed");
+    assert!(
+        reused == fresh,
+        "reusing the base changed a point's results"
+    );
+    (n, t_reused, t_fresh)
 }
 
 /// Peak RSS in KiB of `seatplan sweep` over `file`.
@@ -122,5 +171,15 @@ fn main() {
         large as f64 / small as f64,
         size("p100") as f64 / 1048576.0,
         size("p1000") as f64 / 1048576.0,
+    );
+
+    let (n, reused, fresh) = city_sweep();
+    println!(
+        "city: {n} points over the Hangzhou-like city (142947 children) on 2 threads: \
+         {reused:.2} s, {:.1} points/s (each point solved from scratch: {fresh:.2} s, {:.1} points/s; \
+         ratio {:.2}); identical results",
+        n as f64 / reused,
+        n as f64 / fresh,
+        fresh / reused,
     );
 }

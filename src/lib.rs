@@ -149,7 +149,16 @@ pub fn solve(
     mechanism: Mechanism,
     options: &SolverOptions,
 ) -> Result<Solved, SolveError> {
-    let ranking = Ranking::compute(scenario);
+    solve_ranked(scenario, Ranking::compute(scenario), mechanism, options)
+}
+
+/// [`solve`] with the children already ranked (a sweep point reusing its base's ranking).
+pub(crate) fn solve_ranked(
+    scenario: &Scenario,
+    ranking: Ranking,
+    mechanism: Mechanism,
+    options: &SolverOptions,
+) -> Result<Solved, SolveError> {
     let assignment = assign::assign(scenario, &ranking, mechanism, options)?;
     let check = check::check(scenario, &assignment.outcomes);
     Ok(Solved {

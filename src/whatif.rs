@@ -77,6 +77,7 @@ pub fn load_sweep_on(
         spec,
         base: base.clone(),
         inputs_fingerprint: sha256(material.as_bytes()),
+        work: Default::default(),
     })
 }
 

@@ -60,7 +60,6 @@ impl Ranking {
     /// Computes points, gates, classes and the fallback order.
     pub fn compute(scenario: &Scenario) -> Ranking {
         let policy = &scenario.policy;
-        let n = scenario.children.len();
         let points: Vec<MilliPoints> = scenario
             .children
             .iter()
@@ -71,6 +70,62 @@ impl Ranking {
             .iter()
             .map(|c| policy.gates.failure(c))
             .collect();
+        let mut points_elsewhere = Vec::new();
+        if policy.has_district_layer() {
+            points_elsewhere = scenario
+                .children
+                .iter()
+                .map(|c| {
+                    let s = policy.statement(c, c.residence_district);
+                    s.total - s.layers[Layer::District as usize]
+                })
+                .collect();
+        }
+        let school_tiers: Vec<Vec<Tier>> = scenario
+            .school_indices()
+            .map(|s| policy.tiers_at(s).to_vec())
+            .collect();
+        let home_tier: Vec<u8> = scenario
+            .children
+            .iter()
+            .zip(&gate_failure)
+            .map(|(c, fail)| home_tier(policy, c, fail.is_none()))
+            .collect();
+        Ranking::ordered(
+            scenario,
+            points,
+            points_elsewhere,
+            gate_failure,
+            school_tiers,
+            home_tier,
+        )
+    }
+
+    /// The ranking of `scenario` when it differs from the one `self` was computed for only in
+    /// its seed, seats, budget or subsidies (a sweep point's): the points, gates and tiers are
+    /// kept, the lottery, classes and fallback order drawn again. Equal to
+    /// [`Ranking::compute`] on `scenario` in that case.
+    pub fn reseeded(&self, scenario: &Scenario) -> Ranking {
+        Ranking::ordered(
+            scenario,
+            self.points.clone(),
+            self.points_elsewhere.clone(),
+            self.gate_failure.clone(),
+            self.school_tiers.clone(),
+            self.home_tier.clone(),
+        )
+    }
+
+    /// The lottery, the master lists and the fallback order, from the rest of the ranking.
+    fn ordered(
+        scenario: &Scenario,
+        points: Vec<MilliPoints>,
+        points_elsewhere: Vec<MilliPoints>,
+        gate_failure: Vec<Option<String>>,
+        school_tiers: Vec<Vec<Tier>>,
+        home_tier: Vec<u8>,
+    ) -> Ranking {
+        let n = scenario.children.len();
         let lottery: Vec<u64> = scenario
             .children
             .iter()
@@ -81,17 +136,8 @@ impl Ranking {
         // District-layer points count only at schools of their district: each district then
         // has its own master list, in which children living elsewhere lose their own district's
         // individual layer.
-        let mut points_elsewhere = Vec::new();
         let mut class_by_district = Vec::new();
-        if policy.has_district_layer() {
-            points_elsewhere = scenario
-                .children
-                .iter()
-                .map(|c| {
-                    let s = policy.statement(c, c.residence_district);
-                    s.total - s.layers[Layer::District as usize]
-                })
-                .collect();
+        if scenario.policy.has_district_layer() {
             for d in 0..scenario.districts.len() {
                 let at_d: Vec<MilliPoints> = scenario
                     .children
@@ -111,16 +157,6 @@ impl Ranking {
             }
         }
 
-        let school_tiers: Vec<Vec<Tier>> = scenario
-            .school_indices()
-            .map(|s| policy.tiers_at(s).to_vec())
-            .collect();
-        let home_tier: Vec<u8> = scenario
-            .children
-            .iter()
-            .zip(&gate_failure)
-            .map(|(c, fail)| home_tier(policy, c, fail.is_none()))
-            .collect();
         // The fallback order is strict: home tier, then the home master list with the lottery
         // deciding children the policy keeps tied.
         let mut fallback: Vec<usize> = (0..n).collect();

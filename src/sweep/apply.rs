@@ -41,6 +41,24 @@ pub fn apply(
     point: &[usize],
     seed: u64,
 ) -> Result<Scenario, Invalid> {
+    applied(base, parameters, point, seed).map(|a| a.scenario)
+}
+
+/// A point's scenario and the edits that made it from the base.
+pub(crate) struct Applied {
+    /// The base with the point's edits applied, validated.
+    pub scenario: Scenario,
+    /// The edits, in the order they were applied (the seed's first).
+    pub edits: Vec<Edit>,
+}
+
+/// Like [`apply`], keeping the edits (what a point can reuse of the base depends on them).
+pub(crate) fn applied(
+    base: &Scenario,
+    parameters: &[Parameter],
+    point: &[usize],
+    seed: u64,
+) -> Result<Applied, Invalid> {
     let mut sc = base.to_parts();
     let mut problems = Vec::new();
     let mut applied = Vec::new();
@@ -60,7 +78,10 @@ pub fn apply(
         return Err(Invalid { problems });
     }
     // Only the rules these edits can break are checked again (the base is valid).
-    Scenario::revalidated(sc, &applied)
+    Ok(Applied {
+        scenario: Scenario::revalidated(sc, &applied)?,
+        edits: applied,
+    })
 }
 
 fn number(v: &Value) -> f64 {

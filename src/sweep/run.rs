@@ -11,7 +11,8 @@ use std::str::FromStr;
 
 use rayon::prelude::*;
 
-use super::apply::{apply, derived_seed, point_key};
+use super::apply::{applied, derived_seed, point_key, Applied};
+use super::reuse::BaseWork;
 use super::spec::{self, Seeds, SweepSpec};
 use crate::assign::{Mechanism, SolverOptions};
 use crate::error::{Cancelled, InputError, InputErrors, InputKind, SolveError};
@@ -30,6 +31,8 @@ pub struct Sweep {
     pub base: Loaded,
     /// SHA-256 of the sweep file and of every base input's bytes (not their paths).
     pub inputs_fingerprint: String,
+    /// The base's work the points share (its ranking), computed when first needed.
+    pub(crate) work: BaseWork,
 }
 
 /// Loads a sweep file and its base scenario and checks one against the other.
@@ -55,6 +58,7 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
         spec,
         base,
         inputs_fingerprint: sha256(material.as_bytes()),
+        work: BaseWork::default(),
     })
 }
 
@@ -210,9 +214,10 @@ impl Sweep {
         let base = &self.base.scenario;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             reporter.point_started(index, key);
-            let scenario = apply(base, params, point, seed)
+            let Applied { scenario, edits } = applied(base, params, point, seed)
                 .map_err(|invalid| refused_point(&invalid, mechanism))?;
-            crate::solve(&scenario, mechanism, options)
+            let ranking = self.work.ranking(base, &scenario, &edits);
+            crate::solve_ranked(&scenario, ranking, mechanism, options)
                 .map(|solved| PointKpis::compute(&scenario, &solved))
                 .map_err(|e| e.to_string())
         }));

@@ -24,6 +24,7 @@ mod rounds;
 mod serve;
 mod serve_browser;
 mod siblings;
+mod slurm;
 mod solver;
 mod sources;
 mod sweep;

@@ -707,3 +707,58 @@ fn a_point_that_keeps_ties_with_reserved_seats_fails_alone() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A point reuses what it can of its base's ranking (all of it, all but the lottery and the
+/// orders drawn from it, or nothing, by its edits) and gets exactly what its scenario solved from
+/// scratch gets: on the county and on a small city ranked by the preset with a district layer,
+/// with derived and with base seeds, with points of every kind of reuse.
+#[test]
+fn points_reusing_the_base_ranking_match_their_scenarios_solved_from_scratch() {
+    use seatplan::{generate_city, point_scenario, read_census, CityConfig, PointKpis};
+    let tmp = tempfile::tempdir().unwrap();
+    let city = tmp.path().join("city");
+    std::fs::create_dir(&city).unwrap();
+    let census = scenario_dir("data/zhejiang_districts_2020.csv");
+    let mut cfg = CityConfig::new("reuse test", read_census(&census, "Hangzhou").unwrap(), 5);
+    cfg.scale = 0.01;
+    for (name, text) in generate_city(&cfg) {
+        std::fs::write(city.join(name), text).unwrap();
+    }
+    std::fs::copy(
+        scenario_dir("policies/hangzhou-weighted.toml"),
+        city.join("policy.toml"),
+    )
+    .unwrap();
+    let scenarios = [
+        scenario_dir("county/scenario.toml"),
+        city.join("scenario.toml"),
+    ];
+    for (k, scenario) in scenarios.iter().enumerate() {
+        for seeds in ["derived", "base"] {
+            // growth = 0 adds no child (the ranking is reused); 0.05 adds some (it is not).
+            let body = format!(
+                "seeds = \"{seeds}\"\n\
+                 [[parameter]]\nid = \"seats\"\nkind = \"seats_scale\"\nvalues = [0.9, 1.1]\n\
+                 [[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nvalues = [0, 10000000]\n\
+                 [[parameter]]\nid = \"growth\"\nkind = \"demand_growth\"\nvalues = [0.0, 0.05]\n"
+            );
+            let dir = tmp.path().join(format!("{k}-{seeds}"));
+            std::fs::create_dir(&dir).unwrap();
+            let sweep = load_sweep(&sweep_file(&dir, scenario, &body)).unwrap();
+            for i in 0..sweep.spec.points.len() {
+                let reused = sweep.run_point(i, Mechanism::Optimal, &SolverOptions::default());
+                let sc = point_scenario(&sweep, i).unwrap();
+                let solved =
+                    seatplan::solve(&sc, Mechanism::Optimal, &SolverOptions::default()).unwrap();
+                let fresh = PointKpis::compute(&sc, &solved);
+                assert_eq!(
+                    reused.kpis(),
+                    Some(&fresh),
+                    "{} ({seeds} seeds), point {}",
+                    scenario.display(),
+                    reused.key
+                );
+            }
+        }
+    }
+}
