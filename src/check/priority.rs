@@ -18,7 +18,7 @@
 
 use std::cmp::Reverse;
 
-use super::{eligibility, lottery, points};
+use super::{conditions, eligibility, lottery, points};
 use crate::domain::{Child, ChildIdx, DistrictIdx, SchoolIdx};
 use crate::policy::{MilliPoints, TieKey, TieRule, Tier};
 use crate::scenario::Scenario;
@@ -174,6 +174,7 @@ impl<'a> Ranks<'a> {
                 Tier::Sibling => child.sibling_school == Some(s),
                 Tier::Hukou => child.hukou_district.is_some(),
                 Tier::Migrant => child.hukou_district.is_none(),
+                Tier::Defined(def) => conditions::applies(def, child, Some(s), district),
             })
             .map(|(i, &t)| (i as u8, t))
     }
@@ -195,6 +196,9 @@ impl<'a> Ranks<'a> {
                 Tier::Sibling => false,
                 Tier::Hukou => child.hukou_district.is_some(),
                 Tier::Migrant => child.hukou_district.is_none(),
+                Tier::Defined(def) => {
+                    conditions::applies(def, child, None, child.residence_district)
+                }
             })
             .map(|(i, &t)| (i as u8, t))
     }

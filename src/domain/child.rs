@@ -33,6 +33,12 @@ pub struct Child {
     pub education: Education,
     /// School an older sibling attends, if any.
     pub sibling_school: Option<SchoolIdx>,
+    /// The public schools whose catchment (施教区) holds the family's home community (column
+    /// `community` and the catchment table), sorted; empty without either.
+    pub catchment: Vec<SchoolIdx>,
+    /// The public schools whose catchment holds the community of the child's hukou address
+    /// (column `hukou_community`), sorted; empty for a migrant child or a blank cell.
+    pub hukou_catchment: Vec<SchoolIdx>,
     /// Values of the extra `fact_<name>` columns, in the order of the scenario's extra facts
     /// (yes/no read as 1/0).
     pub extra_facts: Vec<u32>,

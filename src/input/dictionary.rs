@@ -264,6 +264,8 @@ const CHILDREN: &[Column] = &[
         ValueKind::Words(WordSet::YesNo),
     ),
     col("sibling_group", &["同胞申请组"], false, ValueKind::Id),
+    col("community", &["居住社区", "所在小区"], false, ValueKind::Id),
+    col("hukou_community", &["户籍社区"], false, ValueKind::Id),
 ];
 
 const CHOICES: &[Column] = &[

@@ -78,6 +78,7 @@ struct TablesFile {
     private_schools: Option<String>,
     children: String,
     choices: String,
+    catchments: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -150,6 +151,7 @@ impl ScenarioFile {
             private_schools: self.tables.private_schools.as_ref().map(|p| base.join(p)),
             children: base.join(&self.tables.children),
             choices: base.join(&self.tables.choices),
+            catchments: self.tables.catchments.as_ref().map(|p| base.join(p)),
         }
     }
 }

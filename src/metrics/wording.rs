@@ -23,6 +23,7 @@ pub fn tier_words(tier: Tier) -> &'static str {
         Tier::Sibling => "a brother or sister at the school 兄弟姐妹在该校就读",
         Tier::Hukou => "local hukou 本地户籍",
         Tier::Migrant => "migrant child 随迁子女",
+        Tier::Defined(d) => &d.description,
     }
 }
 

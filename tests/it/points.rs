@@ -33,6 +33,8 @@ fn child(insurance: u32, residence: u32, elsewhere: u32) -> Child {
         housing: Housing::Rented,
         education: Education::Senior,
         sibling_school: None,
+        catchment: Vec::new(),
+        hukou_catchment: Vec::new(),
         extra_facts: vec![],
         choices: vec![],
         sibling_group: None,

@@ -89,6 +89,8 @@ pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                         housing: Housing::Rented,
                         education: Education::Senior,
                         sibling_school: None,
+                        catchment: Vec::new(),
+                        hukou_catchment: Vec::new(),
                         insurance_months_elsewhere: 0,
                         residence_months_elsewhere: 0,
                         insurance_back_paid: false,

@@ -248,6 +248,8 @@ fn a_coordinated_child_and_a_child_placed_by_choice_tied_for_a_freed_seat() -> S
         housing: Housing::Rented,
         education: Education::Senior,
         sibling_school: None,
+        catchment: Vec::new(),
+        hukou_catchment: Vec::new(),
         extra_facts: vec![],
         choices,
         sibling_group: None,

@@ -15,11 +15,14 @@
 //! - **Months**: `permit_months`, `insurance_months`, `residence_months` month counts.
 //! - **Categories**: `housing` and `education` among their words.
 //! - **Sibling school**: the optional `sibling_school` a public school of the intake's grade.
+//! - **Communities**: the optional `community` (home) and `hukou_community` (hukou address)
+//!   communities of the catchment table; a hukou community only with a `hukou_district`.
 //!
 //! Month counts are whole numbers in `0..=`[`rules::MAX_MONTHS`], the scenario's bound.
 
 use std::path::Path;
 
+use super::catchments::Catchments;
 use super::common::{
     index_by_id, location, non_negative, split, yes_no_or_count, ById, IdRegistry, Known,
 };
@@ -48,6 +51,7 @@ pub(super) fn validate(
     table: Option<Table<ChildRow>>,
     districts: &Districts,
     schools: &Schools,
+    catchments: &Catchments,
     cx: &Context,
     errors: &mut Vec<InputError>,
 ) -> Children {
@@ -63,6 +67,7 @@ pub(super) fn validate(
         path,
         districts,
         schools,
+        catchments,
         cx,
         extra_facts: &extra_facts,
     };
@@ -97,6 +102,7 @@ struct Rows<'a> {
     path: &'a Path,
     districts: &'a Districts,
     schools: &'a Schools,
+    catchments: &'a Catchments,
     cx: &'a Context<'a>,
     /// Names of the extra fact columns, in column order.
     extra_facts: &'a [String],
@@ -134,6 +140,8 @@ impl Rows<'_> {
         let months = self.months(line, &row, errors);
         let categories = self.categories(line, &row, errors);
         let sibling_school = self.sibling_school(line, row.sibling_school.as_deref(), errors);
+        let catchment = self.community(line, "community", row.community.as_deref(), errors);
+        let hukou_catchment = self.hukou_community(line, &row, errors);
         let (residence_district, hukou_district) = districts?;
         let (housing, education) = categories?;
         let (elsewhere, months) = (elsewhere?, months?);
@@ -149,6 +157,8 @@ impl Rows<'_> {
             housing,
             education,
             sibling_school: sibling_school?,
+            catchment: catchment?,
+            hukou_catchment: hukou_catchment?,
             insurance_months_elsewhere: elsewhere.insurance_months,
             residence_months_elsewhere: elsewhere.residence_months,
             insurance_back_paid: elsewhere.back_paid,
@@ -339,6 +349,68 @@ impl Rows<'_> {
             ));
         }
         Some((housing?, education?))
+    }
+
+    /// A community cell (`community` or `hukou_community`) is blank or a community of the
+    /// catchment table; its catchment schools.
+    fn community(
+        &self,
+        line: u64,
+        field: &str,
+        raw: Option<&str>,
+        errors: &mut Vec<InputError>,
+    ) -> Option<Vec<SchoolIdx>> {
+        let Some(name) = raw.map(str::trim).filter(|c| !c.is_empty()) else {
+            return Some(Vec::new());
+        };
+        let Some(table) = self.cx.files.catchments.as_deref() else {
+            errors.push(InputError::at(
+                self.path,
+                line,
+                field,
+                format!(
+                    "community `{name}` given, but the scenario has no catchment table: add `catchments = \"catchments.csv\"` to `[tables]` or leave the column blank"
+                ),
+            ));
+            return None;
+        };
+        match self.catchments.find(name) {
+            Some(schools) => Some(schools.to_vec()),
+            None if !self.catchments.readable => None,
+            None => {
+                errors.push(InputError::at(
+                    self.path,
+                    line,
+                    field,
+                    format!(
+                        "unknown community `{name}`: {} lists no such community (add its rows `{name},<school>` there, or check the spelling)",
+                        table.display()
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The optional `hukou_community`: a community of the catchment table, given only with a
+    /// `hukou_district`.
+    fn hukou_community(
+        &self,
+        line: u64,
+        row: &ChildRow,
+        errors: &mut Vec<InputError>,
+    ) -> Option<Vec<SchoolIdx>> {
+        let raw = row.hukou_community.as_deref();
+        if raw.is_some_and(|c| !c.trim().is_empty()) && row.hukou_district.is_none() {
+            errors.push(InputError::at(
+                self.path,
+                line,
+                "hukou_community",
+                "a hukou community needs a `hukou_district` (a migrant child has no local hukou address)",
+            ));
+            return None;
+        }
+        self.community(line, "hukou_community", raw, errors)
     }
 
     /// The optional `sibling_school` is a public school of the intake's entry grade.

@@ -10,6 +10,7 @@
 //! in the row's order. Entities are sorted by id so the scenario — and every output — is the same
 //! whatever the order of the input rows.
 
+mod catchments;
 mod children;
 mod choices;
 mod common;
@@ -17,7 +18,9 @@ mod districts;
 mod private_schools;
 mod schools;
 
-use super::rows::{read_table, ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow};
+use super::rows::{
+    read_table, CatchmentRow, ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow,
+};
 use super::{ScenarioFiles, Settings};
 use crate::domain::{DistrictIdx, SchoolIdx};
 use crate::error::InputError;
@@ -65,14 +68,28 @@ pub(crate) fn validate(
         }
         None => None,
     };
+    let catchments = match files.catchments.as_deref() {
+        Some(path) => {
+            let table = read_table(path, CatchmentRow::REQUIRED, &[], errors);
+            catchments::validate(path, table, &schools, errors)
+        }
+        None => catchments::Catchments::default(),
+    };
     let table = read_table(
         &files.children,
         ChildRow::REQUIRED,
         ChildRow::OPTIONAL,
         errors,
     );
-    let mut children =
-        children::validate(&files.children, table, &districts, &schools, &cx, errors);
+    let mut children = children::validate(
+        &files.children,
+        table,
+        &districts,
+        &schools,
+        &catchments,
+        &cx,
+        errors,
+    );
     let table = read_table(&files.choices, ChoiceRow::REQUIRED, &[], errors);
     let choice_lines =
         choices::validate(&files.choices, table, &mut children, &schools, &cx, errors);
@@ -101,6 +118,34 @@ pub(crate) fn validate(
             return None;
         }
     };
+    if policy.uses_catchments() {
+        match files.catchments.as_deref() {
+            None => errors.push(InputError::file(
+                &files.policy,
+                format!(
+                    "the policy's tiers read catchments (`hukou` or `residence` = \"catchment\"), but {} names no catchment table: add `catchments = \"catchments.csv\"` to its `[tables]`",
+                    files.scenario.display()
+                ),
+            )),
+            Some(path) if catchments.readable => {
+                let ids: std::collections::BTreeMap<SchoolIdx, (&str, u64)> = schools
+                    .by_id
+                    .index
+                    .iter()
+                    .map(|(id, &i)| {
+                        (SchoolIdx(i), (id.as_str(), schools.by_id.lines[i as usize]))
+                    })
+                    .collect();
+                errors.extend(catchments::uncovered_schools(
+                    &catchments,
+                    &files.schools,
+                    path,
+                    &ids,
+                ));
+            }
+            Some(_) => {}
+        }
+    }
 
     // Where each entity came from, to report the scenario's own problems there.
     let (private_schools, private_lines) = match private_schools {

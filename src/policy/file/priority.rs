@@ -7,14 +7,20 @@ use toml::Spanned;
 use super::errors::Errors;
 use super::PriorityFile;
 use crate::error::InputError;
-use crate::policy::{TieKey, TieRule, Tier};
+use crate::policy::spec::{TierRef, TierSpec};
+use crate::policy::{TieKey, TieRule};
 
 /// The tier orders of a school, by school id as written, with the line they are on.
-type SchoolTiers = BTreeMap<String, (Vec<Tier>, u64)>;
+type SchoolTiers = BTreeMap<String, (Vec<TierRef>, u64)>;
 
-/// The default tier order and the orders of particular schools.
-pub(super) fn tiers(e: &mut Errors, priority: &PriorityFile) -> (Vec<Tier>, SchoolTiers) {
-    let tiers = e.tiers(&priority.tiers, "priority.tiers");
+/// The default tier order and the orders of particular schools; every defined tier must be
+/// named in one of them.
+pub(super) fn tiers(
+    e: &mut Errors,
+    priority: &PriorityFile,
+    defined: &[TierSpec],
+) -> (Vec<TierRef>, SchoolTiers) {
+    let tiers = e.tiers(&priority.tiers, "priority.tiers", defined);
     if priority.tiers.is_empty() {
         e.list.push(InputError {
             file: e.path.to_path_buf(),
@@ -25,8 +31,29 @@ pub(super) fn tiers(e: &mut Errors, priority: &PriorityFile) -> (Vec<Tier>, Scho
     }
     let mut school_tiers = BTreeMap::new();
     for (school, list) in &priority.schools {
-        let t = e.tiers(list.get_ref(), &format!("priority.schools.{school}"));
+        let t = e.tiers(
+            list.get_ref(),
+            &format!("priority.schools.{school}"),
+            defined,
+        );
         school_tiers.insert(school.clone(), (t, e.lines.line(list.span().start)));
+    }
+    for (i, d) in defined.iter().enumerate() {
+        let listed = tiers
+            .iter()
+            .chain(school_tiers.values().flat_map(|(t, _)| t))
+            .any(|t| *t == TierRef::Defined(i));
+        if !listed {
+            e.list.push(InputError::at(
+                e.path,
+                d.line,
+                "priority.tier.name",
+                format!(
+                    "tier `{}` is defined but no tier list names it (add it to `priority.tiers` or a `[priority.schools]` list)",
+                    d.name
+                ),
+            ));
+        }
     }
     (tiers, school_tiers)
 }
