@@ -219,6 +219,9 @@ pub struct ChildRow {
     pub community: Option<String>,
     /// The community of the hukou address, looked up in the catchment table.
     pub hukou_community: Option<String>,
+    /// The child's number in a notarised public draw (公证摇号), smaller first.
+    #[serde(default, deserialize_with = "forms::opt_whole")]
+    pub lottery: Option<i64>,
 }
 
 impl ChildRow {
@@ -243,6 +246,7 @@ impl ChildRow {
         "sibling_group",
         "community",
         "hukou_community",
+        "lottery",
         "fact_*",
     ];
 }

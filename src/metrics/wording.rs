@@ -52,6 +52,7 @@ pub fn tie_key_words(key: TieKey) -> &'static str {
             "months the residence permit has been held (more first) 居住证持有月数（多者优先）"
         }
         TieKey::BirthDate => "birth date (the older child first) 出生日期（年长者优先）",
+        TieKey::Custom(k) => &k.words,
     }
 }
 

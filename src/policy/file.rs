@@ -89,7 +89,7 @@ struct PriorityFile {
     #[serde(default)]
     schools: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
-    tie_break: Vec<Spanned<String>>,
+    tie_break: Vec<Spanned<toml::Value>>,
     #[serde(default)]
     rule: Option<Spanned<String>>,
     #[serde(default)]

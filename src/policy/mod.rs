@@ -34,7 +34,7 @@ pub use resolve::{resolve, ScenarioNames, SchoolName};
 pub use spec::PolicySpec;
 pub use statement::Statement;
 pub use tiers::Tier;
-pub use ties::{TieKey, TieRule};
+pub use ties::{CustomKey, KeyColumn, TieKey, TieRule, MAX_TIE_KEYS};
 
 use crate::domain::SchoolIdx;
 

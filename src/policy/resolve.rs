@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::spec::{ConditionsSpec, FactSpec, IndicatorSpec, TierRef};
+use super::spec::{ConditionsSpec, FactSpec, IndicatorSpec, TieKeySpec, TierRef};
 use super::{Conditions, Fact, FactAtLeast, Indicator, Layer, Policy, PolicySpec, Scope};
-use super::{Tier, TierDef};
+use super::{CustomKey, KeyColumn, TieKey, Tier, TierDef};
 use crate::domain::{DistrictIdx, SchoolIdx};
 use crate::error::InputError;
 
@@ -133,6 +133,11 @@ pub fn resolve(
             )),
         }
     }
+    let tie_keys: Vec<TieKey> = spec
+        .tie_keys
+        .iter()
+        .filter_map(|k| tie_key(path, k, names, &mut errors))
+        .collect();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -143,7 +148,7 @@ pub fn resolve(
         layer_caps: spec.layer_caps,
         tiers: bind(&spec.tiers),
         school_tiers,
-        tie_keys: spec.tie_keys.clone(),
+        tie_keys,
         tie_rule: spec.tie_rule,
     })
 }
@@ -233,4 +238,46 @@ fn conditions(
         }
     }
     out
+}
+
+/// A tie-break key with its extra fact bound to its column, or `None` after reporting why not.
+fn tie_key(
+    path: &Path,
+    key: &TieKeySpec,
+    names: &ScenarioNames,
+    errors: &mut Vec<InputError>,
+) -> Option<TieKey> {
+    let (column, name, descending, line) = match key {
+        TieKeySpec::Builtin(k) => return Some(*k),
+        TieKeySpec::Custom {
+            column,
+            name,
+            descending,
+            line,
+        } => (column, name, *descending, *line),
+    };
+    let column = match column {
+        Some(c) => c.clone(),
+        None => match names.extra_facts.iter().position(|f| f == name) {
+            Some(slot) => KeyColumn::Extra {
+                name: name.clone(),
+                slot,
+            },
+            None => {
+                errors.push(InputError::at(
+                    path,
+                    line,
+                    "priority.tie_break",
+                    format!(
+                        "unknown tie-break key `{name}`: not one of {} and the children file has no column `fact_{name}`",
+                        KeyColumn::BUILTIN.map(|(n, _)| n).join(", ")
+                    ),
+                ));
+                return None;
+            }
+        },
+    };
+    Some(TieKey::Custom(
+        CustomKey::new(column, name, descending).intern(),
+    ))
 }

@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 
 use super::{
-    CategoryFact, Conditions, Gates, IndicatorRule, Layer, MilliPoints, NumericFact, TieKey,
-    TieRule, Tier,
+    CategoryFact, Conditions, Gates, IndicatorRule, KeyColumn, Layer, MilliPoints, NumericFact,
+    TieKey, TieRule, Tier,
 };
 
 /// A policy file, checked on its own; [`super::resolve()`] turns it into a [`super::Policy`].
@@ -31,7 +31,7 @@ pub struct PolicySpec {
     /// The tiers the file defines (`[[priority.tier]]`), in file order.
     pub(crate) defined: Vec<TierSpec>,
     /// Tie-break keys, in order.
-    pub(crate) tie_keys: Vec<TieKey>,
+    pub(crate) tie_keys: Vec<TieKeySpec>,
     /// What happens to children still tied.
     pub(crate) tie_rule: TieRule,
 }
@@ -78,6 +78,24 @@ pub(crate) enum FactSpec {
     Category(CategoryFact),
     /// A well-formed name that is not built in: the children file's `fact_<name>` column.
     Extra(String),
+}
+
+/// A tie-break key as written: built in, or a column or extra fact with a direction.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TieKeySpec {
+    /// A built-in key, written as its name.
+    Builtin(TieKey),
+    /// `{ key = "…", order = "…" }`.
+    Custom {
+        /// A built-in column, or `None` for an extra fact still to be found.
+        column: Option<KeyColumn>,
+        /// The key's name as written.
+        name: String,
+        /// Larger values first.
+        descending: bool,
+        /// Line of the key in the file.
+        line: u64,
+    },
 }
 
 /// A tier named in a tier list: built in, or the policy's own by its place in

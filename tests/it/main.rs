@@ -3,6 +3,7 @@
 mod appeal;
 mod architecture;
 mod bad_inputs;
+mod catchments;
 mod checker;
 mod cli;
 mod exit_codes;
@@ -24,4 +25,5 @@ mod serve_browser;
 mod siblings;
 mod solver;
 mod sweep;
+mod tiers;
 mod util;

@@ -17,6 +17,8 @@
 //! - **Sibling school**: the optional `sibling_school` a public school of the intake's grade.
 //! - **Communities**: the optional `community` (home) and `hukou_community` (hukou address)
 //!   communities of the catchment table; a hukou community only with a `hukou_district`.
+//! - **Lottery**: the optional `lottery` number of a notarised draw, a whole number ≥ 0; when the
+//!   column is given, every child has a number and no two share one (checked over the file).
 //!
 //! Month counts are whole numbers in `0..=`[`rules::MAX_MONTHS`], the scenario's bound.
 
@@ -79,11 +81,42 @@ pub(super) fn validate(
         }
     }
     known.ids.extend(ids.seen.into_keys());
+    draws_complete(path, &children, errors);
     Children {
         by_id: index_by_id(children),
         known,
         extra_facts,
         memberships,
+    }
+}
+
+/// A notarised draw numbers every child once: if any child has a `lottery` number, every child
+/// must have one, and no two the same.
+fn draws_complete(path: &Path, children: &[(String, u64, Child)], errors: &mut Vec<InputError>) {
+    if children.iter().all(|(_, _, c)| c.lottery.is_none()) {
+        return;
+    }
+    let mut first: std::collections::HashMap<u64, &str> = std::collections::HashMap::new();
+    for (id, line, child) in children {
+        match child.lottery {
+            None => errors.push(InputError::at(
+                path,
+                *line,
+                "lottery",
+                "blank, but other children have the draw's numbers: a notarised draw gives every child a number (or leave the whole column blank for the seeded lottery)",
+            )),
+            Some(n) => {
+                if let Some(other) = first.insert(n, id) {
+                    errors.push(InputError::at(
+                        path,
+                        *line,
+                        "lottery",
+                        format!("number {n} is also child `{other}`'s: each child draws her own number"),
+                    ));
+                    first.insert(n, other);
+                }
+            }
+        }
     }
 }
 
@@ -142,6 +175,12 @@ impl Rows<'_> {
         let sibling_school = self.sibling_school(line, row.sibling_school.as_deref(), errors);
         let catchment = self.community(line, "community", row.community.as_deref(), errors);
         let hukou_catchment = self.hukou_community(line, &row, errors);
+        let lottery = match row.lottery {
+            None => Some(None),
+            Some(n) => {
+                non_negative(self.path, line, "lottery", n, i64::MAX as u64, errors).map(Some)
+            }
+        };
         let (residence_district, hukou_district) = districts?;
         let (housing, education) = categories?;
         let (elsewhere, months) = (elsewhere?, months?);
@@ -159,6 +198,7 @@ impl Rows<'_> {
             sibling_school: sibling_school?,
             catchment: catchment?,
             hukou_catchment: hukou_catchment?,
+            lottery: lottery?,
             insurance_months_elsewhere: elsewhere.insurance_months,
             residence_months_elsewhere: elsewhere.residence_months,
             insurance_back_paid: elsewhere.back_paid,
