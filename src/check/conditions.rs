@@ -61,7 +61,7 @@ fn all_hold(
             return false;
         }
     }
-    if !c.housing.is_empty() && !c.housing.iter().any(|h| *h == child.housing) {
+    if !c.housing.is_empty() && !c.housing.contains(&child.housing) {
         return false;
     }
     let months = [

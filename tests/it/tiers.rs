@@ -212,3 +212,208 @@ proptest! {
         }
     }
 }
+
+/// A one-district city with one school of `seats` seats that every child applies to, and a
+/// policy giving everyone 0 points with these `tie_break` keys.
+fn one_school(dir: &Path, seats: usize, tie_break: &str, children: &str) {
+    let files = [
+        (
+            "scenario.toml",
+            "name = \"one school\"\nentry_grade = 1\nseed = 5\nbudget_yuan = 0\npolicy = \"policy.toml\"\n[tables]\ndistricts = \"districts.csv\"\nschools = \"schools.csv\"\nchildren = \"children.csv\"\nchoices = \"choices.csv\"\n".to_string(),
+        ),
+        (
+            "policy.toml",
+            format!("name = \"ties\"\n[priority]\ntie_break = {tie_break}\n"),
+        ),
+        ("districts.csv", "id,name,permanent_population\nD1,One,1000\n".to_string()),
+        (
+            "schools.csv",
+            format!("id,name,district,entry_grade,seats,x_km,y_km\nS1,Only,D1,1,{seats},0,0\n"),
+        ),
+        ("children.csv", children.to_string()),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let mut choices = String::from("child,school,rank\n");
+    for line in children.lines().skip(1) {
+        let id = line.split(',').next().unwrap();
+        choices.push_str(&format!("{id},S1,1\n"));
+    }
+    std::fs::write(dir.join("choices.csv"), choices).unwrap();
+}
+
+/// The ids admitted by choice, sorted.
+fn admitted(dir: &Path) -> Vec<String> {
+    let ranks = choice_ranks(dir);
+    ranks
+        .into_iter()
+        .filter(|(_, r)| *r == 1)
+        .map(|(id, _)| id)
+        .collect()
+}
+
+const HEADER: &str = "id,birth_date,residence_district,x_km,y_km,hukou_district,permit_months,insurance_months,residence_months,housing,education";
+
+#[test]
+fn a_tie_break_key_on_an_extra_fact_in_either_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut children = format!("{HEADER},fact_insurance_start\n");
+    for (id, start) in [
+        ("A", 20190301),
+        ("B", 20180115),
+        ("C", 20200701),
+        ("D", 20171201),
+    ] {
+        children.push_str(&format!(
+            "{id},2017-01-01,D1,0,0,D1,0,0,0,rented,senior,{start}\n"
+        ));
+    }
+    // The earliest insurance start first: D (2017-12), B (2018-01).
+    one_school(
+        dir.path(),
+        2,
+        "[{ key = \"insurance_start\", order = \"ascending\" }]",
+        &children,
+    );
+    assert_eq!(admitted(dir.path()), ["B", "D"]);
+    one_school(
+        dir.path(),
+        2,
+        "[{ key = \"insurance_start\", order = \"descending\" }]",
+        &children,
+    );
+    assert_eq!(admitted(dir.path()), ["A", "C"]);
+    // The younger child first, on the birth date.
+    let mut children = format!("{HEADER}\n");
+    for (id, born) in [
+        ("A", "2017-03-01"),
+        ("B", "2017-01-01"),
+        ("C", "2017-02-01"),
+    ] {
+        children.push_str(&format!("{id},{born},D1,0,0,D1,0,0,0,rented,senior\n"));
+    }
+    one_school(
+        dir.path(),
+        1,
+        "[{ key = \"birth_date\", order = \"descending\" }]",
+        &children,
+    );
+    assert_eq!(admitted(dir.path()), ["A"]);
+    one_school(dir.path(), 1, "[\"birth_date\"]", &children);
+    assert_eq!(admitted(dir.path()), ["B"]);
+}
+
+#[test]
+fn bad_tie_break_keys_are_refused_with_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let children = format!("{HEADER}\nA,2017-01-01,D1,0,0,D1,0,0,0,rented,senior\n");
+    one_school(
+        dir.path(),
+        1,
+        "[\n  { key = \"start\", order = \"ascending\" },\n  { key = \"birth_date\", order = \"up\" },\n  { key = \"birth_date\" },\n  { key = \"permit_months\", order = \"descending\", by = 1 },\n  3,\n]",
+        &children,
+    );
+    let errors = seatplan::load(&dir.path().join("scenario.toml")).unwrap_err();
+    let prefix = format!("{}{MAIN_SEPARATOR}", dir.path().display());
+    let got: Vec<String> = errors
+        .errors
+        .iter()
+        .map(|e| e.to_string().replace(&prefix, ""))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "policy.toml:5: field `priority.tie_break`: unknown order `up` for tie-break key `birth_date` (expected `ascending` or `descending`)",
+            "policy.toml:6: field `priority.tie_break`: tie-break key `birth_date` needs `order = \"ascending\"` (smaller first) or `\"descending\"` (larger first)",
+            "policy.toml:7: field `priority.tie_break`: unknown key `by` in a tie-break key (expected `key` and `order`)",
+            "policy.toml:8: field `priority.tie_break`: a tie-break key is a name or `{ key = \"…\", order = \"…\" }`, not `3`",
+        ]
+    );
+    // Once the file is sound, the fact is looked up in the children file.
+    one_school(
+        dir.path(),
+        1,
+        "[{ key = \"start\", order = \"ascending\" }]",
+        &children,
+    );
+    let errors = seatplan::load(&dir.path().join("scenario.toml")).unwrap_err();
+    assert_eq!(
+        errors.errors[0].to_string().replace(&prefix, ""),
+        "policy.toml:4: field `priority.tie_break`: unknown tie-break key `start`: not one of insurance_months, residence_months, permit_months, insurance_months_elsewhere, residence_months_elsewhere, birth_date and the children file has no column `fact_start`"
+    );
+}
+
+#[test]
+fn a_notarised_draw_orders_the_children_still_tied() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut children = format!("{HEADER},lottery\n");
+    for (id, n) in [("A", 3), ("B", 1), ("C", 4), ("D", 2)] {
+        children.push_str(&format!(
+            "{id},2017-01-01,D1,0,0,D1,0,0,0,rented,senior,{n}\n"
+        ));
+    }
+    one_school(dir.path(), 2, "[]", &children);
+    assert_eq!(admitted(dir.path()), ["B", "D"]);
+
+    // Every child needs her own number.
+    let broken = children
+        .replace(",senior,4\n", ",senior,\n")
+        .replace(",senior,2\n", ",senior,3\n");
+    one_school(dir.path(), 2, "[]", &broken);
+    let errors = seatplan::load(&dir.path().join("scenario.toml")).unwrap_err();
+    let prefix = format!("{}{MAIN_SEPARATOR}", dir.path().display());
+    let got: Vec<String> = errors
+        .errors
+        .iter()
+        .map(|e| e.to_string().replace(&prefix, ""))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "children.csv:4: field `lottery`: blank, but other children have the draw's numbers: a notarised draw gives every child a number (or leave the whole column blank for the seeded lottery)",
+            "children.csv:5: field `lottery`: number 3 is also child `A`'s: each child draws her own number",
+        ]
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// Reversing a tie-break key's order reverses the order of the children it separates: with
+    /// `seats` seats, one order admits the children with the smallest values, the other those
+    /// with the largest.
+    #[test]
+    fn reversing_a_tie_break_key_reverses_the_order_of_tied_children(
+        values in proptest::collection::btree_set(0..1000u32, 2..9),
+        seats in 1..8usize,
+        seed in any::<u64>(),
+    ) {
+        let seats = seats.min(values.len() - 1);
+        let mut values: Vec<u32> = values.into_iter().collect();
+        // Shuffle the values over the children, so the ids say nothing of the order.
+        let n = values.len();
+        for i in (1..n).rev() {
+            values.swap(i, (seed as usize ^ i.wrapping_mul(2654435761)) % (i + 1));
+        }
+        let mut children = format!("{HEADER},fact_score\n");
+        for (i, v) in values.iter().enumerate() {
+            children.push_str(&format!("K{i},2017-01-01,D1,0,0,D1,0,0,0,rented,senior,{v}\n"));
+        }
+        let ids_by = |pick: &dyn Fn(&[(u32, String)]) -> Vec<String>| {
+            let mut by_value: Vec<(u32, String)> =
+                values.iter().enumerate().map(|(i, v)| (*v, format!("K{i}"))).collect();
+            by_value.sort();
+            let mut ids = pick(&by_value);
+            ids.sort();
+            ids
+        };
+        let smallest = ids_by(&|v| v[..seats].iter().map(|(_, id)| id.clone()).collect());
+        let largest = ids_by(&|v| v[v.len() - seats..].iter().map(|(_, id)| id.clone()).collect());
+        let dir = tempfile::tempdir().unwrap();
+        one_school(dir.path(), seats, "[{ key = \"score\", order = \"ascending\" }]", &children);
+        prop_assert_eq!(admitted(dir.path()), smallest);
+        one_school(dir.path(), seats, "[{ key = \"score\", order = \"descending\" }]", &children);
+        prop_assert_eq!(admitted(dir.path()), largest);
+    }
+}

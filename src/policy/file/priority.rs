@@ -93,8 +93,7 @@ pub(super) fn tie_keys(e: &mut Errors, list: &[Spanned<toml::Value>]) -> Vec<Tie
                     k.span(),
                     field,
                     format!(
-                        "a tie-break key is a name or `{{ key = \"…\", order = \"…\" }}`, not a {}",
-                        other.type_str()
+                        "a tie-break key is a name or `{{ key = \"…\", order = \"…\" }}`, not `{other}`"
                     ),
                 );
                 continue;
