@@ -266,7 +266,12 @@ const CHILDREN: &[Column] = &[
     col("sibling_group", &["同胞申请组"], false, ValueKind::Id),
     col("community", &["居住社区", "所在小区"], false, ValueKind::Id),
     col("hukou_community", &["户籍社区"], false, ValueKind::Id),
-    col("lottery", &["摇号号码", "公证摇号号码"], false, ValueKind::Whole),
+    col(
+        "lottery",
+        &["摇号号码", "公证摇号号码"],
+        false,
+        ValueKind::Whole,
+    ),
 ];
 
 const CHOICES: &[Column] = &[

@@ -400,16 +400,19 @@ proptest! {
         for (i, v) in values.iter().enumerate() {
             children.push_str(&format!("K{i},2017-01-01,D1,0,0,D1,0,0,0,rented,senior,{v}\n"));
         }
-        let ids_by = |pick: &dyn Fn(&[(u32, String)]) -> Vec<String>| {
-            let mut by_value: Vec<(u32, String)> =
-                values.iter().enumerate().map(|(i, v)| (*v, format!("K{i}"))).collect();
-            by_value.sort();
-            let mut ids = pick(&by_value);
+        let mut by_value: Vec<(u32, String)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (*v, format!("K{i}")))
+            .collect();
+        by_value.sort();
+        let sorted_ids = |part: &[(u32, String)]| {
+            let mut ids: Vec<String> = part.iter().map(|(_, id)| id.clone()).collect();
             ids.sort();
             ids
         };
-        let smallest = ids_by(&|v| v[..seats].iter().map(|(_, id)| id.clone()).collect());
-        let largest = ids_by(&|v| v[v.len() - seats..].iter().map(|(_, id)| id.clone()).collect());
+        let smallest = sorted_ids(&by_value[..seats]);
+        let largest = sorted_ids(&by_value[n - seats..]);
         let dir = tempfile::tempdir().unwrap();
         one_school(dir.path(), seats, "[{ key = \"score\", order = \"ascending\" }]", &children);
         prop_assert_eq!(admitted(dir.path()), smallest);
