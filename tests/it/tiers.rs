@@ -56,11 +56,11 @@ fn bad_tier_definitions_are_refused_with_their_lines() {
     assert_eq!(
         errors(&dir),
         [
-            "policy.toml:26: field `priority.tier.housing`: `bought` is not a kind of home (expected owned, rented or none)",
-            "policy.toml:31: field `priority.tier.any.min_facts`: `Owned-Years` is not a fact name (lower-case letters, digits and `_`)",
-            "policy.toml:37: field `priority.tier.hukou`: unknown area `nowhere` (expected catchment, district, city, none)",
-            "policy.toml:43: field `priority.tier.name`: `migrant` is a built-in tier: give the tier you define another name",
-            "policy.toml:14: field `priority.tiers`: unknown tier `四类` (known tiers: catchment_hukou, sibling, hukou, migrant, 一类, 二类, 三类)",
+            "policy.toml:21: field `priority.tier.housing`: `bought` is not a kind of home (expected owned, rented or none)",
+            "policy.toml:24: field `priority.tier.any.min_facts`: `Owned-Years` is not a fact name (lower-case letters, digits and `_`)",
+            "policy.toml:34: field `priority.tier.hukou`: unknown area `nowhere` (expected catchment, district, city, none)",
+            "policy.toml:39: field `priority.tier.name`: `migrant` is a built-in tier: give the tier you define another name",
+            "policy.toml:13: field `priority.tiers`: unknown tier `四类` (known tiers: catchment_hukou, sibling, hukou, migrant, 一类, 二类, 三类)",
         ]
     );
 }
@@ -73,8 +73,8 @@ fn a_tier_defined_twice_or_never_listed_is_refused() {
     assert_eq!(
         errors(&dir),
         [
-            "policy.toml:43: field `priority.tier.name`: tier `三类` is defined twice",
-            "policy.toml:36: field `priority.tier.name`: tier `三类` is defined but no tier list names it (add it to `priority.tiers` or a `[priority.schools]` list)",
+            "policy.toml:39: field `priority.tier.name`: tier `三类` is defined twice",
+            "policy.toml:32: field `priority.tier.name`: tier `三类` is defined but no tier list names it (add it to `priority.tiers` or a `[priority.schools]` list)",
         ]
     );
 }
@@ -91,7 +91,7 @@ fn an_unknown_key_or_fact_in_a_tier_is_refused() {
     let errs = errors(&dir);
     assert_eq!(errs.len(), 1, "{errs:#?}");
     assert!(
-        errs[0].starts_with("policy.toml:39: unknown field `min_permit_month`"),
+        errs[0].starts_with("policy.toml:36: unknown field `min_permit_month`"),
         "{errs:#?}"
     );
 
@@ -99,7 +99,7 @@ fn an_unknown_key_or_fact_in_a_tier_is_refused() {
     edit(&dir, "policy.toml", "owned_years = 5", "years_owned = 5");
     assert_eq!(
         errors(&dir),
-        ["policy.toml:27: field `priority.tier.min_facts`: unknown fact `years_owned`: the children file has no column `fact_years_owned`"]
+        ["policy.toml:24: field `priority.tier.min_facts`: unknown fact `years_owned`: the children file has no column `fact_years_owned`"]
     );
 }
 
@@ -340,7 +340,7 @@ fn bad_tie_break_keys_are_refused_with_their_lines() {
     let errors = seatplan::load(&dir.path().join("scenario.toml")).unwrap_err();
     assert_eq!(
         errors.errors[0].to_string().replace(&prefix, ""),
-        "policy.toml:4: field `priority.tie_break`: unknown tie-break key `start`: not one of insurance_months, residence_months, permit_months, insurance_months_elsewhere, residence_months_elsewhere, birth_date and the children file has no column `fact_start`"
+        "policy.toml:3: field `priority.tie_break`: unknown tie-break key `start`: not one of insurance_months, residence_months, permit_months, insurance_months_elsewhere, residence_months_elsewhere, birth_date and the children file has no column `fact_start`"
     );
 }
 

@@ -103,11 +103,11 @@ pub(super) fn check(e: &mut Errors, tiers: &[TierFile]) -> Vec<TierSpec> {
             );
             continue;
         }
-        let all = conditions(e, &t.own(), "priority.tier");
+        let all = conditions(e, &t.own(), "priority.tier", line);
         let any: Vec<ConditionsSpec> = t
             .any
             .iter()
-            .map(|c| conditions(e, c, "priority.tier.any"))
+            .map(|c| conditions(e, c, "priority.tier.any", line))
             .collect();
         out.push(TierSpec {
             name: name.to_string(),
@@ -126,8 +126,9 @@ pub(super) fn check(e: &mut Errors, tiers: &[TierFile]) -> Vec<TierSpec> {
     out
 }
 
-/// One set of conditions, its words checked.
-fn conditions(e: &mut Errors, c: &ConditionsFile, field: &str) -> ConditionsSpec {
+/// One set of conditions, its words checked; `line` is the tier's, for problems without a
+/// span of their own (the keys of `min_facts`).
+fn conditions(e: &mut Errors, c: &ConditionsFile, field: &str, line: u64) -> ConditionsSpec {
     let hukou = area(e, c.hukou.as_ref(), &format!("{field}.hukou"), true);
     let residence = area(
         e,
@@ -162,14 +163,12 @@ fn conditions(e: &mut Errors, c: &ConditionsFile, field: &str) -> ConditionsSpec
         if ok {
             facts.push((name.clone(), min));
         } else {
-            e.list.push(crate::error::InputError {
-                file: e.path.to_path_buf(),
-                line: None,
-                field: Some(format!("{field}.min_facts")),
-                message: format!(
-                    "`{name}` is not a fact name (lower-case letters, digits and `_`)"
-                ),
-            });
+            e.list.push(crate::error::InputError::at(
+                e.path,
+                line,
+                format!("{field}.min_facts"),
+                format!("`{name}` is not a fact name (lower-case letters, digits and `_`)"),
+            ));
         }
     }
     ConditionsSpec {
