@@ -91,8 +91,9 @@ fn catchment_tiers_place_the_children_as_worked_out_by_hand() {
 #[test]
 fn a_community_in_two_catchments_gives_the_tier_at_both_schools() {
     // Willow is in the catchments of S1 and S2 (多校划片), so E (hukou and home in Willow) is
-    // 二类 at S2. With Willow left in S1's catchment only, E holds just `hukou` at S2: she still
-    // ranks above B, a migrant child, and keeps the seat, but under another tier.
+    // 二类 at S2 and takes its seat. With Willow in S1's catchment only, E holds just `hukou` at
+    // S2, below C (三类: a migrant child with a permit living in Pine, S2's catchment): C takes
+    // S2, and E is admitted to her second choice S1 as 二类, where C had been.
     let placements = |dir: &Path| {
         let scenario = load(&dir.join("scenario.toml"));
         let solved = solve_checked(&scenario, Mechanism::Optimal);
@@ -111,10 +112,13 @@ fn a_community_in_two_catchments_gives_the_tier_at_both_schools() {
     edit(&dir, "catchments.csv", "Willow,S2\n", "");
     let one = placements(dir.path());
     assert!(
-        one.contains("\nE,D1,public,S2,Willow Primary,1,30,hukou,"),
+        one.contains("\nE,D1,public,S1,Lotus Primary,2,30,二类,"),
         "{one}"
     );
-    assert!(one.contains("\nB,D1,unplaced,,,,10,"), "{one}");
+    assert!(
+        one.contains("\nC,D1,public,S2,Willow Primary,2,50,三类,"),
+        "{one}"
+    );
 }
 
 #[test]
