@@ -50,6 +50,7 @@ use priority::{Priority, Ranks};
 mod budget;
 mod capacity;
 mod columns;
+mod conditions;
 mod coordinated;
 mod eligibility;
 mod envy;

@@ -18,9 +18,9 @@
 
 use std::cmp::Reverse;
 
-use super::{eligibility, lottery, points};
+use super::{conditions, eligibility, lottery, points};
 use crate::domain::{Child, ChildIdx, DistrictIdx, SchoolIdx};
-use crate::policy::{MilliPoints, TieKey, TieRule, Tier};
+use crate::policy::{KeyColumn, MilliPoints, TieKey, TieRule, Tier, MAX_TIE_KEYS};
 use crate::scenario::Scenario;
 
 /// A child's priority at one school; smaller is better, equal is a tie.
@@ -31,7 +31,7 @@ pub struct Priority {
     /// Her points at the school's district, more first.
     points: Reverse<MilliPoints>,
     /// Her values of the tie-break keys, in the policy's order (smaller first; unused slots 0).
-    keys: [i64; 4],
+    keys: [i64; MAX_TIE_KEYS],
     /// Her draw under the lottery rule (0 when ties are kept).
     draw: u64,
     /// Her id's place among the ids, sorted (0 when ties are kept).
@@ -43,7 +43,7 @@ impl Priority {
     pub const WORST: Priority = Priority {
         tier: u8::MAX,
         points: Reverse(MilliPoints::MIN),
-        keys: [i64::MAX; 4],
+        keys: [i64::MAX; MAX_TIE_KEYS],
         draw: u64::MAX,
         id: u32::MAX,
     };
@@ -91,7 +91,10 @@ impl<'a> Ranks<'a> {
             .collect();
         let draws = children
             .iter()
-            .map(|c| lottery::draw(scenario.seed, &c.id))
+            .map(|c| {
+                c.lottery
+                    .unwrap_or_else(|| lottery::draw(scenario.seed, &c.id))
+            })
             .collect();
         let mut by_id: Vec<usize> = (0..children.len()).collect();
         by_id.sort_unstable_by(|&a, &b| children[a].id.cmp(&children[b].id));
@@ -174,6 +177,7 @@ impl<'a> Ranks<'a> {
                 Tier::Sibling => child.sibling_school == Some(s),
                 Tier::Hukou => child.hukou_district.is_some(),
                 Tier::Migrant => child.hukou_district.is_none(),
+                Tier::Defined(def) => conditions::applies(def, child, Some(s), district),
             })
             .map(|(i, &t)| (i as u8, t))
     }
@@ -195,6 +199,9 @@ impl<'a> Ranks<'a> {
                 Tier::Sibling => false,
                 Tier::Hukou => child.hukou_district.is_some(),
                 Tier::Migrant => child.hukou_district.is_none(),
+                Tier::Defined(def) => {
+                    conditions::applies(def, child, None, child.residence_district)
+                }
             })
             .map(|(i, &t)| (i as u8, t))
     }
@@ -234,7 +241,10 @@ impl<'a> Ranks<'a> {
     }
 
     /// The child's place in the fallback order, as a key: smaller first.
-    fn fallback_key(&self, c: ChildIdx) -> (u8, Reverse<MilliPoints>, [i64; 4], u64, u32) {
+    fn fallback_key(
+        &self,
+        c: ChildIdx,
+    ) -> (u8, Reverse<MilliPoints>, [i64; MAX_TIE_KEYS], u64, u32) {
         let tier = self
             .home_tier(c)
             .map_or(self.scenario.policy.tiers.len() as u8, |(i, _)| i);
@@ -247,17 +257,40 @@ impl<'a> Ranks<'a> {
         )
     }
 
-    /// The child's tie-break values, smaller first: more months first, the older child first.
-    fn key_values(&self, child: &Child) -> [i64; 4] {
-        let mut values = [0i64; 4];
+    /// The child's tie-break values, smaller first: more months first, the older child first;
+    /// a key the policy writes with an order reads its column that way (§7.3).
+    fn key_values(&self, child: &Child) -> [i64; MAX_TIE_KEYS] {
+        let mut values = [0i64; MAX_TIE_KEYS];
+        let date = |d: crate::domain::Date| {
+            (i64::from(d.year) * 12 + i64::from(d.month)) * 31 + i64::from(d.day)
+        };
         for (slot, key) in values.iter_mut().zip(&self.keys) {
             *slot = match key {
                 TieKey::InsuranceMonths => -i64::from(child.insurance_months),
                 TieKey::ResidenceMonths => -i64::from(child.residence_months),
                 TieKey::PermitMonths => -i64::from(child.permit_months),
-                TieKey::BirthDate => {
-                    let d = child.birth_date;
-                    (i64::from(d.year) * 12 + i64::from(d.month)) * 31 + i64::from(d.day)
+                TieKey::BirthDate => date(child.birth_date),
+                TieKey::Custom(k) => {
+                    let raw = match &k.column {
+                        KeyColumn::InsuranceMonths => i64::from(child.insurance_months),
+                        KeyColumn::ResidenceMonths => i64::from(child.residence_months),
+                        KeyColumn::PermitMonths => i64::from(child.permit_months),
+                        KeyColumn::InsuranceMonthsElsewhere => {
+                            i64::from(child.insurance_months_elsewhere)
+                        }
+                        KeyColumn::ResidenceMonthsElsewhere => {
+                            i64::from(child.residence_months_elsewhere)
+                        }
+                        KeyColumn::BirthDate => date(child.birth_date),
+                        KeyColumn::Extra { slot, .. } => {
+                            i64::from(child.extra_facts.get(*slot).copied().unwrap_or(0))
+                        }
+                    };
+                    if k.descending {
+                        -raw
+                    } else {
+                        raw
+                    }
                 }
             };
         }

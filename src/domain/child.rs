@@ -33,6 +33,15 @@ pub struct Child {
     pub education: Education,
     /// School an older sibling attends, if any.
     pub sibling_school: Option<SchoolIdx>,
+    /// The public schools whose catchment (施教区) holds the family's home community (column
+    /// `community` and the catchment table), sorted; empty without either.
+    pub catchment: Vec<SchoolIdx>,
+    /// The public schools whose catchment holds the community of the child's hukou address
+    /// (column `hukou_community`), sorted; empty for a migrant child or a blank cell.
+    pub hukou_catchment: Vec<SchoolIdx>,
+    /// The child's number in a notarised public draw (公证摇号, column `lottery`), smaller first;
+    /// `None` when the scenario leaves the lottery to the seeded hash.
+    pub lottery: Option<u64>,
     /// Values of the extra `fact_<name>` columns, in the order of the scenario's extra facts
     /// (yes/no read as 1/0).
     pub extra_facts: Vec<u32>,

@@ -526,6 +526,36 @@ const CHILDREN: &[Column] = &[
             "同一家庭共同申请的 2 名及以上儿童共用的组编号；留空即单独申请。",
         ],
     ),
+    col(
+        "community",
+        &["居住社区", "所在小区"],
+        false,
+        ValueKind::Id,
+        [
+            "The community (小区/社区) of the home, as the catchment table names it; blank: none.",
+            "家庭住址所在社区（小区），须与施教区表中的名称一致；留空即无。",
+        ],
+    ),
+    col(
+        "hukou_community",
+        &["户籍社区"],
+        false,
+        ValueKind::Id,
+        [
+            "The community of the hukou address, as the catchment table names it; blank for a migrant child.",
+            "户籍地址所在社区，须与施教区表中的名称一致；随迁子女留空。",
+        ],
+    ),
+    col(
+        "lottery",
+        &["摇号号码", "公证摇号号码"],
+        false,
+        ValueKind::Whole,
+        [
+            "The child's number in the notarised draw (公证摇号), smaller first; every child one, no two alike; blank column: the seeded lottery.",
+            "公证摇号中该儿童的号码，号小者优先；每名儿童一个且互不相同；无此列则按种子摇号。",
+        ],
+    ),
 ];
 
 const CHOICES: &[Column] = &[

@@ -61,6 +61,9 @@ pub struct ScenarioFiles {
     pub children: PathBuf,
     /// The choices table (one row per school a family lists).
     pub choices: PathBuf,
+    /// The catchment table (community → public school, 施教区); `None` when the scenario has
+    /// none.
+    pub catchments: Option<PathBuf>,
 }
 
 impl ScenarioFiles {
@@ -75,6 +78,7 @@ impl ScenarioFiles {
         v.extend(self.private_schools.as_deref());
         v.push(&self.children);
         v.push(&self.choices);
+        v.extend(self.catchments.as_deref());
         let mut seen = std::collections::HashSet::new();
         v.retain(|p| seen.insert(*p));
         v

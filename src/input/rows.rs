@@ -228,6 +228,13 @@ pub struct ChildRow {
     pub insurance_back_paid: Option<String>,
     /// Joint application: children sharing this id apply together (optional column).
     pub sibling_group: Option<String>,
+    /// The residential community (小区/社区) of the home, looked up in the catchment table.
+    pub community: Option<String>,
+    /// The community of the hukou address, looked up in the catchment table.
+    pub hukou_community: Option<String>,
+    /// The child's number in a notarised public draw (公证摇号), smaller first.
+    #[serde(default, deserialize_with = "forms::opt_whole")]
+    pub lottery: Option<i64>,
 }
 
 impl ChildRow {
@@ -252,6 +259,9 @@ impl ChildRow {
         "residence_months_elsewhere",
         "insurance_back_paid",
         "sibling_group",
+        "community",
+        "hukou_community",
+        "lottery",
         "fact_*",
     ];
 }
@@ -266,6 +276,17 @@ pub struct ChoiceRow {
 
 impl ChoiceRow {
     pub const REQUIRED: &'static [&'static str] = &["child", "school", "rank"];
+}
+
+/// A row of the catchment table: one public school whose catchment (施教区) holds a community.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CatchmentRow {
+    pub community: String,
+    pub school: String,
+}
+
+impl CatchmentRow {
+    pub const REQUIRED: &'static [&'static str] = &["community", "school"];
 }
 
 thread_local! {

@@ -87,6 +87,7 @@ struct TablesFile {
     private_schools: Option<TableDecl>,
     children: Option<TableDecl>,
     choices: Option<TableDecl>,
+    catchments: Option<String>,
 }
 
 impl TablesFile {
@@ -202,6 +203,7 @@ impl ScenarioFile {
             private_schools: file(TableKind::PrivateSchools),
             children: file(TableKind::Children).unwrap_or_default(),
             choices: file(TableKind::Choices).unwrap_or_default(),
+            catchments: self.tables.catchments.as_ref().map(|p| base.join(p)),
         };
         (files, declared)
     }

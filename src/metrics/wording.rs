@@ -23,6 +23,7 @@ pub fn tier_words(tier: Tier) -> &'static str {
         Tier::Sibling => "a brother or sister at the school 兄弟姐妹在该校就读",
         Tier::Hukou => "local hukou 本地户籍",
         Tier::Migrant => "migrant child 随迁子女",
+        Tier::Defined(d) => &d.description,
     }
 }
 
@@ -51,6 +52,7 @@ pub fn tie_key_words(key: TieKey) -> &'static str {
             "months the residence permit has been held (more first) 居住证持有月数（多者优先）"
         }
         TieKey::BirthDate => "birth date (the older child first) 出生日期（年长者优先）",
+        TieKey::Custom(k) => &k.words,
     }
 }
 

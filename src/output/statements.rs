@@ -138,10 +138,19 @@ pub fn statements_csv(scenario: &Scenario, ranking: &Ranking) -> Vec<u8> {
                 &child.id,
                 "tie-break",
                 "lottery",
-                format!("{:016x}", ranking.lottery[c.ix()]),
+                match child.lottery {
+                    Some(n) => n.to_string(),
+                    None => format!("{:016x}", ranking.lottery[c.ix()]),
+                },
                 None,
                 None,
-                "smaller draws first; a hash of the seed and the child id".into(),
+                match child.lottery {
+                    Some(_) => {
+                        "smaller numbers first; her number in the notarised draw (column `lottery`)"
+                    }
+                    None => "smaller draws first; a hash of the seed and the child id",
+                }
+                .into(),
             );
         }
     }

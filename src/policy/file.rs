@@ -11,6 +11,7 @@ mod layers;
 mod priority;
 #[cfg(test)]
 mod tests;
+mod tier;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -88,9 +89,11 @@ struct PriorityFile {
     #[serde(default)]
     schools: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
-    tie_break: Vec<Spanned<String>>,
+    tie_break: Vec<Spanned<toml::Value>>,
     #[serde(default)]
     rule: Option<Spanned<String>>,
+    #[serde(default)]
+    tier: Vec<tier::TierFile>,
 }
 
 impl Default for PriorityFile {
@@ -100,6 +103,7 @@ impl Default for PriorityFile {
             schools: BTreeMap::new(),
             tie_break: Vec::new(),
             rule: None,
+            tier: Vec::new(),
         }
     }
 }
@@ -189,7 +193,8 @@ pub fn parse_policy(path: &Path, text: &str) -> Result<PolicySpec, Vec<InputErro
         .filter_map(|i| indicator::check(&mut e, i))
         .collect();
     let layer_caps = layers::check(&mut e, &file.layers);
-    let (tiers, school_tiers) = priority::tiers(&mut e, &file.priority);
+    let defined = tier::check(&mut e, &file.priority.tier);
+    let (tiers, school_tiers) = priority::tiers(&mut e, &file.priority, &defined);
     let tie_keys = priority::tie_keys(&mut e, &file.priority.tie_break);
     let tie_rule = priority::rule(&mut e, file.priority.rule.as_ref());
 
@@ -208,6 +213,7 @@ pub fn parse_policy(path: &Path, text: &str) -> Result<PolicySpec, Vec<InputErro
         layer_caps,
         tiers,
         school_tiers,
+        defined,
         tie_keys,
         tie_rule,
     })

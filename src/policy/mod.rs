@@ -10,6 +10,7 @@
 //! whatever the platform. This module scores one child at a time and knows nothing of a whole
 //! scenario; `crate::ranking` applies the policy to every child.
 
+mod defined;
 mod facts;
 pub mod file;
 mod gates;
@@ -23,6 +24,7 @@ mod ties;
 
 use std::collections::BTreeMap;
 
+pub use defined::{Area, Conditions, FactAtLeast, TierDef};
 pub use facts::{CategoryFact, Fact, NumericFact};
 pub use file::parse_policy;
 pub use gates::Gates;
@@ -32,7 +34,7 @@ pub use resolve::{resolve, ScenarioNames, SchoolName};
 pub use spec::PolicySpec;
 pub use statement::Statement;
 pub use tiers::Tier;
-pub use ties::{TieKey, TieRule};
+pub use ties::{CustomKey, KeyColumn, TieKey, TieRule, MAX_TIE_KEYS};
 
 use crate::domain::SchoolIdx;
 
@@ -93,6 +95,14 @@ impl Policy {
     /// Whether any indicator belongs to the district layer (then points depend on the district).
     pub fn has_district_layer(&self) -> bool {
         self.indicators.iter().any(|i| i.layer() == Layer::District)
+    }
+
+    /// Whether any tier of the policy reads the catchment table (施教区).
+    pub fn uses_catchments(&self) -> bool {
+        self.tiers
+            .iter()
+            .chain(self.school_tiers.values().flatten())
+            .any(|t| t.uses_catchments())
     }
 
     /// The tier order of a public school.

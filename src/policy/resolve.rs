@@ -8,8 +8,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::spec::{FactSpec, IndicatorSpec};
-use super::{Fact, Indicator, Layer, Policy, PolicySpec, Scope};
+use super::spec::{ConditionsSpec, FactSpec, IndicatorSpec, TieKeySpec, TierRef};
+use super::{Conditions, Fact, FactAtLeast, Indicator, Layer, Policy, PolicySpec, Scope};
+use super::{CustomKey, KeyColumn, TieKey, Tier, TierDef};
 use crate::domain::{DistrictIdx, SchoolIdx};
 use crate::error::InputError;
 
@@ -91,11 +92,37 @@ pub fn resolve(
         .iter()
         .map(|ind| indicator(path, ind, names, &mut errors))
         .collect();
+    let defined: Vec<Tier> = spec
+        .defined
+        .iter()
+        .map(|t| {
+            let mut facts = |c: &ConditionsSpec| conditions(path, t.line, c, names, &mut errors);
+            let all = facts(&t.all);
+            let any = t.any.iter().map(facts).collect();
+            Tier::Defined(
+                TierDef {
+                    name: t.name.clone(),
+                    description: t.description.clone(),
+                    all,
+                    any,
+                }
+                .intern(),
+            )
+        })
+        .collect();
+    let bind = |list: &[TierRef]| -> Vec<Tier> {
+        list.iter()
+            .map(|t| match *t {
+                TierRef::Builtin(b) => b,
+                TierRef::Defined(i) => defined[i],
+            })
+            .collect()
+    };
     let mut school_tiers = BTreeMap::new();
     for (school, (tiers, line)) in &spec.school_tiers {
         match (names.school)(school) {
             SchoolName::Intake(s) => {
-                school_tiers.insert(s, tiers.clone());
+                school_tiers.insert(s, bind(tiers));
             }
             SchoolName::OtherGrade => {}
             SchoolName::Unknown => errors.push(InputError::at(
@@ -106,6 +133,11 @@ pub fn resolve(
             )),
         }
     }
+    let tie_keys: Vec<TieKey> = spec
+        .tie_keys
+        .iter()
+        .filter_map(|k| tie_key(path, k, names, &mut errors))
+        .collect();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -114,9 +146,9 @@ pub fn resolve(
         gates: spec.gates.clone(),
         indicators: indicators.into_iter().flatten().collect(),
         layer_caps: spec.layer_caps,
-        tiers: spec.tiers.clone(),
+        tiers: bind(&spec.tiers),
         school_tiers,
-        tie_keys: spec.tie_keys.clone(),
+        tie_keys,
         tie_rule: spec.tie_rule,
     })
 }
@@ -178,4 +210,74 @@ fn indicator(
         rule: ind.rule.clone(),
         cap: ind.cap,
     })
+}
+
+/// A defined tier's conditions with their extra facts bound to columns; an unknown fact is
+/// reported at the tier's line.
+fn conditions(
+    path: &Path,
+    line: u64,
+    c: &ConditionsSpec,
+    names: &ScenarioNames,
+    errors: &mut Vec<InputError>,
+) -> Conditions {
+    let mut out = c.conditions.clone();
+    for (name, min) in &c.facts {
+        match names.extra_facts.iter().position(|f| f == name) {
+            Some(slot) => out.facts.push(FactAtLeast {
+                name: name.clone(),
+                slot,
+                min: *min,
+            }),
+            None => errors.push(InputError::at(
+                path,
+                line,
+                "priority.tier.min_facts",
+                format!("unknown fact `{name}`: the children file has no column `fact_{name}`"),
+            )),
+        }
+    }
+    out
+}
+
+/// A tie-break key with its extra fact bound to its column, or `None` after reporting why not.
+fn tie_key(
+    path: &Path,
+    key: &TieKeySpec,
+    names: &ScenarioNames,
+    errors: &mut Vec<InputError>,
+) -> Option<TieKey> {
+    let (column, name, descending, line) = match key {
+        TieKeySpec::Builtin(k) => return Some(*k),
+        TieKeySpec::Custom {
+            column,
+            name,
+            descending,
+            line,
+        } => (column, name, *descending, *line),
+    };
+    let column = match column {
+        Some(c) => c.clone(),
+        None => match names.extra_facts.iter().position(|f| f == name) {
+            Some(slot) => KeyColumn::Extra {
+                name: name.clone(),
+                slot,
+            },
+            None => {
+                errors.push(InputError::at(
+                    path,
+                    line,
+                    "priority.tie_break",
+                    format!(
+                        "unknown tie-break key `{name}`: not one of {} and the children file has no column `fact_{name}`",
+                        KeyColumn::BUILTIN.map(|(n, _)| n).join(", ")
+                    ),
+                ));
+                return None;
+            }
+        },
+    };
+    Some(TieKey::Custom(
+        CustomKey::new(column, name, descending).intern(),
+    ))
 }

@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 
 use super::{
-    CategoryFact, Gates, IndicatorRule, Layer, MilliPoints, NumericFact, TieKey, TieRule, Tier,
+    CategoryFact, Conditions, Gates, IndicatorRule, KeyColumn, Layer, MilliPoints, NumericFact,
+    TieKey, TieRule, Tier,
 };
 
 /// A policy file, checked on its own; [`super::resolve()`] turns it into a [`super::Policy`].
@@ -24,11 +25,13 @@ pub struct PolicySpec {
     /// Cap per layer, indexed like [`Layer::ALL`].
     pub(crate) layer_caps: [Option<MilliPoints>; 3],
     /// The default tier order.
-    pub(crate) tiers: Vec<Tier>,
+    pub(crate) tiers: Vec<TierRef>,
     /// Tier orders of particular schools, by school id as written, with the line they are on.
-    pub(crate) school_tiers: BTreeMap<String, (Vec<Tier>, u64)>,
+    pub(crate) school_tiers: BTreeMap<String, (Vec<TierRef>, u64)>,
+    /// The tiers the file defines (`[[priority.tier]]`), in file order.
+    pub(crate) defined: Vec<TierSpec>,
     /// Tie-break keys, in order.
-    pub(crate) tie_keys: Vec<TieKey>,
+    pub(crate) tie_keys: Vec<TieKeySpec>,
     /// What happens to children still tied.
     pub(crate) tie_rule: TieRule,
 }
@@ -75,4 +78,66 @@ pub(crate) enum FactSpec {
     Category(CategoryFact),
     /// A well-formed name that is not built in: the children file's `fact_<name>` column.
     Extra(String),
+}
+
+/// A tie-break key as written: built in, or a column or extra fact with a direction.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TieKeySpec {
+    /// A built-in key, written as its name.
+    Builtin(TieKey),
+    /// `{ key = "…", order = "…" }`.
+    Custom {
+        /// A built-in column, or `None` for an extra fact still to be found.
+        column: Option<KeyColumn>,
+        /// The key's name as written.
+        name: String,
+        /// Larger values first.
+        descending: bool,
+        /// Line of the key in the file.
+        line: u64,
+    },
+}
+
+/// A tier named in a tier list: built in, or the policy's own by its place in
+/// [`PolicySpec::defined`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TierRef {
+    /// A built-in tier.
+    Builtin(Tier),
+    /// A defined tier.
+    Defined(usize),
+}
+
+/// A tier the file defines, its extra facts still named.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TierSpec {
+    /// The tier's name.
+    pub(crate) name: String,
+    /// Its description (the name when the file gives none).
+    pub(crate) description: String,
+    /// Conditions that must all hold.
+    pub(crate) all: ConditionsSpec,
+    /// Alternatives, one of which must hold when there are any.
+    pub(crate) any: Vec<ConditionsSpec>,
+    /// Line of the tier's `name`.
+    pub(crate) line: u64,
+}
+
+/// Conditions as written: everything but the extra facts is checked.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ConditionsSpec {
+    /// The conditions, with `facts` still empty.
+    pub(crate) conditions: Conditions,
+    /// Extra facts by name, with their least values.
+    pub(crate) facts: Vec<(String, u32)>,
+}
+
+impl PolicySpec {
+    /// Whether any defined tier reads the catchment table.
+    pub fn uses_catchments(&self) -> bool {
+        self.defined.iter().any(|t| {
+            t.all.conditions.uses_catchments()
+                || t.any.iter().any(|c| c.conditions.uses_catchments())
+        })
+    }
 }

@@ -2,7 +2,10 @@
 //!
 //! A school ranks every child of an earlier [`Tier`] of its order above any child of a later one;
 //! points only order children within a tier. Which tier a child holds depends on the school.
+//! Four tiers are built in (today's fixed classes, the default order); a policy may define its
+//! own ([`TierDef`]) and list them with the built-in ones.
 
+use super::TierDef;
 use crate::domain::{Child, DistrictIdx, SchoolIdx};
 
 /// A priority tier; a school ranks every child of an earlier tier above any of a later one.
@@ -16,10 +19,12 @@ pub enum Tier {
     Hukou,
     /// A migrant child who passed the gates.
     Migrant,
+    /// A tier the policy defines by its conditions (`[[priority.tier]]`).
+    Defined(&'static TierDef),
 }
 
 impl Tier {
-    /// Every tier, in the default order.
+    /// Every built-in tier, in the default order.
     pub const ALL: [Tier; 4] = [
         Tier::CatchmentHukou,
         Tier::Sibling,
@@ -34,6 +39,7 @@ impl Tier {
             Tier::Sibling => "sibling",
             Tier::Hukou => "hukou",
             Tier::Migrant => "migrant",
+            Tier::Defined(d) => &d.name,
         }
     }
 
@@ -46,6 +52,7 @@ impl Tier {
             Tier::Sibling => child.sibling_school == Some(school),
             Tier::Hukou => !child.is_migrant(),
             Tier::Migrant => child.is_migrant(),
+            Tier::Defined(d) => d.holds_at(child, school, district),
         }
     }
 
@@ -57,6 +64,12 @@ impl Tier {
             Tier::Sibling => false,
             Tier::Hukou => !child.is_migrant(),
             Tier::Migrant => child.is_migrant(),
+            Tier::Defined(d) => d.holds_at_home(child),
         }
+    }
+
+    /// Whether the tier reads the catchment table (only defined tiers can).
+    pub fn uses_catchments(self) -> bool {
+        matches!(self, Tier::Defined(d) if d.uses_catchments())
     }
 }

@@ -129,7 +129,10 @@ impl Ranking {
         let lottery: Vec<u64> = scenario
             .children
             .iter()
-            .map(|c| lottery_number(scenario.seed, &c.id))
+            .map(|c| {
+                c.lottery
+                    .unwrap_or_else(|| lottery_number(scenario.seed, &c.id))
+            })
             .collect();
 
         let (class, mut ties) = classes(scenario, &points, &lottery);

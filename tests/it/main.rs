@@ -3,6 +3,7 @@
 mod appeal;
 mod architecture;
 mod bad_inputs;
+mod catchments;
 mod checker;
 mod cli;
 mod exit_codes;
@@ -28,5 +29,6 @@ mod slurm;
 mod solver;
 mod sources;
 mod sweep;
+mod tiers;
 mod util;
 mod words;

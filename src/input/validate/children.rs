@@ -15,11 +15,16 @@
 //! - **Months**: `permit_months`, `insurance_months`, `residence_months` month counts.
 //! - **Categories**: `housing` and `education` among their words.
 //! - **Sibling school**: the optional `sibling_school` a public school of the intake's grade.
+//! - **Communities**: the optional `community` (home) and `hukou_community` (hukou address)
+//!   communities of the catchment table; a hukou community only with a `hukou_district`.
+//! - **Lottery**: the optional `lottery` number of a notarised draw, a whole number ≥ 0; when the
+//!   column is given, every child has a number and no two share one (checked over the file).
 //!
 //! Month counts are whole numbers in `0..=`[`rules::MAX_MONTHS`], the scenario's bound.
 
 use std::path::Path;
 
+use super::catchments::Catchments;
 use super::common::{
     index_by_id, location, non_negative, stream, word, word_problem, yes_no_or_count, ById, Cells,
     Columns, IdRegistry, Known,
@@ -50,6 +55,7 @@ pub(super) fn validate(
     columns: Columns,
     districts: &Districts,
     schools: &Schools,
+    catchments: &Catchments,
     cx: &Context,
     errors: &mut Vec<InputError>,
 ) -> Children {
@@ -64,6 +70,7 @@ pub(super) fn validate(
             path,
             districts,
             schools,
+            catchments,
             cx,
             extra_facts: &info.extra_columns,
         };
@@ -78,6 +85,7 @@ pub(super) fn validate(
         .as_ref()
         .map(|t| t.extra_columns.clone())
         .unwrap_or_default();
+    draws_complete(path, &children, errors);
     let by_id = index_by_id(children, |c| &c.id);
     // Only ids without a child are looked up here (refused rows): a million valid ids are not
     // kept a third time.
@@ -92,6 +100,37 @@ pub(super) fn validate(
         known,
         extra_facts,
         memberships,
+    }
+}
+
+/// A notarised draw numbers every child once: if any child has a `lottery` number, every child
+/// must have one, and no two the same.
+fn draws_complete(path: &Path, children: &[(u64, Child)], errors: &mut Vec<InputError>) {
+    if children.iter().all(|(_, c)| c.lottery.is_none()) {
+        return;
+    }
+    let mut first: std::collections::HashMap<u64, &str> = std::collections::HashMap::new();
+    for (line, child) in children {
+        let id = child.id.as_str();
+        match child.lottery {
+            None => errors.push(InputError::at(
+                path,
+                *line,
+                "lottery",
+                "blank, but other children have the draw's numbers: a notarised draw gives every child a number (or leave the whole column blank for the seeded lottery)",
+            )),
+            Some(n) => {
+                if let Some(other) = first.insert(n, id) {
+                    errors.push(InputError::at(
+                        path,
+                        *line,
+                        "lottery",
+                        format!("number {n} is also child `{other}`'s: each child draws her own number"),
+                    ));
+                    first.insert(n, other);
+                }
+            }
+        }
     }
 }
 
@@ -110,6 +149,7 @@ struct Rows<'a> {
     path: &'a Path,
     districts: &'a Districts,
     schools: &'a Schools,
+    catchments: &'a Catchments,
     cx: &'a Context<'a>,
     /// Names of the extra fact columns, in column order.
     extra_facts: &'a [String],
@@ -153,6 +193,14 @@ impl Rows<'_> {
         let months = self.months(line, &row, errors);
         let categories = self.categories(line, &row, errors);
         let sibling_school = self.sibling_school(line, row.sibling_school.as_deref(), errors);
+        let catchment = self.community(line, "community", row.community.as_deref(), errors);
+        let hukou_catchment = self.hukou_community(line, &row, errors);
+        let lottery = match row.lottery {
+            None => Some(None),
+            Some(n) => {
+                non_negative(self.path, line, "lottery", n, i64::MAX as u64, errors).map(Some)
+            }
+        };
         let (residence_district, hukou_district) = districts?;
         let (housing, education) = categories?;
         let (elsewhere, months) = (elsewhere?, months?);
@@ -168,6 +216,9 @@ impl Rows<'_> {
             housing,
             education,
             sibling_school: sibling_school?,
+            catchment: catchment?,
+            hukou_catchment: hukou_catchment?,
+            lottery: lottery?,
             insurance_months_elsewhere: elsewhere.insurance_months,
             residence_months_elsewhere: elsewhere.residence_months,
             insurance_back_paid: elsewhere.back_paid,
@@ -351,6 +402,68 @@ impl Rows<'_> {
             ));
         }
         Some((housing?, education?))
+    }
+
+    /// A community cell (`community` or `hukou_community`) is blank or a community of the
+    /// catchment table; its catchment schools.
+    fn community(
+        &self,
+        line: u64,
+        field: &str,
+        raw: Option<&str>,
+        errors: &mut Vec<InputError>,
+    ) -> Option<Vec<SchoolIdx>> {
+        let Some(name) = raw.map(str::trim).filter(|c| !c.is_empty()) else {
+            return Some(Vec::new());
+        };
+        let Some(table) = self.cx.files.catchments.as_deref() else {
+            errors.push(InputError::at(
+                self.path,
+                line,
+                field,
+                format!(
+                    "community `{name}` given, but the scenario has no catchment table: add `catchments = \"catchments.csv\"` to `[tables]` or leave the column blank"
+                ),
+            ));
+            return None;
+        };
+        match self.catchments.find(name) {
+            Some(schools) => Some(schools.to_vec()),
+            None if !self.catchments.readable => None,
+            None => {
+                errors.push(InputError::at(
+                    self.path,
+                    line,
+                    field,
+                    format!(
+                        "unknown community `{name}`: {} lists no such community (add its rows `{name},<school>` there, or check the spelling)",
+                        table.display()
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The optional `hukou_community`: a community of the catchment table, given only with a
+    /// `hukou_district`.
+    fn hukou_community(
+        &self,
+        line: u64,
+        row: &ChildRow,
+        errors: &mut Vec<InputError>,
+    ) -> Option<Vec<SchoolIdx>> {
+        let raw = row.hukou_community.as_deref();
+        if raw.is_some_and(|c| !c.trim().is_empty()) && row.hukou_district.is_none() {
+            errors.push(InputError::at(
+                self.path,
+                line,
+                "hukou_community",
+                "a hukou community needs a `hukou_district` (a migrant child has no local hukou address)",
+            ));
+            return None;
+        }
+        self.community(line, "hukou_community", raw, errors)
     }
 
     /// The optional `sibling_school` is a public school of the intake's entry grade.

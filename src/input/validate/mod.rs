@@ -11,6 +11,7 @@
 //! in the row's order. Entities are sorted by id so the scenario — and every output — is the same
 //! whatever the order of the input rows.
 
+mod catchments;
 mod children;
 mod choices;
 mod common;
@@ -19,7 +20,9 @@ mod districts;
 mod private_schools;
 mod schools;
 
-use super::rows::{ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow};
+use super::rows::{
+    read_table, CatchmentRow, ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow,
+};
 use super::{ScenarioFiles, Settings};
 use crate::domain::{DistrictIdx, SchoolIdx};
 use crate::error::InputError;
@@ -64,9 +67,23 @@ pub(crate) fn validate(
         }
         None => None,
     };
+    let catchments = match files.catchments.as_deref() {
+        Some(path) => {
+            let table = read_table(path, CatchmentRow::REQUIRED, &[], errors);
+            catchments::validate(path, table, &schools, errors)
+        }
+        None => catchments::Catchments::default(),
+    };
     let columns = (ChildRow::REQUIRED, ChildRow::OPTIONAL);
-    let mut children =
-        children::validate(&files.children, columns, &districts, &schools, &cx, errors);
+    let mut children = children::validate(
+        &files.children,
+        columns,
+        &districts,
+        &schools,
+        &catchments,
+        &cx,
+        errors,
+    );
     let columns = (ChoiceRow::REQUIRED, &[][..]);
     let choice_lines = choices::validate(
         &files.choices,
@@ -127,6 +144,34 @@ pub(crate) fn validate(
             return None;
         }
     };
+    if policy.uses_catchments() {
+        match files.catchments.as_deref() {
+            None => errors.push(InputError::file(
+                &files.policy,
+                format!(
+                    "the policy's tiers read catchments (`hukou` or `residence` = \"catchment\"), but {} names no catchment table: add `catchments = \"catchments.csv\"` to its `[tables]`",
+                    files.scenario.display()
+                ),
+            )),
+            Some(path) if catchments.readable => {
+                let ids: std::collections::BTreeMap<SchoolIdx, (&str, u64)> = schools
+                    .by_id
+                    .index
+                    .iter()
+                    .map(|(id, &i)| {
+                        (SchoolIdx(i), (id.as_str(), schools.by_id.lines[i as usize]))
+                    })
+                    .collect();
+                errors.extend(catchments::uncovered_schools(
+                    &catchments,
+                    &files.schools,
+                    path,
+                    &ids,
+                ));
+            }
+            Some(_) => {}
+        }
+    }
 
     // Where each entity came from, to report the scenario's own problems there.
     let (private_schools, private_lines) = match private_schools {

@@ -7,6 +7,7 @@ use toml::Spanned;
 
 use super::LineIndex;
 use crate::error::InputError;
+use crate::policy::spec::{TierRef, TierSpec};
 use crate::policy::{MilliPoints, Tier};
 
 /// Collects every problem of one policy file.
@@ -51,11 +52,26 @@ impl Errors<'_> {
         }
     }
 
-    /// The tiers of a list, each known and listed once; the others are reported.
-    pub(super) fn tiers(&mut self, list: &[Spanned<String>], field: &str) -> Vec<Tier> {
+    /// The tiers of a list, each built in or defined, and listed once; the others are reported.
+    pub(super) fn tiers(
+        &mut self,
+        list: &[Spanned<String>],
+        field: &str,
+        defined: &[TierSpec],
+    ) -> Vec<TierRef> {
         let mut tiers = Vec::new();
         for t in list {
-            match Tier::ALL.into_iter().find(|x| x.name() == t.get_ref()) {
+            let found = Tier::ALL
+                .into_iter()
+                .find(|x| x.name() == t.get_ref())
+                .map(TierRef::Builtin)
+                .or_else(|| {
+                    defined
+                        .iter()
+                        .position(|d| d.name == *t.get_ref())
+                        .map(TierRef::Defined)
+                });
+            match found {
                 Some(tier) if !tiers.contains(&tier) => tiers.push(tier),
                 Some(_) => self.at(
                     t.span(),
@@ -68,7 +84,12 @@ impl Errors<'_> {
                     format!(
                         "unknown tier `{}` (known tiers: {})",
                         t.get_ref(),
-                        Tier::ALL.map(|t| t.name()).join(", ")
+                        Tier::ALL
+                            .iter()
+                            .map(|t| t.name())
+                            .chain(defined.iter().map(|d| d.name.as_str()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 ),
             }
