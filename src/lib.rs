@@ -49,6 +49,7 @@ mod error;
 mod explain;
 mod generate;
 mod input;
+mod lang;
 mod manifest;
 mod metrics;
 mod output;
@@ -80,6 +81,7 @@ pub use explain::render::{html as explain_html, json as explain_json, text as ex
 pub use explain::{explain, pseudonym, Explanation, Verdict};
 pub use generate::{generate_city, read_census, CityConfig, DistrictSpec, Rng};
 pub use input::dictionary;
+pub use lang::{Lang, UnknownLang};
 pub use input::{load, load_from_memory, Loaded, Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
 pub use input::{read_input, with_input_limits, FileKind, InputLimits};
 pub use manifest::{verify as verify_run, Manifest, RoundRecord, MANIFEST};
@@ -94,13 +96,13 @@ pub use plan::expansion::{plan, Plan};
 pub use plan::{read_candidates, Candidate};
 pub use progress::{NoReporter, Reporter, Stage};
 pub use ranking::{Priority, Ranking};
-pub use report::{run_report, sweep_report};
+pub use report::{run_report, run_report_in, sweep_report};
 pub use rounds::outputs::{summary as round_summary, RoundSummary};
 pub use rounds::{
     compute as compute_round, earlier as read_earlier_round, explain_round, round_and_write,
     verify_round, Earlier, Move, MoveKind, Round, RoundFiles, RoundRun, RoundSettings,
 };
-pub use run_outputs::{names as run_file_names, render, render_run};
+pub use run_outputs::{names as run_file_names, render, render_in, render_run, render_run_in};
 pub use scenario::{Edit, Invalid, Problem, Scenario, ScenarioParts};
 pub use sweep::apply::derived_seed;
 pub use sweep::run::{load as load_sweep, Shard, ShardError, Sweep};

@@ -14,6 +14,7 @@ mod check;
 mod explain;
 mod failpoints;
 mod generate;
+mod lang;
 mod merge;
 mod plan;
 mod print;

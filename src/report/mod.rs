@@ -13,7 +13,7 @@
 mod run;
 mod sweep;
 
-pub use run::run_report;
+pub use run::{run_report, run_report_in};
 pub use sweep::sweep_report;
 
 use std::fmt::Write as _;

@@ -12,12 +12,19 @@ mod overview;
 mod tables;
 
 use super::page;
+use crate::lang::Lang;
 use crate::metrics::{balance, summary, DistrictOutcomes, SchoolTallies};
 use crate::scenario::Scenario;
 use crate::Solved;
 
-/// Renders `report.html` for a solved scenario.
+/// Renders `report.html` for a solved scenario, in English ([`run_report_in`] with [`Lang::En`]).
 pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
+    run_report_in(scenario, solved, Lang::En)
+}
+
+/// Renders `report.html` for a solved scenario, its headings, labels and captions in `lang`
+/// (names and ids from the inputs as written).
+pub fn run_report_in(scenario: &Scenario, solved: &Solved, lang: Lang) -> String {
     let s = summary(scenario, solved);
     let outcomes = DistrictOutcomes::compute(scenario, &solved.assignment.outcomes);
     let balance = balance(scenario, &outcomes);
