@@ -111,7 +111,10 @@ mod tests {
     #[test]
     fn the_environment_chooses_in_order() {
         assert_eq!(Lang::from_env(env(&[])), Ok(Lang::En));
-        assert_eq!(Lang::from_env(env(&[("LANG", "zh_CN.UTF-8")])), Ok(Lang::Zh));
+        assert_eq!(
+            Lang::from_env(env(&[("LANG", "zh_CN.UTF-8")])),
+            Ok(Lang::Zh)
+        );
         assert_eq!(Lang::from_env(env(&[("LANG", "C.UTF-8")])), Ok(Lang::En));
         assert_eq!(
             Lang::from_env(env(&[("LC_ALL", "en_US.UTF-8"), ("LANG", "zh_CN.UTF-8")])),

@@ -81,9 +81,9 @@ pub use explain::render::{html as explain_html, json as explain_json, text as ex
 pub use explain::{explain, pseudonym, Explanation, Verdict};
 pub use generate::{generate_city, read_census, CityConfig, DistrictSpec, Rng};
 pub use input::dictionary;
-pub use lang::{Lang, UnknownLang};
 pub use input::{load, load_from_memory, Loaded, Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
 pub use input::{read_input, with_input_limits, FileKind, InputLimits};
+pub use lang::{Lang, UnknownLang};
 pub use manifest::{verify as verify_run, Manifest, RoundRecord, MANIFEST};
 pub use metrics::{
     summary, Cutoff, DistrictKpis, ParameterInfo, PointKpis, PointResult, PointStatus,

@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 
 use crate::assign::{Backend, Mechanism, SolverOptions};
 use crate::error::{InputError, InputErrors, InputKind, ManifestError};
-use crate::lang::Lang;
 use crate::input::{read_input, read_input_text, FileKind, ScenarioFiles};
+use crate::lang::Lang;
 
 /// A file and its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,9 @@
 //! `summary.json` are the same in every language.
 
 use crate::lang::Lang;
-use crate::output::{self, DISTRICTS, PLACEMENTS, RESULTS, SCHOOLS, STATEMENTS, SUMMARY, WAITLISTS};
+use crate::output::{
+    self, DISTRICTS, PLACEMENTS, RESULTS, SCHOOLS, STATEMENTS, SUMMARY, WAITLISTS,
+};
 use crate::report::{self, REPORT};
 use crate::scenario::Scenario;
 use crate::Solved;
@@ -20,11 +22,7 @@ pub fn render(scenario: &Scenario, solved: &Solved) -> Vec<(&'static str, Vec<u8
 
 /// Every output file of a run, rendered: the tables (with `waitlists.csv`), the summary,
 /// `results.xlsx` and `report.html`, the last two in `lang`.
-pub fn render_in(
-    scenario: &Scenario,
-    solved: &Solved,
-    lang: Lang,
-) -> Vec<(&'static str, Vec<u8>)> {
+pub fn render_in(scenario: &Scenario, solved: &Solved, lang: Lang) -> Vec<(&'static str, Vec<u8>)> {
     let placements = output::placements_csv(scenario, solved);
     let schools = output::schools_csv(scenario, solved);
     let districts = output::districts_csv(scenario, solved);
@@ -46,7 +44,10 @@ pub fn render_in(
         (SUMMARY, output::summary_json(scenario, solved)),
         (WAITLISTS, waitlists),
         (RESULTS, workbook),
-        (REPORT, report::run_report_in(scenario, solved, lang).into_bytes()),
+        (
+            REPORT,
+            report::run_report_in(scenario, solved, lang).into_bytes(),
+        ),
     ]
 }
 

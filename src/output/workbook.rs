@@ -98,7 +98,12 @@ const SCHOOLS: Sheet = Sheet {
             Cell::Whole,
         ),
         c("cutoff_tier", "录取线类别", "cut-off tier", Cell::Text),
-        c("cutoff_points", "录取线积分", "cut-off points", Cell::Number),
+        c(
+            "cutoff_points",
+            "录取线积分",
+            "cut-off points",
+            Cell::Number,
+        ),
         c(
             "cost_per_seat_yuan",
             "每个学位费用（元）",
@@ -150,7 +155,12 @@ const DISTRICTS: Sheet = Sheet {
         c("projected_gap", "预计缺口", "projected gap", Cell::Whole),
         c("applicant_gap", "报名缺口", "applicant gap", Cell::Whole),
         c("placed_public", "公办安置", "placed public", Cell::Whole),
-        c("placed_purchased", "购买学位安置", "placed purchased", Cell::Whole),
+        c(
+            "placed_purchased",
+            "购买学位安置",
+            "placed purchased",
+            Cell::Whole,
+        ),
         c("unplaced", "未安置", "unplaced", Cell::Whole),
     ],
 };
@@ -178,7 +188,12 @@ const SUMMARY_ROWS: &[Col] = &[
     c("tie_rule", "同分规则", "tie rule", Cell::Text),
     c("mechanism", "录取机制", "mechanism", Cell::Text),
     c("children", "儿童人数", "children", Cell::Whole),
-    c("public_by_choice", "按志愿进入公办", "public by choice", Cell::Whole),
+    c(
+        "public_by_choice",
+        "按志愿进入公办",
+        "public by choice",
+        Cell::Whole,
+    ),
     c("first_choice", "第一志愿录取", "first choice", Cell::Whole),
     c("coordinated", "统筹安排", "coordinated", Cell::Whole),
     c("purchased", "购买学位", "purchased", Cell::Whole),

@@ -15,9 +15,9 @@ pub use appeal::{appeal_and_write, AppealRun};
 pub use run::{describe_scenario, run_and_write, Run};
 
 use crate::assign::{Mechanism, SolverOptions};
-use crate::lang::Lang;
 use crate::check::CheckReport;
 use crate::error::{Cancelled, Error};
+use crate::lang::Lang;
 use crate::progress::Reporter;
 
 /// How a run solves: the mechanism of the choice stage and the solver's options.

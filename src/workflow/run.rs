@@ -59,7 +59,8 @@ pub fn run_and_write(
     reporter.stage_finished(Stage::Solve, t.elapsed(), "");
     go_on(reporter)?;
     let t = Instant::now();
-    let mut files = crate::run_outputs::render_run_in(sc, &solved, settings.statements, settings.lang);
+    let mut files =
+        crate::run_outputs::render_run_in(sc, &solved, settings.statements, settings.lang);
     let inputs = manifest::hash_inputs(&loaded.files).map_err(|e| {
         InputErrors::one(
             InputKind::Scenario,

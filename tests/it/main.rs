@@ -18,6 +18,7 @@ mod purchase;
 mod quotas;
 mod reliability;
 mod report;
+mod results_workbook;
 mod rounds;
 mod serve;
 mod serve_browser;
