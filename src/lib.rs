@@ -63,6 +63,7 @@ mod rounds;
 mod run_outputs;
 mod scenario;
 mod sweep;
+mod template;
 mod whatif;
 mod workflow;
 
@@ -107,6 +108,10 @@ pub use scenario::{Edit, Invalid, Problem, Scenario, ScenarioParts};
 pub use sweep::apply::derived_seed;
 pub use sweep::run::{load as load_sweep, Shard, ShardError, Sweep};
 pub use sweep::tables::{merge as merge_sweeps, render as render_sweep, MergeError, SWEEP_JSON};
+pub use template::{
+    csv_name as template_csv_name, sheet_name as template_sheet_name, template_files,
+    write_template,
+};
 pub use whatif::{
     changes_csv, input_hashes, load_sweep_on, point_scenario, what_if, InputHashes, WhatIf,
 };
