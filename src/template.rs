@@ -19,8 +19,8 @@
 use std::path::Path;
 
 use rust_xlsxwriter::{
-    DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, Workbook,
-    Worksheet, XlsxError,
+    DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
+    XlsxError,
 };
 
 use crate::atomic_dir::{write_dir, Provenance};
@@ -53,7 +53,10 @@ pub fn sheet_name(table: TableKind, lang: Lang) -> String {
 
 /// A column's header in `lang`: its first Chinese name, its English name, or both.
 pub fn header(column: &Column, lang: Lang) -> String {
-    lang.pick(column.zh.first().copied().unwrap_or(column.name), column.name)
+    lang.pick(
+        column.zh.first().copied().unwrap_or(column.name),
+        column.name,
+    )
 }
 
 /// Every file of the template, rendered, in the order written: the scenario, the policy, the
@@ -101,7 +104,11 @@ pub fn write_template(dir: &Path, lang: Lang) -> Result<Vec<String>, OutputError
         }
     }
     let files = template_files(lang);
-    write_dir(dir, &files, &Provenance::new("template", Vec::<&Path>::new()))?;
+    write_dir(
+        dir,
+        &files,
+        &Provenance::new("template", Vec::<&Path>::new()),
+    )?;
     Ok(files.into_iter().map(|(n, _)| n).collect())
 }
 
@@ -154,7 +161,12 @@ fn csv_header(table: TableKind) -> Vec<u8> {
 
 /// The words a category column's drop-down list offers in `lang`.
 fn offered(set: WordSet, lang: Lang) -> Vec<String> {
-    let zh = || words(set).iter().filter_map(|w| w.zh.first()).map(|w| w.to_string());
+    let zh = || {
+        words(set)
+            .iter()
+            .filter_map(|w| w.zh.first())
+            .map(|w| w.to_string())
+    };
     let en = || words(set).iter().map(|w| w.canonical.to_string());
     match lang {
         Lang::Zh => zh().collect(),
@@ -212,7 +224,9 @@ fn table_sheet(
         let h = header(column, lang);
         ws.write_string_with_format(0, j, &h, header_format)?;
         let format = match column.kind {
-            ValueKind::Text | ValueKind::Id | ValueKind::Words(_) => Format::new().set_num_format("@"),
+            ValueKind::Text | ValueKind::Id | ValueKind::Words(_) => {
+                Format::new().set_num_format("@")
+            }
             ValueKind::Whole => Format::new().set_num_format("0"),
             ValueKind::Decimal => Format::new().set_num_format("0.000"),
             ValueKind::Date => Format::new().set_num_format("yyyy-mm-dd"),
@@ -265,7 +279,10 @@ fn help_sheet(ws: &mut Worksheet, header_format: &Format) -> Result<(), XlsxErro
             let (kind_zh, kind_en) = kind_words(column.kind);
             let kind = match column.kind {
                 ValueKind::Words(set) => {
-                    let zh: Vec<&str> = words(set).iter().filter_map(|w| w.zh.first().copied()).collect();
+                    let zh: Vec<&str> = words(set)
+                        .iter()
+                        .filter_map(|w| w.zh.first().copied())
+                        .collect();
                     let en: Vec<&str> = words(set).iter().map(|w| w.canonical).collect();
                     format!("{kind_zh} {kind_en}: {} / {}", zh.join("、"), en.join(", "))
                 }
@@ -285,7 +302,10 @@ fn help_sheet(ws: &mut Worksheet, header_format: &Format) -> Result<(), XlsxErro
             }
         }
     }
-    for (j, w) in [18.0, 24.0, 28.0, 12.0, 40.0, 50.0, 60.0].into_iter().enumerate() {
+    for (j, w) in [18.0, 24.0, 28.0, 12.0, 40.0, 50.0, 60.0]
+        .into_iter()
+        .enumerate()
+    {
         ws.set_column_width(j as u16, w)?;
     }
     let wrap = Format::new().set_text_wrap();

@@ -533,10 +533,17 @@ mod tests {
         )];
         let svg = line_chart(480.0, "public share", "budget", &x, &line, Format::Percent);
         assert!(svg.contains(">90.2%<") && svg.contains(">90.3%<"), "{svg}");
-        assert!(!svg.contains(">0.0%<"), "the axis does not start at zero: {svg}");
+        assert!(
+            !svg.contains(">0.0%<"),
+            "the axis does not start at zero: {svg}"
+        );
         assert!(svg.contains("y: 90.2%–90.3%, not from 0"), "{svg}");
         // Counts from near zero keep their zero.
-        let counts = vec![(String::new(), "#000".to_string(), vec![Some(3.0), Some(30.0)])];
+        let counts = vec![(
+            String::new(),
+            "#000".to_string(),
+            vec![Some(3.0), Some(30.0)],
+        )];
         let svg = line_chart(480.0, "unplaced", "budget", &x, &counts, Format::Count);
         assert!(svg.contains(">0<") && !svg.contains("not from 0"), "{svg}");
     }

@@ -19,8 +19,7 @@ pub struct TemplateArgs {
 /// Writes the template and names what it wrote.
 pub fn run(args: TemplateArgs, printer: Printer) -> Result<()> {
     let lang = args.lang.resolve()?;
-    let written =
-        seatplan::write_template(&args.dir, lang).map_err(seatplan::Error::from)?;
+    let written = seatplan::write_template(&args.dir, lang).map_err(seatplan::Error::from)?;
     printer.say(format!(
         "template written to {}/ ({lang}): {}",
         args.dir.display(),
