@@ -247,7 +247,7 @@ fn table_sheet(
             ValueKind::Whole => Some(
                 DataValidation::new()
                     .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
-                    .set_error_title(lang.pick("请填写非负整数", "A whole number, 0 or more"))?,
+                    .set_error_title(lang.pick("请填写整数", "A whole number"))?,
             ),
             _ => None,
         };
