@@ -49,6 +49,7 @@ mod error;
 mod explain;
 mod generate;
 mod input;
+mod lang;
 mod manifest;
 mod metrics;
 mod output;
@@ -62,6 +63,7 @@ mod rounds;
 mod run_outputs;
 mod scenario;
 mod sweep;
+mod template;
 mod whatif;
 mod workflow;
 
@@ -83,6 +85,7 @@ pub use input::dictionary;
 pub use input::source::TableRead;
 pub use input::{load, load_from_memory, Loaded, Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
 pub use input::{read_input, with_input_limits, FileKind, InputLimits};
+pub use lang::{Lang, UnknownLang};
 pub use manifest::{verify as verify_run, Manifest, RoundRecord, MANIFEST};
 pub use metrics::{
     summary, Cutoff, DistrictKpis, ParameterInfo, PointKpis, PointResult, PointStatus,
@@ -95,17 +98,21 @@ pub use plan::expansion::{plan, Plan};
 pub use plan::{read_candidates, Candidate};
 pub use progress::{NoReporter, Reporter, Stage};
 pub use ranking::{Priority, Ranking};
-pub use report::{run_report, sweep_report};
+pub use report::{run_report, run_report_in, sweep_report};
 pub use rounds::outputs::{summary as round_summary, RoundSummary};
 pub use rounds::{
     compute as compute_round, earlier as read_earlier_round, explain_round, round_and_write,
     verify_round, Earlier, Move, MoveKind, Round, RoundFiles, RoundRun, RoundSettings,
 };
-pub use run_outputs::{names as run_file_names, render, render_run};
+pub use run_outputs::{names as run_file_names, render, render_in, render_run, render_run_in};
 pub use scenario::{Edit, Invalid, Problem, Scenario, ScenarioParts};
 pub use sweep::apply::derived_seed;
 pub use sweep::run::{load as load_sweep, Shard, ShardError, Sweep};
 pub use sweep::tables::{merge as merge_sweeps, render as render_sweep, MergeError, SWEEP_JSON};
+pub use template::{
+    csv_name as template_csv_name, sheet_name as template_sheet_name, template_files,
+    write_template,
+};
 pub use whatif::{
     changes_csv, input_hashes, load_sweep_on, point_scenario, what_if, InputHashes, WhatIf,
 };

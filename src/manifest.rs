@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::assign::{Backend, Mechanism, SolverOptions};
 use crate::error::{InputError, InputErrors, InputKind, ManifestError};
 use crate::input::{read_input, read_input_text, FileKind, ScenarioFiles};
+use crate::lang::Lang;
 
 /// A file and its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +57,10 @@ pub struct Manifest {
     pub solver: SolverRecord,
     /// Whether `statements.csv` was written.
     pub statements: bool,
+    /// The language of the files written for people (`results.xlsx`, `report.html`), so that
+    /// `verify` renders them alike on any machine; written only when not English.
+    #[serde(default, skip_serializing_if = "Lang::is_en")]
+    pub lang: Lang,
     /// Every input file read, with its hash, scenario first.
     pub inputs: Vec<FileHash>,
     /// Every output file written, with its hash.
@@ -142,6 +147,7 @@ impl Manifest {
                 textbook: options.formulation == crate::assign::Formulation::Textbook,
             },
             statements,
+            lang: Lang::En,
             inputs,
             outputs: outputs
                 .iter()
@@ -286,7 +292,12 @@ pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::er
         )
     })?;
     let solved = crate::solve(&loaded.scenario, mechanism, &options)?;
-    let files = crate::run_outputs::render_run(&loaded.scenario, &solved, record.statements);
+    let files = crate::run_outputs::render_run_in(
+        &loaded.scenario,
+        &solved,
+        record.statements,
+        record.lang,
+    );
     let mut problems = Vec::new();
     for (name, _) in &files {
         if !record.outputs.iter().any(|o| o.file == *name) {

@@ -260,7 +260,26 @@ impl XAxis {
     }
 }
 
+/// The vertical range of a line chart over values `lo..=hi`: from where the data starts, so
+/// that a change of 90.2 % → 90.3 % is visible, except that a range whose low end is close to
+/// zero (under a quarter of the data's spread away) is drawn from zero. The second value says
+/// whether the axis starts away from zero (the chart then says so).
+pub fn value_range(lo: f64, hi: f64) -> ((f64, f64), bool) {
+    if !(lo.is_finite() && hi.is_finite()) {
+        return ((0.0, 1.0), false);
+    }
+    if lo >= 0.0 && lo <= (hi - lo) * 0.25 {
+        ((0.0, hi), false)
+    } else if hi <= 0.0 && -hi <= (hi - lo) * 0.25 {
+        ((lo, 0.0), false)
+    } else {
+        ((lo, hi), lo > 0.0 || hi < 0.0)
+    }
+}
+
 /// One line per series over the x values, in a chart `width` wide; `None` values leave a gap.
+/// The vertical axis covers the data ([`value_range`]); when it does not reach zero, the chart
+/// says where it starts under the axis, so a small change is visible and not overstated.
 pub fn line_chart(
     width: f64,
     title: &str,
@@ -289,21 +308,37 @@ pub fn line_chart(
         .collect();
     let lo = ys.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = ys.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if ys.is_empty() {
-        (0.0, 1.0)
+    let ((lo, hi), cut) = if ys.is_empty() {
+        ((0.0, 1.0), false)
     } else {
-        (lo.min(0.0), hi)
+        value_range(lo, hi)
     };
-    let t = ticks(lo, hi, 5, if fmt == Format::Count { 1.0 } else { 0.0 });
+    // No step finer than the labels show, so no two ticks read the same.
+    let min_step = match fmt {
+        Format::Count => 1.0,
+        Format::Percent => 0.001,
+        Format::Decimal => 0.01,
+    };
+    let t = ticks(lo, hi, 5, min_step);
+    let (lo_tick, hi_tick) = (t[0], *t.last().unwrap_or(&1.0));
     let ys_scale = Scale {
-        lo: t[0],
-        hi: *t.last().unwrap_or(&1.0),
+        lo: lo_tick,
+        hi: hi_tick,
         from: bottom,
         to: top,
     };
     let mut svg = Svg::sized(width, height, title);
     svg.legend(left, 14.0, &legend);
     svg.y_axis(&ys_scale, &t, left, right, fmt);
+    if cut {
+        let (from, to) = (fmt.show(lo_tick), fmt.show(hi_tick));
+        svg.text(
+            4.0,
+            bottom + 32.0,
+            "start",
+            &format!("y: {from}–{to}, not from 0"),
+        );
+    }
     let n = x.len();
     let xs: Vec<f64> = match x {
         XAxis::Numeric(v) => {
@@ -479,4 +514,37 @@ pub fn heatmap(
         &format!("{x_name} →"),
     );
     svg.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_change_far_from_zero_gets_an_axis_of_its_own_and_says_so() {
+        assert_eq!(value_range(0.902, 0.903), ((0.902, 0.903), true));
+        assert_eq!(value_range(1.0, 40.0), ((0.0, 40.0), false));
+        assert_eq!(value_range(-3.0, 5.0), ((-3.0, 5.0), false));
+        let x = XAxis::Numeric(vec![1.0, 2.0]);
+        let line = vec![(
+            String::new(),
+            "#000".to_string(),
+            vec![Some(0.902), Some(0.903)],
+        )];
+        let svg = line_chart(480.0, "public share", "budget", &x, &line, Format::Percent);
+        assert!(svg.contains(">90.2%<") && svg.contains(">90.3%<"), "{svg}");
+        assert!(
+            !svg.contains(">0.0%<"),
+            "the axis does not start at zero: {svg}"
+        );
+        assert!(svg.contains("y: 90.2%–90.3%, not from 0"), "{svg}");
+        // Counts from near zero keep their zero.
+        let counts = vec![(
+            String::new(),
+            "#000".to_string(),
+            vec![Some(3.0), Some(30.0)],
+        )];
+        let svg = line_chart(480.0, "unplaced", "budget", &x, &counts, Format::Count);
+        assert!(svg.contains(">0<") && !svg.contains("not from 0"), "{svg}");
+    }
 }

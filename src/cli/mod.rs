@@ -14,6 +14,7 @@ mod check;
 mod explain;
 mod failpoints;
 mod generate;
+mod lang;
 mod merge;
 mod plan;
 mod print;
@@ -23,6 +24,7 @@ mod run;
 mod serve;
 mod solver;
 mod sweep;
+mod template;
 mod validate;
 mod verify;
 
@@ -87,6 +89,8 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Write a synthetic city scenario from census district populations.
     Generate(generate::GenerateArgs),
+    /// Write an empty scenario to fill in Excel or WPS: intake.xlsx, CSVs, scenario and policy.
+    Template(template::TemplateArgs),
     /// Start the analyst's workbench: a local web application (first line: its address).
     Serve(serve::ServeArgs),
 }
@@ -121,6 +125,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Merge(args) => merge::run(args, printer),
         Command::Validate(args) => validate::run(args, printer),
         Command::Generate(args) => generate::run(args, printer),
+        Command::Template(args) => template::run(args, printer),
         Command::Serve(args) => serve::run(args, printer),
     }
 }

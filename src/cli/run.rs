@@ -22,11 +22,14 @@ pub struct RunArgs {
     statements: bool,
     #[command(flatten)]
     solver: SolverArgs,
+    #[command(flatten)]
+    lang: super::lang::LangArg,
 }
 
 /// Runs the library's run workflow and prints what it did.
 pub fn run(args: RunArgs, printer: Printer) -> Result<()> {
-    let settings = args.solver.settings(args.statements)?;
+    let mut settings = args.solver.settings(args.statements)?;
+    settings.lang = args.lang.resolve()?;
     args.solver.set_up_threads()?;
     let lines = StageLines {
         printer,

@@ -164,6 +164,7 @@ impl SolverArgs {
             mechanism,
             options,
             statements,
+            lang: seatplan::Lang::En,
         })
     }
 }

@@ -1,4 +1,4 @@
-//! The CSV tables and `summary.json` of a run, and writing files atomically.
+//! The CSV tables, `summary.json` and the results workbook (`results.xlsx`) of a run, and writing files atomically.
 //!
 //! Each table is rendered from the run's figures in [`crate::metrics`] (never from another
 //! renderer). Every file is rendered to bytes first; [`write_dir`] then writes them into a fresh sibling
@@ -11,6 +11,7 @@ mod placements;
 mod schools;
 mod statements;
 mod waitlists;
+mod workbook;
 
 pub use crate::atomic_dir::write_dir;
 pub use geojson::{schools_geojson, GEOJSON};
@@ -18,6 +19,7 @@ pub use placements::placements_csv;
 pub use schools::schools_csv;
 pub use statements::statements_csv;
 pub use waitlists::waitlists_csv;
+pub use workbook::{results_xlsx, Tables, RESULTS};
 
 use crate::metrics::{balance, summary, DistrictOutcomes};
 use crate::scenario::Scenario;

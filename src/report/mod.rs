@@ -13,12 +13,13 @@
 mod run;
 mod sweep;
 
-pub use run::run_report;
+pub use run::{run_report, run_report_in};
 pub use sweep::sweep_report;
 
 use std::fmt::Write as _;
 
 use crate::chart::svg::{self, esc};
+use crate::lang::Lang;
 
 /// Name of the report file of a run.
 pub const REPORT: &str = "report.html";
@@ -56,10 +57,17 @@ summary { cursor: pointer; }
 tr { break-inside: avoid; } details > summary { list-style: none; } }
 ";
 
-/// Wraps a body in a complete HTML page.
+/// Wraps a body in a complete HTML page in English.
 fn page(title: &str, body: &str) -> String {
+    page_in(title, body, "en")
+}
+
+/// Wraps a body in a complete HTML page whose language is `html_lang` (`en`, `zh-CN`).
+fn page_in(title: &str, body: &str, html_lang: &str) -> String {
     let mut out = String::new();
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<!DOCTYPE html>\n");
+    let _ = writeln!(out, "<html lang=\"{html_lang}\">");
+    out.push_str("<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(out, "<title>{}</title>", esc(title));
     let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
@@ -88,6 +96,25 @@ fn headline(out: &mut String, value: &str, label: &str, class: &str) {
     );
 }
 
+/// `template` with each `{}` replaced by the next of `args`, in order.
+fn fill(template: &str, args: &[String]) -> String {
+    let mut out = String::new();
+    let mut parts = template.split("{}");
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (k, part) in parts.enumerate() {
+        out.push_str(args.get(k).map_or("", String::as_str));
+        out.push_str(part);
+    }
+    out
+}
+
+/// A sentence in `lang` from its Chinese and English templates, each `{}` filled from `args`.
+fn say(lang: Lang, zh: &str, en: &str, args: &[String]) -> String {
+    lang.pick(&fill(zh, args), &fill(en, args))
+}
+
 /// A table cell: numbers right-aligned.
 enum Cell {
     Text(String),
@@ -95,10 +122,10 @@ enum Cell {
 }
 
 /// Writes an HTML table; every cell is escaped.
-fn table(out: &mut String, header: &[&str], rows: &[Vec<Cell>]) {
+fn table<H: AsRef<str>>(out: &mut String, header: &[H], rows: &[Vec<Cell>]) {
     out.push_str("<div class=\"wide\"><table>\n<thead><tr>");
     for h in header {
-        let _ = write!(out, "<th>{}</th>", esc(h));
+        let _ = write!(out, "<th>{}</th>", esc(h.as_ref()));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for row in rows {

@@ -12,32 +12,42 @@ mod map;
 mod overview;
 mod tables;
 
-use super::page;
+use std::fmt::Write as _;
+
+use super::page_in;
+use crate::lang::Lang;
 use crate::metrics::{balance, summary, DistrictOutcomes, SchoolTallies};
 use crate::scenario::Scenario;
 use crate::Solved;
 
-/// Renders `report.html` for a solved scenario.
+/// Renders `report.html` for a solved scenario, in English ([`run_report_in`] with [`Lang::En`]).
 pub fn run_report(scenario: &Scenario, solved: &Solved) -> String {
+    run_report_in(scenario, solved, Lang::En)
+}
+
+/// Renders `report.html` for a solved scenario, its headings, labels and captions in `lang`
+/// (names and ids from the inputs as written).
+pub fn run_report_in(scenario: &Scenario, solved: &Solved, lang: Lang) -> String {
     let s = summary(scenario, solved);
     let outcomes = DistrictOutcomes::compute(scenario, &solved.assignment.outcomes);
     let balance = balance(scenario, &outcomes);
     let tallies = SchoolTallies::compute(scenario, &solved.ranking, &solved.assignment.outcomes);
     let labels = district_labels(scenario);
     let mut b = String::new();
-    overview::title(&mut b, scenario, &s);
-    overview::headline_figures(&mut b, &s, &outcomes.city);
-    overview::choice_stage(&mut b, &s);
-    overview::violations(&mut b, &solved.check);
-    b.push_str("<h2>Districts</h2>\n");
-    charts::supply_and_demand(&mut b, &balance, &labels);
-    charts::outcomes_by_district(&mut b, &outcomes.districts, &labels);
-    charts::cutoffs(&mut b, scenario, &tallies, &labels);
-    tables::districts(&mut b, &balance, &outcomes.districts, &labels);
-    tables::schools(&mut b, scenario, &tallies, &labels);
+    overview::title(&mut b, scenario, &s, lang);
+    overview::headline_figures(&mut b, &s, &outcomes.city, lang);
+    overview::choice_stage(&mut b, &s, lang);
+    overview::violations(&mut b, &solved.check, lang);
+    let _ = writeln!(b, "<h2>{}</h2>", lang.pick("区县", "Districts"));
+    charts::supply_and_demand(&mut b, &balance, &labels, lang);
+    charts::outcomes_by_district(&mut b, &outcomes.districts, &labels, lang);
+    charts::cutoffs(&mut b, scenario, &tallies, &labels, lang);
+    tables::districts(&mut b, &balance, &outcomes.districts, &labels, lang);
+    tables::schools(&mut b, scenario, &tallies, &labels, lang);
     map::schools_map(&mut b, scenario, &tallies, &labels);
-    overview::footer(&mut b);
-    page(&format!("Intake report: {}", s.scenario), &b)
+    overview::footer(&mut b, lang);
+    let title = format!("{}: {}", lang.pick("入学报告", "Intake report"), s.scenario);
+    page_in(&title, &b, if lang == Lang::En { "en" } else { "zh-CN" })
 }
 
 /// Each district's label in charts and tables: its id, followed by its name when that adds to it.

@@ -17,6 +17,7 @@ pub use run::{describe_scenario, run_and_write, Run};
 use crate::assign::{Mechanism, SolverOptions};
 use crate::check::CheckReport;
 use crate::error::{Cancelled, Error};
+use crate::lang::Lang;
 use crate::progress::Reporter;
 
 /// How a run solves: the mechanism of the choice stage and the solver's options.
@@ -28,6 +29,9 @@ pub struct RunSettings {
     pub options: SolverOptions,
     /// Also write `statements.csv`, every child's itemised points (default: no).
     pub statements: bool,
+    /// The language of `results.xlsx` and `report.html` (default: [`Lang::En`]); recorded in
+    /// the manifest.
+    pub lang: Lang,
 }
 
 /// `Ok` if the independent check passed, else [`Error::CheckFailed`] (exit code 3). The outputs

@@ -59,7 +59,8 @@ pub fn run_and_write(
     reporter.stage_finished(Stage::Solve, t.elapsed(), "");
     go_on(reporter)?;
     let t = Instant::now();
-    let mut files = crate::run_outputs::render_run(sc, &solved, settings.statements);
+    let mut files =
+        crate::run_outputs::render_run_in(sc, &solved, settings.statements, settings.lang);
     let inputs = manifest::hash_inputs(&loaded.files).map_err(|e| {
         InputErrors::one(
             InputKind::Scenario,
@@ -69,7 +70,7 @@ pub fn run_and_write(
             ),
         )
     })?;
-    let record = manifest::Manifest::new(
+    let mut record = manifest::Manifest::new(
         scenario,
         sc.seed,
         settings.mechanism,
@@ -78,6 +79,7 @@ pub fn run_and_write(
         inputs,
         &files,
     );
+    record.lang = settings.lang;
     files.push((manifest::MANIFEST, record.to_bytes()));
     output::write_dir(out, &files, &by)?;
     reporter.stage_finished(Stage::Write, t.elapsed(), "");

@@ -28,7 +28,7 @@ fn verify_confirms_an_untouched_run_and_names_what_changed() {
     assert!(o.status.success(), "{stderr}");
     assert!(
         stderr.contains(
-            "verified: inputs unchanged (7 files), re-run outputs byte-identical (7 files)"
+            "verified: inputs unchanged (7 files), re-run outputs byte-identical (8 files)"
         ),
         "{stderr}"
     );

@@ -162,6 +162,7 @@ fn a_new_run_replaces_the_old_output_folder_whole() {
             "manifest.json",
             "placements.csv",
             "report.html",
+            "results.xlsx",
             "schools.csv",
             "summary.json",
             "waitlists.csv"

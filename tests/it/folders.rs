@@ -183,6 +183,7 @@ fn an_output_folder_of_the_tool_is_replaced_whole_with_its_marker() {
             "manifest.json",
             "placements.csv",
             "report.html",
+            "results.xlsx",
             "schools.csv",
             "summary.json",
             "waitlists.csv"
@@ -199,6 +200,7 @@ fn an_output_folder_of_the_tool_is_replaced_whole_with_its_marker() {
             "districts.csv",
             "summary.json",
             "waitlists.csv",
+            "results.xlsx",
             "report.html",
             "manifest.json"
         ])

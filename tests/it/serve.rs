@@ -416,7 +416,7 @@ fn a_run_on_a_tiny_scenario_drills_down_to_a_childs_explanation_and_downloads() 
     }
     // Every output downloads, byte-identical to the hand-checked expected outputs.
     let downloads = links(&page, &format!("{run}/files/"));
-    assert_eq!(downloads.len(), 7, "{downloads:?}");
+    assert_eq!(downloads.len(), 8, "{downloads:?}");
     for d in &downloads {
         let a = wb.get(d);
         assert_eq!(a.status, 200, "{d}");

@@ -2,9 +2,10 @@
 
 use std::fmt::Write as _;
 
-use super::super::figure;
+use super::super::{figure, say};
 use crate::chart::svg::{self, Format};
 use crate::chart::{self, Dot, Series};
+use crate::lang::Lang;
 use crate::metrics::{DistrictBalance, OutcomeCounts, SchoolTallies};
 use crate::policy::format_points;
 use crate::scenario::Scenario;
@@ -17,40 +18,52 @@ const UNPLACED: &str = "#d62728";
 
 /// The supply and demand chart: projected children, applicants, public seats and purchasable
 /// places of each district.
-pub(super) fn supply_and_demand(b: &mut String, balance: &[DistrictBalance], labels: &[String]) {
+pub(super) fn supply_and_demand(
+    b: &mut String,
+    balance: &[DistrictBalance],
+    labels: &[String],
+    lang: Lang,
+) {
     let col = |f: fn(&DistrictBalance) -> u64| -> Vec<f64> {
         balance.iter().map(|r| f(r) as f64).collect()
     };
     let series = [
         Series {
-            name: "children projected from the permanent population".into(),
+            name: lang.pick(
+                "按常住人口预计的适龄儿童",
+                "children projected from the permanent population",
+            ),
             colour: "#8c8c8c".into(),
             values: col(|r| r.projected_children),
         },
         Series {
-            name: "applicants".into(),
+            name: lang.pick("报名人数", "applicants"),
             colour: "#4e79a7".into(),
             values: col(|r| r.applicants),
         },
         Series {
-            name: "public seats".into(),
+            name: lang.pick("公办学位", "public seats"),
             colour: "#59a14f".into(),
             values: col(|r| r.public_seats),
         },
         Series {
-            name: "purchasable private places".into(),
+            name: lang.pick("可购买民办学位", "purchasable private places"),
             colour: PURCHASED.into(),
             values: col(|r| r.purchasable_places),
         },
     ];
+    let title = lang.pick("各区县学位供需", "Supply and demand by district");
     figure(
         b,
-        "Supply and demand by district",
-        "For each district: the children expected from its permanent population, the applicants \
-         living there, its public seats at the entry grade and the private places the bureau may \
-         buy. Where the blue bar passes the green one, applicants outnumber public seats.",
+        &title,
+        &lang.pick(
+            "每个区县：按常住人口预计的适龄儿童、居住在该区县的报名人数、入学年级的公办学位和教育局可购买的民办学位。蓝色柱高于绿色柱时，报名人数多于公办学位。",
+            "For each district: the children expected from its permanent population, the applicants \
+             living there, its public seats at the entry grade and the private places the bureau may \
+             buy. Where the blue bar passes the green one, applicants outnumber public seats.",
+        ),
         &chart::grouped_bars(
-            "Supply and demand by district",
+            &title,
             labels,
             &series,
             Format::Count,
@@ -63,38 +76,43 @@ pub(super) fn outcomes_by_district(
     b: &mut String,
     by_district: &[OutcomeCounts],
     labels: &[String],
+    lang: Lang,
 ) {
     let col = |f: fn(&OutcomeCounts) -> u64| -> Vec<f64> {
         by_district.iter().map(|o| f(o) as f64).collect()
     };
     let series = [
         Series {
-            name: "public by choice".into(),
+            name: lang.pick("按志愿进入公办", "public by choice"),
             colour: CHOICE.into(),
             values: col(|o| o.by_choice),
         },
         Series {
-            name: "coordinated".into(),
+            name: lang.pick("统筹安排", "coordinated"),
             colour: COORDINATED.into(),
             values: col(|o| o.coordinated),
         },
         Series {
-            name: "purchased".into(),
+            name: lang.pick("购买学位", "purchased"),
             colour: PURCHASED.into(),
             values: col(|o| o.purchased),
         },
         Series {
-            name: "unplaced".into(),
+            name: lang.pick("未安置", "unplaced"),
             colour: UNPLACED.into(),
             values: col(|o| o.unplaced),
         },
     ];
+    let title = lang.pick("各区县安置结果", "Outcomes by district");
     figure(
         b,
-        "Outcomes by district",
-        "Each bar is one district's applicants (by where they live), split by outcome, as a \
-         share of the district's applicants; hover for counts. Red is children left unplaced.",
-        &chart::stacked_shares("Outcomes by district", labels, &series),
+        &title,
+        &lang.pick(
+            "每根柱是一个区县的报名儿童（按居住地），按安置结果分段，显示为占该区县报名人数的比例；悬停可见人数。红色为未安置的儿童。",
+            "Each bar is one district's applicants (by where they live), split by outcome, as a \
+             share of the district's applicants; hover for counts. Red is children left unplaced.",
+        ),
+        &chart::stacked_shares(&title, labels, &series),
     );
 }
 
@@ -105,6 +123,7 @@ pub(super) fn cutoffs(
     scenario: &Scenario,
     tallies: &SchoolTallies,
     labels: &[String],
+    lang: Lang,
 ) {
     let mut tiers: Vec<&'static str> = Vec::new();
     let mut dots = Vec::new();
@@ -127,14 +146,18 @@ pub(super) fn cutoffs(
             row: school.district.ix(),
             x: c.points as f64 / 1000.0,
             colour: svg::PALETTE[k % svg::PALETTE.len()].into(),
-            tip: format!(
+            tip: say(
+                lang,
+                "{} {}：最后录取 {}，{} 分（{} 个学位，{} 人报名）",
                 "{} {}: last admitted {} with {} points ({} seats, {} applicants)",
-                school.id,
-                school.name,
-                c.tier,
-                format_points(c.points),
-                t.seats,
-                t.applicants
+                &[
+                    school.id.clone(),
+                    school.name.clone(),
+                    c.tier.to_string(),
+                    format_points(c.points),
+                    t.seats.to_string(),
+                    t.applicants.to_string(),
+                ],
             ),
         });
     }
@@ -143,12 +166,13 @@ pub(super) fn cutoffs(
         .enumerate()
         .map(|(k, t)| {
             (
-                format!("last admitted: {t}"),
+                say(lang, "最后录取：{}", "last admitted: {}", &[t.to_string()]),
                 svg::PALETTE[k % svg::PALETTE.len()].to_string(),
             )
         })
         .collect();
-    let mut caption = String::from(
+    let mut caption = lang.pick(
+        "每个点是一所公办学校，位于其区县一行，横坐标为它按志愿录取的最低优先级儿童的积分（录取线）；颜色为该儿童的类别。较高类别无论积分都优先，因此只在同一颜色内比较积分。悬停可见学校。",
         "Each dot is one public school, in its district's row, placed at the points of the \
          lowest-priority child it admitted by choice (its cut-off); the colour is that child's \
          tier. A higher tier always comes first whatever the points, so compare points within \
@@ -157,19 +181,20 @@ pub(super) fn cutoffs(
     if none > 0 {
         let _ = write!(
             caption,
-            " {none} school(s) admitted nobody by choice and are not drawn."
+            " {}",
+            say(
+                lang,
+                "{} 所学校没有按志愿录取任何人，未画出。",
+                "{} school(s) admitted nobody by choice and are not drawn.",
+                &[none.to_string()],
+            )
         );
     }
+    let title = lang.pick("各校录取线积分", "Cut-off points per school");
     figure(
         b,
-        "Cut-off points per school",
+        &title,
         &caption,
-        &chart::dot_rows(
-            "Cut-off points per school",
-            labels,
-            &dots,
-            &legend,
-            Format::Decimal,
-        ),
+        &chart::dot_rows(&title, labels, &dots, &legend, Format::Decimal),
     );
 }

@@ -2,8 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::super::{pct, table, Cell};
+use super::super::{pct, say, table, Cell};
 use crate::chart::svg::esc;
+use crate::lang::Lang;
 use crate::metrics::{DistrictBalance, OutcomeCounts, SchoolTallies};
 use crate::policy::format_points;
 use crate::scenario::Scenario;
@@ -14,6 +15,7 @@ pub(super) fn districts(
     balance: &[DistrictBalance],
     by_district: &[OutcomeCounts],
     labels: &[String],
+    lang: Lang,
 ) {
     let rows: Vec<Vec<Cell>> = balance
         .iter()
@@ -37,25 +39,29 @@ pub(super) fn districts(
             ]
         })
         .collect();
-    b.push_str("<h3>Districts in figures</h3>\n");
-    table(
+    let _ = writeln!(
         b,
-        &[
-            "district",
-            "projected",
-            "applicants",
-            "migrant applicants",
-            "public seats",
-            "purchasable",
-            "by choice",
-            "first choice",
-            "coordinated",
-            "purchased",
-            "unplaced",
-            "public share",
-        ],
-        &rows,
+        "<h3>{}</h3>",
+        lang.pick("区县数据", "Districts in figures")
     );
+    let header: Vec<String> = [
+        ("区县", "district"),
+        ("预计", "projected"),
+        ("报名", "applicants"),
+        ("随迁子女报名", "migrant applicants"),
+        ("公办学位", "public seats"),
+        ("可购买", "purchasable"),
+        ("按志愿", "by choice"),
+        ("第一志愿", "first choice"),
+        ("统筹", "coordinated"),
+        ("购买", "purchased"),
+        ("未安置", "unplaced"),
+        ("公办比例", "public share"),
+    ]
+    .iter()
+    .map(|(zh, en)| lang.pick(zh, en))
+    .collect();
+    table(b, &header, &rows);
 }
 
 /// A table of each district's public and private schools, folded when the city is large.
@@ -64,13 +70,18 @@ pub(super) fn schools(
     scenario: &Scenario,
     tallies: &SchoolTallies,
     labels: &[String],
+    lang: Lang,
 ) {
     let open = if scenario.schools.len() + scenario.private_schools.len() <= 60 {
         " open"
     } else {
         ""
     };
-    b.push_str("<h2>Schools by district</h2>\n");
+    let _ = writeln!(
+        b,
+        "<h2>{}</h2>",
+        lang.pick("各区县学校", "Schools by district")
+    );
     for (d, label) in labels.iter().enumerate() {
         let mut rows = Vec::new();
         for sx in scenario.school_indices() {
@@ -85,7 +96,7 @@ pub(super) fn schools(
             rows.push(vec![
                 Cell::Text(s.id.clone()),
                 Cell::Text(s.name.clone()),
-                Cell::Text("public".into()),
+                Cell::Text(lang.pick("公办", "public")),
                 Cell::Num(t.seats.to_string()),
                 Cell::Num(t.filled().to_string()),
                 Cell::Num(t.by_choice.to_string()),
@@ -104,7 +115,12 @@ pub(super) fn schools(
             rows.push(vec![
                 Cell::Text(p.id.clone()),
                 Cell::Text(p.name.clone()),
-                Cell::Text(format!("private ({} yuan a place)", p.cost_per_seat())),
+                Cell::Text(say(
+                    lang,
+                    "民办（每个学位 {} 元）",
+                    "private ({} yuan a place)",
+                    &[p.cost_per_seat().to_string()],
+                )),
                 Cell::Num(tallies.private[px.ix()].places.to_string()),
                 Cell::Num(tallies.private[px.ix()].bought.to_string()),
                 Cell::Num(String::new()),
@@ -117,27 +133,31 @@ pub(super) fn schools(
         }
         let _ = writeln!(
             b,
-            "<details{open}><summary>{} — {} school(s)</summary>",
-            esc(label),
-            rows.len()
+            "<details{open}><summary>{}</summary>",
+            say(
+                lang,
+                "{} — {} 所学校",
+                "{} — {} school(s)",
+                &[esc(label), rows.len().to_string()],
+            )
         );
-        table(
-            b,
-            &[
-                "school",
-                "name",
-                "kind",
-                "seats",
-                "filled",
-                "by choice",
-                "coordinated",
-                "applicants",
-                "first-choice applicants",
-                "cut-off tier",
-                "cut-off points",
-            ],
-            &rows,
-        );
+        let header: Vec<String> = [
+            ("学校编号", "school"),
+            ("名称", "name"),
+            ("类型", "kind"),
+            ("学位", "seats"),
+            ("已录取", "filled"),
+            ("按志愿", "by choice"),
+            ("统筹", "coordinated"),
+            ("报名", "applicants"),
+            ("第一志愿报名", "first-choice applicants"),
+            ("录取线类别", "cut-off tier"),
+            ("录取线积分", "cut-off points"),
+        ]
+        .iter()
+        .map(|(zh, en)| lang.pick(zh, en))
+        .collect();
+        table(b, &header, &rows);
         b.push_str("</details>\n");
     }
 }

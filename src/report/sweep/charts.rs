@@ -150,6 +150,10 @@ pub(super) fn curves(b: &mut String, solved: &[(&PointResult, &PointKpis)], vary
             ),
             None => "Each dot is the mean over the solved points with that value.".into(),
         };
+        let how = format!(
+            "{how} Vertical axes start where the data does, so small changes show; a chart \
+             whose axis does not reach zero says so under it."
+        );
         let _ = writeln!(b, "<p>{}</p>\n<div class=\"grid\">", esc(&how));
         for kpi in &KPIS {
             let lines: Vec<(String, String, Vec<Option<f64>>)> = match second {

@@ -1,0 +1,148 @@
+//! `seatplan template`: the empty scenario it writes has every column of the dictionary in its
+//! workbook and CSVs; filled by this test with a shipped scenario's rows, it runs; it never
+//! writes into a folder that is not empty.
+
+use std::io::Cursor;
+
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use seatplan::dictionary::{columns, TableKind};
+use seatplan::{Lang, NoReporter, RunSettings};
+
+use super::util::scenario_dir;
+
+/// Writes the rows of the shipped `tiny/<name>` table into the template's CSV, in the
+/// template's column order (cells the shipped table lacks left empty).
+fn fill(template: &std::path::Path, name: &str, table: TableKind) {
+    let file = template.join(seatplan::template_csv_name(table));
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM");
+    let mut header = csv::Reader::from_reader(&bytes[3..]);
+    let header: Vec<String> = header.headers().unwrap().iter().map(String::from).collect();
+    let shipped = scenario_dir(&format!("tiny/{name}")).join(format!("{}.csv", table.name()));
+    let mut rows = csv::Reader::from_path(&shipped).unwrap();
+    let theirs: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    for t in &theirs {
+        assert!(
+            header.contains(t),
+            "the template has {}'s column {t}",
+            table.name()
+        );
+    }
+    let mut w = csv::Writer::from_writer(bytes.clone());
+    for record in rows.records() {
+        let record = record.unwrap();
+        let cells: Vec<&str> = header
+            .iter()
+            .map(|h| {
+                theirs
+                    .iter()
+                    .position(|t| t == h)
+                    .map_or("", |k| &record[k])
+            })
+            .collect();
+        w.write_record(&cells).unwrap();
+    }
+    std::fs::write(&file, w.into_inner().unwrap()).unwrap();
+}
+
+#[test]
+fn the_template_filled_with_a_tiny_scenario_runs_like_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new");
+    let written = seatplan::write_template(&dir, Lang::Both).unwrap();
+    assert_eq!(
+        written,
+        [
+            "scenario.toml",
+            "policy.toml",
+            "intake.xlsx",
+            "districts.csv",
+            "schools.csv",
+            "private_schools.csv",
+            "children.csv",
+            "choices.csv"
+        ]
+    );
+    for table in TableKind::ALL {
+        fill(&dir, "two-schools", table);
+    }
+    let run = seatplan::run_and_write(
+        &dir.join("scenario.toml"),
+        &tmp.path().join("out"),
+        &RunSettings::default(),
+        &NoReporter,
+    )
+    .unwrap();
+    assert!(run.solved.check.passed());
+    let shipped = seatplan::load(&scenario_dir("tiny/two-schools/scenario.toml")).unwrap();
+    assert_eq!(
+        run.loaded.scenario.children().len(),
+        shipped.scenario.children().len()
+    );
+    // Same tables, so the same places (the template's own policy and budget aside, every
+    // child of the shipped scenario gets a row).
+    let placements = std::fs::read_to_string(tmp.path().join("out/placements.csv")).unwrap();
+    assert_eq!(
+        placements.lines().count(),
+        shipped.scenario.children().len() + 1
+    );
+}
+
+#[test]
+fn the_workbook_has_a_sheet_per_table_with_the_dictionary_headers_and_a_help_sheet() {
+    for (lang, first) in [
+        (Lang::Zh, "区县"),
+        (Lang::En, "districts"),
+        (Lang::Both, "区县 districts"),
+    ] {
+        let files = seatplan::template_files(lang);
+        let (_, bytes) = files.iter().find(|(n, _)| n == "intake.xlsx").unwrap();
+        let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+        let names = wb.sheet_names();
+        assert_eq!(names.len(), 6);
+        assert_eq!(names[0], first);
+        assert_eq!(names[5], "说明 Help");
+        for table in TableKind::ALL {
+            let sheet = wb
+                .worksheet_range(&seatplan::template_sheet_name(table, lang))
+                .unwrap();
+            let header: Vec<String> = sheet
+                .rows()
+                .next()
+                .unwrap()
+                .iter()
+                .map(|d| d.to_string())
+                .collect();
+            let expect: Vec<String> = columns(table)
+                .iter()
+                .map(|c| lang.pick(c.zh[0], c.name))
+                .collect();
+            assert_eq!(header, expect, "{lang} {table:?}");
+        }
+        let help = wb.worksheet_range("说明 Help").unwrap();
+        let all: usize = TableKind::ALL.iter().map(|t| columns(*t).len()).sum();
+        assert_eq!(help.height(), all + 1, "a line per column");
+        assert!(help
+            .rows()
+            .any(|r| r[2] == Data::String("housing".into()) && r[4].to_string().contains("租房")));
+    }
+    assert_eq!(
+        seatplan::template_files(Lang::Zh),
+        seatplan::template_files(Lang::Zh),
+        "the same bytes every time"
+    );
+}
+
+#[test]
+fn the_template_never_writes_into_a_folder_that_holds_something() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("mine.txt"), "keep").unwrap();
+    let err = seatplan::write_template(tmp.path(), Lang::Zh).unwrap_err();
+    assert!(err.to_string().contains("not empty"), "{err}");
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+    // An empty folder is fine; a second template into it is refused.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    seatplan::write_template(&empty, Lang::Zh).unwrap();
+    assert!(seatplan::write_template(&empty, Lang::Zh).is_err());
+}
