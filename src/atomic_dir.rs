@@ -279,6 +279,24 @@ fn rename_refusal(refused: OutputError, dir: &Path, staging: &Path) -> OutputErr
     }
 }
 
+/// The checks [`write_file`] makes before it writes, for a caller to run before long work:
+/// `path` is not one of `inputs` ([`OutputError::IsInput`]) and, with [`Existing::Refuse`],
+/// does not exist as a file ([`OutputError::FileExists`]).
+pub fn check_output_file(
+    path: &Path,
+    inputs: &[PathBuf],
+    existing: Existing,
+) -> Result<(), OutputError> {
+    owner::check_file(path, inputs)?;
+    let exists = std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir());
+    if existing == Existing::Refuse && exists {
+        return Err(OutputError::FileExists {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
 /// What [`write_file`] does when its file already exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Existing {
@@ -319,14 +337,8 @@ pub fn write_file(
             source,
         }
     };
-    owner::check_file(path, inputs)?;
-    let metadata = std::fs::symlink_metadata(path);
-    if existing == Existing::Refuse && metadata.as_ref().is_ok_and(|m| !m.is_dir()) {
-        return Err(OutputError::FileExists {
-            path: path.to_path_buf(),
-        });
-    }
-    if metadata.is_ok_and(|m| m.is_dir()) {
+    check_output_file(path, inputs, existing)?;
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
         return Err(failed(format!("{} is a folder", path.display()))(
             std::io::Error::from(std::io::ErrorKind::AlreadyExists),
         ));

@@ -72,7 +72,9 @@ pub use assign::{
     Assignment, Backend, ComponentReport, ComponentStatus, Formulation, Mechanism, Outcome,
     PublicReport, PurchaseReport, SolverOptions, UnplacedReason,
 };
-pub use atomic_dir::{check_output_dir, write_file, Existing, Provenance, MARKER as OUTPUT_MARKER};
+pub use atomic_dir::{
+    check_output_dir, check_output_file, write_file, Existing, Provenance, MARKER as OUTPUT_MARKER,
+};
 pub use check::{check, check_placements, CheckReport, Placements, Violation, WrittenRow};
 pub use error::{
     shown_lines, BackendError, Cancelled, Error, InputError, InputErrors, InputKind, ManifestError,

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use seatplan::{
-    explain, explain_html, explain_json, explain_text, load, require_passed, solve, write_file,
-    Error, Existing, OutputError, SchoolTallies,
+    check_output_file, explain, explain_html, explain_json, explain_text, load, require_passed,
+    solve, write_file, Error, Existing, SchoolTallies,
 };
 
 use super::print::Printer;
@@ -44,15 +44,16 @@ pub struct ExplainArgs {
 
 /// Solves the scenario and explains the child's placement.
 pub fn run(args: ExplainArgs, printer: Printer) -> Result<()> {
-    // Refused before the solve, which may take a while; `write_file` checks again.
-    if let Some(file) = args.out.as_ref().filter(|f| !args.replace && f.exists()) {
-        return Err(Error::from(OutputError::FileExists { path: file.clone() }).into());
-    }
     if let Some(dir) = &args.round {
         return explain_after_round(&args, dir, printer);
     }
     let (mechanism, options) = args.solver.options()?;
     let loaded = load(&args.scenario).map_err(Error::from)?;
+    let inputs: Vec<PathBuf> = loaded.files.all().into_iter().map(PathBuf::from).collect();
+    // Refused before the solve, which may take a while; `write_file` checks again.
+    if let Some(file) = &args.out {
+        check_output_file(file, &inputs, existing(&args)).map_err(Error::from)?;
+    }
     let sc = &loaded.scenario;
     let child = &args.child;
     let Some(c) = sc.child_indices().find(|&c| sc.child(c).id == *child) else {
@@ -70,7 +71,6 @@ pub fn run(args: ExplainArgs, printer: Printer) -> Result<()> {
     let outcomes = &solved.assignment.outcomes;
     let tallies = SchoolTallies::compute(sc, &solved.ranking, outcomes);
     let e = explain(sc, &solved.ranking, outcomes, &tallies, c);
-    let inputs: Vec<PathBuf> = loaded.files.all().into_iter().map(PathBuf::from).collect();
     emit(&args, &e, &inputs, printer)?;
     require_passed(&solved.check)?;
     Ok(())
@@ -99,6 +99,15 @@ fn explain_after_round(args: &ExplainArgs, dir: &std::path::Path, printer: Print
     emit(args, &e, &inputs, printer)
 }
 
+/// Whether `--out` may replace an existing file (`--replace`).
+fn existing(args: &ExplainArgs) -> Existing {
+    if args.replace {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    }
+}
+
 /// Writes the explanation in the asked format, to the file or standard output.
 fn emit(
     args: &ExplainArgs,
@@ -116,12 +125,7 @@ fn emit(
             if file.file_name().is_none() {
                 bail!("--out must name a file");
             }
-            let existing = if args.replace {
-                Existing::Replace
-            } else {
-                Existing::Refuse
-            };
-            write_file(file, text.as_bytes(), inputs, existing).map_err(Error::from)?;
+            write_file(file, text.as_bytes(), inputs, existing(args)).map_err(Error::from)?;
             printer.say(format!("explanation written to {}", file.display()));
         }
         None => {

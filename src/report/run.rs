@@ -44,7 +44,7 @@ pub fn run_report_in(scenario: &Scenario, solved: &Solved, lang: Lang) -> String
     charts::cutoffs(&mut b, scenario, &tallies, &labels, lang);
     tables::districts(&mut b, &balance, &outcomes.districts, &labels, lang);
     tables::schools(&mut b, scenario, &tallies, &labels, lang);
-    map::schools_map(&mut b, scenario, &tallies, &labels);
+    map::schools_map(&mut b, scenario, &tallies, &labels, lang);
     overview::footer(&mut b, lang);
     let title = format!("{}: {}", lang.pick("入学报告", "Intake report"), s.scenario);
     page_in(&title, &b, if lang == Lang::En { "en" } else { "zh-CN" })

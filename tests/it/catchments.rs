@@ -60,6 +60,9 @@ fn the_tiny_catchment_scenario_matches_its_hand_checked_outputs() {
     let scenario = load(&dir.join("scenario.toml"));
     let solved = solve_checked(&scenario, Mechanism::Optimal);
     for (file, bytes) in seatplan::render(&scenario, &solved) {
+        if file.ends_with(".xlsx") {
+            continue; // read back in tests/it/results_workbook.rs
+        }
         let expected = std::fs::read_to_string(dir.join("expected").join(file)).unwrap();
         assert_same_text(
             &format!("catchments/{file}"),

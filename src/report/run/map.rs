@@ -10,6 +10,7 @@
 use super::super::figure;
 use crate::chart::svg::Svg;
 use crate::domain::{Location, EARTH_RADIUS_KM};
+use crate::lang::Lang;
 use crate::metrics::SchoolTallies;
 use crate::policy::format_points;
 use crate::scenario::Scenario;
@@ -86,6 +87,7 @@ pub(super) fn schools_map(
     scenario: &Scenario,
     tallies: &SchoolTallies,
     labels: &[String],
+    lang: Lang,
 ) {
     let locations: Vec<Location> = scenario
         .schools
@@ -186,7 +188,7 @@ pub(super) fn schools_map(
         )
     };
     let most = marks.iter().map(|m| m.seats).max().unwrap_or(0).max(1);
-    let title = "Map of the schools";
+    let title = &lang.pick("学校分布图", "Map of the schools");
     let mut svg = Svg::sized(WIDTH, height, title);
     svg.rect(
         MARGIN,
@@ -245,17 +247,24 @@ pub(super) fn schools_map(
     );
     let out = svg.finish();
     let projection = if degrees {
-        format!(
-            "Schools placed by latitude and longitude (WGS84), drawn with an equirectangular projection scaled by cos {:.2}° so distances read alike both ways",
-            mid_lat
+        lang.pick(
+            &format!("学校按经纬度（WGS84）定位，采用等距圆柱投影并按 cos {mid_lat:.2}° 缩放，使两个方向的距离一致"),
+            &format!("Schools placed by latitude and longitude (WGS84), drawn with an equirectangular projection scaled by cos {mid_lat:.2}° so distances read alike both ways"),
         )
     } else {
-        "Schools placed on the scenario's kilometre grid (x east, y north); the scenario has no latitude/longitude, so the run writes no schools.geojson".into()
+        lang.pick(
+            "学校按情景的公里网格定位（x 向东，y 向北）；情景没有经纬度，因此本次运行不写 schools.geojson",
+            "Schools placed on the scenario's kilometre grid (x east, y north); the scenario has no latitude/longitude, so the run writes no schools.geojson",
+        )
     };
     let caption = format!(
-        "{projection}. Circles are public schools, squares private schools; the area of each is in proportion to its seats (purchasable places for a private school), the colour the share of them filled (places bought); hover for the school, its fill and its cut-off."
+        "{projection}{}",
+        lang.pick(
+            "。圆点为公办学校，方块为民办学校；面积与学位数（民办学校为可购买学位）成正比，颜色表示已录取（已购买）比例；悬停可查看学校、录取情况与分数线。",
+            ". Circles are public schools, squares private schools; the area of each is in proportion to its seats (purchasable places for a private school), the colour the share of them filled (places bought); hover for the school, its fill and its cut-off."
+        )
     );
-    b.push_str("<h2>Map</h2>\n");
+    b.push_str(&format!("<h2>{}</h2>\n", lang.pick("地图", "Map")));
     figure(b, title, &caption, &out);
 }
 
