@@ -1,6 +1,7 @@
 //! `seatplan template DIR`: an empty scenario for an analyst to fill in Excel or WPS and run.
 //!
-//! The folder holds `scenario.toml` (commented, naming the tables), `policy.toml` (a shipped
+//! The folder holds `scenario.toml` (commented, naming the workbook's sheets as the tables, with
+//! the CSV files as a commented alternative), `policy.toml` (a shipped
 //! preset, the Shenzhen-like insurance-months scheme, which needs no district layer), the
 //! workbook `intake.xlsx` with one sheet per table and a sheet `说明 Help`, and the same tables
 //! as CSV files (UTF-8 with a byte-order mark, so Excel and WPS open them as UTF-8).
@@ -11,7 +12,7 @@
 //! numbers `0`, decimals `0.000`, dates `yyyy-mm-dd`), category columns offer their words in a
 //! drop-down list and whole-number columns refuse negative or fractional entries. The help sheet
 //! explains every column in Chinese and English. The CSVs keep the English column names, which
-//! every version of the loader reads; the scenario names them.
+//! every version of the loader reads; the scenario names them in a commented alternative.
 //!
 //! The template is written only into an absent or empty folder, atomically
 //! ([`crate::atomic_dir::write_dir`]): it never replaces anything.
@@ -63,7 +64,7 @@ pub fn header(column: &Column, lang: Lang) -> String {
 /// workbook and a CSV per table.
 pub fn template_files(lang: Lang) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![
-        (SCENARIO.to_string(), scenario_toml().into_bytes()),
+        (SCENARIO.to_string(), scenario_toml(lang).into_bytes()),
         (POLICY.to_string(), policy_toml().into_bytes()),
         (
             WORKBOOK.to_string(),
@@ -112,14 +113,14 @@ pub fn write_template(dir: &Path, lang: Lang) -> Result<Vec<String>, OutputError
     Ok(files.into_iter().map(|(n, _)| n).collect())
 }
 
-fn scenario_toml() -> String {
+fn scenario_toml(lang: Lang) -> String {
     let mut s = String::from(
         "# 入学方案 / An intake scenario, written by `seatplan template`.\n\
          # 填写各表后运行 / Fill in the tables, then run:\n\
          #   seatplan run scenario.toml --out out\n\
-         # 表格可在 intake.xlsx 中填写，再另存为下列 CSV（UTF-8）；或直接编辑 CSV。\n\
-         # Fill the tables in intake.xlsx and save each sheet as the CSV named below (UTF-8), or\n\
-         # edit the CSVs directly. docs/scenario-format.md describes every field.\n\n\
+         # 在 intake.xlsx 中填写各工作表（或改用 CSV 文件，见文末）。\n\
+         # Fill the sheets of intake.xlsx (or use the CSV files instead: see the end of this\n\
+         # file). docs/scenario-format.md describes every field.\n\n\
          name = \"新方案 New scenario\"\n\
          # 入学年级（1 = 小学一年级，7 = 初中一年级）/ Entry grade (1 = primary, 7 = junior secondary)\n\
          entry_grade = 1\n\
@@ -129,11 +130,25 @@ fn scenario_toml() -> String {
          budget_yuan = 0\n\
          # 积分政策 / The points policy\n\
          policy = \"policy.toml\"\n\n\
-         [tables]\n",
+         # 各表为工作簿 intake.xlsx 的工作表 / Each table is a sheet of the workbook intake.xlsx\n\
+         [tables]\n\
+         workbook = \"intake.xlsx\"\n",
     );
     for table in TableKind::ALL {
         s.push_str(&format!(
-            "{} = \"{}\"   # {}\n",
+            "{} = {{ sheet = \"{}\" }}\n",
+            table.name(),
+            sheet_name(table, lang),
+        ));
+    }
+    s.push_str(
+        "\n# 若改用 CSV 文件，请将上面的 [tables] 换成下面这些行 /\n\
+         # To use the CSV files instead, replace the [tables] above by these lines:\n\
+         # [tables]\n",
+    );
+    for table in TableKind::ALL {
+        s.push_str(&format!(
+            "# {} = \"{}\"   # {}\n",
             table.name(),
             csv_name(table),
             table.zh()

@@ -653,14 +653,21 @@ pub fn words(set: WordSet) -> &'static [Word] {
     }
 }
 
-/// The canonical name of a header of `table`, written in English or in Chinese (surrounding
-/// white space ignored); `None` for a header the table does not know (extra `fact_*` columns are
+/// The canonical name of a header of `table`, written in English, in Chinese, or both as the
+/// template writes them (`出生日期 birth_date`; surrounding white space ignored); `None` for a header the table does not know (extra `fact_*` columns are
 /// the caller's concern).
 pub fn canonical_column(table: TableKind, header: &str) -> Option<&'static str> {
     let header = header.trim();
+    // The bilingual form the template writes (`--lang both`): a Chinese name, a space, the
+    // English name (`编号 id`).
+    let both = header.rsplit_once(' ').map(|(zh, en)| (zh.trim_end(), en));
     columns(table)
         .iter()
-        .find(|c| c.name == header || c.zh.contains(&header))
+        .find(|c| {
+            c.name == header
+                || c.zh.contains(&header)
+                || both.is_some_and(|(zh, en)| en == c.name && c.zh.contains(&zh))
+        })
         .map(|c| c.name)
 }
 
@@ -745,6 +752,11 @@ mod tests {
             Some("permanent_population")
         );
         assert_eq!(canonical_word(WordSet::Housing, "租房"), Some("rented"));
+        assert_eq!(
+            canonical_column(TableKind::Children, "出生日期 birth_date"),
+            Some("birth_date")
+        );
+        assert_eq!(canonical_column(TableKind::Children, "出生日期 id"), None);
         assert_eq!(canonical_word(WordSet::Education, "本科"), Some("bachelor"));
         assert_eq!(canonical_word(WordSet::Housing, "Rented"), Some("rented"));
         assert_eq!(canonical_word(WordSet::YesNo, "TRUE"), Some("yes"));

@@ -66,6 +66,21 @@ fn the_template_filled_with_a_tiny_scenario_runs_like_it() {
     for table in TableKind::ALL {
         fill(&dir, "two-schools", table);
     }
+    // The analyst switches to the CSV files as the scenario's closing comment says.
+    let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+    let (head, tail) = toml.split_once("[tables]\n").unwrap();
+    let csv_tables: String = tail
+        .lines()
+        .filter_map(|l| l.strip_prefix("# "))
+        .filter(|l| l.contains(".csv\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(csv_tables.lines().count(), 5, "{toml}");
+    std::fs::write(
+        dir.join("scenario.toml"),
+        format!("{head}[tables]\n{csv_tables}"),
+    )
+    .unwrap();
     let run = seatplan::run_and_write(
         &dir.join("scenario.toml"),
         &tmp.path().join("out"),
@@ -86,6 +101,77 @@ fn the_template_filled_with_a_tiny_scenario_runs_like_it() {
         placements.lines().count(),
         shipped.scenario.children().len() + 1
     );
+}
+
+/// The template's workbook as an analyst fills it: each sheet keeps the template's name and
+/// header row, and gets the shipped `tiny/<name>` table's rows under it (cells as text, as
+/// typed; columns the shipped table lacks left empty).
+fn filled_workbook(template: &[u8], name: &str) -> Vec<u8> {
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(template.to_vec())).unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    for sheet_name in book.sheet_names() {
+        let Some(table) = TableKind::ALL
+            .into_iter()
+            .find(|t| sheet_name == format!("{} {}", t.zh(), t.name()))
+        else {
+            continue; // the help sheet
+        };
+        let range = book.worksheet_range(&sheet_name).unwrap();
+        let header: Vec<String> = range
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let ws = out.add_worksheet();
+        ws.set_name(&sheet_name).unwrap();
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, h).unwrap();
+        }
+        let shipped = scenario_dir(&format!("tiny/{name}")).join(format!("{}.csv", table.name()));
+        let Ok(mut rows) = csv::Reader::from_path(&shipped) else {
+            continue; // a table the shipped scenario does not have
+        };
+        let theirs: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+        for (r, record) in rows.records().enumerate() {
+            let record = record.unwrap();
+            for (c, h) in header.iter().enumerate() {
+                let english = h.rsplit(' ').next().unwrap();
+                if let Some(k) = theirs.iter().position(|t| t == english) {
+                    ws.write_string(r as u32 + 1, c as u16, &record[k]).unwrap();
+                }
+            }
+        }
+    }
+    out.save_to_buffer().unwrap()
+}
+
+#[test]
+fn the_template_workbook_filled_in_runs_as_the_scenario_names_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new");
+    seatplan::write_template(&dir, Lang::Both).unwrap();
+    let book = std::fs::read(dir.join("intake.xlsx")).unwrap();
+    std::fs::write(
+        dir.join("intake.xlsx"),
+        filled_workbook(&book, "two-schools"),
+    )
+    .unwrap();
+    let loaded = seatplan::load(&dir.join("scenario.toml")).unwrap();
+    let shipped = seatplan::load(&scenario_dir("tiny/two-schools/scenario.toml")).unwrap();
+    assert_eq!(
+        loaded.scenario.children().len(),
+        shipped.scenario.children().len()
+    );
+    assert!(loaded.sources.iter().all(|r| !r.is_plain()));
+    let solved = seatplan::solve(
+        &loaded.scenario,
+        seatplan::Mechanism::Optimal,
+        &Default::default(),
+    )
+    .unwrap();
+    assert!(solved.check.passed(), "{:?}", solved.check.violations);
 }
 
 #[test]
