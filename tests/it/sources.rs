@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook};
-use seatplan::dictionary::{columns, TableKind, ValueKind};
+use seatplan::dictionary::{columns, words, TableKind, ValueKind};
 use seatplan::Mechanism;
 
 use super::util::{copy_scenario, scenario_dir, seatplan};
@@ -38,6 +38,19 @@ fn zh(kind: TableKind, header: &str) -> String {
         .iter()
         .find(|c| c.name == header)
         .map_or(header.to_string(), |c| c.zh[0].to_string())
+}
+
+/// A cell as a Chinese bureau writes it: a category word as its first Chinese word (`租房` for
+/// `rented`, `是` for `yes`), anything else as it is.
+fn zh_value(kind: TableKind, header: &str, value: &str) -> String {
+    match value_kind(kind, header) {
+        Some(ValueKind::Words(set)) => words(set)
+            .iter()
+            .find(|w| w.canonical == value)
+            .and_then(|w| w.zh.first())
+            .map_or(value.to_string(), |z| z.to_string()),
+        _ => value.to_string(),
+    }
 }
 
 fn value_kind(kind: TableKind, header: &str) -> Option<ValueKind> {
@@ -73,7 +86,8 @@ fn tables(scenario: &toml::Table) -> Vec<(TableKind, String)> {
 }
 
 /// The workbook of a scenario's tables: a sheet per table named in Chinese, Chinese headers,
-/// numbers as number cells, dates as date cells, other values as text.
+/// numbers as number cells, dates as date cells, category words in Chinese, other values as
+/// text.
 fn workbook_of(dir: &Path, tables: &[(TableKind, String)]) -> Vec<u8> {
     let mut book = Workbook::new();
     let created = ExcelDateTime::from_ymd(2026, 1, 1).unwrap();
@@ -102,7 +116,7 @@ fn workbook_of(dir: &Path, tables: &[(TableKind, String)]) -> Vec<u8> {
                         let d = ExcelDateTime::from_ymd(ymd[0], ymd[1] as u8, ymd[2] as u8);
                         sheet.write_datetime_with_format(r, c, d.unwrap(), &date)
                     }
-                    _ => sheet.write_string(r, c, value),
+                    _ => sheet.write_string(r, c, zh_value(*kind, &csv.headers[c as usize], value)),
                 }
                 .unwrap();
             }
@@ -136,7 +150,7 @@ fn as_workbook(name: &str) -> tempfile::TempDir {
 }
 
 /// The scenario `name` with every table rewritten as a GBK tab-separated file with Chinese
-/// headers, under the same names, in a temp folder.
+/// headers and category words, under the same names, in a temp folder.
 fn as_gbk_tabs(name: &str) -> tempfile::TempDir {
     let tmp = copy_scenario(&format!("tiny/{name}"));
     let text = std::fs::read_to_string(tmp.path().join("scenario.toml")).unwrap();
@@ -150,7 +164,12 @@ fn as_gbk_tabs(name: &str) -> tempfile::TempDir {
         out.push_str("\r\n");
         for row in &csv.rows {
             assert!(row.iter().all(|v| !v.contains(['\t', '"'])), "{file}");
-            out.push_str(&row.join("\t"));
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&csv.headers)
+                .map(|(v, h)| zh_value(kind, h, v))
+                .collect();
+            out.push_str(&cells.join("\t"));
             out.push_str("\r\n");
         }
         let (bytes, _, unmappable) = encoding_rs::GBK.encode(&out);
