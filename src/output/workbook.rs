@@ -58,6 +58,13 @@ struct Sheet {
     cols: &'static [Col],
 }
 
+impl Sheet {
+    /// The run's CSV file this sheet shows (`placements.csv`).
+    fn csv_name(&self) -> String {
+        format!("{}.csv", self.en)
+    }
+}
+
 const PLACEMENTS: Sheet = Sheet {
     zh: "录取结果",
     en: "placements",
@@ -267,7 +274,7 @@ fn build(tables: &Tables<'_>, summary: &Summary, lang: Lang) -> Result<Vec<u8>, 
     ] {
         let ws = wb.add_worksheet();
         ws.set_name(lang.pick(sheet.zh, sheet.en))?;
-        table_sheet(ws, sheet, bytes, lang, &formats)?;
+        table_sheet(ws, sheet, bytes, lang, &formats, EXCEL_ROWS)?;
     }
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("概要", "summary"))?;
@@ -312,12 +319,16 @@ fn width(text: &str) -> f64 {
         .sum()
 }
 
+/// The most rows an Excel sheet holds (header included).
+const EXCEL_ROWS: u32 = 1_048_576;
+
 fn table_sheet(
     ws: &mut Worksheet,
     sheet: &Sheet,
     csv_bytes: &[u8],
     lang: Lang,
     f: &Formats,
+    max_rows: u32,
 ) -> Result<(), XlsxError> {
     let mut reader = csv::Reader::from_reader(csv_bytes);
     let headers = reader
@@ -337,8 +348,15 @@ fn table_sheet(
         ws.write_string_with_format(0, j as u16, h, &f.header)?;
     }
     let mut rows = 0u32;
+    let mut left_out = 0u64;
     for record in reader.records() {
         let record = record.expect("the run's own CSV reads back");
+        // A sheet holds at most `EXCEL_ROWS` rows: the header, the rows that fit, and one
+        // saying how many more the CSV holds.
+        if rows + 2 >= max_rows {
+            left_out += 1;
+            continue;
+        }
         rows += 1;
         for (j, (value, col)) in record.iter().zip(sheet.cols).enumerate() {
             write_cell(ws, rows, j as u16, value, col.cell, f)?;
@@ -346,6 +364,19 @@ fn table_sheet(
                 widths[j] = widths[j].max(width(value).min(60.0));
             }
         }
+    }
+    if left_out > 0 {
+        let note = lang.pick(
+            &format!(
+                "……另有 {left_out} 行超出 Excel 工作表的行数上限，见 {}",
+                sheet.csv_name()
+            ),
+            &format!(
+                "…and {left_out} more rows, beyond an Excel sheet's row limit: see {}",
+                sheet.csv_name()
+            ),
+        );
+        ws.write_string(rows + 1, 0, note)?;
     }
     for (j, w) in widths.into_iter().enumerate() {
         ws.set_column_width(j as u16, w + 1.0)?;
@@ -418,4 +449,45 @@ fn summary_sheet(
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, row, 1)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table longer than a sheet holds keeps the rows that fit and says how many more the CSV
+    /// holds (here a sheet of 4 rows: the header, two rows, the note).
+    #[test]
+    fn a_table_beyond_the_sheet_limit_ends_with_a_note() {
+        use calamine::{open_workbook_from_rs, Reader, Xlsx};
+        let mut csv = String::from("district,name\n");
+        for i in 0..5 {
+            csv.push_str(&format!("D{i},Name {i}\n"));
+        }
+        const COLS: &[Col] = &[
+            c("district", "区县", "district", Cell::Text),
+            c("name", "名称", "name", Cell::Text),
+        ];
+        let sheet = Sheet {
+            zh: "区县",
+            en: "districts",
+            cols: COLS,
+        };
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        table_sheet(ws, &sheet, csv.as_bytes(), Lang::En, &Formats::new(), 4).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range_at(0).unwrap().unwrap();
+        let cells: Vec<String> = range.rows().map(|r| r[0].to_string()).collect();
+        assert_eq!(
+            cells,
+            [
+                "district",
+                "D0",
+                "D1",
+                "…and 3 more rows, beyond an Excel sheet's row limit: see districts.csv"
+            ]
+        );
+    }
 }
