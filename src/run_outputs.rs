@@ -28,6 +28,8 @@ pub fn render_in(scenario: &Scenario, solved: &Solved, lang: Lang) -> Vec<(&'sta
     let schools = output::schools_csv(scenario, solved);
     let districts = output::districts_csv(scenario, solved);
     let waitlists = output::waitlists_csv(scenario, &solved.ranking, &solved.assignment.outcomes);
+    // Computed once for `summary.json` and the workbook's summary sheet.
+    let summary = crate::metrics::summary(scenario, solved);
     let workbook = output::results_xlsx(
         &output::Tables {
             placements: &placements,
@@ -35,14 +37,14 @@ pub fn render_in(scenario: &Scenario, solved: &Solved, lang: Lang) -> Vec<(&'sta
             districts: &districts,
             waitlists: &waitlists,
         },
-        &crate::metrics::summary(scenario, solved),
+        &summary,
         lang,
     );
     let mut files = vec![
         (PLACEMENTS, placements),
         (SCHOOLS, schools),
         (DISTRICTS, districts),
-        (SUMMARY, output::summary_json(scenario, solved)),
+        (SUMMARY, output::summary_json(&summary)),
         (WAITLISTS, waitlists),
         (RESULTS, workbook),
         (

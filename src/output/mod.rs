@@ -21,7 +21,7 @@ pub use statements::statements_csv;
 pub use waitlists::waitlists_csv;
 pub use workbook::{results_xlsx, Tables, RESULTS};
 
-use crate::metrics::{balance, summary, DistrictOutcomes};
+use crate::metrics::{balance, DistrictOutcomes};
 use crate::scenario::Scenario;
 use crate::Solved;
 
@@ -49,8 +49,8 @@ pub fn districts_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
 }
 
 /// Renders `summary.json`: the run's [`crate::metrics::Summary`], pretty-printed.
-pub fn summary_json(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
-    let mut json = serde_json::to_vec_pretty(&summary(scenario, solved)).expect("serialising");
+pub fn summary_json(summary: &crate::metrics::Summary) -> Vec<u8> {
+    let mut json = serde_json::to_vec_pretty(summary).expect("serialising");
     json.push(b'\n');
     json
 }

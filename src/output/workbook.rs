@@ -258,9 +258,8 @@ pub fn results_xlsx(tables: &Tables<'_>, summary: &Summary, lang: Lang) -> Vec<u
 
 fn build(tables: &Tables<'_>, summary: &Summary, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    // A fast deflate level: at the default level, compressing the city's workbook was about a
-    // fifth of its whole run (a `perf` profile). Level 3 cut that run's CPU time from 4.4 s to
-    // 3.1 s for a workbook 14 % larger (12.8 MB against 11.2 MB).
+    // A fast deflate level: at the default level, compressing a city's workbook took a large
+    // share of its whole run in a profile; a faster level costs a somewhat larger file.
     wb.set_zip_compression_level(3);
     let (y, m, d) = CREATED;
     wb.set_properties(
