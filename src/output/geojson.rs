@@ -78,6 +78,16 @@ fn point(at: Location) -> Option<Point> {
     }
 }
 
+/// A school's Feature, at its location; `None` on the kilometre grid.
+fn feature<'a>(at: Location, properties: Properties<'a>) -> Option<Feature<'a>> {
+    Some(Feature {
+        kind: "Feature",
+        id: properties.id,
+        geometry: point(at)?,
+        properties,
+    })
+}
+
 /// Renders `schools.geojson` — public schools, then private schools, each sorted by id — or
 /// `None` for a scenario on a kilometre grid.
 pub fn schools_geojson(scenario: &Scenario, solved: &Solved) -> Option<Vec<u8>> {
@@ -97,11 +107,9 @@ pub fn schools_geojson(scenario: &Scenario, solved: &Solved) -> Option<Vec<u8>> 
         } = scenario.school(s);
         let t = &tallies.public[s.ix()];
         let (district, district_name) = district(*d);
-        features.push(Feature {
-            kind: "Feature",
-            id,
-            geometry: point(*location)?,
-            properties: Properties {
+        features.push(feature(
+            *location,
+            Properties {
                 id,
                 name,
                 district,
@@ -113,7 +121,7 @@ pub fn schools_geojson(scenario: &Scenario, solved: &Solved) -> Option<Vec<u8>> 
                 cutoff_tier: t.cutoff.map(|c| c.tier),
                 cutoff_points: t.cutoff.map(|c| c.points as f64 / 1000.0),
             },
-        });
+        )?);
     }
     for p in scenario.private_indices() {
         let PrivateSchool {
@@ -125,11 +133,9 @@ pub fn schools_geojson(scenario: &Scenario, solved: &Solved) -> Option<Vec<u8>> 
         } = scenario.private_school(p);
         let t = &tallies.private[p.ix()];
         let (district, district_name) = district(*d);
-        features.push(Feature {
-            kind: "Feature",
-            id,
-            geometry: point(*location)?,
-            properties: Properties {
+        features.push(feature(
+            *location,
+            Properties {
                 id,
                 name,
                 district,
@@ -141,7 +147,7 @@ pub fn schools_geojson(scenario: &Scenario, solved: &Solved) -> Option<Vec<u8>> 
                 cutoff_tier: None,
                 cutoff_points: None,
             },
-        });
+        )?);
     }
     if features.is_empty() {
         return None;
