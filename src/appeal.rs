@@ -31,7 +31,7 @@ use crate::domain::{ChildIdx, Education, Housing};
 use crate::error::{InputError, InputErrors, InputKind};
 use crate::input::{load, Loaded};
 use crate::metrics::wording::outcome_brief;
-use crate::policy::file::{toml_error, LineIndex};
+use crate::policy::file::{from_toml, LineIndex};
 use crate::scenario::rules::MAX_MONTHS;
 use crate::scenario::{Edit, Fact, Problem, Scenario};
 
@@ -67,7 +67,7 @@ pub fn load_appeal(path: &Path) -> Result<Appeal, InputErrors> {
             format!("cannot read the appeal file: {e}"),
         ))
     })?;
-    let file: AppealFile = toml::from_str(&text).map_err(|e| one(toml_error(path, &text, &e)))?;
+    let file: AppealFile = from_toml(path, &text).map_err(one)?;
     let base = load(&path.parent().unwrap_or(Path::new(".")).join(&file.scenario))?;
     let sc = &base.scenario;
     let lines = LineIndex::new(&text);

@@ -50,6 +50,11 @@ const COLUMNS: &[(&str, bool, bool)] = &[
     ("insurance_months_elsewhere", true, true),
     ("residence_months_elsewhere", true, true),
     ("rank", true, false),
+    ("seats_per_unit", true, false),
+    ("cost_per_unit_yuan", true, false),
+    ("fixed_cost_yuan", true, true),
+    ("min_units", true, true),
+    ("max_units", true, true),
 ];
 
 /// The index of the column whose cell was refused as not a whole number (`whole`) or not a

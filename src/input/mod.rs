@@ -21,7 +21,7 @@ mod validate;
 use std::path::{Path, PathBuf};
 
 use crate::error::{InputError, InputErrors};
-use crate::policy::file::{parse_policy, toml_error};
+use crate::policy::file::{from_toml, parse_policy};
 use crate::policy::PolicySpec;
 use crate::scenario::Scenario;
 use dictionary::TableKind;
@@ -128,8 +128,7 @@ pub(crate) fn load_with_tables(
             format!("cannot read the scenario file: {e}"),
         )])
     })?;
-    let file: ScenarioFile = toml::from_str(&text)
-        .map_err(|e| InputErrors::scenario(vec![toml_error(path, &text, &e)]))?;
+    let file: ScenarioFile = from_toml(path, &text).map_err(|e| InputErrors::scenario(vec![e]))?;
     let mut table_errors = Vec::new();
     let (mut files, mut declared) = file.files(path, &mut table_errors);
     if !table_errors.is_empty() {

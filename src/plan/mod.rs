@@ -17,6 +17,7 @@ use serde::Deserialize;
 use crate::domain::{DistrictIdx, Location, SchoolIdx};
 use crate::error::{InputError, InputErrors, InputKind};
 use crate::input::rows::{read_table, Located};
+use crate::input::{forms, ids};
 use crate::scenario::Scenario;
 
 /// One building option a bureau could fund.
@@ -50,12 +51,19 @@ struct CandidateRow {
     district: String,
     school: Option<String>,
     name: Option<String>,
+    #[serde(deserialize_with = "forms::whole")]
     seats_per_unit: i64,
+    #[serde(deserialize_with = "forms::whole")]
     cost_per_unit_yuan: i64,
+    #[serde(default, deserialize_with = "forms::opt_whole")]
     fixed_cost_yuan: Option<i64>,
+    #[serde(default, deserialize_with = "forms::opt_whole")]
     min_units: Option<i64>,
+    #[serde(default, deserialize_with = "forms::opt_whole")]
     max_units: Option<i64>,
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
     x_km: Option<f64>,
+    #[serde(default, deserialize_with = "forms::opt_decimal")]
     y_km: Option<f64>,
 }
 
@@ -95,7 +103,7 @@ pub fn read_candidates(path: &Path, scenario: &Scenario) -> Result<Vec<Candidate
         let before = errors.len();
         let mut err =
             |field: &str, msg: String| errors.push(InputError::at(path, line, field, msg));
-        if let Some(first) = seen.insert(row.id.clone(), line) {
+        if let Some(first) = seen.insert(ids::folded(&row.id).into_owned(), line) {
             err(
                 "id",
                 format!("duplicate id `{}` (first defined at line {first})", row.id),
@@ -103,6 +111,8 @@ pub fn read_candidates(path: &Path, scenario: &Scenario) -> Result<Vec<Candidate
         }
         if row.id.is_empty() {
             err("id", "the id is empty".into());
+        } else if let Some(problem) = ids::id_problem(&row.id) {
+            err("id", problem);
         }
         let district = districts.get(row.district.as_str()).copied();
         if district.is_none() {

@@ -8,6 +8,7 @@
 mod errors;
 mod indicator;
 mod layers;
+mod numbers;
 mod priority;
 #[cfg(test)]
 mod tests;
@@ -178,10 +179,32 @@ pub(crate) fn toml_error(path: &Path, text: &str, err: &toml::de::Error) -> Inpu
     }
 }
 
+/// Reads the TOML `text` of the file `path` into `T`: numbers written in a form other than
+/// decimal are refused first ([`numbers`]: `0x10`, `+5`, `nan`), then `toml` reads the shape.
+/// Either error names the file, the line and (for a number) the key.
+pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<T, InputError> {
+    if let Some(r) = numbers::first_refused(text) {
+        return Err(InputError {
+            file: path.to_path_buf(),
+            line: Some(line_of(text, r.offset)),
+            field: Some(r.key),
+            message: format!(
+                "`{}` is not a number in decimal form: {}",
+                crate::error::shown(&r.raw),
+                r.why
+            ),
+        });
+    }
+    toml::from_str(text).map_err(|e| toml_error(path, text, &e))
+}
+
 /// Parses and checks a policy from its text; `path` only names the file in errors. Names that
 /// depend on the scenario (districts, schools, extra facts) are checked by [`super::resolve()`].
 pub fn parse_policy(path: &Path, text: &str) -> Result<PolicySpec, Vec<InputError>> {
-    let file: PolicyFile = toml::from_str(text).map_err(|e| vec![toml_error(path, text, &e)])?;
+    let file: PolicyFile = from_toml(path, text).map_err(|e| vec![e])?;
     let mut e = Errors {
         path,
         lines: LineIndex::new(text),

@@ -28,7 +28,7 @@ use toml::Spanned;
 
 use crate::domain::{DistrictIdx, PrivateIdx, SchoolIdx};
 use crate::error::{InputError, InputErrors, InputKind};
-use crate::policy::file::{line_of, toml_error};
+use crate::policy::file::{from_toml, line_of};
 use crate::policy::TieRule;
 use crate::scenario::Scenario;
 
@@ -195,8 +195,8 @@ pub fn read(path: &Path) -> Result<(SweepFileText, PathBuf), InputErrors> {
             InputError::file(path, format!("cannot read the sweep file: {e}")),
         )
     })?;
-    let file: SweepFile = toml::from_str(&text)
-        .map_err(|e| InputErrors::one(InputKind::Sweep, toml_error(path, &text, &e)))?;
+    let file: SweepFile =
+        from_toml(path, &text).map_err(|e| InputErrors::one(InputKind::Sweep, e))?;
     let scenario = path.parent().unwrap_or(Path::new(".")).join(&file.scenario);
     Ok((
         SweepFileText {

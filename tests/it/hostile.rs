@@ -528,3 +528,108 @@ fn a_placements_choice_rank_takes_only_the_decimal_form() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("`+1` is not a choice rank"), "{stderr}");
 }
+
+/// TOML's other number forms (`0x10`, `0o20`, `+5`, `nan`) are refused in every TOML file the
+/// tool reads, with the line and key: scenario, policy, sweep and appeal files.
+#[test]
+fn toml_numbers_take_only_the_decimal_form() {
+    let dir = tiny();
+    let scenario_text = std::fs::read_to_string(scenario(&dir)).unwrap();
+    std::fs::write(
+        scenario(&dir),
+        scenario_text.replace("budget_yuan = 6000", "budget_yuan = 0x1770"),
+    )
+    .unwrap();
+    assert_eq!(
+        relative(&dir, refusal(&scenario(&dir))),
+        ["scenario.toml:6: field `budget_yuan`: `0x1770` is not a number in decimal form: numbers are read in decimal only (no hexadecimal, octal or binary)"]
+    );
+    std::fs::write(scenario(&dir), &scenario_text).unwrap();
+
+    let policy = dir.path().join("policy.toml");
+    let policy_text = std::fs::read_to_string(&policy).unwrap();
+    for (from, to, error) in [
+        (
+            "min_permit_months = 12",
+            "min_permit_months = +12",
+            "policy.toml:4: field `gates.min_permit_months`: `+12` is not a number in decimal form: a number takes no `+` sign",
+        ),
+        (
+            "cap = 60",
+            "cap = 0o74",
+            "policy.toml:11: field `indicators[1].cap`: `0o74` is not a number in decimal form: numbers are read in decimal only (no hexadecimal, octal or binary)",
+        ),
+        (
+            "owned = 20,",
+            "owned = nan,",
+            "policy.toml:16: field `indicators[2].points.owned`: `nan` is not a number in decimal form: a number must be finite (no `inf` or `nan`)",
+        ),
+    ] {
+        std::fs::write(&policy, policy_text.replace(from, to)).unwrap();
+        assert_eq!(relative(&dir, refusal(&scenario(&dir))), [error], "{to}");
+    }
+    std::fs::write(&policy, &policy_text).unwrap();
+    // The decimal forms TOML allows stay allowed: `_` between digits, a fraction, an exponent.
+    std::fs::write(
+        &policy,
+        policy_text
+            .replace("cap = 60", "cap = 6_0")
+            .replace("points_per_unit = 1", "points_per_unit = 1.0e0"),
+    )
+    .unwrap();
+    assert!(seatplan::load(&scenario(&dir)).is_ok());
+    std::fs::write(&policy, &policy_text).unwrap();
+
+    let sweep = dir.path().join("sweep.toml");
+    std::fs::write(
+        &sweep,
+        "name = \"budgets\"\nscenario = \"scenario.toml\"\n\n[[parameter]]\nid = \"budget\"\nkind = \"budget_yuan\"\nvalues = [0, 0x10]\n",
+    )
+    .unwrap();
+    let Err(e) = seatplan::load_sweep(&sweep) else {
+        panic!("a sweep with `0x10` was accepted")
+    };
+    assert_eq!(
+        relative(&dir, e.errors.iter().map(|e| e.to_string()).collect()),
+        ["sweep.toml:7: field `parameter[1].values[2]`: `0x10` is not a number in decimal form: numbers are read in decimal only (no hexadecimal, octal or binary)"]
+    );
+
+    let appeal = dir.path().join("appeal.toml");
+    std::fs::write(
+        &appeal,
+        "scenario = \"scenario.toml\"\n\n[[child]]\nid = \"D\"\ninsurance_months = +65\n",
+    )
+    .unwrap();
+    let e = seatplan::load_appeal(&appeal).unwrap_err();
+    assert_eq!(
+        relative(&dir, e.errors.iter().map(|e| e.to_string()).collect()),
+        ["appeal.toml:5: field `child[1].insurance_months`: `+65` is not a number in decimal form: a number takes no `+` sign"]
+    );
+}
+
+/// The candidates file of `seatplan plan` reads its numbers and ids by the tables' rules: no
+/// `+`, hexadecimal or exponent, no hidden characters in an id, ids equal after compatibility
+/// folding are duplicates.
+#[test]
+fn the_candidates_file_takes_the_tables_forms() {
+    let dir = copy_scenario("tiny/planning");
+    let loaded = seatplan::load(&dir.path().join("scenario.toml")).unwrap();
+    let path = dir.path().join("candidates.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let bad = text
+        .replace(",45,2000000,0,1,2,,", ",0x2d,+2000000,0,1,2,,")
+        .replace(",90,1000000,10000000,1,3,1,1", ",90,1e6,10000000,1,3,inf,1")
+        + "Ｃ3,D2,S2,Another class,45,500000,0,1,1,,\n"
+        + "C\u{200b}4,D2,S2,Another class,45,500000,0,1,1,,\n";
+    std::fs::write(&path, bad).unwrap();
+    let e = seatplan::read_candidates(&path, &loaded.scenario).unwrap_err();
+    assert_eq!(
+        relative(&dir, e.errors.iter().map(|e| e.to_string()).collect()),
+        [
+            "candidates.csv:2: field `seats_per_unit`: `0x2d` is not a whole number",
+            "candidates.csv:3: field `cost_per_unit_yuan`: `1e6` is not a whole number",
+            "candidates.csv:5: field `id`: duplicate id `Ｃ3` (first defined at line 4)",
+            "candidates.csv:6: field `id`: `C\\u{200b}4` holds an invisible format character (U+200B, character 2): ids may hold no control, zero-width or format characters",
+        ]
+    );
+}
