@@ -257,15 +257,26 @@ impl<'a> Pool<'a> {
                     queue.push(Reverse((nd, n)));
                 }
             }
+            // The yuan part of a label through `p` needs no move: a move's yuan is the
+            // difference of the two schools' prices. A label whose yuan already exceed the
+            // sink's can never be settled before the sink, so its move is not looked up.
+            let base_yuan = d.0 - self.yuan[p as usize] + self.pi[p as usize].0;
+            let bound = sink.map(|(s, _)| s.0);
             for q in 0..n {
                 if q == p || self.settled[q as usize] {
+                    continue;
+                }
+                let yuan = base_yuan + self.yuan[q as usize] - self.pi[q as usize].0;
+                if bound.is_some_and(|b| yuan > b) {
                     continue;
                 }
                 let Some((m, child)) = self.best_move(p, q) else {
                     continue;
                 };
-                let w = (self.yuan[q as usize] - self.yuan[p as usize], m);
-                let nd = add(add(d, w), sub(self.pi[p as usize], self.pi[q as usize]));
+                let nd = (
+                    yuan,
+                    d.1 + m + self.pi[p as usize].1 - self.pi[q as usize].1,
+                );
                 let better = match self.label[q as usize] {
                     None => {
                         self.touched.push(q);
