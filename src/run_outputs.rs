@@ -24,21 +24,43 @@ pub fn render(scenario: &Scenario, solved: &Solved) -> Vec<(&'static str, Vec<u8
 /// `results.xlsx` and `report.html`, the last two in `lang`, and `schools.geojson` for a
 /// scenario in degrees.
 pub fn render_in(scenario: &Scenario, solved: &Solved, lang: Lang) -> Vec<(&'static str, Vec<u8>)> {
-    let placements = output::placements_csv(scenario, solved);
-    let schools = output::schools_csv(scenario, solved);
-    let districts = output::districts_csv(scenario, solved);
-    let waitlists = output::waitlists_csv(scenario, &solved.ranking, &solved.assignment.outcomes);
+    // Each file depends only on the run, never on another file's rendering order, so the
+    // renderers run side by side on rayon's pool and give the same bytes on any thread count.
+    let ((placements, waitlists), (schools, districts)) = rayon::join(
+        || {
+            rayon::join(
+                || output::placements_csv(scenario, solved),
+                || output::waitlists_csv(scenario, &solved.ranking, &solved.assignment.outcomes),
+            )
+        },
+        || {
+            rayon::join(
+                || output::schools_csv(scenario, solved),
+                || output::districts_csv(scenario, solved),
+            )
+        },
+    );
     // Computed once for `summary.json` and the workbook's summary sheet.
     let summary = crate::metrics::summary(scenario, solved);
-    let workbook = output::results_xlsx(
-        &output::Tables {
-            placements: &placements,
-            schools: &schools,
-            districts: &districts,
-            waitlists: &waitlists,
+    let (workbook, (report, geojson)) = rayon::join(
+        || {
+            output::results_xlsx(
+                &output::Tables {
+                    placements: &placements,
+                    schools: &schools,
+                    districts: &districts,
+                    waitlists: &waitlists,
+                },
+                &summary,
+                lang,
+            )
         },
-        &summary,
-        lang,
+        || {
+            (
+                report::run_report_in(scenario, solved, lang).into_bytes(),
+                output::schools_geojson(scenario, solved),
+            )
+        },
     );
     let mut files = vec![
         (PLACEMENTS, placements),
@@ -47,12 +69,9 @@ pub fn render_in(scenario: &Scenario, solved: &Solved, lang: Lang) -> Vec<(&'sta
         (SUMMARY, output::summary_json(&summary)),
         (WAITLISTS, waitlists),
         (RESULTS, workbook),
-        (
-            REPORT,
-            report::run_report_in(scenario, solved, lang).into_bytes(),
-        ),
+        (REPORT, report),
     ];
-    files.extend(output::schools_geojson(scenario, solved).map(|g| (GEOJSON, g)));
+    files.extend(geojson.map(|g| (GEOJSON, g)));
     files
 }
 

@@ -21,6 +21,9 @@ use super::purchase::{Cost, Instance};
 /// No school: a child not (yet) holding a seat.
 const NONE: u32 = u32::MAX;
 
+/// The [`Pool::top`] of an edge whose heap is empty.
+const EMPTY: (i64, u32) = (i64::MAX, NONE);
+
 /// How a school was reached in the search.
 #[derive(Debug, Clone, Copy)]
 enum Via {
@@ -69,6 +72,10 @@ pub(super) struct Pool<'a> {
     spare: Vec<u32>,
     /// Edge `p → q` at `p * n + q`: candidate moves (metres gained or lost, local child).
     heaps: Vec<BinaryHeap<Reverse<(i64, u32)>>>,
+    /// Edge `p → q`: the top of its heap (possibly stale), or [`EMPTY`]; kept beside the heaps
+    /// so the search scans one school's edges in one contiguous run of memory instead of
+    /// reaching into a heap per edge.
+    top: Vec<(i64, u32)>,
     /// Edge `p → q`: how many children held at `p` reach `q`.
     live: Vec<u32>,
     /// Node potentials (the sink's is zero throughout).
@@ -100,6 +107,7 @@ impl<'a> Pool<'a> {
             state: vec![State::Pending; children.len()],
             at: vec![NONE; children.len()],
             heaps: (0..n * n).map(|_| BinaryHeap::new()).collect(),
+            top: vec![EMPTY; n * n],
             live: vec![0; n * n],
             pi: vec![(0, 0); n],
             cursor: 0,
@@ -149,7 +157,11 @@ impl<'a> Pool<'a> {
             }
             let e = to as usize * n + q as usize;
             self.live[e] += 1;
-            self.heaps[e].push(Reverse((m - here, i)));
+            let entry = (m - here, i);
+            self.heaps[e].push(Reverse(entry));
+            if entry < self.top[e] {
+                self.top[e] = entry;
+            }
             if self.heaps[e].len() > 2 * self.live[e] as usize + 16 {
                 self.compact(e, to);
             }
@@ -167,6 +179,7 @@ impl<'a> Pool<'a> {
         keep.sort_unstable();
         keep.dedup();
         self.heaps[e] = BinaryHeap::from(keep);
+        self.top[e] = self.heaps[e].peek().map_or(EMPTY, |r| r.0);
     }
 
     /// The cheapest move along edge `p → q` (metres change, local child), stale entries
@@ -176,14 +189,16 @@ impl<'a> Pool<'a> {
         if self.live[e] == 0 {
             return None;
         }
-        let heap = &mut self.heaps[e];
-        while let Some(&Reverse((m, c))) = heap.peek() {
+        loop {
+            let (m, c) = self.top[e];
+            assert!(c != NONE, "a live edge has a valid move");
             if self.at[c as usize] == p {
                 return Some((m, c));
             }
+            let heap = &mut self.heaps[e];
             heap.pop();
+            self.top[e] = heap.peek().map_or(EMPTY, |r| r.0);
         }
-        unreachable!("a live edge has a valid move")
     }
 
     /// Walks the pool's children with global slot below `end`, granting every one the seats can
@@ -257,15 +272,26 @@ impl<'a> Pool<'a> {
                     queue.push(Reverse((nd, n)));
                 }
             }
+            // The yuan part of a label through `p` needs no move: a move's yuan is the
+            // difference of the two schools' prices. A label whose yuan already exceed the
+            // sink's can never be settled before the sink, so its move is not looked up.
+            let base_yuan = d.0 - self.yuan[p as usize] + self.pi[p as usize].0;
+            let bound = sink.map(|(s, _)| s.0);
             for q in 0..n {
                 if q == p || self.settled[q as usize] {
+                    continue;
+                }
+                let yuan = base_yuan + self.yuan[q as usize] - self.pi[q as usize].0;
+                if bound.is_some_and(|b| yuan > b) {
                     continue;
                 }
                 let Some((m, child)) = self.best_move(p, q) else {
                     continue;
                 };
-                let w = (self.yuan[q as usize] - self.yuan[p as usize], m);
-                let nd = add(add(d, w), sub(self.pi[p as usize], self.pi[q as usize]));
+                let nd = (
+                    yuan,
+                    d.1 + m + self.pi[p as usize].1 - self.pi[q as usize].1,
+                );
                 let better = match self.label[q as usize] {
                     None => {
                         self.touched.push(q);

@@ -8,7 +8,10 @@
 //! cannot disagree; only the headers are translated and the cells typed. The summary sheet lists
 //! the fields of `summary.json`. The bytes are the same on every run of the same inputs: the
 //! document's creation time is fixed ([`CREATED`]) and rust_xlsxwriter stamps every zip entry
-//! with the zip format's fixed default time.
+//! with the zip format's fixed default time. The four table sheets are written in
+//! rust_xlsxwriter's constant-memory mode: each row goes to an anonymous temporary file as soon
+//! as the next one starts, its text as inline strings, so a province's million rows are never
+//! held as cells (the summary sheet, a few dozen cells, is kept in memory).
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
@@ -253,7 +256,8 @@ pub struct Tables<'a> {
 
 /// Renders `results.xlsx` from the run's CSV tables and summary, headers in `lang`.
 pub fn results_xlsx(tables: &Tables<'_>, summary: &Summary, lang: Lang) -> Vec<u8> {
-    build(tables, summary, lang).expect("a workbook of valid sheets renders to memory")
+    build(tables, summary, lang)
+        .expect("a workbook of valid sheets renders (its table rows through a temporary file)")
 }
 
 fn build(tables: &Tables<'_>, summary: &Summary, lang: Lang) -> Result<Vec<u8>, XlsxError> {
@@ -275,7 +279,9 @@ fn build(tables: &Tables<'_>, summary: &Summary, lang: Lang) -> Result<Vec<u8>, 
         (&DISTRICTS, tables.districts),
         (&WAITLISTS, tables.waitlists),
     ] {
-        let ws = wb.add_worksheet();
+        // Rows streamed to an anonymous temporary file as they are written (inline strings):
+        // a province's tables are not held as cells in memory.
+        let ws = wb.add_worksheet_with_constant_memory()?;
         ws.set_name(lang.pick(sheet.zh, sheet.en))?;
         table_sheet(ws, sheet, bytes, lang, &formats, EXCEL_ROWS)?;
     }
