@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::dictionary::TableKind;
+use super::fallback_stages;
 use super::read::{InputLimits, MIB};
 use super::source::{declare, Declared, TableDecl};
 use super::{Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
@@ -124,7 +125,11 @@ fn default_cohort_share() -> Spanned<f64> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FallbackFile {
+    /// The coordinated stage: `off`, `district` (the default), `catchment` or `nearest`.
+    coordinated: Option<Spanned<String>>,
     coordinated_max_km: Option<Spanned<f64>>,
+    /// Whether places are bought: `on` (the default) or `off`.
+    purchase: Option<Spanned<String>>,
     purchase_max_km: Option<Spanned<f64>>,
     #[serde(default = "yes")]
     purchase_same_district: bool,
@@ -133,7 +138,9 @@ struct FallbackFile {
 impl Default for FallbackFile {
     fn default() -> Self {
         FallbackFile {
+            coordinated: None,
             coordinated_max_km: None,
+            purchase: None,
             purchase_max_km: None,
             purchase_same_district: true,
         }
@@ -283,12 +290,25 @@ pub(super) fn intake(
             }
         }
     };
+    let coordinated_max_km = distance(
+        &file.fallback.coordinated_max_km,
+        "fallback.coordinated_max_km",
+    );
+    let purchase_max_km = distance(&file.fallback.purchase_max_km, "fallback.purchase_max_km");
+    let coordination = fallback_stages::coordination(
+        path,
+        text,
+        &file.fallback.coordinated,
+        coordinated_max_km,
+        file.tables.catchments.is_some(),
+        errors,
+    );
+    let purchase = fallback_stages::purchase(path, text, &file.fallback.purchase, errors);
     let fallback = FallbackRules {
-        coordinated_max_km: distance(
-            &file.fallback.coordinated_max_km,
-            "fallback.coordinated_max_km",
-        ),
-        purchase_max_km: distance(&file.fallback.purchase_max_km, "fallback.purchase_max_km"),
+        coordination,
+        coordinated_max_km,
+        purchase,
+        purchase_max_km,
         purchase_same_district: file.fallback.purchase_same_district,
     };
 
