@@ -88,7 +88,7 @@ struct TablesFile {
     private_schools: Option<TableDecl>,
     children: Option<TableDecl>,
     choices: Option<TableDecl>,
-    catchments: Option<String>,
+    catchments: Option<TableDecl>,
 }
 
 impl TablesFile {
@@ -99,6 +99,7 @@ impl TablesFile {
             TableKind::PrivateSchools => self.private_schools.as_ref(),
             TableKind::Children => self.children.as_ref(),
             TableKind::Choices => self.choices.as_ref(),
+            TableKind::Catchments => self.catchments.as_ref(),
         }
     }
 }
@@ -210,7 +211,7 @@ impl ScenarioFile {
             private_schools: file(TableKind::PrivateSchools),
             children: file(TableKind::Children).unwrap_or_default(),
             choices: file(TableKind::Choices).unwrap_or_default(),
-            catchments: self.tables.catchments.as_ref().map(|p| base.join(p)),
+            catchments: file(TableKind::Catchments),
         };
         (files, declared)
     }
@@ -300,7 +301,7 @@ pub(super) fn intake(
         text,
         &file.fallback.coordinated,
         coordinated_max_km,
-        file.tables.catchments.is_some(),
+        file.tables.catchments.is_some() || file.tables.workbook.is_some(),
         errors,
     );
     let purchase = fallback_stages::purchase(path, text, &file.fallback.purchase, errors);
