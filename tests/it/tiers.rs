@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use seatplan::{Mechanism, Outcome};
 use tempfile::TempDir;
 
-use super::util::{copy_scenario, load, solve_checked};
+use super::util::{copy_scenario, load, scenario_dir, solve_checked};
 
 /// Replaces the one occurrence of `from` in `file` by `to`.
 fn edit(dir: &TempDir, file: &str, from: &str, to: &str) {
@@ -462,4 +462,24 @@ proptest! {
         one_school(dir.path(), seats, "[{ key = \"score\", order = \"descending\" }]", &children);
         prop_assert_eq!(admitted(dir.path()), largest);
     }
+}
+
+/// An explanation gives a parent the tier in the policy's own words, as its `[[priority.tier]]`
+/// describes it.
+#[test]
+fn an_explanation_names_the_tier_in_the_policys_own_words() {
+    let scenario = scenario_dir("tiny/catchments").join("scenario.toml");
+    let out = super::util::seatplan(&["explain", scenario.to_str().unwrap(), "--child", "E"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("Tier 类别: 二类：户籍在施教区内，或在施教区内自有住房满五年"),
+        "{text}"
+    );
+    let policy = std::fs::read_to_string(scenario.with_file_name("policy.toml")).unwrap();
+    assert!(policy.contains("二类：户籍在施教区内，或在施教区内自有住房满五年"));
 }
