@@ -171,6 +171,8 @@ pub(crate) struct Settings {
     pub coordinates: Option<(crate::domain::Datum, Option<u64>)>,
     /// Whether `coordinates` was set at all (a refused name included).
     pub coordinates_set: bool,
+    /// Whether `[tables] workbook` names a workbook whose sheets are found by name.
+    pub workbook: bool,
 }
 
 impl ScenarioFile {
@@ -351,6 +353,7 @@ pub(super) fn intake(
     Settings {
         coordinates,
         coordinates_set: file.coordinates.is_some(),
+        workbook: file.tables.workbook.is_some(),
         intake_date: None,
         name: file.name.clone(),
         entry_grade,

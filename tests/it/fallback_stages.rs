@@ -442,3 +442,28 @@ fn the_shipped_fallback_stages_scenario_matches_its_hand_checked_outputs() {
         );
     }
 }
+
+#[test]
+fn catchment_coordination_from_a_workbook_without_a_catchment_sheet_is_refused() {
+    let dir = copy_scenario("tiny/workbook");
+    let path = dir.path().join("scenario.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{text}\n[fallback]\ncoordinated = \"catchment\"\n"),
+    )
+    .unwrap();
+    let Err(e) = seatplan::load(&path) else {
+        panic!("a catchment stage without a catchment sheet was accepted");
+    };
+    let prefix = format!("{}{MAIN_SEPARATOR}", dir.path().display());
+    let errors: Vec<String> = e
+        .errors
+        .iter()
+        .map(|e| e.to_string().replace(&prefix, ""))
+        .collect();
+    assert_eq!(
+        errors,
+        ["scenario.toml: field `fallback.coordinated`: `catchment` coordinates children into their catchment's schools first, but the workbook has no catchment sheet (`施教区`): add it, or declare `catchments` in `[tables]`"]
+    );
+}
