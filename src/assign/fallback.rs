@@ -2,15 +2,19 @@
 //!
 //! Children are walked in the strict city-wide fallback order (best priority first), so no child
 //! is ever passed over by one ranked below her: an eligible child without a place takes the
-//! nearest public school of her district with a spare seat (within
-//! `fallback.coordinated_max_km` if set). Equal distances go to the school with the smaller id.
+//! school she prefers most among those with a spare seat, under the scenario's stage
+//! (`fallback.coordination`): the nearest public school of her district (`district`, the
+//! default); the nearest school of her catchment, then the nearest of her district
+//! (`catchment`); the nearest public school of the city (`nearest`); or none (`off`). Every
+//! stage keeps within `fallback.coordinated_max_km` if set. Equal distances go to the school
+//! with the smaller id.
 //! Siblings who applied jointly, all eligible and all without a place, are placed at their last
-//! member's turn, together at the nearest school with room for all of them, or — if no school
-//! has — one by one at that same turn.
+//! member's turn, together at the school that member prefers most with room for all of them, or
+//! — if no school has — one by one at that same turn.
 //! Purchased private places come next, in [`super::purchase`].
 
 use super::Outcome;
-use crate::domain::{Location, SchoolIdx};
+use crate::domain::{Child, Coordination, SchoolIdx};
 use crate::ranking::Ranking;
 use crate::scenario::Scenario;
 
@@ -18,9 +22,59 @@ fn within(limit: Option<f64>, d: f64) -> bool {
     limit.is_none_or(|max| d <= max)
 }
 
-/// Places eligible children left without a place in the nearest public school of their
-/// district that still has spare seats.
+/// The schools a child may be coordinated to under the scenario's stage, each with its pass
+/// (0 before 1: a catchment school before the rest of the district); within the distance limit.
+fn candidates(
+    scenario: &Scenario,
+    by_district: &[Vec<SchoolIdx>],
+    child: &Child,
+) -> Vec<(u8, f64, SchoolIdx)> {
+    let limit = scenario.fallback.coordinated_max_km;
+    let with_distance = |pass: u8, s: SchoolIdx| {
+        let d = child.location.distance_km(scenario.school(s).location);
+        within(limit, d).then_some((pass, d, s))
+    };
+    let district = &by_district[child.residence_district.ix()];
+    match scenario.fallback.coordination {
+        Coordination::Off => Vec::new(),
+        Coordination::District => district
+            .iter()
+            .filter_map(|&s| with_distance(0, s))
+            .collect(),
+        Coordination::CatchmentFirst => child
+            .catchment
+            .iter()
+            .filter_map(|&s| with_distance(0, s))
+            .chain(
+                district
+                    .iter()
+                    .filter(|s| child.catchment.binary_search(s).is_err())
+                    .filter_map(|&s| with_distance(1, s)),
+            )
+            .collect(),
+        Coordination::Nearest => scenario
+            .school_indices()
+            .filter_map(|s| with_distance(0, s))
+            .collect(),
+    }
+}
+
+/// The most preferred of `candidates` (pass, then distance, then the smaller id) with at least
+/// `need` spare seats.
+fn best(candidates: &[(u8, f64, SchoolIdx)], spare: &[u32], need: u32) -> Option<SchoolIdx> {
+    candidates
+        .iter()
+        .filter(|c| spare[c.2.ix()] >= need)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)))
+        .map(|c| c.2)
+}
+
+/// Places eligible children left without a place in the public school they prefer most, under
+/// the scenario's coordinated stage, that still has spare seats.
 pub fn coordinate(scenario: &Scenario, ranking: &Ranking, outcomes: &mut [Option<Outcome>]) {
+    if scenario.fallback.coordination == Coordination::Off {
+        return;
+    }
     let mut spare: Vec<u32> = scenario.schools.iter().map(|s| s.seats).collect();
     for o in outcomes.iter().flatten() {
         if let Some(s) = o.public_school() {
@@ -31,38 +85,28 @@ pub fn coordinate(scenario: &Scenario, ranking: &Ranking, outcomes: &mut [Option
     for s in scenario.school_indices() {
         by_district[scenario.school(s).district.ix()].push(s);
     }
-    let limit = scenario.fallback.coordinated_max_km;
     let groups = joint_groups(scenario, ranking, outcomes);
     for &c in &ranking.fallback_order {
         if outcomes[c.ix()].is_some() || !ranking.eligible(c) {
             continue;
         }
         let child = scenario.child(c);
-        let schools = &by_district[child.residence_district.ix()];
-        let place = |need: u32, spare: &[u32]| {
-            nearest(
-                child.location,
-                schools
-                    .iter()
-                    .filter(|s| spare[s.ix()] >= need)
-                    .map(|&s| (s, scenario.school(s).location)),
-                limit,
-            )
-        };
-        if let Some(members) = child.sibling_group.and_then(|g| groups.get(&g)) {
-            // A joint application: the group's turn is its last member's; together if one
-            // school has room for all, else one by one.
-            if members.last() != Some(&c) {
-                continue;
-            }
-            if let Some(s) = place(members.len() as u32, &spare) {
+        let group = child.sibling_group.and_then(|g| groups.get(&g));
+        // A joint application: the group's turn is its last member's.
+        if group.is_some_and(|members| members.last() != Some(&c)) {
+            continue;
+        }
+        let schools = candidates(scenario, &by_district, child);
+        if let Some(members) = group {
+            // Together if one school has room for all, else one by one.
+            if let Some(s) = best(&schools, &spare, members.len() as u32) {
                 for &m in members {
                     spare[s.ix()] -= 1;
                     outcomes[m.ix()] = Some(Outcome::Coordinated { school: s });
                 }
             } else {
                 for &m in members {
-                    if let Some(s) = place(1, &spare) {
+                    if let Some(s) = best(&schools, &spare, 1) {
                         spare[s.ix()] -= 1;
                         outcomes[m.ix()] = Some(Outcome::Coordinated { school: s });
                     }
@@ -70,7 +114,7 @@ pub fn coordinate(scenario: &Scenario, ranking: &Ranking, outcomes: &mut [Option
             }
             continue;
         }
-        if let Some(s) = place(1, &spare) {
+        if let Some(s) = best(&schools, &spare, 1) {
             spare[s.ix()] -= 1;
             outcomes[c.ix()] = Some(Outcome::Coordinated { school: s });
         }
@@ -98,17 +142,4 @@ pub fn joint_groups(
                 .all(|&m| outcomes[m.ix()].is_none() && ranking.eligible(m))
     });
     groups
-}
-
-/// The nearest of `candidates` within `limit`; ties go to the earlier (smaller-id) school.
-fn nearest<I: Copy + Ord>(
-    from: Location,
-    candidates: impl Iterator<Item = (I, Location)>,
-    limit: Option<f64>,
-) -> Option<I> {
-    candidates
-        .map(|(s, at)| (from.distance_km(at), s))
-        .filter(|&(d, _)| within(limit, d))
-        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
-        .map(|(_, s)| s)
 }

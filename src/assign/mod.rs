@@ -13,7 +13,8 @@
 //!    applications of siblings ([`siblings`]) are other choice rules of the same deferred
 //!    acceptance (strict priorities only).
 //! 2. **Coordinated placement** (统筹, [`fallback`]): children still unplaced, best priority first,
-//!    take the nearest public school of their district with a spare seat.
+//!    take the nearest public school of their district with a spare seat (or, as the scenario's
+//!    `[fallback] coordinated` says, their catchment's first, the nearest of the city, or none).
 //! 3. **Purchased places** ([`purchase`]): among the rest, the best-priority set of children
 //!    that seats in reach and the budget can take is bought places, at the least total cost and
 //!    then distance (incremental min-cost flow).
@@ -78,7 +79,8 @@ pub enum Outcome {
         /// Position of that school in her list, 1-based.
         rank: u8,
     },
-    /// Placed by the bureau in a public school of her district with spare seats.
+    /// Placed by the bureau in a public school with spare seats (of her district, unless the
+    /// scenario's coordinated stage says otherwise).
     Coordinated {
         /// The public school she was placed in.
         school: SchoolIdx,

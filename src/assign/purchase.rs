@@ -39,9 +39,10 @@ pub fn metres(from: Location, to: Location) -> i64 {
     (from.distance_km(to) * 1000.0).round() as i64
 }
 
-/// The private schools a child may be given a bought place at, with what each would cost:
-/// schools with purchasable seats, in her district when `purchase_same_district`, within
-/// `purchase_max_km` if set. Ascending school index.
+/// The private schools a child may be given a bought place at, with what each would cost: none
+/// when the scenario buys no places (`purchase = "off"`), else schools with purchasable seats,
+/// in her district when `purchase_same_district`, within `purchase_max_km` if set. Ascending
+/// school index.
 pub fn reach(scenario: &Scenario, c: ChildIdx) -> Vec<(PrivateIdx, Cost)> {
     Candidates::new(scenario).of(scenario, c).collect()
 }
@@ -65,7 +66,7 @@ impl Candidates {
         let mut lists = vec![Vec::new(); n];
         for p in scenario.private_indices() {
             let ps = scenario.private_school(p);
-            if ps.purchasable_seats > 0 {
+            if ps.purchasable_seats > 0 && scenario.fallback.purchase {
                 let k = if same_district { ps.district.ix() } else { 0 };
                 lists[k].push(p);
             }

@@ -23,7 +23,7 @@
 use super::priority::Ranks;
 use super::Violations;
 use crate::assign::{Outcome, UnplacedReason};
-use crate::domain::ChildIdx;
+use crate::domain::{ChildIdx, Coordination};
 use crate::policy::MilliPoints;
 use crate::scenario::Scenario;
 
@@ -269,16 +269,27 @@ fn reason_and_note(
         Outcome::Choice { rank, .. } => ("choice", format!("admitted to choice {rank}")),
         Outcome::Coordinated { .. } => {
             let (code, why) = not_at_a_choice(scenario, ranks, c);
-            let placed =
-                "coordinated to the nearest public school of the district with a spare seat";
+            let placed = match scenario.fallback.coordination {
+                Coordination::District | Coordination::Off => {
+                    "coordinated to the nearest public school of the district with a spare seat"
+                }
+                Coordination::CatchmentFirst => "coordinated to the nearest school of the catchment with a spare seat, else of the district",
+                Coordination::Nearest => {
+                    "coordinated to the nearest public school of the city with a spare seat"
+                }
+            };
             (code, format!("{why}; {placed}"))
         }
         Outcome::Purchased { .. } => {
             let (code, why) = not_at_a_choice(scenario, ranks, c);
-            let no_public = if ranks.eligible(c) {
-                "; no public school of the district had a spare seat within reach"
-            } else {
+            let no_public = if !ranks.eligible(c) {
                 ""
+            } else if scenario.fallback.coordination == Coordination::Off {
+                "; the bureau coordinates no one"
+            } else if scenario.fallback.coordination == Coordination::Nearest {
+                "; no public school had a spare seat within reach"
+            } else {
+                "; no public school of the district had a spare seat within reach"
             };
             let bought =
                 "bought a private place (highest priority first; then least total cost and distance)";

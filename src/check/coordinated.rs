@@ -1,19 +1,27 @@
-//! Coordinated placement: district, distance, and no passing over in the fallback order.
+//! Coordinated placement: the stage's schools, distance, and no passing over in the fallback
+//! order.
 //!
-//! Proves, for every coordinated place, that it is a public school of the child's residence
-//! district within the coordinated distance limit; and that no eligible child left without a
-//! choice placement lacks a nearer coordinated seat (nearer by distance, then by school index)
-//! in her district and within the limit that was either free or went to a child after her in
-//! the fallback order.
+//! The stage (`fallback.coordination`) says which public schools a child may be coordinated to
+//! and in what order she prefers them, written here anew from `docs/points-policy.md` §7.6:
+//! `district` the schools of her residence district, nearest first; `catchment` the schools
+//! whose catchment holds her home community, nearest first, before the rest of her district;
+//! `nearest` every public school of the city, nearest first; `off` none. All within the
+//! coordinated distance limit; equal distances to the smaller school index.
+//!
+//! Proves, for every coordinated place, that it is one of the child's schools under the stage
+//! (none under `off`) and within the limit; and that no eligible child left without a choice
+//! placement lacks a school she prefers to her place (any of hers, if she has none) that was
+//! either free or went to a child after her in the fallback order.
 //!
 //! A sibling group coordinated as one (more than one child, every member eligible, none placed
 //! by choice) takes its turn at its last member's position and is checked as a unit, once, at
-//! that member: if it was placed together, no nearer school may have room for the whole group,
-//! and if not, no school within reach may; the room at a school being its free seats, the seats
-//! held by children coordinated after the group, and the seats the group itself holds there.
+//! that member, by that member's schools: if it was placed together, no school she prefers may
+//! have room for the whole group, and if not, no school of hers may; the room at a school being
+//! its free seats, the seats held by children coordinated after the group, and the seats the
+//! group itself holds there.
 //!
 //! The first pass records, per school, the turns of the children coordinated there (the latest
-//! and all of them); the second pass compares each child with her district's schools.
+//! and all of them); the second pass compares each child with her schools.
 
 use std::collections::HashMap;
 
@@ -22,7 +30,7 @@ use super::reach::within;
 use super::tally::Tally;
 use super::Violations;
 use crate::assign::Outcome;
-use crate::domain::{ChildIdx, SchoolIdx};
+use crate::domain::{Child, ChildIdx, Coordination, SchoolIdx};
 use crate::scenario::Scenario;
 
 /// The coordinated-placement rule over one placement.
@@ -56,6 +64,44 @@ impl<'a> Order<'a> {
             coordinated_at: vec![Vec::new(); scenario.schools.len()],
             district_schools,
         }
+    }
+
+    /// The schools the child may be coordinated to under the stage, each with its preference
+    /// key (pass, distance, school index: smaller is preferred), within the distance limit.
+    fn options(&self, child: &Child) -> Vec<((u8, f64, SchoolIdx), SchoolIdx)> {
+        let scenario = self.scenario;
+        let key = |pass: u8, s: SchoolIdx| {
+            let d = child.location.distance_km(scenario.school(s).location);
+            within(scenario.fallback.coordinated_max_km, d).then_some(((pass, d, s), s))
+        };
+        let district = &self.district_schools[child.residence_district.ix()];
+        let in_catchment = |s: &SchoolIdx| child.catchment.contains(s);
+        match scenario.fallback.coordination {
+            Coordination::Off => Vec::new(),
+            Coordination::District => district.iter().filter_map(|&s| key(0, s)).collect(),
+            Coordination::CatchmentFirst => {
+                let mut all: Vec<_> = child.catchment.iter().filter_map(|&s| key(0, s)).collect();
+                all.extend(
+                    district
+                        .iter()
+                        .filter(|s| !in_catchment(s))
+                        .filter_map(|&s| key(1, s)),
+                );
+                all
+            }
+            Coordination::Nearest => scenario
+                .school_indices()
+                .filter_map(|s| key(0, s))
+                .collect(),
+        }
+    }
+
+    /// The child's preference key for the school she holds, if it is one of her schools.
+    fn key_of(
+        options: &[((u8, f64, SchoolIdx), SchoolIdx)],
+        school: SchoolIdx,
+    ) -> Option<(u8, f64, SchoolIdx)> {
+        options.iter().find(|o| o.1 == school).map(|o| o.0)
     }
 
     /// The child's turn in coordinated placement: her fallback position, or her joint group's
@@ -92,8 +138,8 @@ impl<'a> Order<'a> {
         }
     }
 
-    /// First pass: a coordinated place lies in the child's district within the limit; records
-    /// her turn there.
+    /// First pass: a coordinated place is one of the child's schools under the stage, within
+    /// the limit; records her turn there.
     pub fn record(&mut self, c: ChildIdx, outcome: Outcome, v: &mut Violations) {
         let Outcome::Coordinated { school } = outcome else {
             return;
@@ -101,13 +147,34 @@ impl<'a> Order<'a> {
         let scenario = self.scenario;
         let child = scenario.child(c);
         let s = scenario.school(school);
-        if s.district != child.residence_district {
+        let stage = scenario.fallback.coordination;
+        let allowed = match stage {
+            Coordination::Off => false,
+            Coordination::District => s.district == child.residence_district,
+            Coordination::CatchmentFirst => {
+                s.district == child.residence_district || child.catchment.contains(&school)
+            }
+            Coordination::Nearest => true,
+        };
+        if !allowed {
             v.push(
                 "coordinated-district",
-                format!(
-                    "child {} is coordinated to {} outside her district",
-                    child.id, s.id
-                ),
+                match stage {
+                    Coordination::Off => format!(
+                        "child {} is coordinated to {} though the scenario coordinates no one",
+                        child.id, s.id
+                    ),
+                    _ => format!(
+                        "child {} is coordinated to {} outside her {}",
+                        child.id,
+                        s.id,
+                        if stage == Coordination::CatchmentFirst {
+                            "catchment and district"
+                        } else {
+                            "district"
+                        }
+                    ),
+                },
             );
         }
         if !within(
@@ -128,8 +195,8 @@ impl<'a> Order<'a> {
         self.coordinated_at[school.ix()].push(pos);
     }
 
-    /// Second pass, at the last member of a joint group: no school nearer than the group's
-    /// common place (any school, if it has none) has room for the whole group.
+    /// Second pass, at the last member of a joint group: no school she prefers to the group's
+    /// common place (any school of hers, if it has none) has room for the whole group.
     pub fn group(&self, c: ChildIdx, tally: &Tally, v: &mut Violations) {
         let Some(members) = self.group_of(c) else {
             return;
@@ -141,16 +208,15 @@ impl<'a> Order<'a> {
         let child = scenario.child(c);
         let k = members.len() as u32;
         let pos = self.turn(c);
+        let options = self.options(child);
         let here = self
             .together(members)
-            .map(|s| (child.location.distance_km(scenario.school(s).location), s));
-        for &s in &self.district_schools[child.residence_district.ix()] {
-            let school = scenario.school(s);
-            let d = child.location.distance_km(school.location);
-            if !within(scenario.fallback.coordinated_max_km, d) || here.is_some_and(|h| (d, s) >= h)
-            {
+            .and_then(|s| Self::key_of(&options, s));
+        for &(key, s) in &options {
+            if here.is_some_and(|h| !preferred(key, h)) {
                 continue;
             }
+            let school = scenario.school(s);
             let ours = members
                 .iter()
                 .filter(|m| self.outcomes[m.ix()].public_school() == Some(s))
@@ -175,8 +241,8 @@ impl<'a> Order<'a> {
     }
 
     /// Second pass, for an eligible child not admitted by choice and not coordinated together
-    /// with her joint group: no nearer school within the limit was free or went to a child
-    /// after her.
+    /// with her joint group: no school she prefers to her place (any of hers, if she has none)
+    /// was free or went to a child after her.
     pub fn single(&self, c: ChildIdx, outcome: Outcome, tally: &Tally, v: &mut Violations) {
         let together = self.group_of(c).is_some_and(|m| self.together(m).is_some());
         if !self.ranks.eligible(c) || together || matches!(outcome, Outcome::Choice { .. }) {
@@ -185,20 +251,16 @@ impl<'a> Order<'a> {
         let scenario = self.scenario;
         let child = scenario.child(c);
         let pos = self.turn(c);
+        let options = self.options(child);
         let here = match outcome {
-            Outcome::Coordinated { school } => Some((
-                child.location.distance_km(scenario.school(school).location),
-                school,
-            )),
+            Outcome::Coordinated { school } => Self::key_of(&options, school),
             _ => None,
         };
-        for &s in &self.district_schools[child.residence_district.ix()] {
-            let school = scenario.school(s);
-            let d = child.location.distance_km(school.location);
-            let nearer = here.is_none_or(|h| (d, s) < h);
-            if !nearer || !within(scenario.fallback.coordinated_max_km, d) {
+        for &(key, s) in &options {
+            if here.is_some_and(|h| !preferred(key, h)) {
                 continue;
             }
+            let school = scenario.school(s);
             let free = tally.filled[s.ix()] < school.seats;
             let taken_by_later = self.last_coordinated[s.ix()].is_some_and(|l| l > pos);
             if free || taken_by_later {
@@ -218,6 +280,15 @@ impl<'a> Order<'a> {
             }
         }
     }
+}
+
+/// Whether preference key `a` comes before `b`: an earlier pass, then a shorter distance, then
+/// the smaller school index.
+fn preferred(a: (u8, f64, SchoolIdx), b: (u8, f64, SchoolIdx)) -> bool {
+    a.0.cmp(&b.0)
+        .then(a.1.total_cmp(&b.1))
+        .then(a.2.cmp(&b.2))
+        .is_lt()
 }
 
 /// Sibling groups coordinated as one: more than one child, every member eligible and none

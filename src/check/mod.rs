@@ -22,10 +22,11 @@
 //! - [`envy`]: **no justified envy** at a listed school: a child is never refused a school she
 //!   ranked higher while it has a free seat or holds a child of strictly lower priority there,
 //!   counted by seat category where [`reserved`] seats are kept for migrant children;
-//! - [`coordinated`]: coordinated places are in the child's district within the distance limit,
+//! - [`coordinated`]: coordinated places are among the child's schools under the scenario's
+//!   stage (her district, her catchment first, the city, or none) within the distance limit,
 //!   and there is **no passing over**: a child (or a sibling group coordinated as one) never
-//!   lacks a nearer coordinated seat that was free or went to a child after her in the fallback
-//!   order;
+//!   lacks a preferred coordinated seat that was free or went to a child after her in the
+//!   fallback order;
 //! - [`siblings`]: **joint applications**: a sibling group is admitted by choice together or not
 //!   at all, and is never refused a school where lower-priority units and free seats would fit
 //!   it;

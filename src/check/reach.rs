@@ -1,7 +1,8 @@
 //! Reach: bought places lie within reach, and an unplaced child's reason agrees with her reach.
 //!
-//! A private school is in a child's reach when it has purchasable seats, lies in her residence
-//! district if the fallback rules ask for that, and lies within the purchase distance limit.
+//! A private school is in a child's reach when the scenario buys places at all (`purchase`), it
+//! has purchasable seats, lies in her residence district if the fallback rules ask for that, and
+//! lies within the purchase distance limit.
 //! Proves, child by child from the scenario alone, that every bought place is in reach, that a
 //! child unplaced for `no_private_school_in_reach` has no private school in reach, and that one
 //! unplaced for `private_places_full` or `budget_exhausted` has at least one. Whether those two
@@ -21,7 +22,8 @@ pub(super) fn within(limit: Option<f64>, d: f64) -> bool {
 pub(super) fn in_reach(scenario: &Scenario, c: ChildIdx, p: PrivateIdx) -> bool {
     let child = scenario.child(c);
     let ps = scenario.private_school(p);
-    ps.purchasable_seats > 0
+    scenario.fallback.purchase
+        && ps.purchasable_seats > 0
         && (!scenario.fallback.purchase_same_district || ps.district == child.residence_district)
         && within(
             scenario.fallback.purchase_max_km,

@@ -21,7 +21,7 @@ pub use child::Child;
 pub use date::Date;
 pub use datum::Datum;
 pub use district::District;
-pub use fallback::FallbackRules;
+pub use fallback::{Coordination, FallbackRules};
 pub use family::{Education, Housing};
 pub use index::{ChildIdx, DistrictIdx, PrivateIdx, SchoolIdx};
 pub use location::{CoordinateSystem, Location, EARTH_RADIUS_KM};

@@ -18,16 +18,19 @@ pub enum TableKind {
     Children,
     /// `choices`
     Choices,
+    /// `catchments`: the catchment table (施教区), community → public school
+    Catchments,
 }
 
 impl TableKind {
     /// Every table, in the order a scenario names them.
-    pub const ALL: [TableKind; 5] = [
+    pub const ALL: [TableKind; 6] = [
         TableKind::Districts,
         TableKind::Schools,
         TableKind::PrivateSchools,
         TableKind::Children,
         TableKind::Choices,
+        TableKind::Catchments,
     ];
 
     /// The table's key in a scenario's `[tables]` (`children`, …).
@@ -38,7 +41,14 @@ impl TableKind {
             TableKind::PrivateSchools => "private_schools",
             TableKind::Children => "children",
             TableKind::Choices => "choices",
+            TableKind::Catchments => "catchments",
         }
+    }
+
+    /// Whether a scenario may go without the table (private schools, catchments): then a
+    /// workbook without its sheet is no error.
+    pub fn optional(self) -> bool {
+        matches!(self, TableKind::PrivateSchools | TableKind::Catchments)
     }
 
     /// The table's Chinese name (a workbook sheet may be named so).
@@ -49,6 +59,7 @@ impl TableKind {
             TableKind::PrivateSchools => "民办学校",
             TableKind::Children => "儿童",
             TableKind::Choices => "志愿",
+            TableKind::Catchments => "施教区",
         }
     }
 }
@@ -591,6 +602,29 @@ const CHOICES: &[Column] = &[
     ),
 ];
 
+const CATCHMENTS: &[Column] = &[
+    col(
+        "community",
+        &["小区", "社区", "小区名称", "社区名称", "居住社区", "所在小区"],
+        true,
+        ValueKind::Id,
+        [
+            "A residential community (小区/社区) as the children table's `community` names it; on several rows for several schools (多校划片).",
+            "居住小区（社区）名称，须与儿童表中的社区一致；一个小区对应多所学校（多校划片）时分行填写。",
+        ],
+    ),
+    col(
+        "school",
+        &["学校", "学校编号", "学校代码", "施教学校"],
+        true,
+        ValueKind::Id,
+        [
+            "The id of a public school whose catchment (施教区) holds the community.",
+            "施教区包含该小区的公办学校编号。",
+        ],
+    ),
+];
+
 /// The columns of a table, in the order the template writes them.
 pub fn columns(table: TableKind) -> &'static [Column] {
     match table {
@@ -599,6 +633,7 @@ pub fn columns(table: TableKind) -> &'static [Column] {
         TableKind::PrivateSchools => PRIVATE_SCHOOLS,
         TableKind::Children => CHILDREN,
         TableKind::Choices => CHOICES,
+        TableKind::Catchments => CATCHMENTS,
     }
 }
 
@@ -701,7 +736,9 @@ pub fn word_list(set: WordSet) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::rows::{ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow};
+    use crate::input::rows::{
+        CatchmentRow, ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow,
+    };
 
     #[test]
     fn the_dictionary_lists_exactly_the_columns_the_loader_reads() {
@@ -734,6 +771,7 @@ mod tests {
         );
         expect(TableKind::Children, ChildRow::REQUIRED, ChildRow::OPTIONAL);
         expect(TableKind::Choices, ChoiceRow::REQUIRED, &[]);
+        expect(TableKind::Catchments, CatchmentRow::REQUIRED, &[]);
     }
 
     #[test]

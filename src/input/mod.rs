@@ -9,6 +9,7 @@
 //! column by column in `docs/scenario-format.md`.
 
 pub mod dictionary;
+mod fallback_stages;
 pub mod forms;
 pub mod ids;
 pub mod read;

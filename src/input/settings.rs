@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::dictionary::TableKind;
+use super::fallback_stages;
 use super::read::{InputLimits, MIB};
 use super::source::{declare, Declared, TableDecl};
 use super::{Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
@@ -87,7 +88,7 @@ struct TablesFile {
     private_schools: Option<TableDecl>,
     children: Option<TableDecl>,
     choices: Option<TableDecl>,
-    catchments: Option<String>,
+    catchments: Option<TableDecl>,
 }
 
 impl TablesFile {
@@ -98,6 +99,7 @@ impl TablesFile {
             TableKind::PrivateSchools => self.private_schools.as_ref(),
             TableKind::Children => self.children.as_ref(),
             TableKind::Choices => self.choices.as_ref(),
+            TableKind::Catchments => self.catchments.as_ref(),
         }
     }
 }
@@ -124,7 +126,11 @@ fn default_cohort_share() -> Spanned<f64> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FallbackFile {
+    /// The coordinated stage: `off`, `district` (the default), `catchment` or `nearest`.
+    coordinated: Option<Spanned<String>>,
     coordinated_max_km: Option<Spanned<f64>>,
+    /// Whether places are bought: `on` (the default) or `off`.
+    purchase: Option<Spanned<String>>,
     purchase_max_km: Option<Spanned<f64>>,
     #[serde(default = "yes")]
     purchase_same_district: bool,
@@ -133,7 +139,9 @@ struct FallbackFile {
 impl Default for FallbackFile {
     fn default() -> Self {
         FallbackFile {
+            coordinated: None,
             coordinated_max_km: None,
+            purchase: None,
             purchase_max_km: None,
             purchase_same_district: true,
         }
@@ -163,6 +171,8 @@ pub(crate) struct Settings {
     pub coordinates: Option<(crate::domain::Datum, Option<u64>)>,
     /// Whether `coordinates` was set at all (a refused name included).
     pub coordinates_set: bool,
+    /// Whether `[tables] workbook` names a workbook whose sheets are found by name.
+    pub workbook: bool,
 }
 
 impl ScenarioFile {
@@ -203,7 +213,7 @@ impl ScenarioFile {
             private_schools: file(TableKind::PrivateSchools),
             children: file(TableKind::Children).unwrap_or_default(),
             choices: file(TableKind::Choices).unwrap_or_default(),
-            catchments: self.tables.catchments.as_ref().map(|p| base.join(p)),
+            catchments: file(TableKind::Catchments),
         };
         (files, declared)
     }
@@ -283,12 +293,25 @@ pub(super) fn intake(
             }
         }
     };
+    let coordinated_max_km = distance(
+        &file.fallback.coordinated_max_km,
+        "fallback.coordinated_max_km",
+    );
+    let purchase_max_km = distance(&file.fallback.purchase_max_km, "fallback.purchase_max_km");
+    let coordination = fallback_stages::coordination(
+        path,
+        text,
+        &file.fallback.coordinated,
+        coordinated_max_km,
+        file.tables.catchments.is_some() || file.tables.workbook.is_some(),
+        errors,
+    );
+    let purchase = fallback_stages::purchase(path, text, &file.fallback.purchase, errors);
     let fallback = FallbackRules {
-        coordinated_max_km: distance(
-            &file.fallback.coordinated_max_km,
-            "fallback.coordinated_max_km",
-        ),
-        purchase_max_km: distance(&file.fallback.purchase_max_km, "fallback.purchase_max_km"),
+        coordination,
+        coordinated_max_km,
+        purchase,
+        purchase_max_km,
         purchase_same_district: file.fallback.purchase_same_district,
     };
 
@@ -330,6 +353,7 @@ pub(super) fn intake(
     Settings {
         coordinates,
         coordinates_set: file.coordinates.is_some(),
+        workbook: file.tables.workbook.is_some(),
         intake_date: None,
         name: file.name.clone(),
         entry_grade,

@@ -9,7 +9,7 @@
 //!   [`home_tier_words`], [`tie_key_words`], [`layer_words`], [`unplaced_words`].
 
 use crate::assign::{Outcome, UnplacedReason};
-use crate::domain::ChildIdx;
+use crate::domain::{ChildIdx, Coordination};
 use crate::policy::{Layer, TieKey, Tier};
 use crate::ranking::Ranking;
 use crate::scenario::Scenario;
@@ -131,17 +131,22 @@ pub fn placement_reason(
         }
         Outcome::Coordinated { .. } => {
             let (code, why) = not_at_a_choice(scenario, ranking, c);
-            (
-                code,
-                format!("{why}; coordinated to the nearest public school of the district with a spare seat"),
-            )
+            let placed = match scenario.fallback.coordination {
+                Coordination::CatchmentFirst => "coordinated to the nearest school of the catchment with a spare seat, else of the district",
+                Coordination::Nearest => "coordinated to the nearest public school of the city with a spare seat",
+                Coordination::District | Coordination::Off => "coordinated to the nearest public school of the district with a spare seat",
+            };
+            (code, format!("{why}; {placed}"))
         }
         Outcome::Purchased { .. } => {
             let (code, why) = not_at_a_choice(scenario, ranking, c);
-            let public = if ranking.eligible(c) {
-                "; no public school of the district had a spare seat within reach"
-            } else {
-                ""
+            let public = match scenario.fallback.coordination {
+                _ if !ranking.eligible(c) => "",
+                Coordination::Off => "; the bureau coordinates no one",
+                Coordination::Nearest => "; no public school had a spare seat within reach",
+                Coordination::District | Coordination::CatchmentFirst => {
+                    "; no public school of the district had a spare seat within reach"
+                }
             };
             (
                 code,

@@ -10,7 +10,8 @@
 //! file and line the entity came from, and an edit at the line of its own file:
 //!
 //! - **Scenario**: `entry_grade` is 1 (primary) or 7 (junior secondary); the fallback distances
-//!   (`fallback.coordinated_max_km`, `fallback.purchase_max_km`) are finite and ≥ 0; at most
+//!   (`fallback.coordinated_max_km`, `fallback.purchase_max_km`) are finite and ≥ 0, and
+//!   coordination across districts (`nearest`) has a distance limit; at most
 //!   16,777,215 children (the solver packs a child index into 24 bits).
 //! - **Ids**: no id is empty; district ids are unique, child ids are unique, and public and
 //!   private schools share one id space (placements name either).

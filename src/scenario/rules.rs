@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{Edit, Entity, Problem, ScenarioParts};
 use crate::domain::{
-    Child, ChildIdx, CoordinateSystem, District, DistrictIdx, Location, PrivateIdx, PrivateSchool,
-    School, SchoolIdx,
+    Child, ChildIdx, CoordinateSystem, Coordination, District, DistrictIdx, Location, PrivateIdx,
+    PrivateSchool, School, SchoolIdx,
 };
 use crate::policy::TieRule;
 
@@ -367,6 +367,20 @@ fn scenario_fields(p: &mut Problems, sc: &ScenarioParts) {
         if let Some(km) = km {
             p.check(Entity::Scenario, field, distance(km));
         }
+    }
+    p.check(
+        Entity::Scenario,
+        "fallback.coordinated",
+        coordination_limit(sc.fallback.coordination, sc.fallback.coordinated_max_km),
+    );
+}
+
+/// Coordinated placement across districts (`nearest`) has a distance limit.
+pub(crate) fn coordination_limit(stage: Coordination, max_km: Option<f64>) -> Result<(), String> {
+    if stage == Coordination::Nearest && max_km.is_none() {
+        Err("`nearest` places children across districts and needs a distance limit: set `coordinated_max_km`".to_string())
+    } else {
+        Ok(())
     }
 }
 

@@ -216,3 +216,69 @@ proptest! {
         prop_assert_eq!(by_choice(&dir.path().join("scenario.toml")), before);
     }
 }
+
+/// The catchment table is a declared table like the others: a GBK, tab-separated file with
+/// Chinese headers (`小区`, `学校`) reads as the shipped one, and its errors name the header as
+/// written.
+#[test]
+fn a_gbk_tab_separated_catchment_table_with_chinese_headers_reads_like_the_shipped_one() {
+    let dir = tiny();
+    let text = "小区\t学校\r\nLotus\tS1\r\nWillow\tS1\r\nWillow\tS2\r\nPine\tS2\r\nMaple\tS3\r\n";
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
+    assert!(!unmappable);
+    std::fs::write(dir.path().join("catchments.csv"), &bytes).unwrap();
+    let shipped = by_choice(&scenario_dir("tiny/catchments").join("scenario.toml"));
+    assert_eq!(by_choice(&dir.path().join("scenario.toml")), shipped);
+
+    let broken = text.replace("Pine\tS2", "Pine\tS9");
+    let (bytes, _, _) = encoding_rs::GBK.encode(&broken);
+    std::fs::write(dir.path().join("catchments.csv"), &bytes).unwrap();
+    assert_eq!(
+        errors(&dir),
+        ["catchments.csv:5: field `school`: unknown public school `S9`"]
+    );
+}
+
+/// A workbook's catchment table is its sheet `施教区`; its errors name the sheet, the cell and
+/// the header as written, and a school left without a catchment is refused at its own line.
+#[test]
+fn the_catchment_table_as_a_workbook_sheet_reports_its_cells() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tiny();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("施教区").unwrap();
+    for (r, row) in [
+        ["社区", "学校"],
+        ["Lotus", "S1"],
+        ["Willow", "S1"],
+        ["Willow", "S2"],
+        ["Pine", "S2"],
+        ["Maple", "S7"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.path().join("catchments.xlsx"),
+        book.save_to_buffer().unwrap(),
+    )
+    .unwrap();
+    edit(
+        &dir,
+        "scenario.toml",
+        "catchments = \"catchments.csv\"",
+        "catchments = \"catchments.xlsx\"",
+    );
+    assert_eq!(
+        errors(&dir),
+        [
+            "catchments.xlsx: [施教区] B6: field `school` (学校): unknown public school `S7`",
+            "schools.csv:4: field `id`: public school `S3` has no catchment, but the policy's tiers read catchments: add rows `community,S3` to catchments.xlsx [施教区] (no child could hold a catchment tier there)",
+        ]
+    );
+}

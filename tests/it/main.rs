@@ -8,6 +8,7 @@ mod checker;
 mod cli;
 mod exit_codes;
 mod explain;
+mod fallback_stages;
 mod folders;
 mod fuzz;
 mod geo;

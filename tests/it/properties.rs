@@ -152,6 +152,7 @@ pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                     coordinated_max_km: Some(8.0),
                     purchase_max_km: None,
                     purchase_same_district: true,
+                    ..FallbackRules::default()
                 },
             })
             .expect("a valid random scenario")

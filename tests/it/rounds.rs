@@ -302,6 +302,7 @@ fn a_coordinated_child_and_a_child_placed_by_choice_tied_for_a_freed_seat() -> S
             coordinated_max_km: Some(8.0),
             purchase_max_km: None,
             purchase_same_district: true,
+            ..FallbackRules::default()
         },
     })
     .expect("a valid scenario")

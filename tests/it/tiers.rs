@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use seatplan::{Mechanism, Outcome};
 use tempfile::TempDir;
 
-use super::util::{copy_scenario, load, solve_checked};
+use super::util::{copy_scenario, load, scenario_dir, solve_checked};
 
 /// Replaces the one occurrence of `from` in `file` by `to`.
 fn edit(dir: &TempDir, file: &str, from: &str, to: &str) {
@@ -209,6 +209,49 @@ proptest! {
         let after = choice_ranks(dir.path());
         for (id, rank) in &before {
             prop_assert!(after[id] >= *rank, "{id} went from choice {rank} to {}", after[id]);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Every mechanism keeps working with the defined tiers of the catchment scenario: deferred
+    /// acceptance, the optimum and the integer program with strict priorities, kept ties,
+    /// admit-all-tied, seats reserved for migrant children, and each coordinated stage after
+    /// them; the independent checker, which evaluates the tiers from the rules on its own,
+    /// passes every run.
+    #[test]
+    fn every_mechanism_passes_the_checker_with_defined_tiers(
+        kids in proptest::collection::vec(kid(), 3..10),
+        rule in 0..3usize,
+        reserved in any::<bool>(),
+        stage in 0..4usize,
+    ) {
+        let dir = copy_scenario("tiny/catchments");
+        write_city(dir.path(), &kids);
+        let (words, mechanisms): (&str, &[Mechanism]) = match rule {
+            0 => ("lottery", &[Mechanism::Optimal, Mechanism::DeferredAcceptance, Mechanism::Ip]),
+            1 => ("keep_ties", &[Mechanism::Optimal, Mechanism::Ip]),
+            _ => ("admit_all_tied", &[Mechanism::Optimal, Mechanism::DeferredAcceptance]),
+        };
+        edit(&dir, "policy.toml", "[priority]\n", &format!("[priority]\nrule = \"{words}\"\n"));
+        let mut settings = String::new();
+        // Reserved seats need strict priorities (refused otherwise, tested in tests/it/quotas.rs).
+        if reserved && rule == 0 {
+            settings.push_str("\n[quotas]\nmigrant_share = 0.34\n");
+        }
+        let stage = ["off", "district", "catchment", "nearest"][stage];
+        settings.push_str(&format!("\n[fallback]\ncoordinated = \"{stage}\"\ncoordinated_max_km = 6.0\n"));
+        let path = dir.path().join("scenario.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}{settings}")).unwrap();
+        let scenario = load(&path);
+        for &m in mechanisms {
+            // The integer program does not take reserved seats (`Unsupported`, by design).
+            if !(reserved && rule == 0 && m == Mechanism::Ip) {
+                solve_checked(&scenario, m);
+            }
         }
     }
 }
@@ -419,4 +462,24 @@ proptest! {
         one_school(dir.path(), seats, "[{ key = \"score\", order = \"descending\" }]", &children);
         prop_assert_eq!(admitted(dir.path()), largest);
     }
+}
+
+/// An explanation gives a parent the tier in the policy's own words, as its `[[priority.tier]]`
+/// describes it.
+#[test]
+fn an_explanation_names_the_tier_in_the_policys_own_words() {
+    let scenario = scenario_dir("tiny/catchments").join("scenario.toml");
+    let out = super::util::seatplan(&["explain", scenario.to_str().unwrap(), "--child", "E"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("Tier 类别: 二类：户籍在施教区内，或在施教区内自有住房满五年"),
+        "{text}"
+    );
+    let policy = std::fs::read_to_string(scenario.with_file_name("policy.toml")).unwrap();
+    assert!(policy.contains("二类：户籍在施教区内，或在施教区内自有住房满五年"));
 }

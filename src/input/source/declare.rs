@@ -177,10 +177,10 @@ pub(crate) fn resolve(
                 book,
                 Form::Sheet {
                     name: None,
-                    optional: kind == TableKind::PrivateSchools,
+                    optional: kind.optional(),
                 },
             ),
-            None if kind == TableKind::PrivateSchools => Ok(None),
+            None if kind.optional() => Ok(None),
             None => Err(format!(
                 "no `{}` table: name its file (`{} = \"{}.csv\"`) or a workbook \
                  (`workbook = \"intake.xlsx\"`)",

@@ -420,6 +420,10 @@ pub(crate) fn with_tables<R>(
                             shown.private_schools = None;
                             files.private_schools = None;
                         }
+                        if d.kind == TableKind::Catchments {
+                            shown.catchments = None;
+                            files.catchments = None;
+                        }
                         None
                     }
                 };
@@ -468,5 +472,10 @@ fn set_table(files: &mut ScenarioFiles, kind: TableKind, path: PathBuf) {
         }
         TableKind::Children => files.children = path,
         TableKind::Choices => files.choices = path,
+        TableKind::Catchments => {
+            if files.catchments.is_some() {
+                files.catchments = Some(path);
+            }
+        }
     }
 }

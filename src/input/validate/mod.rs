@@ -144,6 +144,18 @@ pub(crate) fn validate(
             return None;
         }
     };
+    // Without a workbook the scenario file's own check has named the missing table already.
+    if settings.fallback.coordination == crate::domain::Coordination::CatchmentFirst
+        && settings.workbook
+        && files.catchments.is_none()
+    {
+        errors.push(InputError {
+            file: files.scenario.clone(),
+            line: None,
+            field: Some("fallback.coordinated".to_string()),
+            message: "`catchment` coordinates children into their catchment's schools first, but the workbook has no catchment sheet (`施教区`): add it, or declare `catchments` in `[tables]`".to_string(),
+        });
+    }
     if policy.uses_catchments() {
         match files.catchments.as_deref() {
             None => errors.push(InputError::file(
