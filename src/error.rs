@@ -249,6 +249,9 @@ pub enum InputKind {
     Manifest,
     /// A later round's files: declines, late applicants, seat changes (`seatplan round`).
     Round,
+    /// A run's or round's `waitlists.csv` or `moves.csv` read back for checking (`seatplan
+    /// check FOLDER`).
+    Archived,
 }
 
 impl InputKind {
@@ -263,6 +266,7 @@ impl InputKind {
             InputKind::Census => "census file",
             InputKind::Manifest => "manifest",
             InputKind::Round => "round input",
+            InputKind::Archived => "archived table",
         }
     }
 }

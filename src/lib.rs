@@ -103,7 +103,8 @@ pub use ranking::{Priority, Ranking};
 pub use report::{run_report, run_report_in, sweep_report};
 pub use rounds::outputs::{summary as round_summary, RoundSummary};
 pub use rounds::{
-    compute as compute_round, earlier as read_earlier_round, explain_round, round_and_write,
+    check_folder, compute as compute_round, earlier as read_earlier_round, explain_round,
+    round_and_write, FolderCheck,
     verify_round, Earlier, Move, MoveKind, Round, RoundFiles, RoundRun, RoundSettings,
 };
 pub use run_outputs::{names as run_file_names, render, render_in, render_run, render_run_in};

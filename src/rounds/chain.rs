@@ -37,7 +37,7 @@ pub struct Earlier {
 }
 
 /// The files a round's record names.
-fn files_of(record: &RoundRecord) -> RoundFiles {
+pub(super) fn files_of(record: &RoundRecord) -> RoundFiles {
     let path = |p: &Option<String>| p.as_ref().map(PathBuf::from);
     RoundFiles {
         previous: PathBuf::from(&record.previous),

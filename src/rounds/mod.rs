@@ -12,7 +12,8 @@
 //! an integer program). The independent checker verifies the round ([`crate::check::round`]).
 //! The outputs ([`outputs`]) are the first round's tables for the new state, `moves.csv`,
 //! `round.json` and a report section; the manifest records the earlier round's manifest hash,
-//! so `verify` re-runs the whole chain of rounds ([`chain`]). The mechanism and the bureau's
+//! so `verify` re-runs the whole chain of rounds ([`chain`]); `seatplan check FOLDER` checks an
+//! archived run or round from its files alone ([`recheck`]). The mechanism and the bureau's
 //! options are described in `docs/rounds.md`.
 
 pub mod chain;
@@ -20,6 +21,7 @@ pub mod fewest_moves;
 pub mod inputs;
 pub mod outputs;
 pub mod reallocate;
+pub mod recheck;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -37,6 +39,7 @@ use crate::Solved;
 
 pub use chain::{earlier, explain_round, round_and_write, verify_round, Earlier, RoundRun};
 pub use inputs::RoundFiles;
+pub use recheck::{check_folder, FolderCheck};
 use reallocate::{Floor, FloorLists};
 
 /// How a round is decided (the bureau's options).
@@ -138,7 +141,10 @@ impl Round {
                     Waitlists::compute(sc, &self.solved.ranking, &self.solved.assignment.outcomes);
                 let waits: Vec<String> = lists.by_child[c.ix()]
                     .iter()
-                    .map(|e| format!("{} position {}", sc.school(e.school).id, e.position))
+                    .map(|e| {
+                        let school = sc.school(e.school);
+                        format!("{} ({}) position {}", school.name, school.id, e.position)
+                    })
                     .collect();
                 if waits.is_empty() {
                     "did not move: no school she ranked higher holds a priority tier for her"
