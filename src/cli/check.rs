@@ -51,7 +51,11 @@ pub fn run(args: CheckArgs, printer: Printer) -> Result<()> {
         if report.passed() {
             printer.say(format!(
                 "every column of placements.csv{} agrees with the placement",
-                if checked.round == 0 { " and waitlists.csv" } else { ", waitlists.csv and moves.csv" }
+                if checked.round == 0 {
+                    " and waitlists.csv"
+                } else {
+                    ", waitlists.csv and moves.csv"
+                }
             ));
         }
         require_passed(report)?;

@@ -13,6 +13,9 @@
 //!   [`Edit::SchoolSeats`]. A school may not go below the children who keep a place there:
 //!   nobody loses a place.
 //!
+//! A round needs at least one applicant: declines of every child without a late applicant are
+//! refused.
+//!
 //! Every problem of every file is collected and reported together as [`InputErrors`] of kind
 //! round input; nothing is written when any is found.
 
@@ -121,6 +124,14 @@ pub fn read(
         Some(path) => read_seats(path, earlier, outcomes, &declines, &mut errors),
         None => Vec::new(),
     };
+    if let Some(path) = &files.declines {
+        if errors.is_empty() && declines.len() == earlier.children.len() && late.is_empty() {
+            errors.push(InputError::file(
+                path,
+                "every applicant declines and nobody arrives late: a round needs at least one applicant",
+            ));
+        }
+    }
     if errors.is_empty() {
         Ok(Changes {
             declines,

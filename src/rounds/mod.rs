@@ -39,8 +39,8 @@ use crate::Solved;
 
 pub use chain::{earlier, explain_round, round_and_write, verify_round, Earlier, RoundRun};
 pub use inputs::RoundFiles;
-pub use recheck::{check_folder, FolderCheck};
 use reallocate::{Floor, FloorLists};
+pub use recheck::{check_folder, check_round_dir, FolderCheck};
 
 /// How a round is decided (the bureau's options).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -93,45 +93,63 @@ pub fn check_folder(folder: &Path) -> Result<FolderCheck, Error> {
     let base = PathBuf::from(&before.manifest.scenario);
     let changes = inputs::read(&files, &base, &before.scenario, &before.outcomes)?;
     let scenario = inputs::round_scenario(&before.scenario, &files, &changes)?;
-    let placements = read_placements(&dir.join(PLACEMENTS), &scenario)?;
-    let waitlists = read_waitlists(&dir.join(WAITLISTS), &scenario)?;
-    let moves = read_moves(&dir.join(super::outputs::MOVES))?;
-    let earlier: HashMap<&str, Outcome> = before
-        .scenario
-        .children
-        .iter()
-        .zip(&before.outcomes)
-        .map(|(c, &o)| (c.id.as_str(), o))
-        .collect();
-    let previous: Vec<Option<Outcome>> = scenario
-        .children
-        .iter()
-        .map(|c| earlier.get(c.id.as_str()).copied())
-        .collect();
-    let now: HashSet<&str> = scenario.children.iter().map(|c| c.id.as_str()).collect();
-    let departed: Vec<Departed> = before
-        .scenario
-        .child_indices()
-        .filter(|&c| !now.contains(before.scenario.child(c).id.as_str()))
-        .map(|c| Departed {
-            child: before.scenario.child(c).id.clone(),
-            held: super::held(&before.scenario, Some(before.outcomes[c.ix()])),
-        })
-        .collect();
-    let report = check_round_tables(&ArchivedRound {
-        scenario: &scenario,
-        previous: &previous,
-        placements: &placements,
-        departed: &departed,
-        moves: &moves,
-        waitlists: &waitlists,
-        fewest_moves: record.fewest_moves,
-    });
+    let report = check_round_dir(
+        &before.scenario,
+        &before.outcomes,
+        &scenario,
+        &dir,
+        record.fewest_moves,
+    )?;
     Ok(FolderCheck {
         round: record.number,
         fewest_moves: record.fewest_moves,
         report,
     })
+}
+
+/// Checks the tables a round wrote to `dir` (`placements.csv`, `waitlists.csv`, `moves.csv`)
+/// against the earlier round (its scenario `earlier` and placement `earlier_outcomes`) and the
+/// round's scenario `scenario`: the part of [`check_folder`] after the scenarios are rebuilt.
+/// `fewest_moves` asks for the minimality search.
+pub fn check_round_dir(
+    earlier: &Scenario,
+    earlier_outcomes: &[Outcome],
+    scenario: &Scenario,
+    dir: &Path,
+    fewest_moves: bool,
+) -> Result<CheckReport, Error> {
+    let placements = read_placements(&dir.join(PLACEMENTS), scenario)?;
+    let waitlists = read_waitlists(&dir.join(WAITLISTS), scenario)?;
+    let moves = read_moves(&dir.join(super::outputs::MOVES))?;
+    let by_id: HashMap<&str, Outcome> = earlier
+        .children
+        .iter()
+        .zip(earlier_outcomes)
+        .map(|(c, &o)| (c.id.as_str(), o))
+        .collect();
+    let previous: Vec<Option<Outcome>> = scenario
+        .children
+        .iter()
+        .map(|c| by_id.get(c.id.as_str()).copied())
+        .collect();
+    let now: HashSet<&str> = scenario.children.iter().map(|c| c.id.as_str()).collect();
+    let departed: Vec<Departed> = earlier
+        .child_indices()
+        .filter(|&c| !now.contains(earlier.child(c).id.as_str()))
+        .map(|c| Departed {
+            child: earlier.child(c).id.clone(),
+            held: super::held(earlier, Some(earlier_outcomes[c.ix()])),
+        })
+        .collect();
+    Ok(check_round_tables(&ArchivedRound {
+        scenario,
+        previous: &previous,
+        placements: &placements,
+        departed: &departed,
+        moves: &moves,
+        waitlists: &waitlists,
+        fewest_moves,
+    }))
 }
 
 /// One row of `waitlists.csv`, every column as text.

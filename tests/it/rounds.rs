@@ -66,7 +66,8 @@ fn a_chain_of_three_moves_and_a_late_arrival_then_a_seat_change_verify_as_a_chai
     );
     assert_eq!(
         std::fs::read_to_string(d("r1/waitlists.csv")).unwrap(),
-        "school,position,child,choice_rank,tier,points,holds\nS4,1,F,1,migrant,25,P1\n"
+        "school,school_name,position,child,choice_rank,tier,points,holds,holds_name\n\
+         S4,Fourth Primary,1,F,1,migrant,25,P1,Minban One\n"
     );
     let placements = std::fs::read_to_string(d("r1/placements.csv")).unwrap();
     assert!(!placements.contains("\nA,"), "{placements}");
@@ -74,6 +75,14 @@ fn a_chain_of_three_moves_and_a_late_arrival_then_a_seat_change_verify_as_a_chai
     // The round's own checker (floors, not a fresh assignment) gives its verdict in round.json.
     let json = std::fs::read_to_string(d("r1/round.json")).unwrap();
     assert!(json.contains("\"check_passed\": true"), "{json}");
+    // And the independent check of the archived folders, from their files alone.
+    let stderr = ok(&["check", &d("r0")]);
+    assert!(stderr.contains("independent check passed"), "{stderr}");
+    let stderr = ok(&["check", &d("r1")]);
+    assert!(
+        stderr.contains("independent check of round 1 passed: 6 children"),
+        "{stderr}"
+    );
 
     ok(&[
         "round",
@@ -96,6 +105,11 @@ fn a_chain_of_three_moves_and_a_late_arrival_then_a_seat_change_verify_as_a_chai
     );
     let stderr = ok(&["verify", &d("r2")]);
     assert!(stderr.contains("verified"), "{stderr}");
+    let stderr = ok(&["check", &d("r2")]);
+    assert!(
+        stderr.contains("independent check of round 2 passed"),
+        "{stderr}"
+    );
 
     // The explanation after round 1 tells F her waitlist position and why she did not move.
     let o = seatplan(&[
@@ -107,7 +121,10 @@ fn a_chain_of_three_moves_and_a_late_arrival_then_a_seat_change_verify_as_a_chai
         "F",
     ]);
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("choice 1 S4: position 1 of 1"), "{text}");
+    assert!(
+        text.contains("choice 1 Fourth Primary (S4): position 1 of 1"),
+        "{text}"
+    );
     assert!(
         text.contains("Round 1") && text.contains("not moved"),
         "{text}"
@@ -154,6 +171,103 @@ fn bad_round_inputs_name_file_line_and_field_and_write_nothing() {
     );
     assert!(stderr.contains("seats.csv:2: field `seats`"), "{stderr}");
     assert!(!dir.path().join("r1").exists());
+}
+
+#[test]
+fn seatplan_check_of_a_round_folder_catches_a_tampered_placement_waitlist_or_move() {
+    let dir = copy_scenario("tiny/rounds");
+    let d = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+    ok(&["run", &d("scenario.toml"), "--out", &d("r0"), "-q"]);
+    ok(&[
+        "round",
+        &d("r0"),
+        "--declines",
+        &d("declines.csv"),
+        "--late-children",
+        &d("late_children.csv"),
+        "--late-choices",
+        &d("late_choices.csv"),
+        "--out",
+        &d("r1"),
+        "-q",
+    ]);
+    ok(&["check", &d("r1")]);
+    let fails = |file: &str, from: &str, to: &str, says: &[&str]| {
+        let path = dir.path().join("r1").join(file);
+        let original = std::fs::read_to_string(&path).unwrap();
+        assert!(original.contains(from), "{file}: {original}");
+        std::fs::write(&path, original.replacen(from, to, 1)).unwrap();
+        let o = seatplan(&["check", &d("r1")]);
+        let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+        assert_eq!(o.status.code(), Some(3), "{file}: {stderr}");
+        for s in says {
+            assert!(stderr.contains(s), "{file}: `{s}` not in {stderr}");
+        }
+        std::fs::write(&path, original).unwrap();
+    };
+    // B back at her earlier place S2, where C moved: two children at one seat, and S1, which B
+    // ranked higher, left free.
+    fails(
+        "placements.csv",
+        "B,D1,public,S1,First Primary,1,",
+        "B,D1,public,S2,Second Primary,2,",
+        &[
+            "[capacity] public school S2 holds 2 children for 1 seats",
+            "[round-envy] child B was refused S1",
+        ],
+    );
+    // D back at S4 (her choice 2, her earlier place) leaves S3, which she ranked higher, free.
+    fails(
+        "placements.csv",
+        "D,D1,public,S3,Third Primary,1,",
+        "D,D1,public,S4,Fourth Primary,2,",
+        &["[round-envy] child D was refused S3"],
+    );
+    fails(
+        "waitlists.csv",
+        "S4,Fourth Primary,1,F,",
+        "S4,Fourth Primary,2,F,",
+        &["[waitlists] line 2 (school S4), child F: column `position` is `2`, expected `1`"],
+    );
+    fails(
+        "waitlists.csv",
+        "Minban One",
+        "Fourth Primary",
+        &["column `holds_name` is `Fourth Primary`, expected `Minban One`"],
+    );
+    fails(
+        "moves.csv",
+        "C,S3,S2,moved_up",
+        "C,S3,S1,moved_up",
+        &["[moves] line 4, child C: column `to` is `S1`, the placements imply `S2`"],
+    );
+    fails(
+        "moves.csv",
+        "A,S1,,declined,declined the place: took a private place\n",
+        "",
+        &["[moves] child A has no row, but the placements say she is gone (declined)"],
+    );
+    // A folder that is no run's is refused with a clear error.
+    let o = seatplan(&["check", &d("scenario.toml")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--placements"));
+}
+
+/// The independent check of the tables a round writes, read back from files: every in-memory
+/// round of the properties goes through it as `seatplan check FOLDER` would.
+fn check_written_tables(e: &Earlier, r: &seatplan::Round) -> seatplan::CheckReport {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, bytes) in seatplan::render_round(r) {
+        std::fs::write(tmp.path().join(name), bytes).unwrap();
+    }
+    seatplan::check_round_dir(
+        &e.scenario,
+        &e.outcomes,
+        &r.scenario,
+        tmp.path(),
+        r.fewest_moves,
+    )
+    .unwrap()
 }
 
 /// The earlier round of a scenario solved in memory.
@@ -338,6 +452,8 @@ fn the_fewest_moves_give_a_freed_seat_to_the_coordinated_child_when_ties_are_kep
     let files = declines_file(tmp.path(), &["C04"]);
     let r = compute_round(&e, &files, RoundSettings { fewest_moves: true }).unwrap();
     assert!(r.solved.check.passed(), "{:?}", r.solved.check.violations);
+    let written = check_written_tables(&e, &r);
+    assert!(written.passed(), "{:?}", written.violations);
     assert_eq!(
         r.solved.assignment.outcomes,
         vec![
@@ -364,6 +480,8 @@ proptest! {
         prop_assert_eq!(&r.solved.assignment.outcomes, &e.outcomes);
         prop_assert!(r.moves.is_empty());
         prop_assert!(r.solved.check.passed(), "{:?}", r.solved.check.violations);
+        let written = check_written_tables(&e, &r);
+        prop_assert!(written.passed(), "{:?}", written.violations);
     }
 
     #[test]
@@ -376,8 +494,16 @@ proptest! {
         let ids: Vec<&str> = sc.children().iter().zip(&pick).filter(|(_, &p)| p).map(|(c, _)| c.id.as_str()).collect();
         let tmp = tempfile::tempdir().unwrap();
         let files = declines_file(tmp.path(), &ids);
+        if ids.len() == sc.children().len() {
+            // Nobody would be left: the round is refused, naming the declines file.
+            let e = compute_round(&e, &files, RoundSettings::default()).unwrap_err();
+            prop_assert!(e.to_string().contains("a round needs at least one applicant"), "{e}");
+            return Ok(());
+        }
         let r = compute_round(&e, &files, RoundSettings { fewest_moves: fewest }).unwrap();
         prop_assert!(r.solved.check.passed(), "{:?}", r.solved.check.violations);
+        let written = check_written_tables(&e, &r);
+        prop_assert!(written.passed(), "{:?}", written.violations);
         for (c, now) in r.scenario.children().iter().zip(&r.solved.assignment.outcomes) {
             let i = sc.children().iter().position(|x| x.id == c.id).unwrap();
             prop_assert!(better_or_same(e.outcomes[i], *now), "{}: {:?} -> {:?}", c.id, e.outcomes[i], now);
@@ -399,10 +525,20 @@ proptest! {
         let ids: Vec<&str> = sc.children().iter().zip(&pick).filter(|(_, &p)| p).map(|(c, _)| c.id.as_str()).collect();
         let tmp = tempfile::tempdir().unwrap();
         let files = declines_file(tmp.path(), &ids);
+        if ids.len() == sc.children().len() {
+            // Nobody would be left: the round is refused, naming the declines file.
+            let e = compute_round(&e, &files, RoundSettings::default()).unwrap_err();
+            prop_assert!(e.to_string().contains("a round needs at least one applicant"), "{e}");
+            return Ok(());
+        }
         let fewest = compute_round(&e, &files, RoundSettings { fewest_moves: true }).unwrap();
         // The checker's `fewest-moves` rule searches every assignment exhaustively.
         prop_assert!(fewest.solved.check.passed(), "{:?}", fewest.solved.check.violations);
+        let written = check_written_tables(&e, &fewest);
+        prop_assert!(written.passed(), "{:?}", written.violations);
         let da = compute_round(&e, &files, RoundSettings { fewest_moves: false }).unwrap();
+        let written = check_written_tables(&e, &da);
+        prop_assert!(written.passed(), "{:?}", written.violations);
         let placed = |r: &seatplan::Round| r.solved.assignment.outcomes.iter().filter(|o| matches!(o, Outcome::Choice { .. })).count();
         prop_assert!(placed(&fewest) >= placed(&da));
         if placed(&fewest) == placed(&da) {
