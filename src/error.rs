@@ -544,6 +544,15 @@ pub enum SolveError {
         /// The limit of repair moves that was reached.
         moves: usize,
     },
+    /// A later round (`seatplan round`) does not handle a feature of the scenario without a
+    /// choice the bureau must make (`docs/rounds.md`, "Scope").
+    #[error("a later round does not handle {feature}: {why}")]
+    RoundUnsupported {
+        /// The feature, in words.
+        feature: &'static str,
+        /// Why, and the bureau's option if there is one.
+        why: &'static str,
+    },
     /// The mechanism asked for does not model a feature the scenario uses.
     #[error(
         "mechanism `{mechanism}` does not handle {feature}; use `optimal` or `deferred-acceptance`"

@@ -49,6 +49,20 @@ pub struct RoundSettings {
     /// the children allowed to move, the one with the fewest moves (an integer program) instead
     /// of the child-optimal one (deferred acceptance with floors; the default).
     pub fewest_moves: bool,
+    /// Let the children of a sibling group move up on their own in this round (each keeps the
+    /// place she holds as her floor; the group may end at different schools) — the bureau's
+    /// choice, without which a scenario with sibling groups is refused.
+    pub siblings_apart: bool,
+}
+
+impl RoundSettings {
+    /// The settings a round's manifest records.
+    pub fn recorded(record: &crate::manifest::RoundRecord) -> RoundSettings {
+        RoundSettings {
+            fewest_moves: record.fewest_moves,
+            siblings_apart: record.siblings_apart,
+        }
+    }
 }
 
 /// Why a row of `moves.csv` is there.
@@ -183,11 +197,13 @@ pub fn compute(
     files: &RoundFiles,
     settings: RoundSettings,
 ) -> Result<Round, Error> {
-    reallocate::refuse_unsupported(&earlier.scenario)?;
+    reallocate::refuse_unsupported(&earlier.scenario, settings)?;
     let (mechanism, options) = earlier.manifest.settings()?;
     let base = PathBuf::from(&earlier.manifest.scenario);
     let changes = inputs::read(files, &base, &earlier.scenario, &earlier.outcomes)?;
-    let scenario = inputs::round_scenario(&earlier.scenario, files, &changes)?;
+    let scenario =
+        inputs::round_scenario(&earlier.scenario, files, &changes, settings.siblings_apart)?;
+    reallocate::refuse_unsupported(&scenario, settings)?;
     let ranking = Ranking::compute(&scenario);
     let before: HashMap<&str, Outcome> = earlier
         .scenario

@@ -172,15 +172,22 @@ pub struct Reallocated {
     pub spent_yuan: u64,
 }
 
-/// The features a round cannot handle yet, refused before anything runs.
-pub fn refuse_unsupported(scenario: &Scenario) -> Result<(), SolveError> {
+/// The features a round cannot handle without the bureau's choice, refused before anything
+/// runs (`docs/rounds.md`, "Scope").
+pub fn refuse_unsupported(
+    scenario: &Scenario,
+    settings: super::RoundSettings,
+) -> Result<(), SolveError> {
+    if !settings.siblings_apart && scenario.children.iter().any(|c| c.sibling_group.is_some()) {
+        return Err(SolveError::RoundUnsupported {
+            feature: "joint applications of siblings",
+            why: "a freed seat could not go down the waitlist to one sibling without splitting the family or holding the seat back for a second one, and which to do is the bureau's rule; --siblings-apart lets each sibling move up on her own, keeping her place as a floor",
+        });
+    }
     let unsupported = |feature| SolveError::Unsupported {
         mechanism: "round",
         feature,
     };
-    if scenario.children.iter().any(|c| c.sibling_group.is_some()) {
-        return Err(unsupported("joint applications of siblings"));
-    }
     if scenario.schools.iter().any(|s| s.reserved_migrant > 0) {
         return Err(unsupported("seats reserved for migrant children"));
     }

@@ -63,7 +63,7 @@ fn state(folder: &Path) -> Result<State, Error> {
             let files = files_of(record);
             let base = PathBuf::from(&before.manifest.scenario);
             let changes = inputs::read(&files, &base, &before.scenario, &before.outcomes)?;
-            inputs::round_scenario(&before.scenario, &files, &changes)?
+            inputs::round_scenario(&before.scenario, &files, &changes, record.siblings_apart)?
         }
     };
     let outcomes = read_placements(&folder.join(PLACEMENTS), &scenario)?.outcomes;
@@ -92,7 +92,8 @@ pub fn check_folder(folder: &Path) -> Result<FolderCheck, Error> {
     let files = files_of(record);
     let base = PathBuf::from(&before.manifest.scenario);
     let changes = inputs::read(&files, &base, &before.scenario, &before.outcomes)?;
-    let scenario = inputs::round_scenario(&before.scenario, &files, &changes)?;
+    let scenario =
+        inputs::round_scenario(&before.scenario, &files, &changes, record.siblings_apart)?;
     let report = check_round_dir(
         &before.scenario,
         &before.outcomes,

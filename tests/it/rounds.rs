@@ -450,7 +450,15 @@ fn the_fewest_moves_give_a_freed_seat_to_the_coordinated_child_when_ties_are_kep
     // placed by choice with one move, the only best assignment.
     let tmp = tempfile::tempdir().unwrap();
     let files = declines_file(tmp.path(), &["C04"]);
-    let r = compute_round(&e, &files, RoundSettings { fewest_moves: true }).unwrap();
+    let r = compute_round(
+        &e,
+        &files,
+        RoundSettings {
+            fewest_moves: true,
+            ..RoundSettings::default()
+        },
+    )
+    .unwrap();
     assert!(r.solved.check.passed(), "{:?}", r.solved.check.violations);
     let written = check_written_tables(&e, &r);
     assert!(written.passed(), "{:?}", written.violations);
@@ -476,7 +484,7 @@ proptest! {
     #[test]
     fn a_round_without_changes_reproduces_the_earlier_round(sc in scenario(TieRule::Lottery), fewest in any::<bool>()) {
         let e = earlier(&sc);
-        let r = compute_round(&e, &RoundFiles::default(), RoundSettings { fewest_moves: fewest }).unwrap();
+        let r = compute_round(&e, &RoundFiles::default(), RoundSettings { fewest_moves: fewest, ..RoundSettings::default() }).unwrap();
         prop_assert_eq!(&r.solved.assignment.outcomes, &e.outcomes);
         prop_assert!(r.moves.is_empty());
         prop_assert!(r.solved.check.passed(), "{:?}", r.solved.check.violations);
@@ -500,7 +508,7 @@ proptest! {
             prop_assert!(e.to_string().contains("a round needs at least one applicant"), "{e}");
             return Ok(());
         }
-        let r = compute_round(&e, &files, RoundSettings { fewest_moves: fewest }).unwrap();
+        let r = compute_round(&e, &files, RoundSettings { fewest_moves: fewest, ..RoundSettings::default() }).unwrap();
         prop_assert!(r.solved.check.passed(), "{:?}", r.solved.check.violations);
         let written = check_written_tables(&e, &r);
         prop_assert!(written.passed(), "{:?}", written.violations);
@@ -511,7 +519,7 @@ proptest! {
         // Row order changes nothing.
         let mut reversed = ids.clone();
         reversed.reverse();
-        let again = compute_round(&e, &declines_file(tmp.path(), &reversed), RoundSettings { fewest_moves: fewest }).unwrap();
+        let again = compute_round(&e, &declines_file(tmp.path(), &reversed), RoundSettings { fewest_moves: fewest, ..RoundSettings::default() }).unwrap();
         prop_assert_eq!(&again.solved.assignment.outcomes, &r.solved.assignment.outcomes);
         prop_assert_eq!(&again.moves, &r.moves);
     }
@@ -531,12 +539,12 @@ proptest! {
             prop_assert!(e.to_string().contains("a round needs at least one applicant"), "{e}");
             return Ok(());
         }
-        let fewest = compute_round(&e, &files, RoundSettings { fewest_moves: true }).unwrap();
+        let fewest = compute_round(&e, &files, RoundSettings { fewest_moves: true, ..RoundSettings::default() }).unwrap();
         // The checker's `fewest-moves` rule searches every assignment exhaustively.
         prop_assert!(fewest.solved.check.passed(), "{:?}", fewest.solved.check.violations);
         let written = check_written_tables(&e, &fewest);
         prop_assert!(written.passed(), "{:?}", written.violations);
-        let da = compute_round(&e, &files, RoundSettings { fewest_moves: false }).unwrap();
+        let da = compute_round(&e, &files, RoundSettings::default()).unwrap();
         let written = check_written_tables(&e, &da);
         prop_assert!(written.passed(), "{:?}", written.violations);
         let placed = |r: &seatplan::Round| r.solved.assignment.outcomes.iter().filter(|o| matches!(o, Outcome::Choice { .. })).count();
