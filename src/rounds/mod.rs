@@ -22,6 +22,7 @@ pub mod inputs;
 pub mod outputs;
 pub mod reallocate;
 pub mod recheck;
+pub mod reserved;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -184,19 +184,24 @@ pub fn refuse_unsupported(
             why: "a freed seat could not go down the waitlist to one sibling without splitting the family or holding the seat back for a second one, and which to do is the bureau's rule; --siblings-apart lets each sibling move up on her own, keeping her place as a floor",
         });
     }
-    let unsupported = |feature| SolveError::Unsupported {
-        mechanism: "round",
-        feature,
-    };
-    if scenario.schools.iter().any(|s| s.reserved_migrant > 0) {
-        return Err(unsupported("seats reserved for migrant children"));
+    if settings.fewest_moves && scenario.schools.iter().any(|s| s.reserved_migrant > 0) {
+        return Err(SolveError::RoundUnsupported {
+            feature: "seats reserved for migrant children with --fewest-moves",
+            why: "the integer program of the fewest moves has no seat categories; without --fewest-moves the round keeps them (deferred acceptance with floors and reserved seats)",
+        });
     }
     Ok(())
 }
 
 /// The choice stage by deferred acceptance with floors: per child, the admitted list position.
+/// Where seats are reserved for migrant children, the schools choose by
+/// [`super::reserved`]'s rule.
 pub fn choice_stage_da(lists: &FloorLists) -> Vec<Option<u8>> {
-    deferred_acceptance(&lists.applicants)
+    if lists.applicants.reserved.iter().any(|&r| r > 0) {
+        super::reserved::deferred_acceptance_with_floors(&lists.applicants)
+    } else {
+        deferred_acceptance(&lists.applicants)
+    }
 }
 
 /// The fallback stages after a round's choice stage `chosen` (one outcome or none per child):

@@ -253,6 +253,137 @@ fn seatplan_check_of_a_round_folder_catches_a_tampered_placement_waitlist_or_mov
     assert!(String::from_utf8_lossy(&o.stderr).contains("--placements"));
 }
 
+#[test]
+fn a_freed_reserved_seat_goes_to_a_late_migrant_child_ahead_of_a_hukou_child_and_the_check_sees_it()
+{
+    let dir = copy_scenario("tiny/reserved");
+    let d = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+    let children = std::fs::read_to_string(d("children.csv")).unwrap();
+    let header = children.lines().next().unwrap();
+    std::fs::write(d("declines.csv"), "child,reason\nM3,moved away\n").unwrap();
+    std::fs::write(
+        d("late_children.csv"),
+        format!("{header}\nL,2017-09-10,D1,4,0.2,,24,12,12,rented,senior,\n"),
+    )
+    .unwrap();
+    std::fs::write(d("late_choices.csv"), "child,school,rank\nL,S3,1\n").unwrap();
+    ok(&["run", &d("scenario.toml"), "--out", &d("r0"), "-q"]);
+    // By hand, first run: S3 has two seats, both reserved for migrant children; M3 (the only
+    // migrant asking) takes one, the other is released to H4 (hukou, 10 points); H5 (hukou,
+    // 5 points) is refused. Round 1: M3 declines and L (a migrant, 12 months' insurance) asks
+    // for S3. H4 keeps her place; the freed seat is reserved, so it goes to L, though H5 is
+    // first on S3's waitlist by priority (a hukou tier).
+    let args = [
+        "round",
+        &d("r0"),
+        "--declines",
+        &d("declines.csv"),
+        "--late-children",
+        &d("late_children.csv"),
+        "--late-choices",
+        &d("late_choices.csv"),
+        "--out",
+        &d("r1"),
+    ];
+    ok(&args);
+    assert_eq!(
+        std::fs::read_to_string(d("r1/moves.csv")).unwrap(),
+        "child,from,to,kind,why\n\
+         L,,S3,late_applicant,late applicant: admitted to choice 1 第 1 志愿录取\n\
+         M3,S3,,declined,declined the place: moved away\n"
+    );
+    let placements = std::fs::read_to_string(d("r1/placements.csv")).unwrap();
+    assert!(placements.contains("\nH4,D1,public,S3,"), "{placements}");
+    assert!(placements.contains("\nH5,D1,unplaced,"), "{placements}");
+    ok(&["check", &d("r1")]);
+    // Giving the seat to H5 instead is what the checker refuses: a reserved seat went to a
+    // non-migrant child while L, a migrant, wanted it.
+    let path = dir.path().join("r1/placements.csv");
+    let tampered: String = placements
+        .lines()
+        .map(|line| {
+            if line.starts_with("H5,") {
+                "H5,D1,public,S3,Third Primary,1,25,catchment_hukou,0.500,,first_choice,admitted to choice 1".to_string()
+            } else if line.starts_with("L,") {
+                "L,D1,unplaced,,,,22,migrant,,,no_private_school_in_reach,every listed school was filled by children of higher priority; no private school with purchasable places within reach".to_string()
+            } else {
+                line.to_string()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(&path, tampered).unwrap();
+    let o = seatplan(&["check", &d("r1")]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("[waitlist-order] child L was refused S3, which she ranked higher, while a seat reserved for migrant children went to a non-migrant child"),
+        "{stderr}"
+    );
+    // The fewest moves have no seat categories yet: refused, with the reason.
+    let o = seatplan(
+        &[&args[..], &["--fewest-moves"]]
+            .concat()
+            .iter()
+            .map(|a| a.replace("r1", "r2"))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(o.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("seats reserved for migrant children with --fewest-moves"));
+    assert!(!dir.path().join("r2").exists());
+}
+
+#[test]
+fn siblings_are_refused_with_the_reason_or_move_up_on_their_own_with_siblings_apart() {
+    let dir = copy_scenario("tiny/siblings");
+    let d = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+    std::fs::write(d("declines.csv"), "child,reason\nA,moved away\n").unwrap();
+    ok(&["run", &d("scenario.toml"), "--out", &d("r0"), "-q"]);
+    let o = seatplan(&[
+        "round",
+        &d("r0"),
+        "--declines",
+        &d("declines.csv"),
+        "--out",
+        &d("r1"),
+    ]);
+    assert_eq!(o.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("a later round does not handle joint applications of siblings"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--siblings-apart"), "{stderr}");
+    assert!(!dir.path().join("r1").exists());
+    // By hand: the twins T1 (50 points) and T2 (30) were refused S1 together (one seat left
+    // after A and B... A 60, T1 50: the pair needs two seats) and took S2. A's seat at S1 goes
+    // to T1 alone, first on its waitlist; T2 keeps S2.
+    ok(&[
+        "round",
+        &d("r0"),
+        "--declines",
+        &d("declines.csv"),
+        "--out",
+        &d("r1"),
+        "--siblings-apart",
+        "-q",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(d("r1/moves.csv")).unwrap(),
+        "child,from,to,kind,why\n\
+         A,S1,,declined,declined the place: moved away\n\
+         T1,S2,S1,moved_up,moved up to her choice 1: a seat came free and she was position 1 on its waitlist\n"
+    );
+    let manifest = std::fs::read_to_string(d("r1/manifest.json")).unwrap();
+    assert!(manifest.contains("\"siblings_apart\": true"), "{manifest}");
+    ok(&["check", &d("r1")]);
+    ok(&["verify", &d("r1")]);
+}
+
 /// The independent check of the tables a round writes, read back from files: every in-memory
 /// round of the properties goes through it as `seatplan check FOLDER` would.
 fn check_written_tables(e: &Earlier, r: &seatplan::Round) -> seatplan::CheckReport {
