@@ -321,16 +321,10 @@ fn a_freed_reserved_seat_goes_to_a_late_migrant_child_ahead_of_a_hukou_child_and
         "{stderr}"
     );
     // The fewest moves have no seat categories yet: refused, with the reason.
-    let o = seatplan(
-        &[&args[..], &["--fewest-moves"]]
-            .concat()
-            .iter()
-            .map(|a| a.replace("r1", "r2"))
-            .collect::<Vec<_>>()
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let mut fewest: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    *fewest.last_mut().unwrap() = d("r2");
+    fewest.push("--fewest-moves".into());
+    let o = seatplan(&fewest.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(o.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&o.stderr)
         .contains("seats reserved for migrant children with --fewest-moves"));
@@ -359,9 +353,9 @@ fn siblings_are_refused_with_the_reason_or_move_up_on_their_own_with_siblings_ap
     );
     assert!(stderr.contains("--siblings-apart"), "{stderr}");
     assert!(!dir.path().join("r1").exists());
-    // By hand: the twins T1 (50 points) and T2 (30) were refused S1 together (one seat left
-    // after A and B... A 60, T1 50: the pair needs two seats) and took S2. A's seat at S1 goes
-    // to T1 alone, first on its waitlist; T2 keeps S2.
+    // By hand, first run: S1 has two seats; A (60 points) takes one, and the twins, applying
+    // together, need two — only one is left, so B (20) takes it and the twins take S2, their
+    // choice 2. Apart, A's freed seat goes to T1 (50), first on S1's waitlist; T2 (30) keeps S2.
     ok(&[
         "round",
         &d("r0"),
