@@ -73,6 +73,12 @@ fn a_chain_of_three_moves_and_a_late_arrival_then_a_seat_change_verify_as_a_chai
     assert!(!placements.contains("\nA,"), "{placements}");
     assert!(placements.contains("\nL,D1,public,S4,"), "{placements}");
     // The round's own checker (floors, not a fresh assignment) gives its verdict in round.json.
+    // The report's section on the round names the schools as families know them.
+    let report = std::fs::read_to_string(d("r1/report.html")).unwrap();
+    assert!(
+        report.contains("<tr><td>B</td><td>Second Primary (S2)</td><td>First Primary (S1)</td><td>moved_up</td>"),
+        "{report}"
+    );
     let json = std::fs::read_to_string(d("r1/round.json")).unwrap();
     assert!(json.contains("\"check_passed\": true"), "{json}");
     // And the independent check of the archived folders, from their files alone.
