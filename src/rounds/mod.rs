@@ -161,12 +161,24 @@ impl Round {
                         format!("{} ({}) position {}", school.name, school.id, e.position)
                     })
                     .collect();
+                let reserved: Vec<&str> = lists.by_child[c.ix()]
+                    .iter()
+                    .map(|e| sc.school(e.school))
+                    .filter(|s| s.reserved_migrant > 0 && !sc.child(c).is_migrant())
+                    .map(|s| s.name.as_str())
+                    .collect();
                 if waits.is_empty() {
                     "did not move: no school she ranked higher holds a priority tier for her"
                         .to_string()
-                } else {
+                } else if reserved.is_empty() {
                     format!(
                         "did not move: every seat at the schools she ranked higher went to children ahead of her on their waitlists or stayed with the children holding it (waitlists: {})",
+                        waits.join(", ")
+                    )
+                } else {
+                    format!(
+                        "did not move: every seat at the schools she ranked higher went to children ahead of her on their waitlists, stayed with the children holding it, or is reserved for migrant children, who take it first ({}) (waitlists: {})",
+                        reserved.join(", "),
                         waits.join(", ")
                     )
                 }

@@ -302,6 +302,19 @@ fn a_freed_reserved_seat_goes_to_a_late_migrant_child_ahead_of_a_hukou_child_and
     assert!(placements.contains("\nH4,D1,public,S3,"), "{placements}");
     assert!(placements.contains("\nH5,D1,unplaced,"), "{placements}");
     ok(&["check", &d("r1")]);
+    let o = seatplan(&[
+        "explain",
+        &d("scenario.toml"),
+        "--round",
+        &d("r1"),
+        "--child",
+        "H5",
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("is reserved for migrant children, who take it first (Third Primary) (waitlists: Third Primary (S3) position 1)"),
+        "{text}"
+    );
     // Giving the seat to H5 instead is what the checker refuses: a reserved seat went to a
     // non-migrant child while L, a migrant, wanted it.
     let path = dir.path().join("r1/placements.csv");
