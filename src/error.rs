@@ -249,6 +249,9 @@ pub enum InputKind {
     Manifest,
     /// A later round's files: declines, late applicants, seat changes (`seatplan round`).
     Round,
+    /// A run's or round's `waitlists.csv` or `moves.csv` read back for checking (`seatplan
+    /// check FOLDER`).
+    Archived,
 }
 
 impl InputKind {
@@ -263,6 +266,7 @@ impl InputKind {
             InputKind::Census => "census file",
             InputKind::Manifest => "manifest",
             InputKind::Round => "round input",
+            InputKind::Archived => "archived table",
         }
     }
 }
@@ -539,6 +543,15 @@ pub enum SolveError {
     RepairLimit {
         /// The limit of repair moves that was reached.
         moves: usize,
+    },
+    /// A later round (`seatplan round`) does not handle a feature of the scenario without a
+    /// choice the bureau must make (`docs/rounds.md`, "Scope").
+    #[error("a later round does not handle {feature}: {why}")]
+    RoundUnsupported {
+        /// The feature, in words.
+        feature: &'static str,
+        /// Why, and the bureau's option if there is one.
+        why: &'static str,
     },
     /// The mechanism asked for does not model a feature the scenario uses.
     #[error(

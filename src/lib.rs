@@ -101,10 +101,11 @@ pub use plan::{read_candidates, Candidate};
 pub use progress::{NoReporter, Reporter, Stage};
 pub use ranking::{Priority, Ranking};
 pub use report::{run_report, run_report_in, sweep_report};
-pub use rounds::outputs::{summary as round_summary, RoundSummary};
+pub use rounds::outputs::{render as render_round, summary as round_summary, RoundSummary};
 pub use rounds::{
-    compute as compute_round, earlier as read_earlier_round, explain_round, round_and_write,
-    verify_round, Earlier, Move, MoveKind, Round, RoundFiles, RoundRun, RoundSettings,
+    check_folder, check_round_dir, compute as compute_round, earlier as read_earlier_round,
+    explain_round, round_and_write, verify_round, Earlier, FolderCheck, Move, MoveKind, Round,
+    RoundFiles, RoundRun, RoundSettings,
 };
 pub use run_outputs::{names as run_file_names, render, render_in, render_run, render_run_in};
 pub use scenario::{Edit, Invalid, Problem, Scenario, ScenarioParts};

@@ -95,6 +95,9 @@ pub struct RoundRecord {
     /// Whether the round chose the fewest moves (`--fewest-moves`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub fewest_moves: bool,
+    /// Whether siblings applying jointly moved on their own in the round (`--siblings-apart`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub siblings_apart: bool,
 }
 
 /// File name of the manifest inside a run's output folder.

@@ -315,7 +315,7 @@ fn reason_and_note(
 
 /// Reads points as written (`12.5`, `-0.25`, `20`): milli-points, or `None` if it is not such a
 /// number (at most three decimals).
-fn parse_points(text: &str) -> Option<MilliPoints> {
+pub(super) fn parse_points(text: &str) -> Option<MilliPoints> {
     let t = text.trim();
     let (negative, t) = match t.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -333,7 +333,7 @@ fn parse_points(text: &str) -> Option<MilliPoints> {
 }
 
 /// Milli-points written as a decimal number of points, without trailing zeros.
-fn show_points(milli: MilliPoints) -> String {
+pub(super) fn show_points(milli: MilliPoints) -> String {
     let sign = if milli < 0 { "-" } else { "" };
     let m = milli.unsigned_abs();
     let frac = format!("{:03}", m % 1000);

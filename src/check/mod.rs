@@ -38,7 +38,8 @@
 //!   conditions on very large pools, is said there.
 //!
 //! A later round is checked by [`round`], on its own rules (floors instead of a fresh
-//! assignment).
+//! assignment); [`archive`] checks a run's or round's folder from its tables read back,
+//! with [`waitlists`] and [`moves`].
 //!
 //! [`check`] runs them in that order, in two passes over the children — the first also
 //! gathers the [`tally::Tally`] the later rules read; [`tied`], [`reserved`], [`siblings`] and
@@ -48,6 +49,7 @@ use crate::assign::Outcome;
 use crate::scenario::Scenario;
 use priority::{Priority, Ranks};
 
+pub mod archive;
 mod budget;
 mod capacity;
 mod columns;
@@ -57,6 +59,7 @@ mod eligibility;
 mod envy;
 mod gates;
 mod lottery;
+pub mod moves;
 mod once;
 mod points;
 pub(crate) mod priority;
@@ -67,6 +70,7 @@ pub mod round;
 mod siblings;
 mod tally;
 mod tied;
+pub mod waitlists;
 
 pub use columns::{Placements, WrittenRow};
 

@@ -10,7 +10,12 @@
 //!   a bought place keeps it or is at a school of her list;
 //! - **no justified envy among movable children** (`round-envy`): a child is never refused a
 //!   school she ranked above her outcome while it has a free seat or holds a child of strictly
-//!   lower priority who is not keeping her earlier place there;
+//!   lower priority who is not keeping her earlier place there — counted by seat category where
+//!   seats are reserved for migrant children: the keepers hold their places whatever the
+//!   category, the reserved seats the migrant keepers leave go to the best migrant entrants,
+//!   every other entrant holds an open seat; a non-migrant child envies only an entrant of lower
+//!   priority in an open seat, a migrant child any entrant of lower priority, and a non-migrant
+//!   entrant while the school holds fewer migrant children than reserved seats;
 //! - **waitlist order** (`waitlist-order`): a child who entered a school in this round never
 //!   passed a child of strictly higher priority still waiting for it;
 //! - **minimality** (`fewest-moves`, when the fewest moves were asked for): on small instances
@@ -146,21 +151,7 @@ pub fn check_round(
             ),
         );
     }
-    // The worst priority at each school among children who are not keeping their place there,
-    // and the best newcomer's.
-    let mut worst_movable: Vec<Option<(Priority, ChildIdx)>> = vec![None; n_s];
-    for c in scenario.child_indices() {
-        let Some(s) = outcomes[c.ix()].public_school() else {
-            continue;
-        };
-        if previous[c.ix()].and_then(Outcome::public_school) == Some(s) {
-            continue;
-        }
-        let p = ranks.priority(c, s).unwrap_or(Priority::WORST);
-        if worst_movable[s.ix()].is_none_or(|(w, _)| p > w) {
-            worst_movable[s.ix()] = Some((p, c));
-        }
-    }
+    let seats = Categories::new(scenario, ranks, previous, outcomes);
     for c in scenario.child_indices() {
         let child = scenario.child(c);
         let above = match outcomes[c.ix()] {
@@ -174,10 +165,10 @@ pub fn check_round(
             let school = scenario.school(s);
             if filled[s.ix()] < school.seats {
                 push("round-envy", format!("child {} was refused {}, which she ranked higher, while it has a free seat", child.id, school.id));
-            } else if let Some((w, d)) = worst_movable[s.ix()] {
-                if w > mine {
-                    push("waitlist-order", format!("child {} was passed over at {}, which she ranked higher, by child {} of lower priority who entered it in this round", child.id, school.id, scenario.child(d).id));
-                }
+            } else if let Some(d) = seats.passed_over(s, mine, child.is_migrant()) {
+                push("waitlist-order", format!("child {} was passed over at {}, which she ranked higher, by child {} of lower priority who entered it in this round", child.id, school.id, scenario.child(d).id));
+            } else if child.is_migrant() && seats.reserved_to_others(s) {
+                push("waitlist-order", format!("child {} was refused {}, which she ranked higher, while a seat reserved for migrant children went to a non-migrant child who entered it in this round", child.id, school.id));
             }
         }
     }
@@ -189,6 +180,85 @@ pub fn check_round(
         children: scenario.children.len(),
         violations: v,
         notes,
+    }
+}
+
+/// Each school's seats after the round by category: the children keeping their place there
+/// hold theirs whatever their category; of the reserved seats, those the migrant keepers do not
+/// hold go to the best migrant children who entered in this round; every other entrant holds
+/// an open seat.
+struct Categories {
+    /// Per school, the worst entrant in an open seat (priority, child).
+    worst_open: Vec<Option<(Priority, ChildIdx)>>,
+    /// Per school, the worst migrant entrant, in a reserved or an open seat.
+    worst_migrant: Vec<Option<(Priority, ChildIdx)>>,
+    /// Per school, whether it holds fewer migrant children (keepers included) than reserved
+    /// seats while a non-migrant entrant holds a seat.
+    reserved_to_others: Vec<bool>,
+}
+
+impl Categories {
+    fn new(
+        scenario: &Scenario,
+        ranks: &Ranks,
+        previous: &[Option<Outcome>],
+        outcomes: &[Outcome],
+    ) -> Categories {
+        let n_s = scenario.schools.len();
+        let mut migrant_keepers = vec![0u32; n_s];
+        let mut entrants: Vec<Vec<(Priority, ChildIdx, bool)>> = vec![Vec::new(); n_s];
+        for c in scenario.child_indices() {
+            let Some(s) = outcomes[c.ix()].public_school() else {
+                continue;
+            };
+            let migrant = scenario.child(c).is_migrant();
+            if previous[c.ix()].and_then(Outcome::public_school) == Some(s) {
+                migrant_keepers[s.ix()] += u32::from(migrant);
+            } else {
+                let p = ranks.priority(c, s).unwrap_or(Priority::WORST);
+                entrants[s.ix()].push((p, c, migrant));
+            }
+        }
+        let mut worst_open = vec![None; n_s];
+        let mut worst_migrant = vec![None; n_s];
+        let mut reserved_to_others = vec![false; n_s];
+        for (s, mut list) in entrants.into_iter().enumerate() {
+            list.sort_unstable();
+            let mut reserved_left = scenario.schools[s]
+                .reserved_migrant
+                .saturating_sub(migrant_keepers[s]);
+            let migrants = list.iter().filter(|e| e.2).count() as u32;
+            reserved_to_others[s] = migrants < reserved_left && list.iter().any(|e| !e.2);
+            for &(p, c, migrant) in &list {
+                if migrant {
+                    worst_migrant[s] = Some((p, c));
+                    if reserved_left > 0 {
+                        reserved_left -= 1;
+                        continue;
+                    }
+                }
+                worst_open[s] = Some((p, c));
+            }
+        }
+        Categories {
+            worst_open,
+            worst_migrant,
+            reserved_to_others,
+        }
+    }
+
+    /// The entrant of lower priority than `mine` whom a child refused at `s` may displace: in
+    /// an open seat, or — for a migrant child — any migrant entrant.
+    fn passed_over(&self, s: SchoolIdx, mine: Priority, migrant: bool) -> Option<ChildIdx> {
+        let worse = |w: Option<(Priority, ChildIdx)>| w.filter(|&(p, _)| p > mine).map(|w| w.1);
+        worse(self.worst_open[s.ix()])
+            .or_else(|| migrant.then(|| worse(self.worst_migrant[s.ix()])).flatten())
+    }
+
+    /// Whether a reserved seat of `s` went to a non-migrant entrant while too few migrant
+    /// children hold reserved seats.
+    fn reserved_to_others(&self, s: SchoolIdx) -> bool {
+        self.reserved_to_others[s.ix()]
     }
 }
 

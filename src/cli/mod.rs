@@ -60,7 +60,8 @@ enum Command {
     /// Solve a scenario and write placements.csv, schools.csv, districts.csv, summary.json,
     /// report.html and manifest.json.
     Run(run::RunArgs),
-    /// Verify a placements.csv against a scenario with the independent checker.
+    /// Verify a placements.csv against a scenario, or an archived run's or round's folder from
+    /// its files alone, with the independent checker.
     Check(check::CheckArgs),
     /// Project demand from the permanent population and choose capacity expansions within a
     /// capital budget; writes the plan and the scenario with the plan applied.

@@ -31,6 +31,10 @@ pub struct RoundArgs {
     /// Move the fewest children (an integer program) instead of the child-optimal reallocation.
     #[arg(long)]
     fewest_moves: bool,
+    /// Let siblings who applied jointly move up on their own (they may end at different
+    /// schools); without it a scenario with sibling groups is refused.
+    #[arg(long)]
+    siblings_apart: bool,
 }
 
 /// Runs the round and prints what it did.
@@ -44,6 +48,7 @@ pub fn run(args: RoundArgs, printer: Printer) -> Result<()> {
     };
     let settings = RoundSettings {
         fewest_moves: args.fewest_moves,
+        siblings_apart: args.siblings_apart,
     };
     let run = match round_and_write(&files, &args.out, settings, &NoReporter) {
         Ok(run) => run,

@@ -144,8 +144,8 @@ fn waitlists_text(t: &mut String, e: &Explanation) {
         for w in &e.waitlists {
             let _ = writeln!(
                 t,
-                "  choice {} {}: position {} of {} 第 {} 位",
-                w.rank, w.school, w.position, w.of, w.position
+                "  choice {} {} ({}): position {} of {} 第 {} 位",
+                w.rank, w.school_name, w.school, w.position, w.of, w.position
             );
         }
     }

@@ -99,6 +99,8 @@ impl Waitlists {
 pub struct WaitlistLine {
     /// The school's id.
     pub school: String,
+    /// The school's name, as the family knows it.
+    pub school_name: String,
     /// The school's position in the child's list, 1-based.
     pub rank: u8,
     /// Her position on its waitlist, 1-based.
@@ -165,6 +167,7 @@ pub fn child_lines(
         .enumerate()
         .map(|(j, &(i, s, _))| WaitlistLine {
             school: scenario.school(s).id.clone(),
+            school_name: scenario.school(s).name.clone(),
             rank: i as u8 + 1,
             position: ahead[j] + 1,
             of: of[j],

@@ -12,17 +12,19 @@ use crate::scenario::Scenario;
 #[derive(Serialize)]
 struct WaitlistRow<'a> {
     school: &'a str,
+    school_name: &'a str,
     position: u32,
     child: &'a str,
     choice_rank: u8,
     tier: &'static str,
     points: String,
     holds: &'a str,
+    holds_name: &'a str,
 }
 
 /// Renders `waitlists.csv`: one row per child and school she waits for, by school (in the
-/// scenario's order) then position; `holds` is the school she holds now (empty if none).
-/// A header even when nobody waits.
+/// scenario's order) then position; `holds` is the school she holds now (empty if none); each
+/// school also by its name, for the family reading the row. A header even when nobody waits.
 pub fn waitlists_csv(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Vec<u8> {
     let lists = Waitlists::compute(scenario, ranking, outcomes);
     let mut w = csv::WriterBuilder::new()
@@ -30,12 +32,14 @@ pub fn waitlists_csv(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome
         .from_writer(Vec::new());
     w.write_record([
         "school",
+        "school_name",
         "position",
         "child",
         "choice_rank",
         "tier",
         "points",
         "holds",
+        "holds_name",
     ])
     .expect("writing to memory");
     for s in scenario.school_indices() {
@@ -48,21 +52,27 @@ pub fn waitlists_csv(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome
             let tier = ranking
                 .tier_at(scenario, c, s)
                 .map_or("none", |(_, t)| t.name());
-            let holds = match outcomes[c.ix()] {
+            let (holds, holds_name) = match outcomes[c.ix()] {
                 Outcome::Choice { school, .. } | Outcome::Coordinated { school } => {
-                    scenario.school(school).id.as_str()
+                    let held = scenario.school(school);
+                    (held.id.as_str(), held.name.as_str())
                 }
-                Outcome::Purchased { school } => scenario.private_school(school).id.as_str(),
-                Outcome::Unplaced { .. } => "",
+                Outcome::Purchased { school } => {
+                    let held = scenario.private_school(school);
+                    (held.id.as_str(), held.name.as_str())
+                }
+                Outcome::Unplaced { .. } => ("", ""),
             };
             w.serialize(WaitlistRow {
                 school: &school.id,
+                school_name: &school.name,
                 position: i as u32 + 1,
                 child: &scenario.child(c).id,
                 choice_rank: entry.rank,
                 tier,
                 points: format_points(ranking.points_at(scenario, c, school.district)),
                 holds,
+                holds_name,
             })
             .expect("writing to memory");
         }

@@ -180,12 +180,14 @@ const WAITLISTS: Sheet = Sheet {
     en: "waitlists",
     cols: &[
         c("school", "学校编号", "school", Cell::Text),
+        c("school_name", "学校名称", "school name", Cell::Text),
         c("position", "候补位次", "position", Cell::Whole),
         c("child", "儿童编号", "child", Cell::Text),
         c("choice_rank", "志愿序号", "choice rank", Cell::Whole),
         c("tier", "类别", "tier", Cell::Text),
         c("points", "积分", "points", Cell::Number),
         c("holds", "现录取学校", "holds", Cell::Text),
+        c("holds_name", "现录取学校名称", "holds (name)", Cell::Text),
     ],
 };
 

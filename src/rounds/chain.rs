@@ -37,7 +37,7 @@ pub struct Earlier {
 }
 
 /// The files a round's record names.
-fn files_of(record: &RoundRecord) -> RoundFiles {
+pub(super) fn files_of(record: &RoundRecord) -> RoundFiles {
     let path = |p: &Option<String>| p.as_ref().map(PathBuf::from);
     RoundFiles {
         previous: PathBuf::from(&record.previous),
@@ -59,9 +59,7 @@ pub fn earlier(folder: &Path) -> Result<Earlier, Error> {
         ),
         Some(record) => {
             let before = earlier(Path::new(&record.previous))?;
-            let settings = RoundSettings {
-                fewest_moves: record.fewest_moves,
-            };
+            let settings = RoundSettings::recorded(record);
             let round = compute(&before, &files_of(record), settings)?;
             (round.scenario, record.number)
         }
@@ -119,9 +117,7 @@ pub fn verify_round(record: &Manifest, folder: &Path) -> Result<Vec<String>, Err
         return Ok(problems);
     }
     let before = earlier(previous)?;
-    let settings = RoundSettings {
-        fewest_moves: round.fewest_moves,
-    };
+    let settings = RoundSettings::recorded(round);
     let again = super::outputs::render(&compute(&before, &files_of(round), settings)?);
     for out in &record.outputs {
         let hash = again
@@ -226,6 +222,7 @@ pub fn round_and_write(
         late_choices: text(&files.late_choices),
         seats: text(&files.seats),
         fewest_moves: settings.fewest_moves,
+        siblings_apart: settings.siblings_apart,
     });
     rendered.push((MANIFEST, manifest.to_bytes()));
     let mut read: Vec<PathBuf> = files.all().into_iter().map(PathBuf::from).collect();
@@ -265,9 +262,7 @@ pub fn explain_round(folder: &Path, child: &str) -> Result<Option<Explanation>, 
         )));
     };
     let before = earlier(Path::new(&r.previous))?;
-    let settings = RoundSettings {
-        fewest_moves: r.fewest_moves,
-    };
+    let settings = RoundSettings::recorded(r);
     let round = compute(&before, &files_of(r), settings)?;
     let sc = &round.scenario;
     let Some(c) = sc.child_indices().find(|&c| sc.child(c).id == child) else {

@@ -13,6 +13,9 @@
 //!   [`Edit::SchoolSeats`]. A school may not go below the children who keep a place there:
 //!   nobody loses a place.
 //!
+//! A round needs at least one applicant: declines of every child without a late applicant are
+//! refused.
+//!
 //! Every problem of every file is collected and reported together as [`InputErrors`] of kind
 //! round input; nothing is written when any is found.
 
@@ -121,6 +124,14 @@ pub fn read(
         Some(path) => read_seats(path, earlier, outcomes, &declines, &mut errors),
         None => Vec::new(),
     };
+    if let Some(path) = &files.declines {
+        if errors.is_empty() && declines.len() == earlier.children.len() && late.is_empty() {
+            errors.push(InputError::file(
+                path,
+                "every applicant declines and nobody arrives late: a round needs at least one applicant",
+            ));
+        }
+    }
     if errors.is_empty() {
         Ok(Changes {
             declines,
@@ -306,8 +317,27 @@ fn read_seats(
 }
 
 /// The round's scenario: the earlier round's without the declining children, with the seat
-/// changes and with the late applicants (all children sorted by id), validated again.
+/// changes and with the late applicants (all children sorted by id), validated again. With
+/// `siblings_apart` no child is in a sibling group any more: each applies on her own.
 pub fn round_scenario(
+    earlier: &Scenario,
+    files: &RoundFiles,
+    changes: &Changes,
+    siblings_apart: bool,
+) -> Result<Scenario, InputErrors> {
+    let scenario = edited(earlier, files, changes)?;
+    if !siblings_apart || scenario.children.iter().all(|c| c.sibling_group.is_none()) {
+        return Ok(scenario);
+    }
+    let mut parts = scenario.to_parts();
+    for c in &mut parts.children {
+        c.sibling_group = None;
+    }
+    Ok(Scenario::new(parts).expect("a valid scenario without sibling groups stays valid"))
+}
+
+/// The earlier scenario with the round's changes.
+fn edited(
     earlier: &Scenario,
     files: &RoundFiles,
     changes: &Changes,

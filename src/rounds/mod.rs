@@ -12,7 +12,8 @@
 //! an integer program). The independent checker verifies the round ([`crate::check::round`]).
 //! The outputs ([`outputs`]) are the first round's tables for the new state, `moves.csv`,
 //! `round.json` and a report section; the manifest records the earlier round's manifest hash,
-//! so `verify` re-runs the whole chain of rounds ([`chain`]). The mechanism and the bureau's
+//! so `verify` re-runs the whole chain of rounds ([`chain`]); `seatplan check FOLDER` checks an
+//! archived run or round from its files alone ([`recheck`]). The mechanism and the bureau's
 //! options are described in `docs/rounds.md`.
 
 pub mod chain;
@@ -20,6 +21,8 @@ pub mod fewest_moves;
 pub mod inputs;
 pub mod outputs;
 pub mod reallocate;
+pub mod recheck;
+pub mod reserved;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -38,6 +41,7 @@ use crate::Solved;
 pub use chain::{earlier, explain_round, round_and_write, verify_round, Earlier, RoundRun};
 pub use inputs::RoundFiles;
 use reallocate::{Floor, FloorLists};
+pub use recheck::{check_folder, check_round_dir, FolderCheck};
 
 /// How a round is decided (the bureau's options).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -46,6 +50,20 @@ pub struct RoundSettings {
     /// the children allowed to move, the one with the fewest moves (an integer program) instead
     /// of the child-optimal one (deferred acceptance with floors; the default).
     pub fewest_moves: bool,
+    /// Let the children of a sibling group move up on their own in this round (each keeps the
+    /// place she holds as her floor; the group may end at different schools) — the bureau's
+    /// choice, without which a scenario with sibling groups is refused.
+    pub siblings_apart: bool,
+}
+
+impl RoundSettings {
+    /// The settings a round's manifest records.
+    pub fn recorded(record: &crate::manifest::RoundRecord) -> RoundSettings {
+        RoundSettings {
+            fewest_moves: record.fewest_moves,
+            siblings_apart: record.siblings_apart,
+        }
+    }
 }
 
 /// Why a row of `moves.csv` is there.
@@ -138,14 +156,29 @@ impl Round {
                     Waitlists::compute(sc, &self.solved.ranking, &self.solved.assignment.outcomes);
                 let waits: Vec<String> = lists.by_child[c.ix()]
                     .iter()
-                    .map(|e| format!("{} position {}", sc.school(e.school).id, e.position))
+                    .map(|e| {
+                        let school = sc.school(e.school);
+                        format!("{} ({}) position {}", school.name, school.id, e.position)
+                    })
+                    .collect();
+                let reserved: Vec<&str> = lists.by_child[c.ix()]
+                    .iter()
+                    .map(|e| sc.school(e.school))
+                    .filter(|s| s.reserved_migrant > 0 && !sc.child(c).is_migrant())
+                    .map(|s| s.name.as_str())
                     .collect();
                 if waits.is_empty() {
                     "did not move: no school she ranked higher holds a priority tier for her"
                         .to_string()
-                } else {
+                } else if reserved.is_empty() {
                     format!(
                         "did not move: every seat at the schools she ranked higher went to children ahead of her on their waitlists or stayed with the children holding it (waitlists: {})",
+                        waits.join(", ")
+                    )
+                } else {
+                    format!(
+                        "did not move: every seat at the schools she ranked higher went to children ahead of her on their waitlists, stayed with the children holding it, or is reserved for migrant children, who take it first ({}) (waitlists: {})",
+                        reserved.join(", "),
                         waits.join(", ")
                     )
                 }
@@ -177,11 +210,13 @@ pub fn compute(
     files: &RoundFiles,
     settings: RoundSettings,
 ) -> Result<Round, Error> {
-    reallocate::refuse_unsupported(&earlier.scenario)?;
+    reallocate::refuse_unsupported(&earlier.scenario, settings)?;
     let (mechanism, options) = earlier.manifest.settings()?;
     let base = PathBuf::from(&earlier.manifest.scenario);
     let changes = inputs::read(files, &base, &earlier.scenario, &earlier.outcomes)?;
-    let scenario = inputs::round_scenario(&earlier.scenario, files, &changes)?;
+    let scenario =
+        inputs::round_scenario(&earlier.scenario, files, &changes, settings.siblings_apart)?;
+    reallocate::refuse_unsupported(&scenario, settings)?;
     let ranking = Ranking::compute(&scenario);
     let before: HashMap<&str, Outcome> = earlier
         .scenario

@@ -107,6 +107,27 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// A school of the round by its name and id (`First Primary (S1)`), as a family reads it; empty
+/// stays empty.
+fn named(round: &Round, id: &str) -> String {
+    let sc = &round.scenario;
+    let name = sc
+        .schools
+        .iter()
+        .find(|s| s.id == id)
+        .map(|s| s.name.as_str())
+        .or_else(|| {
+            sc.private_schools
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| p.name.as_str())
+        });
+    match name {
+        Some(name) => format!("{name} ({id})"),
+        None => id.to_string(),
+    }
+}
+
 /// The report's section on the round: its counts and the table of moves.
 pub fn report_section(round: &Round) -> String {
     let s = summary(round);
@@ -135,8 +156,8 @@ pub fn report_section(round: &Round) -> String {
         h.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             escape(&m.child),
-            escape(&m.from),
-            escape(&m.to),
+            escape(&named(round, &m.from)),
+            escape(&named(round, &m.to)),
             m.kind.as_str(),
             escape(&m.why)
         ));

@@ -172,24 +172,36 @@ pub struct Reallocated {
     pub spent_yuan: u64,
 }
 
-/// The features a round cannot handle yet, refused before anything runs.
-pub fn refuse_unsupported(scenario: &Scenario) -> Result<(), SolveError> {
-    let unsupported = |feature| SolveError::Unsupported {
-        mechanism: "round",
-        feature,
-    };
-    if scenario.children.iter().any(|c| c.sibling_group.is_some()) {
-        return Err(unsupported("joint applications of siblings"));
+/// The features a round cannot handle without the bureau's choice, refused before anything
+/// runs (`docs/rounds.md`, "Scope").
+pub fn refuse_unsupported(
+    scenario: &Scenario,
+    settings: super::RoundSettings,
+) -> Result<(), SolveError> {
+    if !settings.siblings_apart && scenario.children.iter().any(|c| c.sibling_group.is_some()) {
+        return Err(SolveError::RoundUnsupported {
+            feature: "joint applications of siblings",
+            why: "a freed seat could not go down the waitlist to one sibling without splitting the family or holding the seat back for a second one, and which to do is the bureau's rule; --siblings-apart lets each sibling move up on her own, keeping her place as a floor",
+        });
     }
-    if scenario.schools.iter().any(|s| s.reserved_migrant > 0) {
-        return Err(unsupported("seats reserved for migrant children"));
+    if settings.fewest_moves && scenario.schools.iter().any(|s| s.reserved_migrant > 0) {
+        return Err(SolveError::RoundUnsupported {
+            feature: "seats reserved for migrant children with --fewest-moves",
+            why: "the integer program of the fewest moves has no seat categories; without --fewest-moves the round keeps them (deferred acceptance with floors and reserved seats)",
+        });
     }
     Ok(())
 }
 
 /// The choice stage by deferred acceptance with floors: per child, the admitted list position.
+/// Where seats are reserved for migrant children, the schools choose by
+/// [`super::reserved`]'s rule.
 pub fn choice_stage_da(lists: &FloorLists) -> Vec<Option<u8>> {
-    deferred_acceptance(&lists.applicants)
+    if lists.applicants.reserved.iter().any(|&r| r > 0) {
+        super::reserved::deferred_acceptance_with_floors(&lists.applicants)
+    } else {
+        deferred_acceptance(&lists.applicants)
+    }
 }
 
 /// The fallback stages after a round's choice stage `chosen` (one outcome or none per child):
