@@ -20,7 +20,7 @@ mod common;
 
 use seatplan::{
     changes_csv, input_hashes, load, load_sweep_on, render, render_sweep, solve, what_if,
-    write_dir, Mechanism, NoReporter, PointStatus, SolverOptions,
+    write_dir, Mechanism, NoReporter, PointStatus, SolverOptions, WhatIfBase,
 };
 
 fn city() -> PathBuf {
@@ -31,7 +31,10 @@ fn bench_whatif(c: &mut Criterion) {
     let loaded = load(&city()).expect("the shipped scenario is valid");
     let hashes = input_hashes(&loaded).unwrap();
     let (mechanism, options) = (Mechanism::Optimal, SolverOptions::default());
-    let base = solve(&loaded.scenario, mechanism, &options).unwrap();
+    let base = WhatIfBase::new(
+        &loaded.scenario,
+        solve(&loaded.scenario, mechanism, &options).unwrap(),
+    );
     let dir = tempfile::tempdir().unwrap();
     // The what-if form's file for "two more classes (90 seats) at Xiaoshan's first school".
     let school = loaded

@@ -117,6 +117,7 @@ pub use template::{
 };
 pub use whatif::{
     changes_csv, input_hashes, load_sweep_on, point_scenario, what_if, InputHashes, WhatIf,
+    WhatIfBase,
 };
 pub use workflow::{
     appeal_and_write, describe_scenario, require_passed, run_and_write, AppealRun, Run, RunSettings,

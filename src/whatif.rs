@@ -16,7 +16,9 @@ use crate::manifest::sha256;
 use crate::metrics::PointKpis;
 use crate::progress::Reporter;
 use crate::scenario::{Invalid, Scenario};
-use crate::sweep::apply::apply;
+use crate::domain::ChildIdx;
+use crate::sweep::apply::{applied, apply, Applied};
+use crate::sweep::reuse::point_ranking;
 use crate::sweep::run::Sweep;
 use crate::{Mechanism, Solved, SolverOptions};
 
@@ -93,6 +95,26 @@ pub fn point_scenario(sweep: &Sweep, index: usize) -> Result<Scenario, Invalid> 
     )
 }
 
+/// A base run a what-if is set against: the base scenario solved, with its key figures (computed
+/// once, however many what-ifs are tried on it).
+#[derive(Debug, Clone)]
+pub struct WhatIfBase {
+    /// The base scenario solved and checked.
+    pub solved: Solved,
+    /// Its key figures.
+    pub kpis: PointKpis,
+}
+
+impl WhatIfBase {
+    /// `solved`, the solve of `scenario`, with its key figures.
+    pub fn new(scenario: &Scenario, solved: Solved) -> WhatIfBase {
+        WhatIfBase {
+            kpis: PointKpis::compute(scenario, &solved),
+            solved,
+        }
+    }
+}
+
 /// A what-if solved and set against its base.
 #[derive(Debug, Clone)]
 pub struct WhatIf {
@@ -106,16 +128,21 @@ pub struct WhatIf {
     pub base_kpis: PointKpis,
     /// Every child whose outcome differs from the base run, by child id.
     pub changes: Vec<Change>,
+    /// The indices of those children, in the same order as [`WhatIf::changes`].
+    pub changed: Vec<ChildIdx>,
 }
 
 /// Solves point `index` of `sweep` and compares it with `base`, the base scenario solved with
-/// the same mechanism. Fails with [`Error::Invalid`] if the point's values break a rule, and
-/// with [`Error::Solve`] if the solver fails; a point that adds or removes children cannot be
-/// compared child by child and is refused as invalid.
+/// the same mechanism. The point keeps as much of the base's ranking as its edits leave valid
+/// (all of it for seats, the budget and subsidies; points and tiers for another seed), exactly
+/// as [`Sweep::run`] does, so only the assignment and the independent check are done again.
+/// Fails with [`Error::Invalid`] if the point's values break a rule, and with [`Error::Solve`]
+/// if the solver fails; a point that adds or removes children cannot be compared child by
+/// child and is refused as invalid.
 pub fn what_if(
     sweep: &Sweep,
     index: usize,
-    base: &Solved,
+    base: &WhatIfBase,
     mechanism: Mechanism,
     options: &SolverOptions,
     reporter: &dyn Reporter,
@@ -123,13 +150,20 @@ pub fn what_if(
     if reporter.should_cancel() {
         return Err(crate::error::Cancelled.into());
     }
-    let scenario = point_scenario(sweep, index).map_err(|invalid| {
+    let seed = sweep.failed_point(index, String::new()).seed;
+    let base_sc = &sweep.base.scenario;
+    let Applied { scenario, edits } = applied(
+        base_sc,
+        &sweep.spec.parameters,
+        &sweep.spec.points[index],
+        seed,
+    )
+    .map_err(|invalid| {
         InputErrors::one(
             InputKind::Sweep,
             InputError::file(&sweep.spec.file, invalid.to_string()),
         )
     })?;
-    let base_sc = &sweep.base.scenario;
     if scenario.children().len() != base_sc.children().len() {
         return Err(InputErrors::one(
             InputKind::Sweep,
@@ -140,18 +174,22 @@ pub fn what_if(
         )
         .into());
     }
-    let solved = crate::solve(&scenario, mechanism, options)?;
-    let moved = changes(
-        &scenario,
-        &base.assignment.outcomes,
-        &solved.assignment.outcomes,
-    );
+    let ranking = point_ranking(base_sc, || &base.solved.ranking, &scenario, &edits);
+    let solved = crate::solve_ranked(&scenario, ranking, mechanism, options)?;
+    let (before, after) = (&base.solved.assignment.outcomes, &solved.assignment.outcomes);
+    let changed: Vec<ChildIdx> = scenario
+        .child_indices()
+        .filter(|c| before[c.ix()] != after[c.ix()])
+        .collect();
+    let moved = changes(&scenario, before, after);
+    debug_assert_eq!(moved.len(), changed.len());
     Ok(WhatIf {
         kpis: PointKpis::compute(&scenario, &solved),
-        base_kpis: PointKpis::compute(base_sc, base),
+        base_kpis: base.kpis.clone(),
         scenario,
         solved,
         changes: moved,
+        changed,
     })
 }
 
