@@ -5,18 +5,23 @@
 //!
 //! A what-if is a one-point sweep, so the same file run by `seatplan sweep` gives the same
 //! figures: [`load_sweep_on`] checks and fingerprints exactly as [`crate::load_sweep`] does, and
-//! [`point_scenario`] applies a point exactly as [`Sweep::run`] does.
+//! [`point_scenario`] applies a point exactly as [`Sweep::run`] does. A what-if can also be saved
+//! as a scenario folder that `seatplan run` solves to the same bytes ([`scenario_folder`]).
+
+mod folder;
+
+pub use folder::{scenario_folder, FolderError};
 
 use std::path::Path;
 
 use crate::appeal::{changes, Change};
+use crate::domain::ChildIdx;
 use crate::error::{Error, InputError, InputErrors, InputKind};
 use crate::input::Loaded;
 use crate::manifest::sha256;
 use crate::metrics::PointKpis;
 use crate::progress::Reporter;
 use crate::scenario::{Invalid, Scenario};
-use crate::domain::ChildIdx;
 use crate::sweep::apply::{applied, apply, Applied};
 use crate::sweep::reuse::point_ranking;
 use crate::sweep::run::Sweep;
@@ -176,7 +181,10 @@ pub fn what_if(
     }
     let ranking = point_ranking(base_sc, || &base.solved.ranking, &scenario, &edits);
     let solved = crate::solve_ranked(&scenario, ranking, mechanism, options)?;
-    let (before, after) = (&base.solved.assignment.outcomes, &solved.assignment.outcomes);
+    let (before, after) = (
+        &base.solved.assignment.outcomes,
+        &solved.assignment.outcomes,
+    );
     let changed: Vec<ChildIdx> = scenario
         .child_indices()
         .filter(|c| before[c.ix()] != after[c.ix()])

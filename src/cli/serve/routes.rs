@@ -26,8 +26,8 @@ use serde::Deserialize;
 use seatplan::domain::{ChildIdx, DistrictIdx, SchoolIdx};
 use seatplan::{
     changes_csv, input_hashes, load, load_from_memory, load_sweep_on, render, render_sweep,
-    run_and_write, solve, what_if, write_dir, Mechanism, NoReporter, PointStatus, RunSettings,
-    SchoolTallies, SolverOptions, WhatIfBase,
+    run_and_write, scenario_folder, solve, what_if, write_dir, Mechanism, NoReporter, PointStatus,
+    RunSettings, SchoolTallies, SolverOptions, WhatIfBase,
 };
 
 use super::i18n::Ctx;
@@ -409,7 +409,13 @@ async fn start_whatif(
     };
     let (text, label) = match whatif_file(&form, &scenario_file_text(&ws)) {
         Ok(t) => t,
-        Err(msg) => return refused(&ctx, ctx.t("假设分析有问题", "The what-if has problems"), msg),
+        Err(msg) => {
+            return refused(
+                &ctx,
+                ctx.t("假设分析有问题", "The what-if has problems"),
+                msg,
+            )
+        }
     };
     let title = format!(
         "{} — {}: {label}",
@@ -472,9 +478,11 @@ fn run_whatif(job: &Job, s: Saved, label: String) -> anyhow::Result<String> {
     let result = Arc::new(Finished::WhatIf(Box::new(WhatIfResult {
         id,
         workspace: ws.clone(),
+        base,
         label,
         whatif: wi,
         tallies: Default::default(),
+        saved_scenario: Default::default(),
     })));
     app.add_result_arc(id, result.clone(), folder);
     job.publish(format!("/whatifs/{id}"));
@@ -486,6 +494,19 @@ fn run_whatif(job: &Job, s: Saved, label: String) -> anyhow::Result<String> {
     let mut files = render(&wi.scenario, &wi.solved);
     files.push(("changes.csv", changes_csv(&wi.changes)));
     let outcome = write_dir(&dir.join("run"), &files, &by).map_err(|e| e.to_string());
+    // The what-if as a scenario folder `seatplan run` reproduces `run/` from, if its changes
+    // can be written into the scenario's files.
+    let folder = dir.join("scenario");
+    let note = format!(
+        "{} — what-if: {}\nWritten by the seatplan workbench (`seatplan serve`): `seatplan run` on \
+         this file reproduces the what-if's run/ files.",
+        wi.scenario.name(),
+        w.label
+    );
+    let saved = scenario_folder(&ws.loaded, &wi.scenario, &folder, &note)
+        .map_err(|e| e.to_string())
+        .and_then(|files| write_dir(&folder, &files, &by).map_err(|e| e.to_string()));
+    let _ = w.saved_scenario.set(saved);
     let _ = written.set(outcome);
     Ok(format!("/whatifs/{id}"))
 }

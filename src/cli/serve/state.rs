@@ -138,6 +138,8 @@ pub struct WhatIfResult {
     pub id: u64,
     /// The base scenario.
     pub workspace: Arc<Workspace>,
+    /// The base run it is set against.
+    pub base: Arc<WhatIfBase>,
     /// What changed, in words.
     pub label: String,
     /// The what-if solved against the base.
@@ -145,6 +147,9 @@ pub struct WhatIfResult {
     /// Its school tallies, for the drill-down and the explanations (computed when first asked
     /// for: the what-if's answer does not wait for them).
     pub tallies: OnceLock<SchoolTallies>,
+    /// Whether the what-if was saved as a scenario folder (`scenario/`), or why not; unset
+    /// while its files are being written.
+    pub saved_scenario: OnceLock<Result<(), String>>,
 }
 
 impl WhatIfResult {
@@ -152,7 +157,11 @@ impl WhatIfResult {
     pub fn tallies(&self) -> &SchoolTallies {
         self.tallies.get_or_init(|| {
             let w = &self.whatif;
-            SchoolTallies::compute(&w.scenario, &w.solved.ranking, &w.solved.assignment.outcomes)
+            SchoolTallies::compute(
+                &w.scenario,
+                &w.solved.ranking,
+                &w.solved.assignment.outcomes,
+            )
         })
     }
 }
