@@ -738,9 +738,15 @@ fn saved_folder_reproduces(wb: &Workbench, s: &str, form: &[(&str, &str)]) {
     // A download waits for the run's files; the page then lists the folder.
     assert_eq!(wb.get(&format!("{w}/files/run/placements.csv")).status, 200);
     let page = wb.get(&w).text();
-    assert!(page.contains("seatplan run scenario/scenario.toml"), "{page}");
+    assert!(
+        page.contains("seatplan run scenario/scenario.toml"),
+        "{page}"
+    );
     let files = links(&page, &format!("{w}/files/scenario/"));
-    assert!(files.iter().any(|f| f.ends_with("/scenario.toml")), "{files:?}");
+    assert!(
+        files.iter().any(|f| f.ends_with("/scenario.toml")),
+        "{files:?}"
+    );
     let tmp = tempfile::tempdir().unwrap();
     let folder = tmp.path().join("saved");
     std::fs::create_dir(&folder).unwrap();
@@ -891,4 +897,46 @@ fn scenarios_beyond_the_limit_are_evicted_least_recently_used_first() {
     let gone = wb.get(&first);
     assert_eq!(gone.status, 404);
     assert!(gone.text().contains("open it again") || gone.text().contains("重新打开"));
+}
+
+#[test]
+fn several_tabs_run_jobs_at_once_each_to_its_own_result() {
+    let wb = Workbench::start(&[], &[]);
+    let (a, b) = (wb.open(&two_schools()), wb.open(&two_schools()));
+    assert_ne!(a, b, "each opening is its own scenario");
+    // Started together, as from four tabs, without waiting for one another.
+    let started = [
+        wb.post(&format!("{a}/run"), &[]),
+        wb.post(&format!("{a}/whatif"), &[("school", "S2"), ("seats", "2")]),
+        wb.post(&format!("{b}/whatif"), &[("budget", "12000")]),
+        wb.post(
+            &format!("{b}/sweep"),
+            &[("kind1", "budget_yuan"), ("values1", "0, 6000")],
+        ),
+    ];
+    let mut results = Vec::new();
+    for s in &started {
+        let (state, result, status) = wb.wait(s);
+        assert_eq!(state, "done", "{status}");
+        results.push(result);
+    }
+    let mut distinct = results.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 4, "{results:?}");
+    for r in &results {
+        assert_eq!(wb.get(r).status, 200, "{r}");
+    }
+    let expected = std::fs::read(scenario_dir("tiny/two-schools/expected/placements.csv")).unwrap();
+    assert_eq!(
+        wb.get(&format!("{}/files/placements.csv", results[0])).body,
+        expected
+    );
+    let changes = wb
+        .get(&format!("{}/files/run/changes.csv", results[1]))
+        .text();
+    assert!(
+        changes.lines().skip(1).any(|l| l.starts_with("D,")),
+        "{changes}"
+    );
 }

@@ -167,13 +167,20 @@ fn opened(app: &App, ctx: &Ctx, id: u64, source: PathBuf, loaded: seatplan::Load
             )
         }
     };
-    app.add_scenario(Arc::new(Workspace {
+    let ws = Arc::new(Workspace {
         id,
         source,
         loaded,
         hashes,
         base: Default::default(),
-    }));
+    });
+    app.add_scenario(ws.clone());
+    // The base is solved while the analyst reads the scenario's page, so that a what-if costs
+    // one solve of the changed scenario, even the first. A failure is met again, and shown, by
+    // the first run or what-if.
+    tokio::task::spawn_blocking(move || {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| base_of(&ws)));
+    });
     redirect(ctx.url(&format!("/s/{id}")))
 }
 
@@ -272,9 +279,11 @@ async fn scenario(State(app): Shared, ctx: Ctx, UrlPath(sid): UrlPath<u64>) -> R
     }
 }
 
-/// The base run of a scenario with its key figures, solved once and kept.
+/// The base run of a scenario with its key figures, solved once and kept (a caller arriving
+/// while it is being solved waits for it rather than solving it again).
 fn base_of(ws: &Workspace) -> anyhow::Result<Arc<WhatIfBase>> {
-    if let Some(b) = lock(&ws.base).clone() {
+    let mut kept = lock(&ws.base);
+    if let Some(b) = kept.clone() {
         return Ok(b);
     }
     let solved = solve(
@@ -283,7 +292,7 @@ fn base_of(ws: &Workspace) -> anyhow::Result<Arc<WhatIfBase>> {
         &SolverOptions::default(),
     )?;
     let base = Arc::new(WhatIfBase::new(&ws.loaded.scenario, solved));
-    *lock(&ws.base) = Some(base.clone());
+    *kept = Some(base.clone());
     Ok(base)
 }
 
