@@ -24,7 +24,8 @@ use crate::progress::Reporter;
 use crate::scenario::{Invalid, Scenario};
 use crate::sweep::apply::{applied, apply, Applied};
 use crate::sweep::reuse::point_ranking;
-use crate::sweep::run::Sweep;
+use crate::sweep::run::{point_seed, Sweep};
+use crate::sweep::spec::SweepSpec;
 use crate::{Mechanism, Solved, SolverOptions};
 
 /// SHA-256 of every input file of a loaded scenario, as a sweep's fingerprint reads them; kept
@@ -46,14 +47,38 @@ pub fn input_hashes(loaded: &Loaded) -> Result<InputHashes, InputErrors> {
     Ok(InputHashes(hashes.into_iter().map(|h| h.sha256).collect()))
 }
 
-/// Loads the sweep file at `path` over `base`, an already loaded scenario (with `hashes`, its
-/// [`input_hashes`]): the same [`Sweep`] as [`crate::load_sweep`] would give, without reading the
-/// base again. The sweep file must name `base`'s scenario file.
-pub fn load_sweep_on(
+/// A what-if file (a sweep file) checked against an already loaded base: its points and its
+/// fingerprint, without a copy of the base. [`what_if`] solves a point of it;
+/// [`WhatIfFile::into_sweep`] makes the [`Sweep`] whose results `seatplan sweep` writes.
+#[derive(Debug, Clone)]
+pub struct WhatIfFile {
+    /// The checked sweep file: its parameters, their values and the points.
+    pub spec: SweepSpec,
+    /// SHA-256 of the file and of every base input's bytes, as [`Sweep::inputs_fingerprint`].
+    pub inputs_fingerprint: String,
+}
+
+impl WhatIfFile {
+    /// The sweep of this file over `base` (the scenario it was checked against), as
+    /// [`crate::load_sweep`] would load it.
+    pub fn into_sweep(self, base: &Loaded) -> Sweep {
+        Sweep {
+            spec: self.spec,
+            base: base.clone(),
+            inputs_fingerprint: self.inputs_fingerprint,
+            work: Default::default(),
+        }
+    }
+}
+
+/// Checks the sweep file at `path` against `base`, an already loaded scenario (with `hashes`, its
+/// [`input_hashes`]), reading nothing but the file: the spec and fingerprint
+/// [`crate::load_sweep`] would give. The file must name `base`'s scenario file.
+pub fn load_whatif_on(
     path: &Path,
     base: &Loaded,
     hashes: &InputHashes,
-) -> Result<Sweep, InputErrors> {
+) -> Result<WhatIfFile, InputErrors> {
     let (text, scenario_file) = crate::sweep::spec::read(path)?;
     let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
@@ -80,12 +105,21 @@ pub fn load_sweep_on(
         material.push_str(h);
     }
     let spec = text.resolve(&base.scenario, scenario_file)?;
-    Ok(Sweep {
+    Ok(WhatIfFile {
         spec,
-        base: base.clone(),
         inputs_fingerprint: sha256(material.as_bytes()),
-        work: Default::default(),
     })
+}
+
+/// Loads the sweep file at `path` over `base`, an already loaded scenario (with `hashes`, its
+/// [`input_hashes`]): the same [`Sweep`] as [`crate::load_sweep`] would give, without reading the
+/// base again. The sweep file must name `base`'s scenario file.
+pub fn load_sweep_on(
+    path: &Path,
+    base: &Loaded,
+    hashes: &InputHashes,
+) -> Result<Sweep, InputErrors> {
+    Ok(load_whatif_on(path, base, hashes)?.into_sweep(base))
 }
 
 /// The scenario of point `index` of `sweep`: the base with the point's values applied and its
@@ -137,16 +171,17 @@ pub struct WhatIf {
     pub changed: Vec<ChildIdx>,
 }
 
-/// Solves point `index` of `sweep` and compares it with `base`, the base scenario solved with
-/// the same mechanism. The point keeps as much of the base's ranking as its edits leave valid
+/// Solves point `index` of `file` and compares it with `base`, the base scenario `base_sc`
+/// solved with the same mechanism. The point keeps as much of the base's ranking as its edits leave valid
 /// (all of it for seats, the budget and subsidies; points and tiers for another seed), exactly
 /// as [`Sweep::run`] does, so only the assignment and the independent check are done again.
 /// Fails with [`Error::Invalid`] if the point's values break a rule, and with [`Error::Solve`]
 /// if the solver fails; a point that adds or removes children cannot be compared child by
 /// child and is refused as invalid.
 pub fn what_if(
-    sweep: &Sweep,
+    file: &WhatIfFile,
     index: usize,
+    base_sc: &Scenario,
     base: &WhatIfBase,
     mechanism: Mechanism,
     options: &SolverOptions,
@@ -155,25 +190,20 @@ pub fn what_if(
     if reporter.should_cancel() {
         return Err(crate::error::Cancelled.into());
     }
-    let seed = sweep.failed_point(index, String::new()).seed;
-    let base_sc = &sweep.base.scenario;
-    let Applied { scenario, edits } = applied(
-        base_sc,
-        &sweep.spec.parameters,
-        &sweep.spec.points[index],
-        seed,
-    )
-    .map_err(|invalid| {
-        InputErrors::one(
-            InputKind::Sweep,
-            InputError::file(&sweep.spec.file, invalid.to_string()),
-        )
-    })?;
+    let spec = &file.spec;
+    let (_, seed) = point_seed(spec, index, base_sc.seed());
+    let Applied { scenario, edits } = applied(base_sc, &spec.parameters, &spec.points[index], seed)
+        .map_err(|invalid| {
+            InputErrors::one(
+                InputKind::Sweep,
+                InputError::file(&spec.file, invalid.to_string()),
+            )
+        })?;
     if scenario.children().len() != base_sc.children().len() {
         return Err(InputErrors::one(
             InputKind::Sweep,
             InputError::file(
-                &sweep.spec.file,
+                &spec.file,
                 "a what-if that adds or removes children cannot be compared child by child",
             ),
         )

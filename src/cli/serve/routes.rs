@@ -25,9 +25,9 @@ use serde::Deserialize;
 
 use seatplan::domain::{ChildIdx, DistrictIdx, SchoolIdx};
 use seatplan::{
-    changes_csv, input_hashes, load, load_from_memory, load_sweep_on, render, render_sweep,
-    run_and_write, scenario_folder, solve, what_if, write_dir, Mechanism, NoReporter, PointStatus,
-    RunSettings, SchoolTallies, SolverOptions, WhatIfBase,
+    changes_csv, input_hashes, load, load_from_memory, load_sweep_on, load_whatif_on, render,
+    render_sweep, run_and_write, scenario_folder, solve, what_if, write_dir, Mechanism, NoReporter,
+    PointStatus, RunSettings, SchoolTallies, SolverOptions, WhatIfBase, WhatIfFile,
 };
 
 use super::i18n::Ctx;
@@ -442,8 +442,8 @@ async fn start_whatif(
     )
 }
 
-/// The what-if job: the answer (key figures, changed children, the sweep's files) first, then
-/// the run's files for download.
+/// The what-if job: the answer (key figures and changed children) first, then the files for
+/// download — the sweep's, the run's and the scenario folder.
 fn run_whatif(job: &Job, s: Saved, label: String) -> anyhow::Result<String> {
     let Saved {
         app,
@@ -453,7 +453,7 @@ fn run_whatif(job: &Job, s: Saved, label: String) -> anyhow::Result<String> {
         file,
         title,
     } = s;
-    let sweep = load_sweep_on(&file, &ws.loaded, &ws.hashes).map_err(seatplan::Error::from)?;
+    let checked = load_whatif_on(&file, &ws.loaded, &ws.hashes).map_err(seatplan::Error::from)?;
     job.step(format!(
         "{} {}",
         "what-if file checked 已校验",
@@ -462,21 +462,19 @@ fn run_whatif(job: &Job, s: Saved, label: String) -> anyhow::Result<String> {
     let base = base_of(&ws)?;
     job.step("base solved 基准已求解".to_string());
     let (mechanism, options) = (Mechanism::default(), SolverOptions::default());
-    let wi = what_if(&sweep, 0, &base, mechanism, &options, job)?;
+    let wi = what_if(
+        &checked,
+        0,
+        &ws.loaded.scenario,
+        &base,
+        mechanism,
+        &options,
+        job,
+    )?;
     job.step(format!(
         "what-if solved 假设已求解: {} children changed 名儿童结果改变",
         wi.changes.len()
     ));
-    let kpis = wi.kpis.clone();
-    let results = sweep.run_with(mechanism, &options, None, &NoReporter, &|i| {
-        let mut r = sweep.failed_point(i, String::new());
-        r.status = PointStatus::Solved {
-            kpis: Box::new(kpis.clone()),
-        };
-        r
-    })?;
-    let by = seatplan::Provenance::new("serve", ws.inputs());
-    write_dir(&dir.join("sweep"), &render_sweep(&results), &by)?;
     let folder = Folder {
         kind: "whatifs",
         dir: dir.clone(),
@@ -495,16 +493,40 @@ fn run_whatif(job: &Job, s: Saved, label: String) -> anyhow::Result<String> {
     })));
     app.add_result_arc(id, result.clone(), folder);
     job.publish(format!("/whatifs/{id}"));
-    // The page is answered; the run's files follow (a download waits for them).
+    // The page is answered; the files follow (a download waits for them).
     let Finished::WhatIf(w) = &*result else {
         unreachable!("a what-if was just made")
     };
+    let outcome = whatif_files(&ws, w, &checked, &dir);
+    let _ = written.set(outcome.map_err(|e| format!("{e:#}")));
+    Ok(format!("/whatifs/{id}"))
+}
+
+/// Writes a what-if's files into `dir`: `sweep/` (what `seatplan sweep whatif.toml` writes),
+/// `run/` (the run's files and `changes.csv`) and, if its changes can be written into the
+/// scenario's files, `scenario/` (recorded in the result either way).
+fn whatif_files(
+    ws: &Workspace,
+    w: &WhatIfResult,
+    checked: &WhatIfFile,
+    dir: &Path,
+) -> anyhow::Result<()> {
     let wi = &w.whatif;
+    let (mechanism, options) = (Mechanism::default(), SolverOptions::default());
+    let sweep = checked.clone().into_sweep(&ws.loaded);
+    let results = sweep.run_with(mechanism, &options, None, &NoReporter, &|i| {
+        let mut r = sweep.failed_point(i, String::new());
+        r.status = PointStatus::Solved {
+            kpis: Box::new(wi.kpis.clone()),
+        };
+        r
+    })?;
+    drop(sweep);
+    let by = seatplan::Provenance::new("serve", ws.inputs());
+    write_dir(&dir.join("sweep"), &render_sweep(&results), &by)?;
     let mut files = render(&wi.scenario, &wi.solved);
     files.push(("changes.csv", changes_csv(&wi.changes)));
-    let outcome = write_dir(&dir.join("run"), &files, &by).map_err(|e| e.to_string());
-    // The what-if as a scenario folder `seatplan run` reproduces `run/` from, if its changes
-    // can be written into the scenario's files.
+    let run = write_dir(&dir.join("run"), &files, &by);
     let folder = dir.join("scenario");
     let note = format!(
         "{} — what-if: {}\nWritten by the seatplan workbench (`seatplan serve`): `seatplan run` on \
@@ -516,8 +538,8 @@ fn run_whatif(job: &Job, s: Saved, label: String) -> anyhow::Result<String> {
         .map_err(|e| e.to_string())
         .and_then(|files| write_dir(&folder, &files, &by).map_err(|e| e.to_string()));
     let _ = w.saved_scenario.set(saved);
-    let _ = written.set(outcome);
-    Ok(format!("/whatifs/{id}"))
+    run?;
+    Ok(())
 }
 
 async fn start_sweep(
