@@ -117,7 +117,8 @@ pub use template::{
     write_template,
 };
 pub use whatif::{
-    changes_csv, input_hashes, load_sweep_on, point_scenario, what_if, InputHashes, WhatIf,
+    changes_csv, input_hashes, load_sweep_on, load_whatif_on, point_scenario, scenario_folder,
+    what_if, FolderError, InputHashes, WhatIf, WhatIfBase, WhatIfFile,
 };
 pub use workflow::{
     appeal_and_write, describe_scenario, require_passed, run_and_write, AppealRun, Run, RunSettings,

@@ -48,6 +48,22 @@ pub fn ranking_reuse(base: &Scenario, edits: &[Edit]) -> RankingReuse {
     reuse
 }
 
+/// The ranking of `point`, a scenario made from `base` by `edits`, given the base's ranking
+/// (`of_base`, called only if the edits let the point keep it): kept whole or reseeded where the
+/// edits allow, else computed afresh. A what-if whose base is already solved passes its ranking.
+pub fn point_ranking<'a>(
+    base: &Scenario,
+    of_base: impl FnOnce() -> &'a Ranking,
+    point: &Scenario,
+    edits: &[Edit],
+) -> Ranking {
+    match ranking_reuse(base, edits) {
+        RankingReuse::Whole => of_base().clone(),
+        RankingReuse::Reseeded => of_base().reseeded(point),
+        RankingReuse::None => Ranking::compute(point),
+    }
+}
+
 /// The work of the base scenario that points share, computed when first needed.
 #[derive(Clone, Default)]
 pub struct BaseWork {
@@ -66,11 +82,7 @@ impl BaseWork {
     /// The ranking of `point`, a scenario made from `base` by `edits`: the base's (computed
     /// once) kept whole or reseeded where the edits allow, else computed afresh.
     pub fn ranking(&self, base: &Scenario, point: &Scenario, edits: &[Edit]) -> Ranking {
-        match ranking_reuse(base, edits) {
-            RankingReuse::Whole => self.base_ranking(base).clone(),
-            RankingReuse::Reseeded => self.base_ranking(base).reseeded(point),
-            RankingReuse::None => Ranking::compute(point),
-        }
+        point_ranking(base, || self.base_ranking(base), point, edits)
     }
 
     fn base_ranking(&self, base: &Scenario) -> &Ranking {

@@ -238,11 +238,7 @@ impl Sweep {
     pub fn failed_point(&self, index: usize, error: String) -> PointResult {
         let point = &self.spec.points[index];
         let params = &self.spec.parameters;
-        let key = point_key(params, point);
-        let seed = match self.spec.seeds {
-            Seeds::Derived => derived_seed(self.base.scenario.seed, &key),
-            Seeds::Base => self.base.scenario.seed,
-        };
+        let (key, seed) = point_seed(&self.spec, index, self.base.scenario.seed);
         PointResult {
             index,
             key,
@@ -255,6 +251,16 @@ impl Sweep {
             status: PointStatus::Failed { error },
         }
     }
+}
+
+/// The key of point `index` of `spec` and the seed it runs with, over a base seeded `base_seed`.
+pub(crate) fn point_seed(spec: &SweepSpec, index: usize, base_seed: u64) -> (String, u64) {
+    let key = point_key(&spec.parameters, &spec.points[index]);
+    let seed = match spec.seeds {
+        Seeds::Derived => derived_seed(base_seed, &key),
+        Seeds::Base => base_seed,
+    };
+    (key, seed)
 }
 
 /// Why a point whose values break a rule of a valid scenario failed. Kept ties with reserved seats

@@ -369,6 +369,11 @@ fn uploads_are_checked_and_names_cannot_escape_the_data_folder() {
     let s = Workbench::path_of(&a.location.unwrap());
     let page = wb.get(&s).text();
     assert!(
+        page.contains("1 个区，2 所公办学校，1 所民办学校，6 名儿童"),
+        "{page}"
+    );
+    let page = wb.get(&format!("{s}?lang=en")).text();
+    assert!(
         page.contains("1 district, 2 public schools, 1 private school, 6 children"),
         "{page}"
     );
@@ -384,6 +389,108 @@ fn uploads_are_checked_and_names_cannot_escape_the_data_folder() {
     let placements = wb.get(&format!("{result}/files/placements.csv"));
     let expected = std::fs::read(scenario_dir("tiny/two-schools/expected/placements.csv")).unwrap();
     assert_eq!(placements.body, expected);
+}
+
+/// Uploads `files`, runs the scenario they make and returns its `placements.csv`.
+fn upload_and_run(wb: &Workbench, files: &[(&str, &[u8])]) -> Vec<u8> {
+    let a = wb.upload(files);
+    assert_eq!(a.status, 303, "{}", a.text());
+    let s = Workbench::path_of(&a.location.unwrap());
+    let (state, result, status) = wb.wait(&wb.post(&format!("{s}/run"), &[]));
+    assert_eq!(state, "done", "{status}");
+    wb.get(&format!("{result}/files/placements.csv")).body
+}
+
+#[test]
+fn workbooks_upload_as_one_workbook_or_a_workbook_per_table() {
+    let wb = Workbench::start(&[], &[]);
+    let expected = std::fs::read(scenario_dir("tiny/two-schools/expected/placements.csv")).unwrap();
+    // One workbook with a sheet per table, as the shipped scenario keeps it.
+    let dir = scenario_dir("tiny/workbook");
+    let read = |n: &str| std::fs::read(dir.join(n)).unwrap();
+    let (scenario, policy, book) = (
+        read("scenario.toml"),
+        read("policy.toml"),
+        read("intake.xlsx"),
+    );
+    let one = [
+        ("scenario.toml", &scenario[..]),
+        ("policy.toml", &policy[..]),
+        ("intake.xlsx", &book[..]),
+    ];
+    assert_eq!(upload_and_run(&wb, &one), expected);
+    // A workbook per table: each table names its own file (its only sheet is read).
+    let tmp = tempfile::tempdir().unwrap();
+    let mut per_table: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut tables = String::new();
+    for (key, sheet) in [
+        ("districts", "区县"),
+        ("schools", "公办学校"),
+        ("private_schools", "民办学校"),
+        ("children", "儿童"),
+        ("choices", "志愿"),
+    ] {
+        let name = format!("{key}.xlsx");
+        let csv =
+            std::fs::read_to_string(scenario_dir(&format!("tiny/two-schools/{key}.csv"))).unwrap();
+        let mut w = rust_xlsxwriter::Workbook::new();
+        let ws = w.add_worksheet().set_name(sheet).unwrap();
+        for (r, line) in csv.lines().enumerate() {
+            for (c, cell) in line.split(',').enumerate() {
+                ws.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+        let path = tmp.path().join(&name);
+        w.save(&path).unwrap();
+        per_table.push((name.clone(), std::fs::read(&path).unwrap()));
+        tables.push_str(&format!("{key} = \"{name}\"\n"));
+    }
+    let scenario = String::from_utf8(read("scenario.toml"))
+        .unwrap()
+        .replace("workbook = \"intake.xlsx\"\n", &tables);
+    assert!(
+        scenario.contains("children = \"children.xlsx\""),
+        "{scenario}"
+    );
+    let mut files = vec![
+        ("scenario.toml".to_string(), scenario.into_bytes()),
+        ("policy.toml".to_string(), policy.clone()),
+    ];
+    files.extend(per_table);
+    assert_eq!(upload_and_run(&wb, &as_refs(&files)), expected);
+    // A workbook with a bad cell is refused, naming the workbook, the sheet, the cell and the
+    // field, and nothing is kept.
+    let mut w = rust_xlsxwriter::Workbook::new();
+    let ws = w.add_worksheet().set_name("儿童").unwrap();
+    let csv = std::fs::read_to_string(scenario_dir("tiny/two-schools/children.csv")).unwrap();
+    for (r, line) in csv.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let cell = if r == 2 && c == 0 { "" } else { cell };
+            ws.write_string(r as u32, c as u16, cell).unwrap();
+        }
+    }
+    let path = tmp.path().join("bad.xlsx");
+    w.save(&path).unwrap();
+    let bad = std::fs::read(&path).unwrap();
+    let kept = std::fs::read_dir(wb.session().join("uploads"))
+        .unwrap()
+        .count();
+    let mut v = as_refs(&files);
+    let i = v.iter().position(|(n, _)| *n == "children.xlsx").unwrap();
+    v[i].1 = &bad;
+    let a = wb.upload(&v);
+    assert_eq!(a.status, 422, "{}", a.text());
+    let page = a.text();
+    assert!(
+        page.contains("children.xlsx: [儿童] A3: field `id`"),
+        "{page}"
+    );
+    assert_eq!(
+        std::fs::read_dir(wb.session().join("uploads"))
+            .unwrap()
+            .count(),
+        kept
+    );
 }
 
 #[test]
@@ -623,6 +730,91 @@ fn a_whatif_lists_the_children_two_cli_runs_differ_in_and_the_cli_reproduces_its
     assert_eq!(wb.get("/").status, 200);
 }
 
+/// Runs the what-if `form` on the scenario page `s` and checks that its saved scenario folder,
+/// downloaded and run by `seatplan run`, gives the bytes of the what-if's run files.
+fn saved_folder_reproduces(wb: &Workbench, s: &str, form: &[(&str, &str)]) {
+    let (state, w, status) = wb.wait(&wb.post(&format!("{s}/whatif"), form));
+    assert_eq!(state, "done", "{status}");
+    // A download waits for the run's files; the page then lists the folder.
+    assert_eq!(wb.get(&format!("{w}/files/run/placements.csv")).status, 200);
+    let page = wb.get(&w).text();
+    assert!(
+        page.contains("seatplan run scenario/scenario.toml"),
+        "{page}"
+    );
+    let files = links(&page, &format!("{w}/files/scenario/"));
+    assert!(
+        files.iter().any(|f| f.ends_with("/scenario.toml")),
+        "{files:?}"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("saved");
+    std::fs::create_dir(&folder).unwrap();
+    for f in &files {
+        let name = f.rsplit('/').next().unwrap();
+        std::fs::write(folder.join(name), wb.get(f).body).unwrap();
+    }
+    let out = tmp.path().join("out");
+    let o = seatplan(&[
+        "run",
+        folder.join("scenario.toml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for name in [
+        "placements.csv",
+        "schools.csv",
+        "districts.csv",
+        "summary.json",
+        "report.html",
+    ] {
+        assert_eq!(
+            wb.get(&format!("{w}/files/run/{name}")).body,
+            std::fs::read(out.join(name)).unwrap(),
+            "{name} of {form:?}"
+        );
+    }
+}
+
+#[test]
+fn a_whatif_saved_as_a_scenario_folder_is_reproduced_by_seatplan_run() {
+    let wb = Workbench::start(&[], &[]);
+    // CSV tables: seats, budget, subsidy and the tie rule written into the folder's files.
+    let s = wb.open(&two_schools());
+    saved_folder_reproduces(
+        &wb,
+        &s,
+        &[
+            ("school", "S2"),
+            ("seats", "2"),
+            ("budget", "12000"),
+            ("subsidy", "4000"),
+            ("tie_rule", "keep_ties"),
+        ],
+    );
+    saved_folder_reproduces(&wb, &s, &[("district", "D1"), ("district_scale", "1.5")]);
+    // A workbook's sheets: the changed table is written as a CSV file, the others copied.
+    let book = wb.open(&scenario_dir("tiny/workbook/scenario.toml"));
+    saved_folder_reproduces(&wb, &book, &[("school", "S1"), ("seats", "3")]);
+    // An indicator's weight cannot be written into a policy file: the page says so and points
+    // to the sweep file, and no folder is offered.
+    let (state, w, _) = wb.wait(&wb.post(
+        &format!("{s}/whatif"),
+        &[
+            ("indicator", "Social insurance, 1 point per month"),
+            ("weight", "2"),
+        ],
+    ));
+    assert_eq!(state, "done");
+    assert_eq!(wb.get(&format!("{w}/files/run/placements.csv")).status, 200);
+    let page = wb.get(&format!("{w}?lang=en")).text();
+    assert!(page.contains("Not saved as a scenario folder"), "{page}");
+    assert!(page.contains("whatif.toml"), "{page}");
+    assert!(links(&page, &format!("{w}/files/scenario/")).is_empty());
+}
+
 #[test]
 fn a_sweep_runs_with_progress_reproduces_on_the_cli_and_can_be_cancelled() {
     let wb = Workbench::start(&[], &[]);
@@ -705,4 +897,46 @@ fn scenarios_beyond_the_limit_are_evicted_least_recently_used_first() {
     let gone = wb.get(&first);
     assert_eq!(gone.status, 404);
     assert!(gone.text().contains("open it again") || gone.text().contains("重新打开"));
+}
+
+#[test]
+fn several_tabs_run_jobs_at_once_each_to_its_own_result() {
+    let wb = Workbench::start(&[], &[]);
+    let (a, b) = (wb.open(&two_schools()), wb.open(&two_schools()));
+    assert_ne!(a, b, "each opening is its own scenario");
+    // Started together, as from four tabs, without waiting for one another.
+    let started = [
+        wb.post(&format!("{a}/run"), &[]),
+        wb.post(&format!("{a}/whatif"), &[("school", "S2"), ("seats", "2")]),
+        wb.post(&format!("{b}/whatif"), &[("budget", "12000")]),
+        wb.post(
+            &format!("{b}/sweep"),
+            &[("kind1", "budget_yuan"), ("values1", "0, 6000")],
+        ),
+    ];
+    let mut results = Vec::new();
+    for s in &started {
+        let (state, result, status) = wb.wait(s);
+        assert_eq!(state, "done", "{status}");
+        results.push(result);
+    }
+    let mut distinct = results.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 4, "{results:?}");
+    for r in &results {
+        assert_eq!(wb.get(r).status, 200, "{r}");
+    }
+    let expected = std::fs::read(scenario_dir("tiny/two-schools/expected/placements.csv")).unwrap();
+    assert_eq!(
+        wb.get(&format!("{}/files/placements.csv", results[0])).body,
+        expected
+    );
+    let changes = wb
+        .get(&format!("{}/files/run/changes.csv", results[1]))
+        .text();
+    assert!(
+        changes.lines().skip(1).any(|l| l.starts_with("D,")),
+        "{changes}"
+    );
 }

@@ -119,6 +119,9 @@ impl Browser {
             .expect("a session")
             .to_string();
         b.url = format!("{}/session/{id}", b.url);
+        // An element is looked for until it appears (up to 20 s): a page reached by a form's
+        // submission may still be loading when the next step looks into it.
+        b.call("POST", "/timeouts", Some(json!({ "implicit": 20000 })));
         b
     }
 
@@ -246,7 +249,7 @@ fn an_analyst_opens_runs_finds_a_child_and_tries_a_whatif_in_a_real_browser() {
     b.type_in("#open-path input[name=path]", scenario.to_str().unwrap());
     b.screenshot(&shots, "1-open.png");
     b.click("#open-path button");
-    assert!(b.text("#counts").contains("6 children"));
+    assert!(b.text("#counts").contains("6 名儿童"));
     let scenario_page = b.current();
     // Run it: the job page follows the progress and opens the run.
     b.click("#run");
@@ -278,11 +281,18 @@ fn an_analyst_opens_runs_finds_a_child_and_tries_a_whatif_in_a_real_browser() {
     b.wait_for_url("/whatifs/");
     let changes = b.text("#changes");
     assert!(changes.contains("D") && changes.contains("F"), "{changes}");
+    // The outcomes in the interface's language (`changes.csv` keeps the appeal's words).
+    assert!(
+        changes.contains("政府购买民办学位") && changes.contains("志愿"),
+        "{changes}"
+    );
+    assert!(!changes.contains("purchased"), "{changes}");
     assert!(b.text("#side-by-side").contains("+1"));
     b.screenshot(&shots, "5-whatif.png");
     // The English switch keeps the page.
     b.click("#lang");
     assert!(b.text("#changes").contains("Before"));
+    assert!(b.text("#changes").contains("purchased place"));
     assert!(b.current().contains("lang=en") && b.current().contains("/whatifs/"));
     b.screenshot(&shots, "6-whatif-en.png");
     b.assert_local(&wb.base);

@@ -94,6 +94,12 @@ impl Job {
         }
     }
 
+    /// Announces the job's result at `url` before the job ends (it goes on writing files the
+    /// result page does not need to show).
+    pub fn publish(&self, url: String) {
+        *lock(&self.state) = JobState::Done(url);
+    }
+
     /// Where it is now, without the log.
     pub fn state(&self) -> JobState {
         lock(&self.state).clone()

@@ -14,6 +14,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path as UrlPath, Query, State};
 use axum::http::{header, StatusCode};
@@ -24,9 +25,9 @@ use serde::Deserialize;
 
 use seatplan::domain::{ChildIdx, DistrictIdx, SchoolIdx};
 use seatplan::{
-    changes_csv, input_hashes, load, load_from_memory, load_sweep_on, render, render_sweep,
-    run_and_write, solve, what_if, write_dir, Mechanism, NoReporter, PointKpis, PointStatus,
-    RunSettings, SchoolTallies, Solved, SolverOptions,
+    changes_csv, input_hashes, load, load_from_memory, load_sweep_on, load_whatif_on, render,
+    render_sweep, run_and_write, scenario_folder, solve, what_if, write_dir, Mechanism, NoReporter,
+    PointStatus, RunSettings, SchoolTallies, SolverOptions, WhatIfBase, WhatIfFile,
 };
 
 use super::i18n::Ctx;
@@ -38,6 +39,9 @@ use super::{assets, auth, uploads};
 
 /// The most an upload may weigh (a city's children file is tens of megabytes).
 const MAX_UPLOAD: usize = 1 << 30;
+
+/// The longest a download waits for its result's files to be written.
+const WAIT_FOR_FILES: Duration = Duration::from_secs(300);
 
 /// Every route, behind the token check.
 pub fn router(app: Arc<App>) -> Router {
@@ -163,13 +167,20 @@ fn opened(app: &App, ctx: &Ctx, id: u64, source: PathBuf, loaded: seatplan::Load
             )
         }
     };
-    app.add_scenario(Arc::new(Workspace {
+    let ws = Arc::new(Workspace {
         id,
         source,
         loaded,
         hashes,
         base: Default::default(),
-    }));
+    });
+    app.add_scenario(ws.clone());
+    // The base is solved while the analyst reads the scenario's page, so that a what-if costs
+    // one solve of the changed scenario, even the first. A failure is met again, and shown, by
+    // the first run or what-if.
+    tokio::task::spawn_blocking(move || {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| base_of(&ws)));
+    });
     redirect(ctx.url(&format!("/s/{id}")))
 }
 
@@ -268,21 +279,85 @@ async fn scenario(State(app): Shared, ctx: Ctx, UrlPath(sid): UrlPath<u64>) -> R
     }
 }
 
-/// The base run of a scenario, solved once and kept.
-fn base_of(ws: &Workspace) -> anyhow::Result<Arc<Solved>> {
-    if let Some(b) = lock(&ws.base).clone() {
+/// The base run of a scenario with its key figures, solved once and kept (a caller arriving
+/// while it is being solved waits for it rather than solving it again).
+fn base_of(ws: &Workspace) -> anyhow::Result<Arc<WhatIfBase>> {
+    let mut kept = lock(&ws.base);
+    if let Some(b) = kept.clone() {
         return Ok(b);
     }
-    let solved = Arc::new(solve(
+    let solved = solve(
         &ws.loaded.scenario,
         Mechanism::default(),
         &SolverOptions::default(),
-    )?);
-    *lock(&ws.base) = Some(solved.clone());
-    Ok(solved)
+    )?;
+    let base = Arc::new(WhatIfBase::new(&ws.loaded.scenario, solved));
+    *kept = Some(base.clone());
+    Ok(base)
 }
 
-fn started(ctx: &Ctx, job: &Job) -> Response {
+/// What a job that saved its file into a new result folder works with.
+struct Saved {
+    /// The workbench.
+    app: Arc<App>,
+    /// The scenario it works on.
+    ws: Arc<Workspace>,
+    /// The result's id.
+    id: u64,
+    /// The result's new folder.
+    dir: PathBuf,
+    /// The file saved in it, which the job runs.
+    file: PathBuf,
+    /// The job's title.
+    title: String,
+}
+
+/// Writes `text` as `name` into a new `kind/ID` folder of the session and starts a job of
+/// `steps` steps titled by `title` (given the id) that runs it with `work`; answers with the
+/// job's page, or with the problem if the folder or file cannot be made.
+fn start_saved_job(
+    app: &Arc<App>,
+    ctx: &Ctx,
+    ws: Arc<Workspace>,
+    (kind, name, text): (&'static str, &str, &str),
+    title: impl FnOnce(u64) -> String,
+    steps: usize,
+    work: impl FnOnce(&Job, Saved) -> anyhow::Result<String> + Send + 'static,
+) -> Response {
+    let id = app.next_id();
+    let saved = app.session.new_folder(kind, id).and_then(|dir| {
+        let file = dir.join(name);
+        seatplan::write_file(
+            &file,
+            text.as_bytes(),
+            &ws.inputs(),
+            seatplan::Existing::Refuse,
+        )
+        .map_err(std::io::Error::other)?;
+        Ok((dir, file))
+    });
+    let (dir, file) = match saved {
+        Ok(d) => d,
+        Err(e) => {
+            return problem(
+                ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ctx.t("无法保存文件", "Cannot save the file"),
+                vec![e.to_string()],
+            )
+        }
+    };
+    let title = title(id);
+    let job = Arc::new(Job::new(app.next_id(), title.clone(), ws.id, steps));
+    let saved = Saved {
+        app: app.clone(),
+        ws,
+        id,
+        dir,
+        file,
+        title,
+    };
+    jobs::spawn(app, job.clone(), move |job| work(job, saved));
     redirect(ctx.url(&format!("/jobs/{}", job.id)))
 }
 
@@ -301,32 +376,35 @@ async fn start_run(State(app): Shared, ctx: Ctx, UrlPath(sid): UrlPath<u64>) -> 
     jobs::spawn(&app, job.clone(), move |job| {
         let out = a.session.root.join("runs").join(id.to_string());
         let run = run_and_write(&ws.source, &out, &RunSettings::default(), job)?;
-        let solved = Arc::new(run.solved);
-        *lock(&ws.base) = Some(solved.clone());
         let sc = &ws.loaded.scenario;
+        let base = Arc::new(WhatIfBase::new(sc, run.solved));
+        *lock(&ws.base) = Some(base.clone());
         let result = RunResult {
             id,
-            kpis: PointKpis::compute(sc, &solved),
-            tallies: SchoolTallies::compute(sc, &solved.ranking, &solved.assignment.outcomes),
+            tallies: SchoolTallies::compute(
+                sc,
+                &base.solved.ranking,
+                &base.solved.assignment.outcomes,
+            ),
             workspace: ws.clone(),
-            solved,
+            base,
         };
         a.add_result(
             id,
             Finished::Run(result),
-            Folder {
-                kind: "runs",
-                dir: out,
-                title,
-            },
+            Folder::written("runs", out, title),
         );
         Ok(format!("/runs/{id}"))
     });
-    started(&ctx, &job)
+    redirect(ctx.url(&format!("/jobs/{}", job.id)))
 }
 
 fn scenario_file_text(ws: &Workspace) -> String {
     ws.source.display().to_string()
+}
+
+fn refused(ctx: &Ctx, title: &str, msg: String) -> Response {
+    problem(ctx, StatusCode::BAD_REQUEST, title, vec![msg])
 }
 
 async fn start_whatif(
@@ -341,96 +419,127 @@ async fn start_whatif(
     let (text, label) = match whatif_file(&form, &scenario_file_text(&ws)) {
         Ok(t) => t,
         Err(msg) => {
-            return problem(
+            return refused(
                 &ctx,
-                StatusCode::BAD_REQUEST,
                 ctx.t("假设分析有问题", "The what-if has problems"),
-                vec![msg],
+                msg,
             )
         }
     };
-    let id = app.next_id();
-    let dir = match app.session.new_folder("whatifs", id) {
-        Ok(d) => d,
-        Err(e) => {
-            return problem(
-                &ctx,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error",
-                vec![e.to_string()],
-            )
-        }
-    };
-    let file = dir.join("whatif.toml");
-    let inputs = ws.inputs();
-    if let Err(e) =
-        seatplan::write_file(&file, text.as_bytes(), &inputs, seatplan::Existing::Refuse)
-    {
-        return problem(
-            &ctx,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "error",
-            vec![e.to_string()],
-        );
-    }
     let title = format!(
         "{} — {}: {label}",
         ws.loaded.scenario.name(),
         ctx.t("假设", "what-if")
     );
-    let job = Arc::new(Job::new(app.next_id(), title.clone(), sid, 3));
-    let a = app.clone();
-    jobs::spawn(&app, job.clone(), move |job| {
-        let sweep = load_sweep_on(&file, &ws.loaded, &ws.hashes).map_err(seatplan::Error::from)?;
-        job.step(format!(
-            "{} {}",
-            "what-if file checked 已校验",
-            file.display()
-        ));
-        let base = base_of(&ws)?;
-        job.step("base solved 基准已求解".to_string());
-        let (mechanism, options) = (Mechanism::default(), SolverOptions::default());
-        let wi = what_if(&sweep, 0, &base, mechanism, &options, job)?;
-        job.step(format!(
-            "what-if solved 假设已求解: {} children changed 名儿童结果改变",
-            wi.changes.len()
-        ));
-        let kpis = wi.kpis.clone();
-        let results = sweep.run_with(mechanism, &options, None, &NoReporter, &|i| {
-            let mut r = sweep.failed_point(i, String::new());
-            r.status = PointStatus::Solved {
-                kpis: Box::new(kpis.clone()),
-            };
-            r
-        })?;
-        let by = seatplan::Provenance::new("serve", &inputs);
-        write_dir(&dir.join("sweep"), &render_sweep(&results), &by)?;
-        let mut files = render(&wi.scenario, &wi.solved);
-        files.push(("changes.csv", changes_csv(&wi.changes)));
-        write_dir(&dir.join("run"), &files, &by)?;
-        let tallies = SchoolTallies::compute(
-            &wi.scenario,
-            &wi.solved.ranking,
-            &wi.solved.assignment.outcomes,
-        );
-        a.add_result(
-            id,
-            Finished::WhatIf(Box::new(WhatIfResult {
-                id,
-                workspace: ws.clone(),
-                label,
-                whatif: wi,
-                tallies,
-            })),
-            Folder {
-                kind: "whatifs",
-                dir,
-                title,
-            },
-        );
-        Ok(format!("/whatifs/{id}"))
-    });
-    started(&ctx, &job)
+    start_saved_job(
+        &app,
+        &ctx,
+        ws,
+        ("whatifs", "whatif.toml", &text),
+        move |_| title,
+        3,
+        move |job, s| run_whatif(job, s, label),
+    )
+}
+
+/// The what-if job: the answer (key figures and changed children) first, then the files for
+/// download — the sweep's, the run's and the scenario folder.
+fn run_whatif(job: &Job, s: Saved, label: String) -> anyhow::Result<String> {
+    let Saved {
+        app,
+        ws,
+        id,
+        dir,
+        file,
+        title,
+    } = s;
+    let checked = load_whatif_on(&file, &ws.loaded, &ws.hashes).map_err(seatplan::Error::from)?;
+    job.step(format!(
+        "{} {}",
+        "what-if file checked 已校验",
+        file.display()
+    ));
+    let base = base_of(&ws)?;
+    job.step("base solved 基准已求解".to_string());
+    let (mechanism, options) = (Mechanism::default(), SolverOptions::default());
+    let wi = what_if(
+        &checked,
+        0,
+        &ws.loaded.scenario,
+        &base,
+        mechanism,
+        &options,
+        job,
+    )?;
+    job.step(format!(
+        "what-if solved 假设已求解: {} children changed 名儿童结果改变",
+        wi.changes.len()
+    ));
+    let folder = Folder {
+        kind: "whatifs",
+        dir: dir.clone(),
+        title,
+        written: Default::default(),
+    };
+    let written = folder.written.clone();
+    let result = Arc::new(Finished::WhatIf(Box::new(WhatIfResult {
+        id,
+        workspace: ws.clone(),
+        base,
+        label,
+        whatif: wi,
+        tallies: Default::default(),
+        saved_scenario: Default::default(),
+    })));
+    app.add_result_arc(id, result.clone(), folder);
+    job.publish(format!("/whatifs/{id}"));
+    // The page is answered; the files follow (a download waits for them).
+    let Finished::WhatIf(w) = &*result else {
+        unreachable!("a what-if was just made")
+    };
+    let outcome = whatif_files(&ws, w, &checked, &dir);
+    let _ = written.set(outcome.map_err(|e| format!("{e:#}")));
+    Ok(format!("/whatifs/{id}"))
+}
+
+/// Writes a what-if's files into `dir`: `sweep/` (what `seatplan sweep whatif.toml` writes),
+/// `run/` (the run's files and `changes.csv`) and, if its changes can be written into the
+/// scenario's files, `scenario/` (recorded in the result either way).
+fn whatif_files(
+    ws: &Workspace,
+    w: &WhatIfResult,
+    checked: &WhatIfFile,
+    dir: &Path,
+) -> anyhow::Result<()> {
+    let wi = &w.whatif;
+    let (mechanism, options) = (Mechanism::default(), SolverOptions::default());
+    let sweep = checked.clone().into_sweep(&ws.loaded);
+    let results = sweep.run_with(mechanism, &options, None, &NoReporter, &|i| {
+        let mut r = sweep.failed_point(i, String::new());
+        r.status = PointStatus::Solved {
+            kpis: Box::new(wi.kpis.clone()),
+        };
+        r
+    })?;
+    drop(sweep);
+    let by = seatplan::Provenance::new("serve", ws.inputs());
+    write_dir(&dir.join("sweep"), &render_sweep(&results), &by)?;
+    let mut files = render(&wi.scenario, &wi.solved);
+    files.push(("changes.csv", changes_csv(&wi.changes)));
+    let run = write_dir(&dir.join("run"), &files, &by);
+    let folder = dir.join("scenario");
+    let note = format!(
+        "{} — what-if: {}\nWritten by the seatplan workbench (`seatplan serve`): `seatplan run` on \
+         this file reproduces the what-if's run/ files.",
+        wi.scenario.name(),
+        w.label
+    );
+    let saved = scenario_folder(&ws.loaded, &wi.scenario, &folder, &note)
+        .map_err(|e| e.to_string())
+        .and_then(|files| write_dir(&folder, &files, &by).map_err(|e| e.to_string()));
+    let _ = w.saved_scenario.set(saved);
+    run?;
+    Ok(())
 }
 
 async fn start_sweep(
@@ -444,71 +553,50 @@ async fn start_sweep(
     };
     let text = match sweep_file(&form, &ws.loaded.scenario, &scenario_file_text(&ws)) {
         Ok(t) => t,
-        Err(msg) => {
-            return problem(
-                &ctx,
-                StatusCode::BAD_REQUEST,
-                ctx.t("参数扫描有问题", "The sweep has problems"),
-                vec![msg],
-            )
-        }
+        Err(msg) => return refused(&ctx, ctx.t("参数扫描有问题", "The sweep has problems"), msg),
     };
-    let id = app.next_id();
-    let dir = match app.session.new_folder("sweeps", id) {
-        Ok(d) => d,
-        Err(e) => {
-            return problem(
-                &ctx,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error",
-                vec![e.to_string()],
-            )
-        }
-    };
-    let file = dir.join("sweep.toml");
-    let inputs = ws.inputs();
-    if let Err(e) =
-        seatplan::write_file(&file, text.as_bytes(), &inputs, seatplan::Existing::Refuse)
-    {
-        return problem(
-            &ctx,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "error",
-            vec![e.to_string()],
-        );
-    }
-    let title = format!(
-        "{} — {} #{id}",
-        ws.loaded.scenario.name(),
-        ctx.t("参数扫描", "sweep")
-    );
-    let job = Arc::new(Job::new(app.next_id(), title.clone(), sid, 0));
-    let a = app.clone();
-    jobs::spawn(&app, job.clone(), move |job| {
-        let sweep = load_sweep_on(&file, &ws.loaded, &ws.hashes).map_err(seatplan::Error::from)?;
-        let results = sweep
-            .run(Mechanism::default(), &SolverOptions::default(), None, job)
-            .map_err(seatplan::Error::from)?;
-        let mut read = inputs.clone();
-        read.push(file.clone());
-        let by = seatplan::Provenance::new("serve", &read);
-        write_dir(&dir.join("out"), &render_sweep(&results), &by)?;
-        a.add_result(
+    let name = ws.loaded.scenario.name().to_string();
+    let what = ctx.t("参数扫描", "sweep");
+    let title = |id| format!("{name} — {what} #{id}");
+    start_saved_job(
+        &app,
+        &ctx,
+        ws,
+        ("sweeps", "sweep.toml", &text),
+        title,
+        0,
+        run_sweep,
+    )
+}
+
+/// The sweep job: every point, then the sweep's files.
+fn run_sweep(job: &Job, s: Saved) -> anyhow::Result<String> {
+    let Saved {
+        app,
+        ws,
+        id,
+        dir,
+        file,
+        title,
+    } = s;
+    let sweep = load_sweep_on(&file, &ws.loaded, &ws.hashes).map_err(seatplan::Error::from)?;
+    let results = sweep
+        .run(Mechanism::default(), &SolverOptions::default(), None, job)
+        .map_err(seatplan::Error::from)?;
+    let mut read = ws.inputs();
+    read.push(file.clone());
+    let by = seatplan::Provenance::new("serve", &read);
+    write_dir(&dir.join("out"), &render_sweep(&results), &by)?;
+    app.add_result(
+        id,
+        Finished::Sweep(SweepResult {
             id,
-            Finished::Sweep(SweepResult {
-                id,
-                workspace: ws.id,
-                results,
-            }),
-            Folder {
-                kind: "sweeps",
-                dir,
-                title,
-            },
-        );
-        Ok(format!("/sweeps/{id}"))
-    });
-    started(&ctx, &job)
+            workspace: ws.id,
+            results,
+        }),
+        Folder::written("sweeps", dir, title),
+    );
+    Ok(format!("/sweeps/{id}"))
 }
 
 async fn job_page(State(app): Shared, ctx: Ctx, UrlPath(jid): UrlPath<u64>) -> Response {
@@ -583,8 +671,8 @@ fn view<'a>(ctx: &Ctx, f: &'a Finished) -> Option<View<'a>> {
     match f {
         Finished::Run(r) => Some(View {
             scenario: &r.workspace.loaded.scenario,
-            solved: &r.solved,
-            kpis: &r.kpis,
+            solved: &r.base.solved,
+            kpis: &r.base.kpis,
             tallies: &r.tallies,
             base: format!("/runs/{}", r.id),
             title: format!(
@@ -598,7 +686,7 @@ fn view<'a>(ctx: &Ctx, f: &'a Finished) -> Option<View<'a>> {
             scenario: &w.whatif.scenario,
             solved: &w.whatif.solved,
             kpis: &w.whatif.kpis,
-            tallies: &w.tallies,
+            tallies: w.tallies(),
             base: format!("/whatifs/{}", w.id),
             title: format!("{}: {}", ctx.t("假设分析", "What-if"), w.label),
         }),
@@ -787,6 +875,11 @@ async fn download(
     let Some(folder) = app.folder(id).filter(|f| f.kind == kind) else {
         return not_found(&ctx, ctx.t("没有这个结果", "No such result"));
     };
+    // A what-if's run files are written after its page is shown: wait for them.
+    let waited = Instant::now();
+    while folder.written.get().is_none() && waited.elapsed() < WAIT_FOR_FILES {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let parts: Vec<&str> = path.split('/').collect();
     if parts.len() > 2 || !parts.iter().all(|p| uploads::plain_name(p)) {
         return not_found(&ctx, ctx.t("没有这个文件", "No such file"));

@@ -8,11 +8,11 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
-use seatplan::{InputHashes, Loaded, PointKpis, SchoolTallies, Solved, SweepResults, WhatIf};
+use seatplan::{InputHashes, Loaded, SchoolTallies, SweepResults, WhatIf, WhatIfBase};
 
 use super::jobs::Job;
 
@@ -102,8 +102,8 @@ pub struct Workspace {
     pub loaded: Loaded,
     /// Its input files' hashes, for sweep fingerprints.
     pub hashes: InputHashes,
-    /// The base run solved, once a run or a what-if needed it.
-    pub base: Mutex<Option<Arc<Solved>>>,
+    /// The base run solved with its key figures, once a run or a what-if needed it.
+    pub base: Mutex<Option<Arc<WhatIfBase>>>,
 }
 
 impl Workspace {
@@ -125,10 +125,8 @@ pub struct RunResult {
     pub id: u64,
     /// The scenario it ran.
     pub workspace: Arc<Workspace>,
-    /// What it computed.
-    pub solved: Arc<Solved>,
-    /// Its key figures (districts and schools).
-    pub kpis: PointKpis,
+    /// What it computed, with its key figures (districts and schools).
+    pub base: Arc<WhatIfBase>,
     /// Its school tallies (cut-offs) for explanations.
     pub tallies: SchoolTallies,
 }
@@ -140,12 +138,32 @@ pub struct WhatIfResult {
     pub id: u64,
     /// The base scenario.
     pub workspace: Arc<Workspace>,
+    /// The base run it is set against.
+    pub base: Arc<WhatIfBase>,
     /// What changed, in words.
     pub label: String,
     /// The what-if solved against the base.
     pub whatif: WhatIf,
-    /// Its school tallies, for the explanations of changed children.
-    pub tallies: SchoolTallies,
+    /// Its school tallies, for the drill-down and the explanations (computed when first asked
+    /// for: the what-if's answer does not wait for them).
+    pub tallies: OnceLock<SchoolTallies>,
+    /// Whether the what-if was saved as a scenario folder (`scenario/`), or why not; unset
+    /// while its files are being written.
+    pub saved_scenario: OnceLock<Result<(), String>>,
+}
+
+impl WhatIfResult {
+    /// The what-if's school tallies.
+    pub fn tallies(&self) -> &SchoolTallies {
+        self.tallies.get_or_init(|| {
+            let w = &self.whatif;
+            SchoolTallies::compute(
+                &w.scenario,
+                &w.solved.ranking,
+                &w.solved.assignment.outcomes,
+            )
+        })
+    }
 }
 
 /// A finished sweep.
@@ -179,6 +197,24 @@ pub struct Folder {
     pub dir: PathBuf,
     /// What it holds, in a few words.
     pub title: String,
+    /// Whether its files are all written: set once the last is (`Err` with the reason if they
+    /// could not be). A what-if is shown before its run's files are written; a download waits
+    /// for this.
+    pub written: Arc<OnceLock<Result<(), String>>>,
+}
+
+impl Folder {
+    /// A folder whose files are all written already.
+    pub fn written(kind: &'static str, dir: PathBuf, title: String) -> Folder {
+        let written = OnceLock::new();
+        let _ = written.set(Ok(()));
+        Folder {
+            kind,
+            dir,
+            title,
+            written: Arc::new(written),
+        }
+    }
 }
 
 /// The whole state of a workbench.
@@ -236,8 +272,13 @@ impl App {
 
     /// Records a finished result and where its files are.
     pub fn add_result(&self, id: u64, result: Finished, folder: Folder) {
+        self.add_result_arc(id, Arc::new(result), folder);
+    }
+
+    /// [`App::add_result`] of a result the caller keeps a handle on.
+    pub fn add_result_arc(&self, id: u64, result: Arc<Finished>, folder: Folder) {
         lock(&self.folders).insert(id, folder);
-        lock(&self.results).insert(id, Arc::new(result));
+        lock(&self.results).insert(id, result);
     }
 
     /// The result `id`, if still in memory.

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use seatplan::{PointKpis, PointStatus, SweepResults};
 
 use super::run::View;
-use super::{downloads, esc, layout, num};
+use super::{downloads, esc, layout, num, outcome_words};
 use crate::cli::serve::i18n::Ctx;
 use crate::cli::serve::state::WhatIfResult;
 
@@ -171,24 +171,19 @@ pub fn whatif(
         ctx.t("基准", "Before"),
         ctx.t("假设", "After")
     );
-    let index: std::collections::HashMap<&str, usize> = wi
-        .scenario
-        .children()
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    for ch in wi.changes.iter().take(2000) {
-        let link = index.get(ch.child.as_str()).map_or(String::new(), |i| {
-            ctx.url(&format!("{}/child/{i}", view.base))
-        });
+    let (before, after) = (
+        &w.base.solved.assignment.outcomes,
+        &wi.solved.assignment.outcomes,
+    );
+    for &c in wi.changed.iter().take(2000) {
+        let link = ctx.url(&format!("{}/child/{}", view.base, c.ix()));
         let _ = write!(
             b,
             "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
             esc(&link),
-            esc(&ch.child),
-            esc(&ch.before),
-            esc(&ch.after)
+            esc(&wi.scenario.child(c).id),
+            esc(&outcome_words(ctx, &wi.scenario, before[c.ix()])),
+            esc(&outcome_words(ctx, &wi.scenario, after[c.ix()]))
         );
     }
     b.push_str("</table>");
@@ -205,14 +200,50 @@ pub fn whatif(
     b.push_str("</section>");
     let _ = write!(
         b,
-        "<section><h2>{}</h2>{}<p class=\"muted\">{}</p></section>",
+        "<section><h2>{}</h2>{}</section>",
         ctx.t("假设方案的各区", "Districts under the what-if"),
         super::run::districts_table(ctx, view),
+    );
+    let _ = write!(
+        b,
+        "<section id=\"saved\"><h2>{}</h2><ul><li>{}</li>",
+        ctx.t("保存的假设", "The what-if, saved"),
         ctx.t(
-            "下载中的 whatif.toml 是一个参数扫描文件：seatplan sweep whatif.toml --out 目录 可逐字节重现 sweep/ 中的结果。",
-            "whatif.toml below is a sweep file: seatplan sweep whatif.toml --out DIR reproduces the files in sweep/ byte for byte."
+            "whatif.toml 是一个参数扫描文件：seatplan sweep whatif.toml --out 目录 可逐字节重现 sweep/ 中的结果。",
+            "whatif.toml is a sweep file: seatplan sweep whatif.toml --out DIR reproduces the files in sweep/ byte for byte."
         )
     );
+    match w.saved_scenario.get() {
+        Some(Ok(())) => {
+            let _ = write!(
+                b,
+                "<li id=\"saved-scenario\">{}</li>",
+                ctx.t(
+                    "scenario/ 是一个情景文件夹（修改已写入各表）：seatplan run scenario/scenario.toml --out 目录 可逐字节重现 run/ 中的结果。",
+                    "scenario/ is a scenario folder (the changes written into its tables): seatplan run scenario/scenario.toml --out DIR reproduces the files in run/ byte for byte."
+                )
+            );
+        }
+        Some(Err(why)) => {
+            let _ = write!(
+                b,
+                "<li id=\"saved-scenario\" class=\"muted\">{} {}</li>",
+                ctx.t("未保存为情景文件夹：", "Not saved as a scenario folder:"),
+                esc(why)
+            );
+        }
+        None => {
+            let _ = write!(
+                b,
+                "<li id=\"saved-scenario\" class=\"muted\">{}</li>",
+                ctx.t(
+                    "运行结果文件和情景文件夹正在写出，稍后刷新本页。",
+                    "The run's files and the scenario folder are being written; reload this page in a moment."
+                )
+            );
+        }
+    }
+    b.push_str("</ul></section>");
     if let Some(base) = base_run {
         let _ = write!(
             b,

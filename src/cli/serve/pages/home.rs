@@ -18,7 +18,7 @@ pub fn home(ctx: &Ctx, app: &App) -> String {
 <label>{path_label} <input type=\"text\" name=\"path\" size=\"60\" placeholder=\"scenarios/tiny/two-schools/scenario.toml\"></label>\
 <button type=\"submit\">{open_btn}</button></form>\
 <form method=\"post\" action=\"{upload_action}\" enctype=\"multipart/form-data\" id=\"open-upload\">\
-<label>{upload_label} <input type=\"file\" name=\"files\" multiple accept=\".csv,.toml\"></label>\
+<label>{upload_label} <input type=\"file\" name=\"files\" multiple accept=\".toml,.csv,.txt,.tsv,.xlsx,.xlsm,.xlsb,.xls,.ods\"></label>\
 <button type=\"submit\">{upload_btn}</button></form>\
 <p class=\"muted\">{upload_note}</p></section>",
         open = ctx.t("打开情景", "Open a scenario"),
@@ -27,8 +27,8 @@ pub fn home(ctx: &Ctx, app: &App) -> String {
         open_btn = ctx.t("打开", "Open"),
         upload_action = esc(&ctx.url("/upload")),
         upload_label = ctx.t(
-            "或上传情景的全部文件（scenario.toml、policy.toml 与各 CSV 表）",
-            "or upload all of its files (scenario.toml, policy.toml and the CSV tables)"
+            "或上传情景的全部文件（scenario.toml、policy.toml 与各表：CSV 文件或 Excel/WPS 工作簿）",
+            "or upload all of its files (scenario.toml, policy.toml and the tables: CSV files or Excel/WPS workbooks)"
         ),
         upload_btn = ctx.t("上传并校验", "Upload and validate"),
         upload_note = ctx.t(

@@ -11,7 +11,7 @@ pub mod scenario;
 
 use std::fmt::Write;
 
-use seatplan::{Outcome, Scenario};
+use seatplan::{Outcome, Scenario, UnplacedReason};
 
 use super::i18n::Ctx;
 
@@ -95,8 +95,64 @@ pub fn outcome_words(ctx: &Ctx, sc: &Scenario, o: Outcome) -> String {
             sc.private_school(school).id
         ),
         Outcome::Unplaced { reason } => {
-            format!("{} ({})", ctx.t("未安置", "unplaced"), reason.as_str())
+            format!(
+                "{}{}{}",
+                ctx.t("未安置（", "unplaced ("),
+                reason_words(ctx, reason),
+                ctx.t("）", ")")
+            )
         }
+    }
+}
+
+/// Why a child has no place, in the page's language.
+pub fn reason_words(ctx: &Ctx, reason: UnplacedReason) -> &'static str {
+    match reason {
+        UnplacedReason::NoPrivateInReach => ctx.t(
+            "附近没有可购买学位的民办学校",
+            "no private school with places to buy within reach",
+        ),
+        UnplacedReason::PrivateSeatsFull => ctx.t(
+            "附近可购买的民办学位已被优先级更高的儿童用完",
+            "the places to buy within reach went to children of higher priority",
+        ),
+        UnplacedReason::BudgetExhausted => ctx.t(
+            "购买学位的预算已不足",
+            "the purchase budget left could not pay for a place",
+        ),
+    }
+}
+
+/// A priority tier's name in the page's language: the built-in tiers translated, a tier the
+/// policy defines under the name the policy gives it.
+pub fn tier_label<'a>(ctx: &Ctx, name: &'a str) -> &'a str {
+    match name {
+        "catchment_hukou" => ctx.t(
+            "本区户籍并在本区居住",
+            "local hukou, living in the district",
+        ),
+        "sibling" => ctx.t("兄弟姐妹在该校", "sibling at the school"),
+        "hukou" => ctx.t("本地户籍", "local hukou"),
+        "migrant" => ctx.t("随迁子女", "migrant child"),
+        other => other,
+    }
+}
+
+/// A tie rule in the page's language, with its code (what the sweep file says).
+pub fn tie_rule_label(ctx: &Ctx, code: &str) -> String {
+    let words = match code {
+        "lottery" => ctx.t("电脑随机摇号", "seeded lottery"),
+        "keep_ties" => ctx.t("同分并列（不摇号）", "ties kept (no lottery)"),
+        "admit_all_tied" => ctx.t(
+            "同分全部录取（可超额）",
+            "admit every tied child (over capacity)",
+        ),
+        _ => "",
+    };
+    if words.is_empty() {
+        code.to_string()
+    } else {
+        format!("{words} ({code})")
     }
 }
 

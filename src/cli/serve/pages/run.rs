@@ -11,7 +11,7 @@ use seatplan::{
     explain, explain_html, pseudonym, Outcome, PointKpis, Scenario, SchoolTallies, Solved,
 };
 
-use super::{downloads, esc, layout, num, outcome_words, pct};
+use super::{downloads, esc, layout, num, outcome_words, pct, tier_label};
 use crate::cli::serve::i18n::Ctx;
 
 /// A solved scenario as the run pages show it.
@@ -175,7 +175,7 @@ pub fn district(ctx: &Ctx, v: &View, d: DistrictIdx) -> String {
         let school = sc.school(s);
         let t = &v.tallies.public[s.ix()];
         let cutoff = t.cutoff.as_ref().map_or("–".to_string(), |c| {
-            format!("{} {}", c.tier, format_points(c.points))
+            format!("{} {}", tier_label(ctx, c.tier), format_points(c.points))
         });
         let _ = write!(
             b,
@@ -212,9 +212,9 @@ pub fn school(ctx: &Ctx, v: &View, s: SchoolIdx) -> String {
     let t = &v.tallies.public[s.ix()];
     let points = |c: ChildIdx| format_points(ranking.points_at(sc, c, school.district));
     let tier = |c: ChildIdx| {
-        ranking
-            .tier_at(sc, c, s)
-            .map_or("–".to_string(), |(_, t)| t.name().to_string())
+        ranking.tier_at(sc, c, s).map_or("–".to_string(), |(_, t)| {
+            tier_label(ctx, t.name()).to_string()
+        })
     };
     let mut admitted: Vec<(Option<seatplan::Priority>, ChildIdx)> = sc
         .child_indices()
@@ -241,7 +241,7 @@ pub fn school(ctx: &Ctx, v: &View, s: SchoolIdx) -> String {
                 "{} · {} {} · {} {}",
                 pseudonym(sc, &sc.child(c.holder).id),
                 ctx.t("类别", "tier"),
-                c.tier,
+                tier_label(ctx, c.tier),
                 ctx.t("积分", "points"),
                 format_points(c.points)
             )

@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use super::{esc, layout};
-use crate::cli::serve::i18n::Ctx;
+use super::{esc, layout, tie_rule_label};
+use crate::cli::serve::i18n::{Ctx, Lang};
 use crate::cli::serve::state::Workspace;
 use crate::cli::serve::whatif::KINDS;
 
@@ -27,7 +27,16 @@ pub fn scenario(ctx: &Ctx, ws: &Workspace) -> String {
 <form method=\"post\" action=\"{run}\"><button id=\"run\" type=\"submit\">{run_text}</button></form></section>",
         src = ctx.t("来源", "Source"),
         path = esc(&ws.source.display().to_string()),
-        desc = esc(&seatplan::describe_scenario(sc)),
+        desc = esc(&match ctx.lang {
+            Lang::Zh => format!(
+                "{} 个区，{} 所公办学校，{} 所民办学校，{} 名儿童",
+                sc.districts().len(),
+                sc.schools().len(),
+                sc.private_schools().len(),
+                sc.children().len()
+            ),
+            Lang::En => seatplan::describe_scenario(sc),
+        }),
         budget = ctx.t("购买学位预算", "Purchase budget"),
         yuan = super::num(sc.budget_yuan()),
         seed = ctx.t("随机种子", "Seed"),
@@ -35,7 +44,7 @@ pub fn scenario(ctx: &Ctx, ws: &Workspace) -> String {
         policy = ctx.t("积分政策", "Policy"),
         policy_v = esc(&sc.policy().name),
         tie = ctx.t("同分规则", "Tie rule"),
-        tie_v = sc.policy().tie_rule.name(),
+        tie_v = esc(&tie_rule_label(ctx, sc.policy().tie_rule.name())),
         run = esc(&ctx.url(&format!("/s/{}/run", ws.id))),
         run_text = ctx.t("运行招生（分配学位）", "Run the intake"),
     );
@@ -62,7 +71,7 @@ pub fn scenario(ctx: &Ctx, ws: &Workspace) -> String {
     let ties = options(
         ["lottery", "keep_ties", "admit_all_tied"]
             .iter()
-            .map(|t| (t.to_string(), t.to_string())),
+            .map(|t| (t.to_string(), tie_rule_label(ctx, t))),
         unchanged,
     );
     let _ = write!(
