@@ -95,7 +95,7 @@ pub use metrics::{
 };
 pub use output::{statements_csv, write_dir};
 pub use placements_file::read_placements;
-pub use plan::apply::{applied_scenario, render as render_plan};
+pub use plan::apply::{applied_scenario, render as render_plan, AppliedScenario};
 pub use plan::expansion::{plan, Plan};
 pub use plan::{read_candidates, Candidate};
 pub use progress::{NoReporter, Reporter, Stage};
