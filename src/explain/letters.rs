@@ -9,7 +9,8 @@ use crate::ranking::Ranking;
 use crate::scenario::Scenario;
 
 /// The explanation ([`super::explain_in`], as text) of each of `children`, in the order given,
-/// in `lang`; each after the first starts with a form feed, so that it prints on a new page.
+/// in `lang`; each after the first follows a line holding only a form feed, so that it prints
+/// on a new page.
 pub fn letters(
     scenario: &Scenario,
     ranking: &Ranking,
@@ -25,5 +26,5 @@ pub fn letters(
             super::render::text(&e)
         })
         .collect::<Vec<_>>()
-        .join("\u{c}")
+        .join("\u{c}\n")
 }

@@ -231,7 +231,7 @@ fn an_appeal_writes_a_letter_to_each_family_concerned_in_its_language() {
         ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let letters = std::fs::read_to_string(out.join("letters.txt")).unwrap();
-        let pages: Vec<&str> = letters.split('\u{c}').collect();
+        let pages: Vec<&str> = letters.split("\u{c}\n").collect();
         assert_eq!(pages.len(), 2, "{letters}");
         assert!(pages[0].starts_with(if lang == "zh" {
             "儿童：C "
