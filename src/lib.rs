@@ -81,7 +81,7 @@ pub use error::{
     OutputError, PlanError, ReadError, SolveError,
 };
 pub use explain::render::{html as explain_html, json as explain_json, text as explain_text};
-pub use explain::{explain, pseudonym, Explanation, Verdict};
+pub use explain::{explain, explain_in, pseudonym, Explanation, Verdict};
 pub use generate::{generate_city, read_census, CityConfig, DistrictSpec, Rng};
 pub use input::dictionary;
 pub use input::source::TableRead;
@@ -95,7 +95,7 @@ pub use metrics::{
 };
 pub use output::{statements_csv, write_dir};
 pub use placements_file::read_placements;
-pub use plan::apply::{applied_scenario, render as render_plan};
+pub use plan::apply::{applied_scenario, render as render_plan, AppliedScenario};
 pub use plan::expansion::{plan, Plan};
 pub use plan::{read_candidates, Candidate};
 pub use progress::{NoReporter, Reporter, Stage};

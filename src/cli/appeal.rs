@@ -18,12 +18,15 @@ pub struct AppealArgs {
     #[arg(short, long, default_value = "appeal")]
     out: PathBuf,
     #[command(flatten)]
+    lang: super::lang::LangArg,
+    #[command(flatten)]
     solver: SolverArgs,
 }
 
 /// Runs the library's appeal workflow and lists the children it moves.
 pub fn run(args: AppealArgs, printer: Printer) -> Result<()> {
-    let settings = args.solver.settings(false)?;
+    let mut settings = args.solver.settings(false)?;
+    settings.lang = args.lang.resolve()?;
     let done = appeal_and_write(&args.appeal, &args.out, &settings, &NoReporter)?;
     printer.say(format!(
         "appeal for {}: {} child(ren) placed differently",
@@ -35,7 +38,7 @@ pub fn run(args: AppealArgs, printer: Printer) -> Result<()> {
     }
     printer.check(&done.after.check);
     printer.say(format!(
-        "corrected run written to {}/ (changes.csv lists every change)",
+        "corrected run written to {}/ (changes.csv lists every change; letters.txt explains each child concerned)",
         args.out.display()
     ));
     require_passed(&done.after.check)?;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use seatplan::{
-    check_output_file, explain, explain_html, explain_json, explain_text, load, require_passed,
+    check_output_file, explain_html, explain_in, explain_json, explain_text, load, require_passed,
     solve, write_file, Error, Existing, SchoolTallies,
 };
 
@@ -39,6 +39,8 @@ pub struct ExplainArgs {
     #[arg(long)]
     round: Option<PathBuf>,
     #[command(flatten)]
+    lang: super::lang::LangArg,
+    #[command(flatten)]
     solver: SolverArgs,
 }
 
@@ -48,6 +50,7 @@ pub fn run(args: ExplainArgs, printer: Printer) -> Result<()> {
         return explain_after_round(&args, dir, printer);
     }
     let (mechanism, options) = args.solver.options()?;
+    let lang = args.lang.resolve()?;
     let loaded = load(&args.scenario).map_err(Error::from)?;
     let inputs: Vec<PathBuf> = loaded.files.all().into_iter().map(PathBuf::from).collect();
     // Refused before the solve, which may take a while; `write_file` checks again.
@@ -70,7 +73,7 @@ pub fn run(args: ExplainArgs, printer: Printer) -> Result<()> {
     }
     let outcomes = &solved.assignment.outcomes;
     let tallies = SchoolTallies::compute(sc, &solved.ranking, outcomes);
-    let e = explain(sc, &solved.ranking, outcomes, &tallies, c);
+    let e = explain_in(sc, &solved.ranking, outcomes, &tallies, c, lang);
     emit(&args, &e, &inputs, printer)?;
     require_passed(&solved.check)?;
     Ok(())

@@ -59,12 +59,19 @@ pub fn run(args: PlanArgs, printer: Printer) -> Result<()> {
         years + 1
     ));
     let mut files = render_plan(sc, &chosen);
-    for (name, bytes) in applied_scenario(&loaded.files, sc, &options, &chosen)
-        .map_err(|e| Error::from(InputErrors::scenario(vec![e])))?
-    {
+    let applied = applied_scenario(&loaded, &options, &chosen)
+        .map_err(|e| Error::from(InputErrors::scenario(vec![e])))?;
+    for (name, bytes) in applied.files {
         files.push((format!("scenario/{name}"), bytes));
     }
     write_dir(&args.out, &files, &by).map_err(Error::from)?;
+    let out = args.out.display().to_string();
+    let out = out.trim_end_matches('/');
+    for (name, from) in &applied.converted {
+        printer.say(format!(
+            "{out}/scenario/{name}: the table of {from}, written as UTF-8 CSV with commas"
+        ));
+    }
     printer.say(format!(
         "capital: {} of {} yuan on {} expansion(s)",
         chosen.capital_spent_yuan,
@@ -81,7 +88,6 @@ pub fn run(args: PlanArgs, printer: Printer) -> Result<()> {
     ));
     printer.say(format!(
         "plan written to {out}/ (re-run the intake with: seatplan run {out}/scenario/scenario.toml --out {out}-run)",
-        out = args.out.display().to_string().trim_end_matches('/'),
     ));
     Ok(())
 }

@@ -8,16 +8,17 @@
 //! would have admitted her. Another family's facts never appear: tie-breaks are named by key
 //! with the child's own value only.
 
+pub mod letters;
 pub mod render;
+mod words;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::assign::Outcome;
 use crate::domain::{ChildIdx, SchoolIdx};
-use crate::metrics::wording::{
-    home_tier, home_tier_words, layer_words, outcome_sentence, tie_key_words, tier_words,
-};
+use crate::lang::Lang;
+use crate::metrics::wording::{home_tier, home_tier_words};
 use crate::metrics::{rank, Rank, SchoolTallies};
 use crate::policy::{format_points, MilliPoints, TieRule};
 use crate::ranking::{Priority, Ranking};
@@ -43,7 +44,7 @@ pub fn pseudonym(scenario: &Scenario, child_id: &str) -> String {
 pub struct PointsLine {
     /// The layer's code as written in the policy file (`provincial`, `city`, `district`).
     pub layer: String,
-    /// The layer in words, English then Chinese (`city 市级`).
+    /// The layer in words, in the explanation's language (`city 市级`).
     pub layer_words: String,
     pub item: String,
     pub value: String,
@@ -57,7 +58,7 @@ pub struct Cutoff {
     pub holder: String,
     /// The holder's tier at the school, as written in the policy file.
     pub tier: String,
-    /// The same tier in words, English then Chinese.
+    /// The same tier in words, in the explanation's language.
     pub tier_words: String,
     pub points: String,
 }
@@ -95,7 +96,7 @@ pub enum Verdict {
     TieBreak {
         /// The tie-break key's name as written in the policy file (e.g. `insurance_months`).
         key: String,
-        /// The key in words, English then Chinese, with the order it ranks in.
+        /// The key in words, in the explanation's language, with the order it ranks in.
         key_words: String,
         /// The child's own value of that key (the other child's is never shown).
         your_value: String,
@@ -131,7 +132,7 @@ pub struct ChoiceLine {
     pub district: String,
     /// Her tier at this school as written in the policy file; `None` if she holds none there.
     pub your_tier: Option<String>,
-    /// The same tier in words, English then Chinese.
+    /// The same tier in words, in the explanation's language.
     pub your_tier_words: Option<String>,
     pub your_points: String,
     pub seats: u32,
@@ -139,7 +140,7 @@ pub struct ChoiceLine {
     pub cutoff: Option<Cutoff>,
     #[serde(flatten)]
     pub verdict: Verdict,
-    /// The verdict in words, English then Chinese, as the text form prints it.
+    /// The verdict in words, in the explanation's language, as the text form prints it.
     pub verdict_text: String,
 }
 
@@ -170,7 +171,7 @@ pub struct Explanation {
     /// The tier she holds in her own district: its name as written in the policy file, `none`,
     /// or `ineligible`.
     pub tier: String,
-    /// The same tier in words, English then Chinese.
+    /// The same tier in words, in the explanation's language.
     pub tier_words: String,
     /// Her rank ([`crate::metrics::rank`]): the same number `statements.csv` gives.
     pub rank: Rank,
@@ -198,20 +199,39 @@ pub struct Explanation {
     /// After a later round: whether and why she moved (set by `crate::rounds`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub round: Option<crate::metrics::waitlist::Movement>,
+    /// The language of its words, and of its renderings' labels.
+    #[serde(skip)]
+    pub lang: Lang,
 }
 
 fn tier_at(ranking: &Ranking, s: SchoolIdx, p: Priority) -> crate::policy::Tier {
     ranking.school_tiers[s.ix()][p.tier as usize]
 }
 
-/// Explains the placement of one child. `tallies` are the run's school tallies
-/// ([`SchoolTallies::compute`] of the same outcomes), computed once for any number of children.
+/// Explains the placement of one child, in both languages side by side ([`explain_in`] with
+/// [`Lang::Both`]). `tallies` are the run's school tallies ([`SchoolTallies::compute`] of the
+/// same outcomes), computed once for any number of children.
 pub fn explain(
     scenario: &Scenario,
     ranking: &Ranking,
     outcomes: &[Outcome],
     tallies: &SchoolTallies,
     c: ChildIdx,
+) -> Explanation {
+    explain_in(scenario, ranking, outcomes, tallies, c, Lang::Both)
+}
+
+/// Explains the placement of one child in `lang`: English, Chinese, or both side by side (each
+/// English label followed by its Chinese, as explanations have always read). The facts, the
+/// codes and the rank are the same in every language; only the words differ (a gate's reason
+/// and the words a policy file gives its own tiers and keys stay as written).
+pub fn explain_in(
+    scenario: &Scenario,
+    ranking: &Ranking,
+    outcomes: &[Outcome],
+    tallies: &SchoolTallies,
+    c: ChildIdx,
+    lang: Lang,
 ) -> Explanation {
     let child = scenario.child(c);
     let policy = &scenario.policy;
@@ -221,11 +241,11 @@ pub fn explain(
         if st.layers_raw[i] > st.layers[i] {
             statement.push(PointsLine {
                 layer: layer.name().into(),
-                layer_words: layer_words(*layer).into(),
-                item: "layer total 层级合计".into(),
+                layer_words: words::layer(lang, *layer),
+                item: words::text(lang, "layer total 层级合计"),
                 value: format_points(st.layers_raw[i]),
                 points: format_points(st.layers[i]),
-                note: "layer cap 层级封顶".into(),
+                note: words::text(lang, "layer cap 层级封顶"),
             });
         }
     }
@@ -233,13 +253,18 @@ pub fn explain(
         if let Some(item) = item {
             statement.push(PointsLine {
                 layer: ind.layer().name().into(),
-                layer_words: layer_words(ind.layer()).into(),
+                layer_words: words::layer(lang, ind.layer()),
                 item: ind.name.clone(),
                 value: item.value.clone(),
                 points: format_points(item.points),
                 note: match ind.cap {
                     Some(cap) if item.raw > cap => {
-                        format!("capped at {} 封顶", format_points(cap))
+                        let cap = format_points(cap);
+                        match lang {
+                            Lang::En => format!("capped at {cap}"),
+                            Lang::Zh => format!("封顶 {cap} 分"),
+                            Lang::Both => format!("capped at {cap} 封顶"),
+                        }
                     }
                     _ => String::new(),
                 },
@@ -260,7 +285,7 @@ pub fn explain(
         let cutoff = tally.cutoff.map(|cut| Cutoff {
             holder: pseudonym(scenario, &scenario.child(cut.holder).id),
             tier: cut.tier.to_string(),
-            tier_words: tier_words(tier_at(ranking, s, cut.priority)).into(),
+            tier_words: words::tier(lang, tier_at(ranking, s, cut.priority)),
             points: format_points(cut.points),
         });
         let verdict = if i + 1 == placed_rank {
@@ -272,7 +297,7 @@ pub fn explain(
                 reason: reason.clone(),
             }
         } else if let Some(mine) = mine {
-            refusal(scenario, tallies, c, s, mine, my_points)
+            refusal(scenario, tallies, c, s, mine, my_points, lang)
         } else {
             Verdict::NoTier
         };
@@ -282,7 +307,7 @@ pub fn explain(
             name: school.name.clone(),
             district: scenario.districts[school.district.ix()].id.clone(),
             your_tier: mine.map(|p| tier_at(ranking, s, p).name().to_string()),
-            your_tier_words: mine.map(|p| tier_words(tier_at(ranking, s, p)).to_string()),
+            your_tier_words: mine.map(|p| words::tier(lang, tier_at(ranking, s, p))),
             your_points: format_points(my_points),
             seats: tally.seats,
             admitted_by_choice: tally.by_choice,
@@ -290,7 +315,7 @@ pub fn explain(
             verdict,
             verdict_text: String::new(),
         };
-        line.verdict_text = render::verdict_text(&line);
+        line.verdict_text = render::verdict_text_in(&line, lang);
         choices.push(line);
     }
     let (outcome_school, outcome_school_name) = match outcome {
@@ -307,8 +332,16 @@ pub fn explain(
     let suggestions = if placed_rank == 1 || !ranking.eligible(c) {
         Vec::new()
     } else {
-        suggestions(scenario, ranking, tallies, c)
+        suggestions(scenario, ranking, tallies, c, lang)
     };
+    let home_defined = ranking.eligible(c)
+        && matches!(
+            scenario
+                .policy
+                .tiers
+                .get(ranking.home_tier[c.ix()] as usize),
+            Some(crate::policy::Tier::Defined(_))
+        );
     Explanation {
         child: child.id.clone(),
         district: scenario.districts[child.residence_district.ix()].id.clone(),
@@ -319,10 +352,10 @@ pub fn explain(
         gate_failure: ranking.gate_failure[c.ix()].clone(),
         points: format_points(ranking.points[c.ix()]),
         tier: home_tier(scenario, ranking, c).to_string(),
-        tier_words: home_tier_words(scenario, ranking, c).to_string(),
+        tier_words: words::home_tier(lang, home_tier_words(scenario, ranking, c), home_defined),
         rank: rank(scenario, ranking, c),
         statement,
-        outcome: outcome_sentence(outcome),
+        outcome: words::outcome(lang, outcome),
         outcome_school,
         outcome_school_name,
         unplaced_reason: match outcome {
@@ -337,6 +370,7 @@ pub fn explain(
         suggestions,
         waitlists: crate::metrics::waitlist::child_lines(scenario, ranking, outcomes, c),
         round: None,
+        lang,
     }
 }
 
@@ -348,6 +382,7 @@ fn refusal(
     s: SchoolIdx,
     mine: Priority,
     my_points: MilliPoints,
+    lang: Lang,
 ) -> Verdict {
     let school = scenario.school(s);
     let Some(cutoff) = tallies.public[s.ix()].cutoff else {
@@ -393,7 +428,7 @@ fn refusal(
     {
         return Verdict::TieBreak {
             key: key.name().into(),
-            key_words: tie_key_words(*key).into(),
+            key_words: words::tie_key(lang, *key),
             your_value: key.display_value(me),
         };
     }
@@ -412,6 +447,7 @@ fn suggestions(
     ranking: &Ranking,
     tallies: &SchoolTallies,
     c: ChildIdx,
+    lang: Lang,
 ) -> Vec<Suggestion> {
     let child = scenario.child(c);
     let mut found: Vec<(f64, SchoolIdx, String)> = Vec::new();
@@ -435,13 +471,16 @@ fn suggestions(
         };
         let cutoff_tells = siblings == 1 && (school.reserved_migrant == 0 || child.is_migrant());
         let why = if filled + siblings <= tally.seats {
-            "it had seats left after every listed choice was served 志愿录取后仍有空余学位"
-                .to_string()
+            words::text(
+                lang,
+                "it had seats left after every listed choice was served 志愿录取后仍有空余学位",
+            )
         } else {
             match tally.cutoff {
-                Some(cut) if mine < cut.priority && cutoff_tells => {
-                    "the child's priority is above its last admitted child's 优先顺序高于该校最后录取者".to_string()
-                }
+                Some(cut) if mine < cut.priority && cutoff_tells => words::text(
+                    lang,
+                    "the child's priority is above its last admitted child's 优先顺序高于该校最后录取者",
+                ),
                 _ => continue,
             }
         };

@@ -1,17 +1,21 @@
 //! Writing a plan: its tables and chart, and the scenario with the plan applied.
 //!
 //! The applied scenario is a self-contained folder: every input file is copied beside a new
-//! `scenario.toml`, and `schools.csv` gains the chosen classes and new schools, so
-//! `seatplan run <plan>/scenario/scenario.toml` re-runs the intake with the plan built.
+//! `scenario.toml` (a table from a workbook sheet, or a CSV file in another encoding or with
+//! another separator, written as UTF-8 CSV with commas: [`plain`]), and the schools table gains
+//! the chosen classes and new schools, so `seatplan run <plan>/scenario/scenario.toml` re-runs
+//! the intake with the plan built.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use super::expansion::Plan;
+use super::plain;
 use super::Candidate;
 use crate::domain::Location;
 use crate::error::InputError;
-use crate::input::ScenarioFiles;
+use crate::input::dictionary::{canonical_column, TableKind};
+use crate::input::Loaded;
 use crate::scenario::Scenario;
 
 /// Renders `plan.csv`, `balance.csv`, `plan.json` and `supply_demand.svg`.
@@ -148,13 +152,27 @@ const BLUE: &str = "#3b6fb6";
 const GREEN: &str = "#3a9a4a";
 const ORANGE: &str = "#e08a2c";
 
-/// The files of the scenario with the plan applied, named for a folder of their own.
+/// The scenario with the plan applied, as the files of a folder of its own.
+#[derive(Debug, Clone)]
+pub struct AppliedScenario {
+    /// Each file's name in the folder and its bytes, by name.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// For each table that was not a UTF-8 CSV file with commas (a workbook sheet, a GBK or
+    /// tab-separated file, …), in table order: the name of its plain copy and where it came from
+    /// (`children.csv`, `intake.xlsx [儿童]`).
+    pub converted: Vec<(String, String)>,
+}
+
+/// The files of the scenario with the plan applied, named for a folder of their own: a new
+/// `scenario.toml` naming each copy, the policy, the catchment table, and every table as a file
+/// of its own — copied as it is when it is UTF-8 CSV with commas, else written as one
+/// ([`AppliedScenario::converted`]); `schools.csv` carries the plan.
 pub fn applied_scenario(
-    files: &ScenarioFiles,
-    scenario: &Scenario,
+    loaded: &Loaded,
     candidates: &[Candidate],
     plan: &Plan,
-) -> Result<Vec<(String, Vec<u8>)>, InputError> {
+) -> Result<AppliedScenario, InputError> {
+    let (files, scenario) = (&loaded.files, &loaded.scenario);
     let read = |p: &Path| {
         crate::input::read_input(p, crate::input::FileKind::Table)
             .map_err(|e| InputError::file(p, format!("cannot read: {e}")))
@@ -170,10 +188,7 @@ pub fn applied_scenario(
     })?;
     let mut out = Vec::new();
     let mut used = Vec::new();
-    let mut local = |path: &Path, bytes: Vec<u8>, used: &mut Vec<String>| -> String {
-        let stem = path
-            .file_name()
-            .map_or("file".into(), |n| n.to_string_lossy().into_owned());
+    let mut local = |stem: String, bytes: Vec<u8>, used: &mut Vec<String>| -> String {
         let mut name = stem.clone();
         let mut k = 2;
         while used.contains(&name) {
@@ -184,32 +199,61 @@ pub fn applied_scenario(
         out.push((name.clone(), bytes));
         name
     };
+    let file_name = |path: &Path| {
+        path.file_name()
+            .map_or("file".into(), |n| n.to_string_lossy().into_owned())
+    };
     used.push("scenario.toml".to_string());
     // The plan is built in this scenario; its candidates are not part of it.
     toml.remove("planning");
-    let policy = local(&files.policy, read(&files.policy)?, &mut used);
+    let policy = local(file_name(&files.policy), read(&files.policy)?, &mut used);
     toml.insert("policy".into(), policy.into());
-    let schools = local(
-        &files.schools,
-        schools_with_plan(&files.schools, scenario, candidates, plan)?,
-        &mut used,
-    );
+    // Each table as a plain CSV file: its bytes as they are, or converted from how it was read.
+    let mut converted = Vec::new();
+    let mut table = |kind: TableKind, path: &Path| -> Result<(String, Vec<u8>), InputError> {
+        match loaded.sources.iter().find(|r| r.table == kind) {
+            Some(r) if !r.is_plain() => {
+                let (bytes, from) = plain::plain_csv(r).map_err(|e| InputError::file(path, e))?;
+                converted.push((kind, from));
+                Ok((plain::plain_name(kind), bytes))
+            }
+            _ => Ok((file_name(path), read(path)?)),
+        }
+    };
+    let (schools_stem, schools_bytes) = table(TableKind::Schools, &files.schools)?;
+    let mut tables_in_order = vec![(
+        TableKind::Schools,
+        schools_stem,
+        schools_with_plan(&files.schools, &schools_bytes, scenario, candidates, plan)?,
+    )];
+    for (kind, path) in [
+        (TableKind::Districts, Some(&files.districts)),
+        (TableKind::PrivateSchools, files.private_schools.as_ref()),
+        (TableKind::Children, Some(&files.children)),
+        (TableKind::Choices, Some(&files.choices)),
+    ] {
+        if let Some(path) = path {
+            let (stem, bytes) = table(kind, path)?;
+            tables_in_order.push((kind, stem, bytes));
+        }
+    }
     let tables = toml
         .get_mut("tables")
         .and_then(|t| t.as_table_mut())
         .ok_or_else(|| InputError::file(&files.scenario, "no [tables] section"))?;
-    tables.insert("schools".into(), schools.into());
-    let mut copy = |key: &str, path: Option<&Path>| -> Result<(), InputError> {
-        if let Some(path) = path {
-            let name = local(path, read(path)?, &mut used);
-            tables.insert(key.into(), name.into());
-        }
-        Ok(())
-    };
-    copy("districts", Some(&files.districts))?;
-    copy("private_schools", files.private_schools.as_deref())?;
-    copy("children", Some(&files.children))?;
-    copy("choices", Some(&files.choices))?;
+    // Every table is named below; none is a sheet of a workbook any more.
+    tables.remove("workbook");
+    tables.remove("private_schools");
+    let mut names = Vec::new();
+    for (kind, stem, bytes) in tables_in_order {
+        let name = local(stem, bytes, &mut used);
+        tables.insert(kind.name().into(), name.clone().into());
+        names.push((kind, name));
+    }
+    if let Some(path) = &files.catchments {
+        let name = local(file_name(path), read(path)?, &mut used);
+        tables.insert("catchments".into(), name.into());
+    }
     let header = format!(
         "# {} with the capacity plan applied ({} yuan of {}), written by `seatplan plan`.\n",
         scenario.name, plan.capital_spent_yuan, plan.capital_budget_yuan
@@ -218,7 +262,19 @@ pub fn applied_scenario(
         toml::to_string(&toml).map_err(|e| InputError::file(&files.scenario, e.to_string()))?;
     out.push(("scenario.toml".into(), (header + &body).into_bytes()));
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    let mut converted: Vec<(TableKind, String)> = converted;
+    converted.sort_by_key(|(k, _)| TableKind::ALL.iter().position(|x| x == k));
+    let converted = converted
+        .into_iter()
+        .filter_map(|(kind, from)| {
+            let (_, name) = names.iter().find(|(k, _)| *k == kind)?;
+            Some((name.clone(), from))
+        })
+        .collect();
+    Ok(AppliedScenario {
+        files: out,
+        converted,
+    })
 }
 
 /// The scenario with the plan built, as typed edits checked by [`Scenario::new`]: chosen classes
@@ -262,34 +318,39 @@ fn applied(
     scenario.edited(&edits)
 }
 
-/// The schools file with chosen classes added to existing schools and new schools appended.
+/// The schools table (`bytes`: UTF-8 CSV with commas, read from `path`) with chosen classes
+/// added to existing schools and new schools appended. Columns are found by their English or
+/// Chinese names; a grown school's seats are the scenario's plus those built.
 fn schools_with_plan(
     path: &Path,
+    bytes: &[u8],
     scenario: &Scenario,
     candidates: &[Candidate],
     plan: &Plan,
 ) -> Result<Vec<u8>, InputError> {
-    let mut added: HashMap<&str, u64> = HashMap::new();
+    let mut added: HashMap<&str, (u32, u64)> = HashMap::new();
     for (c, &u) in candidates.iter().zip(&plan.units) {
         if let (Some(s), true) = (c.school, u > 0) {
-            *added.entry(scenario.school(s).id.as_str()).or_default() +=
-                u64::from(c.seats_per_unit) * u64::from(u);
+            let school = scenario.school(s);
+            added
+                .entry(school.id.as_str())
+                .or_insert((school.seats, 0))
+                .1 += u64::from(c.seats_per_unit) * u64::from(u);
         }
     }
-    let bytes = crate::input::read_input(path, crate::input::FileKind::Table)
-        .map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
-    let bytes = bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&bytes)
-        .to_vec();
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(&bytes[..]);
+        .from_reader(bytes);
     let headers = reader
         .headers()
         .map_err(|e| InputError::file(path, e.to_string()))?
         .clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
+    let canonical: Vec<Option<&str>> = headers
+        .iter()
+        .map(|h| canonical_column(TableKind::Schools, h))
+        .collect();
+    let col = |name: &str| canonical.iter().position(|c| *c == Some(name));
     let (Some(id_c), Some(seats_c)) = (col("id"), col("seats")) else {
         return Err(InputError::file(path, "no `id` or `seats` column"));
     };
@@ -300,9 +361,8 @@ fn schools_with_plan(
         let record = record.map_err(|e| InputError::file(path, e.to_string()))?;
         existing.insert(record[id_c].to_string());
         let mut fields: Vec<String> = record.iter().map(str::to_string).collect();
-        if let Some(extra) = added.get(&record[id_c]) {
-            let seats: u64 = record[seats_c].parse().unwrap_or(0);
-            fields[seats_c] = (seats + extra).to_string();
+        if let Some((seats, extra)) = added.get(&record[id_c]) {
+            fields[seats_c] = (u64::from(*seats) + extra).to_string();
         }
         w.write_record(&fields).expect("writing to memory");
     }
@@ -320,15 +380,15 @@ fn schools_with_plan(
             ));
         }
         let loc = c.location.expect("validated: new schools have a location");
-        let fields: Vec<String> = headers
+        let fields: Vec<String> = canonical
             .iter()
-            .map(|h| match h {
+            .map(|h| match h.unwrap_or_default() {
                 "id" => c.id.clone(),
                 "name" => c.name.clone(),
                 "district" => scenario.districts[c.district.ix()].id.clone(),
                 "entry_grade" => scenario.entry_grade.to_string(),
                 "seats" => (u64::from(c.seats_per_unit) * u64::from(u)).to_string(),
-                "x_km" | "y_km" => match (h, loc) {
+                h @ ("x_km" | "y_km") => match (h, loc) {
                     ("x_km", Location::Km { x_km, .. }) => x_km.to_string(),
                     (_, Location::Km { y_km, .. }) => y_km.to_string(),
                     (_, Location::Degrees { .. }) => String::new(),

@@ -8,6 +8,7 @@
 
 pub mod apply;
 pub mod expansion;
+mod plain;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -13,6 +13,8 @@ use crate::{output, Solved};
 pub const CHANGES: &str = "changes.csv";
 /// The file recording the appeal, its scenario and how many children it moved.
 pub const APPEAL_JSON: &str = "appeal.json";
+/// The file of letters: the explanation of each child the appeal concerns.
+pub const LETTERS: &str = "letters.txt";
 
 /// What [`appeal_and_write`] did.
 #[derive(Debug, Clone)]
@@ -30,8 +32,8 @@ pub struct AppealRun {
 }
 
 /// Loads the appeal file at `file`, solves its archived scenario as it was and with the
-/// corrections, and writes the corrected run's outputs with `changes.csv` and `appeal.json` as
-/// the complete contents of folder `out` (replaced atomically; refused, before solving, unless
+/// corrections, and writes the corrected run's outputs (in `settings.lang`) with `changes.csv`,
+/// `letters.txt` and `appeal.json` as the complete contents of folder `out` (replaced atomically; refused, before solving, unless
 /// absent, empty or an output folder seatplan wrote that holds neither the appeal file nor an
 /// input of its scenario: [`crate::check_output_dir`]).
 ///
@@ -69,8 +71,10 @@ pub fn appeal_and_write(
         &before.assignment.outcomes,
         &after.assignment.outcomes,
     );
-    let mut files = crate::run_outputs::render(&appeal.corrected, &after);
+    let mut files =
+        crate::run_outputs::render_run_in(&appeal.corrected, &after, false, settings.lang);
     files.push((CHANGES, changes_csv(&moved)));
+    files.push((LETTERS, letters_txt(&appeal, &after, &moved, settings.lang)));
     let mut summary = serde_json::to_vec_pretty(&serde_json::json!({
         "appeal": file.display().to_string(),
         "scenario": appeal.base.files.scenario.display().to_string(),
@@ -90,6 +94,32 @@ pub fn appeal_and_write(
         changes: moved,
         out: out.to_path_buf(),
     })
+}
+
+/// `letters.txt`: the explanation under the corrections of every child corrected or placed
+/// differently, by child id, in `lang` ([`crate::explain::letters::letters`]).
+fn letters_txt(appeal: &Appeal, after: &Solved, moved: &[Change], lang: crate::Lang) -> Vec<u8> {
+    let sc = &appeal.corrected;
+    let mut ids: Vec<&str> = appeal
+        .children
+        .iter()
+        .map(String::as_str)
+        .chain(moved.iter().map(|m| m.child.as_str()))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let children: Vec<_> = sc
+        .child_indices()
+        .filter(|&c| ids.binary_search(&sc.child(c).id.as_str()).is_ok())
+        .collect();
+    crate::explain::letters::letters(
+        sc,
+        &after.ranking,
+        &after.assignment.outcomes,
+        &children,
+        lang,
+    )
+    .into_bytes()
 }
 
 /// `changes.csv`: one row per child placed differently (only the header if none).

@@ -160,6 +160,8 @@ fn explain_writes_json_and_a_printable_page() {
         "F",
         "--format",
         "json",
+        "--lang",
+        "both",
     ]);
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -197,4 +199,60 @@ fn explain_writes_json_and_a_printable_page() {
     let o = seatplan(&["explain", scenario.to_str().unwrap(), "--child", "Z"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no child `Z`"));
+}
+
+/// The letters of an appeal: one explanation per child concerned (D, corrected and moved; C,
+/// moved), under the corrections, in the language asked, each on a page of its own; the
+/// corrected report in that language too.
+#[test]
+fn an_appeal_writes_a_letter_to_each_family_concerned_in_its_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let appeal = scenario_dir("tiny/appeal/appeal.toml");
+    for (lang, d_outcome, c_outcome) in [
+        (
+            "zh",
+            "结果：第 1 志愿录取 — Second Primary (S2)",
+            "结果：政府购买民办学位",
+        ),
+        (
+            "en",
+            "Outcome: admitted to choice 1 — Second Primary (S2)",
+            "Outcome: a government-purchased private place",
+        ),
+    ] {
+        let out = tmp.path().join(lang);
+        let o = seatplan(&[
+            "appeal",
+            appeal.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--lang",
+            lang,
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let letters = std::fs::read_to_string(out.join("letters.txt")).unwrap();
+        let pages: Vec<&str> = letters.split("\u{c}\n").collect();
+        assert_eq!(pages.len(), 2, "{letters}");
+        assert!(pages[0].starts_with(if lang == "zh" {
+            "儿童：C "
+        } else {
+            "Child: C "
+        }));
+        assert!(pages[0].contains(c_outcome), "{}", pages[0]);
+        assert!(pages[1].contains(d_outcome), "{}", pages[1]);
+        let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+        assert_eq!(
+            report.contains("<html lang=\"zh-CN\">"),
+            lang == "zh",
+            "report.html in {lang}"
+        );
+        if lang == "en" {
+            assert!(
+                !letters
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{letters}"
+            );
+        }
+    }
 }

@@ -8,7 +8,7 @@ use seatplan::domain::ChildIdx;
 use seatplan::policy::{format_points, Fact, Indicator, IndicatorRule, Scope, TieRule};
 use seatplan::Scenario;
 use seatplan::SchoolTallies;
-use seatplan::{explain, explain_text, pseudonym, Verdict};
+use seatplan::{explain, explain_in, explain_json, explain_text, pseudonym, Lang, Verdict};
 use seatplan::{Mechanism, Outcome};
 
 use super::properties::scenario;
@@ -217,4 +217,140 @@ fn statements_and_explanations_give_every_child_the_same_rank() {
         );
     }
     assert_eq!(ranks["C0000831"], "119 of 1517");
+}
+
+/// Whether `s` holds a Chinese character.
+fn has_chinese(s: &str) -> bool {
+    s.chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c))
+}
+
+/// Explanations a parent reads in one language: in English no Chinese, in Chinese none of the
+/// labels' and verdicts' English words; side by side (`both`) the explanation as it always read
+/// ([`explain`]). Every language gives the same facts: the same verdicts, cut-offs, points and
+/// rank (#18: one rank per child), only the words differ.
+#[test]
+fn an_explanation_reads_in_one_language_with_the_same_facts() {
+    let english_words = [
+        "Child",
+        "District",
+        "Eligibility",
+        "Points",
+        "Tier",
+        "Rank",
+        "Outcome",
+        "Choices",
+        "admitted",
+        "seats",
+        "last seat",
+        "points",
+        "Waitlists",
+        "position",
+        "migrant child",
+        "place in the points order",
+        "government-purchased",
+        "tie-break",
+        "no place",
+        "Had the family listed",
+    ];
+    for name in [
+        "two-schools",
+        "coordinated",
+        "keep-ties",
+        "reserved",
+        "siblings",
+        "purchase",
+    ] {
+        let sc = load(&scenario_dir(&format!("tiny/{name}/scenario.toml")));
+        let solved = solve_checked(&sc, Mechanism::Optimal);
+        let outcomes = &solved.assignment.outcomes;
+        let tallies = SchoolTallies::compute(&sc, &solved.ranking, outcomes);
+        for c in sc.child_indices() {
+            let at = |lang| explain_in(&sc, &solved.ranking, outcomes, &tallies, c, lang);
+            let (en, zh, both) = (at(Lang::En), at(Lang::Zh), at(Lang::Both));
+            assert_eq!(both, explain(&sc, &solved.ranking, outcomes, &tallies, c));
+            let en_text = explain_text(&en);
+            assert!(!has_chinese(&en_text), "{name}: {en_text}");
+            let zh_text = explain_text(&zh);
+            // Names, ids and the policy's own words (indicator names, gate reasons) are as
+            // written; the policies of the tiny scenarios write them in English.
+            let own: Vec<String> = sc
+                .policy()
+                .indicators
+                .iter()
+                .map(|i| i.name.clone())
+                .chain(zh.gate_failure.clone())
+                .collect();
+            let mut bare = zh_text.clone();
+            for w in &own {
+                bare = bare.replace(w.as_str(), "");
+            }
+            for w in english_words {
+                assert!(
+                    !bare.contains(w),
+                    "{name}: `{w}` in the Chinese text:\n{zh_text}"
+                );
+            }
+            for e in [&en, &zh] {
+                assert_eq!(e.rank, both.rank);
+                assert_eq!(e.points, both.points);
+                assert_eq!(e.outcome_school, both.outcome_school);
+                let facts = |e: &seatplan::Explanation| {
+                    e.choices
+                        .iter()
+                        .map(|l| {
+                            (
+                                std::mem::discriminant(&l.verdict),
+                                l.cutoff
+                                    .as_ref()
+                                    .map(|c| (c.holder.clone(), c.points.clone())),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(facts(e), facts(&both));
+            }
+            // The rank's place reads in each language's words.
+            let r = &both.rank;
+            assert!(
+                en_text.contains(&format!("Rank: {} of {}", r.place, r.of)),
+                "{en_text}"
+            );
+            assert!(
+                zh_text.contains(&format!("排名：第 {} 名（共 {} 人）", r.place, r.of)),
+                "{zh_text}"
+            );
+            // The JSON keeps its codes; its words follow the language.
+            let json: serde_json::Value = serde_json::from_str(&explain_json(&zh)).unwrap();
+            assert_eq!(json["tier"], both.tier.as_str());
+            assert_eq!(json["tier_words"], zh.tier_words.as_str());
+        }
+    }
+}
+
+/// `seatplan explain` chooses its language as `run` does: `--lang`, else `SEATPLAN_LANG`, else
+/// a Chinese locale, else English.
+#[test]
+fn explain_chooses_its_language_as_run_does() {
+    let scenario = scenario_dir("tiny/two-schools/scenario.toml");
+    let explain = |lang: Option<&str>, env: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_seatplan"));
+        cmd.args(["explain", scenario.to_str().unwrap(), "--child", "D"]);
+        if let Some(l) = lang {
+            cmd.args(["--lang", l]);
+        }
+        for k in ["SEATPLAN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+            cmd.env_remove(k);
+        }
+        cmd.envs(env.iter().copied());
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert!(explain(None, &[]).starts_with("Child: D "));
+    assert!(explain(None, &[("LANG", "zh_CN.UTF-8")]).starts_with("儿童：D "));
+    assert!(
+        explain(None, &[("LANG", "zh_CN.UTF-8"), ("SEATPLAN_LANG", "en")]).starts_with("Child: D ")
+    );
+    assert!(explain(Some("both"), &[("SEATPLAN_LANG", "zh")]).starts_with("Child 儿童: D "));
 }

@@ -134,6 +134,89 @@ fn plan_then_run_builds_the_plan_into_the_intake() {
     );
 }
 
+/// Plans `scenario` into `dir/plan`, runs the applied scenario into `dir/run`; returns what the
+/// plan printed.
+fn plan_and_run(scenario: &std::path::Path, dir: &std::path::Path) -> String {
+    let out = dir.join("plan");
+    let o = seatplan(&[
+        "plan",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{stderr}");
+    let applied = out.join("scenario/scenario.toml");
+    let run = dir.join("run");
+    let o = seatplan(&[
+        "run",
+        applied.to_str().unwrap(),
+        "--out",
+        run.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    stderr
+}
+
+/// Regression: `plan` copied a workbook as if it were `schools.csv`, and read a GBK file's
+/// seats as UTF-8. Now a scenario whose tables are a workbook's sheets, or GBK tab-separated
+/// files with Chinese headers and words, plans and re-runs like the original, and the plan says
+/// which tables it wrote as UTF-8 CSV.
+#[test]
+fn a_plan_of_a_workbook_or_gbk_scenario_reruns_like_the_original() {
+    let tmp = tempfile::tempdir().unwrap();
+    plan_and_run(
+        &scenario_dir("tiny/planning/scenario.toml"),
+        &tmp.path().join("csv"),
+    );
+    let original = |f: &str| std::fs::read(tmp.path().join("csv/run").join(f)).unwrap();
+    for (name, converted, sheet) in [
+        ("workbook", super::sources::as_workbook("planning"), true),
+        ("gbk", super::sources::as_gbk_tabs("planning"), false),
+    ] {
+        let dir = tmp.path().join(name);
+        let said = plan_and_run(&converted.path().join("scenario.toml"), &dir);
+        for table in [
+            "districts",
+            "schools",
+            "private_schools",
+            "children",
+            "choices",
+        ] {
+            let from = if sheet {
+                "intake.xlsx [".to_string()
+            } else {
+                format!("{table}.csv (GB18030, separated by tabs)")
+            };
+            assert!(
+                said.contains(&format!("/scenario/{table}.csv: the table of "))
+                    && said.contains(&from),
+                "{name} {table}: {said}"
+            );
+        }
+        let applied = dir.join("plan/scenario");
+        let toml = std::fs::read_to_string(applied.join("scenario.toml")).unwrap();
+        assert!(
+            !toml.contains("workbook") && !toml.contains("sheet"),
+            "{toml}"
+        );
+        assert!(!applied.join("intake.xlsx").exists());
+        let schools = std::fs::read_to_string(applied.join("schools.csv")).unwrap();
+        assert!(
+            schools.contains("\nS1,Riverside Primary,D1,1,150,"),
+            "{schools}"
+        );
+        for f in ["placements.csv", "schools.csv", "districts.csv"] {
+            assert_eq!(
+                std::fs::read(dir.join("run").join(f)).unwrap(),
+                original(f),
+                "{name}: {f}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_new_school_is_added_to_the_applied_scenario() {
     let tmp = tempfile::tempdir().unwrap();

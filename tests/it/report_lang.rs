@@ -27,6 +27,15 @@ const LABELS: &[&str] = &[
     "Choice stage:",
     "Written by seatplan",
     "school(s)",
+    // The map's legend and its schools' tooltips.
+    "under 50% filled",
+    ">full<",
+    ">no seats<",
+    "seats filled",
+    "purchasable places bought",
+    "cut-off migrant",
+    ", public)",
+    ", private)",
 ];
 
 #[test]
@@ -47,6 +56,16 @@ fn chinese_report_has_chinese_headings_and_no_english_ones() {
             !zh.contains(e),
             "English label {e:?} left in the Chinese report"
         );
+    }
+    for c in [
+        "录取不足 50%",
+        ">已满<",
+        ">无学位<",
+        "公办）",
+        "民办）",
+        "录取线 ",
+    ] {
+        assert!(zh.contains(c), "{c} on the Chinese map");
     }
     let both = run_report_in(&sc, &solved, Lang::Both);
     for (c, e) in HEADINGS {

@@ -126,7 +126,7 @@ fn workbook_of(dir: &Path, tables: &[(TableKind, String)]) -> Vec<u8> {
 }
 
 /// The scenario `name` as one workbook `intake.xlsx` (its CSV tables removed), in a temp folder.
-fn as_workbook(name: &str) -> tempfile::TempDir {
+pub(super) fn as_workbook(name: &str) -> tempfile::TempDir {
     let tmp = copy_scenario(&format!("tiny/{name}"));
     let path = tmp.path().join("scenario.toml");
     let mut scenario: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
@@ -148,7 +148,7 @@ fn as_workbook(name: &str) -> tempfile::TempDir {
 
 /// The scenario `name` with every table rewritten as a GBK tab-separated file with Chinese
 /// headers and category words, under the same names, in a temp folder.
-fn as_gbk_tabs(name: &str) -> tempfile::TempDir {
+pub(super) fn as_gbk_tabs(name: &str) -> tempfile::TempDir {
     let tmp = copy_scenario(&format!("tiny/{name}"));
     let text = std::fs::read_to_string(tmp.path().join("scenario.toml")).unwrap();
     let scenario: toml::Table = text.parse().unwrap();

@@ -179,6 +179,43 @@ fn the_template_workbook_filled_in_runs_as_the_scenario_names_it() {
     assert!(solved.check.passed(), "{:?}", solved.check.violations);
 }
 
+/// Sheets named in both languages (`儿童 children`, as `--lang both` writes them) are found
+/// without `sheet = …`: a scenario naming only `workbook = "intake.xlsx"` reads every table.
+#[test]
+fn the_bilingual_template_sheets_are_found_without_declaring_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new");
+    seatplan::write_template(&dir, Lang::Both).unwrap();
+    let book = std::fs::read(dir.join("intake.xlsx")).unwrap();
+    std::fs::write(
+        dir.join("intake.xlsx"),
+        filled_workbook(&book, "two-schools"),
+    )
+    .unwrap();
+    let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+    let declared: String = toml
+        .lines()
+        .filter(|l| !l.contains("{ sheet = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(!declared.contains("sheet ="), "{declared}");
+    std::fs::write(dir.join("scenario.toml"), declared).unwrap();
+    let loaded = seatplan::load(&dir.join("scenario.toml")).unwrap();
+    let shipped = seatplan::load(&scenario_dir("tiny/two-schools/scenario.toml")).unwrap();
+    assert_eq!(
+        loaded.scenario.children().len(),
+        shipped.scenario.children().len()
+    );
+    assert_eq!(
+        loaded.scenario.schools().len(),
+        shipped.scenario.schools().len()
+    );
+    assert_eq!(
+        loaded.scenario.private_schools().len(),
+        shipped.scenario.private_schools().len()
+    );
+}
+
 #[test]
 fn the_workbook_has_a_sheet_per_table_with_the_dictionary_headers_and_a_help_sheet() {
     for (lang, first) in [

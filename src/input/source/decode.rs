@@ -1,6 +1,6 @@
 //! A CSV table's bytes as text: UTF-8 with or without a byte-order mark, GB18030/GBK (the
-//! default of Excel and WPS on a Chinese Windows), or UTF-16 with a byte-order mark, declared
-//! per table or detected.
+//! default of Excel and WPS on a Chinese Windows), or UTF-16 (with a byte-order mark, or declared
+//! `utf-16le`/`utf-16be` without one), declared per table or detected.
 //!
 //! Detection never guesses between two readings: a byte-order mark decides; else bytes that are
 //! valid UTF-8 are UTF-8; else bytes that decode as GB18030 without a single malformed sequence
@@ -67,6 +67,12 @@ pub(crate) fn decode(bytes: Vec<u8>, declared: Encoding) -> Result<Decoded, Stri
     }
     match declared {
         Encoding::Auto => {
+            if let Some(key) = utf16_hint(&bytes) {
+                return Err(format!(
+                    "the file looks like UTF-16 text without a byte-order mark (it has NUL \
+                     bytes); declare its encoding (`encoding = \"{key}\"`) or save it as \"CSV UTF-8\""
+                ));
+            }
             if std::str::from_utf8(&bytes).is_ok() {
                 return utf8(bytes, Chosen::Detected);
             }
@@ -97,11 +103,44 @@ pub(crate) fn decode(bytes: Vec<u8>, declared: Encoding) -> Result<Decoded, Stri
                 declared.name()
             )),
         },
-        Encoding::Utf16Le | Encoding::Utf16Be => Err(format!(
-            "the file is declared {} but has no byte-order mark",
-            declared.name()
-        )),
+        Encoding::Utf16Le | Encoding::Utf16Be => utf16_without_bom(&bytes, declared),
     }
+}
+
+/// Bytes declared UTF-16LE or UTF-16BE that carry no byte-order mark (as some exports write
+/// them): decoded as declared, refused at the first line that is not in it.
+fn utf16_without_bom(bytes: &[u8], declared: Encoding) -> Result<Decoded, String> {
+    let codec = if declared == Encoding::Utf16Le {
+        encoding_rs::UTF_16LE
+    } else {
+        encoding_rs::UTF_16BE
+    };
+    let (text, malformed) = codec.decode_without_bom_handling(bytes);
+    if malformed {
+        let line = 1 + text
+            .split('\u{FFFD}')
+            .next()
+            .map_or(0, |before| before.matches('\n').count());
+        return Err(format!(
+            "the file is declared `{}` but line {line} is not {} text",
+            declared.key(),
+            declared.name()
+        ));
+    }
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: declared,
+        chosen: Chosen::Declared,
+    })
+}
+
+/// The encoding key to suggest when undeclared bytes look like UTF-16 without a byte-order
+/// mark: a NUL byte among the first 512 (no CSV table holds one), at even offsets for
+/// `utf-16be`, odd ones for `utf-16le`.
+fn utf16_hint(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(512)];
+    let nul = head.iter().position(|&b| b == 0)?;
+    Some(if nul % 2 == 0 { "utf-16be" } else { "utf-16le" })
 }
 
 /// UTF-8 bytes as text, without a copy.
@@ -186,6 +225,33 @@ mod tests {
             (d.text.as_str(), d.encoding),
             ("id,名\n", Encoding::Utf16Le)
         );
+    }
+
+    fn utf16(text: &str, le: bool) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+            .collect()
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_read_when_declared_and_hinted_otherwise() {
+        for (le, declared, key) in [
+            (true, Encoding::Utf16Le, "utf-16le"),
+            (false, Encoding::Utf16Be, "utf-16be"),
+        ] {
+            let d = decode(utf16("id,名\nD1,上城区\n", le), declared).unwrap();
+            assert_eq!(
+                (d.text.as_str(), d.encoding, d.chosen),
+                ("id,名\nD1,上城区\n", declared, Chosen::Declared)
+            );
+            let e = decode(utf16("id\nD1\n", le), Encoding::Auto).unwrap_err();
+            assert!(e.contains(&format!("`encoding = \"{key}\"`")), "{e}");
+        }
+        // A lone surrogate on line 2 is not UTF-16.
+        let mut bad = utf16("id\n", true);
+        bad.extend([0x00, 0xD8, b'x', 0x00]);
+        let e = decode(bad, Encoding::Utf16Le).unwrap_err();
+        assert!(e.contains("declared `utf-16le` but line 2"), "{e}");
     }
 
     #[test]

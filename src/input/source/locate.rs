@@ -182,8 +182,23 @@ impl Books {
     }
 }
 
+/// Whether a sheet's name names table `kind`: its key (`children`, any letter case), its
+/// Chinese name (`儿童`), or both, in either order, separated by spaces or a `/` (`儿童 children`,
+/// as `seatplan template --lang both` names its sheets; `children / 儿童`).
+fn names_table(name: &str, kind: TableKind) -> bool {
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .filter(|w| !w.is_empty())
+        .collect();
+    (1..=2).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| w.eq_ignore_ascii_case(kind.name()) || *w == kind.zh())
+}
+
 /// The sheet of table `kind` among `names`: the one `wanted`, else the one named by the table's
-/// key or its Chinese name, else the only one; `Ok(None)` when an `optional` table has none.
+/// key or its Chinese name or both ([`names_table`]), else the only one; `Ok(None)` when an
+/// `optional` table has none.
 fn pick(
     names: &[String],
     kind: TableKind,
@@ -210,10 +225,7 @@ fn pick(
             .map(Some)
             .ok_or_else(|| format!("no sheet `{w}` (its sheets: {})", list()));
     }
-    let matching: Vec<&String> = names
-        .iter()
-        .filter(|n| n.trim().eq_ignore_ascii_case(kind.name()) || n.trim() == kind.zh())
-        .collect();
+    let matching: Vec<&String> = names.iter().filter(|n| names_table(n, kind)).collect();
     match matching[..] {
         [one] => Ok(Some(one.clone())),
         [_, _, ..] => Err(format!(
@@ -264,6 +276,22 @@ mod tests {
             "说明"
         );
         assert!(p(TableKind::Schools, Some("x"), false).is_err());
+        // `seatplan template --lang both` names its sheets `儿童 children`, `区县 districts`, …
+        let both: Vec<String> = [
+            "区县 districts",
+            "民办学校 private_schools",
+            "公办学校 schools",
+            "Children / 儿童",
+        ]
+        .map(String::from)
+        .to_vec();
+        let found = |k| pick(&both, k, None, false).unwrap().unwrap();
+        assert_eq!(found(TableKind::Districts), "区县 districts");
+        assert_eq!(found(TableKind::Schools), "公办学校 schools");
+        assert_eq!(found(TableKind::PrivateSchools), "民办学校 private_schools");
+        assert_eq!(found(TableKind::Children), "Children / 儿童");
+        assert!(!names_table("schools private_schools", TableKind::Schools));
+        assert!(!names_table("儿童 children 2024", TableKind::Children));
         let two: Vec<String> = ["children", "儿童"].map(String::from).to_vec();
         assert!(pick(&two, TableKind::Children, None, false).is_err());
     }

@@ -39,9 +39,9 @@ pub enum Encoding {
     Gbk,
     /// GB18030.
     Gb18030,
-    /// UTF-16, little-endian, with a byte-order mark.
+    /// UTF-16, little-endian (a byte-order mark, or declared without one).
     Utf16Le,
-    /// UTF-16, big-endian, with a byte-order mark.
+    /// UTF-16, big-endian (a byte-order mark, or declared without one).
     Utf16Be,
 }
 

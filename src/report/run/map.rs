@@ -24,13 +24,14 @@ const FOOTER: f64 = 52.0;
 /// Radius of the circle of the school with the most seats.
 const MAX_RADIUS: f64 = 16.0;
 
-/// Fill-share classes: upper bound (exclusive; the last is "full") and colour.
-const CLASSES: [(&str, f64, &str); 5] = [
-    ("under 50% filled", 0.5, "#c6dbef"),
-    ("50–80%", 0.8, "#6baed6"),
-    ("80–95%", 0.95, "#3182bd"),
-    ("95–99%", 1.0, "#08519c"),
-    ("full", f64::INFINITY, "#d62728"),
+/// Fill-share classes: legend words (Chinese, English), upper bound (exclusive; the last is
+/// "full") and colour.
+const CLASSES: [((&str, &str), f64, &str); 5] = [
+    (("录取不足 50%", "under 50% filled"), 0.5, "#c6dbef"),
+    (("50–80%", "50–80%"), 0.8, "#6baed6"),
+    (("80–95%", "80–95%"), 0.95, "#3182bd"),
+    (("95–99%", "95–99%"), 1.0, "#08519c"),
+    (("已满", "full"), f64::INFINITY, "#d62728"),
 ];
 /// Colour of a school with no seats (no share).
 const NO_SEATS: &str = "#bbbbbb";
@@ -121,22 +122,39 @@ pub(super) fn schools_map(
         let school = scenario.school(s);
         let t = &tallies.public[s.ix()];
         let (x_km, y_km) = planar(school.location, mid_lat);
-        let cutoff = t.cutoff.map_or("no one admitted by choice".into(), |c| {
-            format!("cut-off {} {} points", c.tier, format_points(c.points))
-        });
+        let cutoff = t.cutoff.map_or_else(
+            || lang.pick("无人按志愿录取", "no one admitted by choice"),
+            |c| {
+                let points = format_points(c.points);
+                lang.pick(
+                    &format!("录取线 {} {points} 分", c.tier),
+                    &format!("cut-off {} {points} points", c.tier),
+                )
+            },
+        );
         marks.push(Mark {
             x_km,
             y_km,
             seats: t.seats,
             share: t.fill_share(),
             private: false,
-            tip: format!(
-                "{} {} ({}, public): {} of {} seats filled; {cutoff}",
-                school.id,
-                school.name,
-                labels[school.district.ix()],
-                t.filled(),
-                t.seats
+            tip: lang.pick(
+                &format!(
+                    "{} {}（{}，公办）：{} 个学位已录取 {} 个；{cutoff}",
+                    school.id,
+                    school.name,
+                    labels[school.district.ix()],
+                    t.seats,
+                    t.filled()
+                ),
+                &format!(
+                    "{} {} ({}, public): {} of {} seats filled; {cutoff}",
+                    school.id,
+                    school.name,
+                    labels[school.district.ix()],
+                    t.filled(),
+                    t.seats
+                ),
             ),
         });
     }
@@ -150,13 +168,23 @@ pub(super) fn schools_map(
             seats: t.places,
             share: t.fill_share(),
             private: true,
-            tip: format!(
-                "{} {} ({}, private): {} of {} purchasable places bought",
-                ps.id,
-                ps.name,
-                labels[ps.district.ix()],
-                t.bought,
-                t.places
+            tip: lang.pick(
+                &format!(
+                    "{} {}（{}，民办）：可购买学位 {} 个，已购买 {} 个",
+                    ps.id,
+                    ps.name,
+                    labels[ps.district.ix()],
+                    t.places,
+                    t.bought
+                ),
+                &format!(
+                    "{} {} ({}, private): {} of {} purchasable places bought",
+                    ps.id,
+                    ps.name,
+                    labels[ps.district.ix()],
+                    t.bought,
+                    t.places
+                ),
             ),
         });
     }
@@ -222,9 +250,9 @@ pub(super) fn schools_map(
     }
     let items: Vec<(String, String)> = CLASSES
         .iter()
-        .map(|(name, _, c)| (name.to_string(), c.to_string()))
+        .map(|((zh, en), _, c)| (lang.pick(zh, en), c.to_string()))
         .chain(std::iter::once((
-            "no seats".to_string(),
+            lang.pick("无学位", "no seats"),
             NO_SEATS.to_string(),
         )))
         .collect();
