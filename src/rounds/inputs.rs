@@ -28,7 +28,7 @@ use crate::assign::Outcome;
 use crate::domain::{Child, ChildIdx, SchoolIdx};
 use crate::error::{InputError, InputErrors, InputKind};
 use crate::input::rows::{read_table, ChildRow};
-use crate::scenario::{Edit, Scenario};
+use crate::scenario::{rules, Edit, Scenario};
 
 /// Where a round's inputs are. Every file is optional: a round with none reproduces the earlier
 /// round exactly.
@@ -92,7 +92,9 @@ struct DeclineRow {
 #[derive(Debug, Deserialize)]
 struct SeatRow {
     school: String,
-    seats: u32,
+    /// Read by the tables' rules for whole numbers (`1,000` grouped; `+5`, `0x10`, `５` refused).
+    #[serde(deserialize_with = "crate::input::forms::whole")]
+    seats: i64,
 }
 
 /// Reads and checks a round's files against the earlier round (`earlier`, its `outcomes`) and
@@ -294,7 +296,18 @@ fn read_seats(
             ));
             continue;
         }
-        let seats = row.row.seats;
+        let checked = if row.row.seats < 0 {
+            Err(format!("must be ≥ 0, got {}", row.row.seats))
+        } else {
+            rules::at_most(row.row.seats as u64, rules::MAX_SEATS).map(|()| row.row.seats as u32)
+        };
+        let seats = match checked {
+            Ok(seats) => seats,
+            Err(message) => {
+                errors.push(InputError::at(path, row.line, "seats", message));
+                continue;
+            }
+        };
         if seats < kept[s.ix()] {
             errors.push(InputError::at(
                 path,

@@ -179,6 +179,38 @@ fn bad_round_inputs_name_file_line_and_field_and_write_nothing() {
     assert!(!dir.path().join("r1").exists());
 }
 
+/// A round's seat changes read numbers by the tables' rules: a sign, another base or a
+/// full-width digit is refused at its line, never read as a number.
+#[test]
+fn a_rounds_seat_changes_take_only_decimal_whole_numbers() {
+    let dir = copy_scenario("tiny/rounds");
+    let d = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+    ok(&["run", &d("scenario.toml"), "--out", &d("r0"), "-q"]);
+    std::fs::write(
+        d("seats.csv"),
+        "school,seats\nS1,+5\nS2,0x10\nS3,-1\nS4,\u{ff15}\n",
+    )
+    .unwrap();
+    let o = seatplan(&[
+        "round",
+        &d("r0"),
+        "--seats",
+        &d("seats.csv"),
+        "--out",
+        &d("r1"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    for line in 2..=5 {
+        assert!(
+            stderr.contains(&format!("seats.csv:{line}: field `seats`")),
+            "line {line}: {stderr}"
+        );
+    }
+    assert!(stderr.contains("must be ≥ 0, got -1"), "{stderr}");
+    assert!(!dir.path().join("r1").exists());
+}
+
 #[test]
 fn seatplan_check_of_a_round_folder_catches_a_tampered_placement_waitlist_or_move() {
     let dir = copy_scenario("tiny/rounds");
