@@ -281,9 +281,17 @@ fn build(tables: &Tables<'_>, summary: &Summary, lang: Lang) -> Result<Vec<u8>, 
         (&DISTRICTS, tables.districts),
         (&WAITLISTS, tables.waitlists),
     ] {
-        // Rows streamed to an anonymous temporary file as they are written (inline strings):
-        // a province's tables are not held as cells in memory.
-        let ws = wb.add_worksheet_with_constant_memory()?;
+        // A province's tables are streamed to an anonymous temporary file as they are written
+        // (inline strings), so they are not held as cells in memory; smaller tables are kept in
+        // memory (shared strings). The choice depends on the table alone, so the bytes of a
+        // run's workbook are the same on every run. (rust_xlsxwriter panics instead of
+        // returning an error when that temporary file cannot be written, e.g. under a file-size
+        // limit: the in-memory form keeps every run below the threshold free of it.)
+        let ws = if bytecount_lines(bytes) > CONSTANT_MEMORY_ROWS {
+            wb.add_worksheet_with_constant_memory()?
+        } else {
+            wb.add_worksheet()
+        };
         ws.set_name(lang.pick(sheet.zh, sheet.en))?;
         table_sheet(ws, sheet, bytes, lang, &formats, EXCEL_ROWS)?;
     }
@@ -332,6 +340,15 @@ fn width(text: &str) -> f64 {
 
 /// The most rows an Excel sheet holds (header included).
 const EXCEL_ROWS: u32 = 1_048_576;
+
+/// Tables of more rows than this are written in rust_xlsxwriter's constant-memory mode (the
+/// shipped city's 142,947 children stay below it; the province's million go above).
+const CONSTANT_MEMORY_ROWS: usize = 250_000;
+
+/// The number of lines of a CSV table's bytes (an upper bound on its records).
+fn bytecount_lines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
 
 fn table_sheet(
     ws: &mut Worksheet,

@@ -469,7 +469,14 @@ proptest! {
 #[test]
 fn an_explanation_names_the_tier_in_the_policys_own_words() {
     let scenario = scenario_dir("tiny/catchments").join("scenario.toml");
-    let out = super::util::seatplan(&["explain", scenario.to_str().unwrap(), "--child", "E"]);
+    let out = super::util::seatplan(&[
+        "explain",
+        scenario.to_str().unwrap(),
+        "--child",
+        "E",
+        "--lang",
+        "both",
+    ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

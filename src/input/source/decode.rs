@@ -135,12 +135,24 @@ fn utf16_without_bom(bytes: &[u8], declared: Encoding) -> Result<Decoded, String
 }
 
 /// The encoding key to suggest when undeclared bytes look like UTF-16 without a byte-order
-/// mark: a NUL byte among the first 512 (no CSV table holds one), at even offsets for
-/// `utf-16be`, odd ones for `utf-16le`.
+/// mark: among the first 512 bytes, NULs at one parity of offset make up at least a sixteenth
+/// of them (every ASCII comma, digit and line break of UTF-16 text brings one), at even offsets
+/// for `utf-16be`, odd ones for `utf-16le`. A stray NUL in a UTF-8 table is not taken for
+/// UTF-16: the cell holding it is refused by the rules for ids and values instead.
 fn utf16_hint(bytes: &[u8]) -> Option<&'static str> {
     let head = &bytes[..bytes.len().min(512)];
-    let nul = head.iter().position(|&b| b == 0)?;
-    Some(if nul % 2 == 0 { "utf-16be" } else { "utf-16le" })
+    let at = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == 0 && i % 2 == parity)
+            .count()
+    };
+    let (even, odd) = (at(0), at(1));
+    let enough = (head.len() / 16).max(2);
+    if even.max(odd) < enough {
+        return None;
+    }
+    Some(if even >= odd { "utf-16be" } else { "utf-16le" })
 }
 
 /// UTF-8 bytes as text, without a copy.
@@ -247,6 +259,12 @@ mod tests {
             let e = decode(utf16("id\nD1\n", le), Encoding::Auto).unwrap_err();
             assert!(e.contains(&format!("`encoding = \"{key}\"`")), "{e}");
         }
+        // A stray NUL in a UTF-8 table is read as UTF-8 (its cell is refused later).
+        let stray = b"id,name\nD1,Shang\0cheng\nD2,Xihu\nD3,Gongshu\nD4,Binjiang\n".to_vec();
+        assert_eq!(
+            decode(stray, Encoding::Auto).unwrap().encoding,
+            Encoding::Utf8
+        );
         // A lone surrogate on line 2 is not UTF-16.
         let mut bad = utf16("id\n", true);
         bad.extend([0x00, 0xD8, b'x', 0x00]);
