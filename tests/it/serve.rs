@@ -21,6 +21,8 @@ pub struct Workbench {
     pub token: String,
     /// The data folder (a temporary folder).
     pub data: tempfile::TempDir,
+    /// Where its standard error goes.
+    stderr: tempfile::NamedTempFile,
     agent: ureq::Agent,
 }
 
@@ -49,13 +51,14 @@ impl Workbench {
     /// Starts the built binary with `args` after `serve --data TMP`, and `env`.
     pub fn start(args: &[&str], env: &[(&str, &str)]) -> Workbench {
         let data = tempfile::tempdir().unwrap();
+        let stderr = tempfile::NamedTempFile::new().unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_seatplan"));
         cmd.args(["serve", "--data"])
             .arg(data.path())
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null());
+            .stderr(stderr.reopen().unwrap());
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -84,7 +87,21 @@ impl Workbench {
             base: base.to_string(),
             token: token.to_string(),
             data,
+            stderr,
             agent,
+        }
+    }
+
+    /// What it wrote on standard error once it says where it writes (the line that follows
+    /// every warning at start).
+    pub fn stderr_at_start(&self) -> String {
+        let t = Instant::now();
+        loop {
+            let text = std::fs::read_to_string(self.stderr.path()).unwrap();
+            if text.contains("writing into") || t.elapsed() > Duration::from_secs(30) {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 
@@ -554,6 +571,7 @@ fn a_run_on_a_tiny_scenario_drills_down_to_a_childs_explanation_and_downloads() 
     assert_eq!(schools.len(), 2);
     let s2 = wb.get(&schools[1]).text();
     assert!(s2.contains("id=\"admitted\"") && s2.contains("id=\"waitlist\""));
+    assert!(s2.contains("id=\"cutoff\""), "the school's cut-off");
     assert!(s2.contains("P-"), "children appear by pseudonym");
     let children = links(&s2, &format!("{run}/child/"));
     assert!(!children.is_empty());
@@ -939,4 +957,272 @@ fn several_tabs_run_jobs_at_once_each_to_its_own_result() {
         changes.lines().skip(1).any(|l| l.starts_with("D,")),
         "{changes}"
     );
+}
+
+/// Every address a page (or a style sheet) makes the browser load or follow — `src`, `href`,
+/// `action`, `data-status`, CSS `url(…)` and `@import` — is one of the workbench's own paths or
+/// an anchor, never another host: nothing leaves the machine.
+fn assert_offline(what: &str, page: &str) {
+    // An SVG chart's namespace names, it is not fetched.
+    let page = &page.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    for attr in [
+        "src=",
+        "href=",
+        "action=",
+        "data-status=",
+        "url(",
+        "@import",
+        "srcset=",
+    ] {
+        for rest in page.split(attr).skip(1) {
+            let value = rest.trim_start_matches(['"', '\'', ' ']);
+            assert!(
+                value.starts_with('/') || value.starts_with('#') || value.starts_with('?'),
+                "{what}: {attr}{} points elsewhere",
+                &value[..value.len().min(60)]
+            );
+        }
+    }
+    for scheme in ["//", "http:", "https:", "ws:", "wss:"] {
+        for quote in ['"', '\''] {
+            assert!(
+                !page.contains(&format!("{quote}{scheme}")),
+                "{what}: an address starting {scheme}"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_page_style_sheet_or_script_refers_outside_the_machine() {
+    let wb = Workbench::start(&[], &[]);
+    let s = wb.open(&two_schools());
+    let (state, run, _) = wb.wait(&wb.post(&format!("{s}/run"), &[]));
+    assert_eq!(state, "done");
+    let (state, w, _) =
+        wb.wait(&wb.post(&format!("{s}/whatif"), &[("school", "S2"), ("seats", "2")]));
+    assert_eq!(state, "done");
+    let started = wb.post(
+        &format!("{s}/sweep"),
+        &[("kind1", "budget_yuan"), ("values1", "0, 6000")],
+    );
+    let job = Workbench::path_of(started.location.as_ref().unwrap());
+    let (state, sweep, _) = wb.wait(&started);
+    assert_eq!(state, "done");
+    let mut pages = vec![
+        "/".to_string(),
+        "/assets/style.css".to_string(),
+        "/assets/app.js".to_string(),
+        s.clone(),
+        job,
+        sweep.clone(),
+        "/runs/999".to_string(),
+    ];
+    for r in [&run, &w] {
+        pages.extend(
+            ["", "/district/0", "/school/1", "/child/3", "/child/3/print"]
+                .map(|p| format!("{r}{p}")),
+        );
+    }
+    // The reports a page links to open in the same browser.
+    pages.push(format!("{run}/files/report.html"));
+    pages.push(format!("{w}/files/run/report.html"));
+    pages.push(format!("{sweep}/files/out/report.html"));
+    for lang in ["", "?lang=en"] {
+        for p in &pages {
+            let a = wb.get(&format!("{p}{lang}"));
+            assert!(a.status == 200 || a.status == 404, "{p}: {}", a.status);
+            assert_offline(p, &a.text());
+        }
+    }
+}
+
+#[test]
+fn a_bind_address_other_than_loopback_is_warned_about_and_the_port_is_kept() {
+    // The default: loopback, no warning.
+    let wb = Workbench::start(&[], &[]);
+    assert!(!wb.stderr_at_start().contains("warning"));
+    drop(wb);
+    // A port asked for is the one listened on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let wb = Workbench::start(&["--port", &port.to_string()], &[]);
+    assert_eq!(wb.base, format!("http://127.0.0.1:{port}"));
+    assert_eq!(wb.get("/").status, 200);
+    drop(wb);
+    // Every address of the machine: a warning, and still the token.
+    let wb = Workbench::start(&["--bind", "0.0.0.0"], &[]);
+    let stderr = wb.stderr_at_start();
+    assert!(
+        stderr.contains("warning: listening on 0.0.0.0:")
+            && stderr.contains("reachable from other machines"),
+        "{stderr}"
+    );
+    assert_eq!(wb.get_raw(&format!("{}/", wb.base)).status, 401);
+    assert_eq!(wb.get("/").status, 200);
+}
+
+/// Waits until the job a POST answer redirected to has logged `steps` lines; its path.
+fn wait_for_steps(wb: &Workbench, started: &Answer, steps: usize) -> String {
+    assert_eq!(started.status, 303, "{}", started.text());
+    let job = Workbench::path_of(started.location.as_ref().unwrap());
+    let t = Instant::now();
+    loop {
+        let s: serde_json::Value =
+            serde_json::from_slice(&wb.get(&format!("{job}/status")).body).unwrap();
+        assert_eq!(s["state"], "running", "{s}");
+        if s["log"].as_array().unwrap().len() >= steps {
+            return job;
+        }
+        assert!(t.elapsed() < Duration::from_secs(120), "{job}: {s}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_run_and_a_whatif_are_cancelled_between_their_steps() {
+    // Every job (titled "… — …") waits after each step until it is cancelled.
+    let wb = Workbench::start(&[], &[("SEATPLAN_FAILPOINT_HOLD_JOB", " — ")]);
+    let s = wb.open(&two_schools());
+    // A run, held once its scenario is loaded, stops before solving: nothing is written.
+    let started = wb.post(&format!("{s}/run"), &[]);
+    let job = wait_for_steps(&wb, &started, 1);
+    assert!(wb.get(&job).text().contains("id=\"cancel\""));
+    assert_eq!(wb.post(&format!("{job}/cancel"), &[]).status, 303);
+    let (state, _, status) = wb.wait(&started);
+    assert_eq!(state, "cancelled", "{status}");
+    assert_eq!(status["log"].as_array().unwrap().len(), 1, "{status}");
+    assert!(wb.get(&job).text().contains("已取消"));
+    assert!(wb
+        .get(&format!("{job}?lang=en"))
+        .text()
+        .contains("cancelled"));
+    let runs = wb.session().join("runs");
+    assert_eq!(std::fs::read_dir(&runs).unwrap().count(), 0);
+    // A what-if, held once its file is checked, stops before it is solved: no result.
+    let started = wb.post(&format!("{s}/whatif"), &[("school", "S2"), ("seats", "2")]);
+    let job = wait_for_steps(&wb, &started, 1);
+    assert_eq!(wb.post(&format!("{job}/cancel"), &[]).status, 303);
+    let (state, _, status) = wb.wait(&started);
+    assert_eq!(state, "cancelled", "{status}");
+    let folders: Vec<PathBuf> = std::fs::read_dir(wb.session().join("whatifs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(folders.len(), 1);
+    assert!(!folders[0].join("run").exists() && !folders[0].join("sweep").exists());
+    let id = folders[0]
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(wb.get(&format!("/whatifs/{id}")).status, 404);
+    // Cancelling a job that is over changes nothing; an unknown job is not found.
+    assert_eq!(wb.post(&format!("{job}/cancel"), &[]).status, 303);
+    assert_eq!(wb.wait(&started).0, "cancelled");
+    assert_eq!(wb.post("/jobs/999/cancel", &[]).status, 404);
+    assert_eq!(wb.get("/").status, 200);
+}
+
+#[test]
+fn results_beyond_the_limit_leave_memory_and_keep_their_files() {
+    let wb = Workbench::start(&["--keep-results", "1"], &[]);
+    let s = wb.open(&two_schools());
+    let (state, first, _) = wb.wait(&wb.post(&format!("{s}/run"), &[]));
+    assert_eq!(state, "done");
+    assert!(wb.get(&first).text().contains("id=\"figures\""));
+    let (state, second, _) = wb.wait(&wb.post(&format!("{s}/whatif"), &[("budget", "0")]));
+    assert_eq!(state, "done");
+    // The newest is in memory; the first only on disk: its page offers its files.
+    assert!(wb.get(&second).text().contains("id=\"side-by-side\""));
+    for page in [
+        first.clone(),
+        format!("{first}/district/0"),
+        format!("{first}/child/3"),
+    ] {
+        let a = wb.get(&format!("{page}?lang=en"));
+        assert_eq!(a.status, 200, "{page}");
+        let text = a.text();
+        assert!(
+            text.contains("evicted from memory") && !text.contains("id=\"figures\""),
+            "{text}"
+        );
+    }
+    let expected = std::fs::read(scenario_dir("tiny/two-schools/expected/placements.csv")).unwrap();
+    assert_eq!(
+        wb.get(&format!("{first}/files/placements.csv")).body,
+        expected
+    );
+    // The scenario itself stays open: a new run of it is solved and kept.
+    let (state, third, _) = wb.wait(&wb.post(&format!("{s}/run"), &[]));
+    assert_eq!(state, "done");
+    assert!(wb.get(&third).text().contains("id=\"figures\""));
+    assert!(wb.get(&second).text().contains("移出内存"));
+}
+
+#[test]
+fn a_whatifs_changed_children_are_those_of_the_cli_appeal_that_makes_the_same_change() {
+    // Two schools, with D's facts such that housing decides S2 between C and D: C (40 months,
+    // rented: 50 points) outranks D (45 months, no housing: 45 points); without the housing
+    // indicator D (45) outranks C (40).
+    let tmp = super::util::copy_scenario("tiny/two-schools");
+    let children = tmp.path().join("children.csv");
+    let text = std::fs::read_to_string(&children).unwrap();
+    let text = text.replace(
+        "D,2017-05-01,D1,2,0.5,,24,40,30,rented,senior,",
+        "D,2017-05-01,D1,2,0.5,,24,45,30,none,senior,",
+    );
+    assert!(text.contains(",45,30,none,"));
+    std::fs::write(&children, text).unwrap();
+    // The what-if: the housing indicator's weight × 0.
+    let wb = Workbench::start(&[], &[]);
+    let s = wb.open(&tmp.path().join("scenario.toml"));
+    let (state, w, status) = wb.wait(&wb.post(
+        &format!("{s}/whatif"),
+        &[("indicator", "Housing"), ("weight", "0")],
+    ));
+    assert_eq!(state, "done", "{status}");
+    let ours = wb.get(&format!("{w}/files/run/changes.csv")).body;
+    // The appeal: every child with housing points corrected to none, which gives each child
+    // the points of the what-if (no rule of the policy reads housing otherwise).
+    let mut appeal = String::from("scenario = \"scenario.toml\"\n");
+    for id in ["A", "B", "C", "E"] {
+        appeal.push_str(&format!("\n[[child]]\nid = \"{id}\"\nhousing = \"none\"\n"));
+    }
+    let file = tmp.path().join("appeal.toml");
+    std::fs::write(&file, appeal).unwrap();
+    let out = tmp.path().join("appeal-out");
+    let o = seatplan(&[
+        "appeal",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let theirs = std::fs::read(out.join("changes.csv")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&ours),
+        String::from_utf8_lossy(&theirs)
+    );
+    let rows: Vec<&str> = std::str::from_utf8(&ours)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .collect();
+    let moved: Vec<&str> = rows.iter().map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(moved, ["C", "D"], "{rows:?}");
+    // And the page lists exactly them.
+    let page = wb.get(&w).text();
+    let listed = page.split("id=\"changes\"").nth(1).unwrap();
+    for id in ["A", "B", "E", "F"] {
+        assert!(!listed.contains(&format!(">{id}</a>")), "{id} listed");
+    }
+    for id in moved {
+        assert!(listed.contains(&format!(">{id}</a>")), "{id} not listed");
+    }
 }

@@ -39,6 +39,7 @@ pub struct Job {
     log: Mutex<Vec<String>>,
     done: AtomicUsize,
     total: AtomicUsize,
+    hold: bool,
 }
 
 /// What the progress page polls.
@@ -61,7 +62,6 @@ impl Job {
     pub fn new(id: u64, title: String, workspace: u64, total: usize) -> Job {
         Job {
             id,
-            title,
             workspace,
             started: Instant::now(),
             state: Mutex::new(JobState::Running),
@@ -69,6 +69,8 @@ impl Job {
             log: Mutex::new(Vec::new()),
             done: AtomicUsize::new(0),
             total: AtomicUsize::new(total),
+            hold: failpoint_matches(HOLD_FAILPOINT, &title),
+            title,
         }
     }
 
@@ -77,10 +79,15 @@ impl Job {
         self.cancel.store(true, Ordering::Relaxed);
     }
 
-    /// Adds a line to the job's log and counts a step.
+    /// Adds a line to the job's log and counts a step. A job held by [`HOLD_FAILPOINT`] then
+    /// waits until it is asked to stop (at most a minute).
     pub fn step(&self, line: String) {
         lock(&self.log).push(line);
         self.done.fetch_add(1, Ordering::Relaxed);
+        let held = Instant::now();
+        while self.hold && !self.should_cancel() && held.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// Where it is now.
@@ -143,6 +150,16 @@ impl Reporter for Job {
 /// `tests/it/serve.rs`: a crashed run shows its error and the server keeps serving).
 pub const PANIC_FAILPOINT: &str = "SEATPLAN_FAILPOINT_PANIC_JOB";
 
+/// A job whose title contains this variable's value waits after each of its steps until it is
+/// cancelled (fault injection for `tests/it/serve.rs`: a run or a what-if stopped between its
+/// steps, however fast the machine).
+pub const HOLD_FAILPOINT: &str = "SEATPLAN_FAILPOINT_HOLD_JOB";
+
+/// Whether the failpoint variable `name` is set to a part of `title`.
+fn failpoint_matches(name: &str, title: &str) -> bool {
+    std::env::var(name).is_ok_and(|k| !k.is_empty() && title.contains(&k))
+}
+
 /// Starts `work` on a blocking thread. Its `Ok` is the path of the result page; an error, a
 /// cancellation (an error whose chain holds the library's `Cancelled`) or a panic is recorded.
 pub fn spawn<F>(app: &Arc<App>, job: Arc<Job>, work: F)
@@ -152,8 +169,7 @@ where
     app.add_job(job.clone());
     tokio::task::spawn_blocking(move || {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            if std::env::var(PANIC_FAILPOINT).is_ok_and(|k| !k.is_empty() && job.title.contains(&k))
-            {
+            if failpoint_matches(PANIC_FAILPOINT, &job.title) {
                 panic!("{PANIC_FAILPOINT} asked job `{}` to panic", job.title);
             }
             work(&job)
