@@ -5,10 +5,10 @@
 //! the tier lists alternatives (`any`), every condition of at least one of them. Each condition is
 //! read directly from the child: hukou and home against the school's catchment (the schools whose
 //! catchment lists her community), the school's district or the city; the kinds of home allowed;
-//! least permit, residence and insurance months; a sibling at the school; least values of extra
-//! facts. In her own district (the fallback order) there is no school: a catchment condition then
+//! least permit, residence and insurance months; a sibling at the school; her primary school
+//! feeding the school (对口直升); least values of extra facts. In her own district (the fallback order) there is no school: a catchment condition then
 //! holds when the address lies in a catchment that also holds her home, a district condition
-//! compares with her own district, and a sibling condition holds only as `sibling = false`.
+//! compares with her own district, and a sibling or feeder condition holds only as `false`.
 
 use crate::domain::{Child, DistrictIdx, SchoolIdx};
 use crate::policy::{Area, Conditions, TierDef};
@@ -78,6 +78,12 @@ fn all_hold(
     if let Some(want) = c.sibling {
         let has = school.is_some() && child.sibling_school == school;
         if has != want {
+            return false;
+        }
+    }
+    if let Some(want) = c.feeder {
+        let fed = school.is_some_and(|s| child.feeder_schools.contains(&s));
+        if fed != want {
             return false;
         }
     }

@@ -39,6 +39,9 @@ pub struct Child {
     /// The public schools whose catchment holds the community of the child's hukou address
     /// (column `hukou_community`), sorted; empty for a migrant child or a blank cell.
     pub hukou_catchment: Vec<SchoolIdx>,
+    /// The public schools the child's primary school feeds (对口直升: column `primary_school`
+    /// and the schools' `feeders`), sorted; empty without either.
+    pub feeder_schools: Vec<SchoolIdx>,
     /// The child's number in a notarised public draw (公证摇号, column `lottery`), smaller first;
     /// `None` when the scenario leaves the lottery to the seeded hash.
     pub lottery: Option<u64>,

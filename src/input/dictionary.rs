@@ -325,6 +325,16 @@ const SCHOOLS: &[Column] = &[
             "学位中为随迁子女预留的数量（整数，0 至学位数）；留空则按情景文件计算。",
         ],
     ),
+    col(
+        "feeders",
+        &["对口小学", "对口直升小学"],
+        false,
+        ValueKind::Text,
+        [
+            "The primary schools whose pupils go up to this school (对口直升), ids or names separated by `;`; blank: none.",
+            "对口直升本校的小学（编号或名称），以 `;` 分隔；留空即无。",
+        ],
+    ),
 ];
 
 const PRIVATE_SCHOOLS: &[Column] = &[
@@ -555,6 +565,16 @@ const CHILDREN: &[Column] = &[
         [
             "The community of the hukou address, as the catchment table names it; blank for a migrant child.",
             "户籍地址所在社区，须与施教区表中的名称一致；随迁子女留空。",
+        ],
+    ),
+    col(
+        "primary_school",
+        &["就读小学", "毕业小学"],
+        false,
+        ValueKind::Id,
+        [
+            "The primary school the child attends, as a school's `feeders` names it (对口直升); blank: none.",
+            "儿童就读（毕业）的小学，须与学校表 `对口小学` 中的名称一致；留空即无。",
         ],
     ),
     col(

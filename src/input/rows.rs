@@ -147,6 +147,8 @@ pub struct SchoolRow {
     /// Seats reserved for migrant children (optional column).
     #[serde(default, deserialize_with = "forms::opt_whole")]
     pub reserved_migrant: Option<i64>,
+    /// The primary schools whose pupils go up to this school (对口小学), `;`-separated.
+    pub feeders: Option<String>,
 }
 
 impl SchoolRow {
@@ -154,7 +156,7 @@ impl SchoolRow {
         &["id", "name", "district", "entry_grade", "seats"];
     /// `x_km`, `y_km` or `lat`, `lon` (exactly one pair, checked by the validator).
     pub const OPTIONAL: &'static [&'static str] =
-        &["x_km", "y_km", "lat", "lon", "reserved_migrant"];
+        &["x_km", "y_km", "lat", "lon", "reserved_migrant", "feeders"];
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -232,6 +234,8 @@ pub struct ChildRow {
     pub community: Option<String>,
     /// The community of the hukou address, looked up in the catchment table.
     pub hukou_community: Option<String>,
+    /// The primary school the child attends, for 对口直升 into the schools it feeds.
+    pub primary_school: Option<String>,
     /// The child's number in a notarised public draw (公证摇号), smaller first.
     #[serde(default, deserialize_with = "forms::opt_whole")]
     pub lottery: Option<i64>,
@@ -261,6 +265,7 @@ impl ChildRow {
         "sibling_group",
         "community",
         "hukou_community",
+        "primary_school",
         "lottery",
         "fact_*",
     ];

@@ -5,7 +5,8 @@
 //! which at least one must hold (一类 = hukou and owned home in the catchment; 二类 = hukou in the
 //! catchment *or* an owned home for five years). Conditions read one child and one school: her
 //! hukou and her home measured against the school's catchment (施教区), the school's district or
-//! the city, her housing, her residence-permit months, a sibling at the school and any extra
+//! the city, her housing, her residence-permit months, a sibling at the school, her primary
+//! school feeding the school (对口直升) and any extra
 //! `fact_` column. Definitions are interned ([`TierDef::intern`]) so that a [`super::Tier`] stays a
 //! small `Copy` value; each distinct definition is stored once for the life of the process.
 
@@ -70,6 +71,9 @@ pub struct Conditions {
     pub min_insurance_months: Option<u32>,
     /// `Some(true)`: an older sibling attends the school; `Some(false)`: none does.
     pub sibling: Option<bool>,
+    /// `Some(true)`: the child's primary school feeds the school (对口直升, the school's
+    /// `feeders`); `Some(false)`: it does not.
+    pub feeder: Option<bool>,
     /// Extra facts with their least values.
     pub facts: Vec<FactAtLeast>,
 }
@@ -83,7 +87,7 @@ impl Conditions {
     /// Whether every condition holds for `child` at `school`, a school of `district`; with
     /// `school = None`, in her own district (a catchment condition then asks whether her home,
     /// or her hukou address, lies in the catchment of some school her home's catchment names;
-    /// a sibling condition never holds).
+    /// a sibling or feeder condition holds only as `false`).
     fn holds(&self, child: &Child, school: Option<SchoolIdx>, district: DistrictIdx) -> bool {
         let in_catchment = |list: &[SchoolIdx]| match school {
             Some(s) => list.binary_search(&s).is_ok(),
@@ -110,6 +114,11 @@ impl Conditions {
             (Some(want), Some(s)) => (child.sibling_school == Some(s)) == want,
             (Some(want), None) => !want,
         };
+        let feeder = match (self.feeder, school) {
+            (None, _) => true,
+            (Some(want), Some(s)) => child.feeder_schools.binary_search(&s).is_ok() == want,
+            (Some(want), None) => !want,
+        };
         hukou
             && residence
             && (self.housing.is_empty() || self.housing.contains(&child.housing))
@@ -117,6 +126,7 @@ impl Conditions {
             && at_least(self.min_residence_months, child.residence_months)
             && at_least(self.min_insurance_months, child.insurance_months)
             && sibling
+            && feeder
             && self
                 .facts
                 .iter()
@@ -158,6 +168,11 @@ impl TierDef {
     /// Whether the tier reads the catchment table.
     pub fn uses_catchments(&self) -> bool {
         self.all.uses_catchments() || self.any.iter().any(Conditions::uses_catchments)
+    }
+
+    /// Whether the tier reads the schools' feeder lists.
+    pub fn uses_feeders(&self) -> bool {
+        self.all.feeder.is_some() || self.any.iter().any(|c| c.feeder.is_some())
     }
 
     /// Whether an eligible child holds this tier at `school`, a school of `district`.

@@ -105,6 +105,14 @@ impl Policy {
             .any(|t| t.uses_catchments())
     }
 
+    /// Whether any tier of the policy reads the schools' feeder lists (对口直升).
+    pub fn uses_feeders(&self) -> bool {
+        self.tiers
+            .iter()
+            .chain(self.school_tiers.values().flatten())
+            .any(|t| matches!(t, Tier::Defined(d) if d.uses_feeders()))
+    }
+
     /// The tier order of a public school.
     pub fn tiers_at(&self, school: SchoolIdx) -> &[Tier] {
         self.school_tiers.get(&school).unwrap_or(&self.tiers)

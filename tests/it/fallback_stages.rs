@@ -65,6 +65,7 @@ fn city(fallback: FallbackRules) -> Scenario {
         sibling_school: None,
         catchment,
         hukou_catchment: Vec::new(),
+        feeder_schools: Vec::new(),
         lottery: None,
         insurance_months_elsewhere: 0,
         residence_months_elsewhere: 0,

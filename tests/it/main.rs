@@ -9,6 +9,7 @@ mod cli;
 mod exit_codes;
 mod explain;
 mod fallback_stages;
+mod feeders;
 mod folders;
 mod fuzz;
 mod geo;

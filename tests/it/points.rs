@@ -32,6 +32,7 @@ fn child(insurance: u32, residence: u32, elsewhere: u32) -> Child {
         sibling_school: None,
         catchment: Vec::new(),
         hukou_catchment: Vec::new(),
+        feeder_schools: Vec::new(),
         lottery: None,
         extra_facts: vec![],
         choices: vec![],

@@ -91,6 +91,7 @@ pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                         sibling_school: None,
                         catchment: Vec::new(),
                         hukou_catchment: Vec::new(),
+                        feeder_schools: Vec::new(),
                         lottery: None,
                         insurance_months_elsewhere: 0,
                         residence_months_elsewhere: 0,

@@ -537,6 +537,7 @@ fn a_coordinated_child_and_a_child_placed_by_choice_tied_for_a_freed_seat() -> S
         sibling_school: None,
         catchment: Vec::new(),
         hukou_catchment: Vec::new(),
+        feeder_schools: Vec::new(),
         lottery: None,
         extra_facts: vec![],
         choices,

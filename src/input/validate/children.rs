@@ -17,6 +17,8 @@
 //! - **Sibling school**: the optional `sibling_school` a public school of the intake's grade.
 //! - **Communities**: the optional `community` (home) and `hukou_community` (hukou address)
 //!   communities of the catchment table; a hukou community only with a `hukou_district`.
+//! - **Primary school**: the optional `primary_school`, a primary school some school's `feeders`
+//!   lists (对口直升) or a school of another grade.
 //! - **Lottery**: the optional `lottery` number of a notarised draw, a whole number ≥ 0; when the
 //!   column is given, every child has a number and no two share one (checked over the file).
 //!
@@ -195,6 +197,7 @@ impl Rows<'_> {
         let sibling_school = self.sibling_school(line, row.sibling_school.as_deref(), errors);
         let catchment = self.community(line, "community", row.community.as_deref(), errors);
         let hukou_catchment = self.hukou_community(line, &row, errors);
+        let feeder_schools = self.primary_school(line, row.primary_school.as_deref(), errors);
         let lottery = match row.lottery {
             None => Some(None),
             Some(n) => {
@@ -218,6 +221,7 @@ impl Rows<'_> {
             sibling_school: sibling_school?,
             catchment: catchment?,
             hukou_catchment: hukou_catchment?,
+            feeder_schools: feeder_schools?,
             lottery: lottery?,
             insurance_months_elsewhere: elsewhere.insurance_months,
             residence_months_elsewhere: elsewhere.residence_months,
@@ -438,6 +442,49 @@ impl Rows<'_> {
                     format!(
                         "unknown community `{name}`: {} lists no such community (add its rows `{name},<school>` there, or check the spelling)",
                         table.display()
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The optional `primary_school` is blank, a primary school some school's `feeders` lists
+    /// (the schools it feeds), or a school of another grade in the schools file (none).
+    fn primary_school(
+        &self,
+        line: u64,
+        raw: Option<&str>,
+        errors: &mut Vec<InputError>,
+    ) -> Option<Vec<SchoolIdx>> {
+        let Some(name) = raw.map(str::trim).filter(|c| !c.is_empty()) else {
+            return Some(Vec::new());
+        };
+        if let Some(fed) = self.schools.feeders.find(name) {
+            return Some(fed.to_vec());
+        }
+        match self.schools.find(name) {
+            Found::OtherGrade(_) => Some(Vec::new()),
+            Found::Explained => None,
+            Found::School(_) => {
+                errors.push(InputError::at(
+                    self.path,
+                    line,
+                    "primary_school",
+                    format!(
+                        "`{name}` is a school of this intake's entry grade, not a primary school"
+                    ),
+                ));
+                None
+            }
+            Found::Unknown => {
+                errors.push(InputError::at(
+                    self.path,
+                    line,
+                    "primary_school",
+                    format!(
+                        "unknown primary school `{name}`: no school's `feeders` in {} lists it (add it to the `feeders` of the school it goes up to, or check the spelling)",
+                        self.cx.files.schools.display()
                     ),
                 ));
                 None

@@ -17,6 +17,7 @@ mod choices;
 mod common;
 mod coordinates;
 mod districts;
+mod feeders;
 mod private_schools;
 mod schools;
 
@@ -155,6 +156,15 @@ pub(crate) fn validate(
             field: Some("fallback.coordinated".to_string()),
             message: "`catchment` coordinates children into their catchment's schools first, but the workbook has no catchment sheet (`施教区`): add it, or declare `catchments` in `[tables]`".to_string(),
         });
+    }
+    if policy.uses_feeders() && schools.feeders.is_empty() {
+        errors.push(InputError::file(
+            &files.policy,
+            format!(
+                "the policy's tiers read feeder schools (`feeder`), but no school of {} has a `feeders` cell: list each junior school's primary schools there (对口小学)",
+                files.schools.display()
+            ),
+        ));
     }
     if policy.uses_catchments() {
         match files.catchments.as_deref() {

@@ -9,6 +9,7 @@ use super::common::{
     grade, index_by_id, location, non_negative, stream, ById, Cells, Columns, IdRegistry, Known,
 };
 use super::districts::Districts;
+use super::feeders::{self, FeederCell, Feeders};
 use super::Context;
 use crate::domain::{School, SchoolIdx};
 use crate::error::InputError;
@@ -27,6 +28,8 @@ pub(super) struct Schools {
     /// Every id the file defines by its folded form ([`crate::input::ids::folded`]), with its
     /// line.
     pub(super) folded_ids: HashMap<String, (String, u64)>,
+    /// The `feeders` cells of the intake's schools (对口直升).
+    pub(super) feeders: Feeders,
 }
 
 /// Where a school id named in another file leads.
@@ -65,6 +68,7 @@ pub(super) fn validate(
     let mut ids = IdRegistry::new(path);
     let mut schools = Vec::new();
     let mut grade_of = HashMap::new();
+    let mut feeder_cells: Vec<(u64, String, String)> = Vec::new();
     let info = stream::<SchoolRow>(path, columns, errors, |row, _, errors| {
         let Located { line, row, .. } = row;
         let fresh = ids.register(&row.id, line, "id", errors);
@@ -104,6 +108,9 @@ pub(super) fn validate(
         {
             grade_of.insert(row.id.clone(), g);
             if g == cx.settings.entry_grade {
+                if let Some(cell) = row.feeders.filter(|c| !c.trim().is_empty()) {
+                    feeder_cells.push((line, row.id.clone(), cell));
+                }
                 schools.push((
                     line,
                     School {
@@ -121,6 +128,7 @@ pub(super) fn validate(
     });
     if info.is_none() {
         (ids, schools, grade_of) = (IdRegistry::new(path), Vec::new(), HashMap::new());
+        feeder_cells.clear();
     }
     let mut known = Known::of(info);
     known.ids.extend(ids.seen.keys().cloned());
@@ -129,9 +137,26 @@ pub(super) fn validate(
         .iter()
         .map(|(id, &line)| (folded(id).into_owned(), (id.clone(), line)))
         .collect();
+    let by_id = index_by_id(schools, |s| &s.id);
+    let cells = feeder_cells
+        .into_iter()
+        .filter_map(|(line, id, cell)| {
+            let school = SchoolIdx(*by_id.index.get(&id)?);
+            Some(FeederCell { line, school, cell })
+        })
+        .collect();
+    let is_intake_school = |id: &str| by_id.index.contains_key(id);
+    let feeders = feeders::validate(
+        path,
+        cells,
+        &is_intake_school,
+        cx.settings.entry_grade,
+        errors,
+    );
     Schools {
         folded_ids,
-        by_id: index_by_id(schools, |s| &s.id),
+        feeders,
+        by_id,
         known,
         grade_of,
         lines_of_ids: ids.seen,

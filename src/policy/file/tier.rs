@@ -30,6 +30,7 @@ pub(super) struct ConditionsFile {
     min_residence_months: Option<u32>,
     min_insurance_months: Option<u32>,
     sibling: Option<bool>,
+    feeder: Option<bool>,
     #[serde(default)]
     min_facts: BTreeMap<String, u32>,
 }
@@ -47,6 +48,7 @@ pub(super) struct TierFile {
     min_residence_months: Option<u32>,
     min_insurance_months: Option<u32>,
     sibling: Option<bool>,
+    feeder: Option<bool>,
     #[serde(default)]
     min_facts: BTreeMap<String, u32>,
     #[serde(default)]
@@ -70,6 +72,7 @@ impl TierFile {
             min_residence_months: self.min_residence_months,
             min_insurance_months: self.min_insurance_months,
             sibling: self.sibling,
+            feeder: self.feeder,
             min_facts: self.min_facts.clone(),
         }
     }
@@ -180,6 +183,7 @@ fn conditions(e: &mut Errors, c: &ConditionsFile, field: &str, line: u64) -> Con
             min_residence_months: c.min_residence_months,
             min_insurance_months: c.min_insurance_months,
             sibling: c.sibling,
+            feeder: c.feeder,
             facts: Vec::new(),
         },
         facts,
