@@ -237,7 +237,7 @@ fn a_header_of_100k_columns_is_checked_in_linear_time() {
         format!(
             "  {}:1: 100,000 problems like the one in field `other_0`: unknown column (expected: {}); fields {} and 99,980 more",
             path.display(),
-            "id, birth_date, residence_district, permit_months, insurance_months, residence_months, housing, education, x_km, y_km, lat, lon, hukou_district, sibling_school, insurance_months_elsewhere, residence_months_elsewhere, insurance_back_paid, sibling_group, community, hukou_community, lottery, fact_*",
+            "id, birth_date, residence_district, permit_months, insurance_months, residence_months, housing, education, x_km, y_km, lat, lon, hukou_district, sibling_school, insurance_months_elsewhere, residence_months_elsewhere, insurance_back_paid, sibling_group, community, hukou_community, primary_school, lottery, fact_*",
             fields.join(", ")
         ),
     );
