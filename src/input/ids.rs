@@ -12,13 +12,28 @@
 //! [NFKC]: https://unicode.org/reports/tr15/
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::is_hidden_char;
 
+/// A map keyed by ids, hashed with FxHash: the loader looks up every child and school id of a
+/// million rows, and SipHash's protection against chosen collisions buys nothing for a local
+/// file. Nothing iterates such a map in an order that is shown.
+pub(crate) type IdMap<V> = HashMap<String, V, BuildHasherDefault<rustc_hash::FxHasher>>;
+
+/// A set of ids, hashed as [`IdMap`].
+pub(crate) type IdSet = HashSet<String, BuildHasherDefault<rustc_hash::FxHasher>>;
+
 /// Why `id` cannot be an id (it holds a hidden character), in words; `None` if it can.
 pub fn id_problem(id: &str) -> Option<String> {
+    // Printable ASCII holds no hidden character (no ASCII character is a format character or a
+    // separator; its control characters are refused below): no category lookup per character.
+    if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_control()) {
+        return None;
+    }
     let (at, c) = id.chars().enumerate().find(|&(_, c)| is_hidden_char(c))?;
     let what = if c.is_control() {
         "a control character"

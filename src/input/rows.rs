@@ -358,7 +358,7 @@ pub fn read_table<T: DeserializeOwned>(
 pub struct TableInfo {
     /// Values of the key column (`id`, else `child`) of rows that failed to deserialise so far,
     /// so later checks do not report them again as unknown.
-    pub unreadable_ids: std::collections::HashSet<String>,
+    pub unreadable_ids: super::ids::IdSet,
     /// Names (without the prefix) of the extra columns accepted by an `optional` pattern
     /// ending in `*`, in header order; known before the first row is visited.
     pub extra_columns: Vec<String>,
@@ -509,8 +509,11 @@ pub(crate) fn parse_table_as<T: DeserializeOwned>(
     } else {
         bytes
     };
+    // Headers are trimmed by the reader; the cells of each record by `trim_cells`, which leaves
+    // a record without surrounding whitespace as it is (the reader's `Trim::All` rebuilds every
+    // record twice, ASCII and then Unicode whitespace, four allocations a row).
     let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
+        .trim(csv::Trim::Headers)
         .delimiter(format.delimiter)
         .from_reader(bytes);
     let headers = match reader.headers() {
@@ -600,7 +603,7 @@ pub(crate) fn parse_table_as<T: DeserializeOwned>(
         .position(|h| h == "id")
         .or_else(|| headers.iter().position(|h| h == "child"));
     let mut info = TableInfo {
-        unreadable_ids: std::collections::HashSet::new(),
+        unreadable_ids: super::ids::IdSet::default(),
         extra_columns: extra_ix
             .iter()
             .map(|&i| headers[i][prefix.map_or(0, str::len)..].to_string())
@@ -610,7 +613,9 @@ pub(crate) fn parse_table_as<T: DeserializeOwned>(
     let mut lines = LineCounter::new(bytes);
     loop {
         let line = lines.line_at(reader.position().byte());
-        match reader.read_record(&mut record) {
+        let read = reader.read_record(&mut record);
+        trim_cells(&mut record);
+        match read {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
@@ -647,6 +652,14 @@ pub(crate) fn parse_table_as<T: DeserializeOwned>(
         }
     }
     Some(info)
+}
+
+/// Trims every cell of `record` of Unicode whitespace, as the reader's `Trim::All` does (after
+/// its ASCII pass, which this includes); a record with nothing to trim is not touched.
+fn trim_cells(record: &mut csv::StringRecord) {
+    if record.iter().any(|cell| cell.trim().len() != cell.len()) {
+        record.trim();
+    }
 }
 
 /// Why header `h` is refused: the accepted names, with their Chinese names too when `h` is not
@@ -835,6 +848,17 @@ mod tests {
         let extras = Extras::from_record(&record, &[1, 2, 3]);
         assert_eq!((extras.len(), extras.get(3)), (3, None));
         assert!(Extras::from_record(&record, &[]).is_empty());
+    }
+
+    #[test]
+    fn cells_are_trimmed_of_unicode_whitespace() {
+        let (rows, errs) = parse(b" child ,school,rank\n C1\t,\xE3\x80\x80S1\xE3\x80\x80, 2 \n");
+        assert!(errs.is_empty(), "{errs:?}");
+        let row = &rows.unwrap()[0].row;
+        assert_eq!(
+            (row.child.as_str(), row.school.as_str(), row.rank),
+            ("C1", "S1", 2)
+        );
     }
 
     #[test]

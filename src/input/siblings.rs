@@ -26,7 +26,7 @@ pub(crate) fn link(
     path: &Path,
     rows: Vec<Membership>,
     children: &mut [Child],
-    child_ix: &HashMap<String, u32>,
+    child_ix: &super::ids::IdMap<u32>,
     errors: &mut Vec<InputError>,
 ) {
     let mut groups: BTreeMap<(u64, String), Vec<(usize, u64)>> = BTreeMap::new();

@@ -2,7 +2,6 @@
 //! and coordinate cells, the lookup of rows refused earlier, and sorting entities by id.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -10,6 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::domain::{Datum, Location};
 use crate::error::InputError;
 use crate::input::dictionary::{self, WordSet};
+use crate::input::ids::{IdMap, IdSet};
 use crate::input::rows::{read_table_with, Located, TableInfo};
 use crate::input::{forms, ids};
 use crate::scenario::rules;
@@ -20,17 +20,17 @@ use crate::scenario::rules;
 pub(super) struct IdRegistry<'a> {
     path: &'a Path,
     /// Every id registered, as written, with its first line.
-    pub(super) seen: HashMap<String, u64>,
+    pub(super) seen: IdMap<u64>,
     /// Ids whose folded form differs from how they are written: folded form → (id, line).
-    folded: HashMap<String, (String, u64)>,
+    folded: IdMap<(String, u64)>,
 }
 
 impl<'a> IdRegistry<'a> {
     pub(super) fn new(path: &'a Path) -> Self {
         IdRegistry {
             path,
-            seen: HashMap::new(),
-            folded: HashMap::new(),
+            seen: IdMap::default(),
+            folded: IdMap::default(),
         }
     }
 
@@ -214,7 +214,7 @@ pub(super) fn grade(path: &Path, line: u64, g: i64, errors: &mut Vec<InputError>
 pub(super) struct ById<T> {
     pub(super) entities: Vec<T>,
     pub(super) lines: Vec<u64>,
-    pub(super) index: HashMap<String, u32>,
+    pub(super) index: IdMap<u32>,
 }
 
 /// Sorts `(line, entity)` pairs by the entity's `id` (each entity's id is copied once, into the
@@ -238,7 +238,7 @@ pub(super) fn index_by_id<T>(mut items: Vec<(u64, T)>, id: impl Fn(&T) -> &str) 
 /// to a file that could not be read at all) is not reported a second time.
 pub(super) struct Known {
     pub(super) readable: bool,
-    pub(super) ids: HashSet<String>,
+    pub(super) ids: IdSet,
 }
 
 impl Known {
@@ -260,7 +260,7 @@ impl Known {
             },
             None => Known {
                 readable: false,
-                ids: HashSet::new(),
+                ids: IdSet::default(),
             },
         }
     }

@@ -2,7 +2,6 @@
 //! entry grade are valid rows but not part of this intake; their ids and grades are kept so that
 //! a reference to one is answered precisely.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::common::{
@@ -13,7 +12,7 @@ use super::feeders::{self, FeederCell, Feeders};
 use super::Context;
 use crate::domain::{School, SchoolIdx};
 use crate::error::InputError;
-use crate::input::ids::folded;
+use crate::input::ids::{folded, IdMap};
 use crate::input::rows::{Located, SchoolRow};
 use crate::scenario::rules;
 
@@ -22,12 +21,12 @@ pub(super) struct Schools {
     pub(super) by_id: ById<School>,
     pub(super) known: Known,
     /// Entry grade of every valid row, this intake's or not.
-    pub(super) grade_of: HashMap<String, u8>,
+    pub(super) grade_of: IdMap<u8>,
     /// Line of every id the file defines (the shared id space with private schools).
-    pub(super) lines_of_ids: HashMap<String, u64>,
+    pub(super) lines_of_ids: IdMap<u64>,
     /// Every id the file defines by its folded form ([`crate::input::ids::folded`]), with its
     /// line.
-    pub(super) folded_ids: HashMap<String, (String, u64)>,
+    pub(super) folded_ids: IdMap<(String, u64)>,
     /// The `feeders` cells of the intake's schools (对口直升).
     pub(super) feeders: Feeders,
 }
@@ -47,11 +46,13 @@ pub(super) enum Found {
 impl Schools {
     /// Looks a school id up.
     pub(super) fn find(&self, id: &str) -> Found {
-        match (self.by_id.index.get(id), self.grade_of.get(id)) {
-            (Some(&s), _) => Found::School(SchoolIdx(s)),
-            (None, Some(&g)) => Found::OtherGrade(g),
-            (None, None) if self.known.explains(id) => Found::Explained,
-            (None, None) => Found::Unknown,
+        if let Some(&s) = self.by_id.index.get(id) {
+            return Found::School(SchoolIdx(s));
+        }
+        match self.grade_of.get(id) {
+            Some(&g) => Found::OtherGrade(g),
+            None if self.known.explains(id) => Found::Explained,
+            None => Found::Unknown,
         }
     }
 }
@@ -67,7 +68,7 @@ pub(super) fn validate(
 ) -> Schools {
     let mut ids = IdRegistry::new(path);
     let mut schools = Vec::new();
-    let mut grade_of = HashMap::new();
+    let mut grade_of = IdMap::default();
     let mut feeder_cells: Vec<(u64, String, String)> = Vec::new();
     let info = stream::<SchoolRow>(path, columns, errors, |row, _, errors| {
         let Located { line, row, .. } = row;
@@ -127,7 +128,7 @@ pub(super) fn validate(
         }
     });
     if info.is_none() {
-        (ids, schools, grade_of) = (IdRegistry::new(path), Vec::new(), HashMap::new());
+        (ids, schools, grade_of) = (IdRegistry::new(path), Vec::new(), IdMap::default());
         feeder_cells.clear();
     }
     let mut known = Known::of(info);
