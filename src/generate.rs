@@ -412,8 +412,11 @@ pub fn generate_city(cfg: &CityConfig) -> Vec<(&'static str, String)> {
                 // An owned home is mostly where the hukou is registered (人户一致).
                 let same = if housing == "owned" { 0.85 } else { 0.4 };
                 let lives = areas.home(di, &home);
-                let registered =
-                    hukou_di.and_then(|h| areas.hukou(&mut area_rng, h, di, lives, same).map(|c| (h, c)));
+                let registered = hukou_di.and_then(|h| {
+                    areas
+                        .hukou(&mut area_rng, h, di, lives, same)
+                        .map(|c| (h, c))
+                });
                 let _ = write!(
                     children,
                     ",{},{}",

@@ -62,7 +62,10 @@ pub fn run(args: GenerateArgs, printer: Printer) -> Result<()> {
     if !(scale > 0.0 && scale <= 10.0) {
         bail!("--scale must be in (0, 10], got {scale}");
     }
-    let by = Provenance::new("generate", [Some(&census), policy.as_ref()].into_iter().flatten());
+    let by = Provenance::new(
+        "generate",
+        [Some(&census), policy.as_ref()].into_iter().flatten(),
+    );
     check_output_dir(&out, &by.inputs).map_err(Error::from)?;
     let policy_text = match &policy {
         Some(path) => Some(std::fs::read(path).map_err(|e| {

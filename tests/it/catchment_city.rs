@@ -15,7 +15,11 @@ use super::util::{load, scenario_dir, seatplan, solve_checked};
 /// The generator's files for a Hangzhou-like city at `scale`, with or without catchments.
 fn files(scale: f64, catchments: bool) -> BTreeMap<&'static str, String> {
     let census = scenario_dir("data/zhejiang_districts_2020.csv");
-    let mut cfg = CityConfig::new("catchment test", read_census(&census, "Hangzhou").unwrap(), 7);
+    let mut cfg = CityConfig::new(
+        "catchment test",
+        read_census(&census, "Hangzhou").unwrap(),
+        7,
+    );
     cfg.scale = scale;
     cfg.catchments = catchments;
     generate_city(&cfg).into_iter().collect()
@@ -53,7 +57,10 @@ fn catchments_add_a_table_and_two_columns_to_the_same_city() {
                         format!("{}\n", cells.join(","))
                     })
                     .collect();
-                assert!(cut == *text, "children.csv differs beyond its two new columns");
+                assert!(
+                    cut == *text,
+                    "children.csv differs beyond its two new columns"
+                );
                 assert!(with[name].starts_with(&format!(
                     "{},community,hukou_community\n",
                     text.lines().next().unwrap()
@@ -66,7 +73,10 @@ fn catchments_add_a_table_and_two_columns_to_the_same_city() {
                     .collect();
                 assert_eq!(
                     added,
-                    ["catchments = \"catchments.csv\"", "coordinated = \"catchment\""]
+                    [
+                        "catchments = \"catchments.csv\"",
+                        "coordinated = \"catchment\""
+                    ]
                 );
             }
             _ => assert!(with[name] == *text, "{name} differs"),
@@ -114,13 +124,21 @@ fn every_school_has_a_catchment_and_the_communities_match_the_homes() {
     // mostly the home's for an owned home in it (人户一致).
     let at: HashMap<&str, (f64, f64)> = schools
         .iter()
-        .map(|s| (s["id"].as_str(), (s["x_km"].parse().unwrap(), s["y_km"].parse().unwrap())))
+        .map(|s| {
+            (
+                s["id"].as_str(),
+                (s["x_km"].parse().unwrap(), s["y_km"].parse().unwrap()),
+            )
+        })
         .collect();
     let (mut near, mut children, mut owners, mut same) = (0, 0, 0, 0);
     for c in rows(&with["children.csv"]) {
         children += 1;
         let community = c["community"].as_str();
-        assert_eq!(district_of_community[community], c["residence_district"], "{c:?}");
+        assert_eq!(
+            district_of_community[community], c["residence_district"],
+            "{c:?}"
+        );
         let home: (f64, f64) = (c["x_km"].parse().unwrap(), c["y_km"].parse().unwrap());
         let d = |s: &str| (at[s].0 - home.0).hypot(at[s].1 - home.1);
         let nearest = district_of
@@ -193,7 +211,11 @@ fn the_shipped_catchment_city_is_what_the_generator_writes() {
             std::fs::read(out.join(&name)).unwrap(),
             std::fs::read(shipped.join(&name)).unwrap(),
         );
-        assert!(a == b, "{name}: regenerate it with `seatplan generate --out scenarios/hangzhou-catchments {}`", SHIPPED.join(" "));
+        assert!(
+            a == b,
+            "{name}: regenerate it with `seatplan generate --out scenarios/hangzhou-catchments {}`",
+            SHIPPED.join(" ")
+        );
     }
 }
 
@@ -220,7 +242,11 @@ fn the_shipped_catchment_city_runs_under_the_checker_with_every_class_held() {
     }
     for t in &sc.policy().tiers {
         if matches!(t, Tier::Defined(_)) {
-            assert!(admitted.contains_key(t.name()), "{}: {admitted:?}", t.name());
+            assert!(
+                admitted.contains_key(t.name()),
+                "{}: {admitted:?}",
+                t.name()
+            );
         }
     }
 }

@@ -235,7 +235,10 @@ fn a_scenario_without_catchments_ranks_by_the_tiers_given_for_it() {
     let solved = solve_checked(&sc, Mechanism::Optimal);
     let tier = |id: &str, school: &str| {
         let c = sc.child_indices().find(|&c| sc.child(c).id == id).unwrap();
-        let s = sc.school_indices().find(|&s| sc.school(s).id == school).unwrap();
+        let s = sc
+            .school_indices()
+            .find(|&s| sc.school(s).id == school)
+            .unwrap();
         solved.ranking.tier_at(&sc, c, s).map(|(_, t)| t.name())
     };
     // C lives in D1 (S1's district), D in D2: at S1 C is 四类 and D only `migrant`.
