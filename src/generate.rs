@@ -8,7 +8,10 @@
 //! the published 5,000–7,000 yuan range, and generates children with the facts a points scheme
 //! reads and 3–5 choices mostly among the nearest schools (about 10 % reach into a neighbouring
 //! district). The children are invented; only the district populations are real. The same
-//! configuration and seed always give the same files.
+//! configuration and seed always give the same files. With [`CityConfig::catchments`] the city
+//! also has residential communities and a catchment table (module `communities`).
+
+mod communities;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -83,10 +86,16 @@ pub struct CityConfig {
     pub scale: f64,
     /// Purchase budget as a share of what buying every purchasable place would cost.
     pub budget_share: f64,
+    /// Also generate residential communities (小区, 社区) and each public school's catchment
+    /// (施教区): a `catchments.csv` table, the children's `community` and `hukou_community`
+    /// columns, and coordination within the catchment first. The schools and children are
+    /// those generated without (the children with two more columns).
+    pub catchments: bool,
 }
 
 impl CityConfig {
-    /// A configuration with the default cohort share, full scale (1.0) and a budget share of 0.5.
+    /// A configuration with the default cohort share, full scale (1.0), a budget share of 0.5
+    /// and no catchments.
     pub fn new(name: &str, districts: Vec<DistrictSpec>, seed: u64) -> CityConfig {
         CityConfig {
             name: name.to_string(),
@@ -95,6 +104,7 @@ impl CityConfig {
             cohort_share: DEFAULT_COHORT_SHARE,
             scale: 1.0,
             budget_share: 0.5,
+            catchments: false,
         }
     }
 }
@@ -206,7 +216,12 @@ pub fn generate_city(cfg: &CityConfig) -> Vec<(&'static str, String)> {
     let mut private = String::from(
         "id,name,district,entry_grade,purchasable_seats,subsidy_yuan,fee_yuan,x_km,y_km\n",
     );
-    let mut children = String::from("id,birth_date,residence_district,x_km,y_km,hukou_district,permit_months,insurance_months,residence_months,housing,education,sibling_school,insurance_months_elsewhere,residence_months_elsewhere,insurance_back_paid,fact_volunteer_hours,fact_blood_donor,fact_skill_level\n");
+    let mut children = String::from("id,birth_date,residence_district,x_km,y_km,hukou_district,permit_months,insurance_months,residence_months,housing,education,sibling_school,insurance_months_elsewhere,residence_months_elsewhere,insurance_back_paid,fact_volunteer_hours,fact_blood_donor,fact_skill_level");
+    children.push_str(if cfg.catchments {
+        ",community,hukou_community\n"
+    } else {
+        "\n"
+    });
     let mut choices = String::from("child,school,rank\n");
 
     // Schools first, per district.
@@ -290,6 +305,12 @@ pub fn generate_city(cfg: &CityConfig) -> Vec<(&'static str, String)> {
         }
     }
 
+    // Communities and catchments draw from their own stream, so they never change the children.
+    let mut area_rng = Rng::new(cfg.seed ^ 0x4341_5443_484D);
+    let communities = cfg
+        .catchments
+        .then(|| communities::Communities::generate(&mut area_rng, &centres, &radius, &school_pts));
+
     // Children.
     let mut child_no = 0u64;
     for (di, d) in cfg.districts.iter().enumerate() {
@@ -298,15 +319,14 @@ pub fn generate_city(cfg: &CityConfig) -> Vec<(&'static str, String)> {
             let id = format!("C{child_no:07}");
             let home = in_disc(&mut rng, &centres[di], radius[di]);
             let migrant = rng.chance(migrant_shares[di]);
-            let hukou = if migrant {
-                String::new()
+            let hukou_di = if migrant {
+                None
             } else if rng.chance(0.9) || n_d == 1 {
-                d.id.clone()
+                Some(di)
             } else {
-                cfg.districts[(di + 1 + rng.int(0, n_d as u64 - 2) as usize) % n_d]
-                    .id
-                    .clone()
+                Some((di + 1 + rng.int(0, n_d as u64 - 2) as usize) % n_d)
             };
+            let hukou = hukou_di.map_or(String::new(), |h| cfg.districts[h].id.clone());
             let (permit, insurance, residence) = if migrant {
                 let residence = rng.int(6, 120);
                 let permit = (residence as f64 * rng.range(0.5, 1.0)).round() as u64;
@@ -383,11 +403,28 @@ pub fn generate_city(cfg: &CityConfig) -> Vec<(&'static str, String)> {
                 u if u < 0.95 => 2,
                 _ => 3,
             };
-            let _ = writeln!(
+            let _ = write!(
                 children,
                 "{id},{birth},{},{},{},{hukou},{permit},{insurance},{residence},{housing},{education},{sibling},{ins_elsewhere},{res_elsewhere},{back_paid},{volunteer},{donor},{skill}",
                 d.id, home.x, home.y
             );
+            if let Some(areas) = &communities {
+                // An owned home is mostly where the hukou is registered (人户一致).
+                let same = if housing == "owned" { 0.85 } else { 0.4 };
+                let lives = areas.home(di, &home);
+                let registered = hukou_di.and_then(|h| {
+                    areas
+                        .hukou(&mut area_rng, h, di, lives, same)
+                        .map(|c| (h, c))
+                });
+                let _ = write!(
+                    children,
+                    ",{},{}",
+                    lives.map_or("", |c| areas.name(di, c)),
+                    registered.map_or("", |(h, c)| areas.name(h, c))
+                );
+            }
+            children.push('\n');
             for (r, s) in picks.iter().enumerate() {
                 let _ = writeln!(choices, "{id},{s},{}", r + 1);
             }
@@ -409,11 +446,13 @@ schools = \"schools.csv\"\n\
 private_schools = \"private_schools.csv\"\n\
 children = \"children.csv\"\n\
 choices = \"choices.csv\"\n\
+{catchment_table}\
 \n\
 [demand]\n\
 cohort_share = {share}\n\
 \n\
 [fallback]\n\
+{coordinated}\
 coordinated_max_km = 10.0\n\
 purchase_max_km = 15.0\n\
 purchase_same_district = true\n\
@@ -425,8 +464,18 @@ years = 3\n",
         seed = cfg.seed,
         name = cfg.name,
         share = cfg.cohort_share,
+        catchment_table = if cfg.catchments {
+            "catchments = \"catchments.csv\"\n"
+        } else {
+            ""
+        },
+        coordinated = if cfg.catchments {
+            "coordinated = \"catchment\"\n"
+        } else {
+            ""
+        },
     );
-    vec![
+    let mut files = vec![
         ("scenario.toml", scenario),
         ("policy.toml", DEFAULT_POLICY.to_string()),
         ("districts.csv", districts),
@@ -435,7 +484,11 @@ years = 3\n",
         ("children.csv", children),
         ("choices.csv", choices),
         ("candidates.csv", candidates),
-    ]
+    ];
+    if let Some(areas) = &communities {
+        files.push(("catchments.csv", areas.catchments_csv(&school_pts)));
+    }
+    files
 }
 
 /// The policy written with generated scenarios: a Hangzhou-like scheme in which years of social

@@ -33,6 +33,14 @@ pub struct GenerateArgs {
     /// Scenario name (default: "<city>-like grade-1 intake").
     #[arg(long)]
     name: Option<String>,
+    /// Also generate residential communities (小区/社区) and each public school's catchment
+    /// (施教区): catchments.csv and the children's community columns.
+    #[arg(long)]
+    catchments: bool,
+    /// Write this policy file as the scenario's policy.toml instead of the generator's own
+    /// (e.g. a preset of scenarios/policies/).
+    #[arg(long)]
+    policy: Option<PathBuf>,
 }
 
 /// Generates the city and writes its scenario folder.
@@ -45,6 +53,8 @@ pub fn run(args: GenerateArgs, printer: Printer) -> Result<()> {
         cohort_share,
         scale,
         name,
+        catchments,
+        policy,
     } = args;
     if !(cohort_share > 0.0 && cohort_share <= 1.0) {
         bail!("--cohort-share must be in (0, 1], got {cohort_share}");
@@ -52,8 +62,20 @@ pub fn run(args: GenerateArgs, printer: Printer) -> Result<()> {
     if !(scale > 0.0 && scale <= 10.0) {
         bail!("--scale must be in (0, 10], got {scale}");
     }
-    let by = Provenance::new("generate", [&census]);
+    let by = Provenance::new(
+        "generate",
+        [Some(&census), policy.as_ref()].into_iter().flatten(),
+    );
     check_output_dir(&out, &by.inputs).map_err(Error::from)?;
+    let policy_text = match &policy {
+        Some(path) => Some(std::fs::read(path).map_err(|e| {
+            Error::from(InputErrors::one(
+                InputKind::Scenario,
+                seatplan::InputError::file(path, format!("cannot read: {e}")),
+            ))
+        })?),
+        None => None,
+    };
     let districts = read_census(&census, &city)
         .map_err(|e| Error::from(InputErrors::one(InputKind::Census, e)))?;
     let mut cfg = CityConfig::new(
@@ -63,9 +85,13 @@ pub fn run(args: GenerateArgs, printer: Printer) -> Result<()> {
     );
     cfg.cohort_share = cohort_share;
     cfg.scale = scale;
+    cfg.catchments = catchments;
     let files: Vec<(&str, Vec<u8>)> = generate_city(&cfg)
         .into_iter()
-        .map(|(n, s)| (n, s.into_bytes()))
+        .map(|(n, s)| match (n, &policy_text) {
+            ("policy.toml", Some(text)) => (n, text.clone()),
+            _ => (n, s.into_bytes()),
+        })
         .collect();
     write_dir(&out, &files, &by).map_err(Error::from)?;
     printer.say(format!(

@@ -88,6 +88,8 @@ struct PriorityFile {
     #[serde(default = "default_tiers")]
     tiers: Vec<Spanned<String>>,
     #[serde(default)]
+    tiers_without_catchments: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
     schools: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     tie_break: Vec<Spanned<toml::Value>>,
@@ -101,6 +103,7 @@ impl Default for PriorityFile {
     fn default() -> Self {
         PriorityFile {
             tiers: default_tiers(),
+            tiers_without_catchments: None,
             schools: BTreeMap::new(),
             tie_break: Vec::new(),
             rule: None,
@@ -217,7 +220,11 @@ pub fn parse_policy(path: &Path, text: &str) -> Result<PolicySpec, Vec<InputErro
         .collect();
     let layer_caps = layers::check(&mut e, &file.layers);
     let defined = tier::check(&mut e, &file.priority.tier);
-    let (tiers, school_tiers) = priority::tiers(&mut e, &file.priority, &defined);
+    let priority::TierLists {
+        tiers,
+        without_catchments,
+        school_tiers,
+    } = priority::tiers(&mut e, &file.priority, &defined);
     let tie_keys = priority::tie_keys(&mut e, &file.priority.tie_break);
     let tie_rule = priority::rule(&mut e, file.priority.rule.as_ref());
 
@@ -235,6 +242,7 @@ pub fn parse_policy(path: &Path, text: &str) -> Result<PolicySpec, Vec<InputErro
         indicators,
         layer_caps,
         tiers,
+        tiers_without_catchments: without_catchments,
         school_tiers,
         defined,
         tie_keys,

@@ -43,12 +43,17 @@ pub struct ScenarioNames<'a> {
     /// The extra fact columns of the children file (names without `fact_`), in the order of
     /// [`crate::domain::Child::extra_facts`].
     pub extra_facts: &'a [String],
+    /// Whether the scenario has catchments: a catchment table naming at least one public
+    /// school of the intake. Without, a policy's `tiers_without_catchments` (if it gives one)
+    /// replaces its `tiers`.
+    pub catchments: bool,
 }
 
 /// Binds the names a policy takes from the scenario and builds the resolved [`Policy`]: each
 /// district-layer indicator's district, each extra fact to its children-file column
-/// `fact_<name>`, each school with its own tier order. `path` only names the policy file in
-/// errors; every unknown name is reported.
+/// `fact_<name>`, each school with its own tier order. In a scenario without catchments the
+/// default tier order is the file's `tiers_without_catchments` when it gives one. `path` only
+/// names the policy file in errors; every unknown name is reported.
 ///
 /// ```
 /// use std::path::Path;
@@ -76,6 +81,7 @@ pub struct ScenarioNames<'a> {
 ///         _ => SchoolName::Unknown,
 ///     },
 ///     extra_facts: &[],
+///     catchments: false,
 /// };
 /// let policy = resolve(path, &spec, &names).unwrap();
 /// assert_eq!(policy.indicators[0].scope, Scope::District(DistrictIdx(1)));
@@ -146,7 +152,10 @@ pub fn resolve(
         gates: spec.gates.clone(),
         indicators: indicators.into_iter().flatten().collect(),
         layer_caps: spec.layer_caps,
-        tiers: bind(&spec.tiers),
+        tiers: match &spec.tiers_without_catchments {
+            Some(list) if !names.catchments => bind(list),
+            _ => bind(&spec.tiers),
+        },
         school_tiers,
         tie_keys,
         tie_rule: spec.tie_rule,

@@ -26,6 +26,9 @@ pub struct PolicySpec {
     pub(crate) layer_caps: [Option<MilliPoints>; 3],
     /// The default tier order.
     pub(crate) tiers: Vec<TierRef>,
+    /// The default tier order of a scenario without catchments (`tiers_without_catchments`), if
+    /// the file gives one; it names no tier that reads catchments.
+    pub(crate) tiers_without_catchments: Option<Vec<TierRef>>,
     /// Tier orders of particular schools, by school id as written, with the line they are on.
     pub(crate) school_tiers: BTreeMap<String, (Vec<TierRef>, u64)>,
     /// The tiers the file defines (`[[priority.tier]]`), in file order.
@@ -135,9 +138,14 @@ pub(crate) struct ConditionsSpec {
 impl PolicySpec {
     /// Whether any defined tier reads the catchment table.
     pub fn uses_catchments(&self) -> bool {
-        self.defined.iter().any(|t| {
-            t.all.conditions.uses_catchments()
-                || t.any.iter().any(|c| c.conditions.uses_catchments())
-        })
+        self.defined.iter().any(TierSpec::uses_catchments)
+    }
+}
+
+impl TierSpec {
+    /// Whether the tier reads the catchment table.
+    pub(crate) fn uses_catchments(&self) -> bool {
+        self.all.conditions.uses_catchments()
+            || self.any.iter().any(|c| c.conditions.uses_catchments())
     }
 }

@@ -3,6 +3,7 @@
 mod appeal;
 mod architecture;
 mod bad_inputs;
+mod catchment_city;
 mod catchments;
 mod checker;
 mod cli;
@@ -17,6 +18,7 @@ mod golden;
 mod hostile;
 mod plan;
 mod points;
+mod presets;
 pub mod properties;
 mod purchase;
 mod purchase_linear;

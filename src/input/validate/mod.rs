@@ -137,6 +137,7 @@ pub(crate) fn validate(
             None => SchoolName::Unknown,
         },
         extra_facts: &children.extra_facts,
+        catchments: catchments.schools_of.values().any(|s| !s.is_empty()),
     };
     let policy = match crate::policy::resolve(&files.policy, &spec, &names) {
         Ok(policy) => policy,

@@ -13,13 +13,20 @@ use crate::policy::{KeyColumn, TieKey, TieRule, MAX_TIE_KEYS};
 /// The tier orders of a school, by school id as written, with the line they are on.
 type SchoolTiers = BTreeMap<String, (Vec<TierRef>, u64)>;
 
-/// The default tier order and the orders of particular schools; every defined tier must be
-/// named in one of them.
-pub(super) fn tiers(
-    e: &mut Errors,
-    priority: &PriorityFile,
-    defined: &[TierSpec],
-) -> (Vec<TierRef>, SchoolTiers) {
+/// The tier lists of the `[priority]` table, checked.
+pub(super) struct TierLists {
+    /// `tiers`: the default order.
+    pub(super) tiers: Vec<TierRef>,
+    /// `tiers_without_catchments`: the default order of a scenario without catchments.
+    pub(super) without_catchments: Option<Vec<TierRef>>,
+    /// `[priority.schools]`: the orders of particular schools.
+    pub(super) school_tiers: SchoolTiers,
+}
+
+/// The default tier order, the one for a scenario without catchments and the orders of
+/// particular schools; every defined tier must be named in one of them, and the order without
+/// catchments may name no tier that reads them.
+pub(super) fn tiers(e: &mut Errors, priority: &PriorityFile, defined: &[TierSpec]) -> TierLists {
     let tiers = e.tiers(&priority.tiers, "priority.tiers", defined);
     if priority.tiers.is_empty() {
         e.list.push(InputError {
@@ -29,6 +36,10 @@ pub(super) fn tiers(
             message: "at least one tier is needed, or no child could be admitted".into(),
         });
     }
+    let without_catchments = priority
+        .tiers_without_catchments
+        .as_ref()
+        .map(|list| without_catchments(e, list, defined));
     let mut school_tiers = BTreeMap::new();
     for (school, list) in &priority.schools {
         let t = e.tiers(
@@ -41,6 +52,7 @@ pub(super) fn tiers(
     for (i, d) in defined.iter().enumerate() {
         let listed = tiers
             .iter()
+            .chain(without_catchments.iter().flatten())
             .chain(school_tiers.values().flat_map(|(t, _)| t))
             .any(|t| *t == TierRef::Defined(i));
         if !listed {
@@ -55,7 +67,46 @@ pub(super) fn tiers(
             ));
         }
     }
-    (tiers, school_tiers)
+    TierLists {
+        tiers,
+        without_catchments,
+        school_tiers,
+    }
+}
+
+/// `tiers_without_catchments`: known tiers, each once, at least one, none reading catchments
+/// (it is the order used exactly when there are none to read).
+fn without_catchments(
+    e: &mut Errors,
+    list: &Spanned<Vec<Spanned<String>>>,
+    defined: &[TierSpec],
+) -> Vec<TierRef> {
+    let field = "priority.tiers_without_catchments";
+    let tiers = e.tiers(list.get_ref(), field, defined);
+    if list.get_ref().is_empty() {
+        e.at(
+            list.span(),
+            field,
+            "at least one tier is needed, or no child could be admitted in a scenario without catchments".to_string(),
+        );
+    }
+    for written in list.get_ref() {
+        let reads = defined
+            .iter()
+            .find(|d| d.name == *written.get_ref())
+            .is_some_and(TierSpec::uses_catchments);
+        if reads {
+            e.at(
+                written.span(),
+                field,
+                format!(
+                    "tier `{}` reads catchments (`hukou` or `residence` = \"catchment\"): the tiers for a scenario without catchments cannot name it",
+                    written.get_ref()
+                ),
+            );
+        }
+    }
+    tiers
 }
 
 /// The tie-break keys, each known and listed once: a built-in key's name, or

@@ -32,6 +32,7 @@ const NO_NAMES: ScenarioNames = ScenarioNames {
     district: &|_| None,
     school: &|_| SchoolName::OtherGrade,
     extra_facts: &[],
+    catchments: false,
 };
 
 #[test]
