@@ -91,7 +91,7 @@ fn explain_after_round(args: &ExplainArgs, dir: &std::path::Path, printer: Print
         );
     }
     let child = &args.child;
-    let Some(e) = seatplan::explain_round(dir, child)? else {
+    let Some(e) = seatplan::explain_round(dir, child, args.lang.resolve()?)? else {
         bail!("no child `{child}` in the round {}", dir.display());
     };
     let inputs: Vec<PathBuf> = record

@@ -10,7 +10,7 @@
 
 pub mod letters;
 pub mod render;
-mod words;
+pub(crate) mod words;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};

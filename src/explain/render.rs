@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use super::words::{colon, rank, rank_label, rank_meaning, say};
 use super::{ChoiceLine, Explanation, Verdict};
 use crate::lang::Lang;
+use crate::metrics::waitlist::{Movement, WaitlistLine};
 
 /// A school or district as a parent reads it: its name, then its id in brackets.
 fn named(name: &str, id: &str) -> String {
@@ -303,51 +304,87 @@ pub fn text(e: &Explanation) -> String {
     waitlists_text(&mut t, e);
     t
 }
+/// One waitlist position in words (`choice 1 Fourth Primary (S4): position 1 of 1`).
+fn waitlist_words(lang: Lang, w: &WaitlistLine) -> String {
+    let school = named(&w.school_name, &w.school);
+    match lang {
+        Lang::En => format!(
+            "choice {} {school}: position {} of {}",
+            w.rank, w.position, w.of
+        ),
+        Lang::Zh => format!(
+            "第 {} 志愿 {school}：第 {} 位（共 {} 人）",
+            w.rank, w.position, w.of
+        ),
+        Lang::Both => format!(
+            "choice {} {school}: position {} of {} 第 {} 位",
+            w.rank, w.position, w.of, w.position
+        ),
+    }
+}
+
+/// The round's number in words (`Round 1`, `第 1 轮`).
+fn round_words(lang: Lang, r: &Movement) -> String {
+    match lang {
+        Lang::En => format!("Round {}", r.round),
+        Lang::Zh => format!("第 {} 轮", r.round),
+        Lang::Both => format!("Round {} 第 {} 轮", r.round, r.round),
+    }
+}
+
+/// Whether the child moved in the round, in words.
+fn moved_words(lang: Lang, r: &Movement) -> String {
+    if r.moved {
+        say(lang, "moved", "已调整")
+    } else {
+        say(lang, "not moved", "未调整")
+    }
+}
+
 /// The waitlist positions and, after a later round, whether and why the child moved.
 fn waitlists_text(t: &mut String, e: &Explanation) {
     let lang = e.lang;
     if !e.waitlists.is_empty() {
         let _ = writeln!(t, "{}", heading(lang, "Waitlists", "候补名单"));
         for w in &e.waitlists {
-            let school = format!("{} ({})", w.school_name, w.school);
-            let _ = match lang {
-                Lang::En => writeln!(
-                    t,
-                    "  choice {} {}: position {} of {}",
-                    w.rank, school, w.position, w.of
-                ),
-                Lang::Zh => writeln!(
-                    t,
-                    "  第 {} 志愿 {}：第 {} 位（共 {} 人）",
-                    w.rank, school, w.position, w.of
-                ),
-                Lang::Both => writeln!(
-                    t,
-                    "  choice {} {}: position {} of {} 第 {} 位",
-                    w.rank, school, w.position, w.of, w.position
-                ),
-            };
+            let _ = writeln!(t, "  {}", waitlist_words(lang, w));
         }
     }
     if let Some(r) = &e.round {
-        let round = match lang {
-            Lang::En => format!("Round {}", r.round),
-            Lang::Zh => format!("第 {} 轮", r.round),
-            Lang::Both => format!("Round {} 第 {} 轮", r.round, r.round),
-        };
-        let moved = if r.moved {
-            say(lang, "moved", "已调整")
-        } else {
-            say(lang, "not moved", "未调整")
-        };
         let sep = if lang == Lang::Zh { "；" } else { "; " };
         let _ = writeln!(
             t,
-            "{round}{}{}{}{sep}{moved} — {}",
+            "{}{}{}{}{sep}{} — {}",
+            round_words(lang, r),
             colon(lang),
             label(lang, "before", "此前"),
             r.before,
+            moved_words(lang, r),
             r.why
+        );
+    }
+}
+
+/// The waitlist positions and, after a later round, whether and why the child moved, as HTML.
+fn waitlists_html(h: &mut String, e: &Explanation) {
+    let lang = e.lang;
+    if !e.waitlists.is_empty() {
+        let _ = writeln!(h, "<h2>{}</h2><ul>", say(lang, "Waitlists", "候补名单"));
+        for w in &e.waitlists {
+            let _ = writeln!(h, "<li>{}</li>", esc(&waitlist_words(lang, w)));
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+    if let Some(r) = &e.round {
+        let _ = writeln!(
+            h,
+            "<h2>{}</h2>\n<p>{}{}<br>{}<b>{}</b> — {}</p>",
+            esc(&round_words(lang, r)),
+            label(lang, "before", "此前"),
+            esc(&r.before),
+            label(lang, "this round", "本轮"),
+            esc(&moved_words(lang, r)),
+            esc(&r.why)
         );
     }
 }
@@ -475,6 +512,7 @@ td,th{{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:to
         }
         let _ = writeln!(h, "</ul>");
     }
+    waitlists_html(&mut h, e);
     let _ = writeln!(
         h,
         "<p><small>{}</small></p>\n</body></html>",

@@ -16,7 +16,7 @@ use crate::policy::{Layer, TieKey, Tier};
 
 /// A text in `lang` from its English and Chinese forms, the English first when side by side
 /// (`Child 儿童`).
-pub(super) fn say(lang: Lang, en: &str, zh: &str) -> String {
+pub(crate) fn say(lang: Lang, en: &str, zh: &str) -> String {
     match lang {
         Lang::En => en.to_string(),
         Lang::Zh => zh.to_string(),
@@ -105,7 +105,7 @@ fn unplaced_zh(reason: UnplacedReason) -> &'static str {
 }
 
 /// The outcome in a sentence ([`wording::outcome_sentence`] side by side).
-pub(super) fn outcome(lang: Lang, outcome: Outcome) -> String {
+pub(crate) fn outcome(lang: Lang, outcome: Outcome) -> String {
     match (lang, outcome) {
         (Lang::Both, _) => wording::outcome_sentence(outcome),
         (Lang::En, Outcome::Choice { rank, .. }) => format!("admitted to choice {rank}"),

@@ -237,10 +237,14 @@ pub fn round_and_write(
     })
 }
 
-/// Explains child `child`'s placement in the run or round written to `folder`: the explanation
-/// of [`crate::explain::explain`], with, after a round, what the round did for her. `None` if
-/// the folder's scenario has no such child.
-pub fn explain_round(folder: &Path, child: &str) -> Result<Option<Explanation>, Error> {
+/// Explains child `child`'s placement in the run or round written to `folder` in `lang`: the
+/// explanation of [`crate::explain::explain_in`], with, after a round, what the round did for
+/// her. `None` if the folder's scenario has no such child.
+pub fn explain_round(
+    folder: &Path,
+    child: &str,
+    lang: crate::lang::Lang,
+) -> Result<Option<Explanation>, Error> {
     let (record, _, _) = read_manifest(folder)?;
     let Some(r) = &record.round else {
         let e = earlier(folder)?;
@@ -253,12 +257,13 @@ pub fn explain_round(folder: &Path, child: &str) -> Result<Option<Explanation>, 
             return Ok(None);
         };
         let tallies = SchoolTallies::compute(&e.scenario, &ranking, &e.outcomes);
-        return Ok(Some(crate::explain::explain(
+        return Ok(Some(crate::explain::explain_in(
             &e.scenario,
             &ranking,
             &e.outcomes,
             &tallies,
             c,
+            lang,
         )));
     };
     let before = earlier(Path::new(&r.previous))?;
@@ -270,7 +275,7 @@ pub fn explain_round(folder: &Path, child: &str) -> Result<Option<Explanation>, 
     };
     let outcomes = &round.solved.assignment.outcomes;
     let tallies = SchoolTallies::compute(sc, &round.solved.ranking, outcomes);
-    let mut e = crate::explain::explain(sc, &round.solved.ranking, outcomes, &tallies, c);
-    e.round = Some(round.movement(c));
+    let mut e = crate::explain::explain_in(sc, &round.solved.ranking, outcomes, &tallies, c, lang);
+    e.round = Some(round.movement(c, lang));
     Ok(Some(e))
 }

@@ -139,8 +139,10 @@ impl Round {
             .count()
     }
 
-    /// What the round did for child `c` of the round's scenario, as an explanation tells it.
-    pub fn movement(&self, c: crate::domain::ChildIdx) -> Movement {
+    /// What the round did for child `c` of the round's scenario, as an explanation in `lang`
+    /// tells it: her placement before in `lang`, why she moved or not in the words of
+    /// `moves.csv`.
+    pub fn movement(&self, c: crate::domain::ChildIdx, lang: crate::lang::Lang) -> Movement {
         let sc = &self.scenario;
         let id = &sc.child(c).id;
         let now = self.solved.assignment.outcomes[c.ix()];
@@ -186,7 +188,10 @@ impl Round {
         };
         Movement {
             round: self.number,
-            before: before.map_or("none (a late applicant)".to_string(), outcome_sentence),
+            before: before.map_or_else(
+                || crate::explain::words::say(lang, "none (a late applicant)", "无（补录申请）"),
+                |o| crate::explain::words::outcome(lang, o),
+            ),
             moved: row.is_some_and(|m| matches!(m.kind, MoveKind::MovedUp | MoveKind::Placed)),
             why,
         }

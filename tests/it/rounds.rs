@@ -148,6 +148,95 @@ fn a_chain_of_three_moves_and_a_late_arrival_then_a_seat_change_verify_as_a_chai
     assert!(!dir.path().join("r3").exists());
 }
 
+/// Runs the shipped two-round example's first run and round 1 (A declines, L arrives late) in
+/// a copy of the scenario; the folders are `r0` and `r1`.
+fn tiny_round_one() -> tempfile::TempDir {
+    let dir = copy_scenario("tiny/rounds");
+    let d = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+    ok(&["run", &d("scenario.toml"), "--out", &d("r0"), "-q"]);
+    ok(&[
+        "round",
+        &d("r0"),
+        "--declines",
+        &d("declines.csv"),
+        "--late-children",
+        &d("late_children.csv"),
+        "--late-choices",
+        &d("late_choices.csv"),
+        "--out",
+        &d("r1"),
+        "-q",
+    ]);
+    dir
+}
+
+/// The HTML explanation of `child` after the round in `round` (empty: the first run), in `lang`.
+fn explain_html(dir: &Path, round: &str, child: &str, lang: &str) -> String {
+    let scenario = dir.join("scenario.toml");
+    let mut args = vec!["explain", scenario.to_str().unwrap()];
+    let folder = dir.join(round);
+    if !round.is_empty() {
+        args.extend(["--round", folder.to_str().unwrap()]);
+    }
+    args.extend(["--child", child, "--format", "html", "--lang", lang]);
+    let o = seatplan(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn the_html_explanation_shows_waitlist_positions_and_why_the_child_moved_or_not_in_its_language() {
+    let dir = tiny_round_one();
+    // After round 1, F keeps her bought place and waits first at S4 (L took D's seat there).
+    let en = explain_html(dir.path(), "r1", "F", "en");
+    assert!(
+        en.contains(
+            "<h2>Waitlists</h2><ul>\n<li>choice 1 Fourth Primary (S4): position 1 of 1</li>\n</ul>"
+        ),
+        "{en}"
+    );
+    assert!(
+        en.contains("<h2>Round 1</h2>\n<p>before: a government-purchased private place (highest priority first; then least total cost and distance)<br>this round: <b>not moved</b> — did not move: every seat at the schools she ranked higher went to children ahead of her on their waitlists or stayed with the children holding it (waitlists: Fourth Primary (S4) position 1)</p>"),
+        "{en}"
+    );
+    assert!(!en.contains("候补"), "{en}");
+    let zh = explain_html(dir.path(), "r1", "F", "zh");
+    assert!(
+        zh.contains(
+            "<h2>候补名单</h2><ul>\n<li>第 1 志愿 Fourth Primary (S4)：第 1 位（共 1 人）</li>"
+        ),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("<h2>第 1 轮</h2>\n<p>此前：政府购买民办学位（按优先顺序；其次总费用与距离最小）<br>本轮：<b>未调整</b>"),
+        "{zh}"
+    );
+    let both = explain_html(dir.path(), "r1", "F", "both");
+    assert!(
+        both.contains("<li>choice 1 Fourth Primary (S4): position 1 of 1 第 1 位</li>")
+            && both.contains("<h2>Round 1 第 1 轮</h2>")
+            && both.contains("<b>not moved 未调整</b>"),
+        "{both}"
+    );
+    // B moved up from S2 to her first choice: no waitlist left, and the page says why she moved.
+    let b = explain_html(dir.path(), "r1", "B", "en");
+    assert!(!b.contains("<h2>Waitlists</h2>"), "{b}");
+    assert!(
+        b.contains("<p>before: admitted to choice 2<br>this round: <b>moved</b> — moved up to her choice 1: a seat came free and she was position 1 on its waitlist</p>"),
+        "{b}"
+    );
+    // The late applicant L had no place before.
+    let l = explain_html(dir.path(), "r1", "L", "en");
+    assert!(l.contains("<p>before: none (a late applicant)<br>"), "{l}");
+    // The first run's page lists B's waitlist position at S1 and says nothing of a round.
+    let first = explain_html(dir.path(), "", "B", "en");
+    assert!(
+        first.contains("<li>choice 1 First Primary (S1): position 1 of "),
+        "{first}"
+    );
+    assert!(!first.contains("Round "), "{first}");
+}
+
 #[test]
 fn bad_round_inputs_name_file_line_and_field_and_write_nothing() {
     let dir = copy_scenario("tiny/rounds");
@@ -501,18 +590,32 @@ fn better_or_same(before: Outcome, now: Outcome) -> bool {
 /// (seed `0fe1fa5f…` in `tests/proptest-regressions/rounds.txt`), without its two children who
 /// fail the insurance gate: three schools of one seat each at one spot, ties kept.
 fn a_coordinated_child_and_a_child_placed_by_choice_tied_for_a_freed_seat() -> Scenario {
+    hand_made(
+        &[1, 1, 1],
+        &[
+            ("C02", false, 24, &[2]),
+            ("C03", false, 24, &[2, 0]),
+            ("C04", true, 0, &[2]),
+        ],
+    )
+}
+
+/// A hand-made scenario of one district at one spot: schools `S0…` with the given seats, and
+/// children `(id, hukou, insurance months, listed schools by index)` (migrants without hukou
+/// get one point per insurance month, capped at 24, behind the hukou tier), ties kept.
+fn hand_made(seats: &[u32], children: &[(&str, bool, u32, &[u32])]) -> Scenario {
     use seatplan::domain::*;
     use seatplan::policy::{
         Fact, Gates, Indicator, IndicatorRule, NumericFact, Policy, Scope, Tier,
     };
     use seatplan::ScenarioParts;
     let here = Location::km(0.0, 0.0);
-    let school = |i: u32| School {
+    let school = |i: usize, seats: u32| School {
         id: format!("S{i}"),
         name: format!("School {i}"),
         district: DistrictIdx(0),
         entry_grade: 1,
-        seats: 1,
+        seats,
         reserved_migrant: 0,
         location: here,
     };
@@ -558,13 +661,23 @@ fn a_coordinated_child_and_a_child_placed_by_choice_tied_for_a_freed_seat() -> S
             apply_share: 1.0,
             growth_rate: 0.0,
         }],
-        schools: vec![school(0), school(1), school(2)],
+        schools: seats
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| school(i, n))
+            .collect(),
         private_schools: vec![],
-        children: vec![
-            child("C02", false, 24, vec![SchoolIdx(2)]),
-            child("C03", false, 24, vec![SchoolIdx(2), SchoolIdx(0)]),
-            child("C04", true, 0, vec![SchoolIdx(2)]),
-        ],
+        children: children
+            .iter()
+            .map(|&(id, hukou, months, list)| {
+                child(
+                    id,
+                    hukou,
+                    months,
+                    list.iter().map(|&s| SchoolIdx(s)).collect(),
+                )
+            })
+            .collect(),
         extra_facts: vec![],
         policy: Policy {
             name: "regression".into(),
@@ -654,6 +767,72 @@ fn the_fewest_moves_give_a_freed_seat_to_the_coordinated_child_when_ties_are_kep
         ]
     );
     assert_eq!(r.moved(), 1);
+}
+
+/// Regression: the minimality search of the round checker once marked "not moving up" with the
+/// number of children, so a child who could move up to more schools than there are children
+/// (here X, two children, three schools above her place) took the marker for a school and the
+/// odometer never ended.
+#[test]
+fn the_minimality_search_ends_when_a_child_lists_more_schools_than_there_are_children() {
+    use seatplan::domain::SchoolIdx;
+    // Y (hukou) takes S0; S1 and S2 have no seat; X (migrant, 24 points) gets her 4th choice S3.
+    let sc = hand_made(
+        &[1, 0, 0, 1],
+        &[("X", false, 24, &[0, 1, 2, 3]), ("Y", true, 24, &[0])],
+    );
+    let e = earlier(&sc);
+    assert_eq!(
+        e.outcomes,
+        vec![
+            Outcome::Choice {
+                school: SchoolIdx(3),
+                rank: 4
+            },
+            Outcome::Choice {
+                school: SchoolIdx(0),
+                rank: 1
+            },
+        ]
+    );
+    // Y declines: the only assignment keeping the floors without justified envy moves X up to
+    // S0 (S3 then stays free: nobody else wants it). 4 assignments to search, well in the limit.
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let tmp = tempfile::tempdir().unwrap();
+        let files = declines_file(tmp.path(), &["Y"]);
+        let r = compute_round(
+            &e,
+            &files,
+            RoundSettings {
+                fewest_moves: true,
+                ..RoundSettings::default()
+            },
+        )
+        .unwrap();
+        let _ = done.send(r);
+    });
+    let r = finished
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("the round and its minimality search end");
+    assert_eq!(
+        r.solved.assignment.outcomes,
+        vec![Outcome::Choice {
+            school: SchoolIdx(0),
+            rank: 1
+        }]
+    );
+    assert_eq!(r.moved(), 1);
+    assert!(r.solved.check.passed(), "{:?}", r.solved.check.violations);
+    assert!(
+        r.solved
+            .check
+            .notes
+            .iter()
+            .all(|n| !n.contains("not searched")),
+        "{:?}",
+        r.solved.check.notes
+    );
 }
 
 proptest! {
@@ -786,6 +965,123 @@ proptest! {
         prop_assert!(placed(&fewest) >= placed(&da));
         if placed(&fewest) == placed(&da) {
             prop_assert!(fewest.moved() <= da.moved());
+        }
+    }
+}
+
+/// Late applicants as `(insurance months, hukou, listed schools S1…S4 by number)`.
+type Late = Vec<(u32, bool, Vec<u32>)>;
+
+fn late_applicants() -> impl Strategy<Value = Late> {
+    proptest::collection::vec(
+        (
+            0u32..40,
+            any::<bool>(),
+            proptest::sample::subsequence(vec![1u32, 2, 3, 4], 0..=4).prop_shuffle(),
+        ),
+        1..6,
+    )
+}
+
+/// Writes the late applicants' `late_children.csv` and `late_choices.csv` in `dir`, their rows
+/// in the orders `child_order` and `choice_order` (permutations of the rows' indices).
+fn write_late(
+    dir: &Path,
+    late: &Late,
+    child_order: &[usize],
+    choice_order: &[usize],
+) -> RoundFiles {
+    let children: Vec<String> = late
+        .iter()
+        .enumerate()
+        .map(|(i, (months, hukou, _))| {
+            format!(
+                "L{i},2017-08-01,D1,{},1,{},24,{months},12,rented,senior,\n",
+                i % 4,
+                if *hukou { "D1" } else { "" }
+            )
+        })
+        .collect();
+    let choices: Vec<String> = late
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, _, list))| {
+            list.iter()
+                .enumerate()
+                .map(move |(r, s)| format!("L{i},S{s},{}\n", r + 1))
+        })
+        .collect();
+    let mut c = "id,birth_date,residence_district,x_km,y_km,hukou_district,permit_months,insurance_months,residence_months,housing,education,sibling_school\n".to_string();
+    for &i in child_order {
+        c.push_str(&children[i]);
+    }
+    let mut k = "child,school,rank\n".to_string();
+    for &i in choice_order.iter().filter(|&&i| i < choices.len()) {
+        k.push_str(&choices[i]);
+    }
+    std::fs::write(dir.join("late_children.csv"), c).unwrap();
+    std::fs::write(dir.join("late_choices.csv"), k).unwrap();
+    RoundFiles {
+        declines: Some(dir.join("declines.csv")),
+        late_children: Some(dir.join("late_children.csv")),
+        late_choices: Some(dir.join("late_choices.csv")),
+        ..RoundFiles::default()
+    }
+}
+
+/// The first run of the shipped two-round example, read back as an earlier round (once).
+fn tiny_rounds_earlier() -> &'static (tempfile::TempDir, Earlier) {
+    static EARLIER: std::sync::OnceLock<(tempfile::TempDir, Earlier)> = std::sync::OnceLock::new();
+    EARLIER.get_or_init(|| {
+        let dir = copy_scenario("tiny/rounds");
+        let d = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+        ok(&["run", &d("scenario.toml"), "--out", &d("r0"), "-q"]);
+        let e = seatplan::read_earlier_round(&dir.path().join("r0")).unwrap();
+        (dir, e)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The row order of the late files (children rows and choices rows, shuffled apart) changes
+    /// none of a round's outputs: placements, moves.csv and waitlists.csv are byte-identical.
+    #[test]
+    fn the_row_order_of_late_applicants_changes_nothing(
+        late in late_applicants(),
+        seed in any::<u64>(),
+        fewest in any::<bool>(),
+    ) {
+        let (dir, e) = tiny_rounds_earlier();
+        let n = late.len();
+        let rows: usize = late.iter().map(|l| l.2.len()).sum();
+        let mut rng = seed;
+        let mut shuffle = |len: usize| {
+            let mut v: Vec<usize> = (0..len).collect();
+            for i in (1..len).rev() {
+                rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                v.swap(i, (rng >> 33) as usize % (i + 1));
+            }
+            v
+        };
+        let (shuffled_children, shuffled_choices) = (shuffle(n), shuffle(rows));
+        let settings = RoundSettings { fewest_moves: fewest, ..RoundSettings::default() };
+        let run = |sub: &str, children: &[usize], choices: &[usize]| {
+            let here = dir.path().join(sub);
+            std::fs::create_dir_all(&here).unwrap();
+            std::fs::copy(dir.path().join("declines.csv"), here.join("declines.csv")).unwrap();
+            let files = write_late(&here, &late, children, choices);
+            let r = compute_round(e, &files, settings).unwrap();
+            seatplan::render_round(&r)
+                .into_iter()
+                .filter(|(name, _)| matches!(*name, "placements.csv" | "moves.csv" | "waitlists.csv"))
+                .collect::<Vec<_>>()
+        };
+        let straight = run("a", &(0..n).collect::<Vec<_>>(), &(0..rows).collect::<Vec<_>>());
+        let shuffled = run("b", &shuffled_children, &shuffled_choices);
+        prop_assert_eq!(straight.len(), 3);
+        for ((name, a), (_, b)) in straight.iter().zip(&shuffled) {
+            prop_assert!(a == b, "{} differs:\n{}\n---\n{}", name, String::from_utf8_lossy(a), String::from_utf8_lossy(b));
         }
     }
 }
