@@ -7,7 +7,6 @@
 //! headers named in English or Chinese through the dictionary); any other file read here must be
 //! UTF-8 CSV with commas (a UTF-8 byte-order mark, as Excel writes, is accepted).
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -31,69 +30,6 @@ pub struct Table<T> {
 pub struct Located<T> {
     pub line: u64,
     pub row: T,
-    /// Raw values of the table's extra columns, in the order of [`Table::extra_columns`].
-    pub extras: Extras,
-}
-
-/// The raw values of a row's extra columns, held in one string as `LEN:VALUE` pairs (`LEN` the
-/// value's length in bytes): a million children with three `fact_*` columns would otherwise cost
-/// four allocations each, and a row of a table without extra columns carries 16 bytes and no
-/// allocation (a `Vec<String>` costs 24 on each of four million choice rows).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Extras(Box<str>);
-
-impl Extras {
-    fn from_record(record: &csv::StringRecord, columns: &[usize]) -> Extras {
-        let mut text = String::new();
-        for &i in columns {
-            let _ = write!(text, "{}:{}", record[i].len(), &record[i]);
-        }
-        Extras(text.into_boxed_str())
-    }
-
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The `i`-th value.
-    pub fn get(&self, i: usize) -> Option<&str> {
-        self.iter().nth(i)
-    }
-
-    pub fn iter(&self) -> ExtrasIter<'_> {
-        ExtrasIter { rest: &self.0 }
-    }
-}
-
-/// The values of an [`Extras`], in column order.
-#[derive(Debug, Clone)]
-pub struct ExtrasIter<'a> {
-    rest: &'a str,
-}
-
-impl<'a> Iterator for ExtrasIter<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        let (len, rest) = self.rest.split_once(':')?;
-        let n: usize = len.parse().ok()?;
-        let value = rest.get(..n)?;
-        self.rest = &rest[n..];
-        Some(value)
-    }
-}
-
-impl<'a> IntoIterator for &'a Extras {
-    type Item = &'a str;
-    type IntoIter = ExtrasIter<'a>;
-
-    fn into_iter(self) -> ExtrasIter<'a> {
-        self.iter()
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -198,6 +134,9 @@ impl PrivateSchoolRow {
     pub const OPTIONAL: &'static [&'static str] = &["x_km", "y_km", "lat", "lon"];
 }
 
+/// The children table's serde shape: read by later rounds (`crate::rounds`) for its ids, and
+/// the reference [`ChildCells`] is tested against; the scenario's loader reads [`ChildCells`].
+#[allow(dead_code)]
 #[derive(Debug, Clone, Deserialize)]
 pub struct ChildRow {
     pub id: String,
@@ -271,6 +210,121 @@ impl ChildRow {
     ];
 }
 
+/// A row of the children table as the scenario's loader reads it ([`read_cells_with`]): the
+/// cells of [`ChildRow`] borrowed from the record, blank optional text cells as `None`.
+#[derive(Debug, Clone)]
+pub struct ChildCells<'r> {
+    pub id: &'r str,
+    pub birth_date: &'r str,
+    pub residence_district: &'r str,
+    pub x_km: Option<f64>,
+    pub y_km: Option<f64>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub hukou_district: Option<&'r str>,
+    pub permit_months: i64,
+    pub insurance_months: i64,
+    pub residence_months: i64,
+    pub housing: &'r str,
+    pub education: &'r str,
+    pub sibling_school: Option<&'r str>,
+    pub insurance_months_elsewhere: Option<i64>,
+    pub residence_months_elsewhere: Option<i64>,
+    pub insurance_back_paid: Option<&'r str>,
+    pub sibling_group: Option<&'r str>,
+    pub community: Option<&'r str>,
+    pub hukou_community: Option<&'r str>,
+    pub primary_school: Option<&'r str>,
+    pub lottery: Option<i64>,
+}
+
+impl<'r> ChildCells<'r> {
+    /// Every column of [`ChildRow`] (but the extra `fact_*` ones) and how it is read, in the
+    /// order [`ChildCells::of`] reads them.
+    pub(crate) const FIELDS: &'static [(&'static str, Cell)] = &[
+        ("id", Cell::Text),
+        ("birth_date", Cell::Text),
+        ("residence_district", Cell::Text),
+        ("x_km", Cell::OptDecimal),
+        ("y_km", Cell::OptDecimal),
+        ("lat", Cell::OptDecimal),
+        ("lon", Cell::OptDecimal),
+        ("hukou_district", Cell::Text),
+        ("permit_months", Cell::Whole),
+        ("insurance_months", Cell::Whole),
+        ("residence_months", Cell::Whole),
+        ("housing", Cell::Text),
+        ("education", Cell::Text),
+        ("sibling_school", Cell::Text),
+        ("insurance_months_elsewhere", Cell::OptWhole),
+        ("residence_months_elsewhere", Cell::OptWhole),
+        ("insurance_back_paid", Cell::Text),
+        ("sibling_group", Cell::Text),
+        ("community", Cell::Text),
+        ("hukou_community", Cell::Text),
+        ("primary_school", Cell::Text),
+        ("lottery", Cell::OptWhole),
+    ];
+
+    /// The row of `cells`, read by [`ChildCells::FIELDS`].
+    pub(crate) fn of(c: &RowCells<'r>) -> Self {
+        ChildCells {
+            id: c.text(0),
+            birth_date: c.text(1),
+            residence_district: c.text(2),
+            x_km: c.decimal(3),
+            y_km: c.decimal(4),
+            lat: c.decimal(5),
+            lon: c.decimal(6),
+            hukou_district: c.opt_text(7),
+            permit_months: c.whole(8).unwrap_or(0),
+            insurance_months: c.whole(9).unwrap_or(0),
+            residence_months: c.whole(10).unwrap_or(0),
+            housing: c.text(11),
+            education: c.text(12),
+            sibling_school: c.opt_text(13),
+            insurance_months_elsewhere: c.whole(14),
+            residence_months_elsewhere: c.whole(15),
+            insurance_back_paid: c.opt_text(16),
+            sibling_group: c.opt_text(17),
+            community: c.opt_text(18),
+            hukou_community: c.opt_text(19),
+            primary_school: c.opt_text(20),
+            lottery: c.whole(21),
+        }
+    }
+}
+
+/// A row of the choices table as the scenario's loader reads it ([`read_cells_with`]).
+#[derive(Debug, Clone)]
+pub struct ChoiceCells<'r> {
+    pub child: &'r str,
+    pub school: &'r str,
+    pub rank: i64,
+}
+
+impl<'r> ChoiceCells<'r> {
+    /// The columns of [`ChoiceRow`] and how each is read, in the order [`ChoiceCells::of`]
+    /// reads them.
+    pub(crate) const FIELDS: &'static [(&'static str, Cell)] = &[
+        ("child", Cell::Text),
+        ("school", Cell::Text),
+        ("rank", Cell::Whole),
+    ];
+
+    /// The row of `cells`, read by [`ChoiceCells::FIELDS`].
+    pub(crate) fn of(c: &RowCells<'r>) -> Self {
+        ChoiceCells {
+            child: c.text(0),
+            school: c.text(1),
+            rank: c.whole(2).unwrap_or(0),
+        }
+    }
+}
+
+/// The choices table's serde shape: its columns, and the reference [`ChoiceCells`] is tested
+/// against; the scenario's loader reads [`ChoiceCells`].
+#[allow(dead_code)]
 #[derive(Debug, Clone, Deserialize)]
 pub struct ChoiceRow {
     pub child: String,
@@ -362,6 +416,9 @@ pub struct TableInfo {
     /// Names (without the prefix) of the extra columns accepted by an `optional` pattern
     /// ending in `*`, in header order; known before the first row is visited.
     pub extra_columns: Vec<String>,
+    /// The number of lines of the table's text: at least its rows, to size what is built from
+    /// them once.
+    pub rows_hint: usize,
 }
 
 /// [`read_table`] as a stream: each readable row is handed to `visit` as soon as it is
@@ -429,6 +486,9 @@ pub(crate) struct Format {
 
 /// Replaces every CRLF by LF in place (no copy of the file).
 fn crlf_to_lf(bytes: &mut Vec<u8>) {
+    if !bytes.contains(&b'\r') {
+        return;
+    }
     let Some(first) = bytes.windows(2).position(|w| w == b"\r\n") else {
         return;
     };
@@ -478,6 +538,34 @@ pub(crate) fn parse_table_as<T: DeserializeOwned>(
     errors: &mut Vec<InputError>,
     mut visit: impl FnMut(Located<T>, &TableInfo),
 ) -> Option<TableInfo> {
+    parse_records(path, bytes, format, required, optional, errors, |header| {
+        let names = header.names.clone();
+        move |line, record: &csv::StringRecord, info: &TableInfo| {
+            let row = record
+                .deserialize::<T>(Some(&names))
+                .map_err(|e| record_error(path, line, &names, record, &e))?;
+            visit(Located { line, row }, info);
+            Ok(())
+        }
+    })
+}
+
+/// Checks a table's text and its header, then hands each record that holds a value, trimmed,
+/// with its physical line, to the reader `make` builds from the header; a row the reader
+/// refuses is reported (and its key noted as unreadable). `None` if the text or the header is
+/// unusable.
+fn parse_records<F>(
+    path: &Path,
+    bytes: &[u8],
+    format: Format,
+    required: &[&str],
+    optional: &[&str],
+    errors: &mut Vec<InputError>,
+    make: impl FnOnce(&Header) -> F,
+) -> Option<TableInfo>
+where
+    F: FnMut(u64, &csv::StringRecord, &TableInfo) -> Result<(), InputError>,
+{
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if std::str::from_utf8(bytes).is_err() {
         errors.push(InputError::file(
@@ -499,7 +587,7 @@ pub(crate) fn parse_table_as<T: DeserializeOwned>(
     // The csv crate counts a CRLF line ending as two lines in some positions; normalising to LF
     // keeps every reported line number right for files saved by Excel on Windows.
     let normalised;
-    let bytes = if bytes.windows(2).any(|w| w == b"\r\n") {
+    let bytes = if bytes.contains(&b'\r') && bytes.windows(2).any(|w| w == b"\r\n") {
         normalised = {
             let mut owned = bytes.to_vec();
             crlf_to_lf(&mut owned);
@@ -598,19 +686,26 @@ pub(crate) fn parse_table_as<T: DeserializeOwned>(
         return None;
     }
 
-    let key = headers
-        .iter()
-        .position(|h| h == "id")
-        .or_else(|| headers.iter().position(|h| h == "child"));
+    let header = Header {
+        key: headers
+            .iter()
+            .position(|h| h == "id")
+            .or_else(|| headers.iter().position(|h| h == "child")),
+        extra_ix,
+        names: headers,
+    };
     let mut info = TableInfo {
         unreadable_ids: super::ids::IdSet::default(),
-        extra_columns: extra_ix
+        extra_columns: header
+            .extra_ix
             .iter()
-            .map(|&i| headers[i][prefix.map_or(0, str::len)..].to_string())
+            .map(|&i| header.names[i][prefix.map_or(0, str::len)..].to_string())
             .collect(),
+        rows_hint: bytes.iter().filter(|&&b| b == b'\n').count(),
     };
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::new(bytes);
+    let mut each = make(&header);
     loop {
         let line = lines.line_at(reader.position().byte());
         let read = reader.read_record(&mut record);
@@ -620,11 +715,11 @@ pub(crate) fn parse_table_as<T: DeserializeOwned>(
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(line, |p| lines.line_at(p.byte()));
-                errors.push(record_error(path, line, &headers, &record, &e));
+                errors.push(record_error(path, line, &header.names, &record, &e));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     return None;
                 }
-                if let Some(id) = key.and_then(|k| record.get(k)) {
+                if let Some(id) = header.key.and_then(|k| record.get(k)) {
                     info.unreadable_ids.insert(id.to_string());
                 }
                 continue;
@@ -634,30 +729,174 @@ pub(crate) fn parse_table_as<T: DeserializeOwned>(
         if record.iter().all(str::is_empty) {
             continue;
         }
-        match record.deserialize::<T>(Some(&headers)) {
-            Ok(row) => visit(
-                Located {
-                    line,
-                    row,
-                    extras: Extras::from_record(&record, &extra_ix),
-                },
-                &info,
-            ),
-            Err(e) => {
-                errors.push(record_error(path, line, &headers, &record, &e));
-                if let Some(id) = key.and_then(|k| record.get(k)) {
-                    info.unreadable_ids.insert(id.to_string());
-                }
+        if let Err(e) = each(line, &record, &info) {
+            errors.push(e);
+            if let Some(id) = header.key.and_then(|k| record.get(k)) {
+                info.unreadable_ids.insert(id.to_string());
             }
         }
     }
     Some(info)
 }
 
+/// A table's header as the rows are read by: canonical names, the key column, the extra
+/// columns.
+pub(crate) struct Header {
+    /// Canonical column names, in the file's order.
+    names: csv::StringRecord,
+    /// The key column (`id`, else `child`), whose value a refused row leaves in
+    /// [`TableInfo::unreadable_ids`].
+    key: Option<usize>,
+    /// The extra columns (an `optional` pattern ending in `*`), in header order.
+    extra_ix: Vec<usize>,
+}
+
+/// How a known column's cells are read by [`read_cells_with`]: text, or a number in the forms
+/// of [`forms`] (an optional number column reads a blank cell as no value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Cell {
+    Text,
+    Whole,
+    OptWhole,
+    OptDecimal,
+}
+
+/// A number read from a cell by [`read_cells_with`].
+#[derive(Debug, Clone, Copy)]
+enum Number {
+    None,
+    Whole(i64),
+    Decimal(f64),
+}
+
+/// One row read by [`read_cells_with`]: its cells borrowed from the record (no string is
+/// copied), its number cells already read, by the index of their field in the table's list.
+pub(crate) struct RowCells<'r> {
+    record: &'r csv::StringRecord,
+    /// The column of each field, `None` if the file has no such column.
+    columns: &'r [Option<usize>],
+    numbers: &'r [Number],
+    extra_ix: &'r [usize],
+}
+
+impl<'r> RowCells<'r> {
+    /// The text of field `f` (empty when the column is absent).
+    pub(crate) fn text(&self, f: usize) -> &'r str {
+        self.columns[f]
+            .and_then(|c| self.record.get(c))
+            .unwrap_or("")
+    }
+
+    /// The text of field `f`; `None` when blank or absent (as serde reads an `Option<String>`
+    /// from a CSV cell).
+    pub(crate) fn opt_text(&self, f: usize) -> Option<&'r str> {
+        Some(self.text(f)).filter(|t| !t.is_empty())
+    }
+
+    /// The whole number of field `f` (a [`Cell::Whole`] or [`Cell::OptWhole`] field).
+    pub(crate) fn whole(&self, f: usize) -> Option<i64> {
+        match self.numbers[f] {
+            Number::Whole(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The decimal number of field `f` (a [`Cell::OptDecimal`] field).
+    pub(crate) fn decimal(&self, f: usize) -> Option<f64> {
+        match self.numbers[f] {
+            Number::Decimal(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The values of the table's extra columns, in header order.
+    pub(crate) fn extras(&self) -> impl Iterator<Item = &'r str> + '_ {
+        self.extra_ix.iter().map(|&i| &self.record[i])
+    }
+}
+
+/// [`read_table_with`] without serde: the known columns are found in the header once
+/// (`fields`: name and how its cells are read), and each row is handed to `visit` as its
+/// [`RowCells`], borrowed from the record. A cell that is not a number where `fields` wants one
+/// refuses the row with the message serde's reading gives (the first such cell in header
+/// order), so both ways report alike.
+pub(crate) fn read_cells_with(
+    path: &Path,
+    required: &[&str],
+    optional: &[&str],
+    fields: &[(&str, Cell)],
+    errors: &mut Vec<InputError>,
+    mut visit: impl FnMut(u64, &RowCells<'_>, &TableInfo),
+) -> Option<TableInfo> {
+    let (bytes, format) = table_bytes(path, errors)?;
+    parse_records(path, &bytes, format, required, optional, errors, |header| {
+        let columns: Vec<Option<usize>> = fields
+            .iter()
+            .map(|(name, _)| header.names.iter().position(|h| h == *name))
+            .collect();
+        // The number fields in header order, as serde reads them.
+        let mut numeric: Vec<(usize, usize, Cell)> = columns
+            .iter()
+            .enumerate()
+            .filter_map(|(f, c)| Some((c.as_ref().copied()?, f, fields[f].1)))
+            .filter(|&(_, _, cell)| cell != Cell::Text)
+            .collect();
+        numeric.sort_unstable();
+        let mut numbers = vec![Number::None; fields.len()];
+        let extra_ix = header.extra_ix.clone();
+        let names = header.names.clone();
+        move |line, record: &csv::StringRecord, info: &TableInfo| {
+            for &(c, f, cell) in &numeric {
+                let raw = &record[c];
+                numbers[f] = match cell {
+                    Cell::OptWhole | Cell::OptDecimal if raw.is_empty() => Number::None,
+                    Cell::Whole | Cell::OptWhole => match forms::parse_whole(raw) {
+                        Some(v) => Number::Whole(v),
+                        None => {
+                            return Err(InputError::at(
+                                path,
+                                line,
+                                &names[c],
+                                forms::whole_problem(raw),
+                            ))
+                        }
+                    },
+                    _ => match forms::parse_decimal(raw) {
+                        Some(v) => Number::Decimal(v),
+                        None => {
+                            return Err(InputError::at(
+                                path,
+                                line,
+                                &names[c],
+                                forms::number_problem(raw),
+                            ))
+                        }
+                    },
+                };
+            }
+            let cells = RowCells {
+                record,
+                columns: &columns,
+                numbers: &numbers,
+                extra_ix: &extra_ix,
+            };
+            visit(line, &cells, info);
+            Ok(())
+        }
+    })
+}
+
 /// Trims every cell of `record` of Unicode whitespace, as the reader's `Trim::All` does (after
 /// its ASCII pass, which this includes); a record with nothing to trim is not touched.
 fn trim_cells(record: &mut csv::StringRecord) {
-    if record.iter().any(|cell| cell.trim().len() != cell.len()) {
+    // A cell that starts and ends with an ASCII character other than white space (U+0009 to
+    // U+000D, U+0020) has nothing to trim: no Unicode scan of the common cell.
+    let clean = |b: u8| b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' ');
+    let untouched = |cell: &str| {
+        let b = cell.as_bytes();
+        b.is_empty() || (clean(b[0]) && clean(b[b.len() - 1])) || cell.trim().len() == cell.len()
+    };
+    if !record.iter().all(untouched) {
         record.trim();
     }
 }
@@ -837,20 +1076,6 @@ mod tests {
     }
 
     #[test]
-    fn extras_keep_each_value() {
-        let record = csv::StringRecord::from(vec!["C1", "12", "", "yes", "a:3:b"]);
-        let extras = Extras::from_record(&record, &[1, 2, 3, 4]);
-        assert_eq!(
-            extras.iter().collect::<Vec<_>>(),
-            ["12", "", "yes", "a:3:b"]
-        );
-        assert_eq!((extras.len(), extras.get(4)), (4, None));
-        let extras = Extras::from_record(&record, &[1, 2, 3]);
-        assert_eq!((extras.len(), extras.get(3)), (3, None));
-        assert!(Extras::from_record(&record, &[]).is_empty());
-    }
-
-    #[test]
     fn cells_are_trimmed_of_unicode_whitespace() {
         let (rows, errs) = parse(b" child ,school,rank\n C1\t,\xE3\x80\x80S1\xE3\x80\x80, 2 \n");
         assert!(errs.is_empty(), "{errs:?}");
@@ -859,6 +1084,62 @@ mod tests {
             (row.child.as_str(), row.school.as_str(), row.rank),
             ("C1", "S1", 2)
         );
+    }
+
+    #[test]
+    fn cell_rows_read_the_columns_of_the_serde_rows() {
+        let names = |f: &[(&str, Cell)]| f.iter().map(|(n, _)| n.to_string()).collect::<Vec<_>>();
+        let child: Vec<String> = ChildRow::REQUIRED
+            .iter()
+            .chain(ChildRow::OPTIONAL)
+            .filter(|c| !c.ends_with('*'))
+            .map(|c| c.to_string())
+            .collect();
+        let mut fields = names(ChildCells::FIELDS);
+        let mut child = child;
+        fields.sort();
+        child.sort();
+        assert_eq!(fields, child);
+        assert_eq!(names(ChoiceCells::FIELDS), ChoiceRow::REQUIRED);
+    }
+
+    #[test]
+    fn cell_rows_report_bad_numbers_as_serde_rows_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("choices.csv");
+        let text =
+            "child,school,rank\nC1,S1,one\n C2 ,S2,1,000\nC3,S3,\"1,000\"\n\nC4,S4,2.5\nC5,S5,7\n";
+        std::fs::write(&path, text).unwrap();
+        let mut serde_errors = Vec::new();
+        let serde_rows: Vec<(u64, String, i64)> =
+            read_table::<ChoiceRow>(&path, ChoiceRow::REQUIRED, &[], &mut serde_errors)
+                .unwrap()
+                .rows
+                .into_iter()
+                .map(|r| (r.line, r.row.child, r.row.rank))
+                .collect();
+        let mut cell_errors = Vec::new();
+        let mut cell_rows = Vec::new();
+        let info = read_cells_with(
+            &path,
+            ChoiceRow::REQUIRED,
+            &[],
+            ChoiceCells::FIELDS,
+            &mut cell_errors,
+            |line, cells, _| {
+                let row = ChoiceCells::of(cells);
+                cell_rows.push((line, row.child.to_string(), row.rank));
+            },
+        )
+        .unwrap();
+        let shown = |e: &[InputError]| e.iter().map(|e| e.to_string()).collect::<Vec<_>>();
+        assert_eq!(shown(&cell_errors), shown(&serde_errors));
+        assert_eq!(cell_rows, serde_rows);
+        assert_eq!(
+            cell_rows,
+            [(4, "C3".to_string(), 1000), (7, "C5".to_string(), 7)]
+        );
+        assert!(info.unreadable_ids.contains("C1") && info.unreadable_ids.contains("C4"));
     }
 
     #[test]

@@ -28,8 +28,8 @@ use std::path::Path;
 
 use super::catchments::Catchments;
 use super::common::{
-    index_by_id, location, non_negative, stream, word, word_problem, yes_no_or_count, ById, Cells,
-    Columns, IdRegistry, Known,
+    index_by_id, location, non_negative, stream_cells, word, word_problem, yes_no_or_count, ById,
+    Cells, Columns, IdRegistry, Known,
 };
 use super::districts::Districts;
 use super::schools::{Found, Schools};
@@ -37,7 +37,7 @@ use super::Context;
 use crate::domain::{Child, Date, DistrictIdx, Education, Housing, SchoolIdx};
 use crate::error::InputError;
 use crate::input::dictionary::WordSet;
-use crate::input::rows::{ChildRow, Extras, Located};
+use crate::input::rows::ChildCells;
 use crate::input::siblings::Membership;
 use crate::scenario::rules;
 
@@ -64,22 +64,34 @@ pub(super) fn validate(
     let mut ids = IdRegistry::new(path);
     let mut children = Vec::new();
     let mut memberships = Vec::new();
-    let info = stream::<ChildRow>(path, columns, errors, |row, info, errors| {
-        let Located { line, row, extras } = row;
-        let fresh = ids.register(&row.id, line, "id", errors);
-        memberships.extend(membership(&row, line));
-        let rows_of = Rows {
-            path,
-            districts,
-            schools,
-            catchments,
-            cx,
-            extra_facts: &info.extra_columns,
-        };
-        if let (true, Some(child)) = (fresh, rows_of.child(line, row, &extras, errors)) {
-            children.push((line, child));
-        }
-    });
+    let fields = ChildCells::FIELDS;
+    let info = stream_cells(
+        path,
+        columns,
+        fields,
+        errors,
+        |line, cells, info, errors| {
+            if children.capacity() == 0 {
+                children.reserve(info.rows_hint);
+                ids.seen.reserve(info.rows_hint);
+            }
+            let row = ChildCells::of(cells);
+            let fresh = ids.register(row.id, line, "id", errors);
+            memberships.extend(membership(&row, line));
+            let rows_of = Rows {
+                path,
+                districts,
+                schools,
+                catchments,
+                cx,
+                extra_facts: &info.extra_columns,
+            };
+            if let (true, Some(child)) = (fresh, rows_of.child(line, &row, cells.extras(), errors))
+            {
+                children.push((line, child));
+            }
+        },
+    );
     if info.is_none() {
         (ids, children, memberships) = (IdRegistry::new(path), Vec::new(), Vec::new());
     }
@@ -137,11 +149,11 @@ fn draws_complete(path: &Path, children: &[(u64, Child)], errors: &mut Vec<Input
 }
 
 /// The row's `sibling_group`, if any, for the sibling-group check.
-fn membership(row: &ChildRow, line: u64) -> Option<Membership> {
-    let group = row.sibling_group.clone()?;
+fn membership(row: &ChildCells, line: u64) -> Option<Membership> {
+    let group = row.sibling_group?.to_string();
     Some(Membership {
         group,
-        child: row.id.clone(),
+        child: row.id.to_string(),
         line,
     })
 }
@@ -174,17 +186,17 @@ struct Months {
 impl Rows<'_> {
     /// Every cell of a row but its id, group by group in the module's order; the child if all
     /// are valid.
-    fn child(
+    fn child<'r>(
         &self,
         line: u64,
-        row: ChildRow,
-        extras: &Extras,
+        row: &ChildCells,
+        extras: impl Iterator<Item = &'r str>,
         errors: &mut Vec<InputError>,
     ) -> Option<Child> {
         let extra_facts = self.extra_facts(line, extras, errors);
-        let elsewhere = self.elsewhere(line, &row, errors);
-        let birth_date = self.birth_date(line, &row.birth_date, errors);
-        let districts = self.districts(line, &row, errors);
+        let elsewhere = self.elsewhere(line, row, errors);
+        let birth_date = self.birth_date(line, row.birth_date, errors);
+        let districts = self.districts(line, row, errors);
         let cells = Cells {
             x_km: row.x_km,
             y_km: row.y_km,
@@ -192,12 +204,12 @@ impl Rows<'_> {
             lon: row.lon,
         };
         let location = location(self.path, line, cells, self.cx.datum(), errors);
-        let months = self.months(line, &row, errors);
-        let categories = self.categories(line, &row, errors);
-        let sibling_school = self.sibling_school(line, row.sibling_school.as_deref(), errors);
-        let catchment = self.community(line, "community", row.community.as_deref(), errors);
-        let hukou_catchment = self.hukou_community(line, &row, errors);
-        let feeder_schools = self.primary_school(line, row.primary_school.as_deref(), errors);
+        let months = self.months(line, row, errors);
+        let categories = self.categories(line, row, errors);
+        let sibling_school = self.sibling_school(line, row.sibling_school, errors);
+        let catchment = self.community(line, "community", row.community, errors);
+        let hukou_catchment = self.hukou_community(line, row, errors);
+        let feeder_schools = self.primary_school(line, row.primary_school, errors);
         let lottery = match row.lottery {
             None => Some(None),
             Some(n) => {
@@ -208,7 +220,7 @@ impl Rows<'_> {
         let (housing, education) = categories?;
         let (elsewhere, months) = (elsewhere?, months?);
         Some(Child {
-            id: row.id,
+            id: row.id.to_string(),
             birth_date: birth_date?,
             residence_district,
             location: location?,
@@ -233,13 +245,13 @@ impl Rows<'_> {
     }
 
     /// Each `fact_<name>` cell is a whole number ≥ 0 or yes/no; every bad cell is reported.
-    fn extra_facts(
+    fn extra_facts<'r>(
         &self,
         line: u64,
-        extras: &Extras,
+        extras: impl Iterator<Item = &'r str>,
         errors: &mut Vec<InputError>,
     ) -> Option<Vec<u32>> {
-        let mut values = Some(Vec::with_capacity(extras.len()));
+        let mut values = Some(Vec::with_capacity(self.extra_facts.len()));
         for (name, raw) in self.extra_facts.iter().zip(extras) {
             match yes_no_or_count(raw) {
                 Some(v) => {
@@ -266,7 +278,7 @@ impl Rows<'_> {
     fn elsewhere(
         &self,
         line: u64,
-        row: &ChildRow,
+        row: &ChildCells,
         errors: &mut Vec<InputError>,
     ) -> Option<Elsewhere> {
         let insurance = self.month_count(
@@ -281,7 +293,7 @@ impl Rows<'_> {
             row.residence_months_elsewhere.unwrap_or(0),
             errors,
         );
-        let back_paid = self.back_paid(line, row.insurance_back_paid.as_deref(), errors);
+        let back_paid = self.back_paid(line, row.insurance_back_paid, errors);
         Some(Elsewhere {
             insurance_months: insurance?,
             residence_months: residence?,
@@ -313,7 +325,12 @@ impl Rows<'_> {
 
     /// `birth_date` is a date before the intake date (when the scenario sets one).
     fn birth_date(&self, line: u64, raw: &str, errors: &mut Vec<InputError>) -> Option<Date> {
-        let born = Date::parse_written(raw)
+        // The common `YYYY-MM-DD` read directly (what `parse_written` reads it as), without
+        // the padded copy it makes of every written form.
+        let strict = (raw.len() == 10).then(|| Date::parse(raw)).flatten();
+        let born = strict
+            .map(Ok)
+            .unwrap_or_else(|| Date::parse_written(raw))
             .map_err(|m| errors.push(InputError::at(self.path, line, "birth_date", m)))
             .ok()?;
         if let Some(intake) = self.cx.settings.intake_date {
@@ -335,7 +352,7 @@ impl Rows<'_> {
     fn districts(
         &self,
         line: u64,
-        row: &ChildRow,
+        row: &ChildCells,
         errors: &mut Vec<InputError>,
     ) -> Option<(DistrictIdx, Option<DistrictIdx>)> {
         let file = &self.cx.files.districts;
@@ -343,11 +360,11 @@ impl Rows<'_> {
             self.path,
             line,
             "residence_district",
-            &row.residence_district,
+            row.residence_district,
             file,
             errors,
         );
-        let hukou = match row.hukou_district.as_deref() {
+        let hukou = match row.hukou_district {
             None => Some(None),
             Some(id) => self
                 .districts
@@ -358,7 +375,7 @@ impl Rows<'_> {
     }
 
     /// `permit_months`, `insurance_months`, `residence_months` are month counts.
-    fn months(&self, line: u64, row: &ChildRow, errors: &mut Vec<InputError>) -> Option<Months> {
+    fn months(&self, line: u64, row: &ChildCells, errors: &mut Vec<InputError>) -> Option<Months> {
         let permit = self.month_count(line, "permit_months", row.permit_months, errors);
         let insurance = self.month_count(line, "insurance_months", row.insurance_months, errors);
         let residence = self.month_count(line, "residence_months", row.residence_months, errors);
@@ -384,25 +401,25 @@ impl Rows<'_> {
     fn categories(
         &self,
         line: u64,
-        row: &ChildRow,
+        row: &ChildCells,
         errors: &mut Vec<InputError>,
     ) -> Option<(Housing, Education)> {
-        let housing = word(&row.housing, WordSet::Housing).and_then(Housing::parse);
+        let housing = word(row.housing, WordSet::Housing).and_then(Housing::parse);
         if housing.is_none() {
             errors.push(InputError::at(
                 self.path,
                 line,
                 "housing",
-                word_problem(&row.housing, WordSet::Housing),
+                word_problem(row.housing, WordSet::Housing),
             ));
         }
-        let education = word(&row.education, WordSet::Education).and_then(Education::parse);
+        let education = word(row.education, WordSet::Education).and_then(Education::parse);
         if education.is_none() {
             errors.push(InputError::at(
                 self.path,
                 line,
                 "education",
-                word_problem(&row.education, WordSet::Education),
+                word_problem(row.education, WordSet::Education),
             ));
         }
         Some((housing?, education?))
@@ -497,10 +514,10 @@ impl Rows<'_> {
     fn hukou_community(
         &self,
         line: u64,
-        row: &ChildRow,
+        row: &ChildCells,
         errors: &mut Vec<InputError>,
     ) -> Option<Vec<SchoolIdx>> {
-        let raw = row.hukou_community.as_deref();
+        let raw = row.hukou_community;
         if raw.is_some_and(|c| !c.trim().is_empty()) && row.hukou_district.is_none() {
             errors.push(InputError::at(
                 self.path,

@@ -4,12 +4,12 @@
 use std::path::Path;
 
 use super::children::Children;
-use super::common::{stream, Columns};
+use super::common::{stream_cells, Columns};
 use super::schools::{Found, Schools};
 use super::Context;
 use crate::domain::{ChildIdx, SchoolIdx};
 use crate::error::InputError;
-use crate::input::rows::{ChoiceRow, Located};
+use crate::input::rows::ChoiceCells;
 
 /// The line of every child's every choice, in one vector (two allocations for a million children).
 pub(super) struct ChoiceLines {
@@ -41,10 +41,11 @@ pub(super) fn validate(
     let mut lists: Vec<Vec<(u8, SchoolIdx, u64)>> = vec![Vec::new(); n];
     // Rows naming each child, to skip the gap check where a row was refused for another reason.
     let mut rows_of_child = vec![0usize; n];
-    let info = stream::<ChoiceRow>(path, columns, errors, |row, _, errors| {
-        let Located { line, row, .. } = row;
-        let child = children.by_id.index.get(&row.child).map(|&c| ChildIdx(c));
-        if child.is_none() && !children.known.explains(&row.child) {
+    let fields = ChoiceCells::FIELDS;
+    let info = stream_cells(path, columns, fields, errors, |line, cells, _, errors| {
+        let row = ChoiceCells::of(cells);
+        let child = children.by_id.index.get(row.child).map(|&c| ChildIdx(c));
+        if child.is_none() && !children.known.explains(row.child) {
             errors.push(InputError::at(
                 path,
                 line,
@@ -56,7 +57,7 @@ pub(super) fn validate(
                 ),
             ));
         }
-        let school = match schools.find(&row.school) {
+        let school = match schools.find(row.school) {
             Found::School(s) => Some(s),
             Found::OtherGrade(g) => {
                 errors.push(InputError::at(

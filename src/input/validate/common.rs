@@ -10,7 +10,7 @@ use crate::domain::{Datum, Location};
 use crate::error::InputError;
 use crate::input::dictionary::{self, WordSet};
 use crate::input::ids::{IdMap, IdSet};
-use crate::input::rows::{read_table_with, Located, TableInfo};
+use crate::input::rows::{read_cells_with, read_table_with, Cell, Located, RowCells, TableInfo};
 use crate::input::{forms, ids};
 use crate::scenario::rules;
 
@@ -286,6 +286,29 @@ pub(super) fn stream<T: DeserializeOwned>(
     let info = read_table_with(path, required, optional, errors, |row, info| {
         visit(row, info, &mut found)
     })?;
+    errors.append(&mut found);
+    Some(info)
+}
+
+/// [`stream`] of a table read without serde ([`read_cells_with`]): each readable row is handed
+/// to `visit` as its line and [`RowCells`], borrowed from the record, with the known columns
+/// `fields`.
+pub(super) fn stream_cells(
+    path: &Path,
+    (required, optional): Columns,
+    fields: &[(&str, Cell)],
+    errors: &mut Vec<InputError>,
+    mut visit: impl FnMut(u64, &RowCells<'_>, &TableInfo, &mut Vec<InputError>),
+) -> Option<TableInfo> {
+    let mut found = Vec::new();
+    let info = read_cells_with(
+        path,
+        required,
+        optional,
+        fields,
+        errors,
+        |line, cells, info| visit(line, cells, info, &mut found),
+    )?;
     errors.append(&mut found);
     Some(info)
 }
