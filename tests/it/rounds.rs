@@ -589,6 +589,7 @@ fn a_coordinated_child_and_a_child_placed_by_choice_tied_for_a_freed_seat() -> S
             tie_rule: TieRule::KeepTies,
         },
         pseudonym_key: None,
+        catchment_areas: Vec::new(),
         fallback: FallbackRules {
             coordinated_max_km: Some(8.0),
             purchase_max_km: None,
