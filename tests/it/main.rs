@@ -3,6 +3,7 @@
 mod appeal;
 mod architecture;
 mod bad_inputs;
+mod catchment_polygons;
 mod catchments;
 mod checker;
 mod cli;
