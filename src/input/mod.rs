@@ -10,9 +10,9 @@
 
 pub mod dictionary;
 mod fallback_stages;
-mod polygons;
 pub mod forms;
 pub mod ids;
+mod polygons;
 pub mod read;
 pub mod rows;
 mod settings;

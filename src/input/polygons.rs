@@ -59,7 +59,9 @@ impl Polygons {
             .areas
             .iter()
             .zip(&self.shapes)
-            .filter(|(_, (shape, rect))| rect.is_some_and(|r| r.intersects(&p)) && shape.intersects(&p))
+            .filter(|(_, (shape, rect))| {
+                rect.is_some_and(|r| r.intersects(&p)) && shape.intersects(&p)
+            })
             .map(|(a, _)| a.school)
             .collect();
         found.sort_unstable();
@@ -210,24 +212,30 @@ pub(crate) fn read(
                 }
             }
         };
-        let rings: Vec<&Vec<Vec<geojson::Position>>> = match feature.geometry.as_ref().map(|g| &g.value) {
-            Some(geojson::GeometryValue::Polygon { coordinates }) => vec![coordinates],
-            Some(geojson::GeometryValue::MultiPolygon { coordinates }) => coordinates.iter().collect(),
-            Some(other) => {
-                err(
-                    field.clone(),
-                    format!(
-                        "geometry type `{}`: a catchment is a Polygon or a MultiPolygon",
-                        other.type_name()
-                    ),
-                );
-                continue;
-            }
-            None => {
-                err(field.clone(), "no geometry: draw the catchment's polygon".into());
-                continue;
-            }
-        };
+        let rings: Vec<&Vec<Vec<geojson::Position>>> =
+            match feature.geometry.as_ref().map(|g| &g.value) {
+                Some(geojson::GeometryValue::Polygon { coordinates }) => vec![coordinates],
+                Some(geojson::GeometryValue::MultiPolygon { coordinates }) => {
+                    coordinates.iter().collect()
+                }
+                Some(other) => {
+                    err(
+                        field.clone(),
+                        format!(
+                            "geometry type `{}`: a catchment is a Polygon or a MultiPolygon",
+                            other.type_name()
+                        ),
+                    );
+                    continue;
+                }
+                None => {
+                    err(
+                        field.clone(),
+                        "no geometry: draw the catchment's polygon".into(),
+                    );
+                    continue;
+                }
+            };
         let mut polygons = Vec::new();
         let mut ok = true;
         for (p, polygon) in rings.iter().enumerate() {
@@ -327,11 +335,15 @@ fn ring(
 
 /// The polygons as one `geo` shape.
 fn shape(polygons: &[Polygon]) -> geo::MultiPolygon<f64> {
-    let line = |ring: &[[f64; 2]]| geo::LineString::from(ring.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
+    let line = |ring: &[[f64; 2]]| {
+        geo::LineString::from(ring.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>())
+    };
     geo::MultiPolygon::new(
         polygons
             .iter()
-            .map(|p| geo::Polygon::new(line(&p.exterior), p.holes.iter().map(|h| line(h)).collect()))
+            .map(|p| {
+                geo::Polygon::new(line(&p.exterior), p.holes.iter().map(|h| line(h)).collect())
+            })
             .collect(),
     )
 }

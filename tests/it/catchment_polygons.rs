@@ -96,7 +96,12 @@ fn overlapping_polygons_of_two_schools_are_a_warning_naming_both() {
     );
     // Polygons that only share an edge do not overlap.
     let tmp = tiny();
-    edit(&tmp, "catchments.geojson", "[[[0.8, -1], [3, -1], [3, 1], [0.8, 1], [0.8, -1]]]", "[[[1.5, -1], [3, -1], [3, 1], [1.5, 1], [1.5, -1]]]");
+    edit(
+        &tmp,
+        "catchments.geojson",
+        "[[[0.8, -1], [3, -1], [3, 1], [0.8, 1], [0.8, -1]]]",
+        "[[[1.5, -1], [3, -1], [3, 1], [1.5, 1], [1.5, -1]]]",
+    );
     let loaded = seatplan::load(&tmp.path().join("scenario.toml")).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
@@ -104,15 +109,30 @@ fn overlapping_polygons_of_two_schools_are_a_warning_naming_both() {
 #[test]
 fn bad_features_are_refused_with_file_feature_and_field() {
     let tmp = tiny();
-    edit(&tmp, "catchments.geojson", "\"school\": \"S2\"", "\"school\": \"S9\"");
-    edit(&tmp, "catchments.geojson", "[3, 1], [0.8, 1], [0.8, -1]]]", "[3, 1], [0.8, 1], [0.8, -0.5]]]");
+    edit(
+        &tmp,
+        "catchments.geojson",
+        "\"school\": \"S2\"",
+        "\"school\": \"S9\"",
+    );
+    edit(
+        &tmp,
+        "catchments.geojson",
+        "[3, 1], [0.8, 1], [0.8, -1]]]",
+        "[3, 1], [0.8, 1], [0.8, -0.5]]]",
+    );
     edit(
         &tmp,
         "catchments.geojson",
         "\"type\": \"Polygon\",\n        \"coordinates\": [[[-1, -1]",
         "\"type\": \"LineString\",\n        \"coordinates\": [[-1, -1]",
     );
-    edit(&tmp, "catchments.geojson", "[1.5, 1], [-1, 1], [-1, -1]]]", "[1.5, 1], [-1, 1], [-1, -1]]");
+    edit(
+        &tmp,
+        "catchments.geojson",
+        "[1.5, 1], [-1, 1], [-1, -1]]]",
+        "[1.5, 1], [-1, 1], [-1, -1]]",
+    );
     edit(&tmp, "catchments.geojson", "\"school\": \"S3\", ", "");
     assert_eq!(
         errors(tmp.path()),
@@ -124,28 +144,58 @@ fn bad_features_are_refused_with_file_feature_and_field() {
         ]
     );
     let tmp = tiny();
-    std::fs::write(tmp.path().join("catchments.geojson"), "{\"type\": \"Point\", \"coordinates\": [1, 2]}").unwrap();
+    std::fs::write(
+        tmp.path().join("catchments.geojson"),
+        "{\"type\": \"Point\", \"coordinates\": [1, 2]}",
+    )
+    .unwrap();
     assert_eq!(
         errors(tmp.path()),
         ["catchments.geojson: not a GeoJSON FeatureCollection: save the layer as GeoJSON with one feature per catchment (QGIS: Export → Save Features As… → GeoJSON)"]
     );
-    std::fs::write(tmp.path().join("catchments.geojson"), "{\"type\": \"FeatureCollection\"").unwrap();
+    std::fs::write(
+        tmp.path().join("catchments.geojson"),
+        "{\"type\": \"FeatureCollection\"",
+    )
+    .unwrap();
     let e = errors(tmp.path());
     assert_eq!(e.len(), 1);
-    assert!(e[0].starts_with("catchments.geojson: not valid GeoJSON: "), "{e:?}");
+    assert!(
+        e[0].starts_with("catchments.geojson: not valid GeoJSON: "),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn a_school_without_polygon_and_a_community_cell_are_refused() {
     let tmp = tiny();
-    edit(&tmp, "catchments.geojson", "[[[8, -1], [9, -1], [9, 1], [8, 1], [8, -1]]]", "[[[18, -1], [19, -1], [19, 1], [18, 1], [18, -1]]]");
+    edit(
+        &tmp,
+        "catchments.geojson",
+        "[[[8, -1], [9, -1], [9, 1], [8, 1], [8, -1]]]",
+        "[[[18, -1], [19, -1], [19, 1], [18, 1], [18, -1]]]",
+    );
     // S1's feature is now drawn for S3: S1 has none.
-    edit(&tmp, "catchments.geojson", "\"school\": \"S1\"", "\"school\": \"S3\"");
-    edit(&tmp, "children.csv", "hukou_community,", "hukou_community,community,");
+    edit(
+        &tmp,
+        "catchments.geojson",
+        "\"school\": \"S1\"",
+        "\"school\": \"S3\"",
+    );
+    edit(
+        &tmp,
+        "children.csv",
+        "hukou_community,",
+        "hukou_community,community,",
+    );
     edit(&tmp, "children.csv", "Lotus,7", "Lotus,Lotus,7");
     for (id, n) in [("B", "0"), ("C", "0"), ("D", "0"), ("E", "0"), ("F", "6")] {
         let text = std::fs::read_to_string(tmp.path().join("children.csv")).unwrap();
-        let line = text.lines().find(|l| l.starts_with(&format!("{id},"))).unwrap().to_string();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap()
+            .to_string();
         let fixed = format!("{},,{n}", line.strip_suffix(&format!(",{n}")).unwrap());
         edit(&tmp, "children.csv", &line, &fixed);
     }
@@ -166,7 +216,9 @@ fn the_checker_decides_polygon_membership_itself() {
     // checker's own point-in-polygon test, whatever the placement.
     let mut parts = scenario.to_parts();
     let c = parts.children.iter().position(|c| c.id == "C").unwrap();
-    parts.children[c].catchment.insert(0, seatplan::domain::SchoolIdx(0));
+    parts.children[c]
+        .catchment
+        .insert(0, seatplan::domain::SchoolIdx(0));
     let tampered = Scenario::new(parts).unwrap();
     let report = seatplan::check(&tampered, &solved.assignment.outcomes);
     let rules: Vec<_> = report
@@ -194,13 +246,22 @@ fn write_scenario(dir: &Path, homes: &[(f64, f64)], rects: &[[f64; 4]; 3], polyg
         "id,name,district,entry_grade,seats,x_km,y_km\nS1,One,D1,1,2,0,0\nS2,Two,D1,1,2,2,0\nS3,Three,D1,1,1,4,0\n",
     )
     .unwrap();
-    let inside = |r: &[f64; 4], (x, y): (f64, f64)| x >= r[0] && x <= r[2] && y >= r[1] && y <= r[3];
+    let inside =
+        |r: &[f64; 4], (x, y): (f64, f64)| x >= r[0] && x <= r[2] && y >= r[1] && y <= r[3];
     let mut children = String::from("id,birth_date,residence_district,x_km,y_km,hukou_district,permit_months,insurance_months,residence_months,housing,education,community\n");
     let mut choices = String::from("child,school,rank\n");
     let mut table = String::from("community,school\n");
     for (i, &(x, y)) in homes.iter().enumerate() {
-        let community = if polygons { String::new() } else { format!("C{i}") };
-        children.push_str(&format!("K{i:02},2017-01-{:02},D1,{x},{y},,24,{},30,rented,senior,{community}\n", 1 + i % 28, 6 + i));
+        let community = if polygons {
+            String::new()
+        } else {
+            format!("C{i}")
+        };
+        children.push_str(&format!(
+            "K{i:02},2017-01-{:02},D1,{x},{y},,24,{},30,rented,senior,{community}\n",
+            1 + i % 28,
+            6 + i
+        ));
         for (rank, s) in [(i % 3), (i + 1) % 3].iter().enumerate() {
             choices.push_str(&format!("K{i:02},S{},{}\n", s + 1, rank + 1));
         }
@@ -222,7 +283,14 @@ fn write_scenario(dir: &Path, homes: &[(f64, f64)], rects: &[[f64; 4]; 3], polyg
             .enumerate()
             .map(|(s, r)| format!("{{\"type\":\"Feature\",\"properties\":{{\"school\":\"S{}\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[[{a},{b}],[{c},{b}],[{c},{d}],[{a},{d}],[{a},{b}]]]}}}}", s + 1, a = r[0], b = r[1], c = r[2], d = r[3]))
             .collect();
-        std::fs::write(dir.join("c.geojson"), format!("{{\"type\":\"FeatureCollection\",\"features\":[{}]}}", features.join(","))).unwrap();
+        std::fs::write(
+            dir.join("c.geojson"),
+            format!(
+                "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
+                features.join(",")
+            ),
+        )
+        .unwrap();
         "catchment_polygons = \"c.geojson\""
     } else {
         std::fs::write(dir.join("c.csv"), table).unwrap();

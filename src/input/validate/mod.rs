@@ -21,10 +21,10 @@ mod feeders;
 mod private_schools;
 mod schools;
 
+use super::polygons::SchoolLookup;
 use super::rows::{
     read_table, CatchmentRow, ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow,
 };
-use super::polygons::SchoolLookup;
 use super::{ScenarioFiles, Settings};
 use crate::domain::{DistrictIdx, SchoolIdx};
 use crate::error::InputError;
