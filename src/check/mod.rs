@@ -12,6 +12,8 @@
 //!
 //! Each rule is its own module, saying what it proves and how:
 //!
+//! - [`polygons`]: where catchments are drawn as polygons, each child's home catchment is the
+//!   one the checker's own point-in-polygon test finds;
 //! - [`once`]: one outcome per child, every school it names exists, and a choice placement names
 //!   the school at its rank;
 //! - [`gates`]: a child is admitted by choice only where she passes the gates and holds a tier,
@@ -62,6 +64,7 @@ mod lottery;
 pub mod moves;
 mod once;
 mod points;
+mod polygons;
 pub(crate) mod priority;
 mod purchase;
 mod reach;
@@ -151,6 +154,7 @@ fn rules(scenario: &Scenario, ranks: &Ranks, outcomes: &[Outcome]) -> (Violation
     {
         return (v, Vec::new());
     }
+    polygons::check(scenario, &mut v);
 
     // First pass: what each outcome is on its own, and the tallies of the final state.
     let mut tally = tally::Tally::new(scenario);

@@ -7,6 +7,7 @@
 //! make a set of entities a valid whole (references in range, ids unique, numbers in range) are
 //! the scenario's, checked by its one constructor (`crate::scenario::Scenario::new`).
 
+mod catchment_area;
 mod child;
 mod date;
 mod datum;
@@ -17,6 +18,7 @@ mod index;
 mod location;
 mod school;
 
+pub use catchment_area::{CatchmentArea, Polygon};
 pub use child::Child;
 pub use date::Date;
 pub use datum::Datum;

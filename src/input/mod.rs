@@ -12,6 +12,7 @@ pub mod dictionary;
 mod fallback_stages;
 pub mod forms;
 pub mod ids;
+mod polygons;
 pub mod read;
 pub mod rows;
 mod settings;
@@ -65,6 +66,9 @@ pub struct ScenarioFiles {
     /// The catchment table (community → public school, 施教区); `None` when the scenario has
     /// none.
     pub catchments: Option<PathBuf>,
+    /// The catchments drawn as polygons (a GeoJSON FeatureCollection, `[tables]
+    /// catchment_polygons`); `None` when the scenario has none.
+    pub catchment_polygons: Option<PathBuf>,
 }
 
 impl ScenarioFiles {
@@ -80,6 +84,7 @@ impl ScenarioFiles {
         v.push(&self.children);
         v.push(&self.choices);
         v.extend(self.catchments.as_deref());
+        v.extend(self.catchment_polygons.as_deref());
         let mut seen = std::collections::HashSet::new();
         v.retain(|p| seen.insert(*p));
         v
@@ -98,6 +103,10 @@ pub struct Loaded {
     /// How each table was read (encoding and separator, or workbook sheet), in the order of
     /// [`dictionary::TableKind::ALL`].
     pub sources: Vec<source::TableRead>,
+    /// What the analyst should see although the scenario is valid: polygons of two schools'
+    /// catchments that overlap (多校划片, legitimate but worth a look), each naming its file and
+    /// feature.
+    pub warnings: Vec<InputError>,
 }
 
 /// Loads and validates a scenario held in memory: `files` gives the bytes of the scenario file
@@ -156,6 +165,7 @@ pub(crate) fn load_with_tables(
     // Problems in the order they are reported: the intake's settings, the policy file, then
     // `[planning]` and the intake date, then the tables.
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut settings = settings::intake(path, &text, &file, &mut errors);
     // The files the scenario names are read under its `[limits]`, unless the caller set limits.
     let limits = settings::limits(path, &text, &file, &mut errors);
@@ -165,7 +175,7 @@ pub(crate) fn load_with_tables(
         settings.intake_date = intake_date;
         let (scenario, sources) =
             source::with_tables(&mut files, &declared, &mut errors, |shown, errors| {
-                validate::validate(shown, settings, policy, errors)
+                validate::validate(shown, settings, policy, errors, &mut warnings)
             });
         (scenario.map(|s| (s, planning)), sources)
     });
@@ -175,6 +185,7 @@ pub(crate) fn load_with_tables(
             files,
             planning,
             sources,
+            warnings,
         }),
         _ => Err(InputErrors::scenario(errors)),
     }

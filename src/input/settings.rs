@@ -89,6 +89,8 @@ struct TablesFile {
     children: Option<TableDecl>,
     choices: Option<TableDecl>,
     catchments: Option<TableDecl>,
+    /// The catchments drawn as polygons: a GeoJSON file (not a table, so no sheet).
+    catchment_polygons: Option<String>,
 }
 
 impl TablesFile {
@@ -214,6 +216,11 @@ impl ScenarioFile {
             children: file(TableKind::Children).unwrap_or_default(),
             choices: file(TableKind::Choices).unwrap_or_default(),
             catchments: file(TableKind::Catchments),
+            catchment_polygons: self
+                .tables
+                .catchment_polygons
+                .as_ref()
+                .map(|p| base.join(p)),
         };
         (files, declared)
     }
@@ -303,7 +310,9 @@ pub(super) fn intake(
         text,
         &file.fallback.coordinated,
         coordinated_max_km,
-        file.tables.catchments.is_some() || file.tables.workbook.is_some(),
+        file.tables.catchments.is_some()
+            || file.tables.catchment_polygons.is_some()
+            || file.tables.workbook.is_some(),
         errors,
     );
     let purchase = fallback_stages::purchase(path, text, &file.fallback.purchase, errors);

@@ -46,7 +46,8 @@ pub use edit::{Edit, Fact};
 pub use problem::{Entity, Invalid, Problem};
 
 use crate::domain::{
-    Child, ChildIdx, District, FallbackRules, PrivateIdx, PrivateSchool, School, SchoolIdx,
+    CatchmentArea, Child, ChildIdx, District, FallbackRules, PrivateIdx, PrivateSchool, School,
+    SchoolIdx,
 };
 use crate::policy::Policy;
 
@@ -65,6 +66,7 @@ pub struct Scenario {
     pub(crate) policy: Policy,
     pub(crate) fallback: FallbackRules,
     pub(crate) pseudonym_key: Option<String>,
+    pub(crate) catchment_areas: Vec<CatchmentArea>,
 }
 
 /// The parts of a scenario before validation: every field public, nothing checked. Hand it to
@@ -95,6 +97,10 @@ pub struct ScenarioParts {
     pub fallback: FallbackRules,
     /// Key for pseudonymising other children's ids in explanations.
     pub pseudonym_key: Option<String>,
+    /// The catchments drawn as polygons (`[tables] catchment_polygons`), one per feature of the
+    /// file; empty when the scenario has none. The children's `catchment` was decided from
+    /// them when read; kept so the checker can decide it again.
+    pub catchment_areas: Vec<CatchmentArea>,
 }
 
 impl ScenarioParts {
@@ -131,6 +137,7 @@ impl Scenario {
             policy,
             fallback,
             pseudonym_key,
+            catchment_areas,
         } = parts;
         Scenario {
             name,
@@ -145,6 +152,7 @@ impl Scenario {
             policy,
             fallback,
             pseudonym_key,
+            catchment_areas,
         }
     }
 
@@ -163,6 +171,7 @@ impl Scenario {
             policy,
             fallback,
             pseudonym_key,
+            catchment_areas,
         } = self;
         ScenarioParts {
             name,
@@ -177,6 +186,7 @@ impl Scenario {
             policy,
             fallback,
             pseudonym_key,
+            catchment_areas,
         }
     }
 
@@ -267,6 +277,11 @@ impl Scenario {
     /// Key for pseudonymising other children's ids in explanations (`[privacy] pseudonym_key`).
     pub fn pseudonym_key(&self) -> Option<&str> {
         self.pseudonym_key.as_deref()
+    }
+
+    /// The catchments drawn as polygons, one per feature of the file (empty without one).
+    pub fn catchment_areas(&self) -> &[CatchmentArea] {
+        &self.catchment_areas
     }
 
     /// One child.

@@ -125,6 +125,7 @@ fn city(fallback: FallbackRules) -> Scenario {
             tie_rule: TieRule::Lottery,
         },
         pseudonym_key: None,
+        catchment_areas: Vec::new(),
         fallback,
     })
     .expect("a valid scenario")

@@ -167,3 +167,32 @@ fn the_checker_reads_the_feeder_condition_on_its_own() {
         "{stderr}"
     );
 }
+
+/// The bytes of `placements.csv` for the scenario in `dir`.
+fn placements_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let scenario = load(&dir.join("scenario.toml"));
+    let solved = solve_checked(&scenario, Mechanism::Optimal);
+    seatplan::render(&scenario, &solved)
+        .into_iter()
+        .find(|(f, _)| *f == "placements.csv")
+        .unwrap()
+        .1
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(8))]
+
+    /// A `feeders` entry naming a primary school no child attended, added to either junior
+    /// school, changes no placement: the same `placements.csv`, byte for byte.
+    #[test]
+    fn an_unused_feeder_entry_changes_nothing(name in "Q[0-9]{1,3}", east in proptest::bool::ANY) {
+        let before = placements_bytes(&scenario_dir("tiny/feeders"));
+        let dir = copy_scenario("tiny/feeders");
+        if east {
+            edit(&dir, "schools.csv", ",P1;P2\n", &format!(",P1;P2;{name}\n"));
+        } else {
+            edit(&dir, "schools.csv", ",P3\n", &format!(",{name};P3\n"));
+        }
+        proptest::prop_assert_eq!(placements_bytes(dir.path()), before);
+    }
+}

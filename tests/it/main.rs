@@ -4,6 +4,7 @@ mod appeal;
 mod architecture;
 mod bad_inputs;
 mod catchment_city;
+mod catchment_polygons;
 mod catchments;
 mod checker;
 mod cli;

@@ -149,6 +149,7 @@ pub fn scenario(rule: TieRule) -> impl Strategy<Value = Scenario> {
                     tie_rule: rule,
                 },
                 pseudonym_key: None,
+                catchment_areas: Vec::new(),
                 fallback: FallbackRules {
                     coordinated_max_km: Some(8.0),
                     purchase_max_km: None,

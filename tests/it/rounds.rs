@@ -702,6 +702,7 @@ fn hand_made(seats: &[u32], children: &[(&str, bool, u32, &[u32])]) -> Scenario 
             tie_rule: TieRule::KeepTies,
         },
         pseudonym_key: None,
+        catchment_areas: Vec::new(),
         fallback: FallbackRules {
             coordinated_max_km: Some(8.0),
             purchase_max_km: None,

@@ -437,6 +437,18 @@ impl Rows<'_> {
         let Some(name) = raw.map(str::trim).filter(|c| !c.is_empty()) else {
             return Some(Vec::new());
         };
+        if let (Some(polygons), "community") = (&self.cx.files.catchment_polygons, field) {
+            errors.push(InputError::at(
+                self.path,
+                line,
+                field,
+                format!(
+                    "community `{name}` given, but the home catchments are drawn as polygons in {}: a home's catchment comes from its coordinates; leave `community` blank (`hukou_community` still reads the catchment table)",
+                    polygons.display()
+                ),
+            ));
+            return None;
+        }
         let Some(table) = self.cx.files.catchments.as_deref() else {
             errors.push(InputError::at(
                 self.path,

@@ -21,6 +21,7 @@ mod feeders;
 mod private_schools;
 mod schools;
 
+use super::polygons::SchoolLookup;
 use super::rows::{
     read_table, CatchmentRow, ChildRow, ChoiceRow, DistrictRow, PrivateSchoolRow, SchoolRow,
 };
@@ -50,6 +51,7 @@ pub(crate) fn validate(
     settings: Settings,
     policy: Option<PolicySpec>,
     errors: &mut Vec<InputError>,
+    warnings: &mut Vec<InputError>,
 ) -> Option<Scenario> {
     let cx = Context {
         files,
@@ -75,6 +77,20 @@ pub(crate) fn validate(
         }
         None => catchments::Catchments::default(),
     };
+    let polygons = files.catchment_polygons.as_deref().map(|path| {
+        let system = schools.by_id.entities.first().map(|s| s.location.system());
+        let lookup = |id: &str| match schools.find(id) {
+            schools::Found::School(s) => SchoolLookup::Intake(s),
+            schools::Found::OtherGrade(_) => SchoolLookup::OtherGrade,
+            schools::Found::Explained => SchoolLookup::Explained,
+            schools::Found::Unknown => SchoolLookup::Unknown,
+        };
+        let polygons = super::polygons::read(path, system, cx.datum(), &lookup, errors);
+        if let Some(system) = system {
+            warnings.extend(polygons.overlaps(path, system));
+        }
+        polygons
+    });
     let columns = (ChildRow::REQUIRED, ChildRow::OPTIONAL);
     let mut children = children::validate(
         &files.children,
@@ -85,6 +101,9 @@ pub(crate) fn validate(
         &cx,
         errors,
     );
+    if let Some(polygons) = &polygons {
+        polygons.assign(&mut children.by_id.entities);
+    }
     let columns = (ChoiceRow::REQUIRED, &[][..]);
     let choice_lines = choices::validate(
         &files.choices,
@@ -137,7 +156,8 @@ pub(crate) fn validate(
             None => SchoolName::Unknown,
         },
         extra_facts: &children.extra_facts,
-        catchments: catchments.schools_of.values().any(|s| !s.is_empty()),
+        catchments: catchments.schools_of.values().any(|s| !s.is_empty())
+            || polygons.as_ref().is_some_and(|p| !p.areas.is_empty()),
     };
     let policy = match crate::policy::resolve(&files.policy, &spec, &names) {
         Ok(policy) => policy,
@@ -150,6 +170,7 @@ pub(crate) fn validate(
     if settings.fallback.coordination == crate::domain::Coordination::CatchmentFirst
         && settings.workbook
         && files.catchments.is_none()
+        && files.catchment_polygons.is_none()
     {
         errors.push(InputError {
             file: files.scenario.clone(),
@@ -168,7 +189,17 @@ pub(crate) fn validate(
         ));
     }
     if policy.uses_catchments() {
+        match (files.catchment_polygons.as_deref(), &polygons) {
+            (Some(path), Some(polygons)) => errors.extend(uncovered_by_polygons(
+                polygons,
+                &files.schools,
+                path,
+                &schools,
+            )),
+            _ => {}
+        }
         match files.catchments.as_deref() {
+            None if files.catchment_polygons.is_some() => {}
             None => errors.push(InputError::file(
                 &files.policy,
                 format!(
@@ -176,7 +207,7 @@ pub(crate) fn validate(
                     files.scenario.display()
                 ),
             )),
-            Some(path) if catchments.readable => {
+            Some(path) if catchments.readable && files.catchment_polygons.is_none() => {
                 let ids: std::collections::BTreeMap<SchoolIdx, (&str, u64)> = schools
                     .by_id
                     .index
@@ -221,6 +252,7 @@ pub(crate) fn validate(
         policy,
         fallback: settings.fallback.clone(),
         pseudonym_key: settings.pseudonym_key.clone(),
+        catchment_areas: polygons.map(|p| p.areas).unwrap_or_default(),
     };
     if !coordinates_ok {
         return None;
@@ -233,6 +265,37 @@ pub(crate) fn validate(
             None
         }
     }
+}
+
+/// One error per public school of the intake that no polygon of the file at `polygons_file`
+/// draws, for policies whose tiers read catchments: at the school's line of the schools file.
+fn uncovered_by_polygons(
+    polygons: &super::polygons::Polygons,
+    schools_file: &std::path::Path,
+    polygons_file: &std::path::Path,
+    schools: &schools::Schools,
+) -> Vec<InputError> {
+    let mut ids: Vec<(&str, u32)> = schools
+        .by_id
+        .index
+        .iter()
+        .map(|(id, &i)| (id.as_str(), i))
+        .collect();
+    ids.sort_unstable_by_key(|&(_, i)| i);
+    ids.into_iter()
+        .filter(|&(_, i)| !polygons.covers(SchoolIdx(i)))
+        .map(|(id, i)| {
+            InputError::at(
+                schools_file,
+                schools.by_id.lines[i as usize],
+                "id",
+                format!(
+                    "public school `{id}` has no catchment, but the policy's tiers read catchments: draw its polygon in {} (a feature with property `school`: `{id}`; no child could hold a catchment tier there)",
+                    polygons_file.display()
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The source line of every entity of the scenario.
