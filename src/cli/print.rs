@@ -1,7 +1,7 @@
 //! What the CLI prints on standard error: progress lines (silenced by `-q`) and the independent
 //! check's verdict (its failures are never silenced).
 
-use seatplan::CheckReport;
+use seatplan::{CheckReport, InputError};
 
 /// Prints the CLI's messages on standard error unless `-q` was given.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +25,14 @@ impl Printer {
     pub fn say(&self, line: impl std::fmt::Display) {
         if !self.quiet {
             eprintln!("{}", seatplan::shown_lines(&line.to_string()));
+        }
+    }
+
+    /// What the loader found worth a look although the scenario is valid (overlapping
+    /// catchment polygons), one `warning:` line each, unless quiet.
+    pub fn warnings(&self, warnings: &[InputError]) {
+        for w in warnings {
+            self.say(format!("warning: {w}"));
         }
     }
 

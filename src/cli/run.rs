@@ -39,6 +39,7 @@ pub fn run(args: RunArgs, printer: Printer) -> Result<()> {
     for read in run.loaded.sources.iter().filter(|r| !r.is_plain()) {
         printer.say(read.to_string());
     }
+    printer.warnings(&run.loaded.warnings);
     let s = &run.summary;
     printer.say(format!(
         "{} children: {} public by choice ({} first choice), {} coordinated, {} purchased ({} of {} yuan), {} unplaced",

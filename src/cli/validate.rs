@@ -19,6 +19,7 @@ pub fn run(args: ValidateArgs, printer: Printer) -> Result<()> {
     for read in loaded.sources.iter().filter(|r| !r.is_plain()) {
         printer.say(read.to_string());
     }
+    printer.warnings(&loaded.warnings);
     printer.say(format!(
         "{} is valid: {}",
         args.scenario.display(),

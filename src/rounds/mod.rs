@@ -31,6 +31,7 @@ use crate::assign::{
     Assignment, ComponentReport, ComponentStatus, Mechanism, Outcome, PublicReport,
 };
 use crate::error::Error;
+use crate::lang::Lang;
 use crate::manifest::Manifest;
 use crate::metrics::waitlist::{Movement, Waitlists};
 use crate::metrics::wording::outcome_sentence;
@@ -102,8 +103,10 @@ pub struct Move {
     pub to: String,
     /// What happened.
     pub kind: MoveKind,
-    /// Why, in words.
+    /// Why, in words (those `moves.csv` writes).
     pub why: String,
+    /// Why, in Chinese (for an explanation in Chinese).
+    pub why_zh: String,
 }
 
 /// Everything a round computes.
@@ -140,19 +143,20 @@ impl Round {
     }
 
     /// What the round did for child `c` of the round's scenario, as an explanation in `lang`
-    /// tells it: her placement before in `lang`, why she moved or not in the words of
-    /// `moves.csv`.
-    pub fn movement(&self, c: crate::domain::ChildIdx, lang: crate::lang::Lang) -> Movement {
+    /// tells it: her placement before and why she moved or not, both in `lang` (the English
+    /// reason is the one `moves.csv` writes).
+    pub fn movement(&self, c: crate::domain::ChildIdx, lang: Lang) -> Movement {
         let sc = &self.scenario;
         let id = &sc.child(c).id;
         let now = self.solved.assignment.outcomes[c.ix()];
         let before = self.previous[c.ix()];
         let row = self.moves.iter().find(|m| &m.child == id);
-        let why = match (row, now) {
-            (Some(m), _) => m.why.clone(),
-            (None, Outcome::Choice { rank: 1, .. }) => {
-                "did not move: she holds her first choice".to_string()
-            }
+        let (why, why_zh) = match (row, now) {
+            (Some(m), _) => (m.why.clone(), m.why_zh.clone()),
+            (None, Outcome::Choice { rank: 1, .. }) => (
+                "did not move: she holds her first choice".to_string(),
+                "未调整：她已在第一志愿学校".to_string(),
+            ),
             (None, _) => {
                 let lists =
                     Waitlists::compute(sc, &self.solved.ranking, &self.solved.assignment.outcomes);
@@ -163,6 +167,13 @@ impl Round {
                         format!("{} ({}) position {}", school.name, school.id, e.position)
                     })
                     .collect();
+                let waits_zh: Vec<String> = lists.by_child[c.ix()]
+                    .iter()
+                    .map(|e| {
+                        let school = sc.school(e.school);
+                        format!("{}（{}）第 {} 位", school.name, school.id, e.position)
+                    })
+                    .collect();
                 let reserved: Vec<&str> = lists.by_child[c.ix()]
                     .iter()
                     .map(|e| sc.school(e.school))
@@ -170,21 +181,42 @@ impl Round {
                     .map(|s| s.name.as_str())
                     .collect();
                 if waits.is_empty() {
-                    "did not move: no school she ranked higher holds a priority tier for her"
-                        .to_string()
+                    (
+                        "did not move: no school she ranked higher holds a priority tier for her"
+                            .to_string(),
+                        "未调整：她填报在前的学校中没有她可享有的优先类别".to_string(),
+                    )
                 } else if reserved.is_empty() {
-                    format!(
-                        "did not move: every seat at the schools she ranked higher went to children ahead of her on their waitlists or stayed with the children holding it (waitlists: {})",
-                        waits.join(", ")
+                    (
+                        format!(
+                            "did not move: every seat at the schools she ranked higher went to children ahead of her on their waitlists or stayed with the children holding it (waitlists: {})",
+                            waits.join(", ")
+                        ),
+                        format!(
+                            "未调整：她填报在前的学校的学位都给了候补名单上排在她前面的儿童，或仍由原已录取的儿童保留（候补名单：{}）",
+                            waits_zh.join("，")
+                        ),
                     )
                 } else {
-                    format!(
-                        "did not move: every seat at the schools she ranked higher went to children ahead of her on their waitlists, stayed with the children holding it, or is reserved for migrant children, who take it first ({}) (waitlists: {})",
-                        reserved.join(", "),
-                        waits.join(", ")
+                    (
+                        format!(
+                            "did not move: every seat at the schools she ranked higher went to children ahead of her on their waitlists, stayed with the children holding it, or is reserved for migrant children, who take it first ({}) (waitlists: {})",
+                            reserved.join(", "),
+                            waits.join(", ")
+                        ),
+                        format!(
+                            "未调整：她填报在前的学校的学位都给了候补名单上排在她前面的儿童，或仍由原已录取的儿童保留，或为随迁子女预留并由其优先取得（{}）（候补名单：{}）",
+                            reserved.join("，"),
+                            waits_zh.join("，")
+                        ),
                     )
                 }
             }
+        };
+        let why = match lang {
+            Lang::En => why,
+            Lang::Zh => why_zh,
+            Lang::Both => format!("{why} {why_zh}"),
         };
         Movement {
             round: self.number,
@@ -349,38 +381,57 @@ fn moves(
             } else {
                 format!("declined the place: {}", d.reason)
             },
+            why_zh: if d.reason.is_empty() {
+                "放弃学位".to_string()
+            } else {
+                format!("放弃学位：{}", d.reason)
+            },
         })
         .collect();
     for c in sc.child_indices() {
         let now = outcomes[c.ix()];
         let id = &sc.child(c).id;
-        let (kind, why) = match previous[c.ix()] {
+        let zh_now = || crate::explain::words::outcome(Lang::Zh, now);
+        let (kind, why, why_zh) = match previous[c.ix()] {
             None => (
                 MoveKind::Late,
                 format!("late applicant: {}", outcome_sentence(now)),
+                format!("补录申请：{}", zh_now()),
             ),
             Some(before) if before == now => continue,
             Some(Outcome::Unplaced { .. }) if matches!(now, Outcome::Unplaced { .. }) => continue,
             Some(Outcome::Unplaced { .. }) => (
                 MoveKind::Placed,
                 format!("newly placed: {}", outcome_sentence(now)),
+                format!("新获学位：{}", zh_now()),
             ),
             Some(_) => {
-                let why = match now {
+                let (why, why_zh) = match now {
                     Outcome::Choice { school, rank } => {
                         let position = earlier_ix
                             .get(id.as_str())
                             .and_then(|&e| waits.position(e, school));
                         match position {
-                            Some(p) => format!(
-                                "moved up to her choice {rank}: a seat came free and she was position {p} on its waitlist"
+                            Some(p) => (
+                                format!(
+                                    "moved up to her choice {rank}: a seat came free and she was position {p} on its waitlist"
+                                ),
+                                format!(
+                                    "递补至第 {rank} 志愿：该校空出学位，她在其候补名单上排第 {p} 位"
+                                ),
                             ),
-                            None => format!("moved up to her choice {rank}: a seat came free"),
+                            None => (
+                                format!("moved up to her choice {rank}: a seat came free"),
+                                format!("递补至第 {rank} 志愿：该校空出学位"),
+                            ),
                         }
                     }
-                    other => format!("moved: {}", outcome_sentence(other)),
+                    other => (
+                        format!("moved: {}", outcome_sentence(other)),
+                        format!("调整：{}", zh_now()),
+                    ),
                 };
-                (MoveKind::MovedUp, why)
+                (MoveKind::MovedUp, why, why_zh)
             }
         };
         rows.push(Move {
@@ -389,6 +440,7 @@ fn moves(
             to: held(sc, Some(now)),
             kind,
             why,
+            why_zh,
         });
     }
     rows.sort_by(|a, b| a.child.cmp(&b.child));

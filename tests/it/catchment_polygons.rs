@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use seatplan::{Mechanism, Scenario};
 use tempfile::TempDir;
 
-use super::util::{assert_same_text, copy_scenario, load, scenario_dir, solve_checked};
+use super::util::{assert_same_text, copy_scenario, load, scenario_dir, seatplan, solve_checked};
 
 /// A fresh copy of the tiny polygon scenario.
 fn tiny() -> TempDir {
@@ -104,6 +104,36 @@ fn overlapping_polygons_of_two_schools_are_a_warning_naming_both() {
     );
     let loaded = seatplan::load(&tmp.path().join("scenario.toml")).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+#[test]
+fn validate_and_run_print_the_overlap_warning() {
+    let dir = scenario_dir("tiny/catchment-polygons");
+    let scenario = dir.join("scenario.toml");
+    let out = tempfile::tempdir().unwrap();
+    let run_out = out.path().join("run");
+    for args in [
+        vec!["validate", scenario.to_str().unwrap()],
+        vec![
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            run_out.to_str().unwrap(),
+        ],
+    ] {
+        let output = seatplan(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{args:?}: {stderr}");
+        let warnings: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("warning: "))
+            .collect();
+        assert_eq!(warnings.len(), 1, "{args:?}: {stderr}");
+        assert!(
+            warnings[0].contains("the catchment of `S1` overlaps that of `S2` (features[1])"),
+            "{args:?}: {stderr}"
+        );
+    }
 }
 
 #[test]
@@ -248,17 +278,18 @@ fn write_scenario(dir: &Path, homes: &[(f64, f64)], rects: &[[f64; 4]; 3], polyg
     .unwrap();
     let inside =
         |r: &[f64; 4], (x, y): (f64, f64)| x >= r[0] && x <= r[2] && y >= r[1] && y <= r[3];
-    let mut children = String::from("id,birth_date,residence_district,x_km,y_km,hukou_district,permit_months,insurance_months,residence_months,housing,education,community\n");
+    let mut children = String::from("id,birth_date,residence_district,x_km,y_km,hukou_district,permit_months,insurance_months,residence_months,housing,education,community,fact_owned_years\n");
     let mut choices = String::from("child,school,rank\n");
     let mut table = String::from("community,school\n");
     for (i, &(x, y)) in homes.iter().enumerate() {
-        let community = if polygons {
+        // In the table, a child whose home lies in no rectangle has no community listed.
+        let community = if polygons || !rects.iter().any(|r| inside(r, (x, y))) {
             String::new()
         } else {
             format!("C{i}")
         };
         children.push_str(&format!(
-            "K{i:02},2017-01-{:02},D1,{x},{y},,24,{},30,rented,senior,{community}\n",
+            "K{i:02},2017-01-{:02},D1,{x},{y},,24,{},30,rented,senior,{community},0\n",
             1 + i % 28,
             6 + i
         ));

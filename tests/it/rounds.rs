@@ -208,9 +208,10 @@ fn the_html_explanation_shows_waitlist_positions_and_why_the_child_moved_or_not_
         "{zh}"
     );
     assert!(
-        zh.contains("<h2>第 1 轮</h2>\n<p>此前：政府购买民办学位（按优先顺序；其次总费用与距离最小）<br>本轮：<b>未调整</b>"),
+        zh.contains("<h2>第 1 轮</h2>\n<p>此前：政府购买民办学位（按优先顺序；其次总费用与距离最小）<br>本轮：<b>未调整</b> — 未调整：她填报在前的学校的学位都给了候补名单上排在她前面的儿童，或仍由原已录取的儿童保留（候补名单：Fourth Primary（S4）第 1 位）</p>"),
         "{zh}"
     );
+    assert!(!zh.contains("did not move"), "{zh}");
     let both = explain_html(dir.path(), "r1", "F", "both");
     assert!(
         both.contains("<li>choice 1 Fourth Primary (S4): position 1 of 1 第 1 位</li>")
@@ -228,6 +229,14 @@ fn the_html_explanation_shows_waitlist_positions_and_why_the_child_moved_or_not_
     // The late applicant L had no place before.
     let l = explain_html(dir.path(), "r1", "L", "en");
     assert!(l.contains("<p>before: none (a late applicant)<br>"), "{l}");
+    let b_zh = explain_html(dir.path(), "r1", "B", "zh");
+    assert!(
+        b_zh.contains(
+            "本轮：<b>已调整</b> — 递补至第 1 志愿：该校空出学位，她在其候补名单上排第 1 位</p>"
+        ),
+        "{b_zh}"
+    );
+    assert!(!b_zh.contains("moved up"), "{b_zh}");
     // The first run's page lists B's waitlist position at S1 and says nothing of a round.
     let first = explain_html(dir.path(), "", "B", "en");
     assert!(

@@ -77,6 +77,9 @@ pub(crate) fn validate(
         }
         None => catchments::Catchments::default(),
     };
+    // Whether the polygon file had problems: its schools without a polygon are then not
+    // reported again (the refused features are what to mend first).
+    let mut polygons_refused = false;
     let polygons = files.catchment_polygons.as_deref().map(|path| {
         let system = schools.by_id.entities.first().map(|s| s.location.system());
         let lookup = |id: &str| match schools.find(id) {
@@ -85,7 +88,9 @@ pub(crate) fn validate(
             schools::Found::Explained => SchoolLookup::Explained,
             schools::Found::Unknown => SchoolLookup::Unknown,
         };
+        let before = errors.len();
         let polygons = super::polygons::read(path, system, cx.datum(), &lookup, errors);
+        polygons_refused = errors.len() > before;
         if let Some(system) = system {
             warnings.extend(polygons.overlaps(path, system));
         }
@@ -190,6 +195,7 @@ pub(crate) fn validate(
     }
     if policy.uses_catchments() {
         match (files.catchment_polygons.as_deref(), &polygons) {
+            (Some(_), Some(_)) if polygons_refused => {}
             (Some(path), Some(polygons)) => errors.extend(uncovered_by_polygons(
                 polygons,
                 &files.schools,
