@@ -141,6 +141,10 @@ pub(super) fn as_workbook(name: &str) -> tempfile::TempDir {
     }
     let mut decl = toml::Table::new();
     decl.insert("workbook".into(), "intake.xlsx".into());
+    // Catchment polygons are a GeoJSON file, not a table: they stay beside the workbook.
+    if let Some(polygons) = scenario["tables"].get("catchment_polygons").cloned() {
+        decl.insert("catchment_polygons".into(), polygons);
+    }
     scenario.insert("tables".into(), decl.into());
     std::fs::write(&path, toml::to_string(&scenario).unwrap()).unwrap();
     tmp
