@@ -160,20 +160,16 @@ impl Round {
             (None, _) => {
                 let lists =
                     Waitlists::compute(sc, &self.solved.ranking, &self.solved.assignment.outcomes);
-                let waits: Vec<String> = lists.by_child[c.ix()]
+                let (waits, waits_zh): (Vec<String>, Vec<String>) = lists.by_child[c.ix()]
                     .iter()
                     .map(|e| {
                         let school = sc.school(e.school);
-                        format!("{} ({}) position {}", school.name, school.id, e.position)
+                        (
+                            format!("{} ({}) position {}", school.name, school.id, e.position),
+                            format!("{}（{}）第 {} 位", school.name, school.id, e.position),
+                        )
                     })
-                    .collect();
-                let waits_zh: Vec<String> = lists.by_child[c.ix()]
-                    .iter()
-                    .map(|e| {
-                        let school = sc.school(e.school);
-                        format!("{}（{}）第 {} 位", school.name, school.id, e.position)
-                    })
-                    .collect();
+                    .unzip();
                 let reserved: Vec<&str> = lists.by_child[c.ix()]
                     .iter()
                     .map(|e| sc.school(e.school))
