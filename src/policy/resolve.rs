@@ -47,6 +47,12 @@ pub struct ScenarioNames<'a> {
     /// school of the intake. Without, a policy's `tiers_without_catchments` (if it gives one)
     /// replaces its `tiers`.
     pub catchments: bool,
+    /// The catchment polygons file, when the scenario draws its catchments only as polygons
+    /// (no catchment table): polygons place homes, and a hukou address has no coordinates, so
+    /// no hukou can lie in a catchment and a used tier reading `hukou = "catchment"` is refused.
+    /// `None` when the scenario has a catchment table (which the children's `hukou_community`
+    /// reads) or no polygons.
+    pub polygons_only: Option<&'a Path>,
 }
 
 /// Binds the names a policy takes from the scenario and builds the resolved [`Policy`]: each
@@ -82,6 +88,7 @@ pub struct ScenarioNames<'a> {
 ///     },
 ///     extra_facts: &[],
 ///     catchments: false,
+///     polygons_only: None,
 /// };
 /// let policy = resolve(path, &spec, &names).unwrap();
 /// assert_eq!(policy.indicators[0].scope, Scope::District(DistrictIdx(1)));
@@ -124,11 +131,17 @@ pub fn resolve(
             })
             .collect()
     };
+    let default_tiers = match &spec.tiers_without_catchments {
+        Some(list) if !names.catchments => list,
+        _ => &spec.tiers,
+    };
+    let mut used: Vec<&[TierRef]> = vec![default_tiers];
     let mut school_tiers = BTreeMap::new();
     for (school, (tiers, line)) in &spec.school_tiers {
         match (names.school)(school) {
             SchoolName::Intake(s) => {
                 school_tiers.insert(s, bind(tiers));
+                used.push(tiers);
             }
             SchoolName::OtherGrade => {}
             SchoolName::Unknown => errors.push(InputError::at(
@@ -138,6 +151,9 @@ pub fn resolve(
                 format!("unknown public school `{school}`"),
             )),
         }
+    }
+    if let Some(polygons) = names.polygons_only {
+        hukou_without_table(path, spec, &used, polygons, &mut errors);
     }
     let tie_keys: Vec<TieKey> = spec
         .tie_keys
@@ -152,14 +168,43 @@ pub fn resolve(
         gates: spec.gates.clone(),
         indicators: indicators.into_iter().flatten().collect(),
         layer_caps: spec.layer_caps,
-        tiers: match &spec.tiers_without_catchments {
-            Some(list) if !names.catchments => bind(list),
-            _ => bind(&spec.tiers),
-        },
+        tiers: bind(default_tiers),
         school_tiers,
         tie_keys,
         tie_rule: spec.tie_rule,
     })
+}
+
+/// Refuses each `hukou = "catchment"` of a tier that `used` (the tier lists in force) names, in
+/// a scenario whose catchments are only the polygons of `polygons`: no hukou address could ever
+/// be in a catchment, so the tier would silently be held by no one through its hukou.
+fn hukou_without_table(
+    path: &Path,
+    spec: &PolicySpec,
+    used: &[&[TierRef]],
+    polygons: &Path,
+    errors: &mut Vec<InputError>,
+) {
+    for (i, t) in spec.defined.iter().enumerate() {
+        if !used.iter().any(|list| list.contains(&TierRef::Defined(i))) {
+            continue;
+        }
+        for (line, field) in std::iter::once(&t.all)
+            .chain(&t.any)
+            .filter_map(|c| c.hukou_catchment.as_ref())
+        {
+            errors.push(InputError::at(
+                path,
+                *line,
+                field.clone(),
+                format!(
+                    "tier `{}` asks for the hukou address in the school's catchment, but the scenario's catchments are only the polygons of {}, which place homes by their coordinates (a hukou address has none): declare a catchment table for the hukou addresses (`catchments = \"catchments.csv\"` in `[tables]`, read by the children's `hukou_community`), or write `hukou = \"district\"`",
+                    t.name,
+                    polygons.display()
+                ),
+            ));
+        }
+    }
 }
 
 /// One indicator with its district and fact bound, or `None` after reporting why not.

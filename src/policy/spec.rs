@@ -133,6 +133,9 @@ pub(crate) struct ConditionsSpec {
     pub(crate) conditions: Conditions,
     /// Extra facts by name, with their least values.
     pub(crate) facts: Vec<(String, u32)>,
+    /// Where `hukou = "catchment"` is written, if it is: its line and field, to refuse it in a
+    /// scenario whose catchments place homes only (polygons without a catchment table).
+    pub(crate) hukou_catchment: Option<(u64, String)>,
 }
 
 impl PolicySpec {

@@ -239,6 +239,49 @@ fn a_school_without_polygon_and_a_community_cell_are_refused() {
 }
 
 #[test]
+fn a_hukou_catchment_tier_without_a_catchment_table_is_refused() {
+    // Polygons place homes; without a catchment table no hukou address can be in a catchment,
+    // so the tiers reading `hukou = "catchment"` are refused where they say it.
+    let tmp = tiny();
+    edit(
+        &tmp,
+        "scenario.toml",
+        "catchments = \"catchments.csv\"\n",
+        "",
+    );
+    for community in ["Lotus", "Willow", "Maple"] {
+        edit(&tmp, "children.csv", &format!(",{community},"), ",,");
+    }
+    let hint = "but the scenario's catchments are only the polygons of catchments.geojson, which place homes by their coordinates (a hukou address has none): declare a catchment table for the hukou addresses (`catchments = \"catchments.csv\"` in `[tables]`, read by the children's `hukou_community`), or write `hukou = \"district\"`";
+    assert_eq!(
+        errors(tmp.path()),
+        [
+            format!("policy.toml:19: field `priority.tier.hukou`: tier `一类` asks for the hukou address in the school's catchment, {hint}"),
+            format!("policy.toml:27: field `priority.tier.any.hukou`: tier `二类` asks for the hukou address in the school's catchment, {hint}"),
+        ]
+    );
+    // `hukou = "district"` instead is accepted, and so is the table given back.
+    edit(
+        &tmp,
+        "policy.toml",
+        "hukou = \"catchment\"\nresidence",
+        "hukou = \"district\"\nresidence",
+    );
+    edit(
+        &tmp,
+        "policy.toml",
+        "{ hukou = \"catchment\" }",
+        "{ hukou = \"district\" }",
+    );
+    load(&tmp.path().join("scenario.toml"));
+    let tmp = tiny();
+    for community in ["Lotus", "Willow", "Maple"] {
+        edit(&tmp, "children.csv", &format!(",{community},"), ",,");
+    }
+    load(&tmp.path().join("scenario.toml"));
+}
+
+#[test]
 fn the_checker_decides_polygon_membership_itself() {
     let scenario = load(&scenario_dir("tiny/catchment-polygons/scenario.toml"));
     let solved = solve_checked(&scenario, Mechanism::Optimal);
@@ -309,6 +352,13 @@ fn write_scenario(dir: &Path, homes: &[(f64, f64)], rects: &[[f64; 4]; 3], polyg
     std::fs::write(dir.join("children.csv"), children).unwrap();
     std::fs::write(dir.join("choices.csv"), choices).unwrap();
     let catchments = if polygons {
+        // The policy's tiers read hukou catchments too: a table (of a community no one's hukou
+        // is in) is declared beside the polygons for them, as the polygons place homes only.
+        std::fs::write(
+            dir.join("h.csv"),
+            "community,school\nNobody,S1\nNobody,S2\nNobody,S3\n",
+        )
+        .unwrap();
         let features: Vec<String> = rects
             .iter()
             .enumerate()
@@ -322,7 +372,7 @@ fn write_scenario(dir: &Path, homes: &[(f64, f64)], rects: &[[f64; 4]; 3], polyg
             ),
         )
         .unwrap();
-        "catchment_polygons = \"c.geojson\""
+        "catchment_polygons = \"c.geojson\"\ncatchments = \"h.csv\""
     } else {
         std::fs::write(dir.join("c.csv"), table).unwrap();
         "catchments = \"c.csv\""

@@ -163,6 +163,10 @@ pub(crate) fn validate(
         extra_facts: &children.extra_facts,
         catchments: catchments.schools_of.values().any(|s| !s.is_empty())
             || polygons.as_ref().is_some_and(|p| !p.areas.is_empty()),
+        polygons_only: files
+            .catchment_polygons
+            .as_deref()
+            .filter(|_| files.catchments.is_none()),
     };
     let policy = match crate::policy::resolve(&files.policy, &spec, &names) {
         Ok(policy) => policy,

@@ -33,6 +33,7 @@ const NO_NAMES: ScenarioNames = ScenarioNames {
     school: &|_| SchoolName::OtherGrade,
     extra_facts: &[],
     catchments: false,
+    polygons_only: None,
 };
 
 #[test]

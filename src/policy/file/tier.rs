@@ -174,6 +174,11 @@ fn conditions(e: &mut Errors, c: &ConditionsFile, field: &str, line: u64) -> Con
             ));
         }
     }
+    let hukou_catchment = c
+        .hukou
+        .as_ref()
+        .filter(|_| hukou == Some(Area::Catchment))
+        .map(|h| (e.lines.line(h.span().start), format!("{field}.hukou")));
     ConditionsSpec {
         conditions: Conditions {
             hukou,
@@ -187,6 +192,7 @@ fn conditions(e: &mut Errors, c: &ConditionsFile, field: &str, line: u64) -> Con
             facts: Vec::new(),
         },
         facts,
+        hukou_catchment,
     }
 }
 
