@@ -16,6 +16,9 @@
 use std::path::Path;
 
 use geo::{Area, BooleanOps, BoundingRect, InteriorPoint, Intersects};
+use rayon::prelude::*;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
 
 use super::rows;
 use crate::domain::{CatchmentArea, Child, CoordinateSystem, Datum, Polygon, SchoolIdx};
@@ -34,7 +37,14 @@ pub(crate) enum SchoolLookup {
     Unknown,
 }
 
-/// The valid polygons of the file, one area per feature of a school of this intake.
+/// A feature's bounding box in the spatial index, with the feature's place in
+/// [`Polygons::areas`].
+type Boxed = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// The valid polygons of the file, one area per feature of a school of this intake, with a
+/// spatial index of their bounding boxes (an R-tree, the `rstar` crate): a home is tested only
+/// against the few features whose box holds it, so a province of thousands of catchments is
+/// not a scan of every polygon per home.
 #[derive(Debug, Default)]
 pub(crate) struct Polygons {
     /// The areas, in the file's order.
@@ -43,26 +53,57 @@ pub(crate) struct Polygons {
     shapes: Vec<(geo::MultiPolygon<f64>, Option<geo::Rect<f64>>)>,
     /// The `school` of each area, as written, to name it in warnings.
     ids: Vec<String>,
+    /// The bounding box of every area that has one.
+    index: RTree<Boxed>,
+}
+
+/// A `geo` rectangle as a box of the index.
+fn corners(r: &geo::Rect<f64>) -> ([f64; 2], [f64; 2]) {
+    ([r.min().x, r.min().y], [r.max().x, r.max().y])
 }
 
 impl Polygons {
+    /// The areas with their `school` ids as written, shaped and indexed.
+    fn new(areas: Vec<CatchmentArea>, ids: Vec<String>) -> Polygons {
+        let shapes: Vec<_> = areas
+            .iter()
+            .map(|a| {
+                let shape = shape(&a.polygons);
+                let rect = shape.bounding_rect();
+                (shape, rect)
+            })
+            .collect();
+        let boxes = shapes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, rect))| {
+                let (lo, hi) = corners(rect.as_ref()?);
+                Some(GeomWithData::new(Rectangle::from_corners(lo, hi), i))
+            })
+            .collect();
+        Polygons {
+            areas,
+            shapes,
+            ids,
+            index: RTree::bulk_load(boxes),
+        }
+    }
+
     /// Whether some polygon is drawn for `school`.
     pub(crate) fn covers(&self, school: SchoolIdx) -> bool {
         self.areas.iter().any(|a| a.school == school)
     }
 
     /// The schools whose polygons hold `point` (`[x, y]`, the scenario's plane), sorted, once
-    /// each: inside or on an edge, outside the holes.
+    /// each: inside or on an edge, outside the holes. Only the areas whose bounding box holds
+    /// the point (edges included) are tested.
     fn schools_at(&self, point: [f64; 2]) -> Vec<SchoolIdx> {
         let p = geo::Point::new(point[0], point[1]);
         let mut found: Vec<SchoolIdx> = self
-            .areas
-            .iter()
-            .zip(&self.shapes)
-            .filter(|(_, (shape, rect))| {
-                rect.is_some_and(|r| r.intersects(&p)) && shape.intersects(&p)
-            })
-            .map(|(a, _)| a.school)
+            .index
+            .locate_all_at_point(&point)
+            .filter(|b| self.shapes[b.data].0.intersects(&p))
+            .map(|b| self.areas[b.data].school)
             .collect();
         found.sort_unstable();
         found.dedup();
@@ -71,13 +112,14 @@ impl Polygons {
 
     /// Sets every child's home catchment from the polygons her home lies in.
     pub(crate) fn assign(&self, children: &mut [Child]) {
-        for child in children {
-            child.catchment = self.schools_at(plane(child.location));
-        }
+        children
+            .par_iter_mut()
+            .for_each(|child| child.catchment = self.schools_at(plane(child.location)));
     }
 
     /// One warning per pair of features of different schools whose polygons overlap (share
-    /// area, not just an edge): both named, with a point inside the overlap and its area.
+    /// area, not just an edge): both named, with a point inside the overlap and its area. Only
+    /// pairs whose bounding boxes meet are intersected; the pairs are in the file's order.
     pub(crate) fn overlaps(&self, path: &Path, system: CoordinateSystem) -> Vec<InputError> {
         let mut warnings = Vec::new();
         let unit = match system {
@@ -85,18 +127,20 @@ impl Polygons {
             CoordinateSystem::Degrees => "square degrees",
         };
         for i in 0..self.areas.len() {
-            for j in i + 1..self.areas.len() {
+            let (sa, Some(ra)) = &self.shapes[i] else {
+                continue;
+            };
+            let (lo, hi) = corners(ra);
+            let mut near: Vec<usize> = self
+                .index
+                .locate_in_envelope_intersecting(&AABB::from_corners(lo, hi))
+                .map(|b| b.data)
+                .filter(|&j| j > i && self.areas[j].school != self.areas[i].school)
+                .collect();
+            near.sort_unstable();
+            for j in near {
                 let (a, b) = (&self.areas[i], &self.areas[j]);
-                if a.school == b.school {
-                    continue;
-                }
-                let ((sa, ra), (sb, rb)) = (&self.shapes[i], &self.shapes[j]);
-                let (Some(ra), Some(rb)) = (ra, rb) else {
-                    continue;
-                };
-                if !ra.intersects(rb) {
-                    continue;
-                }
+                let sb = &self.shapes[j].0;
                 let common = sa.intersection(sb);
                 let area = common.unsigned_area();
                 // Polygons that only share an edge leave at most rounding slivers.
@@ -150,7 +194,7 @@ pub(crate) fn read(
     school: &dyn Fn(&str) -> SchoolLookup,
     errors: &mut Vec<InputError>,
 ) -> Polygons {
-    let mut out = Polygons::default();
+    let out = Polygons::default();
     let text = match rows::read_text(path) {
         Ok(text) => text,
         Err(e) => {
@@ -178,6 +222,7 @@ pub(crate) fn read(
     let Some(system) = system else {
         return out;
     };
+    let (mut areas, mut ids) = (Vec::new(), Vec::new());
     for (i, feature) in collection.features.iter().enumerate() {
         let id = match feature.property("school") {
             Some(serde_json::Value::String(s)) => s.trim().to_string(),
@@ -272,18 +317,15 @@ pub(crate) fn read(
             ok = false;
         }
         if let (true, Some(school)) = (ok, at) {
-            let shape = shape(&polygons);
-            let rect = shape.bounding_rect();
-            out.areas.push(CatchmentArea {
+            areas.push(CatchmentArea {
                 school,
                 feature: i,
                 polygons,
             });
-            out.shapes.push((shape, rect));
-            out.ids.push(id);
+            ids.push(id);
         }
     }
-    out
+    Polygons::new(areas, ids)
 }
 
 /// A ring's positions as points of the scenario's plane, or what is wrong with them.
@@ -346,4 +388,63 @@ fn shape(polygons: &[Polygon]) -> geo::MultiPolygon<f64> {
             })
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::Polygon;
+
+    /// The schools at `point` by testing every area, as before the index: what it must find.
+    fn by_scan(p: &Polygons, point: [f64; 2]) -> Vec<SchoolIdx> {
+        let at = geo::Point::new(point[0], point[1]);
+        let mut found: Vec<SchoolIdx> = p
+            .areas
+            .iter()
+            .zip(&p.shapes)
+            .filter(|(_, (shape, _))| shape.intersects(&at))
+            .map(|(a, _)| a.school)
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// A rectangle, or the right triangle of its lower-left half, from `(x, y)` of size `w × h`.
+    fn area(i: usize, (x, y, w, h, triangle): (u8, u8, u8, u8, bool)) -> CatchmentArea {
+        let (x, y, w, h) = (f64::from(x), f64::from(y), f64::from(w), f64::from(h));
+        let exterior = if triangle {
+            vec![[x, y], [x + w, y], [x, y + h], [x, y]]
+        } else {
+            vec![[x, y], [x + w, y], [x + w, y + h], [x, y + h], [x, y]]
+        };
+        CatchmentArea {
+            school: SchoolIdx((i % 5) as u32),
+            feature: i,
+            polygons: vec![Polygon {
+                exterior,
+                holes: Vec::new(),
+            }],
+        }
+    }
+
+    proptest! {
+        /// The R-tree of bounding boxes finds, for every home, exactly the schools a test of
+        /// every polygon finds — homes on edges and corners included (half-unit steps).
+        #[test]
+        fn the_index_finds_what_a_scan_of_every_polygon_finds(
+            shapes in proptest::collection::vec((0u8..20, 0u8..20, 1u8..8, 1u8..8, any::<bool>()), 1..40),
+            homes in proptest::collection::vec((0u8..=60, 0u8..=60), 1..60),
+        ) {
+            let areas: Vec<CatchmentArea> = shapes.iter().enumerate().map(|(i, &s)| area(i, s)).collect();
+            let ids = (0..areas.len()).map(|i| format!("S{i}")).collect();
+            let polygons = Polygons::new(areas, ids);
+            for &(x, y) in &homes {
+                let point = [f64::from(x) / 2.0, f64::from(y) / 2.0];
+                prop_assert_eq!(polygons.schools_at(point), by_scan(&polygons, point), "at {:?}", point);
+            }
+        }
+    }
 }

@@ -306,6 +306,46 @@ fn the_checker_decides_polygon_membership_itself() {
     );
 }
 
+#[test]
+fn homes_on_an_edge_or_a_vertex_are_in_the_catchment_for_loader_and_checker_alike() {
+    // The boundary rule (docs/points-policy.md §12.1): a home on an edge or a vertex of a
+    // polygon, or of one of its holes, is inside it; the checker decides it again exactly.
+    let tmp = tiny();
+    // C on S1's corner (1.5, 1), which lies on S2's top edge; E on S2's corner (3, -1); D on
+    // a corner of the hole in S3's square.
+    edit(
+        &tmp,
+        "children.csv",
+        "C,2017-03-01,D1,2.2,0,",
+        "C,2017-03-01,D1,1.5,1,",
+    );
+    edit(
+        &tmp,
+        "children.csv",
+        "E,2017-06-01,D1,1.2,0.3,",
+        "E,2017-06-01,D1,3,-1,",
+    );
+    edit(
+        &tmp,
+        "children.csv",
+        "D,2017-05-01,D2,6,0.5,",
+        "D,2017-05-01,D2,6.9,0.4,",
+    );
+    let scenario = load(&tmp.path().join("scenario.toml"));
+    let catchment = |id: &str| -> Vec<String> {
+        let c = scenario.children().iter().find(|c| c.id == id).unwrap();
+        c.catchment
+            .iter()
+            .map(|s| scenario.schools()[s.ix()].id.clone())
+            .collect()
+    };
+    assert_eq!(catchment("C"), ["S1", "S2"]);
+    assert_eq!(catchment("E"), ["S2"]);
+    assert_eq!(catchment("D"), ["S3"]);
+    // The checker's own test agrees (it would report rule `catchment-polygons` otherwise).
+    solve_checked(&scenario, Mechanism::Optimal);
+}
+
 /// A scenario folder with `homes` as children (all in D1, rented, with a permit), three
 /// schools, and each school's catchment either as `rects` polygons or as an equivalent
 /// community table (one community per child, listed for the rectangles holding her home).
