@@ -1065,6 +1065,35 @@ fn a_bind_address_other_than_loopback_is_warned_about_and_the_port_is_kept() {
     assert_eq!(wb.get("/").status, 200);
 }
 
+#[test]
+fn a_scenarios_page_shows_the_loaders_warnings() {
+    let wb = Workbench::start(&[], &[]);
+    // Overlapping catchment polygons: valid, with the warning `seatplan validate` prints.
+    let s = wb.open(&scenario_dir("tiny/catchment-polygons/scenario.toml"));
+    let page = wb.get(&s).text();
+    let list = page
+        .split("<ul class=\"warnings\" id=\"warnings\">")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no warnings list: {page}"));
+    let items: Vec<&str> = list
+        .split("</ul>")
+        .next()
+        .unwrap()
+        .split("<li>")
+        .skip(1)
+        .collect();
+    assert_eq!(items.len(), 1, "{list}");
+    assert!(
+        items[0].contains("the catchment of `S1` overlaps that of `S2` (features[1])")
+            && items[0].contains("多校划片"),
+        "{}",
+        items[0]
+    );
+    // A scenario without warnings has no such section.
+    let s = wb.open(&two_schools());
+    assert!(!wb.get(&s).text().contains("id=\"warnings\""));
+}
+
 /// Waits until the job a POST answer redirected to has logged `steps` lines; its path.
 fn wait_for_steps(wb: &Workbench, started: &Answer, steps: usize) -> String {
     assert_eq!(started.status, 303, "{}", started.text());

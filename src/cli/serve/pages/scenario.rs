@@ -48,6 +48,24 @@ pub fn scenario(ctx: &Ctx, ws: &Workspace) -> String {
         run = esc(&ctx.url(&format!("/s/{}/run", ws.id))),
         run_text = ctx.t("运行招生（分配学位）", "Run the intake"),
     );
+    // Warnings of the loader (overlapping catchment polygons, …): the scenario is valid, but
+    // the analyst sees them here as `seatplan validate` prints them.
+    let warnings = &ws.loaded.warnings;
+    if !warnings.is_empty() {
+        let _ = write!(
+            b,
+            "<section><h2>{title}</h2><p class=\"muted\">{note}</p><ul class=\"warnings\" id=\"warnings\">",
+            title = ctx.t("提示", "Warnings"),
+            note = ctx.t(
+                "情景有效，可以运行；以下情况可能不是有意为之，请核对。",
+                "The scenario is valid and can be run; these may not be meant: check them."
+            ),
+        );
+        for w in warnings {
+            let _ = write!(b, "<li>{}</li>", esc(&w.to_string()));
+        }
+        b.push_str("</ul></section>");
+    }
     let unchanged = ctx.t("（不变）", "(unchanged)");
     let schools = options(
         sc.schools()
