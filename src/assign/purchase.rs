@@ -36,7 +36,12 @@ pub type Cost = (i64, i64);
 
 /// Distance in whole metres, as the purchase objective counts it.
 pub fn metres(from: Location, to: Location) -> i64 {
-    (from.distance_km(to) * 1000.0).round() as i64
+    km_to_metres(from.distance_km(to))
+}
+
+/// A distance in kilometres in whole metres, as [`metres`] rounds it.
+fn km_to_metres(km: f64) -> i64 {
+    (km * 1000.0).round() as i64
 }
 
 /// The private schools a child may be given a bought place at, with what each would cost: none
@@ -96,13 +101,8 @@ impl Candidates {
             let ps = scenario.private_school(p);
             let d = child.location.distance_km(ps.location);
             max_km.is_none_or(|max| d <= max).then(|| {
-                (
-                    p,
-                    (
-                        ps.cost_per_seat() as i64,
-                        metres(child.location, ps.location),
-                    ),
-                )
+                // The distance is found once, for the limit and the metres alike.
+                (p, (ps.cost_per_seat() as i64, km_to_metres(d)))
             })
         })
     }
