@@ -27,19 +27,14 @@
 //! `purchase_oracle.rs`.
 
 use super::{Outcome, UnplacedReason};
-use crate::domain::{ChildIdx, Location, PrivateIdx};
+use crate::domain::{ChildIdx, PrivateIdx};
 use crate::ranking::Ranking;
 use crate::scenario::Scenario;
 
 /// The cost of a bought place in the objective: yuan first, then metres from home.
 pub type Cost = (i64, i64);
 
-/// Distance in whole metres, as the purchase objective counts it.
-pub fn metres(from: Location, to: Location) -> i64 {
-    km_to_metres(from.distance_km(to))
-}
-
-/// A distance in kilometres in whole metres, as [`metres`] rounds it.
+/// A distance in kilometres in whole metres, as the purchase objective counts it.
 fn km_to_metres(km: f64) -> i64 {
     (km * 1000.0).round() as i64
 }
