@@ -1085,7 +1085,8 @@ fn a_scenarios_page_shows_the_loaders_warnings() {
     assert_eq!(items.len(), 1, "{list}");
     assert!(
         items[0].contains("the catchment of `S1` overlaps that of `S2` (features[1])")
-            && items[0].contains("多校划片"),
+            && items[0].contains("多校划片")
+            && items[0].starts_with("catchments.geojson: "),
         "{}",
         items[0]
     );

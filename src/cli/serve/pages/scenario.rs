@@ -61,8 +61,14 @@ pub fn scenario(ctx: &Ctx, ws: &Workspace) -> String {
                 "The scenario is valid and can be run; these may not be meant: check them."
             ),
         );
+        // Files named from the scenario's folder, so an upload's shows no server path.
+        let folder = ws.source.parent().map(|d| format!("{}/", d.display()));
         for w in warnings {
-            let _ = write!(b, "<li>{}</li>", esc(&w.to_string()));
+            let mut line = w.to_string();
+            if let Some(f) = &folder {
+                line = line.replace(f.as_str(), "");
+            }
+            let _ = write!(b, "<li>{}</li>", esc(&line));
         }
         b.push_str("</ul></section>");
     }
