@@ -8,13 +8,18 @@
 //! cannot disagree; only the headers are translated and the cells typed. The summary sheet lists
 //! the fields of `summary.json`. The bytes are the same on every run of the same inputs: the
 //! document's creation time is fixed ([`CREATED`]) and rust_xlsxwriter stamps every zip entry
-//! with the zip format's fixed default time. The four table sheets are written in
-//! rust_xlsxwriter's constant-memory mode: each row goes to an anonymous temporary file as soon
-//! as the next one starts, its text as inline strings, so a province's million rows are never
-//! held as cells (the summary sheet, a few dozen cells, is kept in memory).
+//! with the zip format's fixed default time.
+//!
+//! A table of more than [`SHEET_ROWS`] rows (a province's million placements, say) is not
+//! copied into the workbook: its sheet keeps the header row and one row saying how many rows
+//! the table has and that its CSV holds them all. Writing a million-row sheet took most of a
+//! province's run, gave a file of over 100 MB that Excel and WPS are slow to open, and offered
+//! nothing the CSV does not (Excel and WPS open the CSV itself). The rule depends on the table
+//! alone, so the bytes of a run's workbook are still the same on every run.
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
+use crate::chart::svg::group;
 use crate::lang::Lang;
 use crate::metrics::Summary;
 
@@ -281,19 +286,9 @@ fn build(tables: &Tables<'_>, summary: &Summary, lang: Lang) -> Result<Vec<u8>, 
         (&DISTRICTS, tables.districts),
         (&WAITLISTS, tables.waitlists),
     ] {
-        // A province's tables are streamed to an anonymous temporary file as they are written
-        // (inline strings), so they are not held as cells in memory; smaller tables are kept in
-        // memory (shared strings). The choice depends on the table alone, so the bytes of a
-        // run's workbook are the same on every run. (rust_xlsxwriter panics instead of
-        // returning an error when that temporary file cannot be written, e.g. under a file-size
-        // limit: the in-memory form keeps every run below the threshold free of it.)
-        let ws = if bytecount_lines(bytes) > CONSTANT_MEMORY_ROWS {
-            wb.add_worksheet_with_constant_memory()?
-        } else {
-            wb.add_worksheet()
-        };
+        let ws = wb.add_worksheet();
         ws.set_name(lang.pick(sheet.zh, sheet.en))?;
-        table_sheet(ws, sheet, bytes, lang, &formats, EXCEL_ROWS)?;
+        table_sheet(ws, sheet, bytes, lang, &formats, SHEET_ROWS)?;
     }
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("概要", "summary"))?;
@@ -338,17 +333,10 @@ fn width(text: &str) -> f64 {
         .sum()
 }
 
-/// The most rows an Excel sheet holds (header included).
-const EXCEL_ROWS: u32 = 1_048_576;
-
-/// Tables of more rows than this are written in rust_xlsxwriter's constant-memory mode (the
-/// shipped city's 142,947 children stay below it; the province's million go above).
-const CONSTANT_MEMORY_ROWS: usize = 250_000;
-
-/// The number of lines of a CSV table's bytes (an upper bound on its records).
-fn bytecount_lines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
-}
+/// The most rows (below the header) a table may have to be copied into the workbook: the
+/// shipped city's 142,947 children are copied, a province's million are left to the CSV. Far
+/// below the 1,048,576 rows an Excel sheet can hold, so no sheet is ever cut short.
+pub const SHEET_ROWS: usize = 250_000;
 
 fn table_sheet(
     ws: &mut Worksheet,
@@ -356,7 +344,7 @@ fn table_sheet(
     csv_bytes: &[u8],
     lang: Lang,
     f: &Formats,
-    max_rows: u32,
+    max_rows: usize,
 ) -> Result<(), XlsxError> {
     let mut reader = csv::Reader::from_reader(csv_bytes);
     let headers = reader
@@ -376,35 +364,37 @@ fn table_sheet(
         ws.write_string_with_format(0, j as u16, h, &f.header)?;
     }
     let mut rows = 0u32;
-    let mut left_out = 0u64;
-    for record in reader.records() {
-        let record = record.expect("the run's own CSV reads back");
-        // A sheet holds at most `EXCEL_ROWS` rows: the header, the rows that fit, and one
-        // saying how many more the CSV holds.
-        if rows + 2 >= max_rows {
-            left_out += 1;
-            continue;
-        }
-        rows += 1;
-        for (j, (value, col)) in record.iter().zip(sheet.cols).enumerate() {
-            write_cell(ws, rows, j as u16, value, col.cell, f)?;
-            if col.cell == Cell::Text {
-                widths[j] = widths[j].max(width(value).min(60.0));
-            }
-        }
-    }
-    if left_out > 0 {
+    let total = reader.records().count();
+    if total > max_rows {
+        // Left to the CSV: the sheet says so, with the table's size, below its header.
         let note = lang.pick(
             &format!(
-                "……另有 {left_out} 行超出 Excel 工作表的行数上限，见 {}",
+                "本表共 {} 行，多于工作簿收录的上限 {} 行，完整数据见 {}",
+                group(&total.to_string()),
+                group(&max_rows.to_string()),
                 sheet.csv_name()
             ),
             &format!(
-                "…and {left_out} more rows, beyond an Excel sheet's row limit: see {}",
+                "This table has {} rows, more than the {} a workbook sheet is given: see {} for all of them",
+                group(&total.to_string()),
+                group(&max_rows.to_string()),
                 sheet.csv_name()
             ),
         );
-        ws.write_string(rows + 1, 0, note)?;
+        ws.write_string(1, 0, note)?;
+        rows = 1;
+    } else {
+        let mut reader = csv::Reader::from_reader(csv_bytes);
+        for record in reader.records() {
+            let record = record.expect("the run's own CSV reads back");
+            rows += 1;
+            for (j, (value, col)) in record.iter().zip(sheet.cols).enumerate() {
+                write_cell(ws, rows, j as u16, value, col.cell, f)?;
+                if col.cell == Cell::Text {
+                    widths[j] = widths[j].max(width(value).min(60.0));
+                }
+            }
+        }
     }
     for (j, w) in widths.into_iter().enumerate() {
         ws.set_column_width(j as u16, w + 1.0)?;
@@ -483,15 +473,12 @@ fn summary_sheet(
 mod tests {
     use super::*;
 
-    /// A table longer than a sheet holds keeps the rows that fit and says how many more the CSV
-    /// holds (here a sheet of 4 rows: the header, two rows, the note).
+    /// A table of more rows than a sheet is given keeps its header and one row naming the CSV
+    /// and the table's size (here a limit of 4 rows and a table of 5), in either language; a
+    /// table at the limit is copied whole.
     #[test]
-    fn a_table_beyond_the_sheet_limit_ends_with_a_note() {
+    fn a_table_beyond_the_limit_is_left_to_its_csv() {
         use calamine::{open_workbook_from_rs, Reader, Xlsx};
-        let mut csv = String::from("district,name\n");
-        for i in 0..5 {
-            csv.push_str(&format!("D{i},Name {i}\n"));
-        }
         const COLS: &[Col] = &[
             c("district", "区县", "district", Cell::Text),
             c("name", "名称", "name", Cell::Text),
@@ -501,21 +488,30 @@ mod tests {
             en: "districts",
             cols: COLS,
         };
-        let mut wb = Workbook::new();
-        let ws = wb.add_worksheet();
-        table_sheet(ws, &sheet, csv.as_bytes(), Lang::En, &Formats::new(), 4).unwrap();
-        let bytes = wb.save_to_buffer().unwrap();
-        let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-        let range = book.worksheet_range_at(0).unwrap().unwrap();
-        let cells: Vec<String> = range.rows().map(|r| r[0].to_string()).collect();
+        let first_column = |rows: usize, lang: Lang| {
+            let mut csv = String::from("district,name\n");
+            for i in 0..rows {
+                csv.push_str(&format!("D{i},Name {i}\n"));
+            }
+            let mut wb = Workbook::new();
+            let ws = wb.add_worksheet();
+            table_sheet(ws, &sheet, csv.as_bytes(), lang, &Formats::new(), 4).unwrap();
+            let bytes = wb.save_to_buffer().unwrap();
+            let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+            let range = book.worksheet_range_at(0).unwrap().unwrap();
+            range.rows().map(|r| r[0].to_string()).collect::<Vec<_>>()
+        };
         assert_eq!(
-            cells,
+            first_column(5, Lang::En),
             [
                 "district",
-                "D0",
-                "D1",
-                "…and 3 more rows, beyond an Excel sheet's row limit: see districts.csv"
+                "This table has 5 rows, more than the 4 a workbook sheet is given: see districts.csv for all of them"
             ]
         );
+        assert_eq!(
+            first_column(5, Lang::Zh),
+            ["区县", "本表共 5 行，多于工作簿收录的上限 4 行，完整数据见 districts.csv"]
+        );
+        assert_eq!(first_column(4, Lang::En), ["district", "D0", "D1", "D2", "D3"]);
     }
 }
