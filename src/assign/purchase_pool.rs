@@ -8,20 +8,30 @@
 //! found by Dijkstra's algorithm, which stops as soon as the sink is settled: when her cheapest
 //! school has a spare seat, adding a child settles one school. The potentials are then updated
 //! by `min(d(v), D)` (`D` the sink's distance), which keeps them valid without finishing the
-//! search. Each edge keeps its candidate moves in a binary heap whose entries are dropped lazily
-//! (an entry is stale once its child left the school) and compacted when stale entries outnumber
-//! live ones. Equal path lengths go to the sink through the smaller school index; equal moves to
-//! the earlier child in the fallback order.
+//! search. Each school `p` keeps one contiguous row of its outgoing edges' cheapest moves
+//! (`best[p][q]`: the least metres change of a child held at `p` who reaches `q`, then the
+//! earlier child): a child taking a seat at `p` lowers the entries of her reach in that one row;
+//! a child leaving `p` who was some entry's move marks the row stale, and a stale row is rebuilt
+//! when a search next reads it. The rebuild does not look at every child held at `p`: her
+//! children are kept in blocks of [`BLOCK`], each block with its own exact row, so a child
+//! leaving recomputes her block (and the block whose last child takes her place) and a stale row
+//! is the entrywise least of its blocks' rows. On the 1,000,630-child province this replaced
+//! about 37 million heap pushes (one per held child and school in her reach, scattered over
+//! `n²` heaps per pool) by writes into one school's rows. Equal path lengths go to the sink
+//! through the smaller school index; equal moves to the earlier child in the fallback order.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::purchase::{Cost, Instance};
 
+/// How many held children one block of a school's moves covers ([`Pool::blocks`]).
+const BLOCK: usize = 16;
+
 /// No school: a child not (yet) holding a seat.
 const NONE: u32 = u32::MAX;
 
-/// The [`Pool::top`] of an edge whose heap is empty.
+/// The [`Pool::best`] entry of an edge no held child takes.
 const EMPTY: (i64, u32) = (i64::MAX, NONE);
 
 /// How a school was reached in the search.
@@ -54,6 +64,18 @@ fn sub(a: Cost, b: Cost) -> Cost {
     (a.0 - b.0, a.1 - b.1)
 }
 
+/// Lowers the entries of `row` (the moves out of local school `p`) by those of local child `i`,
+/// held at `p` `here` metres from home, who reaches `reach`.
+fn lower(row: &mut [(i64, u32)], reach: &[(u32, i64)], local: &[u32], p: u32, here: i64, i: u32) {
+    for &(g, m) in reach {
+        let q = local[g as usize];
+        let entry = (m - here, i);
+        if q != p && entry < row[q as usize] {
+            row[q as usize] = entry;
+        }
+    }
+}
+
 /// One pool's incremental min-cost assignment.
 pub(super) struct Pool<'a> {
     inst: &'a Instance,
@@ -70,14 +92,21 @@ pub(super) struct Pool<'a> {
     /// Per local school: yuan per place, seats left.
     yuan: Vec<i64>,
     spare: Vec<u32>,
-    /// Edge `p → q` at `p * n + q`: candidate moves (metres gained or lost, local child).
-    heaps: Vec<BinaryHeap<Reverse<(i64, u32)>>>,
-    /// Edge `p → q`: the top of its heap (possibly stale), or [`EMPTY`]; kept beside the heaps
-    /// so the search scans one school's edges in one contiguous run of memory instead of
-    /// reaching into a heap per edge.
-    top: Vec<(i64, u32)>,
-    /// Edge `p → q`: how many children held at `p` reach `q`.
-    live: Vec<u32>,
+    /// Per local school, the local children it holds (in no particular order).
+    held: Vec<Vec<u32>>,
+    /// Per local child, her position in her school's `held` list.
+    slot: Vec<u32>,
+    /// Edge `p → q` at `p * n + q`: the cheapest move along it (metres gained or lost, local
+    /// child), or [`EMPTY`]; exact unless row `p` is `stale`.
+    best: Vec<(i64, u32)>,
+    /// Per local school: its row of `best` must be rebuilt before it is read.
+    stale: Vec<bool>,
+    /// Per local school, the cheapest moves of each block of [`BLOCK`] children of its `held`
+    /// list (block `b` covers `held[b * BLOCK..]`): `n` entries per block, one block after the
+    /// other, exact at all times. A stale row is the entrywise least of its blocks.
+    blocks: Vec<Vec<(i64, u32)>>,
+    /// Per local child, the metres from home to the school she holds.
+    here: Vec<i64>,
     /// Node potentials (the sink's is zero throughout).
     pi: Vec<Cost>,
     /// The next local child to walk.
@@ -106,9 +135,12 @@ impl<'a> Pool<'a> {
             spare: schools.iter().map(|&p| inst.seats[p as usize]).collect(),
             state: vec![State::Pending; children.len()],
             at: vec![NONE; children.len()],
-            heaps: (0..n * n).map(|_| BinaryHeap::new()).collect(),
-            top: vec![EMPTY; n * n],
-            live: vec![0; n * n],
+            held: vec![Vec::new(); n],
+            slot: vec![0; children.len()],
+            best: vec![EMPTY; n * n],
+            stale: vec![false; n],
+            blocks: vec![Vec::new(); n],
+            here: vec![0; children.len()],
             pi: vec![(0, 0); n],
             cursor: 0,
             label: vec![None; n],
@@ -141,64 +173,79 @@ impl<'a> Pool<'a> {
         let reach = inst.reach(self.children[i as usize] as usize);
         let from = self.at[i as usize];
         if from != NONE {
-            for &(p, _) in reach {
-                let q = local[p as usize];
-                if q != from {
-                    self.live[from as usize * n + q as usize] -= 1;
+            let f = from as usize;
+            let k = self.slot[i as usize] as usize;
+            let last = self.held[f].len() - 1;
+            self.held[f].swap_remove(k);
+            if k < last {
+                self.slot[self.held[f][k] as usize] = k as u32;
+            }
+            // The blocks of position `k` and of the former last position change.
+            let blocks = self.held[f].len().div_ceil(BLOCK);
+            self.blocks[f].truncate(blocks * n);
+            if k / BLOCK < blocks {
+                self.refill(from, k / BLOCK);
+            }
+            if last / BLOCK != k / BLOCK && last / BLOCK < blocks {
+                self.refill(from, last / BLOCK);
+            }
+            // Her leaving changes the row only where she was the move.
+            if !self.stale[f] {
+                let row = &self.best[f * n..][..n];
+                self.stale[f] = reach
+                    .iter()
+                    .any(|&(p, _)| row[local[p as usize] as usize].1 == i);
+            }
+        }
+        let t = to as usize;
+        let here = self.metres_at(i, to);
+        self.here[i as usize] = here;
+        self.at[i as usize] = to;
+        let k = self.held[t].len();
+        self.slot[i as usize] = k as u32;
+        self.held[t].push(i);
+        if k.is_multiple_of(BLOCK) {
+            self.blocks[t].resize((k / BLOCK + 1) * n, EMPTY);
+        }
+        lower(
+            &mut self.blocks[t][k / BLOCK * n..][..n],
+            reach,
+            local,
+            to,
+            here,
+            i,
+        );
+        if !self.stale[t] {
+            lower(&mut self.best[t * n..][..n], reach, local, to, here, i);
+        }
+    }
+
+    /// Recomputes block `b` of school `p` from the children it covers.
+    fn refill(&mut self, p: u32, b: usize) {
+        let n = self.n();
+        let (inst, local) = (self.inst, self.local);
+        let block = &mut self.blocks[p as usize][b * n..][..n];
+        block.fill(EMPTY);
+        let held = &self.held[p as usize];
+        for &i in &held[b * BLOCK..held.len().min((b + 1) * BLOCK)] {
+            let reach = inst.reach(self.children[i as usize] as usize);
+            lower(block, reach, local, p, self.here[i as usize], i);
+        }
+    }
+
+    /// Rebuilds row `p` of `best` as the entrywise least of its blocks.
+    fn rebuild(&mut self, p: u32) {
+        let n = self.n();
+        let row = &mut self.best[p as usize * n..][..n];
+        row.fill(EMPTY);
+        for block in self.blocks[p as usize].chunks_exact(n) {
+            for (r, &e) in row.iter_mut().zip(block) {
+                if e < *r {
+                    *r = e;
                 }
             }
         }
-        self.at[i as usize] = to;
-        let here = self.metres_at(i, to);
-        for &(p, m) in reach {
-            let q = local[p as usize];
-            if q == to {
-                continue;
-            }
-            let e = to as usize * n + q as usize;
-            self.live[e] += 1;
-            let entry = (m - here, i);
-            self.heaps[e].push(Reverse(entry));
-            if entry < self.top[e] {
-                self.top[e] = entry;
-            }
-            if self.heaps[e].len() > 2 * self.live[e] as usize + 16 {
-                self.compact(e, to);
-            }
-        }
-    }
-
-    /// Drops the stale entries of edge `e` (leaving `p`), and duplicates.
-    fn compact(&mut self, e: usize, p: u32) {
-        let at = &self.at;
-        let mut keep: Vec<Reverse<(i64, u32)>> = std::mem::take(&mut self.heaps[e])
-            .into_vec()
-            .into_iter()
-            .filter(|Reverse((_, c))| at[*c as usize] == p)
-            .collect();
-        keep.sort_unstable();
-        keep.dedup();
-        self.heaps[e] = BinaryHeap::from(keep);
-        self.top[e] = self.heaps[e].peek().map_or(EMPTY, |r| r.0);
-    }
-
-    /// The cheapest move along edge `p → q` (metres change, local child), stale entries
-    /// dropped; `None` if no child held at `p` reaches `q`.
-    fn best_move(&mut self, p: u32, q: u32) -> Option<(i64, u32)> {
-        let e = p as usize * self.n() + q as usize;
-        if self.live[e] == 0 {
-            return None;
-        }
-        loop {
-            let (m, c) = self.top[e];
-            assert!(c != NONE, "a live edge has a valid move");
-            if self.at[c as usize] == p {
-                return Some((m, c));
-            }
-            let heap = &mut self.heaps[e];
-            heap.pop();
-            self.top[e] = heap.peek().map_or(EMPTY, |r| r.0);
-        }
+        self.stale[p as usize] = false;
     }
 
     /// Walks the pool's children with global slot below `end`, granting every one the seats can
@@ -276,6 +323,10 @@ impl<'a> Pool<'a> {
             // difference of the two schools' prices. A label whose yuan already exceed the
             // sink's can never be settled before the sink, so its move is not looked up.
             let base_yuan = d.0 - self.yuan[p as usize] + self.pi[p as usize].0;
+            if self.stale[p as usize] {
+                self.rebuild(p);
+            }
+            let row = p as usize * n as usize;
             let bound = sink.map(|(s, _)| s.0);
             for q in 0..n {
                 if q == p || self.settled[q as usize] {
@@ -285,9 +336,10 @@ impl<'a> Pool<'a> {
                 if bound.is_some_and(|b| yuan > b) {
                     continue;
                 }
-                let Some((m, child)) = self.best_move(p, q) else {
+                let (m, child) = self.best[row + q as usize];
+                if child == NONE {
                     continue;
-                };
+                }
                 let nd = (
                     yuan,
                     d.1 + m + self.pi[p as usize].1 - self.pi[q as usize].1,
