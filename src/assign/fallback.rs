@@ -22,51 +22,61 @@ fn within(limit: Option<f64>, d: f64) -> bool {
     limit.is_none_or(|max| d <= max)
 }
 
-/// The schools a child may be coordinated to under the scenario's stage, each with its pass
-/// (0 before 1: a catchment school before the rest of the district); within the distance limit.
-fn candidates(
+/// Calls `f(pass, school)` for every school a child may be coordinated to under the scenario's
+/// stage (pass 0 before 1: a catchment school before the rest of the district), before the
+/// distance limit.
+fn each_candidate(
     scenario: &Scenario,
     by_district: &[Vec<SchoolIdx>],
     child: &Child,
-) -> Vec<(u8, f64, SchoolIdx)> {
-    let limit = scenario.fallback.coordinated_max_km;
-    let with_distance = |pass: u8, s: SchoolIdx| {
-        let d = child.location.distance_km(scenario.school(s).location);
-        within(limit, d).then_some((pass, d, s))
-    };
+    mut f: impl FnMut(u8, SchoolIdx),
+) {
     let district = &by_district[child.residence_district.ix()];
     match scenario.fallback.coordination {
-        Coordination::Off => Vec::new(),
-        Coordination::District => district
-            .iter()
-            .filter_map(|&s| with_distance(0, s))
-            .collect(),
-        Coordination::CatchmentFirst => child
-            .catchment
-            .iter()
-            .filter_map(|&s| with_distance(0, s))
-            .chain(
-                district
-                    .iter()
-                    .filter(|s| child.catchment.binary_search(s).is_err())
-                    .filter_map(|&s| with_distance(1, s)),
-            )
-            .collect(),
-        Coordination::Nearest => scenario
-            .school_indices()
-            .filter_map(|s| with_distance(0, s))
-            .collect(),
+        Coordination::Off => {}
+        Coordination::District => district.iter().for_each(|&s| f(0, s)),
+        Coordination::CatchmentFirst => {
+            child.catchment.iter().for_each(|&s| f(0, s));
+            district
+                .iter()
+                .filter(|s| child.catchment.binary_search(s).is_err())
+                .for_each(|&s| f(1, s));
+        }
+        Coordination::Nearest => scenario.school_indices().for_each(|s| f(0, s)),
     }
 }
 
-/// The most preferred of `candidates` (pass, then distance, then the smaller id) with at least
-/// `need` spare seats.
-fn best(candidates: &[(u8, f64, SchoolIdx)], spare: &[u32], need: u32) -> Option<SchoolIdx> {
-    candidates
-        .iter()
-        .filter(|c| spare[c.2.ix()] >= need)
-        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)))
-        .map(|c| c.2)
+/// The school a child prefers most (pass, then distance, then the smaller id) among those of
+/// her stage within the distance limit with at least `need` spare seats. A school without the
+/// seats is passed over before its distance is found.
+fn best(
+    scenario: &Scenario,
+    by_district: &[Vec<SchoolIdx>],
+    child: &Child,
+    spare: &[u32],
+    need: u32,
+) -> Option<SchoolIdx> {
+    let limit = scenario.fallback.coordinated_max_km;
+    let mut found: Option<(u8, f64, SchoolIdx)> = None;
+    each_candidate(scenario, by_district, child, |pass, s| {
+        if spare[s.ix()] < need {
+            return;
+        }
+        let d = child.location.distance_km(scenario.school(s).location);
+        if !within(limit, d) {
+            return;
+        }
+        let better = found.is_none_or(|(bp, bd, bs)| {
+            pass.cmp(&bp)
+                .then(d.total_cmp(&bd))
+                .then(s.cmp(&bs))
+                .is_lt()
+        });
+        if better {
+            found = Some((pass, d, s));
+        }
+    });
+    found.map(|c| c.2)
 }
 
 /// Places eligible children left without a place in the public school they prefer most, under
@@ -96,17 +106,16 @@ pub fn coordinate(scenario: &Scenario, ranking: &Ranking, outcomes: &mut [Option
         if group.is_some_and(|members| members.last() != Some(&c)) {
             continue;
         }
-        let schools = candidates(scenario, &by_district, child);
         if let Some(members) = group {
             // Together if one school has room for all, else one by one.
-            if let Some(s) = best(&schools, &spare, members.len() as u32) {
+            if let Some(s) = best(scenario, &by_district, child, &spare, members.len() as u32) {
                 for &m in members {
                     spare[s.ix()] -= 1;
                     outcomes[m.ix()] = Some(Outcome::Coordinated { school: s });
                 }
             } else {
                 for &m in members {
-                    if let Some(s) = best(&schools, &spare, 1) {
+                    if let Some(s) = best(scenario, &by_district, child, &spare, 1) {
                         spare[s.ix()] -= 1;
                         outcomes[m.ix()] = Some(Outcome::Coordinated { school: s });
                     }
@@ -114,7 +123,7 @@ pub fn coordinate(scenario: &Scenario, ranking: &Ranking, outcomes: &mut [Option
             }
             continue;
         }
-        if let Some(s) = best(&schools, &spare, 1) {
+        if let Some(s) = best(scenario, &by_district, child, &spare, 1) {
             spare[s.ix()] -= 1;
             outcomes[c.ix()] = Some(Outcome::Coordinated { school: s });
         }

@@ -14,8 +14,8 @@
 //! a child leaving `p` who was some entry's move marks the row stale, and a stale row is rebuilt
 //! when a search next reads it. The rebuild does not look at every child held at `p`: her
 //! children are kept in blocks of [`BLOCK`], each block with its own exact row, so a child
-//! leaving recomputes her block (and the block whose last child takes her place) and a stale row
-//! is the entrywise least of its blocks' rows. On the 1,000,630-child province this replaced
+//! leaving recomputes her block (only if she was one of its moves; her place is left empty for
+//! the next child the school holds) and a stale row is the entrywise least of its blocks' rows. On the 1,000,630-child province this replaced
 //! about 37 million heap pushes (one per held child and school in her reach, scattered over
 //! `n²` heaps per pool) by writes into one school's rows. Equal path lengths go to the sink
 //! through the smaller school index; equal moves to the earlier child in the fallback order.
@@ -92,8 +92,12 @@ pub(super) struct Pool<'a> {
     /// Per local school: yuan per place, seats left.
     yuan: Vec<i64>,
     spare: Vec<u32>,
-    /// Per local school, the local children it holds (in no particular order).
+    /// Per local school, the local children it holds (in no particular order; [`NONE`] where
+    /// one left).
     held: Vec<Vec<u32>>,
+    /// Per local school, the positions of its `held` list left empty ([`NONE`]) by children
+    /// who moved away, taken again by the next children it holds.
+    free: Vec<Vec<u32>>,
     /// Per local child, her position in her school's `held` list.
     slot: Vec<u32>,
     /// Edge `p → q` at `p * n + q`: the cheapest move along it (metres gained or lost, local
@@ -136,6 +140,7 @@ impl<'a> Pool<'a> {
             state: vec![State::Pending; children.len()],
             at: vec![NONE; children.len()],
             held: vec![Vec::new(); n],
+            free: vec![Vec::new(); n],
             slot: vec![0; children.len()],
             best: vec![EMPTY; n * n],
             stale: vec![false; n],
@@ -175,19 +180,15 @@ impl<'a> Pool<'a> {
         if from != NONE {
             let f = from as usize;
             let k = self.slot[i as usize] as usize;
-            let last = self.held[f].len() - 1;
-            self.held[f].swap_remove(k);
-            if k < last {
-                self.slot[self.held[f][k] as usize] = k as u32;
-            }
-            // The blocks of position `k` and of the former last position change.
-            let blocks = self.held[f].len().div_ceil(BLOCK);
-            self.blocks[f].truncate(blocks * n);
-            if k / BLOCK < blocks {
+            self.held[f][k] = NONE;
+            self.free[f].push(k as u32);
+            // Her block changes only where she was its move.
+            let block = &self.blocks[f][k / BLOCK * n..][..n];
+            if reach
+                .iter()
+                .any(|&(p, _)| block[local[p as usize] as usize].1 == i)
+            {
                 self.refill(from, k / BLOCK);
-            }
-            if last / BLOCK != k / BLOCK && last / BLOCK < blocks {
-                self.refill(from, last / BLOCK);
             }
             // Her leaving changes the row only where she was the move.
             if !self.stale[f] {
@@ -201,12 +202,21 @@ impl<'a> Pool<'a> {
         let here = self.metres_at(i, to);
         self.here[i as usize] = here;
         self.at[i as usize] = to;
-        let k = self.held[t].len();
+        let k = match self.free[t].pop() {
+            Some(k) => {
+                self.held[t][k as usize] = i;
+                k as usize
+            }
+            None => {
+                let k = self.held[t].len();
+                self.held[t].push(i);
+                if k.is_multiple_of(BLOCK) {
+                    self.blocks[t].resize((k / BLOCK + 1) * n, EMPTY);
+                }
+                k
+            }
+        };
         self.slot[i as usize] = k as u32;
-        self.held[t].push(i);
-        if k.is_multiple_of(BLOCK) {
-            self.blocks[t].resize((k / BLOCK + 1) * n, EMPTY);
-        }
         lower(
             &mut self.blocks[t][k / BLOCK * n..][..n],
             reach,
@@ -228,6 +238,9 @@ impl<'a> Pool<'a> {
         block.fill(EMPTY);
         let held = &self.held[p as usize];
         for &i in &held[b * BLOCK..held.len().min((b + 1) * BLOCK)] {
+            if i == NONE {
+                continue;
+            }
             let reach = inst.reach(self.children[i as usize] as usize);
             lower(block, reach, local, p, self.here[i as usize], i);
         }
