@@ -47,7 +47,10 @@
 //! gathers the [`tally::Tally`] the later rules read; [`tied`], [`reserved`], [`siblings`] and
 //! [`purchase`] make their own — and reports the violations in the order found.
 
+use rayon::prelude::*;
+
 use crate::assign::Outcome;
+use crate::domain::ChildIdx;
 use crate::scenario::Scenario;
 use priority::{Priority, Ranks};
 
@@ -106,6 +109,9 @@ impl CheckReport {
 
 /// The priority given to a child placed where she holds no tier: after everyone.
 const WORST: Priority = Priority::WORST;
+
+/// How many children one parallel task of the checker's second pass asks about.
+const CHILDREN_PER_TASK: u32 = 4096;
 
 /// The violations found so far, in order.
 #[derive(Default)]
@@ -174,14 +180,27 @@ fn rules(scenario: &Scenario, ranks: &Ranks, outcomes: &[Outcome]) -> (Violation
     budget::check(scenario, &tally, &mut v);
 
     // Second pass: what each child could have had instead.
+    // Each child's questions read the final state only, so they are asked in parallel, in
+    // blocks of children whose findings are joined in the children's order: the report is the
+    // same on any number of threads.
     let quotas = reserved::Quotas::new(scenario, ranks, outcomes);
-    for c in scenario.child_indices() {
-        let outcome = outcomes[c.ix()];
-        order.group(c, &tally, &mut v);
-        envy::single(scenario, ranks, c, outcome, &tally, &quotas, &mut v);
-        order.single(c, outcome, &tally, &mut v);
-        reach::reason_agrees(scenario, c, outcome, &mut v);
-    }
+    let n = scenario.children.len() as u32;
+    let found: Vec<Violations> = (0..n.div_ceil(CHILDREN_PER_TASK))
+        .into_par_iter()
+        .map(|k| {
+            let mut v = Violations::default();
+            let start = k * CHILDREN_PER_TASK;
+            for c in (start..n.min(start + CHILDREN_PER_TASK)).map(ChildIdx) {
+                let outcome = outcomes[c.ix()];
+                order.group(c, &tally, &mut v);
+                envy::single(scenario, ranks, c, outcome, &tally, &quotas, &mut v);
+                order.single(c, outcome, &tally, &mut v);
+                reach::reason_agrees(scenario, c, outcome, &mut v);
+            }
+            v
+        })
+        .collect();
+    v.0.extend(found.into_iter().flat_map(|part| part.0));
 
     siblings::check(scenario, ranks, outcomes, &tally, &mut v);
     let mut notes = Vec::new();

@@ -31,6 +31,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::priority::Ranks;
 use super::reach::in_reach;
 use super::tally::Tally;
@@ -300,8 +302,9 @@ pub(super) fn check(
         .filter(|c| outcomes[c.ix()].public_school().is_none())
         .collect();
     stage.sort_unstable_by_key(|&c| ranks.fallback_position(c));
+    // Each child's reach on its own, in parallel (collected in the stage's order).
     let reach: Vec<Vec<PrivateIdx>> = stage
-        .iter()
+        .par_iter()
         .map(|&c| {
             scenario
                 .private_indices()
