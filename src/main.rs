@@ -7,6 +7,10 @@ mod cli;
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: see its entry in Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args = cli::Cli::parse();
     let Err(err) = cli::run(args) else {
