@@ -12,6 +12,8 @@
 mod classes;
 mod lottery;
 
+use rayon::prelude::*;
+
 use crate::domain::{Child, ChildIdx, DistrictIdx, SchoolIdx};
 use crate::policy::{Layer, MilliPoints, Policy, Tier};
 use crate::scenario::Scenario;
@@ -60,21 +62,22 @@ impl Ranking {
     /// Computes points, gates, classes and the fallback order.
     pub fn compute(scenario: &Scenario) -> Ranking {
         let policy = &scenario.policy;
+        // Each child's points, gates and home tier are her own: found in parallel, in order.
         let points: Vec<MilliPoints> = scenario
             .children
-            .iter()
+            .par_iter()
             .map(|c| policy.points_at(c, c.residence_district))
             .collect();
         let gate_failure: Vec<Option<String>> = scenario
             .children
-            .iter()
+            .par_iter()
             .map(|c| policy.gates.failure(c))
             .collect();
         let mut points_elsewhere = Vec::new();
         if policy.has_district_layer() {
             points_elsewhere = scenario
                 .children
-                .iter()
+                .par_iter()
                 .map(|c| {
                     let s = policy.statement(c, c.residence_district);
                     s.total - s.layers[Layer::District as usize]
@@ -87,7 +90,7 @@ impl Ranking {
             .collect();
         let home_tier: Vec<u8> = scenario
             .children
-            .iter()
+            .par_iter()
             .zip(&gate_failure)
             .map(|(c, fail)| home_tier(policy, c, fail.is_none()))
             .collect();
@@ -128,7 +131,7 @@ impl Ranking {
         let n = scenario.children.len();
         let lottery: Vec<u64> = scenario
             .children
-            .iter()
+            .par_iter()
             .map(|c| {
                 c.lottery
                     .unwrap_or_else(|| lottery_number(scenario.seed, &c.id))
@@ -162,8 +165,9 @@ impl Ranking {
 
         // The fallback order is strict: home tier, then the home master list with the lottery
         // deciding children the policy keeps tied.
+        // A total order (ids are unique), so the parallel sort gives one result.
         let mut fallback: Vec<usize> = (0..n).collect();
-        fallback.sort_unstable_by(|&a, &b| {
+        fallback.par_sort_unstable_by(|&a, &b| {
             (home_tier[a], class[a], lottery[a])
                 .cmp(&(home_tier[b], class[b], lottery[b]))
                 .then_with(|| scenario.children[a].id.cmp(&scenario.children[b].id))
