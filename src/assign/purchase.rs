@@ -150,7 +150,9 @@ impl Instance {
     }
 
     /// Appends the next child in the fallback order, with her reach: (school, metres), each
-    /// school at most once, in ascending order, each with seats.
+    /// school at most once, in ascending order, each with seats. (The stage itself appends its
+    /// children with `push_reaches`; this is for the property tests' instances.)
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))]
     pub fn push_child(&mut self, reach: impl IntoIterator<Item = (u32, i64)>) {
         self.entries.extend(reach);
         debug_assert!(
@@ -159,6 +161,39 @@ impl Instance {
                 .all(|w| w[0].0 < w[1].0)
         );
         self.offsets.push(self.entries.len());
+    }
+
+    /// Appends the children of `stage` (in the fallback order) with their reach in `scenario`,
+    /// as [`Instance::push_child`] would one by one. The reaches are found in parallel, twice:
+    /// once to count them, so that the list of every reach (a province's 10.5 million entries)
+    /// is allocated once at its size, then to fill each child's part of it.
+    fn push_reaches(&mut self, scenario: &Scenario, stage: &[ChildIdx]) {
+        use rayon::prelude::*;
+        let candidates = Candidates::new(scenario);
+        let counts: Vec<usize> = stage
+            .par_iter()
+            .map(|&c| candidates.of(scenario, c).count())
+            .collect();
+        let start = self.entries.len();
+        for n in &counts {
+            self.offsets
+                .push(self.offsets.last().expect("offsets start at 0") + n);
+        }
+        let total: usize = counts.iter().sum();
+        self.entries.resize(start + total, (0, 0));
+        // Each child's part of the list, in order.
+        let mut parts: Vec<&mut [(u32, i64)]> = Vec::with_capacity(stage.len());
+        let mut rest = &mut self.entries[start..];
+        for &n in &counts {
+            let (part, tail) = rest.split_at_mut(n);
+            parts.push(part);
+            rest = tail;
+        }
+        parts.into_par_iter().zip(stage).for_each(|(part, &c)| {
+            for (slot, (p, (_, m))) in part.iter_mut().zip(candidates.of(scenario, c)) {
+                *slot = (p.0, m);
+            }
+        });
     }
 
     /// How many children the stage has.
@@ -325,10 +360,7 @@ pub fn purchase(
         schools.iter().map(|p| p.purchasable_seats).collect(),
         i64::try_from(scenario.budget_yuan).unwrap_or(i64::MAX),
     );
-    let candidates = Candidates::new(scenario);
-    for &c in &stage {
-        inst.push_child(candidates.of(scenario, c).map(|(p, (_, m))| (p.0, m)));
-    }
+    inst.push_reaches(scenario, &stage);
     let verdicts = buy(&inst);
     let mut report = PurchaseReport::default();
     for (slot, (&c, verdict)) in stage.iter().zip(verdicts).enumerate() {
