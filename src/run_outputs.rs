@@ -25,20 +25,14 @@ pub fn render(scenario: &Scenario, solved: &Solved) -> Vec<(&'static str, Vec<u8
 /// scenario in degrees.
 pub fn render_in(scenario: &Scenario, solved: &Solved, lang: Lang) -> Vec<(&'static str, Vec<u8>)> {
     // Each file depends only on the run, never on another file's rendering order, so the
-    // renderers run side by side on rayon's pool and give the same bytes on any thread count.
-    let ((placements, waitlists), (schools, districts)) = rayon::join(
-        || {
-            rayon::join(
-                || output::placements_csv(scenario, solved),
-                || output::waitlists_csv(scenario, &solved.ranking, &solved.assignment.outcomes),
-            )
-        },
-        || {
-            rayon::join(
-                || output::schools_csv(scenario, solved),
-                || output::districts_csv(scenario, solved),
-            )
-        },
+    // renderers run on rayon's pool and give the same bytes on any thread count. The two large
+    // tables are rendered one after the other, each in blocks side by side: rendered at the
+    // same time, their blocks and joined copies were all held at once (a province's peak).
+    let placements = output::placements_csv(scenario, solved);
+    let waitlists = output::waitlists_csv(scenario, &solved.ranking, &solved.assignment.outcomes);
+    let (schools, districts) = rayon::join(
+        || output::schools_csv(scenario, solved),
+        || output::districts_csv(scenario, solved),
     );
     // Computed once for `summary.json` and the workbook's summary sheet.
     let summary = crate::metrics::summary(scenario, solved);

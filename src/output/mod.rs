@@ -6,6 +6,7 @@
 //! previous complete output folder or the new complete one. Outputs carry no timings or paths
 //! of the machine, so the same scenario and seed give the same bytes.
 
+mod blocks;
 mod geojson;
 mod placements;
 mod schools;

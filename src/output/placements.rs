@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::assign::Outcome;
+use crate::domain::ChildIdx;
 use crate::metrics::wording::{placement_kind, placement_reason, placement_tier};
 use crate::policy::format_points;
 use crate::scenario::Scenario;
@@ -27,9 +28,9 @@ struct PlacementRow<'a> {
 
 /// Renders `placements.csv`: one row per child, sorted by child id.
 pub fn placements_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
     let ranking = &solved.ranking;
-    for c in scenario.child_indices() {
+    super::blocks::in_blocks(b"", scenario.children.len(), true, |i, w| {
+        let c = ChildIdx(i as u32);
         let child = scenario.child(c);
         let outcome = solved.assignment.outcomes[c.ix()];
         let km = |at| format!("{:.3}", child.location.distance_km(at));
@@ -74,6 +75,5 @@ pub fn placements_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
             note,
         })
         .expect("writing to memory");
-    }
-    w.into_inner().expect("writing to memory")
+    })
 }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::assign::Outcome;
+use crate::domain::SchoolIdx;
 use crate::metrics::waitlist::Waitlists;
 use crate::policy::format_points;
 use crate::ranking::Ranking;
@@ -42,7 +43,9 @@ pub fn waitlists_csv(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome
         "holds_name",
     ])
     .expect("writing to memory");
-    for s in scenario.school_indices() {
+    let header = w.into_inner().expect("writing to memory");
+    super::blocks::in_blocks(&header, scenario.schools.len(), false, |k, w| {
+        let s = SchoolIdx(k as u32);
         let school = scenario.school(s);
         for (i, &c) in lists.by_school[s.ix()].iter().enumerate() {
             let entry = lists.by_child[c.ix()]
@@ -76,6 +79,5 @@ pub fn waitlists_csv(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome
             })
             .expect("writing to memory");
         }
-    }
-    w.into_inner().expect("writing to memory")
+    })
 }

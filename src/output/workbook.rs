@@ -510,8 +510,14 @@ mod tests {
         );
         assert_eq!(
             first_column(5, Lang::Zh),
-            ["区县", "本表共 5 行，多于工作簿收录的上限 4 行，完整数据见 districts.csv"]
+            [
+                "区县",
+                "本表共 5 行，多于工作簿收录的上限 4 行，完整数据见 districts.csv"
+            ]
         );
-        assert_eq!(first_column(4, Lang::En), ["district", "D0", "D1", "D2", "D3"]);
+        assert_eq!(
+            first_column(4, Lang::En),
+            ["district", "D0", "D1", "D2", "D3"]
+        );
     }
 }
