@@ -109,6 +109,8 @@ pub(super) struct Pool<'a> {
     /// list (block `b` covers `held[b * BLOCK..]`): `n` entries per block, one block after the
     /// other, exact at all times. A stale row is the entrywise least of its blocks.
     blocks: Vec<Vec<(i64, u32)>>,
+    /// Scratch: the schools a leaving child was her block's move to.
+    lost: Vec<u32>,
     /// Per local child, the metres from home to the school she holds.
     here: Vec<i64>,
     /// Node potentials (the sink's is zero throughout).
@@ -145,6 +147,7 @@ impl<'a> Pool<'a> {
             best: vec![EMPTY; n * n],
             stale: vec![false; n],
             blocks: vec![Vec::new(); n],
+            lost: Vec::new(),
             here: vec![0; children.len()],
             pi: vec![(0, 0); n],
             cursor: 0,
@@ -184,12 +187,22 @@ impl<'a> Pool<'a> {
             self.free[f].push(k as u32);
             // Her block changes only where she was its move.
             let block = &self.blocks[f][k / BLOCK * n..][..n];
-            if reach
-                .iter()
-                .any(|&(p, _)| block[local[p as usize] as usize].1 == i)
-            {
+            let mut lost = std::mem::take(&mut self.lost);
+            lost.clear();
+            lost.extend(
+                reach
+                    .iter()
+                    .map(|&(p, _)| local[p as usize])
+                    .filter(|&q| block[q as usize].1 == i),
+            );
+            if lost.len() * 8 < reach.len() {
+                for &q in &lost {
+                    self.refill_one(from, k / BLOCK, q);
+                }
+            } else if !lost.is_empty() {
                 self.refill(from, k / BLOCK);
             }
+            self.lost = lost;
             // Her leaving changes the row only where she was the move.
             if !self.stale[f] {
                 let row = &self.best[f * n..][..n];
@@ -244,6 +257,28 @@ impl<'a> Pool<'a> {
             let reach = inst.reach(self.children[i as usize] as usize);
             lower(block, reach, local, p, self.here[i as usize], i);
         }
+    }
+
+    /// Recomputes the entry for edge `p → q` of block `b` of school `p` alone.
+    fn refill_one(&mut self, p: u32, b: usize, q: u32) {
+        let n = self.n();
+        let inst = self.inst;
+        let target = self.schools[q as usize];
+        let held = &self.held[p as usize];
+        let mut best = EMPTY;
+        for &i in &held[b * BLOCK..held.len().min((b + 1) * BLOCK)] {
+            if i == NONE {
+                continue;
+            }
+            let reach = inst.reach(self.children[i as usize] as usize);
+            if let Ok(k) = reach.binary_search_by_key(&target, |r| r.0) {
+                let entry = (reach[k].1 - self.here[i as usize], i);
+                if entry < best {
+                    best = entry;
+                }
+            }
+        }
+        self.blocks[p as usize][b * n + q as usize] = best;
     }
 
     /// Rebuilds row `p` of `best` as the entrywise least of its blocks.
