@@ -128,6 +128,27 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Schools holding many children each, children reaching many schools (the pool keeps a
+    /// school's children in blocks of 16, a moved child's place left empty for the next, and
+    /// recomputes a block's entries one by one or whole): exactly the oracle's places with
+    /// distinct distances, the oracle's verdicts and totals with tied ones.
+    #[test]
+    fn schools_holding_many_children_give_the_oracles_places(
+        inst in stage(16..24, 16..40, 1, 300..700, vec![5000, 5500, 6000], 1_000_000_000),
+        tied in stage(16..24, 16..40, 1, 300..700, vec![0, 500], 4),
+    ) {
+        let new = buy_places(&inst);
+        feasible(&inst, &new)?;
+        prop_assert_eq!(new, buy_places_oracle(&inst));
+        let new = buy_places(&tied);
+        feasible(&tied, &new)?;
+        prop_assert_eq!(summary(&tied, &new), summary(&tied, &buy_places_oracle(&tied)));
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(12))]
 
     /// Stages long enough to be walked in parallel windows: the oracle's places on one thread
