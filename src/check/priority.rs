@@ -18,6 +18,8 @@
 
 use std::cmp::Reverse;
 
+use rayon::prelude::*;
+
 use super::{conditions, eligibility, lottery, points};
 use crate::domain::{Child, ChildIdx, DistrictIdx, SchoolIdx};
 use crate::policy::{KeyColumn, MilliPoints, TieKey, TieRule, Tier, MAX_TIE_KEYS};
@@ -77,27 +79,29 @@ impl<'a> Ranks<'a> {
     pub fn new(scenario: &'a Scenario) -> Self {
         let policy = &scenario.policy;
         let children = &scenario.children;
+        // Each child's own figures, found in parallel (in order).
         let home_points = children
-            .iter()
+            .par_iter()
             .map(|c| points::score(policy, c, true))
             .collect();
         let away_points = children
-            .iter()
+            .par_iter()
             .map(|c| points::score(policy, c, false))
             .collect();
         let gate_failure = children
-            .iter()
+            .par_iter()
             .map(|c| eligibility::failure(&policy.gates, c))
             .collect();
         let draws = children
-            .iter()
+            .par_iter()
             .map(|c| {
                 c.lottery
                     .unwrap_or_else(|| lottery::draw(scenario.seed, &c.id))
             })
             .collect();
         let mut by_id: Vec<usize> = (0..children.len()).collect();
-        by_id.sort_unstable_by(|&a, &b| children[a].id.cmp(&children[b].id));
+        // Ids are unique: a total order, one result on any thread count.
+        by_id.par_sort_unstable_by(|&a, &b| children[a].id.cmp(&children[b].id));
         let mut id_places = vec![0u32; children.len()];
         for (place, &c) in by_id.iter().enumerate() {
             id_places[c] = place as u32;
@@ -121,7 +125,8 @@ impl<'a> Ranks<'a> {
             fallback_position: Vec::new(),
         };
         let mut order: Vec<ChildIdx> = scenario.child_indices().collect();
-        order.sort_by_cached_key(|&c| ranks.fallback_key(c));
+        // A stable sort from index order, as the sequential one.
+        order.par_sort_by_cached_key(|&c| ranks.fallback_key(c));
         let mut position = vec![0u32; order.len()];
         for (p, c) in order.iter().enumerate() {
             position[c.ix()] = p as u32;
