@@ -12,13 +12,15 @@
 //! (`best[p][q]`: the least metres change of a child held at `p` who reaches `q`, then the
 //! earlier child): a child taking a seat at `p` lowers the entries of her reach in that one row;
 //! a child leaving `p` who was some entry's move marks the row stale, and a stale row is rebuilt
-//! when a search next reads it. The rebuild does not look at every child held at `p`: her
-//! children are kept in blocks of [`BLOCK`], each block with its own exact row, so a child
-//! leaving recomputes her block (only if she was one of its moves; her place is left empty for
-//! the next child the school holds) and a stale row is the entrywise least of its blocks' rows. On the 1,000,630-child province this replaced
-//! about 37 million heap pushes (one per held child and school in her reach, scattered over
-//! `n²` heaps per pool) by writes into one school's rows. Equal path lengths go to the sink
-//! through the smaller school index; equal moves to the earlier child in the fallback order.
+//! when a search next reads it. The rebuild does not look at every child held at `p`: the
+//! school's children are kept in blocks of [`BLOCK`], each block with its own exact row, and a
+//! stale row is the entrywise least of its blocks' rows. A child leaving `p` leaves her place
+//! empty for the next child the school holds and corrects her block where she was its move:
+//! entry by entry when that is a few of her schools, else the whole block. On the
+//! 1,000,630-child province this replaced about 37 million heap pushes (one per held child and
+//! school in her reach, scattered over `n²` heaps per pool) by writes into one school's rows.
+//! Equal path lengths go to the sink through the smaller school index; equal moves to the
+//! earlier child in the fallback order.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -195,6 +197,8 @@ impl<'a> Pool<'a> {
                     .map(|&(p, _)| local[p as usize])
                     .filter(|&q| block[q as usize].1 == i),
             );
+            // An entry alone costs a binary search in each block child's reach, the whole block
+            // a pass over each one's reach: entry by entry while that is the cheaper.
             if lost.len() * 8 < reach.len() {
                 for &q in &lost {
                     self.refill_one(from, k / BLOCK, q);
@@ -243,17 +247,21 @@ impl<'a> Pool<'a> {
         }
     }
 
+    /// The children block `b` of school `p` covers (its empty places left out).
+    fn members(held: &[u32], b: usize) -> impl Iterator<Item = u32> + '_ {
+        held[b * BLOCK..held.len().min((b + 1) * BLOCK)]
+            .iter()
+            .copied()
+            .filter(|&i| i != NONE)
+    }
+
     /// Recomputes block `b` of school `p` from the children it covers.
     fn refill(&mut self, p: u32, b: usize) {
         let n = self.n();
         let (inst, local) = (self.inst, self.local);
         let block = &mut self.blocks[p as usize][b * n..][..n];
         block.fill(EMPTY);
-        let held = &self.held[p as usize];
-        for &i in &held[b * BLOCK..held.len().min((b + 1) * BLOCK)] {
-            if i == NONE {
-                continue;
-            }
+        for i in Self::members(&self.held[p as usize], b) {
             let reach = inst.reach(self.children[i as usize] as usize);
             lower(block, reach, local, p, self.here[i as usize], i);
         }
@@ -264,12 +272,8 @@ impl<'a> Pool<'a> {
         let n = self.n();
         let inst = self.inst;
         let target = self.schools[q as usize];
-        let held = &self.held[p as usize];
         let mut best = EMPTY;
-        for &i in &held[b * BLOCK..held.len().min((b + 1) * BLOCK)] {
-            if i == NONE {
-                continue;
-            }
+        for i in Self::members(&self.held[p as usize], b) {
             let reach = inst.reach(self.children[i as usize] as usize);
             if let Ok(k) = reach.binary_search_by_key(&target, |r| r.0) {
                 let entry = (reach[k].1 - self.here[i as usize], i);

@@ -336,7 +336,7 @@ fn width(text: &str) -> f64 {
 /// The most rows (below the header) a table may have to be copied into the workbook: the
 /// shipped city's 142,947 children are copied, a province's million are left to the CSV. Far
 /// below the 1,048,576 rows an Excel sheet can hold, so no sheet is ever cut short.
-pub const SHEET_ROWS: usize = 250_000;
+const SHEET_ROWS: usize = 250_000;
 
 fn table_sheet(
     ws: &mut Worksheet,
