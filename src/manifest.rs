@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::assign::{Backend, Mechanism, SolverOptions};
 use crate::error::{InputError, InputErrors, InputKind, ManifestError};
-use crate::input::{read_input, read_input_text, FileKind, ScenarioFiles};
+use crate::input::{read_input_text, stream_input, FileKind, ScenarioFiles};
 use crate::lang::Lang;
 
 /// A file and its SHA-256.
@@ -105,22 +105,31 @@ pub const MANIFEST: &str = "manifest.json";
 
 /// SHA-256 of bytes, lower-case hex.
 pub fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
 }
 
-/// Hashes every input file of a scenario.
+/// A digest in lowercase hexadecimal.
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hashes every input file of a scenario, each read as a stream.
 pub fn hash_inputs(files: &ScenarioFiles) -> std::io::Result<Vec<FileHash>> {
     let mut out = Vec::new();
     for p in files.all() {
         out.push(FileHash {
             file: p.display().to_string(),
-            sha256: sha256(&read_input(p, FileKind::Table)?),
+            sha256: hash_file(p)?,
         });
     }
     Ok(out)
+}
+
+/// The SHA-256 of a file read as a stream ([`stream_input`]), in hexadecimal.
+fn hash_file(path: &Path) -> Result<String, crate::error::ReadError> {
+    let mut hasher = Sha256::new();
+    stream_input(path, FileKind::Table, |piece| hasher.update(piece))?;
+    Ok(hex(&hasher.finalize()))
 }
 
 impl Manifest {
@@ -403,8 +412,8 @@ fn input_set_problems(record: &Manifest, files: &ScenarioFiles) -> Vec<String> {
 
 /// Why a recorded input does not match its file now, if it does not.
 fn input_problem(input: &FileHash) -> Option<String> {
-    match read_input(Path::new(&input.file), FileKind::Table) {
-        Ok(bytes) if sha256(&bytes) == input.sha256 => None,
+    match hash_file(Path::new(&input.file)) {
+        Ok(hash) if hash == input.sha256 => None,
         Ok(_) => Some(format!("input changed since the run: {}", input.file)),
         Err(e) => Some(format!("input missing: {} ({e})", input.file)),
     }
@@ -418,8 +427,8 @@ const EXTRA_SHOWN: usize = 5;
 fn folder_problems(record: &Manifest, folder: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     for out in &record.outputs {
-        match read_input(&folder.join(&out.file), FileKind::Table) {
-            Ok(bytes) if sha256(&bytes) == out.sha256 => {}
+        match hash_file(&folder.join(&out.file)) {
+            Ok(hash) if hash == out.sha256 => {}
             Ok(_) => problems.push(format!("{} was altered after the run", out.file)),
             Err(e) => problems.push(format!("{} is missing ({e})", out.file)),
         }

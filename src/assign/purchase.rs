@@ -39,6 +39,16 @@ fn km_to_metres(km: f64) -> i64 {
     (km * 1000.0).round() as i64
 }
 
+/// The most metres [`Instance`] holds for one distance: 2,147,483 km, so that a child's
+/// change of school (the difference of two distances) fits an `i32`. A longer distance (never
+/// on the Earth's surface, only between projected points that far apart) counts as this.
+pub const MAX_METRES: u32 = i32::MAX as u32;
+
+/// `m` metres as [`Instance`] holds them, at most [`MAX_METRES`].
+fn held_metres(m: i64) -> u32 {
+    m.clamp(0, i64::from(MAX_METRES)) as u32
+}
+
 /// The private schools a child may be given a bought place at, with what each would cost: none
 /// when the scenario buys no places (`purchase = "off"`), else schools with purchasable seats,
 /// in her district when `purchase_same_district`, within `purchase_max_km` if set. Ascending
@@ -133,8 +143,9 @@ pub struct Instance {
     pub budget: i64,
     /// Where each child's reach starts in `entries` (one more than the children).
     offsets: Vec<usize>,
-    /// Every child's reach, one after the other: (school, metres from home).
-    entries: Vec<(u32, i64)>,
+    /// Every child's reach, one after the other: (school, metres from home, at most
+    /// [`MAX_METRES`]); 8 bytes an entry, as the pools read them in their inner loops.
+    entries: Vec<(u32, u32)>,
 }
 
 impl Instance {
@@ -149,12 +160,13 @@ impl Instance {
         }
     }
 
-    /// Appends the next child in the fallback order, with her reach: (school, metres), each
-    /// school at most once, in ascending order, each with seats. (The stage itself appends its
+    /// Appends the next child in the fallback order, with her reach: (school, metres at most
+    /// [`MAX_METRES`]), each school at most once, in ascending order, each with seats. (The stage itself appends its
     /// children with `push_reaches`; this is for the property tests' instances.)
     #[cfg_attr(not(feature = "internals"), allow(dead_code))]
-    pub fn push_child(&mut self, reach: impl IntoIterator<Item = (u32, i64)>) {
+    pub fn push_child(&mut self, reach: impl IntoIterator<Item = (u32, u32)>) {
         self.entries.extend(reach);
+        debug_assert!(self.entries.iter().all(|e| e.1 <= MAX_METRES));
         debug_assert!(
             self.entries[*self.offsets.last().expect("offsets start at 0")..]
                 .windows(2)
@@ -182,7 +194,7 @@ impl Instance {
         let total: usize = counts.iter().sum();
         self.entries.resize(start + total, (0, 0));
         // Each child's part of the list, in order.
-        let mut parts: Vec<&mut [(u32, i64)]> = Vec::with_capacity(stage.len());
+        let mut parts: Vec<&mut [(u32, u32)]> = Vec::with_capacity(stage.len());
         let mut rest = &mut self.entries[start..];
         for &n in &counts {
             let (part, tail) = rest.split_at_mut(n);
@@ -191,7 +203,7 @@ impl Instance {
         }
         parts.into_par_iter().zip(stage).for_each(|(part, &c)| {
             for (slot, (p, (_, m))) in part.iter_mut().zip(candidates.of(scenario, c)) {
-                *slot = (p.0, m);
+                *slot = (p.0, held_metres(m));
             }
         });
     }
@@ -202,7 +214,7 @@ impl Instance {
     }
 
     /// The reach of the child at `slot`: (school, metres), ascending school.
-    pub fn reach(&self, slot: usize) -> &[(u32, i64)] {
+    pub fn reach(&self, slot: usize) -> &[(u32, u32)] {
         &self.entries[self.offsets[slot]..self.offsets[slot + 1]]
     }
 }
@@ -374,7 +386,7 @@ pub fn purchase(
                     .1;
                 report.seats += 1;
                 report.cost_yuan += inst.yuan[p as usize] as u64;
-                report.distance_m += m as u64;
+                report.distance_m += u64::from(m);
                 Outcome::Purchased {
                     school: PrivateIdx(p),
                 }

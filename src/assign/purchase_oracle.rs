@@ -157,7 +157,7 @@ pub fn buy_oracle(inst: &Instance) -> Vec<Verdict> {
             .map(|s| {
                 inst.reach(s)
                     .iter()
-                    .map(|&(p, m)| (P(p), (inst.yuan[p as usize], m)))
+                    .map(|&(p, m)| (P(p), (inst.yuan[p as usize], i64::from(m))))
                     .collect()
             })
             .collect(),

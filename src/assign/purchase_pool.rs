@@ -33,8 +33,13 @@ const BLOCK: usize = 16;
 /// No school: a child not (yet) holding a seat.
 const NONE: u32 = u32::MAX;
 
+/// A cheapest move: metres gained or lost (the difference of two distances of at most
+/// [`super::purchase::MAX_METRES`], so it fits), then the local child. 8 bytes, so that a row of
+/// a pool of 900 schools is 7 KB.
+type Move = (i32, u32);
+
 /// The [`Pool::best`] entry of an edge no held child takes.
-const EMPTY: (i64, u32) = (i64::MAX, NONE);
+const EMPTY: Move = (i32::MAX, NONE);
 
 /// How a school was reached in the search.
 #[derive(Debug, Clone, Copy)]
@@ -68,10 +73,10 @@ fn sub(a: Cost, b: Cost) -> Cost {
 
 /// Lowers the entries of `row` (the moves out of local school `p`) by those of local child `i`,
 /// held at `p` `here` metres from home, who reaches `reach`.
-fn lower(row: &mut [(i64, u32)], reach: &[(u32, i64)], local: &[u32], p: u32, here: i64, i: u32) {
+fn lower(row: &mut [Move], reach: &[(u32, u32)], local: &[u32], p: u32, here: u32, i: u32) {
     for &(g, m) in reach {
         let q = local[g as usize];
-        let entry = (m - here, i);
+        let entry = (m as i32 - here as i32, i);
         if q != p && entry < row[q as usize] {
             row[q as usize] = entry;
         }
@@ -104,17 +109,17 @@ pub(super) struct Pool<'a> {
     slot: Vec<u32>,
     /// Edge `p → q` at `p * n + q`: the cheapest move along it (metres gained or lost, local
     /// child), or [`EMPTY`]; exact unless row `p` is `stale`.
-    best: Vec<(i64, u32)>,
+    best: Vec<Move>,
     /// Per local school: its row of `best` must be rebuilt before it is read.
     stale: Vec<bool>,
     /// Per local school, the cheapest moves of each block of [`BLOCK`] children of its `held`
     /// list (block `b` covers `held[b * BLOCK..]`): `n` entries per block, one block after the
     /// other, exact at all times. A stale row is the entrywise least of its blocks.
-    blocks: Vec<Vec<(i64, u32)>>,
+    blocks: Vec<Vec<Move>>,
     /// Scratch: the schools a leaving child was her block's move to.
     lost: Vec<u32>,
     /// Per local child, the metres from home to the school she holds.
-    here: Vec<i64>,
+    here: Vec<u32>,
     /// Node potentials (the sink's is zero throughout).
     pi: Vec<Cost>,
     /// The next local child to walk.
@@ -167,7 +172,7 @@ impl<'a> Pool<'a> {
     }
 
     /// Metres from local child `i`'s home to local school `p` (in her reach).
-    fn metres_at(&self, i: u32, p: u32) -> i64 {
+    fn metres_at(&self, i: u32, p: u32) -> u32 {
         let reach = self.inst.reach(self.children[i as usize] as usize);
         let global = self.schools[p as usize];
         let k = reach
@@ -276,7 +281,7 @@ impl<'a> Pool<'a> {
         for i in Self::members(&self.held[p as usize], b) {
             let reach = inst.reach(self.children[i as usize] as usize);
             if let Ok(k) = reach.binary_search_by_key(&target, |r| r.0) {
-                let entry = (reach[k].1 - self.here[i as usize], i);
+                let entry = (reach[k].1 as i32 - self.here[i as usize] as i32, i);
                 if entry < best {
                     best = entry;
                 }
@@ -347,7 +352,7 @@ impl<'a> Pool<'a> {
         let (inst, local) = (self.inst, self.local);
         for &(global, m) in inst.reach(self.children[i as usize] as usize) {
             let p = local[global as usize];
-            let d = sub((self.yuan[p as usize], m), self.pi[p as usize]);
+            let d = sub((self.yuan[p as usize], i64::from(m)), self.pi[p as usize]);
             self.label[p as usize] = Some(d);
             self.via[p as usize] = Via::Start;
             self.touched.push(p);
@@ -394,7 +399,7 @@ impl<'a> Pool<'a> {
                 }
                 let nd = (
                     yuan,
-                    d.1 + m + self.pi[p as usize].1 - self.pi[q as usize].1,
+                    d.1 + i64::from(m) + self.pi[p as usize].1 - self.pi[q as usize].1,
                 );
                 let better = match self.label[q as usize] {
                     None => {

@@ -27,7 +27,9 @@ use crate::policy::file::{from_toml, parse_policy};
 use crate::policy::PolicySpec;
 use crate::scenario::Scenario;
 use dictionary::TableKind;
-pub use read::{read_input, read_input_text, with_input_limits, FileKind, InputLimits};
+pub use read::{
+    read_input, read_input_text, stream_input, with_input_limits, FileKind, InputLimits,
+};
 use settings::{ScenarioFile, Settings};
 use source::Declared;
 

@@ -147,6 +147,37 @@ pub fn read_input_limited(path: &Path, kind: FileKind, limit: u64) -> Result<Vec
     Ok(bytes)
 }
 
+/// [`read_input`] as a stream: the file's bytes are handed to `each` in pieces of at most 1 MiB,
+/// under the same checks, and never held whole (the manifest hashes a province's 184 MB of
+/// inputs this way).
+pub fn stream_input(
+    path: &Path,
+    kind: FileKind,
+    mut each: impl FnMut(&[u8]),
+) -> Result<(), ReadError> {
+    let limit = InputLimits::current().bytes(kind);
+    let file = open_nonblocking(path)?;
+    let meta = file.metadata()?;
+    if let Some(what) = not_regular(&meta.file_type()) {
+        return Err(ReadError::NotRegular { what });
+    }
+    check_size(meta.len(), kind, limit)?;
+    let mut file = file.take(limit.saturating_add(1));
+    let mut piece = vec![0; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let n = match file.read(&mut piece) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        total += n as u64;
+        check_size(total, kind, limit)?;
+        each(&piece[..n]);
+    }
+}
+
 /// Refuses `size` bytes over `limit`.
 pub(crate) fn check_size(size: u64, kind: FileKind, limit: u64) -> Result<(), ReadError> {
     if size > limit {

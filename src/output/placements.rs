@@ -29,7 +29,7 @@ struct PlacementRow<'a> {
 /// Renders `placements.csv`: one row per child, sorted by child id.
 pub fn placements_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
     let ranking = &solved.ranking;
-    super::blocks::in_blocks(b"", scenario.children.len(), true, |i, w| {
+    super::blocks::in_blocks(b"", scenario.children.len(), 8192, true, |i, w| {
         let c = ChildIdx(i as u32);
         let child = scenario.child(c);
         let outcome = solved.assignment.outcomes[c.ix()];

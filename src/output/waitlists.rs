@@ -44,7 +44,7 @@ pub fn waitlists_csv(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome
     ])
     .expect("writing to memory");
     let header = w.into_inner().expect("writing to memory");
-    super::blocks::in_blocks(&header, scenario.schools.len(), false, |k, w| {
+    super::blocks::in_blocks(&header, scenario.schools.len(), 32, false, |k, w| {
         let s = SchoolIdx(k as u32);
         let school = scenario.school(s);
         for (i, &c) in lists.by_school[s.ix()].iter().enumerate() {

@@ -49,7 +49,7 @@ fn stage(
                         .filter(|(p, (reach, _))| {
                             *reach && schools[*p].1 > 0 && *p % districts == district
                         })
-                        .map(|(p, &(_, m))| (p as u32, m)),
+                        .map(|(p, &(_, m))| (p as u32, m as u32)),
                 );
             }
             inst
@@ -64,12 +64,13 @@ fn summary(inst: &PurchaseInstance, v: &[PurchaseVerdict]) -> (Vec<u8>, i64, i64
         kinds.push(match verdict {
             PurchaseVerdict::Bought(p) => {
                 yuan += inst.yuan[*p as usize];
-                metres += inst
-                    .reach(slot)
-                    .iter()
-                    .find(|r| r.0 == *p)
-                    .expect("bought in reach")
-                    .1;
+                metres += i64::from(
+                    inst.reach(slot)
+                        .iter()
+                        .find(|r| r.0 == *p)
+                        .expect("bought in reach")
+                        .1,
+                );
                 0
             }
             PurchaseVerdict::NoSchoolInReach => 1,
