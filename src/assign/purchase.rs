@@ -40,8 +40,9 @@ fn km_to_metres(km: f64) -> i64 {
 }
 
 /// The most metres [`Instance`] holds for one distance: 2,147,483 km, so that a child's
-/// change of school (the difference of two distances) fits an `i32`. A longer distance (never
-/// on the Earth's surface, only between projected points that far apart) counts as this.
+/// change of school (the difference of two distances) fits an `i32`. It never binds on a valid
+/// scenario (the scenario rules keep coordinates within ±10,000 km, so no distance is
+/// above 28,285 km); a longer distance in a hand-built [`Instance`] would count as this.
 pub const MAX_METRES: u32 = i32::MAX as u32;
 
 /// `m` metres as [`Instance`] holds them, at most [`MAX_METRES`].
@@ -161,17 +162,15 @@ impl Instance {
     }
 
     /// Appends the next child in the fallback order, with her reach: (school, metres at most
-    /// [`MAX_METRES`]), each school at most once, in ascending order, each with seats. (The stage itself appends its
-    /// children with `push_reaches`; this is for the property tests' instances.)
+    /// [`MAX_METRES`]), each school at most once, in ascending order, each with seats. (The
+    /// stage itself appends its children with `push_reaches`; this is for the property tests'
+    /// instances.)
     #[cfg_attr(not(feature = "internals"), allow(dead_code))]
     pub fn push_child(&mut self, reach: impl IntoIterator<Item = (u32, u32)>) {
         self.entries.extend(reach);
-        debug_assert!(self.entries.iter().all(|e| e.1 <= MAX_METRES));
-        debug_assert!(
-            self.entries[*self.offsets.last().expect("offsets start at 0")..]
-                .windows(2)
-                .all(|w| w[0].0 < w[1].0)
-        );
+        let added = &self.entries[*self.offsets.last().expect("offsets start at 0")..];
+        debug_assert!(added.iter().all(|e| e.1 <= MAX_METRES));
+        debug_assert!(added.windows(2).all(|w| w[0].0 < w[1].0));
         self.offsets.push(self.entries.len());
     }
 

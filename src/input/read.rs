@@ -135,16 +135,24 @@ pub(crate) fn utf8(bytes: Vec<u8>) -> Result<String, ReadError> {
 
 /// [`read_input`] with an explicit limit in bytes.
 pub fn read_input_limited(path: &Path, kind: FileKind, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, size) = open_input(path, kind, limit)?;
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    check_size(bytes.len() as u64, kind, limit)?;
+    Ok(bytes)
+}
+
+/// Opens an input file of `kind` for [`read_input_limited`] and [`stream_input`]: refuses at
+/// once what is not a regular file, and a file whose size is over `limit`; returns the file
+/// and its size. (A file that grows while read is refused by the reader's count.)
+fn open_input(path: &Path, kind: FileKind, limit: u64) -> Result<(std::fs::File, u64), ReadError> {
     let file = open_nonblocking(path)?;
     let meta = file.metadata()?;
     if let Some(what) = not_regular(&meta.file_type()) {
         return Err(ReadError::NotRegular { what });
     }
     check_size(meta.len(), kind, limit)?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-    check_size(bytes.len() as u64, kind, limit)?;
-    Ok(bytes)
+    Ok((file, meta.len()))
 }
 
 /// [`read_input`] as a stream: the file's bytes are handed to `each` in pieces of at most 1 MiB,
@@ -156,12 +164,7 @@ pub fn stream_input(
     mut each: impl FnMut(&[u8]),
 ) -> Result<(), ReadError> {
     let limit = InputLimits::current().bytes(kind);
-    let file = open_nonblocking(path)?;
-    let meta = file.metadata()?;
-    if let Some(what) = not_regular(&meta.file_type()) {
-        return Err(ReadError::NotRegular { what });
-    }
-    check_size(meta.len(), kind, limit)?;
+    let (file, _) = open_input(path, kind, limit)?;
     let mut file = file.take(limit.saturating_add(1));
     let mut piece = vec![0; 1 << 20];
     let mut total = 0u64;
