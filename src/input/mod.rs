@@ -18,6 +18,7 @@ pub mod rows;
 mod settings;
 mod siblings;
 pub mod source;
+mod table_text;
 mod validate;
 
 use std::path::{Path, PathBuf};

@@ -181,6 +181,12 @@ pub fn stream_input(
     }
 }
 
+/// Opens an input file of `kind` to be read as a stream, under the checks of [`read_input`]
+/// (the caller reads no more than the size it learnt when it first read the file).
+pub(crate) fn open_stream(path: &Path, kind: FileKind) -> Result<std::fs::File, ReadError> {
+    Ok(open_input(path, kind, InputLimits::current().bytes(kind))?.0)
+}
+
 /// Refuses `size` bytes over `limit`.
 pub(crate) fn check_size(size: u64, kind: FileKind, limit: u64) -> Result<(), ReadError> {
     if size > limit {

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::dictionary::{self, TableKind};
 use super::forms;
 use super::read::{check_size, read_input, FileKind, InputLimits};
+use super::table_text::{Lines, TableText};
 use crate::error::{InputError, ReadError};
 
 /// The rows of a table that could be read, collected by [`read_table`] (the scenario's own tables
@@ -374,25 +375,33 @@ pub(crate) fn with_files_in_memory<R>(
 /// Reads an input file of `kind` through [`read_input`] (regular files only, within the size
 /// limit), or from memory inside [`with_files_in_memory`] (within the same limit).
 pub(crate) fn read_file(path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
+    held_file(path, kind).unwrap_or_else(|| read_input(path, kind))
+}
+
+/// The bytes of `path` served from memory inside [`with_files_in_memory`] (within the size
+/// limit of `kind`; a path not held reads as "not found"); `None` outside it.
+pub(crate) fn held_file(path: &Path, kind: FileKind) -> Option<Result<Vec<u8>, ReadError>> {
     let held = IN_MEMORY.with(|m| {
         m.borrow()
             .as_ref()
             .map(|files| files.get(path).cloned().ok_or(std::io::ErrorKind::NotFound))
-    });
-    match held {
-        Some(bytes) => {
-            let bytes = bytes.map_err(std::io::Error::from)?;
-            check_size(bytes.len() as u64, kind, InputLimits::current().bytes(kind))?;
-            Ok(bytes)
-        }
-        None => read_input(path, kind),
-    }
+    })?;
+    Some(
+        held.map_err(|k| ReadError::from(std::io::Error::from(k)))
+            .and_then(|bytes| {
+                check_size(bytes.len() as u64, kind, InputLimits::current().bytes(kind))?;
+                Ok(bytes)
+            }),
+    )
 }
 
 /// Reads a text input file (TOML) as UTF-8 (see [`read_file`]).
 pub(crate) fn read_text(path: &Path) -> Result<String, ReadError> {
     super::read::utf8(read_file(path, FileKind::Text)?)
 }
+
+/// The bytes the CSV reader takes from a table's text at a time.
+const READ_BUFFER: usize = 256 * 1024;
 
 /// Reads one CSV table. Problems go to `errors`; rows that could not be read are skipped, so the
 /// caller still validates the rest. Returns `None` when the file itself is unusable.
@@ -432,46 +441,39 @@ pub fn read_table_with<T: DeserializeOwned>(
     errors: &mut Vec<InputError>,
     visit: impl FnMut(Located<T>, &TableInfo),
 ) -> Option<TableInfo> {
-    let (bytes, format) = table_bytes(path, errors)?;
-    parse_table_as(path, &bytes, format, required, optional, errors, visit)
+    let (text, format) = table_text(path, errors)?;
+    parse_table_as(path, &text, format, required, optional, errors, visit)
 }
 
-/// The text of a table (a registered table decoded or a workbook sheet as CSV, else the file's
-/// bytes), CRLF line ends normalised, and how it is split and named; `None` (and an error) if
+/// The text of a table (a registered table decoded or a workbook sheet as CSV, else the file,
+/// scanned to be read as a stream) and how it is split and named; `None` (and an error) if
 /// unusable.
-fn table_bytes(path: &Path, errors: &mut Vec<InputError>) -> Option<(Vec<u8>, Format)> {
-    let format = match super::source::lookup(path, errors) {
-        super::source::Lookup::Plain => None,
+fn table_text(path: &Path, errors: &mut Vec<InputError>) -> Option<(TableText, Format)> {
+    match super::source::lookup(path, errors) {
+        super::source::Lookup::Plain => {}
         super::source::Lookup::Unusable => return None,
         super::source::Lookup::Text {
-            mut bytes,
+            text,
             delimiter,
             kind,
         } => {
-            crlf_to_lf(&mut bytes);
-            return Some((
-                bytes,
-                Format {
-                    delimiter,
-                    kind: Some(kind),
-                },
-            ));
+            let kind = Some(kind);
+            return Some((text, Format { delimiter, kind }));
         }
-    };
-    let mut bytes = match read_file(path, FileKind::Table) {
-        Ok(b) => b,
+    }
+    match TableText::open(path) {
+        Ok(text) => Some((
+            text,
+            Format {
+                delimiter: b',',
+                kind: None,
+            },
+        )),
         Err(e) => {
             errors.push(InputError::file(path, format!("cannot read the file: {e}")));
-            return None;
+            None
         }
-    };
-    // Normalised in the buffer already held, so a Windows file is not copied a second time.
-    crlf_to_lf(&mut bytes);
-    let format = format.unwrap_or(Format {
-        delimiter: b',',
-        kind: None,
-    });
-    Some((bytes, format))
+    }
 }
 
 /// How a table's text is split and named: its separator, and the table whose dictionary maps
@@ -482,27 +484,6 @@ pub(crate) struct Format {
     pub delimiter: u8,
     /// The table, for the headers' names.
     pub kind: Option<TableKind>,
-}
-
-/// Replaces every CRLF by LF in place (no copy of the file).
-fn crlf_to_lf(bytes: &mut Vec<u8>) {
-    if !bytes.contains(&b'\r') {
-        return;
-    }
-    let Some(first) = bytes.windows(2).position(|w| w == b"\r\n") else {
-        return;
-    };
-    let mut write = first;
-    let mut read = first;
-    while read < bytes.len() {
-        if bytes[read] == b'\r' && bytes.get(read + 1) == Some(&b'\n') {
-            read += 1;
-        }
-        bytes[write] = bytes[read];
-        write += 1;
-        read += 1;
-    }
-    bytes.truncate(write);
 }
 
 /// Parses CSV bytes as a table; see [`read_table`].
@@ -521,7 +502,8 @@ pub fn parse_table<T: DeserializeOwned>(
         delimiter: b',',
         kind: None,
     };
-    parse_table_as(path, bytes, format, required, optional, errors, |row, _| {
+    let text = TableText::Held(bytes.to_vec());
+    parse_table_as(path, &text, format, required, optional, errors, |row, _| {
         rows.push(row)
     })?;
     Some(Table { rows })
@@ -531,14 +513,14 @@ pub fn parse_table<T: DeserializeOwned>(
 /// [`read_table_with`].
 pub(crate) fn parse_table_as<T: DeserializeOwned>(
     path: &Path,
-    bytes: &[u8],
+    text: &TableText,
     format: Format,
     required: &[&str],
     optional: &[&str],
     errors: &mut Vec<InputError>,
     mut visit: impl FnMut(Located<T>, &TableInfo),
 ) -> Option<TableInfo> {
-    parse_records(path, bytes, format, required, optional, errors, |header| {
+    parse_records(path, text, format, required, optional, errors, |header| {
         let names = header.names.clone();
         move |line, record: &csv::StringRecord, info: &TableInfo| {
             let row = record
@@ -556,7 +538,7 @@ pub(crate) fn parse_table_as<T: DeserializeOwned>(
 /// unusable.
 fn parse_records<F>(
     path: &Path,
-    bytes: &[u8],
+    text: &TableText,
     format: Format,
     required: &[&str],
     optional: &[&str],
@@ -566,15 +548,15 @@ fn parse_records<F>(
 where
     F: FnMut(u64, &csv::StringRecord, &TableInfo) -> Result<(), InputError>,
 {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if std::str::from_utf8(bytes).is_err() {
+    let facts = text.facts();
+    if !facts.utf8 {
         errors.push(InputError::file(
             path,
             "the file is not UTF-8 text (an Excel export in GBK? save it as \"CSV UTF-8\")",
         ));
         return None;
     }
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+    if facts.blank {
         errors.push(InputError::file(
             path,
             format!(
@@ -584,26 +566,24 @@ where
         ));
         return None;
     }
-    // The csv crate counts a CRLF line ending as two lines in some positions; normalising to LF
-    // keeps every reported line number right for files saved by Excel on Windows.
-    let normalised;
-    let bytes = if bytes.contains(&b'\r') && bytes.windows(2).any(|w| w == b"\r\n") {
-        normalised = {
-            let mut owned = bytes.to_vec();
-            crlf_to_lf(&mut owned);
-            owned
-        };
-        &normalised[..]
-    } else {
-        bytes
+    // The text with CRLF read as LF (the csv crate counts a CRLF line ending as two lines in
+    // some positions), through a tap that counts the physical lines of what the reader took.
+    let source = match text.reader() {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(InputError::file(path, format!("cannot read the file: {e}")));
+            return None;
+        }
     };
+    let (source, mut lines) = Lines::tap(source);
     // Headers are trimmed by the reader; the cells of each record by `trim_cells`, which leaves
     // a record without surrounding whitespace as it is (the reader's `Trim::All` rebuilds every
     // record twice, ASCII and then Unicode whitespace, four allocations a row).
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::Headers)
         .delimiter(format.delimiter)
-        .from_reader(bytes);
+        .buffer_capacity(READ_BUFFER)
+        .from_reader(source);
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -701,10 +681,9 @@ where
             .iter()
             .map(|&i| header.names[i][prefix.map_or(0, str::len)..].to_string())
             .collect(),
-        rows_hint: bytes.iter().filter(|&&b| b == b'\n').count(),
+        rows_hint: facts.newlines,
     };
     let mut record = csv::StringRecord::new();
-    let mut lines = LineCounter::new(bytes);
     let mut each = make(&header);
     loop {
         let line = lines.line_at(reader.position().byte());
@@ -828,8 +807,8 @@ pub(crate) fn read_cells_with(
     errors: &mut Vec<InputError>,
     mut visit: impl FnMut(u64, &RowCells<'_>, &TableInfo),
 ) -> Option<TableInfo> {
-    let (bytes, format) = table_bytes(path, errors)?;
-    parse_records(path, &bytes, format, required, optional, errors, |header| {
+    let (text, format) = table_text(path, errors)?;
+    parse_records(path, &text, format, required, optional, errors, |header| {
         let columns: Vec<Option<usize>> = fields
             .iter()
             .map(|(name, _)| header.names.iter().position(|h| h == *name))
@@ -930,40 +909,6 @@ fn unknown_column(
             format!("unknown column (expected: {})", named.join(", "))
         }
         _ => format!("unknown column (expected: {})", all.join(", ")),
-    }
-}
-
-/// Physical 1-based line numbers of byte offsets, counted forwards (offsets never go back).
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        LineCounter {
-            bytes,
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    /// The line a record starting at `byte` is on; blank lines the reader skipped before it
-    /// are counted too.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        let mut target = (byte as usize).min(self.bytes.len());
-        while target < self.bytes.len() && matches!(self.bytes[target], b'\n' | b'\r') {
-            target += 1;
-        }
-        if target > self.offset {
-            self.line += self.bytes[self.offset..target]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
-            self.offset = target;
-        }
-        self.line
     }
 }
 
@@ -1140,16 +1085,6 @@ mod tests {
             [(4, "C3".to_string(), 1000), (7, "C5".to_string(), 7)]
         );
         assert!(info.unreadable_ids.contains("C1") && info.unreadable_ids.contains("C4"));
-    }
-
-    #[test]
-    fn crlf_is_normalised_in_place() {
-        let mut bytes = b"a,b\r\n1,2\r\n\r\nx\ry\r\n".to_vec();
-        crlf_to_lf(&mut bytes);
-        assert_eq!(bytes, b"a,b\n1,2\n\nx\ry\n");
-        let mut plain = b"a\nb".to_vec();
-        crlf_to_lf(&mut plain);
-        assert_eq!(plain, b"a\nb");
     }
 
     #[test]

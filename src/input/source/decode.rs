@@ -20,6 +20,18 @@ pub(crate) struct Decoded {
     pub chosen: Chosen,
 }
 
+/// How a file that is UTF-8 throughout (scanned as a stream, [`crate::input::table_text`]) reads
+/// under `declared`, when [`decode`] would read it as UTF-8 and say nothing: declared UTF-8, or
+/// detected (a UTF-8 byte-order mark, or no sign of UTF-16 in its `head`). `None` when `decode`
+/// must judge it (a declaration it does not meet, or a message to give).
+pub(crate) fn streams_as_utf8(head: &[u8], bom: bool, declared: Encoding) -> Option<Chosen> {
+    match declared {
+        Encoding::Utf8 => Some(Chosen::Declared),
+        Encoding::Auto if bom || utf16_hint(head).is_none() => Some(Chosen::Detected),
+        _ => None,
+    }
+}
+
 /// Decodes `bytes` as `declared` says (`Encoding::Auto`: detected); the error is the message
 /// for the file.
 pub(crate) fn decode(bytes: Vec<u8>, declared: Encoding) -> Result<Decoded, String> {

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 pub(crate) use declare::{Declared, Form, TableDecl};
 
 use super::dictionary::TableKind;
+use super::table_text::TableText;
 use super::ScenarioFiles;
 use crate::error::InputError;
 
@@ -232,8 +233,8 @@ pub(crate) enum Lookup {
     Unusable,
     /// UTF-8 CSV text split at `delimiter`, headers to map for `kind`.
     Text {
-        /// The text, LF line ends.
-        bytes: Vec<u8>,
+        /// The text.
+        text: TableText,
         /// The separator.
         delimiter: u8,
         /// The table, whose dictionary names its headers.
@@ -275,7 +276,7 @@ pub(crate) fn lookup(path: &Path, errors: &mut Vec<InputError>) -> Lookup {
         None => Lookup::Plain,
         Some(Entry::Sheet { kind, text }) => match text {
             Some(Ok(bytes)) => Lookup::Text {
-                bytes,
+                text: TableText::Held(bytes),
                 delimiter: b',',
                 kind,
             },
@@ -293,7 +294,9 @@ pub(crate) fn lookup(path: &Path, errors: &mut Vec<InputError>) -> Lookup {
     }
 }
 
-/// Reads a registered CSV file: its bytes, their encoding, its separator.
+/// Reads a registered CSV file: its bytes, their encoding, its separator. A file that is UTF-8
+/// as declared or detected is scanned and then read as a stream; any other is read whole and
+/// decoded.
 fn read_csv(
     path: &Path,
     kind: TableKind,
@@ -301,12 +304,49 @@ fn read_csv(
     separator: Separator,
     errors: &mut Vec<InputError>,
 ) -> Lookup {
-    let bytes = match super::rows::read_file(path, super::read::FileKind::Table) {
-        Ok(b) => b,
-        Err(e) => {
-            errors.push(InputError::file(path, format!("cannot read the file: {e}")));
-            return Lookup::Unusable;
+    let cannot = |errors: &mut Vec<InputError>, e: crate::error::ReadError| {
+        errors.push(InputError::file(path, format!("cannot read the file: {e}")));
+        Lookup::Unusable
+    };
+    let text = match TableText::open(path) {
+        Ok(t) => t,
+        Err(e) => return cannot(errors, e),
+    };
+    if let TableText::File(scan) = &text {
+        let chosen = decode::streams_as_utf8(&scan.head, scan.bom, encoding);
+        if let (Some(chosen), Some(lead), None) = (
+            chosen.filter(|_| scan.utf8),
+            scan.lead(),
+            workbook_magic(&scan.head),
+        ) {
+            return match separator::separator(lead, kind, separator) {
+                Ok((sep, sep_chosen)) => {
+                    record(TableRead {
+                        table: kind,
+                        file: path.to_path_buf(),
+                        how: How::Csv {
+                            encoding: Encoding::Utf8,
+                            encoding_chosen: chosen,
+                            separator: sep,
+                            separator_chosen: sep_chosen,
+                        },
+                    });
+                    Lookup::Text {
+                        text,
+                        delimiter: sep.byte(),
+                        kind,
+                    }
+                }
+                Err(message) => {
+                    errors.push(InputError::at(path, 1, "separator", message));
+                    Lookup::Unusable
+                }
+            };
         }
+    }
+    let bytes = match text.into_bytes() {
+        Ok(b) => b,
+        Err(e) => return cannot(errors, e),
     };
     if let Some(what) = workbook_magic(&bytes) {
         errors.push(InputError::file(
@@ -345,7 +385,7 @@ fn read_csv(
         },
     });
     Lookup::Text {
-        bytes: decoded.text.into_bytes(),
+        text: TableText::Held(decoded.text.into_bytes()),
         delimiter: sep.byte(),
         kind,
     }

@@ -28,8 +28,8 @@ use std::path::Path;
 
 use super::catchments::Catchments;
 use super::common::{
-    index_by_id, location, non_negative, stream_cells, word, word_problem, yes_no_or_count, ById,
-    Cells, Columns, IdRegistry, Known,
+    location, non_negative, stream_cells, word, word_problem, yes_no_or_count, ById, Cells,
+    Columns, IdRegistry, Known,
 };
 use super::districts::Districts;
 use super::schools::{Found, Schools};
@@ -73,7 +73,7 @@ pub(super) fn validate(
         |line, cells, info, errors| {
             if children.capacity() == 0 {
                 children.reserve(info.rows_hint);
-                ids.seen.reserve(info.rows_hint);
+                ids.reserve(info.rows_hint);
             }
             let row = ChildCells::of(cells);
             let fresh = ids.register(row.id, line, "id", errors);
@@ -88,7 +88,7 @@ pub(super) fn validate(
             };
             if let (true, Some(child)) = (fresh, rows_of.child(line, &row, cells.extras(), errors))
             {
-                children.push((line, child));
+                children.push((ids.last_row(), child));
             }
         },
     );
@@ -99,16 +99,11 @@ pub(super) fn validate(
         .as_ref()
         .map(|t| t.extra_columns.clone())
         .unwrap_or_default();
-    draws_complete(path, &children, errors);
-    let by_id = index_by_id(children, |c| &c.id);
-    // Only ids without a child are looked up here (refused rows): a million valid ids are not
-    // kept a third time.
+    draws_complete(path, &children, |row| ids.line_of_row(row), errors);
+    // The registry becomes the children's index: a million ids are held once.
+    let (by_id, refused) = ids.into_index(children, |c| &c.id);
     let mut known = Known::of(info);
-    known.ids.extend(
-        ids.seen
-            .into_keys()
-            .filter(|id| !by_id.index.contains_key(id)),
-    );
+    known.ids.extend(refused);
     Children {
         by_id,
         known,
@@ -119,17 +114,24 @@ pub(super) fn validate(
 
 /// A notarised draw numbers every child once: if any child has a `lottery` number, every child
 /// must have one, and no two the same.
-fn draws_complete(path: &Path, children: &[(u64, Child)], errors: &mut Vec<InputError>) {
+/// `children` are in file order, each with the registry row `line` gives the line of.
+fn draws_complete(
+    path: &Path,
+    children: &[(u32, Child)],
+    line: impl Fn(u32) -> u64,
+    errors: &mut Vec<InputError>,
+) {
     if children.iter().all(|(_, c)| c.lottery.is_none()) {
         return;
     }
     let mut first: std::collections::HashMap<u64, &str> = std::collections::HashMap::new();
-    for (line, child) in children {
+    for &(row, ref child) in children {
+        let line = line(row);
         let id = child.id.as_str();
         match child.lottery {
             None => errors.push(InputError::at(
                 path,
-                *line,
+                line,
                 "lottery",
                 "blank, but other children have the draw's numbers: a notarised draw gives every child a number (or leave the whole column blank for the seeded lottery)",
             )),
@@ -137,7 +139,7 @@ fn draws_complete(path: &Path, children: &[(u64, Child)], errors: &mut Vec<Input
                 if let Some(other) = first.insert(n, id) {
                     errors.push(InputError::at(
                         path,
-                        *line,
+                        line,
                         "lottery",
                         format!("number {n} is also child `{other}`'s: each child draws her own number"),
                     ));

@@ -19,8 +19,10 @@ use crate::scenario::rules;
 /// format characters are refused ([`ids::id_problem`]).
 pub(super) struct IdRegistry<'a> {
     path: &'a Path,
-    /// Every id registered, as written, with its first line.
-    pub(super) seen: IdMap<u64>,
+    /// Every id registered, as written, with its row: where its first line is in `lines`.
+    seen: IdMap<u32>,
+    /// The first line of each registered id, by row.
+    lines: Vec<u64>,
     /// Ids whose folded form differs from how they are written: folded form → (id, line).
     folded: IdMap<(String, u64)>,
 }
@@ -30,8 +32,85 @@ impl<'a> IdRegistry<'a> {
         IdRegistry {
             path,
             seen: IdMap::default(),
+            lines: Vec::new(),
             folded: IdMap::default(),
         }
+    }
+
+    /// Makes room for `n` ids.
+    pub(super) fn reserve(&mut self, n: usize) {
+        self.seen.reserve(n);
+        self.lines.reserve(n);
+    }
+
+    /// The row of the id registered last.
+    pub(super) fn last_row(&self) -> u32 {
+        self.lines.len() as u32 - 1
+    }
+
+    /// The first line of the id registered at `row`.
+    pub(super) fn line_of_row(&self, row: u32) -> u64 {
+        self.lines[row as usize]
+    }
+
+    /// The first line of a registered id.
+    fn first_line(&self, id: &str) -> Option<u64> {
+        self.seen.get(id).map(|&row| self.lines[row as usize])
+    }
+
+    /// Every registered id, as written, with its first line.
+    pub(super) fn lines_of_ids(&self) -> impl Iterator<Item = (&String, u64)> + '_ {
+        self.seen
+            .iter()
+            .map(|(id, &row)| (id, self.lines[row as usize]))
+    }
+
+    /// Every registered id, as written.
+    pub(super) fn into_ids(self) -> impl Iterator<Item = String> {
+        self.seen.into_keys()
+    }
+
+    /// Sorts `(row, entity)` pairs (each entity registered at `row`) by the entity's `id`, and
+    /// turns the registry into their index, its strings kept rather than copied; returns the
+    /// index and the registered ids with no entity (refused rows).
+    pub(super) fn into_index<T>(
+        self,
+        mut items: Vec<(u32, T)>,
+        id: impl Fn(&T) -> &str,
+    ) -> (ById<T>, Vec<String>) {
+        items.sort_by(|a, b| id(&a.1).cmp(id(&b.1)));
+        let mut position = vec![u32::MAX; self.lines.len()];
+        for (i, &(row, _)) in items.iter().enumerate() {
+            position[row as usize] = i as u32;
+        }
+        let lines = items
+            .iter()
+            .map(|&(row, _)| self.lines[row as usize])
+            .collect();
+        let mut index = self.seen;
+        let mut refused = Vec::new();
+        index.retain(|id, row| match position[*row as usize] {
+            u32::MAX => {
+                refused.push(id.clone());
+                false
+            }
+            i => {
+                *row = i;
+                true
+            }
+        });
+        let by_id = ById {
+            entities: items.into_iter().map(|(_, v)| v).collect(),
+            lines,
+            index,
+        };
+        (by_id, refused)
+    }
+
+    /// Notes `id`, first seen at `line`.
+    fn insert(&mut self, id: &str, line: u64) {
+        self.seen.insert(id.to_string(), self.lines.len() as u32);
+        self.lines.push(line);
     }
 
     /// True if the id is new; records an error otherwise.
@@ -46,7 +125,7 @@ impl<'a> IdRegistry<'a> {
             errors.push(InputError::at(self.path, line, field, "the id is empty"));
             return false;
         }
-        if let Some(first) = self.seen.get(id) {
+        if let Some(first) = self.first_line(id) {
             errors.push(InputError::at(
                 self.path,
                 line,
@@ -58,7 +137,7 @@ impl<'a> IdRegistry<'a> {
         if let Some(problem) = ids::id_problem(id) {
             errors.push(InputError::at(self.path, line, field, problem));
             // Known, so references to it are not reported again as unknown.
-            self.seen.insert(id.to_string(), line);
+            self.insert(id, line);
             return false;
         }
         let key = ids::folded(id);
@@ -66,7 +145,7 @@ impl<'a> IdRegistry<'a> {
             Cow::Owned(k) => self.seen.get_key_value(k.as_str()),
             Cow::Borrowed(_) => None,
         }
-        .map(|(other, &l)| (other.as_str(), l))
+        .map(|(other, &row)| (other.as_str(), self.lines[row as usize]))
         .or_else(|| self.folded.get(key.as_ref()).map(|(o, l)| (o.as_str(), *l)));
         if let Some((other, first)) = alike {
             errors.push(InputError::at(
@@ -75,13 +154,13 @@ impl<'a> IdRegistry<'a> {
                 field,
                 format!("duplicate id `{id}`: the same as `{other}` (line {first}) after Unicode compatibility folding (full-width and other variant forms of a character count as the same)"),
             ));
-            self.seen.insert(id.to_string(), line);
+            self.insert(id, line);
             return false;
         }
         if let Cow::Owned(k) = key {
             self.folded.insert(k, (id.to_string(), line));
         }
-        self.seen.insert(id.to_string(), line);
+        self.insert(id, line);
         true
     }
 }

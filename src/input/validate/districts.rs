@@ -111,7 +111,7 @@ pub(super) fn validate(
         (ids, districts) = (IdRegistry::new(path), Vec::new());
     }
     let mut known = Known::of(info);
-    known.ids.extend(ids.seen.into_keys());
+    known.ids.extend(ids.into_ids());
     Districts {
         by_id: index_by_id(districts, |d| &d.id),
         known,

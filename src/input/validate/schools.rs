@@ -132,11 +132,12 @@ pub(super) fn validate(
         feeder_cells.clear();
     }
     let mut known = Known::of(info);
-    known.ids.extend(ids.seen.keys().cloned());
+    known
+        .ids
+        .extend(ids.lines_of_ids().map(|(id, _)| id.clone()));
     let folded_ids = ids
-        .seen
-        .iter()
-        .map(|(id, &line)| (folded(id).into_owned(), (id.clone(), line)))
+        .lines_of_ids()
+        .map(|(id, line)| (folded(id).into_owned(), (id.clone(), line)))
         .collect();
     let by_id = index_by_id(schools, |s| &s.id);
     let cells = feeder_cells
@@ -160,6 +161,6 @@ pub(super) fn validate(
         by_id,
         known,
         grade_of,
-        lines_of_ids: ids.seen,
+        lines_of_ids: ids.lines_of_ids().map(|(id, l)| (id.clone(), l)).collect(),
     }
 }
