@@ -1088,6 +1088,58 @@ mod tests {
     }
 
     #[test]
+    fn a_file_read_as_a_stream_reads_as_the_same_bytes_held() {
+        // Over two pieces of the first pass and many reads of the second: CRLF line ends, a
+        // byte-order mark, blank lines, Chinese ids split anywhere, bad cells past the first MiB.
+        let mut text = String::from("\u{feff}child,school,rank\r\n");
+        for i in 0..120_000 {
+            let rank = if i % 40_000 == 39_999 {
+                "x".to_string()
+            } else {
+                (i % 7).to_string()
+            };
+            text.push_str(&format!("儿童{i},学校{},{rank}\r\n", i % 13));
+            if i % 10_007 == 0 {
+                text.push_str("\r\n\r\n");
+            }
+        }
+        assert!(text.len() > 2 << 20);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("choices.csv");
+        std::fs::write(&path, &text).unwrap();
+        let (mut streamed, mut held) = (Vec::new(), Vec::new());
+        let rows = read_table::<ChoiceRow>(&path, ChoiceRow::REQUIRED, &[], &mut streamed)
+            .unwrap()
+            .rows;
+        let same =
+            parse_table::<ChoiceRow>(&path, text.as_bytes(), ChoiceRow::REQUIRED, &[], &mut held)
+                .unwrap()
+                .rows;
+        let shown = |e: &[InputError]| e.iter().map(|e| e.to_string()).collect::<Vec<_>>();
+        assert_eq!(shown(&streamed), shown(&held));
+        assert_eq!(streamed.len(), 3, "{:?}", shown(&streamed));
+        let key = |r: &[Located<ChoiceRow>]| -> Vec<(u64, String, String, i64)> {
+            r.iter()
+                .map(|l| {
+                    (
+                        l.line,
+                        l.row.child.clone(),
+                        l.row.school.clone(),
+                        l.row.rank,
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(key(&rows), key(&same));
+        let last = rows.last().unwrap();
+        // Row 119,998 (119,999 has a bad rank) after the header and 12 pairs of blank lines.
+        assert_eq!(
+            (last.line, last.row.child.as_str()),
+            (2 + 119_998 + 2 * 12, "儿童119998")
+        );
+    }
+
+    #[test]
     fn gbk_text_is_refused_with_a_hint() {
         // "上城区" in GBK (not valid UTF-8).
         let (_, errs) = parse(b"child,school,rank\nC1,\xc9\xcf\xb3\xc7\xc7\xf8,1\n");
