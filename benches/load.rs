@@ -6,6 +6,11 @@
 //! - `load`: `seatplan::load` of the same scenario — read, check every cell, build the entities
 //!   and the validated scenario.
 //!
+//! Both run under the `seatplan` binary's allocator (mimalloc, src/main.rs), so the load is
+//! measured as the tool runs it: under the system allocator the floor's cost depended on what
+//! the load before it had left in glibc's heap (reading a file whole into fresh pages costs about
+//! a millisecond a megabyte on the 2-core machine), which skewed the ratio either way.
+//!
 //! Both are run alternately, `SEATPLAN_BENCH_RUNS` times each (default 7), and the medians and
 //! their ratio (`load / floor`, the goal is ≤ 4) are printed, so the comparison never mixes
 //! machines or moments of a shared machine.
@@ -14,6 +19,10 @@
 //! folder (`seatplan generate --city Hangzhou --seed 2023 --scale 7`) and `seatplan validate` is
 //! run on it (and on the city) as a child process, whose peak resident memory `wait4` reports
 //! (the goal for the province is ≤ 600 MB).
+
+/// The allocator of the `seatplan` binary (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -113,7 +122,7 @@ fn main() {
         drop(std::hint::black_box(loaded));
     }
     let (floor, load) = (median(floors), median(loads));
-    println!("city: {children} children, {records} CSV records, {runs} runs of each");
+    println!("city: {children} children, {records} CSV records, {runs} runs of each (allocator: mimalloc, as the binary)");
     println!(
         "floor (read the bytes, split every record with the csv crate): {:.1} ms",
         ms(floor)
