@@ -209,7 +209,7 @@ pub(super) fn check(scenario: &Scenario, v: &mut Violations) {
     let grid = Grid::new(areas);
     for child in &scenario.children {
         let own = schools_at(areas, &grid, child.location);
-        if own != child.catchment {
+        if own[..] != child.catchment[..] {
             v.push(
                 "catchment-polygons",
                 format!(

@@ -35,21 +35,21 @@ pub struct Child {
     pub sibling_school: Option<SchoolIdx>,
     /// The public schools whose catchment (施教区) holds the family's home community (column
     /// `community` and the catchment table), sorted; empty without either.
-    pub catchment: Vec<SchoolIdx>,
+    pub catchment: Box<[SchoolIdx]>,
     /// The public schools whose catchment holds the community of the child's hukou address
     /// (column `hukou_community`), sorted; empty for a migrant child or a blank cell.
-    pub hukou_catchment: Vec<SchoolIdx>,
+    pub hukou_catchment: Box<[SchoolIdx]>,
     /// The public schools the child's primary school feeds (对口直升: column `primary_school`
     /// and the schools' `feeders`), sorted; empty without either.
-    pub feeder_schools: Vec<SchoolIdx>,
+    pub feeder_schools: Box<[SchoolIdx]>,
     /// The child's number in a notarised public draw (公证摇号, column `lottery`), smaller first;
     /// `None` when the scenario leaves the lottery to the seeded hash.
     pub lottery: Option<u64>,
     /// Values of the extra `fact_<name>` columns, in the order of the scenario's extra facts
     /// (yes/no read as 1/0).
-    pub extra_facts: Vec<u32>,
+    pub extra_facts: Box<[u32]>,
     /// The family's choices, best first (already sorted by rank and validated).
-    pub choices: Vec<SchoolIdx>,
+    pub choices: Box<[SchoolIdx]>,
     /// Joint application: the index of the child's sibling group (children of one family
     /// entering together, placed at one school by choice or not at all by choice), if any.
     pub sibling_group: Option<u32>,

@@ -114,7 +114,7 @@ impl Polygons {
     pub(crate) fn assign(&self, children: &mut [Child]) {
         children
             .par_iter_mut()
-            .for_each(|child| child.catchment = self.schools_at(plane(child.location)));
+            .for_each(|child| child.catchment = self.schools_at(plane(child.location)).into());
     }
 
     /// One warning per pair of features of different schools whose polygons overlap (share

@@ -31,7 +31,9 @@ fn a_loaded_scenario_rebuilds_from_its_parts() {
 fn a_choice_of_a_school_that_does_not_exist_is_refused() {
     let mut parts = tiny("two-schools").into_parts();
     let n = parts.schools.len() as u32;
-    parts.children[1].choices.push(SchoolIdx(n));
+    let mut choices = parts.children[1].choices.to_vec();
+    choices.push(SchoolIdx(n));
+    parts.children[1].choices = choices.into();
     assert_eq!(
         problems(parts),
         [Problem::Field {
@@ -49,7 +51,9 @@ fn a_choice_of_a_school_that_does_not_exist_is_refused() {
 fn a_school_listed_twice_is_refused() {
     let mut parts = tiny("two-schools").into_parts();
     let first = parts.children[0].choices[0];
-    parts.children[0].choices.push(first);
+    let mut choices = parts.children[0].choices.to_vec();
+    choices.push(first);
+    parts.children[0].choices = choices.into();
     let p = problems(parts);
     assert!(
         matches!(

@@ -289,9 +289,9 @@ fn the_checker_decides_polygon_membership_itself() {
     // checker's own point-in-polygon test, whatever the placement.
     let mut parts = scenario.to_parts();
     let c = parts.children.iter().position(|c| c.id == "C").unwrap();
-    parts.children[c]
-        .catchment
-        .insert(0, seatplan::domain::SchoolIdx(0));
+    let mut catchment = parts.children[c].catchment.to_vec();
+    catchment.insert(0, seatplan::domain::SchoolIdx(0));
+    parts.children[c].catchment = catchment.into();
     let tampered = Scenario::new(parts).unwrap();
     let report = seatplan::check(&tampered, &solved.assignment.outcomes);
     let rules: Vec<_> = report

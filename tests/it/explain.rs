@@ -81,7 +81,7 @@ fn with_bonus(sc: &Scenario, c: ChildIdx, extra: i64) -> Scenario {
     let mut more = sc.to_parts();
     more.extra_facts = vec!["appeal".into()];
     for (i, child) in more.children.iter_mut().enumerate() {
-        child.extra_facts = vec![u32::from(i == c.ix())];
+        child.extra_facts = vec![u32::from(i == c.ix())].into();
     }
     more.policy.indicators.push(Indicator {
         name: "appeal".into(),

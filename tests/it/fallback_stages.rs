@@ -47,33 +47,34 @@ fn city(fallback: FallbackRules) -> Scenario {
         reserved_migrant: 0,
         location: Location::km(x, 0.0),
     };
-    let child = |id: &str, x: f64, months: u32, choices: Vec<SchoolIdx>, catchment| Child {
-        id: id.into(),
-        birth_date: Date {
-            year: 2017,
-            month: 1,
-            day: 1,
-        },
-        residence_district: DistrictIdx(0),
-        location: Location::km(x, 0.0),
-        hukou_district: None,
-        permit_months: 24,
-        insurance_months: months,
-        residence_months: 24,
-        housing: Housing::Rented,
-        education: Education::Senior,
-        sibling_school: None,
-        catchment,
-        hukou_catchment: Vec::new(),
-        feeder_schools: Vec::new(),
-        lottery: None,
-        insurance_months_elsewhere: 0,
-        residence_months_elsewhere: 0,
-        insurance_back_paid: false,
-        extra_facts: vec![],
-        choices,
-        sibling_group: None,
-    };
+    let child =
+        |id: &str, x: f64, months: u32, choices: Vec<SchoolIdx>, catchment: Vec<SchoolIdx>| Child {
+            id: id.into(),
+            birth_date: Date {
+                year: 2017,
+                month: 1,
+                day: 1,
+            },
+            residence_district: DistrictIdx(0),
+            location: Location::km(x, 0.0),
+            hukou_district: None,
+            permit_months: 24,
+            insurance_months: months,
+            residence_months: 24,
+            housing: Housing::Rented,
+            education: Education::Senior,
+            sibling_school: None,
+            catchment: catchment.into(),
+            hukou_catchment: Box::default(),
+            feeder_schools: Box::default(),
+            lottery: None,
+            insurance_months_elsewhere: 0,
+            residence_months_elsewhere: 0,
+            insurance_back_paid: false,
+            extra_facts: Box::default(),
+            choices: choices.into(),
+            sibling_group: None,
+        };
     Scenario::new(ScenarioParts {
         name: "fallback stages".into(),
         entry_grade: 1,
@@ -370,9 +371,9 @@ fn staged(rule: TieRule) -> impl Strategy<Value = Scenario> {
             for (i, child) in parts.children.iter_mut().enumerate() {
                 let pick = (bits >> (i % 64)) % (n + 1);
                 child.catchment = if pick < n {
-                    vec![SchoolIdx(pick as u32)]
+                    vec![SchoolIdx(pick as u32)].into()
                 } else {
-                    Vec::new()
+                    Box::default()
                 };
             }
             parts.fallback = FallbackRules {

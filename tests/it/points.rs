@@ -30,12 +30,12 @@ fn child(insurance: u32, residence: u32, elsewhere: u32) -> Child {
         housing: Housing::Rented,
         education: Education::Senior,
         sibling_school: None,
-        catchment: Vec::new(),
-        hukou_catchment: Vec::new(),
-        feeder_schools: Vec::new(),
+        catchment: Box::default(),
+        hukou_catchment: Box::default(),
+        feeder_schools: Box::default(),
         lottery: None,
-        extra_facts: vec![],
-        choices: vec![],
+        extra_facts: Box::default(),
+        choices: Box::default(),
         sibling_group: None,
     }
 }

@@ -647,12 +647,12 @@ fn hand_made(seats: &[u32], children: &[(&str, bool, u32, &[u32])]) -> Scenario 
         housing: Housing::Rented,
         education: Education::Senior,
         sibling_school: None,
-        catchment: Vec::new(),
-        hukou_catchment: Vec::new(),
-        feeder_schools: Vec::new(),
+        catchment: Box::default(),
+        hukou_catchment: Box::default(),
+        feeder_schools: Box::default(),
         lottery: None,
-        extra_facts: vec![],
-        choices,
+        extra_facts: Box::default(),
+        choices: choices.into(),
         sibling_group: None,
     };
     Scenario::new(ScenarioParts {

@@ -268,7 +268,7 @@ fn siblings_without_a_place_by_choice_are_coordinated_together() {
     let mut sc = load(&scenario_dir("tiny/siblings/scenario.toml")).into_parts();
     for c in &mut sc.children {
         if c.sibling_group.is_some() {
-            c.choices.clear();
+            c.choices = Box::default();
         }
     }
     sc.schools[1].seats = 2;
