@@ -24,9 +24,11 @@ mod owner;
 pub(crate) use owner::safe_relative;
 pub use owner::{Provenance, MARKER};
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::OutputError;
+use crate::output::FileSink;
 use leftovers::Kind;
 use owner::{Marker, State};
 
@@ -106,14 +108,115 @@ pub fn write_dir<N: AsRef<str>>(
     files: &[(N, Vec<u8>)],
     by: &Provenance,
 ) -> Result<(), OutputError> {
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_ref()).collect();
+    write_staged(dir, &names, by, |staging| {
+        for (name, bytes) in files {
+            staging.put(name.as_ref(), &mut |w| w.write_all(bytes))?;
+        }
+        Ok(())
+    })
+}
+
+/// [`write_dir`] for files written as they are rendered: `fill` writes every file named in
+/// `names`, each once, into the [`FileSink`] it is given, which streams them into the staging
+/// folder (buffered, then synced); its result is returned once the folder is in place. A name
+/// not in `names`, or written twice, is refused; so is a listed file left unwritten. The
+/// marker lists `names` before any file is written, so a staging folder left by a kill is
+/// removed whole by the next write.
+pub fn write_dir_with<T>(
+    dir: &Path,
+    names: &[&str],
+    by: &Provenance,
+    fill: impl FnOnce(&mut dyn FileSink) -> std::io::Result<T>,
+) -> Result<T, OutputError> {
+    write_staged(dir, names, by, |staging| fill(staging))
+}
+
+/// The staging folder of a write, taking the files it lists one after another.
+struct Staging<'a> {
+    folder: &'a Path,
+    names: &'a [&'a str],
+    written: Vec<bool>,
+    /// The step that failed, for the error: set by the first failure.
+    step: Option<String>,
+}
+
+impl Staging<'_> {
+    /// Writes listed file `name`, its bytes given by `body`, through a buffer, then syncs it.
+    fn put(
+        &mut self,
+        name: &str,
+        body: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let result = match self.names.iter().position(|n| *n == name) {
+            Some(k) if !self.written[k] => {
+                self.written[k] = true;
+                self.write(name, body)
+            }
+            listed => Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                if listed.is_some() {
+                    "written twice"
+                } else {
+                    "not among the files the write was to hold"
+                },
+            )),
+        };
+        if result.is_err() && self.step.is_none() {
+            self.step = Some(format!(
+                "cannot write {name} in the staging folder {}",
+                self.folder.display()
+            ));
+        }
+        result
+    }
+
+    fn write(
+        &self,
+        name: &str,
+        body: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let path = self.folder.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
+        body(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()
+    }
+}
+
+impl FileSink for Staging<'_> {
+    fn file(
+        &mut self,
+        name: &'static str,
+        body: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        self.put(name, body)
+    }
+}
+
+/// The staging write behind [`write_dir`] and [`write_dir_with`].
+fn write_staged<T>(
+    dir: &Path,
+    names: &[&str],
+    by: &Provenance,
+    fill: impl FnOnce(&mut Staging<'_>) -> std::io::Result<T>,
+) -> Result<T, OutputError> {
     let dir = non_empty(dir);
-    for (name, _) in files {
-        let name = name.as_ref();
-        if !owner::safe_relative(name) || name == MARKER {
-            return Err(failed(
-                dir,
-                format!("cannot write a file named {name:?} into an output folder"),
-            )(std::io::Error::from(
+    for (k, &name) in names.iter().enumerate() {
+        let problem = if !owner::safe_relative(name) || name == MARKER {
+            Some(format!(
+                "cannot write a file named {name:?} into an output folder"
+            ))
+        } else if names[..k].contains(&name) {
+            Some(format!("cannot write {name} into an output folder twice"))
+        } else {
+            None
+        };
+        if let Some(step) = problem {
+            return Err(failed(dir, step)(std::io::Error::from(
                 std::io::ErrorKind::InvalidInput,
             )));
         }
@@ -138,7 +241,7 @@ pub fn write_dir<N: AsRef<str>>(
             staging.display()
         ),
     ))?;
-    let marker = Marker::new(&by.command, files);
+    let marker = Marker::new(&by.command, names);
     let result = (|| {
         // Held until the end: a run that finds this staging folder knows it is not a leftover.
         let lock = lock(&staging).map_err(failed(
@@ -147,23 +250,43 @@ pub fn write_dir<N: AsRef<str>>(
         ))?;
         // The marker first: a staging folder left by a kill is known by it, and its list says
         // what the next run may remove.
-        let marker_bytes = marker.to_bytes();
-        let mut all: Vec<(&str, &[u8])> = vec![(MARKER, marker_bytes.as_slice())];
-        all.extend(files.iter().map(|(n, b)| (n.as_ref(), b.as_slice())));
-        for (name, bytes) in all {
-            let path = staging.join(name);
-            let writing = || {
+        let marker_failed = || {
+            failed(
+                dir,
                 format!(
-                    "cannot write {name} in the staging folder {}",
+                    "cannot write {MARKER} in the staging folder {}",
                     staging.display()
-                )
-            };
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(failed(dir, writing()))?;
+                ),
+            )
+        };
+        let mut f = std::fs::File::create(staging.join(MARKER)).map_err(marker_failed())?;
+        f.write_all(&marker.to_bytes()).map_err(marker_failed())?;
+        f.sync_all().map_err(marker_failed())?;
+        let mut files = Staging {
+            folder: &staging,
+            names,
+            written: vec![false; names.len()],
+            step: None,
+        };
+        let value = match fill(&mut files) {
+            Ok(value) => value,
+            Err(e) => {
+                let step = files.step.take().unwrap_or_else(|| {
+                    format!(
+                        "cannot render the files into the staging folder {}",
+                        staging.display()
+                    )
+                });
+                return Err(failed(dir, step)(e));
             }
-            let mut f = std::fs::File::create(&path).map_err(failed(dir, writing()))?;
-            std::io::Write::write_all(&mut f, bytes).map_err(failed(dir, writing()))?;
-            f.sync_all().map_err(failed(dir, writing()))?;
+        };
+        if let Some(k) = files.written.iter().position(|w| !w) {
+            return Err(failed(
+                dir,
+                format!("{} was to be written but was not", names[k]),
+            )(std::io::Error::from(
+                std::io::ErrorKind::NotFound,
+            )));
         }
         sync_dir(&staging).map_err(failed(
             dir,
@@ -175,13 +298,13 @@ pub fn write_dir<N: AsRef<str>>(
         if let Some(parent) = dir.parent() {
             let _ = sync_dir(non_empty(parent));
         }
-        Ok(())
+        Ok(value)
     })();
     match result {
-        Ok(()) => {
+        Ok(value) => {
             // Old results renamed aside by killed runs are obsolete once new ones are in place.
             leftovers::clean(dir, Kind::Old);
-            Ok(())
+            Ok(value)
         }
         Err(e) => {
             owner::remove_owned(&staging, &marker);

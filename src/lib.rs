@@ -73,7 +73,8 @@ pub use assign::{
     PublicReport, PurchaseReport, SolverOptions, UnplacedReason,
 };
 pub use atomic_dir::{
-    check_output_dir, check_output_file, write_file, Existing, Provenance, MARKER as OUTPUT_MARKER,
+    check_output_dir, check_output_file, write_dir, write_dir_with, write_file, Existing,
+    Provenance, MARKER as OUTPUT_MARKER,
 };
 pub use check::{check, check_placements, CheckReport, Placements, Violation, WrittenRow};
 pub use error::{
@@ -88,12 +89,12 @@ pub use input::source::TableRead;
 pub use input::{load, load_from_memory, Loaded, Planning, ScenarioFiles, DEFAULT_COHORT_SHARE};
 pub use input::{read_input, with_input_limits, FileKind, InputLimits};
 pub use lang::{Lang, UnknownLang};
-pub use manifest::{verify as verify_run, Manifest, RoundRecord, MANIFEST};
+pub use manifest::{verify as verify_run, Hashing, Manifest, RoundRecord, MANIFEST};
 pub use metrics::{
     summary, Cutoff, DistrictKpis, ParameterInfo, PointKpis, PointResult, PointStatus,
     PrivateTally, SchoolKpis, SchoolTallies, SchoolTally, StatusCount, Summary, SweepResults,
 };
-pub use output::{statements_csv, write_dir};
+pub use output::{statements_csv, Discard, FileSink, Held};
 pub use placements_file::read_placements;
 pub use plan::apply::{applied_scenario, render as render_plan, AppliedScenario};
 pub use plan::expansion::{plan, Plan};
@@ -107,7 +108,9 @@ pub use rounds::{
     explain_round, round_and_write, verify_round, Earlier, FolderCheck, Move, MoveKind, Round,
     RoundFiles, RoundRun, RoundSettings,
 };
-pub use run_outputs::{names as run_file_names, render, render_in, render_run, render_run_in};
+pub use run_outputs::{
+    names as run_file_names, render, render_in, render_run, render_run_in, RunFiles,
+};
 pub use scenario::{Edit, Invalid, Problem, Scenario, ScenarioParts};
 pub use sweep::apply::derived_seed;
 pub use sweep::run::{load as load_sweep, Shard, ShardError, Sweep};

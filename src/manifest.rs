@@ -4,8 +4,10 @@
 //! `manifest.json` holds the tool version, each input file with its SHA-256, the seed, the
 //! mechanism and solver settings, and each output file with its SHA-256. It carries no time
 //! stamps and no absolute paths beyond those given on the command line, so the same command
-//! gives the same manifest.
+//! gives the same manifest. Outputs are hashed as they are written ([`Hashing`]), never held
+//! whole for it.
 
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -15,6 +17,7 @@ use crate::assign::{Backend, Mechanism, SolverOptions};
 use crate::error::{InputError, InputErrors, InputKind, ManifestError};
 use crate::input::{read_input_text, stream_input, FileKind, ScenarioFiles};
 use crate::lang::Lang;
+use crate::output::FileSink;
 
 /// A file and its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +133,69 @@ fn hash_file(path: &Path) -> Result<String, crate::error::ReadError> {
     let mut hasher = Sha256::new();
     stream_input(path, FileKind::Table, |piece| hasher.update(piece))?;
     Ok(hex(&hasher.finalize()))
+}
+
+/// A [`FileSink`] that hashes every file on its way to another sink and records the hashes
+/// in the order written, for a run's manifest or `verify`'s comparison.
+pub struct Hashing<'s> {
+    inner: &'s mut dyn FileSink,
+    /// Each file written, with its SHA-256.
+    pub hashes: Vec<FileHash>,
+}
+
+impl<'s> Hashing<'s> {
+    /// Hashes the files written on their way to `inner`.
+    pub fn new(inner: &'s mut dyn FileSink) -> Self {
+        Hashing {
+            inner,
+            hashes: Vec::new(),
+        }
+    }
+}
+
+impl FileSink for Hashing<'_> {
+    fn file(
+        &mut self,
+        name: &'static str,
+        body: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut hasher = Sha256::new();
+        self.inner.file(name, &mut |w| {
+            body(&mut Tee {
+                out: w,
+                hasher: &mut hasher,
+            })
+        })?;
+        self.hashes.push(FileHash {
+            file: name.to_string(),
+            sha256: hex(&hasher.finalize()),
+        });
+        Ok(())
+    }
+}
+
+/// A writer that hashes what it passes on.
+struct Tee<'w> {
+    out: &'w mut dyn Write,
+    hasher: &'w mut Sha256,
+}
+
+impl Write for Tee<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.out.write_all(buf)?;
+        self.hasher.update(buf);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 impl Manifest {
@@ -304,26 +370,29 @@ pub fn verify(record: &Manifest, folder: &Path) -> Result<Vec<String>, crate::er
         )
     })?;
     let solved = crate::solve(&loaded.scenario, mechanism, &options)?;
-    let files = crate::run_outputs::render_run_in(
+    let files = crate::run_outputs::RunFiles::new(
         &loaded.scenario,
         &solved,
         record.statements,
         record.lang,
     );
+    let mut discard = crate::output::Discard;
+    let mut hashing = Hashing::new(&mut discard);
+    files
+        .write(&mut hashing)
+        .expect("writing to nothing cannot fail");
     let mut problems = Vec::new();
-    for (name, _) in &files {
-        if !record.outputs.iter().any(|o| o.file == *name) {
+    for again in &hashing.hashes {
+        if !record.outputs.iter().any(|o| o.file == again.file) {
             problems.push(format!(
-                "re-running writes {name}, which the manifest does not list"
+                "re-running writes {}, which the manifest does not list",
+                again.file
             ));
         }
     }
     for out in &record.outputs {
-        let again = files
-            .iter()
-            .find(|(n, _)| *n == out.file)
-            .map(|(_, b)| sha256(b));
-        if again.as_deref() != Some(out.sha256.as_str()) {
+        let again = hashing.hashes.iter().find(|h| h.file == out.file);
+        if again.map(|h| h.sha256.as_str()) != Some(out.sha256.as_str()) {
             problems.push(format!("re-running gives a different {}", out.file));
         }
     }

@@ -1,19 +1,123 @@
-//! Every output file of a run, rendered: the tables and summary ([`crate::output`]), the results
-//! workbook `results.xlsx` and `report.html` ([`crate::report`]).
+//! Every output file of a run: the tables and summary ([`crate::output`]), the results workbook
+//! `results.xlsx` and `report.html` ([`crate::report`]), written one after another into a
+//! [`FileSink`].
 //!
 //! This list sits above both renderers so that neither needs the other: `seatplan run`, an
-//! appeal's corrected run and `seatplan verify` (which re-renders a run to compare bytes,
-//! [`crate::manifest::verify`]) all write exactly these files. The files written for people
-//! (the workbook's headers and `report.html`) are in a [`Lang`]; the CSV tables and
-//! `summary.json` are the same in every language.
+//! appeal's corrected run and `seatplan verify` (which re-renders a run to compare hashes,
+//! [`crate::manifest::verify`]) all write exactly these files, in the same order. The files
+//! written for people (the workbook's headers and `report.html`) are in a [`Lang`]; the CSV
+//! tables and `summary.json` are the same in every language.
+
+use std::io;
 
 use crate::lang::Lang;
 use crate::output::{
-    self, DISTRICTS, GEOJSON, PLACEMENTS, RESULTS, SCHOOLS, STATEMENTS, SUMMARY, WAITLISTS,
+    self, FileSink, Held, Table, Tables, DISTRICTS, GEOJSON, PLACEMENTS, RESULTS, SCHOOLS,
+    STATEMENTS, SUMMARY, WAITLISTS,
 };
 use crate::report::{self, REPORT};
 use crate::scenario::Scenario;
 use crate::Solved;
+
+/// A run's output files, ready to be written ([`RunFiles::write`]).
+pub struct RunFiles<'a> {
+    scenario: &'a Scenario,
+    solved: &'a Solved,
+    statements: bool,
+    lang: Lang,
+    /// `schools.geojson`, rendered first: whether it is written (a scenario in degrees)
+    /// decides the list of names.
+    geojson: Option<Vec<u8>>,
+}
+
+impl<'a> RunFiles<'a> {
+    /// The files of `solved` for `scenario`, with `statements.csv` when `statements` is set,
+    /// the workbook and report in `lang`.
+    pub fn new(scenario: &'a Scenario, solved: &'a Solved, statements: bool, lang: Lang) -> Self {
+        RunFiles {
+            scenario,
+            solved,
+            statements,
+            lang,
+            geojson: output::schools_geojson(scenario, solved),
+        }
+    }
+
+    /// The names of the files [`RunFiles::write`] writes, in its order.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names = names(false);
+        if self.geojson.is_some() {
+            names.push(GEOJSON);
+        }
+        if self.statements {
+            names.push(STATEMENTS);
+        }
+        names
+    }
+
+    /// Writes every file into `sink` in the order of [`RunFiles::names`]. `placements.csv`
+    /// and `waitlists.csv` are written as they are rendered, never held whole unless `sink`
+    /// holds them; the workbook keeps of them only what its sheets show. An error is the
+    /// sink's (a full disk), returned at once.
+    pub fn write(&self, sink: &mut dyn FileSink) -> io::Result<()> {
+        let (sc, solved) = (self.scenario, self.solved);
+        // Each file depends only on the run, never on another file's rendering order, so the
+        // renderers run on rayon's pool and give the same bytes on any thread count; the two
+        // large tables are each rendered in blocks side by side.
+        let mut placements = None;
+        sink.file(PLACEMENTS, &mut |w| {
+            placements = Some(output::write_placements(w, sc, solved)?);
+            Ok(())
+        })?;
+        let (schools, districts) = rayon::join(
+            || output::schools_csv(sc, solved),
+            || output::districts_csv(sc, solved),
+        );
+        sink.bytes(SCHOOLS, &schools)?;
+        sink.bytes(DISTRICTS, &districts)?;
+        // Computed once for `summary.json` and the workbook's summary sheet.
+        let summary = crate::metrics::summary(sc, solved);
+        sink.bytes(SUMMARY, &output::summary_json(&summary))?;
+        let mut waitlists = None;
+        sink.file(WAITLISTS, &mut |w| {
+            let outcomes = &solved.assignment.outcomes;
+            waitlists = Some(output::write_waitlists(w, sc, &solved.ranking, outcomes)?);
+            Ok(())
+        })?;
+        let (placements, waitlists) = (
+            placements.expect("the sink wrote placements.csv"),
+            waitlists.expect("the sink wrote waitlists.csv"),
+        );
+        let (workbook, report) = rayon::join(
+            || {
+                let tables = Tables {
+                    placements: placements.table(),
+                    schools: Table::Csv(&schools),
+                    districts: Table::Csv(&districts),
+                    waitlists: waitlists.table(),
+                };
+                output::results_xlsx(&tables, &summary, self.lang)
+            },
+            || report::run_report_in(sc, solved, self.lang).into_bytes(),
+        );
+        sink.bytes(RESULTS, &workbook)?;
+        sink.bytes(REPORT, &report)?;
+        if let Some(geojson) = &self.geojson {
+            sink.bytes(GEOJSON, geojson)?;
+        }
+        if self.statements {
+            sink.bytes(STATEMENTS, &output::statements_csv(sc, &solved.ranking))?;
+        }
+        Ok(())
+    }
+
+    /// Every file rendered into memory, in the order of [`RunFiles::names`].
+    pub fn render(&self) -> Vec<(&'static str, Vec<u8>)> {
+        let mut held = Held::default();
+        self.write(&mut held).expect("writing to memory");
+        held.0
+    }
+}
 
 /// Every output file of a run in English ([`render_in`] with [`Lang::En`]).
 pub fn render(scenario: &Scenario, solved: &Solved) -> Vec<(&'static str, Vec<u8>)> {
@@ -24,49 +128,7 @@ pub fn render(scenario: &Scenario, solved: &Solved) -> Vec<(&'static str, Vec<u8
 /// `results.xlsx` and `report.html`, the last two in `lang`, and `schools.geojson` for a
 /// scenario in degrees.
 pub fn render_in(scenario: &Scenario, solved: &Solved, lang: Lang) -> Vec<(&'static str, Vec<u8>)> {
-    // Each file depends only on the run, never on another file's rendering order, so the
-    // renderers run on rayon's pool and give the same bytes on any thread count. The two large
-    // tables are rendered one after the other, each in blocks side by side: rendered at the
-    // same time, their blocks and joined copies were all held at once (a province's peak).
-    let placements = output::placements_csv(scenario, solved);
-    let waitlists = output::waitlists_csv(scenario, &solved.ranking, &solved.assignment.outcomes);
-    let (schools, districts) = rayon::join(
-        || output::schools_csv(scenario, solved),
-        || output::districts_csv(scenario, solved),
-    );
-    // Computed once for `summary.json` and the workbook's summary sheet.
-    let summary = crate::metrics::summary(scenario, solved);
-    let (workbook, (report, geojson)) = rayon::join(
-        || {
-            output::results_xlsx(
-                &output::Tables {
-                    placements: &placements,
-                    schools: &schools,
-                    districts: &districts,
-                    waitlists: &waitlists,
-                },
-                &summary,
-                lang,
-            )
-        },
-        || {
-            (
-                report::run_report_in(scenario, solved, lang).into_bytes(),
-                output::schools_geojson(scenario, solved),
-            )
-        },
-    );
-    let mut files = vec![
-        (PLACEMENTS, placements),
-        (SCHOOLS, schools),
-        (DISTRICTS, districts),
-        (SUMMARY, output::summary_json(&summary)),
-        (WAITLISTS, waitlists),
-        (RESULTS, workbook),
-        (REPORT, report),
-    ];
-    files.extend(geojson.map(|g| (GEOJSON, g)));
-    files
+    RunFiles::new(scenario, solved, false, lang).render()
 }
 
 /// The names of the files [`render_run`] gives for every scenario, in its order, without
@@ -100,12 +162,5 @@ pub fn render_run_in(
     statements: bool,
     lang: Lang,
 ) -> Vec<(&'static str, Vec<u8>)> {
-    let mut files = render_in(scenario, solved, lang);
-    if statements {
-        files.push((
-            STATEMENTS,
-            output::statements_csv(scenario, &solved.ranking),
-        ));
-    }
-    files
+    RunFiles::new(scenario, solved, statements, lang).render()
 }

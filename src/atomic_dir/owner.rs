@@ -66,8 +66,8 @@ pub(crate) struct Marker {
 }
 
 impl Marker {
-    /// The marker of `command` writing `files`.
-    pub(crate) fn new<N: AsRef<str>>(command: &str, files: &[(N, Vec<u8>)]) -> Marker {
+    /// The marker of `command` writing the files named `names`.
+    pub(crate) fn new<N: AsRef<str>>(command: &str, names: &[N]) -> Marker {
         Marker {
             seatplan_output: "This folder was written whole by seatplan. The next seatplan \
                 command writing here replaces it if it holds only the files listed below; \
@@ -75,7 +75,7 @@ impl Marker {
                 .into(),
             command: command.into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            files: files.iter().map(|(n, _)| n.as_ref().to_string()).collect(),
+            files: names.iter().map(|n| n.as_ref().to_string()).collect(),
         }
     }
 
@@ -373,8 +373,7 @@ mod tests {
     #[test]
     fn a_marker_reads_back_and_rejects_unsafe_names() {
         let tmp = tempfile::tempdir().unwrap();
-        let files = [("a.csv", vec![1u8]), ("scenario/b.toml", vec![2])];
-        let m = Marker::new("plan", &files);
+        let m = Marker::new("plan", &["a.csv", "scenario/b.toml"]);
         std::fs::write(tmp.path().join(MARKER), m.to_bytes()).unwrap();
         assert_eq!(Marker::read(tmp.path()), Some(m.clone()));
         let mut bad = m;
@@ -409,7 +408,7 @@ mod tests {
         for (n, b) in &files {
             std::fs::write(dir.join(n), b).unwrap();
         }
-        let m = Marker::new("plan", &files);
+        let m = Marker::new("plan", &files.map(|(n, _)| n));
         std::fs::write(dir.join(MARKER), m.to_bytes()).unwrap();
         std::fs::write(dir.join("scenario/notes.txt"), "mine").unwrap();
         assert!(!remove_owned(&dir, &m));

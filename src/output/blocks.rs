@@ -1,61 +1,65 @@
-//! A large CSV table rendered in blocks side by side.
+//! A large CSV table rendered in blocks side by side and written out as it goes.
 //!
 //! A row of the run's tables depends on the run alone, never on the rows written before it, so
 //! a table's items (children, schools) can be cut into blocks, each block written by its own
-//! `csv::Writer` on rayon's pool, and the blocks joined in order: the bytes are those of one
-//! writer over every item, on any number of threads. The blocks are rendered a wave of
-//! [`BLOCKS_PER_WAVE`] at a time and each wave appended to the table before the next is rendered,
-//! so that the blocks and the joined table are never held whole at once (a province's 158 MB
-//! twice). The table is reserved once, from the first wave's bytes per item with an eighth to
-//! spare: capacity never written costs no memory, and a table longer than that grows as usual.
+//! `csv::Writer` on rayon's pool, and the blocks written out in order: the bytes are those of
+//! one writer over every item, on any number of threads. The blocks are rendered a wave of
+//! [`BLOCKS_PER_WAVE`] at a time and each wave written to the table's destination (a staging
+//! file, a hash, memory) before the next is rendered, so a table is never held whole unless
+//! its destination holds it: a province's placements are a few waves of megabytes in memory,
+//! not 130 MB. What the results workbook needs of the table is kept on the way ([`Kept`]).
+
+use std::io::{self, Write};
 
 use rayon::prelude::*;
 
-/// Blocks rendered side by side before they are appended to the table: enough to keep every
-/// thread busy, few enough that a wave's blocks are a few tens of megabytes at most.
+use super::workbook::Kept;
+
+/// Blocks rendered side by side before they are written out: enough to keep every thread
+/// busy, few enough that a wave's blocks are a few tens of megabytes at most.
 const BLOCKS_PER_WAVE: usize = 16;
 
-/// The table of `items` items after the bytes `start` (a header written by hand, or nothing),
-/// each item written by `write(item, writer)`, `per_block` items to a block (of the order of a
-/// megabyte of rows: 8,192 children, a few dozen schools' waiting lists); the first block's
-/// writer writes a serde header before its first row when `header` is set (as a plain
-/// `csv::Writer::from_writer` does).
+/// Writes into `out` the table of `items` items after the bytes `start` (a header written by
+/// hand, or nothing), each item written by `write(item, writer)`, which returns the rows it
+/// wrote, `per_block` items to a block (of the order of a megabyte of rows: 8,192 children, a
+/// few dozen schools' waiting lists); the first block's writer writes a serde header before its
+/// first row when `header` is set (as a plain `csv::Writer::from_writer` does). Returns what the
+/// workbook keeps of the table: its rows, and its bytes while they are few enough for a sheet.
+/// An error is `out`'s (a full disk), returned at once.
 pub(super) fn in_blocks<W>(
+    out: &mut dyn Write,
     start: &[u8],
     items: usize,
     per_block: usize,
     header: bool,
     write: W,
-) -> Vec<u8>
+) -> io::Result<Kept>
 where
-    W: Fn(usize, &mut csv::Writer<Vec<u8>>) + Sync,
+    W: Fn(usize, &mut csv::Writer<Vec<u8>>) -> usize + Sync,
 {
     let render = |b: usize| {
         let mut w = csv::WriterBuilder::new()
             .has_headers(header && b == 0)
             .from_writer(Vec::new());
+        let mut rows = 0;
         for item in b * per_block..items.min((b + 1) * per_block) {
-            write(item, &mut w);
+            rows += write(item, &mut w);
         }
-        w.into_inner().expect("writing to memory")
+        (w.into_inner().expect("writing to memory"), rows)
     };
     let blocks = items.div_ceil(per_block).max(1);
-    let mut table = start.to_vec();
+    let mut kept = Kept::default();
+    out.write_all(start)?;
+    kept.add(start, 0);
     for wave in (0..blocks).step_by(BLOCKS_PER_WAVE) {
         let end = blocks.min(wave + BLOCKS_PER_WAVE);
-        let rendered: Vec<Vec<u8>> = (wave..end).into_par_iter().map(render).collect();
-        let bytes: usize = rendered.iter().map(Vec::len).sum();
-        if wave == 0 && end < blocks {
-            // The whole table at the first wave's bytes per item, with an eighth to spare.
-            let per_item = bytes as f64 / (end * per_block) as f64;
-            table.reserve_exact((per_item * items as f64 * 1.125) as usize);
-        }
-        table.reserve(bytes);
-        for block in rendered {
-            table.extend_from_slice(&block);
+        let rendered: Vec<(Vec<u8>, usize)> = (wave..end).into_par_iter().map(render).collect();
+        for (block, rows) in rendered {
+            out.write_all(&block)?;
+            kept.add(&block, rows);
         }
     }
-    table
+    Ok(kept)
 }
 
 #[cfg(test)]
@@ -79,10 +83,9 @@ mod tests {
     }
 
     /// Blocks give the bytes of one writer, with and without a header, at sizes around a
-    /// block's edge, for an empty table, and past two waves (whose rows grow longer than the
-    /// first wave's, so the table outgrows what it reserved).
+    /// block's edge, for an empty table, and past two waves; the rows are counted.
     #[test]
-    fn blocks_join_to_the_bytes_of_one_writer() {
+    fn blocks_write_the_bytes_of_one_writer() {
         for items in [
             0,
             1,
@@ -99,19 +102,28 @@ mod tests {
                     one.serialize(row(n)).unwrap();
                 }
                 let one = one.into_inner().unwrap();
-                let joined = in_blocks(b"", items, ITEMS_PER_BLOCK, header, |n, w| {
-                    w.serialize(row(n)).unwrap()
-                });
-                assert_eq!(joined, one, "{items} items, header {header}");
                 let mut started = b"a,b\n".to_vec();
                 started.extend_from_slice(&one);
-                let joined = in_blocks(b"a,b\n", items, ITEMS_PER_BLOCK, header, |n, w| {
-                    w.serialize(row(n)).unwrap()
-                });
-                assert_eq!(
-                    joined, started,
-                    "{items} items after a start, header {header}"
-                );
+                for (start, expected) in [(&b""[..], &one), (&b"a,b\n"[..], &started)] {
+                    let mut written = Vec::new();
+                    let kept = in_blocks(
+                        &mut written,
+                        start,
+                        items,
+                        ITEMS_PER_BLOCK,
+                        header,
+                        |n, w| {
+                            w.serialize(row(n)).unwrap();
+                            1
+                        },
+                    )
+                    .unwrap();
+                    assert_eq!(
+                        &written, expected,
+                        "{items} items, start {start:?}, header {header}"
+                    );
+                    assert_eq!(kept.rows(), items);
+                }
             }
         }
     }

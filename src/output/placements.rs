@@ -1,6 +1,8 @@
 //! `placements.csv`: one row per child — where she was placed, with the reason in a code and in
 //! words.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
 use crate::assign::Outcome;
@@ -9,6 +11,8 @@ use crate::metrics::wording::{placement_kind, placement_reason, placement_tier};
 use crate::policy::format_points;
 use crate::scenario::Scenario;
 use crate::Solved;
+
+use super::workbook::Kept;
 
 #[derive(Serialize)]
 struct PlacementRow<'a> {
@@ -26,10 +30,15 @@ struct PlacementRow<'a> {
     note: String,
 }
 
-/// Renders `placements.csv`: one row per child, sorted by child id.
-pub fn placements_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
+/// Writes `placements.csv` into `out` as it is rendered ([`super::blocks`]): one row per
+/// child, sorted by child id. Returns what the results workbook keeps of it.
+pub fn write_placements(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    solved: &Solved,
+) -> io::Result<Kept> {
     let ranking = &solved.ranking;
-    super::blocks::in_blocks(b"", scenario.children.len(), 8192, true, |i, w| {
+    super::blocks::in_blocks(out, b"", scenario.children.len(), 8192, true, |i, w| {
         let c = ChildIdx(i as u32);
         let child = scenario.child(c);
         let outcome = solved.assignment.outcomes[c.ix()];
@@ -75,5 +84,6 @@ pub fn placements_csv(scenario: &Scenario, solved: &Solved) -> Vec<u8> {
             note,
         })
         .expect("writing to memory");
+        1
     })
 }

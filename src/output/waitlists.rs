@@ -1,6 +1,8 @@
 //! `waitlists.csv`: every public school's waitlist with positions — each child on the waitlist of
 //! every school she ranked above the place she holds ([`crate::metrics::waitlist`]).
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
 use crate::assign::Outcome;
@@ -9,6 +11,8 @@ use crate::metrics::waitlist::Waitlists;
 use crate::policy::format_points;
 use crate::ranking::Ranking;
 use crate::scenario::Scenario;
+
+use super::workbook::Kept;
 
 #[derive(Serialize)]
 struct WaitlistRow<'a> {
@@ -23,10 +27,17 @@ struct WaitlistRow<'a> {
     holds_name: &'a str,
 }
 
-/// Renders `waitlists.csv`: one row per child and school she waits for, by school (in the
+/// Writes `waitlists.csv`: one row per child and school she waits for, by school (in the
 /// scenario's order) then position; `holds` is the school she holds now (empty if none); each
 /// school also by its name, for the family reading the row. A header even when nobody waits.
-pub fn waitlists_csv(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Vec<u8> {
+/// Written into `out` as it is rendered ([`super::blocks`]); returns what the results
+/// workbook keeps of it.
+pub fn write_waitlists(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    ranking: &Ranking,
+    outcomes: &[Outcome],
+) -> io::Result<Kept> {
     let lists = Waitlists::compute(scenario, ranking, outcomes);
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
@@ -44,10 +55,11 @@ pub fn waitlists_csv(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome
     ])
     .expect("writing to memory");
     let header = w.into_inner().expect("writing to memory");
-    super::blocks::in_blocks(&header, scenario.schools.len(), 32, false, |k, w| {
+    super::blocks::in_blocks(out, &header, scenario.schools.len(), 32, false, |k, w| {
         let s = SchoolIdx(k as u32);
         let school = scenario.school(s);
-        for (i, &c) in lists.by_school[s.ix()].iter().enumerate() {
+        let waiting = &lists.by_school[s.ix()];
+        for (i, &c) in waiting.iter().enumerate() {
             let entry = lists.by_child[c.ix()]
                 .iter()
                 .find(|e| e.school == s)
@@ -79,5 +91,6 @@ pub fn waitlists_csv(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome
             })
             .expect("writing to memory");
         }
+        waiting.len()
     })
 }

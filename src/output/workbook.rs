@@ -249,16 +249,70 @@ const SUMMARY_ROWS: &[Col] = &[
     ),
 ];
 
+/// One CSV table as the workbook is given it.
+#[derive(Debug, Clone, Copy)]
+pub enum Table<'a> {
+    /// The table's bytes, header first.
+    Csv(&'a [u8]),
+    /// Only the table's number of rows below its header: a table longer than a sheet is
+    /// given, whose bytes went to its CSV file without being kept ([`Kept`]).
+    Rows(usize),
+}
+
+/// What the workbook needs of a CSV table written as a stream: its rows, counted, and its
+/// bytes while there are no more rows than a sheet is given ([`SHEET_ROWS`]); beyond that the
+/// bytes are dropped, since the sheet will only say how many rows the CSV holds.
+#[derive(Debug)]
+pub struct Kept {
+    rows: usize,
+    bytes: Option<Vec<u8>>,
+}
+
+impl Default for Kept {
+    fn default() -> Kept {
+        Kept {
+            rows: 0,
+            bytes: Some(Vec::new()),
+        }
+    }
+}
+
+impl Kept {
+    /// Takes the table's next `bytes`, which hold `rows` rows (0 for a header).
+    pub fn add(&mut self, bytes: &[u8], rows: usize) {
+        self.rows += rows;
+        if self.rows > SHEET_ROWS {
+            self.bytes = None;
+        } else if let Some(kept) = &mut self.bytes {
+            kept.extend_from_slice(bytes);
+        }
+    }
+
+    /// The rows taken so far (below the header).
+    #[cfg(test)]
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The table as the workbook is given it.
+    pub fn table(&self) -> Table<'_> {
+        match &self.bytes {
+            Some(bytes) => Table::Csv(bytes),
+            None => Table::Rows(self.rows),
+        }
+    }
+}
+
 /// The CSV tables a results workbook is filled from, as rendered for the same run.
 pub struct Tables<'a> {
     /// `placements.csv`
-    pub placements: &'a [u8],
+    pub placements: Table<'a>,
     /// `schools.csv`
-    pub schools: &'a [u8],
+    pub schools: Table<'a>,
     /// `districts.csv`
-    pub districts: &'a [u8],
+    pub districts: Table<'a>,
     /// `waitlists.csv`
-    pub waitlists: &'a [u8],
+    pub waitlists: Table<'a>,
 }
 
 /// Renders `results.xlsx` from the run's CSV tables and summary, headers in `lang`.
@@ -280,7 +334,7 @@ fn build(tables: &Tables<'_>, summary: &Summary, lang: Lang) -> Result<Vec<u8>, 
             .set_creation_datetime(&ExcelDateTime::from_ymd(y, m, d)?),
     );
     let formats = Formats::new();
-    for (sheet, bytes) in [
+    for (sheet, table) in [
         (&PLACEMENTS, tables.placements),
         (&SCHOOLS, tables.schools),
         (&DISTRICTS, tables.districts),
@@ -288,7 +342,7 @@ fn build(tables: &Tables<'_>, summary: &Summary, lang: Lang) -> Result<Vec<u8>, 
     ] {
         let ws = wb.add_worksheet();
         ws.set_name(lang.pick(sheet.zh, sheet.en))?;
-        table_sheet(ws, sheet, bytes, lang, &formats, SHEET_ROWS)?;
+        table_sheet(ws, sheet, table, lang, &formats, SHEET_ROWS)?;
     }
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("概要", "summary"))?;
@@ -341,22 +395,28 @@ const SHEET_ROWS: usize = 250_000;
 fn table_sheet(
     ws: &mut Worksheet,
     sheet: &Sheet,
-    csv_bytes: &[u8],
+    table: Table<'_>,
     lang: Lang,
     f: &Formats,
     max_rows: usize,
 ) -> Result<(), XlsxError> {
-    let mut reader = csv::Reader::from_reader(csv_bytes);
-    let headers = reader
-        .headers()
-        .expect("the run's own CSV has a header")
-        .clone();
-    assert_eq!(
-        headers.iter().collect::<Vec<_>>(),
-        sheet.cols.iter().map(|c| c.csv).collect::<Vec<_>>(),
-        "the workbook's {} sheet lists the CSV's columns",
-        sheet.en
-    );
+    let total = match table {
+        Table::Csv(csv_bytes) => {
+            let mut reader = csv::Reader::from_reader(csv_bytes);
+            let headers = reader
+                .headers()
+                .expect("the run's own CSV has a header")
+                .clone();
+            assert_eq!(
+                headers.iter().collect::<Vec<_>>(),
+                sheet.cols.iter().map(|c| c.csv).collect::<Vec<_>>(),
+                "the workbook's {} sheet lists the CSV's columns",
+                sheet.en
+            );
+            reader.records().count()
+        }
+        Table::Rows(rows) => rows,
+    };
     let mut widths: Vec<f64> = Vec::with_capacity(sheet.cols.len());
     for (j, col) in sheet.cols.iter().enumerate() {
         let h = lang.pick(col.zh, col.en);
@@ -364,36 +424,38 @@ fn table_sheet(
         ws.write_string_with_format(0, j as u16, h, &f.header)?;
     }
     let mut rows = 0u32;
-    let total = reader.records().count();
-    if total > max_rows {
-        // Left to the CSV: the sheet says so, with the table's size, below its header.
-        let note = lang.pick(
-            &format!(
-                "本表共 {} 行，多于工作簿收录的上限 {} 行，完整数据见 {}",
-                group(&total.to_string()),
-                group(&max_rows.to_string()),
-                sheet.csv_name()
-            ),
-            &format!(
-                "This table has {} rows, more than the {} a workbook sheet is given: see {} for all of them",
-                group(&total.to_string()),
-                group(&max_rows.to_string()),
-                sheet.csv_name()
-            ),
-        );
-        ws.write_string(1, 0, note)?;
-        rows = 1;
-    } else {
-        let mut reader = csv::Reader::from_reader(csv_bytes);
-        for record in reader.records() {
-            let record = record.expect("the run's own CSV reads back");
-            rows += 1;
-            for (j, (value, col)) in record.iter().zip(sheet.cols).enumerate() {
-                write_cell(ws, rows, j as u16, value, col.cell, f)?;
-                if col.cell == Cell::Text {
-                    widths[j] = widths[j].max(width(value).min(60.0));
+    match table {
+        Table::Csv(csv_bytes) if total <= max_rows => {
+            let mut reader = csv::Reader::from_reader(csv_bytes);
+            for record in reader.records() {
+                let record = record.expect("the run's own CSV reads back");
+                rows += 1;
+                for (j, (value, col)) in record.iter().zip(sheet.cols).enumerate() {
+                    write_cell(ws, rows, j as u16, value, col.cell, f)?;
+                    if col.cell == Cell::Text {
+                        widths[j] = widths[j].max(width(value).min(60.0));
+                    }
                 }
             }
+        }
+        _ => {
+            // Left to the CSV: the sheet says so, with the table's size, below its header.
+            let note = lang.pick(
+                &format!(
+                    "本表共 {} 行，多于工作簿收录的上限 {} 行，完整数据见 {}",
+                    group(&total.to_string()),
+                    group(&max_rows.to_string()),
+                    sheet.csv_name()
+                ),
+                &format!(
+                    "This table has {} rows, more than the {} a workbook sheet is given: see {} for all of them",
+                    group(&total.to_string()),
+                    group(&max_rows.to_string()),
+                    sheet.csv_name()
+                ),
+            );
+            ws.write_string(1, 0, note)?;
+            rows = 1;
         }
     }
     for (j, w) in widths.into_iter().enumerate() {
@@ -495,8 +557,24 @@ mod tests {
             }
             let mut wb = Workbook::new();
             let ws = wb.add_worksheet();
-            table_sheet(ws, &sheet, csv.as_bytes(), lang, &Formats::new(), 4).unwrap();
-            let bytes = wb.save_to_buffer().unwrap();
+            table_sheet(
+                ws,
+                &sheet,
+                Table::Csv(csv.as_bytes()),
+                lang,
+                &Formats::new(),
+                4,
+            )
+            .unwrap();
+            let from_bytes = wb.save_to_buffer().unwrap();
+            if rows > 4 {
+                // A table known by its count alone gives the same workbook.
+                let mut wb = Workbook::new();
+                let ws = wb.add_worksheet();
+                table_sheet(ws, &sheet, Table::Rows(rows), lang, &Formats::new(), 4).unwrap();
+                assert_eq!(wb.save_to_buffer().unwrap(), from_bytes);
+            }
+            let bytes = from_bytes;
             let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
             let range = book.worksheet_range_at(0).unwrap().unwrap();
             range.rows().map(|r| r[0].to_string()).collect::<Vec<_>>()
@@ -519,5 +597,19 @@ mod tests {
             first_column(4, Lang::En),
             ["district", "D0", "D1", "D2", "D3"]
         );
+    }
+
+    /// A table's bytes are kept up to a sheet's rows and dropped beyond, its rows always counted.
+    #[test]
+    fn kept_holds_bytes_up_to_a_sheet() {
+        let mut kept = Kept::default();
+        kept.add(b"h\n", 0);
+        kept.add(b"1\n", SHEET_ROWS);
+        assert!(matches!(kept.table(), Table::Csv(b"h\n1\n")));
+        kept.add(b"2\n", 1);
+        assert!(matches!(kept.table(), Table::Rows(n) if n == SHEET_ROWS + 1));
+        kept.add(b"3\n", 2);
+        assert_eq!(kept.rows(), SHEET_ROWS + 3);
+        assert!(matches!(kept.table(), Table::Rows(_)));
     }
 }

@@ -228,7 +228,7 @@ pub fn round_and_write(
     let mut read: Vec<PathBuf> = files.all().into_iter().map(PathBuf::from).collect();
     read.push(files.previous.clone());
     let by = crate::atomic_dir::Provenance::new("round", read);
-    crate::output::write_dir(out, &rendered, &by)?;
+    crate::atomic_dir::write_dir(out, &rendered, &by)?;
     reporter.stage_finished(Stage::Write, t.elapsed(), "");
     Ok(RoundRun {
         round,

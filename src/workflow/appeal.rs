@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use super::{go_on, RunSettings};
 use crate::appeal::{changes, load_appeal, Appeal, Change};
-use crate::atomic_dir::{check_output_dir, Provenance};
+use crate::atomic_dir::{check_output_dir, write_dir, Provenance};
 use crate::error::Error;
 use crate::progress::{Reporter, Stage};
-use crate::{output, Solved};
+use crate::Solved;
 
 /// The file listing every child whose placement the appeal changes.
 pub const CHANGES: &str = "changes.csv";
@@ -85,7 +85,7 @@ pub fn appeal_and_write(
     .expect("serialising to memory");
     summary.push(b'\n');
     files.push((APPEAL_JSON, summary));
-    output::write_dir(out, &files, &by)?;
+    write_dir(out, &files, &by)?;
     reporter.stage_finished(Stage::Write, t.elapsed(), "");
     Ok(AppealRun {
         appeal,

@@ -4,12 +4,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{go_on, RunSettings};
-use crate::atomic_dir::{check_output_dir, Provenance};
+use crate::atomic_dir::{check_output_dir, write_dir_with, Provenance};
 use crate::error::{Error, InputError, InputErrors, InputKind};
 use crate::input::Loaded;
 use crate::progress::{Reporter, Stage};
+use crate::run_outputs::RunFiles;
 use crate::scenario::Scenario;
-use crate::{manifest, output, Solved};
+use crate::{manifest, Solved};
 
 /// What [`run_and_write`] did: the scenario it loaded, what it computed and where it wrote.
 #[derive(Debug, Clone)]
@@ -59,8 +60,6 @@ pub fn run_and_write(
     reporter.stage_finished(Stage::Solve, t.elapsed(), "");
     go_on(reporter)?;
     let t = Instant::now();
-    let mut files =
-        crate::run_outputs::render_run_in(sc, &solved, settings.statements, settings.lang);
     let inputs = manifest::hash_inputs(&loaded.files).map_err(|e| {
         InputErrors::one(
             InputKind::Scenario,
@@ -77,11 +76,21 @@ pub fn run_and_write(
         &settings.options,
         settings.statements,
         inputs,
-        &files,
+        &[] as &[(&str, Vec<u8>)],
     );
     record.lang = settings.lang;
-    files.push((manifest::MANIFEST, record.to_bytes()));
-    output::write_dir(out, &files, &by)?;
+    // The files go into the staging folder as they are rendered, hashed on the way; the
+    // manifest, written last, lists their hashes.
+    let files = RunFiles::new(sc, &solved, settings.statements, settings.lang);
+    let mut names = files.names();
+    names.push(manifest::MANIFEST);
+    let record = write_dir_with(out, &names, &by, |sink| {
+        let mut hashing = manifest::Hashing::new(sink);
+        files.write(&mut hashing)?;
+        record.outputs = hashing.hashes;
+        sink.bytes(manifest::MANIFEST, &record.to_bytes())?;
+        Ok(record)
+    })?;
     reporter.stage_finished(Stage::Write, t.elapsed(), "");
     let summary = crate::metrics::summary(sc, &solved);
     Ok(Run {

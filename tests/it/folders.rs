@@ -461,6 +461,55 @@ fn the_run_files_verify_expects_are_those_a_run_writes() {
     }
 }
 
+/// `write_dir_with` streams a run's files into the staging folder: the folder holds the bytes
+/// `render_run` gives, with the names in its order; a file not listed, written twice or left
+/// unwritten fails the write, and the folder is left as it was with no staging folder beside it.
+#[test]
+fn files_streamed_into_a_folder_are_those_rendered_and_a_wrong_list_is_refused() {
+    let scenario = super::util::load(&scenario_dir("tiny/two-schools/scenario.toml"));
+    let solved = super::util::solve_checked(&scenario, seatplan::Mechanism::Optimal);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let by = Provenance::new("test", Vec::<PathBuf>::new());
+    let files = seatplan::RunFiles::new(&scenario, &solved, true, seatplan::Lang::Zh);
+    let names = files.names();
+    let hashes = seatplan::write_dir_with(&out, &names, &by, |sink| {
+        let mut hashing = seatplan::Hashing::new(sink);
+        files.write(&mut hashing)?;
+        Ok(hashing.hashes)
+    })
+    .unwrap();
+    let held = seatplan::render_run_in(&scenario, &solved, true, seatplan::Lang::Zh);
+    assert_eq!(held.iter().map(|(n, _)| *n).collect::<Vec<_>>(), names);
+    for ((name, bytes), hash) in held.iter().zip(&hashes) {
+        assert_eq!(&std::fs::read(out.join(name)).unwrap(), bytes, "{name}");
+        assert_eq!(hash.file, *name);
+    }
+    let before = snapshot(&out);
+    type Fill<'a> = &'a dyn Fn(&mut dyn seatplan::FileSink) -> std::io::Result<()>;
+    let wrong: [(&[&str], Fill); 3] = [
+        (&["a.csv"], &|sink| sink.bytes("b.csv", b"x")),
+        (&["a.csv"], &|sink| {
+            sink.bytes("a.csv", b"x")?;
+            sink.bytes("a.csv", b"y")
+        }),
+        (&["a.csv", "b.csv"], &|sink| sink.bytes("a.csv", b"x")),
+    ];
+    for (list, fill) in wrong {
+        let err = seatplan::write_dir_with(&out, list, &by, fill).unwrap_err();
+        assert!(
+            matches!(err, OutputError::Folder { .. }),
+            "{list:?}: {err:?}"
+        );
+        assert_eq!(snapshot(&out), before);
+        assert_eq!(
+            std::fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "only the output folder is left"
+        );
+    }
+}
+
 /// A process id that no live process has (a child that has exited and been reaped).
 fn dead_pid() -> u32 {
     let mut child = std::process::Command::new("true").spawn().unwrap();
