@@ -210,6 +210,10 @@ pub fn assign(
             })
         })
         .collect();
+    // The applications (a province's four million, over 100 MB) are not needed by the later
+    // stages: freed before the purchase stage builds its reach lists.
+    drop(choice_stage);
+    drop(applicants);
     fallback::coordinate(scenario, ranking, &mut outcomes);
     let purchase = purchase::purchase(scenario, ranking, &mut outcomes);
     Ok(Assignment {
