@@ -132,7 +132,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
     /// Schools holding many children each, children reaching many schools (the pool keeps a
-    /// school's children in blocks of 16, a moved child's place left empty for the next, and
+    /// school's children in blocks of 8, a moved child's place left empty for the next, and
     /// recomputes a block's entries one by one or whole): exactly the oracle's places with
     /// distinct distances, the oracle's verdicts and totals with tied ones.
     #[test]
