@@ -46,6 +46,8 @@ pub(super) struct Order<'a> {
     coordinated_at: Vec<Vec<u32>>,
     /// The public schools of each district.
     district_schools: Vec<Vec<SchoolIdx>>,
+    /// Every public school of the city.
+    all_schools: Vec<SchoolIdx>,
 }
 
 impl<'a> Order<'a> {
@@ -63,37 +65,50 @@ impl<'a> Order<'a> {
             last_coordinated: vec![None; scenario.schools.len()],
             coordinated_at: vec![Vec::new(); scenario.schools.len()],
             district_schools,
+            all_schools: scenario.school_indices().collect(),
         }
     }
 
-    /// The schools the child may be coordinated to under the stage, each with its preference
-    /// key (pass, distance, school index: smaller is preferred), within the distance limit.
-    fn options(&self, child: &Child) -> Vec<((u8, f64, SchoolIdx), SchoolIdx)> {
+    /// The schools the child may be coordinated to under the stage, each with its pass, in the
+    /// stage's order, before the distance limit: her catchment's first (pass 0), then her
+    /// district's other schools (pass 1) under `catchment_first`; her district's under
+    /// `district` and the city's under `nearest` (pass 0); none under `off`.
+    fn candidates<'c>(&'c self, child: &'c Child) -> impl Iterator<Item = (u8, SchoolIdx)> + 'c {
+        let district: &[SchoolIdx] = &self.district_schools[child.residence_district.ix()];
+        let (first, rest, pass): (&[SchoolIdx], &[SchoolIdx], u8) =
+            match self.scenario.fallback.coordination {
+                Coordination::Off => (&[], &[], 0),
+                Coordination::District => (&[], district, 0),
+                Coordination::CatchmentFirst => (&child.catchment, district, 1),
+                Coordination::Nearest => (&[], &self.all_schools, 0),
+            };
+        first.iter().map(|&s| (0, s)).chain(
+            rest.iter()
+                .filter(move |s| !first.contains(s))
+                .map(move |&s| (pass, s)),
+        )
+    }
+
+    /// The preference key (pass, distance, school index: smaller is preferred) of candidate
+    /// school `s` of `child` at `pass`, if it is within the distance limit.
+    fn key(&self, child: &Child, pass: u8, s: SchoolIdx) -> Option<(u8, f64, SchoolIdx)> {
         let scenario = self.scenario;
-        let key = |pass: u8, s: SchoolIdx| {
-            let d = child.location.distance_km(scenario.school(s).location);
-            within(scenario.fallback.coordinated_max_km, d).then_some(((pass, d, s), s))
-        };
-        let district = &self.district_schools[child.residence_district.ix()];
-        let in_catchment = |s: &SchoolIdx| child.catchment.contains(s);
-        match scenario.fallback.coordination {
-            Coordination::Off => Vec::new(),
-            Coordination::District => district.iter().filter_map(|&s| key(0, s)).collect(),
-            Coordination::CatchmentFirst => {
-                let mut all: Vec<_> = child.catchment.iter().filter_map(|&s| key(0, s)).collect();
-                all.extend(
-                    district
-                        .iter()
-                        .filter(|s| !in_catchment(s))
-                        .filter_map(|&s| key(1, s)),
-                );
-                all
-            }
-            Coordination::Nearest => scenario
-                .school_indices()
-                .filter_map(|s| key(0, s))
-                .collect(),
-        }
+        let d = child.location.distance_km(scenario.school(s).location);
+        within(scenario.fallback.coordinated_max_km, d).then_some((pass, d, s))
+    }
+
+    /// The schools the child may be coordinated to under the stage, each with its preference
+    /// key, within the distance limit.
+    fn options(&self, child: &Child) -> Vec<((u8, f64, SchoolIdx), SchoolIdx)> {
+        self.candidates(child)
+            .filter_map(|(pass, s)| self.key(child, pass, s).map(|k| (k, s)))
+            .collect()
+    }
+
+    /// The preference key of `school` for `child`, if it is one of her options.
+    fn key_at(&self, child: &Child, school: SchoolIdx) -> Option<(u8, f64, SchoolIdx)> {
+        let (pass, s) = self.candidates(child).find(|&(_, s)| s == school)?;
+        self.key(child, pass, s)
     }
 
     /// The child's preference key for the school she holds, if it is one of her schools.
@@ -251,19 +266,23 @@ impl<'a> Order<'a> {
         let scenario = self.scenario;
         let child = scenario.child(c);
         let pos = self.turn(c);
-        let options = self.options(child);
         let here = match outcome {
-            Outcome::Coordinated { school } => Self::key_of(&options, school),
+            Outcome::Coordinated { school } => self.key_at(child, school),
             _ => None,
         };
-        for &(key, s) in &options {
-            if here.is_some_and(|h| !preferred(key, h)) {
-                continue;
-            }
+        for (pass, s) in self.candidates(child) {
+            // A school neither free nor taken by a later child is no finding whatever its key:
+            // its distance is not needed.
             let school = scenario.school(s);
             let free = tally.filled[s.ix()] < school.seats;
             let taken_by_later = self.last_coordinated[s.ix()].is_some_and(|l| l > pos);
-            if free || taken_by_later {
+            if !(free || taken_by_later) {
+                continue;
+            }
+            let Some(key) = self.key(child, pass, s) else {
+                continue;
+            };
+            if here.is_none_or(|h| preferred(key, h)) {
                 v.push(
                     "coordinated-order",
                     format!(
