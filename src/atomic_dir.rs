@@ -146,7 +146,7 @@ impl Staging<'_> {
     fn put(
         &mut self,
         name: &str,
-        body: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+        body: &mut dyn FnMut(&mut (dyn Write + Send)) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
         let result = match self.names.iter().position(|n| *n == name) {
             Some(k) if !self.written[k] => {
@@ -174,7 +174,7 @@ impl Staging<'_> {
     fn write(
         &self,
         name: &str,
-        body: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+        body: &mut dyn FnMut(&mut (dyn Write + Send)) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
         let path = self.folder.join(name);
         if let Some(parent) = path.parent() {
@@ -191,7 +191,7 @@ impl FileSink for Staging<'_> {
     fn file(
         &mut self,
         name: &'static str,
-        body: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+        body: &mut dyn FnMut(&mut (dyn Write + Send)) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
         self.put(name, body)
     }

@@ -157,7 +157,7 @@ impl FileSink for Hashing<'_> {
     fn file(
         &mut self,
         name: &'static str,
-        body: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+        body: &mut dyn FnMut(&mut (dyn Write + Send)) -> io::Result<()>,
     ) -> io::Result<()> {
         let mut hasher = Sha256::new();
         self.inner.file(name, &mut |w| {
@@ -176,7 +176,7 @@ impl FileSink for Hashing<'_> {
 
 /// A writer that hashes what it passes on.
 struct Tee<'w> {
-    out: &'w mut dyn Write,
+    out: &'w mut (dyn Write + Send),
     hasher: &'w mut Sha256,
 }
 

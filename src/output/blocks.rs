@@ -4,8 +4,8 @@
 //! a table's items (children, schools) can be cut into blocks, each block written by its own
 //! `csv::Writer` on rayon's pool, and the blocks written out in order: the bytes are those of
 //! one writer over every item, on any number of threads. The blocks are rendered a wave of
-//! [`BLOCKS_PER_WAVE`] at a time and each wave written to the table's destination (a staging
-//! file, a hash, memory) before the next is rendered, so a table is never held whole unless
+//! [`BLOCKS_PER_WAVE`] at a time, each wave written to the table's destination (a staging
+//! file, a hash, memory) while the next is rendered, so a table is never held whole unless
 //! its destination holds it: a province's placements are a few waves of megabytes in memory,
 //! not 130 MB. What the results workbook needs of the table is kept on the way ([`Kept`]).
 
@@ -16,8 +16,9 @@ use rayon::prelude::*;
 use super::workbook::Kept;
 
 /// Blocks rendered side by side before they are written out: enough to keep every thread
-/// busy, few enough that a wave's blocks are a few tens of megabytes at most.
-const BLOCKS_PER_WAVE: usize = 16;
+/// busy, few enough that the two waves held at once (one rendered, one written) are a few tens
+/// of megabytes at most.
+const BLOCKS_PER_WAVE: usize = 8;
 
 /// Writes into `out` the table of `items` items after the bytes `start` (a header written by
 /// hand, or nothing), each item written by `write(item, writer)`, which returns the rows it
@@ -27,7 +28,7 @@ const BLOCKS_PER_WAVE: usize = 16;
 /// workbook keeps of the table: its rows, and its bytes while they are few enough for a sheet.
 /// An error is `out`'s (a full disk), returned at once.
 pub(super) fn in_blocks<W>(
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     start: &[u8],
     items: usize,
     per_block: usize,
@@ -51,14 +52,27 @@ where
     let mut kept = Kept::default();
     out.write_all(start)?;
     kept.add(start, 0);
-    for wave in (0..blocks).step_by(BLOCKS_PER_WAVE) {
-        let end = blocks.min(wave + BLOCKS_PER_WAVE);
-        let rendered: Vec<(Vec<u8>, usize)> = (wave..end).into_par_iter().map(render).collect();
+    let mut emit = |rendered: Vec<(Vec<u8>, usize)>| -> io::Result<()> {
         for (block, rows) in rendered {
             out.write_all(&block)?;
             kept.add(&block, rows);
         }
+        Ok(())
+    };
+    // Each wave is rendered while the one before it is written (and hashed, and copied for
+    // the workbook): writing takes about as long as rendering.
+    let mut pending = Vec::new();
+    for wave in (0..blocks).step_by(BLOCKS_PER_WAVE) {
+        let end = blocks.min(wave + BLOCKS_PER_WAVE);
+        let before = std::mem::take(&mut pending);
+        let (rendered, written) = rayon::join(
+            || (wave..end).into_par_iter().map(render).collect(),
+            || emit(before),
+        );
+        written?;
+        pending = rendered;
     }
+    emit(pending)?;
     Ok(kept)
 }
 

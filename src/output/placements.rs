@@ -33,7 +33,7 @@ struct PlacementRow<'a> {
 /// Writes `placements.csv` into `out` as it is rendered ([`super::blocks`]): one row per
 /// child, sorted by child id. Returns what the results workbook keeps of it.
 pub fn write_placements(
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     scenario: &Scenario,
     solved: &Solved,
 ) -> io::Result<Kept> {

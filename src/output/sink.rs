@@ -16,7 +16,7 @@ pub trait FileSink {
     fn file(
         &mut self,
         name: &'static str,
-        body: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+        body: &mut dyn FnMut(&mut (dyn Write + Send)) -> io::Result<()>,
     ) -> io::Result<()>;
 
     /// Takes file `name` whose bytes are already rendered.
@@ -33,7 +33,7 @@ impl FileSink for Held {
     fn file(
         &mut self,
         name: &'static str,
-        body: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+        body: &mut dyn FnMut(&mut (dyn Write + Send)) -> io::Result<()>,
     ) -> io::Result<()> {
         let mut bytes = Vec::new();
         body(&mut bytes)?;
@@ -50,7 +50,7 @@ impl FileSink for Discard {
     fn file(
         &mut self,
         _: &'static str,
-        body: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+        body: &mut dyn FnMut(&mut (dyn Write + Send)) -> io::Result<()>,
     ) -> io::Result<()> {
         body(&mut io::sink())
     }

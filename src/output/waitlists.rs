@@ -33,7 +33,7 @@ struct WaitlistRow<'a> {
 /// Written into `out` as it is rendered ([`super::blocks`]); returns what the results
 /// workbook keeps of it.
 pub fn write_waitlists(
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     scenario: &Scenario,
     ranking: &Ranking,
     outcomes: &[Outcome],
