@@ -6,7 +6,8 @@
 //! - `load`: `seatplan::load` of the same scenario — read, check every cell, build the entities
 //!   and the validated scenario.
 //!
-//! Both run under the `seatplan` binary's allocator (mimalloc, src/main.rs), so the load is
+//! Both run under the `seatplan` binary's allocator (mimalloc, with its purge delay set to 0 as
+//! src/main.rs sets it), so the load is
 //! measured as the tool runs it: under the system allocator the floor's cost depended on what
 //! the load before it had left in glibc's heap (reading a file whole into fresh pages costs about
 //! a millisecond a megabyte on the 2-core machine), which skewed the ratio either way.
@@ -94,6 +95,10 @@ fn validate_peak(scenario: &Path, what: &str) {
 }
 
 fn main() {
+    // As the binary sets it at start (src/main.rs): freed memory given back at once. 15 is
+    // mimalloc's `mi_option_purge_delay`, whose position the binary's unit test checks.
+    // SAFETY: sets one of mimalloc's options to a value its header documents.
+    unsafe { libmimalloc_sys::mi_option_set(15, 0) };
     // `cargo bench` passes `--bench`; nothing to filter in this plain harness.
     let runs: usize = std::env::var("SEATPLAN_BENCH_RUNS")
         .ok()
