@@ -426,7 +426,7 @@ mod tests {
         for len in [0, 1, 254, 255, 256, 510, 511, 4096, 70_000] {
             let bytes: Vec<u8> = (0..len)
                 .map(|i: usize| {
-                    if i % 7 == 0 || i % 254 == 3 {
+                    if i.is_multiple_of(7) || i % 254 == 3 {
                         b'\n'
                     } else {
                         b'a'
