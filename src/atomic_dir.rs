@@ -99,8 +99,8 @@ fn non_empty(dir: &Path) -> &Path {
 /// complete contents of folder `dir`, replacing any previous contents only once everything new
 /// is on disk, and only if [`check_output_dir`] allows `dir` for `by`'s inputs.
 ///
-/// On any error (a refused folder, disk full, read-only file system, no permission, a file too
-/// large) the staging folder is removed and `dir` is left exactly as it was; the error names
+/// On any error (a refused folder, a name given twice, disk full, read-only file system, no
+/// permission, a file too large) the staging folder is removed and `dir` is left exactly as it was; the error names
 /// the step (`cannot write placements.csv …`), the folder, and the system's reason as its
 /// source. Leftovers of killed writes of `dir` whose process is gone are removed.
 pub fn write_dir<N: AsRef<str>>(

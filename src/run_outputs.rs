@@ -11,6 +11,7 @@
 use std::io;
 
 use crate::lang::Lang;
+use crate::metrics::Summary;
 use crate::output::{
     self, FileSink, Held, Table, Tables, DISTRICTS, GEOJSON, PLACEMENTS, RESULTS, SCHOOLS,
     STATEMENTS, SUMMARY, WAITLISTS,
@@ -57,9 +58,9 @@ impl<'a> RunFiles<'a> {
 
     /// Writes every file into `sink` in the order of [`RunFiles::names`]. `placements.csv`
     /// and `waitlists.csv` are written as they are rendered, never held whole unless `sink`
-    /// holds them; the workbook keeps of them only what its sheets show. An error is the
-    /// sink's (a full disk), returned at once.
-    pub fn write(&self, sink: &mut dyn FileSink) -> io::Result<()> {
+    /// holds them; the workbook keeps of them only what its sheets show. Returns the summary
+    /// written to `summary.json`. An error is the sink's (a full disk), returned at once.
+    pub fn write(&self, sink: &mut dyn FileSink) -> io::Result<Summary> {
         let (sc, solved) = (self.scenario, self.solved);
         // Each file depends only on the run, never on another file's rendering order, so the
         // renderers run on rayon's pool and give the same bytes on any thread count; the two
@@ -108,7 +109,7 @@ impl<'a> RunFiles<'a> {
         if self.statements {
             sink.bytes(STATEMENTS, &output::statements_csv(sc, &solved.ranking))?;
         }
-        Ok(())
+        Ok(summary)
     }
 
     /// Every file rendered into memory, in the order of [`RunFiles::names`].

@@ -84,15 +84,14 @@ pub fn run_and_write(
     let files = RunFiles::new(sc, &solved, settings.statements, settings.lang);
     let mut names = files.names();
     names.push(manifest::MANIFEST);
-    let record = write_dir_with(out, &names, &by, |sink| {
+    let (record, summary) = write_dir_with(out, &names, &by, |sink| {
         let mut hashing = manifest::Hashing::new(sink);
-        files.write(&mut hashing)?;
+        let summary = files.write(&mut hashing)?;
         record.outputs = hashing.hashes;
         sink.bytes(manifest::MANIFEST, &record.to_bytes())?;
-        Ok(record)
+        Ok((record, summary))
     })?;
     reporter.stage_finished(Stage::Write, t.elapsed(), "");
-    let summary = crate::metrics::summary(sc, &solved);
     Ok(Run {
         loaded,
         solved,

@@ -475,7 +475,8 @@ fn files_streamed_into_a_folder_are_those_rendered_and_a_wrong_list_is_refused()
     let names = files.names();
     let hashes = seatplan::write_dir_with(&out, &names, &by, |sink| {
         let mut hashing = seatplan::Hashing::new(sink);
-        files.write(&mut hashing)?;
+        let summary = files.write(&mut hashing)?;
+        assert_eq!(summary, seatplan::summary(&scenario, &solved));
         Ok(hashing.hashes)
     })
     .unwrap();
