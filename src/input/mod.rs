@@ -12,6 +12,7 @@ pub mod dictionary;
 mod fallback_stages;
 pub mod forms;
 pub mod ids;
+mod lend;
 mod polygons;
 pub mod read;
 pub mod rows;

@@ -86,6 +86,11 @@ impl InputLimits {
         SET.with(Cell::get).unwrap_or_default()
     }
 
+    /// The limits [`with_input_limits`] set on this thread, if it did.
+    pub(crate) fn set_here() -> Option<InputLimits> {
+        SET.with(Cell::get)
+    }
+
     /// Whether [`with_input_limits`] set the limits on this thread (the command line's limits
     /// then win over a scenario file's `[limits]`).
     pub(crate) fn set_by_caller() -> bool {

@@ -372,6 +372,32 @@ pub(crate) fn with_files_in_memory<R>(
     f()
 }
 
+/// Files served from memory ([`with_files_in_memory`]): path → bytes.
+pub(crate) type InMemory = std::collections::HashMap<std::path::PathBuf, Vec<u8>>;
+
+/// A copy of the bytes of `path` as this thread serves it from memory (a map of that path
+/// alone, empty if it is not held), for another thread to read; `None` outside
+/// [`with_files_in_memory`].
+pub(crate) fn held_here(path: &Path) -> Option<InMemory> {
+    IN_MEMORY.with(|m| {
+        m.borrow().as_ref().map(|files| {
+            files
+                .get(path)
+                .map(|bytes| (path.to_path_buf(), bytes.clone()))
+                .into_iter()
+                .collect()
+        })
+    })
+}
+
+/// Runs `f` inside [`with_files_in_memory`] of `files` when there are files, else as it is.
+pub(crate) fn with_held<R>(files: Option<InMemory>, f: impl FnOnce() -> R) -> R {
+    match files {
+        None => f(),
+        Some(files) => with_files_in_memory(files, f),
+    }
+}
+
 /// Reads an input file of `kind` through [`read_input`] (regular files only, within the size
 /// limit), or from memory inside [`with_files_in_memory`] (within the same limit).
 pub(crate) fn read_file(path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {

@@ -371,6 +371,31 @@ fn choice_for_an_unknown_child() {
     );
 }
 
+/// The choices are read beside the children, knowing children only by id until both are read:
+/// the rows naming no child are still reported in line order, each such row's problems after
+/// its unknown child, and an unknown child's repeated rank is not reported.
+#[test]
+fn choices_of_unknown_children_are_reported_in_line_order() {
+    let dir = tiny();
+    append(&dir, "choices.csv", "Z,S1,1");
+    append(&dir, "choices.csv", "A,S9,5");
+    append(&dir, "choices.csv", "Z,S1,1");
+    append(&dir, "choices.csv", "Y,S9,0");
+    append(&dir, "choices.csv", "Z,S2,2");
+    assert_eq!(
+        errors(&dir),
+        vec![
+            "choices.csv:10: field `child`: unknown child `Z` (not in children.csv)",
+            "choices.csv:11: field `school`: unknown public school `S9` (not in schools.csv)",
+            "choices.csv:12: field `child`: unknown child `Z` (not in children.csv)",
+            "choices.csv:13: field `child`: unknown child `Y` (not in children.csv)",
+            "choices.csv:13: field `school`: unknown public school `S9` (not in schools.csv)",
+            "choices.csv:13: field `rank`: must be between 1 and 100, got 0",
+            "choices.csv:14: field `child`: unknown child `Z` (not in children.csv)",
+        ]
+    );
+}
+
 // ---- scenario.toml -----------------------------------------------------------------------
 
 #[test]

@@ -411,6 +411,57 @@ fn record(read: TableRead) {
     });
 }
 
+/// One registered table taken from a thread's registry ([`lend_table`]), to be read on another
+/// thread ([`with_lent_table`]) and its reading recorded back ([`give_back_table`]).
+pub(crate) struct LentTable(Registry);
+
+/// Takes the table registered at `path` from this thread's registry; `None` when this thread
+/// registers no tables (inside no [`with_tables`]).
+pub(crate) fn lend_table(path: &Path) -> Option<LentTable> {
+    REGISTRY.with(|r| {
+        r.borrow_mut().as_mut().map(|r| {
+            let mut lent = Registry::default();
+            if let Some(entry) = r.entries.remove(path) {
+                lent.entries.insert(path.to_path_buf(), entry);
+            }
+            LentTable(lent)
+        })
+    })
+}
+
+/// Runs `f` with `lent` as this thread's registry (the registry it had is put back afterwards,
+/// also if `f` panics); returns what `f` gave and the registry as `f` left it.
+pub(crate) fn with_lent_table<R>(
+    lent: Option<LentTable>,
+    f: impl FnOnce() -> R,
+) -> (R, Option<LentTable>) {
+    let Some(LentTable(registry)) = lent else {
+        let restore = Restore(REGISTRY.with(|r| r.borrow_mut().take()));
+        let out = f();
+        drop(restore);
+        return (out, None);
+    };
+    let restore = Restore(REGISTRY.with(|r| r.borrow_mut().replace(registry)));
+    let out = f();
+    let registry = REGISTRY.with(|r| r.borrow_mut().take());
+    drop(restore);
+    (out, registry.map(LentTable))
+}
+
+/// Puts what a lent table's reading recorded, and the table if it was not read, back into
+/// this thread's registry.
+pub(crate) fn give_back_table(lent: Option<LentTable>) {
+    let Some(LentTable(lent)) = lent else {
+        return;
+    };
+    REGISTRY.with(|r| {
+        if let Some(r) = r.borrow_mut().as_mut() {
+            r.entries.extend(lent.entries);
+            r.reads.extend(lent.reads);
+        }
+    });
+}
+
 /// Runs `f` (the validators) with the `declared` tables registered for [`lookup`]: the workbooks
 /// are opened and their sheets read first, `f` gets the files as the problems name them (a sheet
 /// as `intake.xlsx [儿童]`), and every problem `f` reported at a sheet is then rewritten to name

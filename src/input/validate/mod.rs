@@ -96,28 +96,48 @@ pub(crate) fn validate(
         }
         polygons
     });
-    let columns = (ChildRow::REQUIRED, ChildRow::OPTIONAL);
-    let mut children = children::validate(
-        &files.children,
-        columns,
-        &districts,
-        &schools,
-        &catchments,
-        &cx,
-        errors,
+    // The two largest tables are read at once, on two cores: the choices name children only by
+    // id until the children are known (see `choices`). Whichever threads read them read them as
+    // this one would (`lend`): rayon runs both on its own threads when called from another.
+    let lent_children = super::lend::lend(&files.children);
+    let lent_choices = super::lend::lend(&files.choices);
+    let (
+        ((mut children, children_errors), lent_children),
+        ((read_choices, choices_errors), lent_choices),
+    ) = rayon::join(
+        || {
+            lent_children.run(|| {
+                let mut errors = Vec::new();
+                let columns = (ChildRow::REQUIRED, ChildRow::OPTIONAL);
+                let children = children::validate(
+                    &files.children,
+                    columns,
+                    &districts,
+                    &schools,
+                    &catchments,
+                    &cx,
+                    &mut errors,
+                );
+                (children, errors)
+            })
+        },
+        || {
+            lent_choices.run(|| {
+                let mut errors = Vec::new();
+                let columns = (ChoiceRow::REQUIRED, &[][..]);
+                let read = choices::read(&files.choices, columns, &schools, &cx, &mut errors);
+                (read, errors)
+            })
+        },
     );
+    super::lend::give_back(lent_children);
+    super::lend::give_back(lent_choices);
+    errors.extend(children_errors);
     if let Some(polygons) = &polygons {
         polygons.assign(&mut children.by_id.entities);
     }
-    let columns = (ChoiceRow::REQUIRED, &[][..]);
-    let choice_lines = choices::validate(
-        &files.choices,
-        columns,
-        &mut children,
-        &schools,
-        &cx,
-        errors,
-    );
+    errors.extend(choices_errors);
+    let choice_lines = choices::resolve(&files.choices, read_choices, &mut children, &cx, errors);
     super::siblings::link(
         &files.children,
         std::mem::take(&mut children.memberships),

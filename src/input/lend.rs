@@ -1,0 +1,62 @@
+//! A table read on another thread than the loader's. What the loader's thread has set for the
+//! files it reads — the size limits ([`super::read::with_input_limits`]), files served from
+//! memory ([`super::rows::with_files_in_memory`]) and the registered tables of workbooks and
+//! decoded CSV files ([`super::source::with_tables`]) — is kept per thread, so that loads on
+//! different threads never see each other's. [`lend`] takes what one table needs from the
+//! loader's thread, [`Lent::run`] sets it on whichever thread reads that table, and
+//! [`give_back`] returns what the reading recorded (how the table was read, for the run's
+//! report) to the loader's thread.
+
+use std::path::Path;
+
+use super::read::InputLimits;
+use super::{rows, source};
+
+/// What reading one table needs from the loader's thread.
+pub(crate) struct Lent {
+    limits: Option<InputLimits>,
+    in_memory: Option<rows::InMemory>,
+    tables: Option<source::LentTable>,
+}
+
+/// Takes from this thread what reading the table at `path` needs: its registered table is
+/// then this [`Lent`]'s until [`give_back`].
+pub(crate) fn lend(path: &Path) -> Lent {
+    Lent {
+        limits: InputLimits::set_here(),
+        in_memory: rows::held_here(path),
+        tables: source::lend_table(path),
+    }
+}
+
+impl Lent {
+    /// Runs `f` on this thread with what was lent set (what this thread had set is put back
+    /// afterwards, also if `f` panics); returns its result and what is to be given back.
+    pub(crate) fn run<R>(self, f: impl FnOnce() -> R) -> (R, Lent) {
+        let Lent {
+            limits,
+            in_memory,
+            tables,
+        } = self;
+        let run = || rows::with_held(in_memory, || source::with_lent_table(tables, f));
+        let (out, tables) = match limits {
+            Some(limits) => super::read::with_input_limits(limits, run),
+            None => run(),
+        };
+        // The bytes served from memory were a copy: nothing of them is given back.
+        let in_memory = None;
+        (
+            out,
+            Lent {
+                limits,
+                in_memory,
+                tables,
+            },
+        )
+    }
+}
+
+/// Gives back to this thread (the loader's) what the reading recorded.
+pub(crate) fn give_back(lent: Lent) {
+    source::give_back_table(lent.tables);
+}
