@@ -31,8 +31,8 @@ pub(crate) fn lend(path: &Path) -> Lent {
 
 impl Lent {
     /// Runs `f` on this thread with what was lent set (what this thread had set is put back
-    /// afterwards, also if `f` panics); returns its result and what is to be given back.
-    pub(crate) fn run<R>(self, f: impl FnOnce() -> R) -> (R, Lent) {
+    /// afterwards, also if `f` panics); returns its result and what the reading recorded.
+    pub(crate) fn run<R>(self, f: impl FnOnce() -> R) -> (R, Recorded) {
         let Lent {
             limits,
             in_memory,
@@ -43,20 +43,17 @@ impl Lent {
             Some(limits) => super::read::with_input_limits(limits, run),
             None => run(),
         };
-        // The bytes served from memory were a copy: nothing of them is given back.
-        let in_memory = None;
-        (
-            out,
-            Lent {
-                limits,
-                in_memory,
-                tables,
-            },
-        )
+        (out, Recorded { tables })
     }
 }
 
+/// What reading a lent table recorded, for [`give_back`]: how it was read (and the table, if
+/// it was not read). The bytes served from memory were a copy; nothing of them comes back.
+pub(crate) struct Recorded {
+    tables: Option<source::LentTable>,
+}
+
 /// Gives back to this thread (the loader's) what the reading recorded.
-pub(crate) fn give_back(lent: Lent) {
-    source::give_back_table(lent.tables);
+pub(crate) fn give_back(recorded: Recorded) {
+    source::give_back_table(recorded.tables);
 }

@@ -102,8 +102,8 @@ pub(crate) fn validate(
     let lent_children = super::lend::lend(&files.children);
     let lent_choices = super::lend::lend(&files.choices);
     let (
-        ((mut children, children_errors), lent_children),
-        ((read_choices, choices_errors), lent_choices),
+        ((mut children, children_errors), children_read),
+        ((read_choices, choices_errors), choices_read),
     ) = rayon::join(
         || {
             lent_children.run(|| {
@@ -130,8 +130,8 @@ pub(crate) fn validate(
             })
         },
     );
-    super::lend::give_back(lent_children);
-    super::lend::give_back(lent_choices);
+    super::lend::give_back(children_read);
+    super::lend::give_back(choices_read);
     errors.extend(children_errors);
     if let Some(polygons) = &polygons {
         polygons.assign(&mut children.by_id.entities);
