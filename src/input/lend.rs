@@ -38,11 +38,11 @@ impl Lent {
             in_memory,
             tables,
         } = self;
-        let run = || rows::with_held(in_memory, || source::with_lent_table(tables, f));
-        let (out, tables) = match limits {
-            Some(limits) => super::read::with_input_limits(limits, run),
-            None => run(),
-        };
+        // Each setting is set as lent, `None` included: a rayon thread that takes this table
+        // while it waits inside a load of its own must not read it with that load's settings.
+        let (out, tables) = super::read::with_limits_set(limits, || {
+            rows::with_held(in_memory, || source::with_lent_table(tables, f))
+        });
         (out, Recorded { tables })
     }
 }
@@ -56,4 +56,37 @@ pub(crate) struct Recorded {
 /// Gives back to this thread (the loader's) what the reading recorded.
 pub(crate) fn give_back(recorded: Recorded) {
     source::give_back_table(recorded.tables);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::input::read::{with_input_limits, FileKind, MIB};
+
+    /// A table lent by a thread that set nothing is read with nothing set, even on a thread
+    /// that is itself inside a load with limits and files in memory (as a rayon thread waiting
+    /// in its own load may take another load's table); that thread's settings come back after.
+    #[test]
+    fn a_table_is_read_with_what_was_lent_and_nothing_else() {
+        let path = Path::new("choices.csv");
+        let lent = lend(path);
+        let files = [(PathBuf::from(path), b"child,school,rank\n".to_vec())].into();
+        let limits = InputLimits {
+            table_bytes: MIB,
+            text_bytes: MIB,
+        };
+        rows::with_files_in_memory(files, || {
+            with_input_limits(limits, || {
+                let ((), recorded) = lent.run(|| {
+                    assert!(rows::held_file(path, FileKind::Table).is_none());
+                    assert_eq!(InputLimits::set_here(), None);
+                });
+                give_back(recorded);
+                assert!(rows::held_file(path, FileKind::Table).is_some());
+                assert_eq!(InputLimits::set_here(), Some(limits));
+            })
+        });
+    }
 }

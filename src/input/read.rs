@@ -106,13 +106,19 @@ thread_local! {
 /// Runs `f` with `limits` as the size limits of every input file read on this thread (the
 /// previous limits are restored afterwards, also if `f` panics).
 pub fn with_input_limits<R>(limits: InputLimits, f: impl FnOnce() -> R) -> R {
+    with_limits_set(Some(limits), f)
+}
+
+/// Runs `f` with `limits` as this thread's setting of [`with_input_limits`] — `None`: none, the
+/// defaults or a scenario file's `[limits]` then apply — restoring the previous one afterwards.
+pub(crate) fn with_limits_set<R>(limits: Option<InputLimits>, f: impl FnOnce() -> R) -> R {
     struct Restore(Option<InputLimits>);
     impl Drop for Restore {
         fn drop(&mut self) {
             SET.with(|s| s.set(self.0));
         }
     }
-    let _restore = Restore(SET.with(|s| s.replace(Some(limits))));
+    let _restore = Restore(SET.with(|s| s.replace(limits)));
     f()
 }
 

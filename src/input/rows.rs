@@ -362,14 +362,7 @@ pub(crate) fn with_files_in_memory<R>(
     files: std::collections::HashMap<std::path::PathBuf, Vec<u8>>,
     f: impl FnOnce() -> R,
 ) -> R {
-    struct Restore(Option<std::collections::HashMap<std::path::PathBuf, Vec<u8>>>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            IN_MEMORY.with(|m| *m.borrow_mut() = self.0.take());
-        }
-    }
-    let _restore = Restore(IN_MEMORY.with(|m| m.borrow_mut().replace(files)));
-    f()
+    with_held(Some(files), f)
 }
 
 /// Files served from memory ([`with_files_in_memory`]): path → bytes.
@@ -390,12 +383,17 @@ pub(crate) fn held_here(path: &Path) -> Option<InMemory> {
     })
 }
 
-/// Runs `f` inside [`with_files_in_memory`] of `files` when there are files, else as it is.
+/// Runs `f` with `files` as this thread's files served from memory — `None`: none, every file
+/// is read from the disk — restoring what the thread had afterwards, also if `f` panics.
 pub(crate) fn with_held<R>(files: Option<InMemory>, f: impl FnOnce() -> R) -> R {
-    match files {
-        None => f(),
-        Some(files) => with_files_in_memory(files, f),
+    struct Restore(Option<InMemory>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            IN_MEMORY.with(|m| *m.borrow_mut() = self.0.take());
+        }
     }
+    let _restore = Restore(IN_MEMORY.with(|m| std::mem::replace(&mut *m.borrow_mut(), files)));
+    f()
 }
 
 /// Reads an input file of `kind` through [`read_input`] (regular files only, within the size

@@ -429,8 +429,9 @@ pub(crate) fn lend_table(path: &Path) -> Option<LentTable> {
     })
 }
 
-/// Runs `f` with `lent` as this thread's registry (the registry it had is put back afterwards,
-/// also if `f` panics); returns what `f` gave and the registry as `f` left it.
+/// Runs `f` with `lent` as this thread's registry — `None`: no registry, every table read
+/// plainly — (the registry it had is put back afterwards, also if `f` panics); returns what `f`
+/// gave and the registry as `f` left it.
 pub(crate) fn with_lent_table<R>(
     lent: Option<LentTable>,
     f: impl FnOnce() -> R,
