@@ -29,8 +29,6 @@
 //!   `q`, plus a spare-seat node), found by Bellman–Ford. This is the optimality condition of
 //!   min-cost flow. Equal-cost ties are not checked: any least-cost assignment passes.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
 use super::priority::Ranks;
@@ -195,12 +193,13 @@ impl Pool {
             .min_by_key(|&j| (self.yuan[j], j))
     }
 
-    /// The least total price of the seated children and one more with local reach `reach`, or
-    /// `None` if the seats cannot take her with everyone already seated. Changes nothing.
-    fn trial_cost(&self, reach: &[usize]) -> Option<i64> {
+    /// What seating one more child with local reach `reach` adds, at least, to the seated
+    /// children's total price, or `None` if the seats cannot take her with everyone already
+    /// seated. Changes nothing.
+    fn trial_price(&self, reach: &[usize]) -> Option<i64> {
         let mut parent = vec![0; self.n()];
         self.search(&self.bits(reach), &mut parent)
-            .map(|end| self.cost + self.yuan[end])
+            .map(|end| self.yuan[end])
     }
 
     /// A child held at `j` who reaches `l`.
@@ -284,7 +283,111 @@ impl std::ops::Add for Lex {
     }
 }
 
-/// Checks the purchase stage; see the module doc.
+/// What one child of the stage came to in her pool's walk ([`walk`]).
+#[derive(Clone, Copy)]
+enum Step {
+    /// Bought a place and seated at least price: the pool's total price rose by this much.
+    Seated(i64),
+    /// Bought a place the seats cannot take with everyone seated before her (reported as
+    /// capacity or reach), or neither bought nor unplaced.
+    Skipped,
+    /// Unplaced: the least price of seating her too on top of the pool's, or `None` when the
+    /// seats cannot take her with everyone seated before her.
+    Trial(Option<i64>),
+}
+
+/// Walks one pool's children (`members`: positions in the stage, in the fallback order),
+/// seating the bought ones and trying the unplaced ones; one [`Step`] per member.
+fn walk(
+    pool: &mut Pool,
+    members: &[usize],
+    reach: &[Vec<PrivateIdx>],
+    local: &[usize],
+    stage: &[ChildIdx],
+    outcomes: &[Outcome],
+) -> Vec<Step> {
+    members
+        .iter()
+        .map(|&i| {
+            let local_reach: Vec<usize> = reach[i].iter().map(|p| local[p.ix()]).collect();
+            match outcomes[stage[i].ix()] {
+                Outcome::Purchased { .. } => {
+                    let before = pool.cost;
+                    if pool.add(&local_reach) {
+                        Step::Seated(pool.cost - before)
+                    } else {
+                        Step::Skipped
+                    }
+                }
+                Outcome::Unplaced { .. } => Step::Trial(pool.trial_price(&local_reach)),
+                _ => Step::Skipped,
+            }
+        })
+        .collect()
+}
+
+/// The optimality condition of one pool's final assignment (`held`: position in the stage and
+/// school of each child bought a place there): a negative cycle of its residual graph, as the
+/// message naming it, or `None`.
+#[allow(clippy::too_many_arguments)]
+fn cycle_in_pool(
+    scenario: &Scenario,
+    schools: &[PrivateIdx],
+    held: &[(usize, PrivateIdx)],
+    reach: &[Vec<PrivateIdx>],
+    local: &[usize],
+    stage: &[ChildIdx],
+) -> Option<String> {
+    let cost = |p: PrivateIdx| scenario.private_school(p).cost_per_seat() as i64;
+    let n = schools.len();
+    // `best[a * n + b]`: the cheapest move of a child held at `a` to `b`.
+    let mut best: Vec<Option<Lex>> = vec![None; n * n];
+    let mut load = vec![0u32; n];
+    for &(i, p) in held {
+        let c = stage[i];
+        load[local[p.ix()]] += 1;
+        let here = Lex(cost(p), metres(scenario, c, p));
+        for &q in &reach[i] {
+            if q != p {
+                let there = Lex(cost(q), metres(scenario, c, q));
+                let delta = Lex(there.0 - here.0, there.1 - here.1);
+                let e = &mut best[local[p.ix()] * n + local[q.ix()]];
+                *e = Some(e.map_or(delta, |old| old.min(delta)));
+            }
+        }
+    }
+    // The moves in ascending (from, to), then the spare-seat node's edges.
+    let mut edges: Vec<(usize, usize, Lex)> = best
+        .iter()
+        .enumerate()
+        .filter_map(|(k, w)| w.map(|w| (k / n, k % n, w)))
+        .collect();
+    for (j, &p) in schools.iter().enumerate() {
+        if load[j] < scenario.private_school(p).purchasable_seats {
+            edges.push((j, n, Lex::default()));
+        }
+        edges.push((n, j, Lex::default()));
+    }
+    let cycle = negative_cycle(n + 1, &edges)?;
+    let names: Vec<&str> = cycle
+        .iter()
+        .map(|&(a, _)| {
+            if a == n {
+                "(a free place)"
+            } else {
+                scenario.private_school(schools[a]).id.as_str()
+            }
+        })
+        .collect();
+    Some(format!(
+        "the bought places could cost less or lie nearer home: moving children along {} improves them",
+        names.join(" → ")
+    ))
+}
+
+/// Checks the purchase stage; see the module doc. The pools are checked side by side (they
+/// share nothing but the budget, which is summed over them in the fallback order afterwards),
+/// and every finding is reported in the order a walk of the whole stage would find it.
 pub(super) fn check(
     scenario: &Scenario,
     ranks: &Ranks,
@@ -302,12 +405,37 @@ pub(super) fn check(
         .filter(|c| outcomes[c.ix()].public_school().is_none())
         .collect();
     stage.sort_unstable_by_key(|&c| ranks.fallback_position(c));
+    // The schools `in_reach` may accept: those of the child's district when purchases are bound
+    // to it (it refuses the others), else all.
+    let same_district = scenario.fallback.purchase_same_district;
+    let mut candidates: Vec<Vec<PrivateIdx>> = vec![
+        Vec::new();
+        if same_district {
+            scenario.districts.len()
+        } else {
+            1
+        }
+    ];
+    for p in scenario.private_indices() {
+        let k = if same_district {
+            scenario.private_school(p).district.ix()
+        } else {
+            0
+        };
+        candidates[k].push(p);
+    }
     // Each child's reach on its own, in parallel (collected in the stage's order).
     let reach: Vec<Vec<PrivateIdx>> = stage
         .par_iter()
         .map(|&c| {
-            scenario
-                .private_indices()
+            let k = if same_district {
+                scenario.child(c).residence_district.ix()
+            } else {
+                0
+            };
+            candidates[k]
+                .iter()
+                .copied()
                 .filter(|&p| in_reach(scenario, c, p))
                 .collect()
         })
@@ -347,7 +475,8 @@ pub(super) fn check(
         }
     }
 
-    // Pools: private schools linked by a child of the stage who reaches both.
+    // Pools: private schools linked by a child of the stage who reaches both, numbered in the
+    // order of their smallest school.
     let mut parent: Vec<usize> = (0..n_p).collect();
     for r in &reach {
         for w in r.windows(2) {
@@ -355,117 +484,87 @@ pub(super) fn check(
             parent[a.max(b)] = a.min(b);
         }
     }
-    let root: Vec<usize> = (0..n_p).map(|p| find(&mut parent, p)).collect();
+    let mut pool_of_school = vec![usize::MAX; n_p];
     let mut local = vec![0usize; n_p];
-    let mut schools_of: HashMap<usize, Vec<PrivateIdx>> = HashMap::new();
+    let mut schools_of: Vec<Vec<PrivateIdx>> = Vec::new();
     for p in scenario.private_indices() {
-        let list = schools_of.entry(root[p.ix()]).or_default();
-        local[p.ix()] = list.len();
-        list.push(p);
+        let r = find(&mut parent, p.ix());
+        if pool_of_school[r] == usize::MAX {
+            pool_of_school[r] = schools_of.len();
+            schools_of.push(Vec::new());
+        }
+        let k = pool_of_school[r];
+        pool_of_school[p.ix()] = k;
+        local[p.ix()] = schools_of[k].len();
+        schools_of[k].push(p);
     }
-    let mut pools: HashMap<usize, Pool> = schools_of
-        .iter()
-        .map(|(&r, list)| {
-            let seats: Vec<(u32, i64)> = list
+    // Each pool's children (positions in the stage, in order) and its bought places.
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); schools_of.len()];
+    let mut held: Vec<Vec<(usize, PrivateIdx)>> = vec![Vec::new(); schools_of.len()];
+    for (i, &c) in stage.iter().enumerate() {
+        let Some(first) = reach[i].first() else {
+            continue;
+        };
+        let k = pool_of_school[first.ix()];
+        members[k].push(i);
+        if let Outcome::Purchased { school } = outcomes[c.ix()] {
+            if reach[i].contains(&school) {
+                held[k].push((i, school));
+            }
+        }
+    }
+
+    // Least cost, then distance, of the final assignment: no negative cycle, pool by pool.
+    let cycles: Vec<Option<String>> = (0..schools_of.len())
+        .into_par_iter()
+        .map(|k| {
+            if held[k].is_empty() {
+                return None;
+            }
+            cycle_in_pool(scenario, &schools_of[k], &held[k], &reach, &local, &stage)
+        })
+        .collect();
+    for message in cycles.into_iter().flatten() {
+        v.push("purchase-cost", message);
+    }
+
+    // Who is placed: exact, at any size. Each pool is walked on its own; then the stage is
+    // walked in the fallback order, summing the pools' prices as they stood at each child.
+    let walked: Vec<Vec<Step>> = (0..schools_of.len())
+        .into_par_iter()
+        .map(|k| {
+            let seats: Vec<(u32, i64)> = schools_of[k]
                 .iter()
                 .map(|&p| (scenario.private_school(p).purchasable_seats, cost(p) as i64))
                 .collect();
-            (r, Pool::new(&seats))
+            let mut pool = Pool::new(&seats);
+            walk(&mut pool, &members[k], &reach, &local, &stage, outcomes)
         })
         .collect();
-    let pool_of = |i: usize| reach[i].first().map(|p| root[p.ix()]);
-
-    // Least cost, then distance, of the final assignment: no negative cycle, pool by pool.
-    let mut held: HashMap<usize, Vec<(usize, PrivateIdx)>> = HashMap::new();
-    for (i, &c) in stage.iter().enumerate() {
-        if let (Outcome::Purchased { school }, Some(pool)) = (outcomes[c.ix()], pool_of(i)) {
-            if reach[i].contains(&school) {
-                held.entry(pool).or_default().push((i, school));
-            }
+    let mut steps = vec![Step::Skipped; stage.len()];
+    for (members, walked) in members.iter().zip(walked) {
+        for (&i, step) in members.iter().zip(walked) {
+            steps[i] = step;
         }
     }
-    let mut pool_ids: Vec<usize> = held.keys().copied().collect();
-    pool_ids.sort_unstable();
-    for pool in pool_ids {
-        let schools = &schools_of[&pool];
-        let n = schools.len();
-        let mut best: HashMap<(usize, usize), Lex> = HashMap::new();
-        let mut load = vec![0u32; n];
-        for &(i, p) in &held[&pool] {
-            let c = stage[i];
-            load[local[p.ix()]] += 1;
-            let here = Lex(cost(p) as i64, metres(scenario, c, p));
-            for &q in &reach[i] {
-                if q != p {
-                    let there = Lex(cost(q) as i64, metres(scenario, c, q));
-                    let delta = Lex(there.0 - here.0, there.1 - here.1);
-                    let e = best.entry((local[p.ix()], local[q.ix()])).or_insert(delta);
-                    *e = (*e).min(delta);
-                }
-            }
-        }
-        let mut edges: Vec<(usize, usize, Lex)> =
-            best.into_iter().map(|((a, b), w)| (a, b, w)).collect();
-        edges.sort_unstable();
-        for (j, &p) in schools.iter().enumerate() {
-            if load[j] < scenario.private_school(p).purchasable_seats {
-                edges.push((j, n, Lex::default()));
-            }
-            edges.push((n, j, Lex::default()));
-        }
-        if let Some(cycle) = negative_cycle(n + 1, &edges) {
-            let names: Vec<&str> = cycle
-                .iter()
-                .map(|&(a, _)| {
-                    if a == n {
-                        "(a free place)"
-                    } else {
-                        scenario.private_school(schools[a]).id.as_str()
-                    }
-                })
-                .collect();
-            v.push(
-                "purchase-cost",
-                format!(
-                    "the bought places could cost less or lie nearer home: moving children along {} improves them",
-                    names.join(" → ")
-                ),
-            );
-        }
-    }
-
-    // Who is placed: exact, at any size.
     let mut total: i64 = 0;
     for (i, &c) in stage.iter().enumerate() {
-        let Some(pool_id) = pool_of(i) else {
-            continue;
-        };
-        let pool = pools.get_mut(&pool_id).expect("every school has a pool");
-        let local_reach: Vec<usize> = reach[i].iter().map(|p| local[p.ix()]).collect();
         let id = &scenario.child(c).id;
-        match outcomes[c.ix()] {
-            Outcome::Purchased { .. } => {
-                let before = pool.cost;
-                if !pool.add(&local_reach) {
-                    // The bought set does not fit its seats: reported as capacity or reach.
-                    continue;
-                }
-                total += pool.cost - before;
+        match (steps[i], outcomes[c.ix()]) {
+            (Step::Seated(added), _) => total += added,
+            (Step::Trial(None), Outcome::Unplaced { reason })
+                if reason != UnplacedReason::PrivateSeatsFull =>
+            {
+                v.push(
+                    "unplaced-reason",
+                    format!(
+                        "child {id} is unplaced for `{}`, but the places in reach cannot take her with every child bought a place before her (`private_places_full`)",
+                        reason.as_str()
+                    ),
+                );
             }
-            Outcome::Unplaced { reason } => {
-                let Some(trial_cost) = pool.trial_cost(&local_reach) else {
-                    if reason != UnplacedReason::PrivateSeatsFull {
-                        v.push(
-                            "unplaced-reason",
-                            format!(
-                                "child {id} is unplaced for `{}`, but the places in reach cannot take her with every child bought a place before her (`private_places_full`)",
-                                reason.as_str()
-                            ),
-                        );
-                    }
-                    continue;
-                };
-                let need = total - pool.cost + trial_cost;
+            (Step::Trial(Some(price)), Outcome::Unplaced { reason }) => {
+                let need = total + price;
                 if need <= budget as i64 {
                     v.push(
                         "purchase-priority",
@@ -536,7 +635,7 @@ mod tests {
             let mut seated: Vec<Vec<usize>> = Vec::new();
             for r in reaches {
                 let (cost, at) = (pool.cost, pool.at.clone());
-                let trial = pool.trial_cost(&r);
+                let trial = pool.trial_price(&r).map(|price| pool.cost + price);
                 prop_assert_eq!((pool.cost, &pool.at), (cost, &at), "the trial changed the pool");
                 let mut with = seated.clone();
                 with.push(r.clone());
