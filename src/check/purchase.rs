@@ -329,7 +329,6 @@ fn walk(
 /// The optimality condition of one pool's final assignment (`held`: position in the stage and
 /// school of each child bought a place there): a negative cycle of its residual graph, as the
 /// message naming it, or `None`.
-#[allow(clippy::too_many_arguments)]
 fn cycle_in_pool(
     scenario: &Scenario,
     schools: &[PrivateIdx],
