@@ -10,10 +10,11 @@
 
 use serde::Serialize;
 
+use crate::assign::Outcome;
 use crate::domain::{Location, PrivateSchool, School};
 use crate::metrics::SchoolTallies;
+use crate::ranking::Ranking;
 use crate::scenario::Scenario;
-use crate::Solved;
 
 /// Name of the schools map layer ([`schools_geojson`]).
 pub const GEOJSON: &str = "schools.geojson";
@@ -90,8 +91,12 @@ fn feature<'a>(at: Location, properties: Properties<'a>) -> Option<Feature<'a>> 
 
 /// Renders `schools.geojson` — public schools, then private schools, each sorted by id — or
 /// `None` for a scenario on a kilometre grid.
-pub fn schools_geojson(scenario: &Scenario, solved: &Solved) -> Option<Vec<u8>> {
-    let tallies = SchoolTallies::compute(scenario, &solved.ranking, &solved.assignment.outcomes);
+pub fn schools_geojson(
+    scenario: &Scenario,
+    ranking: &Ranking,
+    outcomes: &[Outcome],
+) -> Option<Vec<u8>> {
+    let tallies = SchoolTallies::compute(scenario, ranking, outcomes);
     let district = |d: crate::domain::DistrictIdx| {
         let d = &scenario.districts[d.ix()];
         (d.id.as_str(), d.name.as_str())

@@ -25,7 +25,7 @@ pub use schools::schools_csv;
 pub use sink::{Discard, FileSink, Held};
 pub use statements::statements_csv;
 pub use waitlists::write_waitlists;
-pub use workbook::{results_xlsx, Table, Tables, RESULTS};
+pub use workbook::{results_xlsx, Kept, Table, Tables, RESULTS};
 
 use crate::metrics::{balance, DistrictOutcomes};
 use crate::scenario::Scenario;

@@ -9,8 +9,8 @@ use crate::assign::Outcome;
 use crate::domain::ChildIdx;
 use crate::metrics::wording::{placement_kind, placement_reason, placement_tier};
 use crate::policy::format_points;
+use crate::ranking::Ranking;
 use crate::scenario::Scenario;
-use crate::Solved;
 
 use super::workbook::Kept;
 
@@ -31,17 +31,18 @@ struct PlacementRow<'a> {
 }
 
 /// Writes `placements.csv` into `out` as it is rendered ([`super::blocks`]): one row per
-/// child, sorted by child id. Returns what the results workbook keeps of it.
+/// child, sorted by child id. Returns what the results workbook keeps of it. It depends on the
+/// ranking and the outcomes alone, not on the independent check.
 pub fn write_placements(
     out: &mut (dyn Write + Send),
     scenario: &Scenario,
-    solved: &Solved,
+    ranking: &Ranking,
+    outcomes: &[Outcome],
 ) -> io::Result<Kept> {
-    let ranking = &solved.ranking;
     super::blocks::in_blocks(out, b"", scenario.children.len(), 8192, true, |i, w| {
         let c = ChildIdx(i as u32);
         let child = scenario.child(c);
-        let outcome = solved.assignment.outcomes[c.ix()];
+        let outcome = outcomes[c.ix()];
         let km = |at| format!("{:.3}", child.location.distance_km(at));
         let (school, name, rank, dist, cost) = match outcome {
             Outcome::Choice { school, rank } => {

@@ -8,7 +8,8 @@ use crate::atomic_dir::{check_output_dir, write_dir_with, Provenance};
 use crate::error::{Error, InputError, InputErrors, InputKind};
 use crate::input::Loaded;
 use crate::progress::{Reporter, Stage};
-use crate::run_outputs::RunFiles;
+use crate::ranking::Ranking;
+use crate::run_outputs::{self, RunFiles};
 use crate::scenario::Scenario;
 use crate::{manifest, Solved};
 
@@ -56,41 +57,76 @@ pub fn run_and_write(
     go_on(reporter)?;
     let t = Instant::now();
     let sc = &loaded.scenario;
-    let solved = crate::solve(sc, settings.mechanism, &settings.options)?;
-    reporter.stage_finished(Stage::Solve, t.elapsed(), "");
-    go_on(reporter)?;
-    let t = Instant::now();
-    let inputs = manifest::hash_inputs(&loaded.files).map_err(|e| {
-        InputErrors::one(
-            InputKind::Scenario,
-            InputError::file(
-                scenario,
-                format!("cannot read an input of the scenario to hash it: {e}"),
-            ),
-        )
-    })?;
-    let mut record = manifest::Manifest::new(
-        scenario,
-        sc.seed,
-        settings.mechanism,
-        &settings.options,
-        settings.statements,
-        inputs,
-        &[] as &[(&str, Vec<u8>)],
-    );
-    record.lang = settings.lang;
-    // The files go into the staging folder as they are rendered, hashed on the way; the
-    // manifest, written last, lists their hashes.
-    let files = RunFiles::new(sc, &solved, settings.statements, settings.lang);
-    let mut names = files.names();
+    let ranking = Ranking::compute(sc);
+    let assignment = crate::assign::assign(sc, &ranking, settings.mechanism, &settings.options)?;
+    let geojson = crate::output::schools_geojson(sc, &ranking, &assignment.outcomes);
+    let mut names = run_outputs::names_of(geojson.is_some(), settings.statements);
     names.push(manifest::MANIFEST);
-    let (record, summary) = write_dir_with(out, &names, &by, |sink| {
+    // What stops the write for a reason of its own (a cancel, an input gone), not the sink's:
+    // the staging folder is removed for the error the sink is given, and this is returned.
+    let mut stopped: Option<Error> = None;
+    let mut stop = |e: Error| {
+        stopped = Some(e);
+        std::io::Error::other("the run was stopped")
+    };
+    let written = write_dir_with(out, &names, &by, |sink| {
         let mut hashing = manifest::Hashing::new(sink);
-        let summary = files.write(&mut hashing)?;
-        record.outputs = hashing.hashes;
+        // The independent check and the inputs' hashes run beside the two large tables, which
+        // depend on the ranking and the outcomes alone; the files that report the check wait
+        // for it. The outputs are the same as one after another.
+        let outcomes = &assignment.outcomes;
+        let (large, check, inputs) = std::thread::scope(|s| {
+            let checking = s.spawn(|| crate::check::check(sc, outcomes));
+            let hashing_inputs = s.spawn(|| manifest::hash_inputs(&loaded.files));
+            let large = run_outputs::write_large_tables(&mut hashing, sc, &ranking, outcomes);
+            (large, joined(checking), joined(hashing_inputs))
+        });
+        let large = large?;
+        reporter.stage_finished(Stage::Solve, t.elapsed(), "");
+        go_on(reporter).map_err(|e| stop(e.into()))?;
+        let t = Instant::now();
+        let inputs = inputs.map_err(|e| {
+            stop(
+                InputErrors::one(
+                    InputKind::Scenario,
+                    InputError::file(
+                        scenario,
+                        format!("cannot read an input of the scenario to hash it: {e}"),
+                    ),
+                )
+                .into(),
+            )
+        })?;
+        let mut record = manifest::Manifest::new(
+            scenario,
+            sc.seed,
+            settings.mechanism,
+            &settings.options,
+            settings.statements,
+            inputs,
+            &[] as &[(&str, Vec<u8>)],
+        );
+        record.lang = settings.lang;
+        let solved = Solved {
+            ranking,
+            assignment,
+            check,
+        };
+        let (statements, lang) = (settings.statements, settings.lang);
+        let files = RunFiles::with_geojson(sc, &solved, statements, lang, geojson);
+        // The files went into the staging folder as they were rendered, hashed on the way; the
+        // manifest, written last, lists their hashes in the order of the names.
+        let summary = files.write_rest(&mut hashing, large)?;
+        let mut outputs = hashing.hashes;
+        run_outputs::in_order(&names, &mut outputs, |h| &h.file);
+        record.outputs = outputs;
         sink.bytes(manifest::MANIFEST, &record.to_bytes())?;
-        Ok((record, summary))
-    })?;
+        Ok((record, summary, solved, t))
+    });
+    let (record, summary, solved, t) = match (written, stopped) {
+        (_, Some(e)) => return Err(e),
+        (written, None) => written?,
+    };
     reporter.stage_finished(Stage::Write, t.elapsed(), "");
     Ok(Run {
         loaded,
@@ -99,6 +135,13 @@ pub fn run_and_write(
         manifest: record,
         out: out.to_path_buf(),
     })
+}
+
+/// What a scoped thread returned, or its panic carried on in the thread that waits for it.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// "2 districts, 1 public school, 0 private schools, 3 children", plurals right.
