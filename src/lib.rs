@@ -137,7 +137,8 @@ pub mod internals {
     pub use crate::assign::da::deferred_acceptance;
     pub use crate::assign::prune::prune;
     pub use crate::assign::purchase::{
-        buy as buy_places, Instance as PurchaseInstance, Verdict as PurchaseVerdict,
+        buy as buy_places, buy_with as buy_places_with, Instance as PurchaseInstance,
+        Verdict as PurchaseVerdict,
     };
     pub use crate::assign::purchase_oracle::buy_oracle as buy_places_oracle;
     pub use crate::assign::siblings::deferred_acceptance_units;

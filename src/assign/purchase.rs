@@ -252,6 +252,13 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 /// could run out within a few children, the walk goes child by child. Pools share nothing but
 /// the budget, so the verdicts are the same on any number of threads.
 pub fn buy(inst: &Instance) -> Vec<Verdict> {
+    buy_with(inst, super::purchase_pool::DENSE_METRES)
+}
+
+/// [`buy`] with a pool's table of distances kept dense up to `dense_metres` entries (schools
+/// times children) instead of the default; the verdicts do not depend on it (the property tests
+/// run both ways).
+pub fn buy_with(inst: &Instance, dense_metres: usize) -> Vec<Verdict> {
     use super::purchase_pool::{Pool, State};
     use rayon::prelude::*;
 
@@ -293,7 +300,7 @@ pub fn buy(inst: &Instance) -> Vec<Verdict> {
     let mut pools: Vec<Pool> = schools
         .into_iter()
         .zip(children)
-        .map(|(s, c)| Pool::new(inst, &local, s, c))
+        .map(|(s, c)| Pool::new(inst, &local, s, c, dense_metres))
         .collect();
 
     let dearest = (0..n_p)

@@ -15,9 +15,11 @@
 //! again without looking at every child held at `p`: the school's children are kept in blocks
 //! of [`BLOCK`], each block with its own exact row, and a row is the entrywise least of its
 //! blocks' rows. A child leaving `p` leaves her place empty for the next child the school holds
-//! and corrects her block where she was its move (entry by entry when that is a few of her
-//! schools, else the whole block), then the row's entries she was the move of, each the least
-//! of that entry in the blocks. So every row is exact at all times and a search reads it as it
+//! and corrects her block where she was its move, entry by entry (each child's distance to
+//! each school of the pool is kept in a dense table, filled as she is walked, so an entry is
+//! one read per child of the block; a pool too large for the table, over [`DENSE_METRES`]
+//! entries, looks each distance up in the child's reach), then the row's entries she was the
+//! move of, each the least of that entry in the blocks. So every row is exact at all times and a search reads it as it
 //! is (before, her leaving marked the whole row stale, rebuilt from every block when next read;
 //! with no rebuild to pay for, blocks of 8 children replaced blocks of 16). On the
 //! 1,000,630-child province this replaced about 37 million heap pushes (one per held child and
@@ -35,6 +37,13 @@ const BLOCK: usize = 8;
 
 /// No school: a child not (yet) holding a seat.
 const NONE: u32 = u32::MAX;
+
+/// [`Pool::metres`] to a school out of the child's reach.
+const FAR: u32 = u32::MAX;
+
+/// The most entries (4 bytes each) of a pool's dense [`Pool::metres`] table by default: 128 MB.
+/// A larger pool (schools times children) looks each distance up in the child's reach instead.
+pub(super) const DENSE_METRES: usize = 1 << 25;
 
 /// A cheapest move: metres gained or lost (the difference of two distances of at most
 /// [`super::purchase::MAX_METRES`], so it fits), then the local child. 8 bytes, so that a row of
@@ -119,6 +128,12 @@ pub(super) struct Pool<'a> {
     blocks: Vec<Vec<Move>>,
     /// Scratch: the schools a leaving child was her block's move to.
     lost: Vec<u32>,
+    /// Local child `i`'s metres from home to local school `q` at `i * n + q`, or [`FAR`] for
+    /// a school out of her reach: filled when she is walked, so that her move to any school
+    /// is read in one step. Kept only when `dense` (at most [`DENSE_METRES`] entries).
+    metres: Vec<u32>,
+    /// Whether [`Pool::metres`] is kept.
+    dense: bool,
     /// Per local child, the metres from home to the school she holds.
     here: Vec<u32>,
     /// Node potentials (the sink's is zero throughout).
@@ -134,12 +149,14 @@ pub(super) struct Pool<'a> {
 
 impl<'a> Pool<'a> {
     /// An empty pool of the given schools (global, ascending) and children (global slots,
-    /// ascending); `local` maps every school of the pool to its position in `schools`.
+    /// ascending); `local` maps every school of the pool to its position in `schools`. The
+    /// distances are kept dense when schools times children is at most `dense_metres`.
     pub(super) fn new(
         inst: &'a Instance,
         local: &'a [u32],
         schools: Vec<u32>,
         children: Vec<u32>,
+        dense_metres: usize,
     ) -> Pool<'a> {
         let n = schools.len();
         Pool {
@@ -155,6 +172,8 @@ impl<'a> Pool<'a> {
             best: vec![EMPTY; n * n],
             blocks: vec![Vec::new(); n],
             lost: Vec::new(),
+            metres: Vec::new(),
+            dense: n.saturating_mul(children.len()) <= dense_metres,
             here: vec![0; children.len()],
             pi: vec![(0, 0); n],
             cursor: 0,
@@ -173,12 +192,38 @@ impl<'a> Pool<'a> {
 
     /// Metres from local child `i`'s home to local school `p` (in her reach).
     fn metres_at(&self, i: u32, p: u32) -> u32 {
+        self.metres_to(i, p).expect("a held school is in reach")
+    }
+
+    /// Metres from local child `i`'s home to local school `q`, or `None` out of her reach: one
+    /// read of the dense table, else a binary search in her reach (sorted by global school).
+    fn metres_to(&self, i: u32, q: u32) -> Option<u32> {
+        if self.dense {
+            let m = self.metres[i as usize * self.n() + q as usize];
+            return (m != FAR).then_some(m);
+        }
         let reach = self.inst.reach(self.children[i as usize] as usize);
-        let global = self.schools[p as usize];
-        let k = reach
+        let global = self.schools[q as usize];
+        reach
             .binary_search_by_key(&global, |r| r.0)
-            .expect("a held school is in reach");
-        reach[k].1
+            .ok()
+            .map(|k| reach[k].1)
+    }
+
+    /// Fills local child `i`'s row of [`Pool::metres`], as she is walked (children are
+    /// walked in their local order, each once).
+    fn add_metres(&mut self, i: u32) {
+        if !self.dense {
+            return;
+        }
+        let n = self.n();
+        debug_assert_eq!(self.metres.len(), i as usize * n);
+        let start = self.metres.len();
+        self.metres.resize(start + n, FAR);
+        let row = &mut self.metres[start..];
+        for &(g, m) in self.inst.reach(self.children[i as usize] as usize) {
+            row[self.local[g as usize] as usize] = m;
+        }
     }
 
     /// Moves local child `i` to school `to` (or just seats her, when she holds none).
@@ -192,7 +237,8 @@ impl<'a> Pool<'a> {
             let k = self.slot[i as usize] as usize;
             self.held[f][k] = NONE;
             self.free[f].push(k as u32);
-            // Her block changes only where she was its move.
+            // Her block changes only where she was its move: each such entry is found again
+            // among the block's other children, one read of each one's metres.
             let block = &self.blocks[f][k / BLOCK * n..][..n];
             let mut lost = std::mem::take(&mut self.lost);
             lost.clear();
@@ -202,14 +248,8 @@ impl<'a> Pool<'a> {
                     .map(|&(p, _)| local[p as usize])
                     .filter(|&q| block[q as usize].1 == i),
             );
-            // An entry alone costs a binary search in each block child's reach, the whole block
-            // a pass over each one's reach: entry by entry while that is the cheaper.
-            if lost.len() * 8 < reach.len() {
-                for &q in &lost {
-                    self.refill_one(from, k / BLOCK, q);
-                }
-            } else if !lost.is_empty() {
-                self.refill(from, k / BLOCK);
+            for &q in &lost {
+                self.refill_one(from, k / BLOCK, q);
             }
             self.lost = lost;
             // Her leaving changes the row only where she was the move: each such entry becomes
@@ -263,28 +303,13 @@ impl<'a> Pool<'a> {
             .filter(|&i| i != NONE)
     }
 
-    /// Recomputes block `b` of school `p` from the children it covers.
-    fn refill(&mut self, p: u32, b: usize) {
-        let n = self.n();
-        let (inst, local) = (self.inst, self.local);
-        let block = &mut self.blocks[p as usize][b * n..][..n];
-        block.fill(EMPTY);
-        for i in Self::members(&self.held[p as usize], b) {
-            let reach = inst.reach(self.children[i as usize] as usize);
-            lower(block, reach, local, p, self.here[i as usize], i);
-        }
-    }
-
     /// Recomputes the entry for edge `p → q` of block `b` of school `p` alone.
     fn refill_one(&mut self, p: u32, b: usize, q: u32) {
         let n = self.n();
-        let inst = self.inst;
-        let target = self.schools[q as usize];
         let mut best = EMPTY;
         for i in Self::members(&self.held[p as usize], b) {
-            let reach = inst.reach(self.children[i as usize] as usize);
-            if let Ok(k) = reach.binary_search_by_key(&target, |r| r.0) {
-                let entry = (reach[k].1 as i32 - self.here[i as usize] as i32, i);
+            if let Some(m) = self.metres_to(i, q) {
+                let entry = (m as i32 - self.here[i as usize] as i32, i);
                 if entry < best {
                     best = entry;
                 }
@@ -314,6 +339,7 @@ impl<'a> Pool<'a> {
     }
 
     fn step(&mut self, i: u32, money_left: Option<i64>) -> i64 {
+        self.add_metres(i);
         let Some((delta, end)) = self.shortest_path(i) else {
             self.state[i as usize] = State::SeatsFull;
             return 0;

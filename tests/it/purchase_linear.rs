@@ -5,7 +5,9 @@
 
 use proptest::prelude::*;
 
-use seatplan::internals::{buy_places, buy_places_oracle, PurchaseInstance, PurchaseVerdict};
+use seatplan::internals::{
+    buy_places, buy_places_oracle, buy_places_with, PurchaseInstance, PurchaseVerdict,
+};
 
 /// A random stage: `schools` private schools (school `p` in district `p % districts`) with
 /// seats from `seats`, children each in a random district with a random reach among its
@@ -133,8 +135,9 @@ proptest! {
 
     /// Schools holding many children each, children reaching many schools (the pool keeps a
     /// school's children in blocks of 8, a moved child's place left empty for the next, and
-    /// recomputes a block's entries one by one or whole): exactly the oracle's places with
-    /// distinct distances, the oracle's verdicts and totals with tied ones.
+    /// recomputes a block's entries one by one, from the dense table of distances or, with no
+    /// table, from each child's reach): exactly the oracle's places with distinct distances,
+    /// the oracle's verdicts and totals with tied ones.
     #[test]
     fn schools_holding_many_children_give_the_oracles_places(
         inst in stage(16..24, 16..40, 1, 300..700, vec![5000, 5500, 6000], 1_000_000_000),
@@ -142,9 +145,11 @@ proptest! {
     ) {
         let new = buy_places(&inst);
         feasible(&inst, &new)?;
+        prop_assert_eq!(&new, &buy_places_with(&inst, 0));
         prop_assert_eq!(new, buy_places_oracle(&inst));
         let new = buy_places(&tied);
         feasible(&tied, &new)?;
+        prop_assert_eq!(&new, &buy_places_with(&tied, 0));
         prop_assert_eq!(summary(&tied, &new), summary(&tied, &buy_places_oracle(&tied)));
     }
 }
