@@ -25,7 +25,10 @@
 //! 1,000,630-child province this replaced about 37 million heap pushes (one per held child and
 //! school in her reach, scattered over `n²` heaps per pool) by writes into one school's rows.
 //! Equal path lengths go to the sink through the smaller school index; equal moves to the
-//! earlier child in the fallback order.
+//! earlier child in the fallback order. In the search's inner loop (each school settled reads
+//! its whole row) a school's price and potential are one value ([`Pool::shifted`]), a label
+//! says by itself whether the school is unreached or settled, and a school whose label would
+//! exceed the sink's found so far is not labelled (it could not be settled before the sink).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -52,6 +55,12 @@ type Move = (i32, u32);
 
 /// The [`Pool::best`] entry of an edge no held child takes.
 const EMPTY: Move = (i32::MAX, NONE);
+
+/// The label of a school the search has not reached.
+const UNSEEN: Cost = (i64::MAX, i64::MAX);
+
+/// The label of a school the search has settled: below any label, so no move improves it.
+const SETTLED: Cost = (i64::MIN, i64::MIN);
 
 /// How a school was reached in the search.
 #[derive(Debug, Clone, Copy)]
@@ -136,15 +145,23 @@ pub(super) struct Pool<'a> {
     dense: bool,
     /// Per local child, the metres from home to the school she holds.
     here: Vec<u32>,
-    /// Node potentials (the sink's is zero throughout).
-    pi: Vec<Cost>,
+    /// Per local school `q`, its price less its node potential: `(yuan(q), 0) - pi(q)` (the
+    /// sink's potential is zero throughout). The reduced cost of a move `p → q` of `m` metres
+    /// is then `shifted[q] - shifted[p] + (0, m)`, one read per school in the search's inner
+    /// loop.
+    shifted: Vec<Cost>,
     /// The next local child to walk.
     pub(super) cursor: usize,
     // Scratch space of the search, reset through `touched`.
-    label: Vec<Option<Cost>>,
-    settled: Vec<bool>,
+    /// Per local school, its label ([`UNSEEN`] when not reached, [`SETTLED`] once settled).
+    label: Vec<Cost>,
+    /// Per settled local school, its label when it was settled.
+    settled_at: Vec<Cost>,
     via: Vec<Via>,
+    /// The schools reached by the search.
     touched: Vec<u32>,
+    /// The search's queue, kept between searches for its allocation.
+    queue: BinaryHeap<Reverse<(Cost, u32)>>,
 }
 
 impl<'a> Pool<'a> {
@@ -175,12 +192,16 @@ impl<'a> Pool<'a> {
             metres: Vec::new(),
             dense: n.saturating_mul(children.len()) <= dense_metres,
             here: vec![0; children.len()],
-            pi: vec![(0, 0); n],
+            shifted: schools
+                .iter()
+                .map(|&p| (inst.yuan[p as usize], 0))
+                .collect(),
             cursor: 0,
-            label: vec![None; n],
-            settled: vec![false; n],
+            label: vec![UNSEEN; n],
+            settled_at: vec![(0, 0); n],
             via: vec![Via::Start; n],
             touched: Vec::new(),
+            queue: BinaryHeap::new(),
             schools,
             children,
         }
@@ -357,84 +378,76 @@ impl<'a> Pool<'a> {
     /// and the school whose spare seat it ends at; `None` when no path exists.
     fn shortest_path(&mut self, i: u32) -> Option<(Cost, u32)> {
         for &p in &self.touched {
-            self.label[p as usize] = None;
-            self.settled[p as usize] = false;
+            self.label[p as usize] = UNSEEN;
         }
         self.touched.clear();
-        let n = self.n() as u32;
-        let mut queue: BinaryHeap<Reverse<(Cost, u32)>> = BinaryHeap::new();
+        self.queue.clear();
+        let n = self.n();
         let (inst, local) = (self.inst, self.local);
         for &(global, m) in inst.reach(self.children[i as usize] as usize) {
             let p = local[global as usize];
-            let d = sub((self.yuan[p as usize], i64::from(m)), self.pi[p as usize]);
-            self.label[p as usize] = Some(d);
+            let d = add(self.shifted[p as usize], (0, i64::from(m)));
+            self.label[p as usize] = d;
             self.via[p as usize] = Via::Start;
             self.touched.push(p);
-            queue.push(Reverse((d, p)));
+            self.queue.push(Reverse((d, p)));
         }
         // The sink: its label and the school it is reached from.
         let mut sink: Option<(Cost, u32)> = None;
-        while let Some(Reverse((d, p))) = queue.pop() {
-            if p == n {
+        while let Some(Reverse((d, p))) = self.queue.pop() {
+            if p as usize == n {
                 break;
             }
-            if self.settled[p as usize] || self.label[p as usize] != Some(d) {
+            if self.label[p as usize] != d {
+                // Settled already, or reached again at a lower label since.
                 continue;
             }
-            self.settled[p as usize] = true;
+            self.label[p as usize] = SETTLED;
+            self.settled_at[p as usize] = d;
+            let shifted_p = self.shifted[p as usize];
             if self.spare[p as usize] > 0 {
                 // Edge to the sink, reduced cost pi(p) - pi(sink) = pi(p).
-                let nd = add(d, self.pi[p as usize]);
+                let nd = add(d, sub((self.yuan[p as usize], 0), shifted_p));
                 if sink.is_none_or(|s| (nd, p) < s) {
                     sink = Some((nd, p));
-                    queue.push(Reverse((nd, n)));
+                    self.queue.push(Reverse((nd, n as u32)));
                 }
             }
-            // The yuan part of a label through `p` needs no move: a move's yuan is the
-            // difference of the two schools' prices. A label whose yuan already exceed the
-            // sink's can never be settled before the sink, so its move is not looked up.
-            let base_yuan = d.0 - self.yuan[p as usize] + self.pi[p as usize].0;
-            let row = p as usize * n as usize;
-            let bound = sink.map(|(s, _)| s.0);
-            for q in 0..n {
-                if q == p || self.settled[q as usize] {
-                    continue;
-                }
-                let yuan = base_yuan + self.yuan[q as usize] - self.pi[q as usize].0;
-                if bound.is_some_and(|b| yuan > b) {
-                    continue;
-                }
-                let (m, child) = self.best[row + q as usize];
+            // A school whose label would exceed the sink's is never settled before the sink,
+            // so it is not labelled; the settled ones hold the least label of all, so no move
+            // improves them (nor `p` itself: a school has no move to itself).
+            let bound = sink.map_or(UNSEEN, |s| s.0);
+            let from = sub(d, shifted_p);
+            let row = &self.best[p as usize * n..][..n];
+            for (q, ((&(m, child), &shifted_q), label)) in row
+                .iter()
+                .zip(&self.shifted)
+                .zip(self.label.iter_mut())
+                .enumerate()
+            {
                 if child == NONE {
                     continue;
                 }
-                let nd = (
-                    yuan,
-                    d.1 + i64::from(m) + self.pi[p as usize].1 - self.pi[q as usize].1,
-                );
-                let better = match self.label[q as usize] {
-                    None => {
-                        self.touched.push(q);
-                        true
+                let nd = add(from, (shifted_q.0, shifted_q.1 + i64::from(m)));
+                if nd < *label && nd <= bound {
+                    if *label == UNSEEN {
+                        self.touched.push(q as u32);
                     }
-                    Some(old) => nd < old,
-                };
-                if better {
-                    self.label[q as usize] = Some(nd);
-                    self.via[q as usize] = Via::Move { from: p, child };
-                    queue.push(Reverse((nd, q)));
+                    *label = nd;
+                    self.via[q] = Via::Move { from: p, child };
+                    self.queue.push(Reverse((nd, q as u32)));
                 }
             }
         }
         let (big_d, end) = sink?;
         // Potentials: pi(v) += min(d(v), D) - D for every settled school (the others keep
         // theirs), which keeps every reduced cost non-negative and the sink's potential zero.
-        for k in 0..self.touched.len() {
-            let p = self.touched[k] as usize;
-            if self.settled[p] {
-                let d = self.label[p].expect("settled schools have a label");
+        for &p in &self.touched {
+            let p = p as usize;
+            if self.label[p] == SETTLED {
+                let d = self.settled_at[p];
                 if d < big_d {
-                    self.pi[p] = add(self.pi[p], sub(d, big_d));
+                    self.shifted[p] = add(self.shifted[p], sub(big_d, d));
                 }
             }
         }
