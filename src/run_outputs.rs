@@ -101,8 +101,8 @@ impl<'a> RunFiles<'a> {
         names_of(self.geojson.is_some(), self.statements)
     }
 
-    /// Writes every file into `sink`: the two large tables ([`write_large_tables`]), then
-    /// the rest ([`RunFiles::write_rest`]). `placements.csv` and `waitlists.csv` are written
+    /// Writes every file into `sink`: the two large tables (`write_large_tables`), then
+    /// the rest (`RunFiles::write_rest`). `placements.csv` and `waitlists.csv` are written
     /// as they are rendered, never held whole unless `sink` holds them; the workbook keeps of
     /// them only what its sheets show. Returns the summary written to `summary.json`. An error
     /// is the sink's (a full disk), returned at once.
@@ -185,7 +185,7 @@ pub fn render_in(scenario: &Scenario, solved: &Solved, lang: Lang) -> Vec<(&'sta
 }
 
 /// The names of the files [`render_run`] gives for every scenario, in its order, without
-/// rendering them; a scenario in degrees adds [`OPTIONAL`] after `report.html`.
+/// rendering them; a scenario in degrees adds `schools.geojson` after `report.html`.
 pub fn names(statements: bool) -> Vec<&'static str> {
     let mut names = vec![
         PLACEMENTS, SCHOOLS, DISTRICTS, SUMMARY, WAITLISTS, RESULTS, REPORT,
