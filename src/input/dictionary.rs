@@ -730,6 +730,11 @@ pub fn canonical_column(table: TableKind, header: &str) -> Option<&'static str> 
 /// (surrounding white space ignored); `None` for any other word.
 pub fn canonical_word(set: WordSet, value: &str) -> Option<&'static str> {
     let value = value.trim();
+    // Most cells hold a canonical word as it is: looked for first, which gives the same answer
+    // since no word is listed twice in a set (`no_word_means_two_words_of_a_set`).
+    if let Some(w) = words(set).iter().find(|w| w.canonical == value) {
+        return Some(w.canonical);
+    }
     words(set)
         .iter()
         .find(|w| {

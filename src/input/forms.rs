@@ -149,6 +149,17 @@ pub fn is_decimal(s: &str) -> bool {
 
 /// A whole number parsed from its decimal form (grouped or not), or `None`.
 pub fn parse_whole(s: &str) -> Option<i64> {
+    // Most cells are a few plain digits: read in one pass (18 digits cannot overflow).
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, s),
+    };
+    if (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let v = digits
+            .bytes()
+            .fold(0i64, |v, b| v * 10 + i64::from(b - b'0'));
+        return Some(if negative { -v } else { v });
+    }
     if !is_whole(s) {
         return None;
     }

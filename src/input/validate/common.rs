@@ -414,8 +414,9 @@ pub(super) fn yes_no_or_count(raw: &str) -> Option<u32> {
     if raw.is_empty() {
         return Some(0);
     }
-    match word(raw, WordSet::YesNo) {
-        Some(yes_or_no) => Some(u32::from(yes_or_no == "yes")),
-        None => forms::parse_whole(raw).and_then(|v| u32::try_from(v).ok()),
+    // A count first: no yes/no word is a number, so the order does not change the answer.
+    match forms::parse_whole(raw) {
+        Some(v) => u32::try_from(v).ok(),
+        None => word(raw, WordSet::YesNo).map(|yes_or_no| u32::from(yes_or_no == "yes")),
     }
 }
