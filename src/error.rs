@@ -126,7 +126,7 @@ pub fn shown(s: &str) -> Cow<'_, str> {
     out.into()
 }
 
-/// Text of several lines as printed to a terminal: [`shown`] on each line (the line breaks are
+/// Text of several lines as printed to a terminal: `shown` on each line (the line breaks are
 /// kept). The CLI prints every error through it, so a control character in anything it echoes
 /// (a path or an id given on the command line) is shown, not obeyed.
 pub fn shown_lines(s: &str) -> Cow<'_, str> {
@@ -314,9 +314,9 @@ impl<'a> IntoIterator for &'a InputErrors {
 impl fmt::Display for InputErrors {
     /// The headline and the problems, one a line, in the order found; a kind of problem (same
     /// file and wording, whatever the values, lines and fields) found more than
-    /// [`MAX_SHOWN_PER_KIND`] times is one line instead, where its first problem would be: the
+    /// `MAX_SHOWN_PER_KIND` times is one line instead, where its first problem would be: the
     /// count, the first problem, and the lines (or fields) of the first
-    /// [`MAX_SHOWN_PER_KIND`] ([`KindSummary`]).
+    /// `MAX_SHOWN_PER_KIND` (`KindSummary`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.errors.len();
         write!(

@@ -175,7 +175,7 @@ pub struct WhatIf {
 /// solved with the same mechanism. The point keeps as much of the base's ranking as its edits leave valid
 /// (all of it for seats, the budget and subsidies; points and tiers for another seed), exactly
 /// as [`Sweep::run`] does, so only the assignment and the independent check are done again.
-/// Fails with [`Error::Invalid`] if the point's values break a rule, and with [`Error::Solve`]
+/// Fails with [`Error::Input`] if the point's values break a rule, and with [`Error::Solve`]
 /// if the solver fails; a point that adds or removes children cannot be compared child by
 /// child and is refused as invalid.
 pub fn what_if(

@@ -173,7 +173,7 @@ pub struct Explanation {
     pub tier: String,
     /// The same tier in words, in the explanation's language.
     pub tier_words: String,
-    /// Her rank ([`crate::metrics::rank`]): the same number `statements.csv` gives.
+    /// Her rank (`metrics::rank`): the same number `statements.csv` gives.
     pub rank: Rank,
     /// Her points statement: any layer caps applied, then each indicator that counted for her.
     pub statement: Vec<PointsLine>,

@@ -1,4 +1,4 @@
-//! `statements.csv`: each child's points itemised, her tier, her rank ([`crate::metrics::rank`])
+//! `statements.csv`: each child's points itemised, her tier, her rank (`metrics::rank`)
 //! and her tie-break values (written when a run asks for statements).
 
 use serde::Serialize;
@@ -22,7 +22,7 @@ struct StatementRow<'a> {
 
 /// Renders `statements.csv`: each child's itemised points at schools of her own district —
 /// every indicator with its value, points before and after its cap; the layer totals with their
-/// caps; the total — then her tier, her rank ([`crate::metrics::rank`]) and the tie-break
+/// caps; the total — then her tier, her rank (`metrics::rank`) and the tie-break
 /// values.
 pub fn statements_csv(scenario: &Scenario, ranking: &Ranking) -> Vec<u8> {
     let policy = &scenario.policy;
