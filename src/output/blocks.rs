@@ -38,10 +38,10 @@ pub(super) fn in_blocks<W>(
 where
     W: Fn(usize, &mut csv::Writer<Vec<u8>>) -> usize + Sync,
 {
-    let render = |b: usize| {
+    let render = |b: usize, buffer: Vec<u8>| {
         let mut w = csv::WriterBuilder::new()
             .has_headers(header && b == 0)
-            .from_writer(Vec::new());
+            .from_writer(buffer);
         let mut rows = 0;
         for item in b * per_block..items.min((b + 1) * per_block) {
             rows += write(item, &mut w);
@@ -52,24 +52,39 @@ where
     let mut kept = Kept::default();
     out.write_all(start)?;
     kept.add(start, 0);
-    let mut emit = |rendered: Vec<(Vec<u8>, usize)>| -> io::Result<()> {
-        for (block, rows) in rendered {
+    // A block written out gives its buffer back, emptied, to a later wave: the buffers of a
+    // table are allocated (and their pages touched) once, not once a block.
+    let mut emit = |rendered: Vec<(Vec<u8>, usize)>| -> io::Result<Vec<Vec<u8>>> {
+        let mut emptied = Vec::with_capacity(rendered.len());
+        for (mut block, rows) in rendered {
             out.write_all(&block)?;
             kept.add(&block, rows);
+            block.clear();
+            emptied.push(block);
         }
-        Ok(())
+        Ok(emptied)
     };
     // Each wave is rendered while the one before it is written (and hashed, and copied for
     // the workbook): writing takes about as long as rendering.
     let mut pending = Vec::new();
+    let mut spare: Vec<Vec<u8>> = Vec::new();
     for wave in (0..blocks).step_by(BLOCKS_PER_WAVE) {
         let end = blocks.min(wave + BLOCKS_PER_WAVE);
         let before = std::mem::take(&mut pending);
+        let buffers: Vec<Vec<u8>> = (wave..end)
+            .map(|_| spare.pop().unwrap_or_default())
+            .collect();
         let (rendered, written) = rayon::join(
-            || (wave..end).into_par_iter().map(render).collect(),
+            || {
+                (wave..end)
+                    .into_par_iter()
+                    .zip(buffers)
+                    .map(|(b, buffer)| render(b, buffer))
+                    .collect()
+            },
             || emit(before),
         );
-        written?;
+        spare.extend(written?);
         pending = rendered;
     }
     emit(pending)?;
