@@ -175,36 +175,43 @@ impl Instance {
     }
 
     /// Appends the children of `stage` (in the fallback order) with their reach in `scenario`,
-    /// as [`Instance::push_child`] would one by one. The reaches are found in parallel, twice:
-    /// once to count them, so that the list of every reach (a province's 10.5 million entries)
-    /// is allocated once at its size, then to fill each child's part of it.
+    /// as [`Instance::push_child`] would one by one. The reaches are found once each, in
+    /// parallel, into a list per block of children; the list of every reach (a province's 10.5
+    /// million entries) is then reserved at its size and each block's list copied in and freed
+    /// in turn, so the two are never both whole in memory (pages reserved and not yet written
+    /// cost none).
     fn push_reaches(&mut self, scenario: &Scenario, stage: &[ChildIdx]) {
         use rayon::prelude::*;
+        /// Children of the stage whose reaches are found by one task.
+        const CHILDREN_PER_TASK: usize = 4096;
         let candidates = Candidates::new(scenario);
-        let counts: Vec<usize> = stage
-            .par_iter()
-            .map(|&c| candidates.of(scenario, c).count())
+        let blocks: Vec<(Vec<(u32, u32)>, Vec<u32>)> = stage
+            .par_chunks(CHILDREN_PER_TASK)
+            .map(|block| {
+                let mut entries = Vec::new();
+                let mut sizes = Vec::with_capacity(block.len());
+                for &c in block {
+                    let before = entries.len();
+                    entries.extend(
+                        candidates
+                            .of(scenario, c)
+                            .map(|(p, (_, m))| (p.0, held_metres(m))),
+                    );
+                    sizes.push((entries.len() - before) as u32);
+                }
+                (entries, sizes)
+            })
             .collect();
-        let start = self.entries.len();
-        for n in &counts {
-            self.offsets
-                .push(self.offsets.last().expect("offsets start at 0") + n);
-        }
-        let total: usize = counts.iter().sum();
-        self.entries.resize(start + total, (0, 0));
-        // Each child's part of the list, in order.
-        let mut parts: Vec<&mut [(u32, u32)]> = Vec::with_capacity(stage.len());
-        let mut rest = &mut self.entries[start..];
-        for &n in &counts {
-            let (part, tail) = rest.split_at_mut(n);
-            parts.push(part);
-            rest = tail;
-        }
-        parts.into_par_iter().zip(stage).for_each(|(part, &c)| {
-            for (slot, (p, (_, m))) in part.iter_mut().zip(candidates.of(scenario, c)) {
-                *slot = (p.0, held_metres(m));
+        let total: usize = blocks.iter().map(|(entries, _)| entries.len()).sum();
+        self.entries.reserve_exact(total);
+        self.offsets.reserve_exact(stage.len());
+        for (entries, sizes) in blocks {
+            for n in sizes {
+                let last = *self.offsets.last().expect("offsets start at 0");
+                self.offsets.push(last + n as usize);
             }
-        });
+            self.entries.extend_from_slice(&entries);
+        }
     }
 
     /// How many children the stage has.
