@@ -185,7 +185,9 @@ impl Instance {
         /// Children of the stage whose reaches are found by one task.
         const CHILDREN_PER_TASK: usize = 4096;
         let candidates = Candidates::new(scenario);
-        let blocks: Vec<(Vec<(u32, u32)>, Vec<u32>)> = stage
+        // Per block: its children's reaches one after the other, and each child's size.
+        type Block = (Vec<(u32, u32)>, Vec<u32>);
+        let blocks: Vec<Block> = stage
             .par_chunks(CHILDREN_PER_TASK)
             .map(|block| {
                 let mut entries = Vec::new();
