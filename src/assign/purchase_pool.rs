@@ -30,9 +30,6 @@
 //! says by itself whether the school is unreached or settled, and a school whose label would
 //! exceed the sink's found so far is not labelled (it could not be settled before the sink).
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use super::purchase::{Cost, Instance};
 
 /// How many held children one block of a school's moves covers ([`Pool::blocks`]).
@@ -160,8 +157,6 @@ pub(super) struct Pool<'a> {
     via: Vec<Via>,
     /// The schools reached by the search.
     touched: Vec<u32>,
-    /// The search's queue, kept between searches for its allocation.
-    queue: BinaryHeap<Reverse<(Cost, u32)>>,
 }
 
 impl<'a> Pool<'a> {
@@ -201,7 +196,6 @@ impl<'a> Pool<'a> {
             settled_at: vec![(0, 0); n],
             via: vec![Via::Start; n],
             touched: Vec::new(),
-            queue: BinaryHeap::new(),
             schools,
             children,
         }
@@ -376,32 +370,35 @@ impl<'a> Pool<'a> {
 
     /// Dijkstra from child `i`'s reach to the sink. Returns the path's true cost (yuan, metres)
     /// and the school whose spare seat it ends at; `None` when no path exists.
+    ///
+    /// The pools are dense (a school's row reaches most of the others), so the search keeps no
+    /// queue: the school settled next is the unsettled labelled one of least `(label, school)`,
+    /// found in the same pass over the schools that relaxes the settled school's row. The sink
+    /// is settled (the search stops) once its label is below the next school's; a school of
+    /// equal label settles first, as if the sink were the school after the last.
     fn shortest_path(&mut self, i: u32) -> Option<(Cost, u32)> {
         for &p in &self.touched {
             self.label[p as usize] = UNSEEN;
         }
         self.touched.clear();
-        self.queue.clear();
         let n = self.n();
         let (inst, local) = (self.inst, self.local);
+        // The next school to settle: least (label, school) among those labelled, not settled.
+        let mut next: (Cost, u32) = (UNSEEN, NONE);
         for &(global, m) in inst.reach(self.children[i as usize] as usize) {
             let p = local[global as usize];
             let d = add(self.shifted[p as usize], (0, i64::from(m)));
             self.label[p as usize] = d;
             self.via[p as usize] = Via::Start;
             self.touched.push(p);
-            self.queue.push(Reverse((d, p)));
+            if (d, p) < next {
+                next = (d, p);
+            }
         }
         // The sink: its label and the school it is reached from.
         let mut sink: Option<(Cost, u32)> = None;
-        while let Some(Reverse((d, p))) = self.queue.pop() {
-            if p as usize == n {
-                break;
-            }
-            if self.label[p as usize] != d {
-                // Settled already, or reached again at a lower label since.
-                continue;
-            }
+        while next.1 != NONE && sink.is_none_or(|s| s.0 >= next.0) {
+            let (d, p) = next;
             self.label[p as usize] = SETTLED;
             self.settled_at[p as usize] = d;
             let shifted_p = self.shifted[p as usize];
@@ -410,7 +407,6 @@ impl<'a> Pool<'a> {
                 let nd = add(d, sub((self.yuan[p as usize], 0), shifted_p));
                 if sink.is_none_or(|s| (nd, p) < s) {
                     sink = Some((nd, p));
-                    self.queue.push(Reverse((nd, n as u32)));
                 }
             }
             // A school whose label would exceed the sink's is never settled before the sink,
@@ -419,23 +415,26 @@ impl<'a> Pool<'a> {
             let bound = sink.map_or(UNSEEN, |s| s.0);
             let from = sub(d, shifted_p);
             let row = &self.best[p as usize * n..][..n];
+            next = (UNSEEN, NONE);
             for (q, ((&(m, child), &shifted_q), label)) in row
                 .iter()
                 .zip(&self.shifted)
                 .zip(self.label.iter_mut())
                 .enumerate()
             {
-                if child == NONE {
-                    continue;
-                }
-                let nd = add(from, (shifted_q.0, shifted_q.1 + i64::from(m)));
-                if nd < *label && nd <= bound {
-                    if *label == UNSEEN {
-                        self.touched.push(q as u32);
+                if child != NONE {
+                    let nd = add(from, (shifted_q.0, shifted_q.1 + i64::from(m)));
+                    if nd < *label && nd <= bound {
+                        if *label == UNSEEN {
+                            self.touched.push(q as u32);
+                        }
+                        *label = nd;
+                        self.via[q] = Via::Move { from: p, child };
                     }
-                    *label = nd;
-                    self.via[q] = Via::Move { from: p, child };
-                    self.queue.push(Reverse((nd, q as u32)));
+                }
+                // Schools are met in ascending order, so of equal labels the first is kept.
+                if *label > SETTLED && *label < next.0 {
+                    next = (*label, q as u32);
                 }
             }
         }
