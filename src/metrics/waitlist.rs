@@ -11,6 +11,7 @@
 //! round`, where the place a child holds is her floor), and [`Movement`] says, after a later
 //! round, whether and why a child moved.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::assign::Outcome;
@@ -43,28 +44,15 @@ pub struct Waitlists {
 impl Waitlists {
     /// The waitlists of a placement: `outcomes` holds one outcome per child of `scenario`.
     pub fn compute(scenario: &Scenario, ranking: &Ranking, outcomes: &[Outcome]) -> Waitlists {
-        let mut waiting: Vec<Vec<(crate::ranking::Priority, u32, ChildIdx, u8)>> =
-            vec![Vec::new(); scenario.schools.len()];
-        for c in scenario.child_indices() {
-            let above = match outcomes[c.ix()] {
-                Outcome::Choice { rank, .. } => rank as usize - 1,
-                _ => scenario.child(c).choices.len(),
-            };
-            for (i, &s) in scenario.child(c).choices[..above].iter().enumerate() {
-                if let Some(p) = ranking.priority(scenario, c, s) {
-                    waiting[s.ix()].push((p, ranking.fallback_position[c.ix()], c, i as u8 + 1));
-                }
-            }
-        }
+        let ordered = Waitlists::ordered(scenario, ranking, outcomes);
         let mut by_child: Vec<Vec<WaitlistEntry>> = vec![Vec::new(); scenario.children.len()];
-        let by_school = waiting
+        let by_school = ordered
             .into_iter()
             .enumerate()
-            .map(|(s, mut list)| {
-                list.sort_unstable();
+            .map(|(s, list)| {
                 list.iter()
                     .enumerate()
-                    .map(|(i, &(_, _, c, rank))| {
+                    .map(|(i, &(c, rank))| {
                         by_child[c.ix()].push(WaitlistEntry {
                             school: SchoolIdx(s as u32),
                             child: c,
@@ -83,6 +71,39 @@ impl Waitlists {
             by_school,
             by_child,
         }
+    }
+
+    /// Per school (by [`SchoolIdx`]), its waiting children best first, each with the school's
+    /// position in her list (1-based): the lists of [`Waitlists::compute`] without the entries
+    /// by child, which `waitlists.csv` does not need (a province's 876,000 entries in a million
+    /// small lists). The schools' lists are sorted side by side on rayon's pool; the order is
+    /// total (the fallback position decides every tie), so the lists are the same on any
+    /// number of threads.
+    pub fn ordered(
+        scenario: &Scenario,
+        ranking: &Ranking,
+        outcomes: &[Outcome],
+    ) -> Vec<Vec<(ChildIdx, u8)>> {
+        let mut waiting: Vec<Vec<(crate::ranking::Priority, u32, ChildIdx, u8)>> =
+            vec![Vec::new(); scenario.schools.len()];
+        for c in scenario.child_indices() {
+            let above = match outcomes[c.ix()] {
+                Outcome::Choice { rank, .. } => rank as usize - 1,
+                _ => scenario.child(c).choices.len(),
+            };
+            for (i, &s) in scenario.child(c).choices[..above].iter().enumerate() {
+                if let Some(p) = ranking.priority(scenario, c, s) {
+                    waiting[s.ix()].push((p, ranking.fallback_position[c.ix()], c, i as u8 + 1));
+                }
+            }
+        }
+        waiting
+            .into_par_iter()
+            .map(|mut list| {
+                list.sort_unstable();
+                list.into_iter().map(|(_, _, c, rank)| (c, rank)).collect()
+            })
+            .collect()
     }
 
     /// The child's position on the school's waitlist, if she is on it.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::assign::Outcome;
 use crate::domain::ChildIdx;
 use crate::metrics::wording::{placement_kind, placement_reason, placement_tier};
-use crate::policy::format_points;
+use crate::policy::PointsText;
 use crate::ranking::Ranking;
 use crate::scenario::Scenario;
 
@@ -22,7 +22,7 @@ struct PlacementRow<'a> {
     school: &'a str,
     school_name: &'a str,
     choice_rank: Option<u8>,
-    points: String,
+    points: &'a str,
     tier: &'static str,
     distance_km: String,
     cost_yuan: Option<u64>,
@@ -67,6 +67,10 @@ pub fn write_placements(
             Outcome::Unplaced { .. } => ("", "", None, String::new(), None),
         };
         let (reason, note) = placement_reason(scenario, ranking, c, outcome);
+        let points = PointsText::new(match outcome.public_school() {
+            Some(s) => ranking.points_at(scenario, c, scenario.school(s).district),
+            None => ranking.points[c.ix()],
+        });
         w.serialize(PlacementRow {
             child: &child.id,
             district: &scenario.districts[child.residence_district.ix()].id,
@@ -74,10 +78,7 @@ pub fn write_placements(
             school,
             school_name: name,
             choice_rank: rank,
-            points: format_points(match outcome.public_school() {
-                Some(s) => ranking.points_at(scenario, c, scenario.school(s).district),
-                None => ranking.points[c.ix()],
-            }),
+            points: points.as_str(),
             tier: placement_tier(scenario, ranking, c, outcome),
             distance_km: dist,
             cost_yuan: cost,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::assign::Outcome;
 use crate::domain::SchoolIdx;
 use crate::metrics::waitlist::Waitlists;
-use crate::policy::format_points;
+use crate::policy::PointsText;
 use crate::ranking::Ranking;
 use crate::scenario::Scenario;
 
@@ -22,7 +22,7 @@ struct WaitlistRow<'a> {
     child: &'a str,
     choice_rank: u8,
     tier: &'static str,
-    points: String,
+    points: &'a str,
     holds: &'a str,
     holds_name: &'a str,
 }
@@ -38,7 +38,7 @@ pub fn write_waitlists(
     ranking: &Ranking,
     outcomes: &[Outcome],
 ) -> io::Result<Kept> {
-    let lists = Waitlists::compute(scenario, ranking, outcomes);
+    let lists = Waitlists::ordered(scenario, ranking, outcomes);
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
@@ -58,12 +58,8 @@ pub fn write_waitlists(
     super::blocks::in_blocks(out, &header, scenario.schools.len(), 32, false, |k, w| {
         let s = SchoolIdx(k as u32);
         let school = scenario.school(s);
-        let waiting = &lists.by_school[s.ix()];
-        for (i, &c) in waiting.iter().enumerate() {
-            let entry = lists.by_child[c.ix()]
-                .iter()
-                .find(|e| e.school == s)
-                .expect("a waiting child has an entry");
+        let waiting = &lists[s.ix()];
+        for (i, &(c, rank)) in waiting.iter().enumerate() {
             let tier = ranking
                 .tier_at(scenario, c, s)
                 .map_or("none", |(_, t)| t.name());
@@ -78,14 +74,15 @@ pub fn write_waitlists(
                 }
                 Outcome::Unplaced { .. } => ("", ""),
             };
+            let points = PointsText::new(ranking.points_at(scenario, c, school.district));
             w.serialize(WaitlistRow {
                 school: &school.id,
                 school_name: &school.name,
                 position: i as u32 + 1,
                 child: &scenario.child(c).id,
-                choice_rank: entry.rank,
+                choice_rank: rank,
                 tier,
-                points: format_points(ranking.points_at(scenario, c, school.district)),
+                points: points.as_str(),
                 holds,
                 holds_name,
             })

@@ -29,7 +29,7 @@ pub use facts::{CategoryFact, Fact, NumericFact};
 pub use file::parse_policy;
 pub use gates::Gates;
 pub use indicator::{Bracket, Indicator, IndicatorRule, ItemScore, Layer, Scope};
-pub use points::{format_points, MilliPoints};
+pub use points::{format_points, MilliPoints, PointsText};
 pub use resolve::{resolve, ScenarioNames, SchoolName};
 pub use spec::PolicySpec;
 pub use statement::Statement;
