@@ -14,7 +14,7 @@
 //! Purchased private places come next, in [`super::purchase`].
 
 use super::Outcome;
-use crate::domain::{Child, Coordination, SchoolIdx};
+use crate::domain::{Child, Coordination, Prepared, SchoolIdx};
 use crate::ranking::Ranking;
 use crate::scenario::Scenario;
 
@@ -48,21 +48,24 @@ fn each_candidate(
 
 /// The school a child prefers most (pass, then distance, then the smaller id) among those of
 /// her stage within the distance limit with at least `need` spare seats. A school without the
-/// seats is passed over before its distance is found.
+/// seats is passed over before its distance is found; `at` holds the schools' places prepared
+/// for distances.
 fn best(
     scenario: &Scenario,
     by_district: &[Vec<SchoolIdx>],
+    at: &[Prepared],
     child: &Child,
     spare: &[u32],
     need: u32,
 ) -> Option<SchoolIdx> {
     let limit = scenario.fallback.coordinated_max_km;
     let mut found: Option<(u8, f64, SchoolIdx)> = None;
+    let home = child.location.prepared();
     each_candidate(scenario, by_district, child, |pass, s| {
         if spare[s.ix()] < need {
             return;
         }
-        let d = child.location.distance_km(scenario.school(s).location);
+        let d = home.distance_km(&at[s.ix()]);
         if !within(limit, d) {
             return;
         }
@@ -95,6 +98,11 @@ pub fn coordinate(scenario: &Scenario, ranking: &Ranking, outcomes: &mut [Option
     for s in scenario.school_indices() {
         by_district[scenario.school(s).district.ix()].push(s);
     }
+    let at: Vec<Prepared> = scenario
+        .schools
+        .iter()
+        .map(|s| s.location.prepared())
+        .collect();
     let groups = joint_groups(scenario, ranking, outcomes);
     for &c in &ranking.fallback_order {
         if outcomes[c.ix()].is_some() || !ranking.eligible(c) {
@@ -108,14 +116,21 @@ pub fn coordinate(scenario: &Scenario, ranking: &Ranking, outcomes: &mut [Option
         }
         if let Some(members) = group {
             // Together if one school has room for all, else one by one.
-            if let Some(s) = best(scenario, &by_district, child, &spare, members.len() as u32) {
+            if let Some(s) = best(
+                scenario,
+                &by_district,
+                &at,
+                child,
+                &spare,
+                members.len() as u32,
+            ) {
                 for &m in members {
                     spare[s.ix()] -= 1;
                     outcomes[m.ix()] = Some(Outcome::Coordinated { school: s });
                 }
             } else {
                 for &m in members {
-                    if let Some(s) = best(scenario, &by_district, child, &spare, 1) {
+                    if let Some(s) = best(scenario, &by_district, &at, child, &spare, 1) {
                         spare[s.ix()] -= 1;
                         outcomes[m.ix()] = Some(Outcome::Coordinated { school: s });
                     }
@@ -123,7 +138,7 @@ pub fn coordinate(scenario: &Scenario, ranking: &Ranking, outcomes: &mut [Option
             }
             continue;
         }
-        if let Some(s) = best(scenario, &by_district, child, &spare, 1) {
+        if let Some(s) = best(scenario, &by_district, &at, child, &spare, 1) {
             spare[s.ix()] -= 1;
             outcomes[c.ix()] = Some(Outcome::Coordinated { school: s });
         }

@@ -27,7 +27,7 @@
 //! `purchase_oracle.rs`.
 
 use super::{Outcome, UnplacedReason};
-use crate::domain::{ChildIdx, PrivateIdx};
+use crate::domain::{ChildIdx, Prepared, PrivateIdx};
 use crate::ranking::Ranking;
 use crate::scenario::Scenario;
 
@@ -64,6 +64,8 @@ struct Candidates {
     /// Per district (or a single list of all, when not district-bound), ascending.
     lists: Vec<Vec<PrivateIdx>>,
     same_district: bool,
+    /// Per private school, its place prepared for the distances to every home in reach.
+    at: Vec<Prepared>,
 }
 
 impl Candidates {
@@ -85,6 +87,11 @@ impl Candidates {
         Candidates {
             lists,
             same_district,
+            at: scenario
+                .private_schools
+                .iter()
+                .map(|p| p.location.prepared())
+                .collect(),
         }
     }
 
@@ -103,9 +110,10 @@ impl Candidates {
             &self.lists[0]
         };
         let max_km = scenario.fallback.purchase_max_km;
+        let home = child.location.prepared();
         list.iter().filter_map(move |&p| {
             let ps = scenario.private_school(p);
-            let d = child.location.distance_km(ps.location);
+            let d = home.distance_km(&self.at[p.ix()]);
             max_km.is_none_or(|max| d <= max).then(|| {
                 // The distance is found once, for the limit and the metres alike.
                 (p, (ps.cost_per_seat() as i64, km_to_metres(d)))

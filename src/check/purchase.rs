@@ -32,11 +32,11 @@
 use rayon::prelude::*;
 
 use super::priority::Ranks;
-use super::reach::in_reach;
+use super::reach::in_reach_from;
 use super::tally::Tally;
 use super::Violations;
 use crate::assign::{Outcome, UnplacedReason};
-use crate::domain::{ChildIdx, PrivateIdx};
+use crate::domain::{ChildIdx, Prepared, PrivateIdx};
 use crate::scenario::Scenario;
 
 /// Distance in whole metres, as the purchase objective counts it.
@@ -423,7 +423,13 @@ pub(super) fn check(
         };
         candidates[k].push(p);
     }
-    // Each child's reach on its own, in parallel (collected in the stage's order).
+    // Each child's reach on its own, in parallel (collected in the stage's order), her home
+    // and the schools prepared once for their distances.
+    let at: Vec<Prepared> = scenario
+        .private_schools
+        .iter()
+        .map(|p| p.location.prepared())
+        .collect();
     let reach: Vec<Vec<PrivateIdx>> = stage
         .par_iter()
         .map(|&c| {
@@ -432,10 +438,11 @@ pub(super) fn check(
             } else {
                 0
             };
+            let home = scenario.child(c).location.prepared();
             candidates[k]
                 .iter()
                 .copied()
-                .filter(|&p| in_reach(scenario, c, p))
+                .filter(|&p| in_reach_from(scenario, c, &home, p, &at[p.ix()]))
                 .collect()
         })
         .collect();

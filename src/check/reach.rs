@@ -10,7 +10,7 @@
 
 use super::Violations;
 use crate::assign::{Outcome, UnplacedReason};
-use crate::domain::{ChildIdx, PrivateIdx};
+use crate::domain::{ChildIdx, Prepared, PrivateIdx};
 use crate::scenario::Scenario;
 
 /// Whether distance `d` (km) is within `limit`, `None` meaning no limit.
@@ -20,15 +20,28 @@ pub(super) fn within(limit: Option<f64>, d: f64) -> bool {
 
 /// Whether a private school is within the child's reach under the scenario's fallback rules.
 pub(super) fn in_reach(scenario: &Scenario, c: ChildIdx, p: PrivateIdx) -> bool {
+    let (home, school) = (
+        scenario.child(c).location,
+        scenario.private_school(p).location,
+    );
+    in_reach_from(scenario, c, &home.prepared(), p, &school.prepared())
+}
+
+/// [`in_reach`] with the child's home and the school's place already prepared for distances
+/// ([`Prepared`]), for a child's reach over many schools.
+pub(super) fn in_reach_from(
+    scenario: &Scenario,
+    c: ChildIdx,
+    home: &Prepared,
+    p: PrivateIdx,
+    school: &Prepared,
+) -> bool {
     let child = scenario.child(c);
     let ps = scenario.private_school(p);
     scenario.fallback.purchase
         && ps.purchasable_seats > 0
         && (!scenario.fallback.purchase_same_district || ps.district == child.residence_district)
-        && within(
-            scenario.fallback.purchase_max_km,
-            child.location.distance_km(ps.location),
-        )
+        && within(scenario.fallback.purchase_max_km, home.distance_km(school))
 }
 
 /// A bought place is in the child's reach.

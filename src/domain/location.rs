@@ -96,14 +96,71 @@ impl Location {
 
 /// The great-circle distance between two WGS84 points, in km (haversine on the mean sphere).
 fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let s = libm::sin(dp / 2.0);
-    let t = libm::sin(dl / 2.0);
-    let h = s * s + libm::cos(p1) * libm::cos(p2) * t * t;
-    // `h` may exceed 1 by a rounding error for antipodal points.
-    2.0 * EARTH_RADIUS_KM * libm::asin(h.min(1.0).sqrt())
+    Location::degrees(lat1, lon1)
+        .prepared()
+        .distance_km(&Location::degrees(lat2, lon2).prepared())
+}
+
+/// A [`Location`] with what its distances need of it alone computed once (on the globe, its
+/// latitude in radians and that latitude's cosine), for a place met in millions of distances:
+/// a home against every private school in reach, a school against every home.
+/// [`Prepared::distance_km`] is [`Location::distance_km`], which is computed through it: the
+/// same operations on the same values, so the same bits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prepared {
+    location: Location,
+    /// On the globe, the latitude in radians; 0 on the grid.
+    lat_rad: f64,
+    /// On the globe, the cosine of `lat_rad`; 0 on the grid.
+    cos_lat: f64,
+}
+
+impl Location {
+    /// The point prepared for many distances ([`Prepared`]).
+    pub fn prepared(self) -> Prepared {
+        match self {
+            Location::Degrees { lat, .. } => {
+                let lat_rad = lat.to_radians();
+                Prepared {
+                    location: self,
+                    lat_rad,
+                    cos_lat: libm::cos(lat_rad),
+                }
+            }
+            Location::Km { .. } => Prepared {
+                location: self,
+                lat_rad: 0.0,
+                cos_lat: 0.0,
+            },
+        }
+    }
+}
+
+impl Prepared {
+    /// The point.
+    pub fn location(&self) -> Location {
+        self.location
+    }
+
+    /// [`Location::distance_km`] between the two points, bit for bit.
+    ///
+    /// # Panics
+    ///
+    /// If the two points are in different systems, as [`Location::distance_km`].
+    pub fn distance_km(&self, other: &Prepared) -> f64 {
+        match (self.location, other.location) {
+            (Location::Degrees { lon: lon1, .. }, Location::Degrees { lon: lon2, .. }) => {
+                let dp = other.lat_rad - self.lat_rad;
+                let dl = (lon2 - lon1).to_radians();
+                let s = libm::sin(dp / 2.0);
+                let t = libm::sin(dl / 2.0);
+                let h = s * s + self.cos_lat * other.cos_lat * t * t;
+                // `h` may exceed 1 by a rounding error for antipodal points.
+                2.0 * EARTH_RADIUS_KM * libm::asin(h.min(1.0).sqrt())
+            }
+            (a, b) => a.distance_km(b),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -139,6 +196,39 @@ mod tests {
         );
         assert_eq!(a.distance_km(b), b.distance_km(a));
         assert_eq!(a.distance_km(a), 0.0);
+    }
+
+    /// Prepared points give the bits of the haversine formula written out in one piece, over
+    /// a spread of points (Hangzhou's blocks to the antipodes).
+    #[test]
+    fn prepared_distances_are_the_formulas_bits() {
+        let formula = |lat1: f64, lon1: f64, lat2: f64, lon2: f64| {
+            let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+            let s = libm::sin((p2 - p1) / 2.0);
+            let t = libm::sin((lon2 - lon1).to_radians() / 2.0);
+            let h = s * s + libm::cos(p1) * libm::cos(p2) * t * t;
+            2.0 * EARTH_RADIUS_KM * libm::asin(h.min(1.0).sqrt())
+        };
+        let points: Vec<(f64, f64)> = (0..40)
+            .map(|k| {
+                let k = f64::from(k);
+                (30.0 + (k * 0.013_7).sin() * 60.0, 120.0 - k * 8.37)
+            })
+            .chain([(90.0, 0.0), (-90.0, 180.0), (0.0, -180.0), (30.27, 120.15)])
+            .collect();
+        for &(lat1, lon1) in &points {
+            for &(lat2, lon2) in &points {
+                let (a, b) = (Location::degrees(lat1, lon1), Location::degrees(lat2, lon2));
+                let expected = formula(lat1, lon1, lat2, lon2);
+                assert_eq!(a.distance_km(b).to_bits(), expected.to_bits());
+                assert_eq!(
+                    a.prepared().distance_km(&b.prepared()).to_bits(),
+                    expected.to_bits()
+                );
+            }
+        }
+        let (a, b) = (Location::km(1.5, -2.0), Location::km(-3.25, 7.0));
+        assert_eq!(a.prepared().distance_km(&b.prepared()), a.distance_km(b));
     }
 
     #[test]

@@ -26,5 +26,5 @@ pub use district::District;
 pub use fallback::{Coordination, FallbackRules};
 pub use family::{Education, Housing};
 pub use index::{ChildIdx, DistrictIdx, PrivateIdx, SchoolIdx};
-pub use location::{CoordinateSystem, Location, EARTH_RADIUS_KM};
+pub use location::{CoordinateSystem, Location, Prepared, EARTH_RADIUS_KM};
 pub use school::{PrivateSchool, School};
