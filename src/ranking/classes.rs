@@ -34,13 +34,22 @@ pub(super) fn classes(
             }
         });
     let row = |c: usize| &merit[c * width..(c + 1) * width];
-    let mut order: Vec<usize> = (0..n).collect();
-    order.par_sort_unstable_by(|&a, &b| {
-        row(a)
-            .cmp(row(b))
-            .then_with(|| lottery[a].cmp(&lottery[b]))
-            .then_with(|| scenario.children[a].id.cmp(&scenario.children[b].id))
-    });
+    let order = match width {
+        1 => sorted_inline::<1>(scenario, &merit, lottery),
+        2 => sorted_inline::<2>(scenario, &merit, lottery),
+        3 => sorted_inline::<3>(scenario, &merit, lottery),
+        4 => sorted_inline::<4>(scenario, &merit, lottery),
+        _ => {
+            let mut order: Vec<usize> = (0..n).collect();
+            order.par_sort_unstable_by(|&a, &b| {
+                row(a)
+                    .cmp(row(b))
+                    .then_with(|| lottery[a].cmp(&lottery[b]))
+                    .then_with(|| scenario.children[a].id.cmp(&scenario.children[b].id))
+            });
+            order
+        }
+    };
     let mut class = vec![0u32; n];
     let mut current = 0u32;
     let mut ties = false;
@@ -53,4 +62,28 @@ pub(super) fn classes(
         class[order[w]] = current;
     }
     (class, ties)
+}
+
+/// The children in the order of [`classes`] (merit row, then lottery, then id) for a merit row
+/// of `W` numbers, sorted with each child's row and lottery number beside her index, so that a
+/// comparison reads one place in memory instead of three (the points and tie-break keys of a
+/// policy rarely exceed four numbers; wider rows are sorted by index). The order is the same.
+fn sorted_inline<const W: usize>(
+    scenario: &Scenario,
+    merit: &[i64],
+    lottery: &[u64],
+) -> Vec<usize> {
+    let mut keyed: Vec<([i64; W], u64, u32)> = merit
+        .par_chunks_exact(W)
+        .zip(lottery)
+        .enumerate()
+        .map(|(c, (row, &l))| (row.try_into().expect("rows of W numbers"), l, c as u32))
+        .collect();
+    let children = &scenario.children;
+    keyed.par_sort_unstable_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| children[a.2 as usize].id.cmp(&children[b.2 as usize].id))
+    });
+    keyed.into_iter().map(|(_, _, c)| c as usize).collect()
 }
