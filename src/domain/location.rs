@@ -2,7 +2,8 @@
 //! planar grid in kilometres or WGS84 latitude/longitude in degrees — and the distance between
 //! two places of the same system: straight-line on the grid, great-circle (haversine) on the
 //! globe. Every distance of the tool (fallback limits, purchase reach, the placements' distance,
-//! the checker's) is this one function.
+//! the checker's) is this one function, [`Location::distance_km`], or the same computation on
+//! points prepared once for many distances ([`Prepared`]).
 
 /// Mean Earth radius in km (the IUGG mean radius R₁ = 6,371.0088 km), for great-circle distances.
 pub const EARTH_RADIUS_KM: f64 = 6371.0088;
@@ -137,11 +138,6 @@ impl Location {
 }
 
 impl Prepared {
-    /// The point.
-    pub fn location(&self) -> Location {
-        self.location
-    }
-
     /// [`Location::distance_km`] between the two points, bit for bit.
     ///
     /// # Panics

@@ -1,5 +1,7 @@
 //! Master lists: children sorted by merit and numbered into equal-merit classes.
 
+use std::cmp::Ordering;
+
 use rayon::prelude::*;
 
 use crate::policy::{MilliPoints, TieRule};
@@ -34,21 +36,11 @@ pub(super) fn classes(
             }
         });
     let row = |c: usize| &merit[c * width..(c + 1) * width];
-    let order = match width {
-        1 => sorted_inline::<1>(scenario, &merit, lottery),
-        2 => sorted_inline::<2>(scenario, &merit, lottery),
-        3 => sorted_inline::<3>(scenario, &merit, lottery),
-        4 => sorted_inline::<4>(scenario, &merit, lottery),
-        _ => {
-            let mut order: Vec<usize> = (0..n).collect();
-            order.par_sort_unstable_by(|&a, &b| {
-                row(a)
-                    .cmp(row(b))
-                    .then_with(|| lottery[a].cmp(&lottery[b]))
-                    .then_with(|| scenario.children[a].id.cmp(&scenario.children[b].id))
-            });
-            order
-        }
+    let by_id = |a: usize, b: usize| scenario.children[a].id.cmp(&scenario.children[b].id);
+    let order = if width <= INLINE_WIDTH {
+        sorted_inline(&merit, width, lottery, by_id)
+    } else {
+        sorted_by_index(&merit, width, lottery, by_id)
     };
     let mut class = vec![0u32; n];
     let mut current = 0u32;
@@ -64,26 +56,81 @@ pub(super) fn classes(
     (class, ties)
 }
 
-/// The children in the order of [`classes`] (merit row, then lottery, then id) for a merit row
-/// of `W` numbers, sorted with each child's row and lottery number beside her index, so that a
-/// comparison reads one place in memory instead of three (the points and tie-break keys of a
-/// policy rarely exceed four numbers; wider rows are sorted by index). The order is the same.
-fn sorted_inline<const W: usize>(
-    scenario: &Scenario,
-    merit: &[i64],
-    lottery: &[u64],
-) -> Vec<usize> {
-    let mut keyed: Vec<([i64; W], u64, u32)> = merit
-        .par_chunks_exact(W)
+/// The widest merit row [`sorted_inline`] sorts: the points and three tie-break keys, as the
+/// shipped policies have; a wider row is sorted by index ([`sorted_by_index`]).
+const INLINE_WIDTH: usize = 4;
+
+/// The children in the order of [`classes`] (merit row of `width` numbers, then lottery, then
+/// `by_id`), sorted by index: a comparison reads the two children's rows and lottery numbers
+/// where they lie.
+fn sorted_by_index<F>(merit: &[i64], width: usize, lottery: &[u64], by_id: F) -> Vec<usize>
+where
+    F: Fn(usize, usize) -> Ordering + Sync,
+{
+    let row = |c: usize| &merit[c * width..(c + 1) * width];
+    let mut order: Vec<usize> = (0..lottery.len()).collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        row(a)
+            .cmp(row(b))
+            .then_with(|| lottery[a].cmp(&lottery[b]))
+            .then_with(|| by_id(a, b))
+    });
+    order
+}
+
+/// [`sorted_by_index`]'s order for rows of at most [`INLINE_WIDTH`] numbers, sorted with each
+/// child's row (padded with zeros, which every row shares, so the order is unchanged) and
+/// lottery number beside her index, so that a comparison reads one place in memory instead of
+/// three.
+fn sorted_inline<F>(merit: &[i64], width: usize, lottery: &[u64], by_id: F) -> Vec<usize>
+where
+    F: Fn(usize, usize) -> Ordering + Sync,
+{
+    let mut keyed: Vec<([i64; INLINE_WIDTH], u64, u32)> = merit
+        .par_chunks_exact(width)
         .zip(lottery)
         .enumerate()
-        .map(|(c, (row, &l))| (row.try_into().expect("rows of W numbers"), l, c as u32))
+        .map(|(c, (row, &l))| {
+            let mut padded = [0; INLINE_WIDTH];
+            padded[..width].copy_from_slice(row);
+            (padded, l, c as u32)
+        })
         .collect();
-    let children = &scenario.children;
     keyed.par_sort_unstable_by(|a, b| {
         (a.0, a.1)
             .cmp(&(b.0, b.1))
-            .then_with(|| children[a.2 as usize].id.cmp(&children[b.2 as usize].id))
+            .then_with(|| by_id(a.2 as usize, b.2 as usize))
     });
     keyed.into_iter().map(|(_, _, c)| c as usize).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The inline sort gives the sort by index's order at every width it takes, on rows with
+    /// many equal numbers, equal lottery numbers and ids deciding the rest.
+    #[test]
+    fn inline_and_by_index_sorts_agree() {
+        let n = 5_000;
+        // A small linear congruential stream: deterministic, no dependency.
+        let mut state = 12_345u64;
+        let mut next = |m: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % m
+        };
+        let lottery: Vec<u64> = (0..n).map(|_| next(50)).collect();
+        let ids: Vec<String> = (0..n).map(|i| format!("C{:05}", (i * 7_919) % n)).collect();
+        let by_id = |a: usize, b: usize| ids[a].cmp(&ids[b]);
+        for width in 1..=INLINE_WIDTH {
+            let merit: Vec<i64> = (0..n * width).map(|_| next(4) as i64 - 2).collect();
+            assert_eq!(
+                sorted_inline(&merit, width, &lottery, by_id),
+                sorted_by_index(&merit, width, &lottery, by_id),
+                "width {width}"
+            );
+        }
+    }
 }
