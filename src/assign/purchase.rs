@@ -50,12 +50,14 @@ fn held_metres(m: i64) -> u32 {
     m.clamp(0, i64::from(MAX_METRES)) as u32
 }
 
-/// The private schools a child may be given a bought place at, with what each would cost: none
-/// when the scenario buys no places (`purchase = "off"`), else schools with purchasable seats,
-/// in her district when `purchase_same_district`, within `purchase_max_km` if set. Ascending
-/// school index.
-pub fn reach(scenario: &Scenario, c: ChildIdx) -> Vec<(PrivateIdx, Cost)> {
-    Candidates::new(scenario).of(scenario, c).collect()
+/// Whether a child's reach holds any private school, for many children (the schools are
+/// listed and prepared for distances once, not once a child). A child's reach is the private
+/// schools she may be given a bought place at ([`Candidates::of`]): none when the scenario buys
+/// no places (`purchase = "off"`), else schools with purchasable seats, in her district when
+/// `purchase_same_district`, within `purchase_max_km` if set.
+pub fn any_in_reach(scenario: &Scenario) -> impl Fn(ChildIdx) -> bool + '_ {
+    let candidates = Candidates::new(scenario);
+    move |c| candidates.of(scenario, c).next().is_some()
 }
 
 /// The private schools with purchasable seats, per district when the purchase is bound to the
@@ -95,7 +97,7 @@ impl Candidates {
         }
     }
 
-    /// Child `c`'s reach, as [`reach`] gives it.
+    /// Child `c`'s reach, ascending school index, with what each school's place would cost.
     fn of<'a>(
         &'a self,
         scenario: &'a Scenario,

@@ -227,10 +227,11 @@ pub fn fallback_stages(
     let left = Scenario::new(parts).expect("fewer private seats and budget stay valid");
     let report = purchase::purchase(&left, ranking, &mut chosen);
     // The kept bought places still fill their schools: a school they fill is in reach, full.
+    let any_in_reach = purchase::any_in_reach(scenario);
     for (c, o) in chosen.iter_mut().enumerate() {
         if let Some(Outcome::Unplaced { reason }) = o {
             if *reason == UnplacedReason::NoPrivateInReach
-                && !purchase::reach(scenario, crate::domain::ChildIdx(c as u32)).is_empty()
+                && any_in_reach(crate::domain::ChildIdx(c as u32))
             {
                 *reason = UnplacedReason::PrivateSeatsFull;
             }
