@@ -16,6 +16,7 @@ mod lend;
 mod polygons;
 pub mod read;
 pub mod rows;
+mod rows_parallel;
 mod settings;
 mod siblings;
 pub mod source;

@@ -425,7 +425,7 @@ pub(crate) fn read_text(path: &Path) -> Result<String, ReadError> {
 }
 
 /// The bytes the CSV reader takes from a table's text at a time.
-const READ_BUFFER: usize = 256 * 1024;
+pub(crate) const READ_BUFFER: usize = 256 * 1024;
 
 /// Reads one CSV table. Problems go to `errors`; rows that could not be read are skipped, so the
 /// caller still validates the rest. Returns `None` when the file itself is unusable.
@@ -472,7 +472,7 @@ pub fn read_table_with<T: DeserializeOwned>(
 /// The text of a table (a registered table decoded or a workbook sheet as CSV, else the file,
 /// scanned to be read as a stream) and how it is split and named; `None` (and an error) if
 /// unusable.
-fn table_text(path: &Path, errors: &mut Vec<InputError>) -> Option<(TableText, Format)> {
+pub(crate) fn table_text(path: &Path, errors: &mut Vec<InputError>) -> Option<(TableText, Format)> {
     match super::source::lookup(path, errors) {
         super::source::Lookup::Plain => {}
         super::source::Lookup::Unusable => return None,
@@ -572,21 +572,45 @@ fn parse_records<F>(
 where
     F: FnMut(u64, &csv::StringRecord, &TableInfo) -> Result<(), InputError>,
 {
+    let (mut reader, mut lines) = records_reader(path, text, format, errors)?;
+    let (header, mut info) =
+        read_header(path, &mut reader, text, format, required, optional, errors)?;
+    let mut each = make(&header);
+    let ended = each_record(path, &mut reader, &mut lines, 0, &header, |read, record| {
+        let refused = match read {
+            Record::Row(line) => match each(line, record, &info) {
+                Ok(()) => return,
+                Err(e) => e,
+            },
+            Record::Refused(e) => e,
+        };
+        errors.push(refused);
+        if let Some(id) = header.key.and_then(|k| record.get(k)) {
+            info.unreadable_ids.insert(id.to_string());
+        }
+    });
+    match ended {
+        Ok(()) => Some(info),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}
+
+/// A CSV reader of a table's text from its start (the text checked to be UTF-8 and not blank),
+/// and the counter of its physical lines; `None` (and an error) if the text is unusable.
+pub(crate) fn records_reader<'t>(
+    path: &Path,
+    text: &'t TableText,
+    format: Format,
+    errors: &mut Vec<InputError>,
+) -> Option<(csv::Reader<impl std::io::Read + 't>, Lines)> {
     let facts = text.facts();
     if !facts.utf8 {
         errors.push(InputError::file(
             path,
             "the file is not UTF-8 text (an Excel export in GBK? save it as \"CSV UTF-8\")",
-        ));
-        return None;
-    }
-    if facts.blank {
-        errors.push(InputError::file(
-            path,
-            format!(
-                "the file is empty; expected a header with: {}",
-                required.join(",")
-            ),
         ));
         return None;
     }
@@ -599,17 +623,54 @@ where
             return None;
         }
     };
-    let (source, mut lines) = Lines::tap(source);
-    // Headers are trimmed by the reader; the cells of each record by `trim_cells`, which leaves
-    // a record without surrounding whitespace as it is (the reader's `Trim::All` rebuilds every
-    // record twice, ASCII and then Unicode whitespace, four allocations a row).
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::Headers)
-        .delimiter(format.delimiter)
-        .buffer_capacity(READ_BUFFER)
-        .from_reader(source);
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
+    let (source, lines) = Lines::tap(source);
+    Some((records_of(format.delimiter, READ_BUFFER, source), lines))
+}
+
+/// A CSV reader of records split at `delimiter`, every record however many fields it has (the
+/// count is checked against the header's by [`each_record`]). The header is trimmed by
+/// [`read_header`]; the cells of each record by `trim_cells`, which leaves a record without surrounding
+/// whitespace as it is (the reader's `Trim::All` rebuilds every record twice, ASCII and then
+/// Unicode whitespace, four allocations a row).
+pub(crate) fn records_of<R: std::io::Read>(
+    delimiter: u8,
+    buffer: usize,
+    source: R,
+) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .delimiter(delimiter)
+        .buffer_capacity(buffer)
+        .from_reader(source)
+}
+
+/// Reads the first record of `reader` as the table's header and checks it against the columns
+/// the table must and may have (named in English or, for a table of the dictionary, Chinese);
+/// `None` (and every problem) if the table is blank or its header is unusable.
+pub(crate) fn read_header<R: std::io::Read>(
+    path: &Path,
+    reader: &mut csv::Reader<R>,
+    text: &TableText,
+    format: Format,
+    required: &[&str],
+    optional: &[&str],
+    errors: &mut Vec<InputError>,
+) -> Option<(Header, TableInfo)> {
+    let facts = text.facts();
+    if facts.blank {
+        errors.push(InputError::file(
+            path,
+            format!(
+                "the file is empty; expected a header with: {}",
+                required.join(",")
+            ),
+        ));
+        return None;
+    }
+    let mut headers = csv::StringRecord::new();
+    match reader.read_record(&mut headers) {
+        Ok(_) => headers.trim(),
         Err(e) => {
             errors.push(InputError::file(
                 path,
@@ -617,7 +678,7 @@ where
             ));
             return None;
         }
-    };
+    }
     let before = errors.len();
     // Headers in English or Chinese, by the dictionary's canonical names; as written kept for
     // the messages.
@@ -698,7 +759,7 @@ where
         extra_ix,
         names: headers,
     };
-    let mut info = TableInfo {
+    let info = TableInfo {
         unreadable_ids: super::ids::IdSet::default(),
         extra_columns: header
             .extra_ix
@@ -707,39 +768,71 @@ where
             .collect(),
         rows_hint: facts.newlines,
     };
+    Some((header, info))
+}
+
+/// What [`each_record`] read of one record.
+pub(crate) enum Record {
+    /// A row holding a value, at this physical line.
+    Row(u64),
+    /// A row the reader refused (its fields do not match the header's, or it cannot be read).
+    Refused(InputError),
+}
+
+/// Hands every record of `reader` after the header (the text's physical lines counted by
+/// `lines`, `before` lines before its start), trimmed, to `visit`: as a row with its line, or
+/// refused; rows of blank cells are passed over. Stops at the first error of the text itself
+/// (it could not be read), returned.
+pub(crate) fn each_record<R: std::io::Read>(
+    path: &Path,
+    reader: &mut csv::Reader<R>,
+    lines: &mut Lines,
+    before: u64,
+    header: &Header,
+    mut visit: impl FnMut(Record, &csv::StringRecord),
+) -> Result<(), InputError> {
     let mut record = csv::StringRecord::new();
-    let mut each = make(&header);
     loop {
-        let line = lines.line_at(reader.position().byte());
+        let line = before + lines.line_at(reader.position().byte());
         let read = reader.read_record(&mut record);
         trim_cells(&mut record);
         match read {
-            Ok(false) => break,
+            Ok(false) => return Ok(()),
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(line, |p| lines.line_at(p.byte()));
-                errors.push(record_error(path, line, &header.names, &record, &e));
+                let line = e
+                    .position()
+                    .map_or(line, |p| before + lines.line_at(p.byte()));
+                let refused = record_error(path, line, &header.names, &record, &e);
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return None;
+                    return Err(refused);
                 }
-                if let Some(id) = header.key.and_then(|k| record.get(k)) {
-                    info.unreadable_ids.insert(id.to_string());
-                }
+                visit(Record::Refused(refused), &record);
                 continue;
             }
         }
-        let line = record.position().map_or(line, |p| lines.line_at(p.byte()));
+        let line = record
+            .position()
+            .map_or(line, |p| before + lines.line_at(p.byte()));
+        if record.len() != header.names.len() {
+            let refused = InputError {
+                file: path.to_path_buf(),
+                line: Some(line),
+                field: None,
+                message: format!(
+                    "the row has {} fields, the header has {}",
+                    record.len(),
+                    header.names.len()
+                ),
+            };
+            visit(Record::Refused(refused), &record);
+            continue;
+        }
         if record.iter().all(str::is_empty) {
             continue;
         }
-        if let Err(e) = each(line, &record, &info) {
-            errors.push(e);
-            if let Some(id) = header.key.and_then(|k| record.get(k)) {
-                info.unreadable_ids.insert(id.to_string());
-            }
-        }
+        visit(Record::Row(line), &record);
     }
-    Some(info)
 }
 
 /// A table's header as the rows are read by: canonical names, the key column, the extra
@@ -754,6 +847,13 @@ pub(crate) struct Header {
     extra_ix: Vec<usize>,
 }
 
+impl Header {
+    /// The key column (`id`, else `child`), if the table has one.
+    pub(crate) fn key(&self) -> Option<usize> {
+        self.key
+    }
+}
+
 /// How a known column's cells are read by [`read_cells_with`]: text, or a number in the forms
 /// of [`forms`] (an optional number column reads a blank cell as no value).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -766,7 +866,7 @@ pub(crate) enum Cell {
 
 /// A number read from a cell by [`read_cells_with`].
 #[derive(Debug, Clone, Copy)]
-enum Number {
+pub(crate) enum Number {
     None,
     Whole(i64),
     Decimal(f64),
@@ -833,11 +933,34 @@ pub(crate) fn read_cells_with(
 ) -> Option<TableInfo> {
     let (text, format) = table_text(path, errors)?;
     parse_records(path, &text, format, required, optional, errors, |header| {
+        let cells = CellReader::new(path, header, fields);
+        let mut numbers = cells.numbers();
+        move |line, record: &csv::StringRecord, info: &TableInfo| {
+            visit(line, &cells.read(line, record, &mut numbers)?, info);
+            Ok(())
+        }
+    })
+}
+
+/// How the rows of a table are read as [`RowCells`]: where each known field's column is, and
+/// which are numbers.
+pub(crate) struct CellReader<'a> {
+    path: &'a Path,
+    /// The column of each field, `None` if the file has no such column.
+    columns: Vec<Option<usize>>,
+    /// The number fields in header order (as serde reads them): column, field, form.
+    numeric: Vec<(usize, usize, Cell)>,
+    extra_ix: Vec<usize>,
+    names: csv::StringRecord,
+}
+
+impl<'a> CellReader<'a> {
+    /// The reader of `fields` (name and how its cells are read) in a table of `header`.
+    pub(crate) fn new(path: &'a Path, header: &Header, fields: &[(&str, Cell)]) -> Self {
         let columns: Vec<Option<usize>> = fields
             .iter()
             .map(|(name, _)| header.names.iter().position(|h| h == *name))
             .collect();
-        // The number fields in header order, as serde reads them.
         let mut numeric: Vec<(usize, usize, Cell)> = columns
             .iter()
             .enumerate()
@@ -845,48 +968,63 @@ pub(crate) fn read_cells_with(
             .filter(|&(_, _, cell)| cell != Cell::Text)
             .collect();
         numeric.sort_unstable();
-        let mut numbers = vec![Number::None; fields.len()];
-        let extra_ix = header.extra_ix.clone();
-        let names = header.names.clone();
-        move |line, record: &csv::StringRecord, info: &TableInfo| {
-            for &(c, f, cell) in &numeric {
-                let raw = &record[c];
-                numbers[f] = match cell {
-                    Cell::OptWhole | Cell::OptDecimal if raw.is_empty() => Number::None,
-                    Cell::Whole | Cell::OptWhole => match forms::parse_whole(raw) {
-                        Some(v) => Number::Whole(v),
-                        None => {
-                            return Err(InputError::at(
-                                path,
-                                line,
-                                &names[c],
-                                forms::whole_problem(raw),
-                            ))
-                        }
-                    },
-                    _ => match forms::parse_decimal(raw) {
-                        Some(v) => Number::Decimal(v),
-                        None => {
-                            return Err(InputError::at(
-                                path,
-                                line,
-                                &names[c],
-                                forms::number_problem(raw),
-                            ))
-                        }
-                    },
-                };
-            }
-            let cells = RowCells {
-                record,
-                columns: &columns,
-                numbers: &numbers,
-                extra_ix: &extra_ix,
-            };
-            visit(line, &cells, info);
-            Ok(())
+        CellReader {
+            path,
+            columns,
+            numeric,
+            extra_ix: header.extra_ix.clone(),
+            names: header.names.clone(),
         }
-    })
+    }
+
+    /// Room for one row's numbers, for [`CellReader::read`].
+    pub(crate) fn numbers(&self) -> Vec<Number> {
+        vec![Number::None; self.columns.len()]
+    }
+
+    /// The cells of `record` (at `line`), its numbers read into `numbers`; the problem of its
+    /// first number cell (in header order) that is not one.
+    pub(crate) fn read<'r>(
+        &'r self,
+        line: u64,
+        record: &'r csv::StringRecord,
+        numbers: &'r mut [Number],
+    ) -> Result<RowCells<'r>, InputError> {
+        for &(c, f, cell) in &self.numeric {
+            let raw = &record[c];
+            numbers[f] = match cell {
+                Cell::OptWhole | Cell::OptDecimal if raw.is_empty() => Number::None,
+                Cell::Whole | Cell::OptWhole => match forms::parse_whole(raw) {
+                    Some(v) => Number::Whole(v),
+                    None => {
+                        return Err(InputError::at(
+                            self.path,
+                            line,
+                            &self.names[c],
+                            forms::whole_problem(raw),
+                        ))
+                    }
+                },
+                _ => match forms::parse_decimal(raw) {
+                    Some(v) => Number::Decimal(v),
+                    None => {
+                        return Err(InputError::at(
+                            self.path,
+                            line,
+                            &self.names[c],
+                            forms::number_problem(raw),
+                        ))
+                    }
+                },
+            };
+        }
+        Ok(RowCells {
+            record,
+            columns: &self.columns,
+            numbers,
+            extra_ix: &self.extra_ix,
+        })
+    }
 }
 
 /// Trims every cell of `record` of Unicode whitespace, as the reader's `Trim::All` does (after

@@ -219,7 +219,7 @@ fn has_crlf(bytes: &[u8]) -> bool {
 }
 
 /// The LF bytes of `bytes`.
-fn newlines(bytes: &[u8]) -> usize {
+pub(crate) fn newlines(bytes: &[u8]) -> usize {
     // Counted in a byte per chunk of at most 255, so that the comparison runs on whole vector
     // registers (a count in a `usize` per byte took four bytes at a time).
     bytes

@@ -28,8 +28,8 @@ use std::path::Path;
 
 use super::catchments::Catchments;
 use super::common::{
-    location, non_negative, stream_cells, word, word_problem, yes_no_or_count, ById, Cells,
-    Columns, IdRegistry, Known,
+    location, non_negative, word, word_problem, yes_no_or_count, ById, Cells, Columns, IdRegistry,
+    Known,
 };
 use super::districts::Districts;
 use super::schools::{Found, Schools};
@@ -38,6 +38,7 @@ use crate::domain::{Child, Date, DistrictIdx, Education, Housing, SchoolIdx};
 use crate::error::InputError;
 use crate::input::dictionary::WordSet;
 use crate::input::rows::ChildCells;
+use crate::input::rows_parallel::read_cells_par;
 use crate::input::siblings::Membership;
 use crate::scenario::rules;
 
@@ -64,34 +65,52 @@ pub(super) fn validate(
     let mut ids = IdRegistry::new(path);
     let mut children = Vec::new();
     let mut memberships = Vec::new();
-    let fields = ChildCells::FIELDS;
-    let info = stream_cells(
+    let mut found = Vec::new();
+    // Each row is checked on its own, on any core; the ids are registered in file order.
+    let info = read_cells_par(
         path,
-        columns,
-        fields,
+        columns.0,
+        columns.1,
+        ChildCells::FIELDS,
         errors,
-        |line, cells, info, errors| {
-            if children.capacity() == 0 {
-                children.reserve(info.rows_hint);
-                ids.reserve(info.rows_hint);
-            }
+        |line, cells, extra_facts| {
             let row = ChildCells::of(cells);
-            let fresh = ids.register(row.id, line, "id", errors);
-            memberships.extend(membership(&row, line));
             let rows_of = Rows {
                 path,
                 districts,
                 schools,
                 catchments,
                 cx,
-                extra_facts: &info.extra_columns,
+                extra_facts,
             };
-            if let (true, Some(child)) = (fresh, rows_of.child(line, &row, cells.extras(), errors))
-            {
+            let mut problems = Vec::new();
+            let child = rows_of.child(line, &row, cells.extras(), &mut problems);
+            Checked {
+                id: child.is_none().then(|| row.id.to_string()),
+                membership: membership(&row, line),
+                child,
+                problems,
+            }
+        },
+        |line, checked, info| {
+            if children.capacity() == 0 {
+                children.reserve(info.rows_hint);
+                ids.reserve(info.rows_hint);
+            }
+            let id = match (&checked.child, &checked.id) {
+                (Some(child), _) => child.id.as_str(),
+                (None, Some(id)) => id.as_str(),
+                (None, None) => "",
+            };
+            let fresh = ids.register(id, line, "id", &mut found);
+            memberships.extend(checked.membership);
+            found.extend(checked.problems);
+            if let (true, Some(child)) = (fresh, checked.child) {
                 children.push((ids.last_row(), child));
             }
         },
     );
+    errors.append(&mut found);
     if info.is_none() {
         (ids, children, memberships) = (IdRegistry::new(path), Vec::new(), Vec::new());
     }
@@ -110,6 +129,15 @@ pub(super) fn validate(
         extra_facts,
         memberships,
     }
+}
+
+/// A row checked on its own: the child if every cell is valid, what is wrong with it otherwise.
+struct Checked {
+    /// The row's id when there is no child (which holds it).
+    id: Option<String>,
+    membership: Option<Membership>,
+    child: Option<Child>,
+    problems: Vec<InputError>,
 }
 
 /// A notarised draw numbers every child once: if any child has a `lottery` number, every child
