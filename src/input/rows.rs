@@ -572,9 +572,16 @@ fn parse_records<F>(
 where
     F: FnMut(u64, &csv::StringRecord, &TableInfo) -> Result<(), InputError>,
 {
-    let (mut reader, mut lines) = records_reader(path, text, format, errors)?;
-    let (header, mut info) =
-        read_header(path, &mut reader, text, format, required, optional, errors)?;
+    let (mut reader, mut lines, lines_hint) = records_reader(path, text, format, required, errors)?;
+    let (header, mut info) = read_header(
+        path,
+        &mut reader,
+        format,
+        required,
+        optional,
+        lines_hint,
+        errors,
+    )?;
     let mut each = make(&header);
     let ended = each_record(path, &mut reader, &mut lines, 0, &header, |read, record| {
         let refused = match read {
@@ -598,19 +605,31 @@ where
     }
 }
 
-/// A CSV reader of a table's text from its start (the text checked to be UTF-8 and not blank),
-/// and the counter of its physical lines; `None` (and an error) if the text is unusable.
+/// A CSV reader of a table's text from its start (the text checked to be UTF-8 and not blank:
+/// a blank one is refused naming the `required` columns), the counter of its physical lines,
+/// and how many lines the text has; `None` (and an error) if the text is unusable.
 pub(crate) fn records_reader<'t>(
     path: &Path,
     text: &'t TableText,
     format: Format,
+    required: &[&str],
     errors: &mut Vec<InputError>,
-) -> Option<(csv::Reader<impl std::io::Read + 't>, Lines)> {
+) -> Option<(csv::Reader<impl std::io::Read + 't>, Lines, usize)> {
     let facts = text.facts();
     if !facts.utf8 {
         errors.push(InputError::file(
             path,
             "the file is not UTF-8 text (an Excel export in GBK? save it as \"CSV UTF-8\")",
+        ));
+        return None;
+    }
+    if facts.blank {
+        errors.push(InputError::file(
+            path,
+            format!(
+                "the file is empty; expected a header with: {}",
+                required.join(",")
+            ),
         ));
         return None;
     }
@@ -624,7 +643,8 @@ pub(crate) fn records_reader<'t>(
         }
     };
     let (source, lines) = Lines::tap(source);
-    Some((records_of(format.delimiter, READ_BUFFER, source), lines))
+    let reader = records_of(format.delimiter, READ_BUFFER, source);
+    Some((reader, lines, facts.newlines))
 }
 
 /// A CSV reader of records split at `delimiter`, every record however many fields it has (the
@@ -647,27 +667,17 @@ pub(crate) fn records_of<R: std::io::Read>(
 
 /// Reads the first record of `reader` as the table's header and checks it against the columns
 /// the table must and may have (named in English or, for a table of the dictionary, Chinese);
-/// `None` (and every problem) if the table is blank or its header is unusable.
+/// `None` (and every problem) if the header is unusable. The table's text has `lines_hint`
+/// lines ([`TableInfo::rows_hint`]).
 pub(crate) fn read_header<R: std::io::Read>(
     path: &Path,
     reader: &mut csv::Reader<R>,
-    text: &TableText,
     format: Format,
     required: &[&str],
     optional: &[&str],
+    lines_hint: usize,
     errors: &mut Vec<InputError>,
 ) -> Option<(Header, TableInfo)> {
-    let facts = text.facts();
-    if facts.blank {
-        errors.push(InputError::file(
-            path,
-            format!(
-                "the file is empty; expected a header with: {}",
-                required.join(",")
-            ),
-        ));
-        return None;
-    }
     let mut headers = csv::StringRecord::new();
     match reader.read_record(&mut headers) {
         Ok(_) => headers.trim(),
@@ -766,7 +776,7 @@ pub(crate) fn read_header<R: std::io::Read>(
             .iter()
             .map(|&i| header.names[i][prefix.map_or(0, str::len)..].to_string())
             .collect(),
-        rows_hint: facts.newlines,
+        rows_hint: lines_hint,
     };
     Some((header, info))
 }

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use super::rows::{
     each_record, read_header, records_of, records_reader, table_text, Cell, CellReader, Header,
-    Record, RowCells, TableInfo, READ_BUFFER,
+    Number, Record, RowCells, TableInfo, READ_BUFFER,
 };
 use super::table_text::{newlines, Lines};
 use crate::error::InputError;
@@ -80,9 +80,16 @@ fn read_cut<M: Send>(
 ) -> Option<TableInfo> {
     let (text, format) = table_text(path, errors)?;
     let (header, mut info, start) = {
-        let (mut reader, _) = records_reader(path, &text, format, errors)?;
-        let (header, info) =
-            read_header(path, &mut reader, &text, format, required, optional, errors)?;
+        let (mut reader, _, lines_hint) = records_reader(path, &text, format, required, errors)?;
+        let (header, info) = read_header(
+            path,
+            &mut reader,
+            format,
+            required,
+            optional,
+            lines_hint,
+            errors,
+        )?;
         (header, info, reader.position().byte())
     };
     let cells = CellReader::new(path, &header, fields);
@@ -196,21 +203,8 @@ fn read_cut<M: Send>(
             before,
             &header,
             |r, record| {
-                let refused = match r {
-                    Record::Row(line) => match cells.read(line, record, &mut numbers) {
-                        Ok(c) => {
-                            let value = map(line, &c, &extra);
-                            fold(line, value, &info);
-                            return;
-                        }
-                        Err(e) => e,
-                    },
-                    Record::Refused(e) => e,
-                };
-                errors.push(refused);
-                if let Some(id) = key(&header, record) {
-                    info.unreadable_ids.insert(id);
-                }
+                let item = item(r, record, &header, &cells, &mut numbers, &extra, &map);
+                fold_item(item, &mut info, errors, &mut fold);
             },
         );
         if let Err(e) = ended {
@@ -259,11 +253,6 @@ fn pieces(bytes: &[u8], mut before: u64, size: usize) -> Vec<(&[u8], u64)> {
     pieces
 }
 
-/// The value of a record's key column (`id`, else `child`), if the table has one.
-fn key(header: &Header, record: &csv::StringRecord) -> Option<String> {
-    header.key().and_then(|k| record.get(k)).map(str::to_string)
-}
-
 /// Reads the records of one piece (whole lines, `before` lines before it) into `items`.
 #[allow(clippy::too_many_arguments)]
 fn read_piece<M>(
@@ -287,13 +276,7 @@ fn read_piece<M>(
         before,
         header,
         |r, record| {
-            items.push(match r {
-                Record::Row(line) => match cells.read(line, record, &mut numbers) {
-                    Ok(c) => Item::Row(line, map(line, &c, extra)),
-                    Err(e) => Item::Refused(e, key(header, record)),
-                },
-                Record::Refused(e) => Item::Refused(e, key(header, record)),
-            });
+            items.push(item(r, record, header, cells, &mut numbers, extra, map));
         },
     );
     if let Err(e) = ended {
@@ -309,19 +292,53 @@ fn fold_items<M>(
     errors: &mut Vec<InputError>,
     fold: &mut impl FnMut(u64, M, &TableInfo),
 ) -> bool {
-    for item in pieces.iter_mut().flat_map(|items| items.drain(..)) {
-        match item {
-            Item::Row(line, value) => fold(line, value, info),
-            Item::Refused(e, id) => {
-                errors.push(e);
-                if let Some(id) = id {
-                    info.unreadable_ids.insert(id);
-                }
+    pieces
+        .iter_mut()
+        .flat_map(|items| items.drain(..))
+        .all(|item| fold_item(item, info, errors, fold))
+}
+
+/// What a record read is: its row's value (`map`'s), or a refusal with the row's key (`id`,
+/// else `child`) if the table has one.
+fn item<M>(
+    read: Record,
+    record: &csv::StringRecord,
+    header: &Header,
+    cells: &CellReader<'_>,
+    numbers: &mut [Number],
+    extra: &[String],
+    map: &impl Fn(u64, &RowCells<'_>, &[String]) -> M,
+) -> Item<M> {
+    let refused = match read {
+        Record::Row(line) => match cells.read(line, record, numbers) {
+            Ok(c) => return Item::Row(line, map(line, &c, extra)),
+            Err(e) => e,
+        },
+        Record::Refused(e) => e,
+    };
+    let id = header.key().and_then(|k| record.get(k)).map(str::to_string);
+    Item::Refused(refused, id)
+}
+
+/// Hands an item to `fold` (a value) or `errors` (a refusal, its key noted as unreadable);
+/// `false` if reading stops at it (a fatal error, reported).
+fn fold_item<M>(
+    item: Item<M>,
+    info: &mut TableInfo,
+    errors: &mut Vec<InputError>,
+    fold: &mut impl FnMut(u64, M, &TableInfo),
+) -> bool {
+    match item {
+        Item::Row(line, value) => fold(line, value, info),
+        Item::Refused(e, id) => {
+            errors.push(e);
+            if let Some(id) = id {
+                info.unreadable_ids.insert(id);
             }
-            Item::Fatal(e) => {
-                errors.push(e);
-                return false;
-            }
+        }
+        Item::Fatal(e) => {
+            errors.push(e);
+            return false;
         }
     }
     true
